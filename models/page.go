@@ -1,0 +1,177 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/pcnweb/pcnweb/richtext"
+)
+
+// Page is a tenant's content page at a path. Its content lives in revisions:
+// the latest revision is the draft, PublishedRevisionID the live one.
+type Page struct {
+	ID                  int64 `gorm:"primaryKey"`
+	TenantID            int64
+	Path                string
+	Title               string // title of the latest revision
+	NavOrder            int
+	InNav               bool
+	PublishedRevisionID *int64
+	PublishedAt         *time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+// PageRevision is one saved version of a page.
+type PageRevision struct {
+	ID        int64 `gorm:"primaryKey"`
+	TenantID  int64
+	PageID    int64
+	Title     string
+	BodyMD    string `gorm:"column:body_md"`
+	BodyHTML  string `gorm:"column:body_html"` // sanitised when written
+	Author    string
+	CreatedAt time.Time
+}
+
+// PublishedPage is what the public site shows at a path.
+type PublishedPage struct {
+	Page     Page
+	Revision PageRevision
+}
+
+// PageInput is a page as a writer submits it.
+type PageInput struct {
+	Path   string
+	Title  string
+	BodyMD string
+	Draft  bool   // save a revision without publishing it
+	Author string // who wrote it, for the revision history
+}
+
+var pathRE = regexp.MustCompile(`^/(?:[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*)?$`)
+
+// reservedPaths are the first segments the platform serves itself.
+var reservedPaths = map[string]bool{
+	"admin": true, "static": true, "media": true, "search": true, "api": true,
+	"sitemap.xml": true, "robots.txt": true, "feed.xml": true, "healthz": true, "readyz": true,
+}
+
+// ValidatePagePath checks a page path: "/" for the home page, or lower-case
+// words joined by hyphens, in up to five segments.
+func ValidatePagePath(p string) error {
+	switch {
+	case p == "":
+		return invalid("path", "enter a path, like /about")
+	case !pathRE.MatchString(p):
+		return invalid("path", "use a path like /about or /services/social-prescribing: lower-case letters, digits and single hyphens")
+	case len(p) > 200 || strings.Count(p, "/") > 5:
+		return invalid("path", "use a shorter path: 200 characters and 5 levels at most")
+	}
+	if first, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/"); reservedPaths[first] {
+		return invalid("path", fmt.Sprintf("/%s is used by the platform; choose another path", first))
+	}
+	return nil
+}
+
+func (in *PageInput) validate() error {
+	in.Title = strings.TrimSpace(in.Title)
+	if err := ValidatePagePath(in.Path); err != nil {
+		return err
+	}
+	switch n := utf8.RuneCountInString(in.Title); {
+	case n == 0:
+		return invalid("title", "enter a title")
+	case n > 200:
+		return invalid("title", "use 200 characters or fewer")
+	}
+	if len(in.BodyMD) > richtext.MaxSource {
+		return invalid("body", fmt.Sprintf("the text is too long: %d KB at most", richtext.MaxSource>>10))
+	}
+	if !utf8.ValidString(in.BodyMD) {
+		return invalid("body", "the text is not valid UTF-8")
+	}
+	return nil
+}
+
+// PutPage creates the page at in.Path or adds a revision to it, and
+// publishes that revision unless in.Draft. New top-level pages appear in the
+// navigation.
+func (t *TenantDB) PutPage(in PageInput) (Page, error) {
+	if err := in.validate(); err != nil {
+		return Page{}, err
+	}
+	body, err := richtext.Markdown(in.BodyMD)
+	if err != nil {
+		return Page{}, invalid("body", err.Error())
+	}
+	var page Page
+	err = t.change(func(tx *TenantDB) error {
+		err := tx.scoped.Where("path = ?", in.Path).Take(&page).Error
+		switch {
+		case err == nil:
+		case isNotFound(err):
+			page = Page{TenantID: t.tenantID, Path: in.Path, Title: in.Title, InNav: isTopLevel(in.Path)}
+			if err := tx.scoped.Create(&page).Error; err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		rev := PageRevision{TenantID: t.tenantID, PageID: page.ID, Title: in.Title, BodyMD: in.BodyMD, BodyHTML: string(body), Author: in.Author}
+		if err := tx.scoped.Create(&rev).Error; err != nil {
+			return err
+		}
+		updates := map[string]any{"title": in.Title, "updated_at": time.Now().UTC()}
+		if !in.Draft {
+			now := time.Now().UTC()
+			updates["published_revision_id"] = rev.ID
+			updates["published_at"] = now
+			page.PublishedRevisionID, page.PublishedAt = &rev.ID, &now
+		}
+		page.Title = in.Title
+		return tx.scoped.Model(&Page{}).Where("id = ?", page.ID).Updates(updates).Error
+	})
+	if err != nil {
+		return Page{}, translate("put page "+in.Path, err)
+	}
+	return page, nil
+}
+
+// PublishedPage returns the live version of the page at path.
+func (t *TenantDB) PublishedPage(path string) (PublishedPage, error) {
+	var p PublishedPage
+	if err := t.scoped.Where("path = ? AND published_revision_id IS NOT NULL", path).Take(&p.Page).Error; err != nil {
+		return p, translate("page "+path, err)
+	}
+	err := t.scoped.Where("id = ?", *p.Page.PublishedRevisionID).Take(&p.Revision).Error
+	return p, translate("page "+path+" revision", err)
+}
+
+// PublishedPages lists the published pages, navigation order first.
+func (t *TenantDB) PublishedPages() ([]Page, error) {
+	var pages []Page
+	err := t.scoped.Where("published_revision_id IS NOT NULL").Order("nav_order, title").Find(&pages).Error
+	return pages, translate("list published pages", err)
+}
+
+// Revisions lists a page's revisions, newest first.
+func (t *TenantDB) Revisions(path string) ([]PageRevision, error) {
+	var page Page
+	if err := t.scoped.Where("path = ?", path).Take(&page).Error; err != nil {
+		return nil, translate("page "+path, err)
+	}
+	var revs []PageRevision
+	err := t.scoped.Where("page_id = ?", page.ID).Order("id DESC").Find(&revs).Error
+	return revs, translate("revisions of "+path, err)
+}
+
+func isTopLevel(p string) bool { return p != "/" && strings.Count(p, "/") == 1 }
+
+func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

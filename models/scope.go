@@ -1,0 +1,90 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// tenantKey is the gorm setting through which a scoped session carries its
+// tenant to the guard callback.
+const tenantKey = "pcnweb:tenant_id"
+
+// TenantDB is the only way to reach a tenant's content. It is bound to one
+// tenant when it is made: every query it runs has `tenant_id = ?` on the
+// statement's own table, and every row it creates is stamped with the tenant,
+// so an unscoped query cannot be written by accident. Build one per request
+// with ForTenant; it is safe to reuse.
+type TenantDB struct {
+	db       *DB
+	tenantID int64
+	// scoped is a new-session gorm handle with the tenant condition and the
+	// request context already applied.
+	scoped *gorm.DB
+}
+
+// ForTenant binds data access to one tenant for the life of ctx.
+func (d *DB) ForTenant(ctx context.Context, tenantID int64) *TenantDB {
+	scoped := d.gorm.WithContext(ctx).
+		Set(tenantKey, tenantID).
+		Where(clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: "tenant_id"}, Value: tenantID}).
+		Session(&gorm.Session{})
+	return &TenantDB{db: d, tenantID: tenantID, scoped: scoped}
+}
+
+// TenantID is the tenant this handle is bound to.
+func (t *TenantDB) TenantID() int64 { return t.tenantID }
+
+// change runs fn in one transaction, bound to the same tenant, that also
+// bumps the tenant's generation; after the commit every cache is invalidated.
+func (t *TenantDB) change(fn func(tx *TenantDB) error) error {
+	return t.db.mutate(t.scoped.Statement.Context, t.tenantID, func(tx *gorm.DB) error {
+		bound := tx.Set(tenantKey, t.tenantID).
+			Where(clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: "tenant_id"}, Value: t.tenantID}).
+			Session(&gorm.Session{})
+		return fn(&TenantDB{db: t.db, tenantID: t.tenantID, scoped: bound})
+	})
+}
+
+// errTenantGuard is returned when a write to a tenant table lacks or
+// contradicts its tenant.
+var errTenantGuard = errors.New("models: write to a tenant table without its tenant")
+
+// registerTenantGuard installs the defence-in-depth callback: a row of a
+// tenant-owned table (one with a TenantID field) is never created without a
+// tenant, and a scoped handle never creates a row for another tenant.
+func registerTenantGuard(g *gorm.DB) error {
+	return g.Callback().Create().Before("gorm:create").Register("pcnweb:tenant_guard", func(tx *gorm.DB) {
+		if tx.Statement.Schema == nil {
+			return
+		}
+		field := tx.Statement.Schema.LookUpField("TenantID")
+		if field == nil {
+			return
+		}
+		want, scoped := tx.Get(tenantKey)
+		check := func(rv reflect.Value) {
+			v, zero := field.ValueOf(tx.Statement.Context, rv)
+			got, _ := v.(int64)
+			switch {
+			case zero || got == 0:
+				_ = tx.AddError(errTenantGuard)
+			case scoped && got != want.(int64):
+				_ = tx.AddError(fmt.Errorf("%w: row for tenant %d through a handle for tenant %d", errTenantGuard, got, want))
+			}
+		}
+		rv := tx.Statement.ReflectValue
+		switch rv.Kind() {
+		case reflect.Slice, reflect.Array:
+			for i := 0; i < rv.Len(); i++ {
+				check(reflect.Indirect(rv.Index(i)))
+			}
+		case reflect.Struct:
+			check(rv)
+		}
+	})
+}
