@@ -1,0 +1,44 @@
+// Package metrics holds the server's own Prometheus counters, exposed on the
+// internal listener's /metrics.
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics is the set of collectors one server process updates.
+type Metrics struct {
+	Registry *prometheus.Registry
+	// Requests counts public responses by audience ("site", "platform") and status code.
+	Requests *prometheus.CounterVec
+	// Cache counts page-cache outcomes: hit, stale, miss, collapsed, bypass.
+	Cache *prometheus.CounterVec
+	// Render observes how long a cache-miss render took, in seconds.
+	Render prometheus.Histogram
+	// Invalidations counts invalidation messages applied by this replica.
+	Invalidations prometheus.Counter
+}
+
+// New registers the collectors, plus the Go runtime and process collectors.
+func New() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		Requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pcnweb_http_requests_total", Help: "HTTP responses on the public listener by audience and status code.",
+		}, []string{"audience", "status"}),
+		Cache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pcnweb_page_cache_total", Help: "Page cache outcomes (hit, stale, miss, collapsed, bypass).",
+		}, []string{"result"}),
+		Render: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "pcnweb_render_seconds", Help: "Time to render a page on a cache miss.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}),
+		Invalidations: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pcnweb_invalidations_total", Help: "Tenant invalidation messages applied by this replica.",
+		}),
+	}
+	m.Registry.MustRegister(m.Requests, m.Cache, m.Render, m.Invalidations,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

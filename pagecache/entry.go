@@ -1,0 +1,125 @@
+package pagecache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Entry is one rendered page, immutable once made: it is shared between
+// goroutines and its byte slices are handed to the network without copying.
+type Entry struct {
+	Gen         int64     // tenant generation the page was rendered from
+	FreshUntil  time.Time // after this the page must be rendered again (clock-dependent content)
+	Status      int
+	ContentType string
+	ETag        string // strong, quoted; the gzip variant appends "-gz" inside the quotes
+	Body        []byte // identity encoding
+	Gzip        []byte
+}
+
+// newEntry compresses body once and derives its strong ETag.
+func newEntry(gen int64, freshUntil time.Time, status int, contentType string, body []byte) (*Entry, error) {
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if _, err := w.Write(body); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	return &Entry{
+		Gen: gen, FreshUntil: freshUntil, Status: status, ContentType: contentType,
+		ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+		Body: body, Gzip: gz.Bytes(),
+	}, nil
+}
+
+// gzipETag is the ETag of the gzip representation.
+func (e *Entry) gzipETag() string { return e.ETag[:len(e.ETag)-1] + `-gz"` }
+
+// size is the entry's weight in the L1 cache.
+func (e *Entry) size() uint32 {
+	n := len(e.Body) + len(e.Gzip) + len(e.ContentType) + len(e.ETag) + 96
+	if n > 1<<31 {
+		return 1 << 31
+	}
+	return uint32(n)
+}
+
+// fresh reports whether the entry may be served for generation gen at now.
+func (e *Entry) fresh(gen int64, now time.Time) bool {
+	return e.Gen == gen && now.Before(e.FreshUntil)
+}
+
+const wireVersion = 1
+
+// marshal encodes the entry for Redis. Only the gzip body is stored; the
+// identity body is inflated again on load.
+func (e *Entry) marshal() []byte {
+	var b bytes.Buffer
+	b.Grow(len(e.Gzip) + 64)
+	b.WriteByte(wireVersion)
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(e.Gen))
+	b.Write(n[:])
+	binary.BigEndian.PutUint64(n[:], uint64(e.FreshUntil.UnixNano()))
+	b.Write(n[:])
+	binary.BigEndian.PutUint16(n[:2], uint16(e.Status))
+	b.Write(n[:2])
+	writeString(&b, e.ContentType)
+	writeString(&b, e.ETag)
+	b.Write(e.Gzip)
+	return b.Bytes()
+}
+
+func writeString(b *bytes.Buffer, s string) {
+	b.WriteByte(byte(len(s)))
+	b.WriteString(s[:min(len(s), 255)])
+}
+
+var errCorrupt = errors.New("pagecache: corrupt entry")
+
+// unmarshal decodes an entry stored by marshal.
+func unmarshal(data []byte) (*Entry, error) {
+	if len(data) < 1+8+8+2+2 || data[0] != wireVersion {
+		return nil, errCorrupt
+	}
+	e := &Entry{
+		Gen:        int64(binary.BigEndian.Uint64(data[1:9])),
+		FreshUntil: time.Unix(0, int64(binary.BigEndian.Uint64(data[9:17]))),
+		Status:     int(binary.BigEndian.Uint16(data[17:19])),
+	}
+	rest := data[19:]
+	var ok bool
+	if e.ContentType, rest, ok = readString(rest); !ok {
+		return nil, errCorrupt
+	}
+	if e.ETag, rest, ok = readString(rest); !ok || len(e.ETag) < 2 {
+		return nil, errCorrupt
+	}
+	e.Gzip = rest
+	r, err := gzip.NewReader(bytes.NewReader(rest))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+	}
+	if e.Body, err = io.ReadAll(io.LimitReader(r, 64<<20)); err != nil {
+		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+	}
+	return e, nil
+}
+
+func readString(b []byte) (string, []byte, bool) {
+	if len(b) < 1 || len(b) < 1+int(b[0]) {
+		return "", nil, false
+	}
+	n := int(b[0])
+	return string(b[1 : 1+n]), b[1+n:], true
+}

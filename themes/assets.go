@@ -1,0 +1,248 @@
+package themes
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Asset is one static file, ready to serve.
+type Asset struct {
+	Body        []byte
+	Gzip        []byte // Body gzip-compressed at Load (always set)
+	ContentType string
+	ETag        string // strong, quoted: "<hex of sha256(Body)[:16]>"
+}
+
+var contentTypes = map[string]string{
+	".css":   "text/css; charset=utf-8",
+	".js":    "text/javascript; charset=utf-8",
+	".mjs":   "text/javascript; charset=utf-8",
+	".json":  "application/json",
+	".svg":   "image/svg+xml",
+	".png":   "image/png",
+	".jpg":   "image/jpeg",
+	".jpeg":  "image/jpeg",
+	".gif":   "image/gif",
+	".webp":  "image/webp",
+	".ico":   "image/x-icon",
+	".woff2": "font/woff2",
+	".woff":  "font/woff",
+	".txt":   "text/plain; charset=utf-8",
+}
+
+func contentType(name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	if ct, ok := contentTypes[ext]; ok {
+		return ct
+	}
+	if ct := mime.TypeByExtension(ext); ct != "" {
+		return ct
+	}
+	return "application/octet-stream"
+}
+
+// hashedName inserts the content hash before the last extension:
+// "nhsuk-frontend.min.css" -> "nhsuk-frontend.min.3f2a9c1b.css".
+func hashedName(rel, hash string) string {
+	ext := path.Ext(rel)
+	if ext == "" || strings.Contains(ext, "/") {
+		return rel + "." + hash
+	}
+	return strings.TrimSuffix(rel, ext) + "." + hash + ext
+}
+
+type assetState struct {
+	url  string
+	busy bool // being resolved (cycle detection)
+}
+
+type assetSet struct {
+	fsys   fs.FS
+	chains map[string][]string // theme -> static lookup chain
+	state  map[string]*assetState
+	byURL  map[string]*Asset
+}
+
+func (s *assetSet) has(theme, rel string) bool {
+	if !fs.ValidPath(rel) {
+		return false
+	}
+	fi, err := fs.Stat(s.fsys, path.Join(theme, "static", rel))
+	return err == nil && !fi.IsDir()
+}
+
+// lookup finds the theme that serves rel for a file of theme from.
+func (s *assetSet) lookup(from, rel string) (owner string, ok bool) {
+	for _, t := range s.chains[from] {
+		if s.has(t, rel) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// url returns the hashed URL of rel as seen from theme from, processing it
+// (and whatever it refers to) on first use.
+func (s *assetSet) url(from, rel string) (string, error) {
+	owner, ok := s.lookup(from, rel)
+	if !ok {
+		return "", fmt.Errorf("themes: static file %q not found for theme %q", rel, from)
+	}
+	key := owner + "/" + rel
+	if st := s.state[key]; st != nil {
+		if st.busy {
+			return "", fmt.Errorf("themes: static reference cycle at %s", key)
+		}
+		return st.url, nil
+	}
+	st := &assetState{busy: true}
+	s.state[key] = st
+	body, err := fs.ReadFile(s.fsys, path.Join(owner, "static", rel))
+	if err != nil {
+		return "", err
+	}
+	switch path.Ext(rel) {
+	case ".css":
+		body, err = s.rewriteCSS(owner, rel, body)
+	case ".js", ".mjs":
+		body, err = s.rewriteJS(owner, rel, body)
+	}
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(body)
+	hexsum := hex.EncodeToString(sum[:])
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if _, err := zw.Write(body); err != nil {
+		return "", err
+	}
+	if err := zw.Close(); err != nil {
+		return "", err
+	}
+	st.url = "/static/" + owner + "/" + hashedName(rel, hexsum[:8])
+	st.busy = false
+	s.byURL[st.url] = &Asset{
+		Body:        body,
+		Gzip:        gz.Bytes(),
+		ContentType: contentType(rel),
+		ETag:        `"` + hexsum[:32] + `"`,
+	}
+	return st.url, nil
+}
+
+var cssURL = regexp.MustCompile(`url\(\s*(['"]?)([^'")]*)(['"]?)\s*\)`)
+
+// rewriteCSS maps url(/assets/<p>) to <p> in the static dir (NHS.UK frontend's
+// convention) and url(<relative>) relative to the CSS file, both to hashed
+// /static/ URLs. data: URIs and fragments stay; anything else is an error.
+func (s *assetSet) rewriteCSS(theme, rel string, body []byte) ([]byte, error) {
+	var firstErr error
+	out := cssURL.ReplaceAllFunc(body, func(m []byte) []byte {
+		sub := cssURL.FindSubmatch(m)
+		ref := string(sub[2])
+		target, keep, err := s.resolveRef(theme, rel, ref)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("themes: %s/static/%s: url(%s): %w", theme, rel, ref, err)
+			}
+			return m
+		}
+		if keep {
+			return m
+		}
+		return []byte("url(" + target + ")")
+	})
+	return out, firstErr
+}
+
+// jsImport matches static and dynamic import specifiers that are relative.
+var jsImport = regexp.MustCompile(`((?:\bfrom|\bimport)\s*\(?\s*)(['"])(\.\.?/[^'"]+)(['"])`)
+
+func (s *assetSet) rewriteJS(theme, rel string, body []byte) ([]byte, error) {
+	var firstErr error
+	out := jsImport.ReplaceAllFunc(body, func(m []byte) []byte {
+		sub := jsImport.FindSubmatch(m)
+		ref := string(sub[3])
+		target, _, err := s.resolveRef(theme, rel, ref)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("themes: %s/static/%s: import %q: %w", theme, rel, ref, err)
+			}
+			return m
+		}
+		return []byte(string(sub[1]) + string(sub[2]) + target + string(sub[4]))
+	})
+	return out, firstErr
+}
+
+// resolveRef resolves a reference found in static file rel of theme.
+func (s *assetSet) resolveRef(theme, rel, ref string) (target string, keep bool, err error) {
+	switch {
+	case ref == "" || strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "data:"):
+		return "", true, nil
+	case strings.HasPrefix(ref, "/static/"):
+		return "", true, nil
+	case strings.HasPrefix(ref, "/assets/"):
+		target, err = s.url(theme, strings.TrimPrefix(ref, "/assets/"))
+		return target, false, err
+	case strings.HasPrefix(ref, "/") || strings.Contains(ref, ":"):
+		return "", false, fmt.Errorf("only /assets/, relative and data: references are allowed (no third-party requests)")
+	}
+	p := ref
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	p = path.Join(path.Dir(rel), p)
+	target, err = s.url(theme, p)
+	return target, false, err
+}
+
+func (s *assetSet) urlFunc(theme string) func(string) (string, error) {
+	return func(name string) (string, error) {
+		key := ""
+		if owner, ok := s.lookup(theme, name); ok {
+			key = owner + "/" + name
+		}
+		if st := s.state[key]; st != nil && !st.busy {
+			return st.url, nil
+		}
+		return "", fmt.Errorf("themes: asset %q not found in theme %q", name, theme)
+	}
+}
+
+// buildAssets processes every static file of every theme up front, so the
+// registry is read-only afterwards.
+func buildAssets(fsys fs.FS, dirs []string, chains map[string][]string) (*assetSet, error) {
+	s := &assetSet{
+		fsys:   fsys,
+		chains: chains,
+		state:  map[string]*assetState{},
+		byURL:  map[string]*Asset{},
+	}
+	for _, d := range dirs {
+		root := path.Join(d, "static")
+		if _, err := fs.Stat(fsys, root); err != nil {
+			continue
+		}
+		err := fs.WalkDir(fsys, root, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			_, err = s.url(d, strings.TrimPrefix(p, root+"/"))
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
