@@ -175,3 +175,16 @@ func (t *TenantDB) Revisions(path string) ([]PageRevision, error) {
 func isTopLevel(p string) bool { return p != "/" && strings.Count(p, "/") == 1 }
 
 func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// SetNavigation places the page at path in the header navigation (inNav)
+// at position order.
+func (t *TenantDB) SetNavigation(path string, order int, inNav bool) error {
+	err := t.change(func(tx *TenantDB) error {
+		res := tx.scoped.Model(&Page{}).Where("path = ?", path).Updates(map[string]any{"nav_order": order, "in_nav": inNav})
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	})
+	return translate("set navigation of "+path, err)
+}

@@ -99,31 +99,37 @@ func (r *Resolver) BaseDomain() string { return r.base }
 // any other error means the database could not be asked and nothing was
 // cached to stand in for it.
 func (r *Resolver) Resolve(ctx context.Context, rawHost string) (*Tenant, error) {
+	t, _, err := r.resolve(ctx, rawHost)
+	return t, err
+}
+
+// resolve is Resolve that also returns the normalised host.
+func (r *Resolver) resolve(ctx context.Context, rawHost string) (*Tenant, string, error) {
 	host, err := hostname.Normalize(rawHost)
 	if err != nil {
-		return nil, ErrBadHost
+		return nil, "", ErrBadHost
 	}
 	now := r.now()
 	if until, ok := r.unknown.GetIfPresent(host); ok && now.Before(until) {
-		return nil, ErrUnknownHost
+		return nil, host, ErrUnknownHost
 	}
 	e, cached := r.hosts.GetIfPresent(host)
 	if cached && now.Before(e.expires) && e.tenant.gen.Load() <= e.loadedAt {
-		return e.tenant, nil
+		return e.tenant, host, nil
 	}
 	v, err, _ := r.sf.Do(host, func() (any, error) { return r.load(ctx, host) })
 	if err != nil {
 		if cached {
 			// The database is unreachable: the last known mapping stands in.
 			r.log.WarnContext(ctx, "tenant lookup failed; using last known mapping", "host", host, "error", err)
-			return e.tenant, nil
+			return e.tenant, host, nil
 		}
-		return nil, err
+		return nil, host, err
 	}
 	if v == nil {
-		return nil, ErrUnknownHost
+		return nil, host, ErrUnknownHost
 	}
-	return v.(*hostEntry).tenant, nil
+	return v.(*hostEntry).tenant, host, nil
 }
 
 // load asks the database for the tenant at host and caches the answer; a

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/pcnweb/pcnweb/hostname"
+)
+
+// Config is the process configuration, read once from the environment.
+type Config struct {
+	Addr           string // PCNWEB_ADDR
+	InternalAddr   string // PCNWEB_INTERNAL_ADDR
+	DatabaseURL    string // DATABASE_URL; "" selects embedded SQLite
+	RedisURL       string // REDIS_URL; "" runs with the in-process cache only
+	DataDir        string // PCNWEB_DATA_DIR
+	BaseDomain     string // PCNWEB_BASE_DOMAIN
+	ConsoleHost    string // PCNWEB_CONSOLE_HOST
+	SecureCookies  bool   // PCNWEB_SECURE_COOKIES
+	TrustedProxies []string
+	AutoMigrate    bool   // PCNWEB_AUTO_MIGRATE
+	RedisPrefix    string // PCNWEB_REDIS_PREFIX
+	CacheBytes     uint64 // PCNWEB_CACHE_BYTES
+	LogFormat      string // LOG_FORMAT: text or json
+	LogLevel       slog.Level
+}
+
+// loadConfig parses the environment; bad values fail with a message naming
+// the variable.
+func loadConfig(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		if f := strings.TrimSpace(getenv(key + "_FILE")); f != "" {
+			if b, err := os.ReadFile(f); err == nil {
+				return strings.TrimSpace(string(b))
+			}
+		}
+		return def
+	}
+	c := Config{
+		Addr:         get("PCNWEB_ADDR", ":8080"),
+		InternalAddr: get("PCNWEB_INTERNAL_ADDR", "127.0.0.1:9090"),
+		DatabaseURL:  get("DATABASE_URL", ""),
+		RedisURL:     get("REDIS_URL", ""),
+		DataDir:      get("PCNWEB_DATA_DIR", "./data"),
+		RedisPrefix:  get("PCNWEB_REDIS_PREFIX", "pcnweb:"),
+		LogFormat:    get("LOG_FORMAT", "text"),
+	}
+	base, err := hostname.Normalize(get("PCNWEB_BASE_DOMAIN", "localhost"))
+	if err != nil {
+		return c, fmt.Errorf("PCNWEB_BASE_DOMAIN: %q is not a host name", getenv("PCNWEB_BASE_DOMAIN"))
+	}
+	c.BaseDomain = base
+	if c.ConsoleHost, err = hostname.Normalize(get("PCNWEB_CONSOLE_HOST", "console."+base)); err != nil {
+		return c, fmt.Errorf("PCNWEB_CONSOLE_HOST: %q is not a host name", getenv("PCNWEB_CONSOLE_HOST"))
+	}
+	if c.SecureCookies, err = parseBool(get("PCNWEB_SECURE_COOKIES", strconv.FormatBool(!isLocal(base))), "PCNWEB_SECURE_COOKIES"); err != nil {
+		return c, err
+	}
+	if c.AutoMigrate, err = parseBool(get("PCNWEB_AUTO_MIGRATE", "true"), "PCNWEB_AUTO_MIGRATE"); err != nil {
+		return c, err
+	}
+	for _, p := range strings.FieldsFunc(get("PCNWEB_TRUSTED_PROXIES", ""), func(r rune) bool { return r == ',' || r == ' ' }) {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return c, fmt.Errorf("PCNWEB_TRUSTED_PROXIES: %q is not an IP address or CIDR", p)
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	for _, a := range []struct{ name, val string }{{"PCNWEB_ADDR", c.Addr}, {"PCNWEB_INTERNAL_ADDR", c.InternalAddr}} {
+		if _, _, err := net.SplitHostPort(a.val); err != nil {
+			return c, fmt.Errorf("%s: %q is not host:port (like :8080)", a.name, a.val)
+		}
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return c, fmt.Errorf("DATABASE_URL: must be a postgres:// URL (unset it to use the embedded SQLite database)")
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		return c, fmt.Errorf("REDIS_URL: must be a redis:// or rediss:// URL")
+	}
+	if v := get("PCNWEB_CACHE_BYTES", ""); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || n < 1<<20 {
+			return c, fmt.Errorf("PCNWEB_CACHE_BYTES: %q must be a number of bytes, at least 1048576", v)
+		}
+		c.CacheBytes = n
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return c, fmt.Errorf("LOG_FORMAT: %q must be text or json", c.LogFormat)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %q must be debug, info, warn or error", getenv("LOG_LEVEL"))
+	}
+	return c, nil
+}
+
+func parseBool(v, name string) (bool, error) {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s: %q must be true or false", name, v)
+	}
+	return b, nil
+}
+
+// isLocal reports whether the base domain is a development one, where
+// *.localhost resolves to loopback and there is no TLS.
+func isLocal(base string) bool { return base == "localhost" || strings.HasSuffix(base, ".localhost") }
+
+// scheme is the scheme of public URLs.
+func (c Config) scheme() string {
+	if c.SecureCookies {
+		return "https"
+	}
+	return "http"
+}
+
+// publicPort is the port that public URLs carry: the listener's in local
+// development, none behind a proxy in production.
+func (c Config) publicPort(listenPort string) string {
+	if isLocal(c.BaseDomain) && listenPort != "80" && listenPort != "443" {
+		return listenPort
+	}
+	return ""
+}
+
+func (c Config) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

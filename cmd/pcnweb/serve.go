@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/pcnweb/pcnweb/demo"
+	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/handlers/ops"
+	"github.com/pcnweb/pcnweb/handlers/site"
+	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/pagecache"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// serve runs the public and internal listeners until ctx ends, then shuts
+// down gracefully: in-flight requests finish.
+func (e *env) serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	seed := fs.Bool("demo", false, "seed demo tenants when the store has none")
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("serve: unexpected argument %q", pos[0])
+	}
+	reg, err := themes.Load()
+	if err != nil {
+		return fmt.Errorf("load themes: %w", err)
+	}
+	m := metrics.New()
+	var resolver *tenants.Resolver
+	p, bus, err := e.open(ctx, func(db *models.DB) *tenants.Resolver {
+		resolver = tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: e.cfg.BaseDomain, Logger: e.log})
+		return resolver
+	}, m)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	if *seed {
+		n, err := demo.Seed(ctx, p.db)
+		if err != nil {
+			return fmt.Errorf("seed demo tenants: %w", err)
+		}
+		if n > 0 {
+			e.log.Info("seeded demo tenants", "count", n)
+		}
+	}
+
+	ln, err := net.Listen("tcp", e.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on PCNWEB_ADDR %s: %w", e.cfg.Addr, err)
+	}
+	iln, err := net.Listen("tcp", e.cfg.InternalAddr)
+	if err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("listen on PCNWEB_INTERNAL_ADDR %s: %w", e.cfg.InternalAddr, err)
+	}
+	_, e.listenPort, _ = net.SplitHostPort(ln.Addr().String())
+	publicPort := e.cfg.publicPort(e.listenPort)
+
+	cache := pagecache.New(pagecache.Options{
+		MaxBytes: e.cfg.CacheBytes, Redis: p.redis, Prefix: e.cfg.RedisPrefix,
+		ServeStale: site.ServeStale, Metrics: m, Logger: e.log,
+	})
+	webCfg := web.Config{Secure: e.cfg.SecureCookies, TrustedProxies: e.cfg.TrustedProxies}
+	app := site.New(site.Deps{
+		DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
+		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort,
+	})
+
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBG()
+	var ready atomic.Bool
+	busReady := make(chan struct{})
+	pollEvery := 2 * time.Second
+	if p.redis != nil {
+		go p.redis.Run(bg)
+		pollEvery = 30 * time.Second
+	}
+	go bus.Run(bg, busReady)
+	go bus.Poll(bg, pollEvery)
+	go func() {
+		select {
+		case <-busReady:
+			ready.Store(true)
+		case <-bg.Done():
+		}
+	}()
+
+	internal := &http.Server{Handler: ops.New(ops.Deps{DB: p.db, Redis: p.redis, Metrics: m, Ready: ready.Load}), ReadHeaderTimeout: 5 * time.Second}
+	errc := make(chan error, 2)
+	go func() { errc <- app.Listener(ln) }()
+	go func() {
+		if err := internal.Serve(iln); !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+
+	cacheDesc := "in-process only"
+	if p.redis != nil {
+		cacheDesc = "in-process + redis " + redactRedis(e.cfg.RedisURL)
+	}
+	e.log.Info("pcnweb serving", "addr", ln.Addr().String(), "internal_addr", iln.Addr().String(),
+		"database", p.db.Where, "cache", cacheDesc, "base_domain", e.cfg.BaseDomain, "version", version)
+	if ts, err := p.db.ListTenants(ctx); err == nil {
+		for _, t := range ts {
+			if t.Status == models.StatusActive {
+				fmt.Fprintf(e.stdout, "%-28s %s\n", t.Name, e.tenantURLs(t)[0])
+			}
+		}
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		return fmt.Errorf("server stopped: %w", err)
+	}
+	e.log.Info("shutting down; waiting for in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ready.Store(false)
+	err = app.ShutdownWithContext(sctx)
+	_ = internal.Shutdown(sctx)
+	stopBG()
+	return err
+}

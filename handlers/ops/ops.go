@@ -1,0 +1,74 @@
+// Package ops serves the internal listener: liveness, readiness, Prometheus
+// metrics and pprof. It is bound to a private address, never the public one.
+package ops
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/pprof"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redishealth"
+)
+
+// Deps are what the internal endpoints check and expose.
+type Deps struct {
+	DB      *models.DB
+	Redis   *redishealth.Monitor // nil when no Redis is configured
+	Metrics *metrics.Metrics
+	// Ready reports whether start-up has finished (migrations, subscriptions).
+	Ready func() bool
+}
+
+// New returns the internal listener's handler.
+func New(d Deps) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", readyz(d))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(d.Metrics.Registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
+}
+
+// readyz answers 200 when the process has started and its database and
+// Redis (when configured) answer; 503 with the failing checks otherwise.
+func readyz(d Deps) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		checks := map[string]string{}
+		ok := true
+		if d.Ready != nil && !d.Ready() {
+			checks["startup"], ok = "starting", false
+		}
+		if err := d.DB.Ping(ctx); err != nil {
+			checks["database"], ok = "unreachable", false
+		} else {
+			checks["database"] = "ok"
+		}
+		if rc := d.Redis.Client(); rc != nil {
+			if err := rc.Ping(ctx).Err(); err != nil {
+				checks["redis"], ok = "unreachable", false
+			} else {
+				checks["redis"] = "ok"
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if !ok {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"ready": ok, "checks": checks})
+	}
+}

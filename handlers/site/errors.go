@@ -1,0 +1,97 @@
+package site
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// errorHandler maps every error of the public app to a page, in one place.
+// Host problems get the platform's unbranded pages; a known tenant gets its
+// own themed 404 and 500 pages. Internal error text never reaches the client.
+func errorHandler(d Deps) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		var (
+			suspended   *tenants.SuspendedError
+			unavailable *tenants.UnavailableError
+			fe          *fiber.Error
+		)
+		switch {
+		case errors.Is(err, tenants.ErrBadHost):
+			return platformPage(c, d, fiber.StatusBadRequest, "bad-request", themes.Platform{Title: "Bad request"})
+		case errors.Is(err, tenants.ErrUnknownHost):
+			return platformPage(c, d, fiber.StatusNotFound, "unknown-host", themes.Platform{Title: "No website at this address"})
+		case errors.As(err, &suspended):
+			c.Set(fiber.HeaderRetryAfter, "3600")
+			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", themes.Platform{Title: suspended.Tenant.Name})
+		case errors.As(err, &unavailable):
+			d.Logger.ErrorContext(c.UserContext(), "tenant resolution failed", "request_id", web.RequestID(c), "error", err)
+			c.Set(fiber.HeaderRetryAfter, "30")
+			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", themes.Platform{Title: "Service unavailable"})
+		}
+		t := tenants.FromCtx(c)
+		status := fiber.StatusInternalServerError
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			status = fiber.StatusNotFound
+		case errors.As(err, &fe):
+			status = fe.Code
+		}
+		if status >= 500 {
+			d.Logger.ErrorContext(c.UserContext(), "request failed", "request_id", web.RequestID(c), "tenant_id", tenantID(c), "path", c.Path(), "error", err)
+		}
+		if t == nil {
+			// Before tenant resolution (a static asset, a malformed request).
+			return c.Status(status).SendString(statusText(status))
+		}
+		name := "error"
+		if status == fiber.StatusNotFound {
+			name = "notfound"
+		}
+		view := themes.Page{Status: status, NoIndex: true, Path: c.Path()}
+		// The error page keeps the site's navigation when the database
+		// answers; a 500 caused by the database renders without it.
+		view.Site, _, _ = siteFor(c, d, t, t.Store(c.UserContext(), d.DB))
+		var buf bytes.Buffer
+		if rerr := d.Themes.Render(&buf, t.Theme, name, view); rerr != nil {
+			d.Logger.ErrorContext(c.UserContext(), "render error page", "error", rerr)
+			return c.Status(status).SendString(statusText(status))
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		c.Type("html", "utf-8")
+		return c.Status(status).Send(buf.Bytes())
+	}
+}
+
+func platformPage(c *fiber.Ctx, d Deps, status int, name string, data themes.Platform) error {
+	data.Status = status
+	var buf bytes.Buffer
+	if err := d.Themes.RenderPlatform(&buf, name, data); err != nil {
+		d.Logger.ErrorContext(c.UserContext(), "render platform page", "page", name, "error", err)
+		return c.Status(status).SendString(statusText(status))
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Type("html", "utf-8")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func statusText(status int) string { return fiber.NewError(status).Message }
+
+// ServeStale reports whether a failed render may be replaced by a last good
+// copy: not when the failure is the client's (not found, bad request).
+func ServeStale(err error) bool {
+	var fe *fiber.Error
+	switch {
+	case errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrInvalid):
+		return false
+	case errors.As(err, &fe):
+		return fe.Code >= 500
+	}
+	return true
+}

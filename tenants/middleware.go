@@ -1,0 +1,72 @@
+package tenants
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// SuspendedError is returned for requests to a suspended tenant's site.
+type SuspendedError struct{ Tenant *Tenant }
+
+func (e *SuspendedError) Error() string { return "tenants: site " + e.Tenant.Slug + " is suspended" }
+
+// UnavailableError wraps a resolution that failed because the database could
+// not be asked and nothing cached could stand in.
+type UnavailableError struct{ Err error }
+
+func (e *UnavailableError) Error() string { return "tenants: cannot resolve host: " + e.Err.Error() }
+func (e *UnavailableError) Unwrap() error { return e.Err }
+
+type localsKey struct{}
+
+// FromCtx returns the request's tenant, set by Middleware; nil before it.
+func FromCtx(c *fiber.Ctx) *Tenant {
+	t, _ := c.Locals(localsKey{}).(*Tenant)
+	return t
+}
+
+// MiddlewareOptions configure Middleware.
+type MiddlewareOptions struct {
+	// Scheme and Port build the redirect to a primary domain ("https", "").
+	Scheme string
+	Port   string
+}
+
+// Middleware resolves the tenant from the Host (or, from trusted proxies
+// only, X-Forwarded-Host), redirects to the tenant's primary domain, refuses
+// suspended sites, and puts the tenant in the request's locals and context.
+// /admin on the platform host is never redirected: the admin panel lives there.
+func Middleware(r *Resolver, opts MiddlewareOptions) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		t, host, err := r.resolve(c.UserContext(), c.Hostname())
+		switch {
+		case errors.Is(err, ErrBadHost), errors.Is(err, ErrUnknownHost):
+			return err
+		case err != nil:
+			return &UnavailableError{Err: err}
+		}
+		admin := c.Path() == "/admin" || strings.HasPrefix(c.Path(), "/admin/")
+		platformHost := PlatformHost(t.Slug, r.base)
+		target := ""
+		switch {
+		case admin && host != platformHost:
+			target = platformHost
+		case !admin && t.PrimaryHost != "" && host != t.PrimaryHost:
+			target = t.PrimaryHost
+		}
+		if target != "" {
+			if opts.Port != "" {
+				target += ":" + opts.Port
+			}
+			return c.Redirect(opts.Scheme+"://"+target+c.OriginalURL(), fiber.StatusMovedPermanently)
+		}
+		if t.Status != "active" && !admin {
+			return &SuspendedError{Tenant: t}
+		}
+		c.Locals(localsKey{}, t)
+		c.SetUserContext(WithTenant(c.UserContext(), t))
+		return c.Next()
+	}
+}
