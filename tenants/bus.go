@@ -93,8 +93,10 @@ func (b *Bus) TenantChanged(ctx context.Context, tenantID, gen int64) {
 			b.log.WarnContext(ctx, "not every replica confirmed an invalidation in time", "tenant_id", tenantID, "confirmed", i, "listening", n)
 			break
 		}
-		// BLPOP's timeout has a resolution of milliseconds since Redis 6.
-		if err := rdb.BLPop(pctx, max(left, time.Millisecond), ackKey).Err(); err != nil {
+		// BLPOP takes fractional seconds since Redis 6; go-redis's helper
+		// rounds up to whole seconds, so the command is sent as is.
+		secs := strconv.FormatFloat(max(left, time.Millisecond).Seconds(), 'f', 3, 64)
+		if err := rdb.Do(pctx, "BLPOP", ackKey, secs).Err(); err != nil {
 			if err != redis.Nil {
 				b.redis.Failed(err)
 			}

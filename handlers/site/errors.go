@@ -24,16 +24,16 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 		)
 		switch {
 		case errors.Is(err, tenants.ErrBadHost):
-			return platformPage(c, d, fiber.StatusBadRequest, "bad-request", themes.Platform{Title: "Bad request"})
+			return platformPage(c, d, fiber.StatusBadRequest, "bad-request", themes.Platform{})
 		case errors.Is(err, tenants.ErrUnknownHost):
-			return platformPage(c, d, fiber.StatusNotFound, "unknown-host", themes.Platform{Title: "No website at this address"})
+			return platformPage(c, d, fiber.StatusNotFound, "unknown-host", themes.Platform{})
 		case errors.As(err, &suspended):
 			c.Set(fiber.HeaderRetryAfter, "3600")
-			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", themes.Platform{Title: suspended.Tenant.Name})
+			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", themes.Platform{})
 		case errors.As(err, &unavailable):
 			d.Logger.ErrorContext(c.UserContext(), "tenant resolution failed", "request_id", web.RequestID(c), "error", err)
 			c.Set(fiber.HeaderRetryAfter, "30")
-			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", themes.Platform{Title: "Service unavailable"})
+			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", themes.Platform{})
 		}
 		t := tenants.FromCtx(c)
 		status := fiber.StatusInternalServerError

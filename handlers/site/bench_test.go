@@ -1,0 +1,295 @@
+package site_test
+
+// Benchmarks of the public app as production wires it (cmd/pcnweb/serve.go):
+// real PostgreSQL seeded with the demo tenants, real Redis as the L2 page
+// cache, the invalidation bus installed as the database's notifier. Requests
+// are driven through app.Handler() on a fasthttp.RequestCtx, so what is
+// measured is the per-request CPU cost of the app, without the network.
+// deploy/bench/load.sh measures the same paths over loopback with wrk.
+//
+//	go test -run '^$' -bench . -benchmem ./handlers/site/
+//
+// Results and their reading are in BENCHMARKS.md.
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/valyala/fasthttp"
+
+	"github.com/pcnweb/pcnweb/demo"
+	"github.com/pcnweb/pcnweb/handlers/site"
+	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/internal/testenv"
+	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/models/modelstest"
+	"github.com/pcnweb/pcnweb/pagecache"
+	"github.com/pcnweb/pcnweb/redishealth"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+const (
+	benchHost = "highfives.localhost"
+	benchPath = "/about"
+)
+
+// benchApp is one production-wired public app and what the benchmarks poke.
+type benchApp struct {
+	handler  fasthttp.RequestHandler
+	resolver *tenants.Resolver
+	cache    *pagecache.Cache
+	tenantID int64
+}
+
+// newBenchApp builds the app as serve does. It is made once per top-level
+// benchmark (the sub-benchmarks share it), since a database per b.N round
+// would dominate the run.
+func newBenchApp(b *testing.B) *benchApp {
+	b.Helper()
+	ctx := context.Background()
+	// LOG_LEVEL=warn: the access log's info lines are skipped, as in the
+	// load script.
+	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	reg, err := themes.Load()
+	if err != nil {
+		b.Fatalf("themes.Load: %v", err)
+	}
+	m := metrics.New()
+
+	// models.Open with production's pool defaults, not modelstest.Open's.
+	db, err := models.Open(ctx, models.Options{URL: modelstest.NewURL(b), Logger: log})
+	if err != nil {
+		b.Fatalf("models.Open: %v", err)
+	}
+	b.Cleanup(func() { _ = db.Close() })
+
+	redisURL, prefix := testenv.Redis(b)
+	opts, err := redis.ParseURL(redisURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = time.Second, 500*time.Millisecond, 500*time.Millisecond
+	opts.MaxRetries = 1
+	client := redis.NewClient(opts)
+	b.Cleanup(func() { _ = client.Close() })
+	mon := redishealth.New(client, log, 500*time.Millisecond)
+
+	resolver := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
+	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: resolver, Prefix: prefix, Logger: log, Metrics: m})
+	db.SetNotifier(bus)
+
+	if n, err := demo.Seed(ctx, db); err != nil || n == 0 {
+		b.Fatalf("demo.Seed: %d tenants, %v", n, err)
+	}
+	tn, err := db.TenantBySlug(ctx, "highfives")
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	cache := pagecache.New(pagecache.Options{
+		Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log,
+	})
+	app := site.New(site.Deps{
+		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
+		Web: web.Config{}, Scheme: "http", Port: "",
+	})
+
+	bg, stop := context.WithCancel(ctx)
+	b.Cleanup(stop)
+	ready := make(chan struct{})
+	go mon.Run(bg)
+	go bus.Run(bg, ready)
+	<-ready
+
+	return &benchApp{handler: app.Handler(), resolver: resolver, cache: cache, tenantID: tn.ID}
+}
+
+// request is a reusable request: a RequestCtx set up as fasthttp's server
+// would, and the request it is reset to before each call.
+type request struct {
+	h   fasthttp.RequestHandler
+	ctx fasthttp.RequestCtx
+	req fasthttp.Request
+}
+
+func (a *benchApp) newRequest(uri string, headers ...string) *request {
+	r := &request{h: a.handler}
+	r.req.Header.SetMethod(fasthttp.MethodGet)
+	r.req.SetRequestURI(uri)
+	r.req.Header.SetHost(benchHost)
+	for i := 0; i+1 < len(headers); i += 2 {
+		r.req.Header.Set(headers[i], headers[i+1])
+	}
+	r.ctx.Init(&r.req, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}, nil)
+	return r
+}
+
+// do serves the request once; the server's per-request reset (request,
+// response, user values, which hold Fiber's locals) is part of the cost.
+func (r *request) do() *fasthttp.Response {
+	r.ctx.ResetUserValues()
+	r.req.CopyTo(&r.ctx.Request)
+	r.ctx.Response.Reset()
+	r.h(&r.ctx)
+	return &r.ctx.Response
+}
+
+// expect fails unless resp has the status and, when given, Cache-Status.
+func expect(b *testing.B, resp *fasthttp.Response, status int, cacheStatus string) {
+	b.Helper()
+	if resp.StatusCode() != status {
+		b.Fatalf("status %d, want %d; body %.200q", resp.StatusCode(), status, resp.Body())
+	}
+	if got := string(resp.Header.Peek("Cache-Status")); cacheStatus != "" && got != cacheStatus {
+		b.Fatalf("Cache-Status %q, want %q", got, cacheStatus)
+	}
+}
+
+// BenchmarkCachedPage serves /about from the in-process L1 (identity and
+// gzip bodies), and from Redis L2 with L1 emptied before every request.
+func BenchmarkCachedPage(b *testing.B) {
+	a := newBenchApp(b)
+	warm := a.newRequest(benchPath)
+	expect(b, warm.do(), 200, "")
+
+	for _, tc := range []struct {
+		name    string
+		headers []string
+		gzip    bool
+	}{
+		{"L1/identity", nil, false},
+		{"L1/gzip", []string{"Accept-Encoding", "gzip, deflate, br"}, true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			r := a.newRequest(benchPath, tc.headers...)
+			resp := r.do()
+			expect(b, resp, 200, "pcnweb; hit")
+			if enc := string(resp.Header.Peek("Content-Encoding")); (enc == "gzip") != tc.gzip {
+				b.Fatalf("Content-Encoding %q, gzip wanted: %v", enc, tc.gzip)
+			}
+			b.SetBytes(int64(len(resp.Body())))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if resp := r.do(); resp.StatusCode() != 200 {
+					b.Fatalf("status %d", resp.StatusCode())
+				}
+			}
+		})
+	}
+
+	b.Run("L2-redis/gzip", func(b *testing.B) {
+		r := a.newRequest(benchPath, "Accept-Encoding", "gzip")
+		a.cache.Clear()
+		resp := r.do()
+		expect(b, resp, 200, "pcnweb; hit")
+		b.SetBytes(int64(len(resp.Body())))
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			a.cache.Clear()
+			if resp := r.do(); resp.StatusCode() != 200 {
+				b.Fatalf("status %d", resp.StatusCode())
+			}
+		}
+	})
+}
+
+// BenchmarkCacheMissRender renders /about on every request: with a query
+// string that differs each time (a new cache key: Redis GET finds nothing,
+// then render, store in L1 and, in the background, Redis), and after a bump
+// of the tenant's generation (what a publish does: the resolver reloads the
+// tenant, Redis returns the older copy, then render and store).
+func BenchmarkCacheMissRender(b *testing.B) {
+	a := newBenchApp(b)
+
+	// i outlives the sub-benchmark's rounds (b.N = 1, 100, ...), so no
+	// query string is ever seen twice.
+	i := 0
+	b.Run("query/gzip", func(b *testing.B) {
+		r := a.newRequest(benchPath, "Accept-Encoding", "gzip")
+		uri := []byte(benchPath + "?nocache=")
+		base := len(uri)
+		next := func() {
+			i++
+			uri = strconv.AppendInt(uri[:base], int64(i), 10)
+			r.req.SetRequestURIBytes(uri)
+		}
+		next()
+		expect(b, r.do(), 200, "pcnweb; fwd=miss")
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			next()
+			if resp := r.do(); resp.StatusCode() != 200 {
+				b.Fatalf("status %d", resp.StatusCode())
+			}
+		}
+	})
+
+	b.Run("generation/gzip", func(b *testing.B) {
+		tn, err := a.resolver.Resolve(context.Background(), benchHost)
+		if err != nil {
+			b.Fatal(err)
+		}
+		gen := tn.Generation()
+		r := a.newRequest(benchPath, "Accept-Encoding", "gzip")
+		gen++
+		a.resolver.Advance(a.tenantID, gen)
+		expect(b, r.do(), 200, "pcnweb; fwd=miss")
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			gen++
+			a.resolver.Advance(a.tenantID, gen)
+			if resp := r.do(); resp.StatusCode() != 200 {
+				b.Fatalf("status %d", resp.StatusCode())
+			}
+		}
+	})
+}
+
+// BenchmarkNotModified answers a conditional GET of a cached page with 304.
+func BenchmarkNotModified(b *testing.B) {
+	a := newBenchApp(b)
+	for _, tc := range []struct {
+		name    string
+		headers []string
+	}{
+		{"identity", nil},
+		{"gzip", []string{"Accept-Encoding", "gzip"}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			first := a.newRequest(benchPath, tc.headers...)
+			resp := first.do()
+			expect(b, resp, 200, "")
+			etag := string(resp.Header.Peek("ETag"))
+			if etag == "" {
+				b.Fatal("no ETag on a cached page")
+			}
+			r := a.newRequest(benchPath, append(tc.headers, "If-None-Match", etag)...)
+			resp = r.do()
+			expect(b, resp, 304, "pcnweb; hit")
+			if !bytes.Equal(resp.Header.Peek("ETag"), []byte(etag)) {
+				b.Fatalf("304 ETag %q, want %q", resp.Header.Peek("ETag"), etag)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if resp := r.do(); resp.StatusCode() != 304 {
+					b.Fatalf("status %d", resp.StatusCode())
+				}
+			}
+		})
+	}
+}
