@@ -37,7 +37,7 @@ const (
 type DB struct {
 	gorm     *gorm.DB
 	notifier Notifier
-	dialect Dialect
+	dialect  Dialect
 	// Where is a human description for the startup log line, with no secrets.
 	Where string
 }
@@ -258,7 +258,6 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 		l.log.WarnContext(ctx, "slow query", "duration_ms", elapsed.Milliseconds(), "rows", rows, "sql", sql)
 	}
 }
-
 
 func mustSub(fsys fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(fsys, dir)

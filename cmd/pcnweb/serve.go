@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/pcnweb/pcnweb/demo"
-	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/handlers/ops"
 	"github.com/pcnweb/pcnweb/handlers/site"
+	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
