@@ -14,6 +14,7 @@ func TestMarkdown(t *testing.T) {
 		notContains []string
 	}{
 		{"heading and list", "## Opening times\n\n- Monday\n- Tuesday", []string{`<h2 id="opening-times">Opening times</h2>`, "<li>Monday</li>"}, nil},
+		{"h1 demoted", "# Title", []string{`<h2 id="title">Title</h2>`}, []string{"<h1"}},
 		{"link kept", "[NHS 111](https://111.nhs.uk)", []string{`<a href="https://111.nhs.uk">NHS 111</a>`}, []string{"nofollow"}},
 		{"phone link", "[Call us](tel:01234567890)", []string{`href="tel:01234567890"`}, nil},
 		{"table", "| Day | Hours |\n|---|---|\n| Mon | 8am |", []string{"<table>", "<td>8am</td>"}, nil},
