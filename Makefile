@@ -30,8 +30,9 @@ demo: ## run the server with demo content (go run ./cmd/pcnweb serve --demo)
 services: ## make sure PostgreSQL, Redis and Chromium are present and running (deploy/dev/services.sh)
 	bash deploy/dev/services.sh
 
-test: ## start/check services, then run all tests with the race detector
+test: ## start/check services, vet, then run all tests with the race detector
 	bash deploy/dev/services.sh
+	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 bench: ## run benchmarks only

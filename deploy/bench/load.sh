@@ -216,7 +216,7 @@ bench() {
     shift 3
     out="$TMP/wrk-$((${#ROWS[@]} + 1)).txt"
     say "wrk: $label ($enc) for $DURATION"
-    timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "Host: $HOST_HEADER" "$@" "$url" >"$out"
+    timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "Host: $HOST_HEADER" "$url" "$@" >"$out"
     ROWS+=("$(awk -v label="$label" -v enc="$enc" '
         /^ +50%/ { p50 = $2 }
         /^ +99%/ { p99 = $2 }
