@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -169,6 +171,25 @@ func TestEmbeddedDemo(t *testing.T) {
 	waitFor(t, 10*time.Second, func() bool {
 		return strings.Contains(srv.get(t, "highfives.localhost", "/about").body, "Updated by the CLI.")
 	})
+	// The internal listener: liveness, readiness and the server's counters.
+	for path, wants := range map[string][]string{
+		"/healthz": {"ok"},
+		"/readyz":  {`"ready":true`, `"database":"ok"`},
+		"/metrics": {`pcnweb_page_cache_total{result="hit"}`, `pcnweb_page_cache_total{result="miss"}`,
+			`pcnweb_http_requests_total{audience="site",status="200"}`, "pcnweb_render_seconds_bucket"},
+	} {
+		resp, err := http.Get("http://" + srv.internal + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range wants {
+			if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+				t.Errorf("internal %s: %d, body lacks %s", path, resp.StatusCode, want)
+			}
+		}
+	}
 	if err := srv.stop(); err != nil {
 		t.Errorf("graceful shutdown: %v", err)
 	}
@@ -308,5 +329,47 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 			t.Fatalf("condition not met within %s", d)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestGracefulShutdown: a request that is in flight when SIGTERM arrives
+// (here: its headers half sent) is answered before the server exits, and
+// new connections are refused.
+func TestGracefulShutdown(t *testing.T) {
+	env := map[string]string{"PCNWEB_DATA_DIR": t.TempDir(), "LOG_LEVEL": "warn"}
+	srv := startServer(t, env, "--demo")
+	conn, err := net.Dial("tcp", srv.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /about HTTP/1.1\r\nHost: highfives.localhost\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.stop() }()
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case err := <-stopped:
+		t.Fatalf("server exited with a request in flight: %v", err)
+	default:
+	}
+	if _, err := net.DialTimeout("tcp", srv.addr, time.Second); err == nil {
+		t.Error("a new connection was accepted during shutdown")
+	}
+	if _, err := io.WriteString(conn, "Connection: close\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request got no response: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "July 2019") {
+		t.Errorf("in-flight request: %d", resp.StatusCode)
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("shutdown: %v", err)
 	}
 }

@@ -40,6 +40,7 @@ type serverOptions struct {
 	redisURL       string // "" uses the shared test Redis
 	prefix         string
 	trustedProxies []string
+	secure         bool
 }
 
 func newServer(t testing.TB, o serverOptions) *server {
@@ -76,7 +77,7 @@ func newServer(t testing.TB, o serverOptions) *server {
 	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: o.prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
 	app := site.New(site.Deps{
 		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
-		Web: web.Config{TrustedProxies: o.trustedProxies}, Scheme: "http", Port: "",
+		Web: web.Config{TrustedProxies: o.trustedProxies, Secure: o.secure}, Scheme: "http", Port: "",
 	})
 	return &server{app: app, db: db, resolver: resolver, bus: bus, redis: mon}
 }
@@ -302,5 +303,31 @@ func TestStaticAssets(t *testing.T) {
 	}
 	if r := s.get(t, "unknown.example", "/static/default/nope.css"); r.status != 404 {
 		t.Errorf("unknown asset: %d", r.status)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		s := newServer(t, serverOptions{secure: secure})
+		modelstest.Tenant(t, s.db, "highfives")
+		for _, host := range []string{"highfives.localhost", "unknown.example"} {
+			r := s.get(t, host, "/")
+			want := map[string]string{
+				"X-Content-Type-Options": "nosniff",
+				"Referrer-Policy":        "strict-origin-when-cross-origin",
+				"X-Frame-Options":        "DENY",
+			}
+			for k, v := range want {
+				if got := r.header.Get(k); got != v {
+					t.Errorf("%s %s: %s = %q, want %q", host, map[bool]string{true: "https", false: "http"}[secure], k, got, v)
+				}
+			}
+			if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("CSP = %q", csp)
+			}
+			if hsts := r.header.Get("Strict-Transport-Security"); (hsts != "") != secure {
+				t.Errorf("secure=%v: HSTS = %q", secure, hsts)
+			}
+		}
 	}
 }
