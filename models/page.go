@@ -24,6 +24,7 @@ type Page struct {
 	InNav               bool
 	PublishedRevisionID *int64
 	PublishedAt         *time.Time
+	ReviewDue           *time.Time // a date; content is reviewed at least every 12 months
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 }
@@ -53,6 +54,9 @@ type PageInput struct {
 	BodyMD string
 	Draft  bool   // save a revision without publishing it
 	Author string // who wrote it, for the revision history
+	// ReviewDue is when the content should next be reviewed; nil leaves
+	// it as it was (a new page gets one year from now).
+	ReviewDue *time.Time
 }
 
 var pathRE = regexp.MustCompile(`^/(?:[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*)?$`)
@@ -117,7 +121,8 @@ func (t *TenantDB) PutPage(in PageInput) (Page, error) {
 		switch {
 		case err == nil:
 		case isNotFound(err):
-			page = Page{TenantID: t.tenantID, Path: in.Path, Title: in.Title, InNav: isTopLevel(in.Path)}
+			due := time.Now().UTC().AddDate(1, 0, 0).Truncate(24 * time.Hour)
+			page = Page{TenantID: t.tenantID, Path: in.Path, Title: in.Title, InNav: isTopLevel(in.Path), ReviewDue: &due}
 			if err := tx.scoped.Create(&page).Error; err != nil {
 				return err
 			}
@@ -129,6 +134,10 @@ func (t *TenantDB) PutPage(in PageInput) (Page, error) {
 			return err
 		}
 		updates := map[string]any{"title": in.Title, "updated_at": time.Now().UTC()}
+		if in.ReviewDue != nil {
+			updates["review_due"] = *in.ReviewDue
+			page.ReviewDue = in.ReviewDue
+		}
 		if !in.Draft {
 			now := time.Now().UTC()
 			updates["published_revision_id"] = rev.ID

@@ -88,3 +88,9 @@ func registerTenantGuard(g *gorm.DB) error {
 		}
 	})
 }
+
+// own scopes an association preload to the handle's tenant: GORM runs
+// preloads as new statements, outside the handle's condition.
+func (t *TenantDB) own(db *gorm.DB) *gorm.DB {
+	return db.Where(clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: "tenant_id"}, Value: t.tenantID})
+}

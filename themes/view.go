@@ -12,8 +12,24 @@ type Site struct {
 	Description string    // one line under the name, optional
 	BaseURL     string    // canonical scheme://host[:port] of the tenant, no trailing slash
 	LogoURL     string    // optional; when empty the theme shows the name as text
-	Nav         []NavLink // primary navigation, in order
+	Nav         []NavLink // primary navigation, in order (5–7 flat items)
 	Footer      []NavLink // footer links (legal pages and the like)
+	Phone       string    // network contact, optional
+	Email       string
+	Social      []NavLink // social media links (Title = "Facebook", URL absolute)
+	// NHSIdentity shows "Providing NHS services" under the name (a
+	// per-tenant choice; NHS identity rules allow primary care to use it).
+	NHSIdentity bool
+	// Announcement is an inline, time-limited notice (never a pop-up),
+	// shown as a warning callout on every page when set.
+	Announcement *Notice
+}
+
+// Notice is a time-limited message shown inline.
+type Notice struct {
+	Title string
+	Text  string
+	Until string // formatted end date, "until 2 January 2027"; optional
 }
 
 // NavLink is one item of a navigation list.
@@ -36,6 +52,191 @@ type Page struct {
 	Status       int       // HTTP status for error pages (404, 500)
 	Message      string    // plain-text message for error pages
 	Children     []NavLink // for the home page: the site's pages as a list of links
+
+	// Optional, per page type. Templates show what is set.
+	ReviewDue   time.Time  // "Next review due" on content pages; zero hides it
+	Breadcrumbs []NavLink  // trail above the h1, Home first; nil: Home only
+	FeedURL     string     // <link rel="alternate" type="application/atom+xml">
+	OGType      string     // Open Graph type: "website" (default) or "article"
+	JSONLD      any        // schema.org data, marshalled into <script type="application/ld+json">
+	Home        *Home      // "home"
+	Practices   []Practice // "practices"; "home" shows their phones and today's hours
+	Practice    *Practice  // "practice"
+	Services    []Service  // "services"
+	Service     *Service   // "service"
+	Team        []Staff    // "team"; "service" shows the service's own staff
+	Sessions    []Session  // "enhanced-access"
+	Posts       []Post     // "news" and "home" (latest)
+	Post        *Post      // "post"
+	Upcoming    []Event    // "events"
+	Past        []Event    // "events"
+	Event       *Event     // "event"
+	Vacancies   []Vacancy  // "vacancies"
+	Vacancy     *Vacancy   // "vacancy"
+	Contact     *Contact   // "contact"
+	Search      *Search    // "search"
+	Legal       *Legal     // "accessibility", "privacy", "cookies"
+}
+
+// Legal holds the facts the generated legal pages need.
+type Legal struct {
+	Organisation string // "High Fives PCN"
+	Controller   string // data controller, defaults to the organisation
+	Email        string // contact for accessibility problems and data requests
+	Phone        string
+	Address      []string
+	DPO          string // data protection officer contact, optional
+	// Accessibility statement (GOV.UK model).
+	Compliance   string   // "full", "partial" or "not"
+	KnownIssues  []string // content that is not accessible, and why
+	Prepared     string   // "24 November 2026"
+	LastReviewed string
+	SiteURL      string
+}
+
+// Home is the home page's own content.
+type Home struct {
+	Tiles []Tile // task tiles: contact a practice, appointments, prescriptions, …
+}
+
+// Tile is one task on the home page (NHS.UK card, clickable).
+type Tile struct {
+	Title       string
+	Description string
+	URL         string
+}
+
+// Practice is a member GP practice.
+type Practice struct {
+	ODSCode   string
+	Name      string
+	URL       string   // its page on this site, "/practices/A81001"
+	Address   []string // lines, postcode last
+	Phone     string   // as written, "01632 960 001"
+	PhoneHref string   // "tel:+441632960001"
+	Email     string
+	Website   string // absolute URL, optional
+	// Links patients need (each optional, absolute URLs).
+	AppointmentsURL  string // online consultation / request an appointment
+	RegistrationURL  string
+	PrescriptionsURL string
+	// Opening state now, computed in Europe/London.
+	StatusKnown   bool   // false: no hours recorded
+	Open          bool   // open now
+	Status        string // "Open now – closes at 6:30pm"
+	TodayHours    string // "8am to 6:30pm", "Closed", "" when unknown
+	Week          []DayHours
+	Exceptions    []ClosureNotice // upcoming closures and changed hours
+	Accessibility string          // accessibility notes (plain text)
+	MapQuery      string          // postcode, for a link to a map search; optional
+}
+
+// DayHours is one row of the weekly opening hours table.
+type DayHours struct {
+	Day   string // "Monday"
+	Hours string // "8am to 1pm and 2pm to 6:30pm", "Closed"
+	Today bool
+}
+
+// ClosureNotice is an upcoming exception to the usual hours.
+type ClosureNotice struct {
+	Dates  string // "Friday 25 December to Monday 28 December"
+	Hours  string // "Closed" or "9am to 1pm"
+	Reason string
+}
+
+// Service is a service the network offers (social prescribing, …).
+type Service struct {
+	Slug         string
+	Name         string
+	URL          string // "/services/social-prescribing"
+	Summary      string
+	Body         template.HTML // sanitised
+	WhoFor       string        // who can use it
+	HowToAccess  string        // how to be referred or self-refer
+	SelfReferral bool
+	Staff        []Staff
+}
+
+// Staff is a named member of the network's team.
+type Staff struct {
+	Name     string
+	Role     string
+	Service  string // service name, optional
+	PhotoURL string // optional; same-origin
+	Bio      string
+}
+
+// Session is one enhanced access (evening and weekend) session.
+type Session struct {
+	Days       string // "Monday to Friday", "Saturday"
+	Times      string // "6:30pm to 8pm"
+	Place      string // practice name
+	PlaceURL   string // practice page
+	Clinicians string // "GPs, nurses and pharmacists"
+	HowToBook  string
+}
+
+// Post is a news post.
+type Post struct {
+	Slug      string
+	Title     string
+	URL       string
+	Summary   string
+	Body      template.HTML
+	Published time.Time
+}
+
+// Event is an event (a flu clinic, a patient group meeting).
+type Event struct {
+	Slug       string
+	Title      string
+	URL        string
+	ICSURL     string // "/events/flu-clinic.ics"
+	Summary    string
+	Body       template.HTML
+	When       string // "Saturday 3 October 2026, 9am to 1pm"
+	Start      time.Time
+	End        time.Time // zero when the event has no end
+	Place      string
+	Online     bool
+	BookingURL string
+}
+
+// Vacancy is a job the network is recruiting for.
+type Vacancy struct {
+	Slug     string
+	Title    string
+	URL      string
+	Summary  string
+	Body     template.HTML
+	Closes   string // "Closing date: 12 December 2026"
+	Salary   string
+	Hours    string
+	ApplyURL string
+}
+
+// Contact is the network's contact page.
+type Contact struct {
+	Phone     string
+	PhoneHref string
+	Email     string
+	Address   []string
+	Body      template.HTML // extra text the manager wrote
+}
+
+// Search is the search page: the query and what matched.
+type Search struct {
+	Query   string
+	Results []SearchResult
+}
+
+// SearchResult is one match.
+type SearchResult struct {
+	Title   string
+	URL     string
+	Kind    string // "Page", "News", "Service", "Practice", "Event", "Vacancy"
+	Snippet string // plain text
 }
 
 // Platform is what the platform's own pages (unknown host, suspended site,

@@ -54,10 +54,12 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 		if status == fiber.StatusNotFound {
 			name = "notfound"
 		}
-		view := themes.Page{Status: status, NoIndex: true, Path: c.Path()}
+		view := themes.Page{Status: status, NoIndex: true, Path: c.Path(), Site: themes.Site{Name: t.Name, BaseURL: baseURL(d, t)}}
 		// The error page keeps the site's navigation when the database
 		// answers; a 500 caused by the database renders without it.
-		view.Site, _, _ = siteFor(c, d, t, t.Store(c.UserContext(), d.DB))
+		if r, err := load(c, d); err == nil {
+			view.Site = r.site
+		}
 		var buf bytes.Buffer
 		if rerr := d.Themes.Render(&buf, t.Theme, name, view); rerr != nil {
 			d.Logger.ErrorContext(c.UserContext(), "render error page", "error", rerr)

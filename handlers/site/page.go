@@ -5,45 +5,71 @@ import (
 	"errors"
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// legalPaths are linked from every page's footer once published.
-var legalPaths = []string{"/accessibility", "/privacy", "/cookies"}
+// homeTiles are the tasks patients come for, in NHS England's tested words.
+var homeTiles = []themes.Tile{
+	{Title: "Contact a practice", Description: "Phone numbers, addresses and opening times of our practices.", URL: "/practices"},
+	{Title: "Make, change or cancel an appointment", Description: "Use your own practice's online service, or phone them.", URL: "/practices"},
+	{Title: "Get a repeat prescription online", Description: "Order through your practice or the NHS App.", URL: "/practices"},
+	{Title: "Evening and weekend appointments", Description: "Appointments from 6:30pm to 8pm on weekdays and on Saturdays.", URL: "/enhanced-access"},
+	{Title: "Our services", Description: "Social prescribing, pharmacists, physiotherapy and more.", URL: "/services"},
+}
 
-// showHome renders the home page: the page at "/" if the tenant wrote one,
-// and a list of the site's pages.
+// showHome renders the home page: task tiles, each practice's phone and
+// today's hours, the latest news, and the manager's own intro (the page at
+// "/" when there is one).
 func showHome(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		t := tenants.FromCtx(c)
-		store := t.Store(c.UserContext(), d.DB)
-		site, pages, err := siteFor(c, d, t, store)
+		r, err := load(c, d)
 		if err != nil {
 			return err
 		}
-		view := themes.Page{Site: site, Path: "/", CanonicalURL: site.BaseURL + "/"}
-		home, err := store.PublishedPage("/")
+		now := d.Now()
+		view := r.view("", "/")
+		view.Description = r.settings.Description
+		view.Home = &themes.Home{Tiles: homeTiles}
+		home, err := r.store.PublishedPage("/")
 		switch {
 		case err == nil:
-			view.Title, view.Body, view.Updated = home.Revision.Title, template.HTML(home.Revision.BodyHTML), home.Revision.CreatedAt //nolint:gosec // sanitised when written
+			view.Body = template.HTML(home.Revision.BodyHTML) //nolint:gosec // sanitised when written
 		case !errors.Is(err, models.ErrNotFound):
 			return err
 		}
-		for _, p := range pages {
-			if p.Path != "/" {
-				view.Children = append(view.Children, themes.NavLink{Title: p.Title, URL: p.Path})
-			}
+		practices, err := r.store.Practices()
+		if err != nil {
+			return err
 		}
-		return render(c, d, t, "home", view)
+		for _, p := range practices {
+			pv, next := practiceView(p, now)
+			view.Practices = append(view.Practices, pv)
+			expireAt(c, next)
+		}
+		posts, err := r.store.PublishedPosts(now, 3)
+		if err != nil {
+			return err
+		}
+		for _, p := range posts {
+			view.Posts = append(view.Posts, postView(p))
+		}
+		if err := expireAtNextPost(c, r, now); err != nil {
+			return err
+		}
+		view.JSONLD = organisationLD(r, practices)
+		view.FeedURL = "/news/feed.xml"
+		return render(c, d, r.t, "home", view)
 	}
 }
 
-// showPage renders a tenant's content page at the request path.
+// showPage renders a manager's custom page at the request path.
 func showPage(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		path := strings.TrimSuffix(c.Path(), "/")
@@ -53,45 +79,45 @@ func showPage(d Deps) fiber.Handler {
 		if models.ValidatePagePath(path) != nil {
 			return models.ErrNotFound
 		}
-		t := tenants.FromCtx(c)
-		store := t.Store(c.UserContext(), d.DB)
-		page, err := store.PublishedPage(path)
+		r, err := load(c, d)
 		if err != nil {
 			return err
 		}
-		site, _, err := siteFor(c, d, t, store)
+		page, err := r.store.PublishedPage(path)
 		if err != nil {
 			return err
 		}
-		return render(c, d, t, "page", themes.Page{
-			Site: site, Title: page.Revision.Title, Path: path, CanonicalURL: site.BaseURL + path,
-			Body:    template.HTML(page.Revision.BodyHTML), //nolint:gosec // sanitised when written
-			Updated: page.Revision.CreatedAt,
-		})
+		return renderCustomPage(c, d, r, page)
 	}
 }
 
-// siteFor builds the branding and navigation every page of a tenant shows.
-func siteFor(c *fiber.Ctx, d Deps, t *tenants.Tenant, store *models.TenantDB) (themes.Site, []models.Page, error) {
-	site := themes.Site{Name: t.Name, BaseURL: baseURL(d, t)}
-	pages, err := store.PublishedPages()
-	if err != nil {
-		return site, nil, err
+func renderCustomPage(c *fiber.Ctx, d Deps, r *request, page models.PublishedPage) error {
+	view := r.view(page.Revision.Title, page.Page.Path)
+	view.Body = template.HTML(page.Revision.BodyHTML) //nolint:gosec // sanitised when written
+	view.Updated = page.Revision.CreatedAt
+	view.OGType = "article"
+	if page.Page.ReviewDue != nil {
+		view.ReviewDue = *page.Page.ReviewDue
 	}
-	current := c.Path()
-	titles := make(map[string]string, len(pages))
-	for _, p := range pages {
+	view.Breadcrumbs = crumbs(parentCrumbs(r, page.Page.Path)...)
+	return render(c, d, r.t, "page", view)
+}
+
+// parentCrumbs lists the published pages above path ("/a" for "/a/b").
+func parentCrumbs(r *request, path string) []themes.NavLink {
+	titles := make(map[string]string, len(r.pages))
+	for _, p := range r.pages {
 		titles[p.Path] = p.Title
-		if p.InNav {
-			site.Nav = append(site.Nav, themes.NavLink{Title: p.Title, URL: p.Path, Current: p.Path == current})
+	}
+	var out []themes.NavLink
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for i := 1; i < len(segs); i++ {
+		p := "/" + strings.Join(segs[:i], "/")
+		if t, ok := titles[p]; ok {
+			out = append(out, themes.NavLink{Title: t, URL: p})
 		}
 	}
-	for _, p := range legalPaths {
-		if title, ok := titles[p]; ok {
-			site.Footer = append(site.Footer, themes.NavLink{Title: title, URL: p, Current: p == current})
-		}
-	}
-	return site, pages, nil
+	return out
 }
 
 // baseURL is the tenant's canonical origin: its primary domain, else its
@@ -116,4 +142,11 @@ func render(c *fiber.Ctx, d Deps, t *tenants.Tenant, name string, view themes.Pa
 	}
 	c.Type("html", "utf-8")
 	return c.Send(buf.Bytes())
+}
+
+// expireAt tells the page cache the page changes at t (ignoring zero).
+func expireAt(c *fiber.Ctx, t time.Time) {
+	if !t.IsZero() {
+		pagecache.ExpireAt(c, t)
+	}
 }

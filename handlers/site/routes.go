@@ -3,6 +3,7 @@ package site
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -27,12 +28,17 @@ type Deps struct {
 	// Scheme ("http" or "https") and Port ("" or "8080") of public URLs.
 	Scheme string
 	Port   string
+	// Now is the clock; nil means time.Now. Tests inject one.
+	Now func() time.Time
 }
 
 // New builds the public app. Middleware order: recover, request context,
 // access log, security headers, static assets (the same for every host, so
 // platform pages have their CSS), tenant resolution, page cache, routes.
 func New(d Deps) *fiber.App {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
 	app.Use(recover.New())
 	app.Use(web.Context(d.Web))
@@ -43,6 +49,26 @@ func New(d Deps) *fiber.App {
 	app.Use(d.Cache.Middleware(cacheScope))
 
 	app.Get("/", showHome(d))
+	app.Get("/practices", listPractices(d))
+	app.Get("/practices/:ods", showPractice(d))
+	app.Get("/services", listServices(d))
+	app.Get("/services/:slug", showService(d))
+	app.Get("/team", showTeam(d))
+	app.Get("/enhanced-access", showEnhancedAccess(d))
+	app.Get("/news", listNews(d))
+	app.Get("/news/feed.xml", newsFeed(d))
+	app.Get("/news/:slug", showPost(d))
+	app.Get("/events", listEvents(d))
+	app.Get("/events/:slug", showEvent(d))
+	app.Get("/vacancies", listVacancies(d))
+	app.Get("/vacancies/:slug", showVacancy(d))
+	app.Get("/contact", showContact(d))
+	app.Get("/accessibility", showLegal(d, "accessibility", "Accessibility statement"))
+	app.Get("/privacy", showLegal(d, "privacy", "Privacy notice"))
+	app.Get("/cookies", showLegal(d, "cookies", "Cookies"))
+	app.Get("/search", searchSite(d))
+	app.Get("/sitemap.xml", sitemap(d))
+	app.Get("/robots.txt", robots(d))
 	app.Get("/*", showPage(d))
 	return app
 }

@@ -41,6 +41,7 @@ type serverOptions struct {
 	prefix         string
 	trustedProxies []string
 	secure         bool
+	now            func() time.Time // injected clock for the site and its cache
 }
 
 func newServer(t testing.TB, o serverOptions) *server {
@@ -74,10 +75,10 @@ func newServer(t testing.TB, o serverOptions) *server {
 	ready := make(chan struct{})
 	go bus.Run(ctx, ready)
 	<-ready
-	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: o.prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
+	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: o.prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log, Now: o.now})
 	app := site.New(site.Deps{
 		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
-		Web: web.Config{TrustedProxies: o.trustedProxies, Secure: o.secure}, Scheme: "http", Port: "",
+		Web: web.Config{TrustedProxies: o.trustedProxies, Secure: o.secure}, Scheme: "http", Port: "", Now: o.now,
 	})
 	return &server{app: app, db: db, resolver: resolver, bus: bus, redis: mon}
 }

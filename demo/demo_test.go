@@ -1,0 +1,130 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/models/modelstest"
+)
+
+func TestSeed(t *testing.T) {
+	ctx := context.Background()
+	db := modelstest.NewSQLite(t)
+	n, err := Seed(ctx, db)
+	if err != nil {
+		t.Fatalf("Seed: %v", err)
+	}
+	if n != 3 {
+		t.Fatalf("Seed created %d tenants, want 3", n)
+	}
+	list, err := db.ListTenants(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 3 {
+		t.Fatalf("%d tenants in the store, want 3", len(list))
+	}
+	stores := map[string]*models.TenantDB{}
+	for _, tn := range list {
+		stores[tn.Slug] = db.ForTenant(ctx, tn.ID)
+	}
+	hf := stores["highfives"]
+	if hf == nil {
+		t.Fatal("no highfives tenant")
+	}
+	now := time.Now()
+
+	practices, err := hf.Practices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(practices) < 5 {
+		t.Errorf("highfives has %d practices, want at least 5", len(practices))
+	}
+	for _, p := range practices {
+		open := false
+		for _, day := range p.Week() {
+			open = open || len(day) > 0
+		}
+		if !open {
+			t.Errorf("practice %s has no readable hours", p.ODSCode)
+		}
+	}
+
+	services, err := hf.Services()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(services) < 6 {
+		t.Errorf("highfives has %d services, want at least 6", len(services))
+	}
+
+	published, err := hf.PublishedPosts(now, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := hf.PublishedPosts(now.AddDate(0, 0, 30), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 4 {
+		t.Errorf("highfives has %d posts, want at least 4", len(all))
+	}
+	if len(all)-len(published) != 1 {
+		t.Errorf("%d of %d posts are scheduled, want exactly 1", len(all)-len(published), len(all))
+	}
+	if next, err := hf.NextPostPublish(now); err != nil || next.IsZero() {
+		t.Errorf("NextPostPublish = %v, %v; want the scheduled post", next, err)
+	}
+
+	vacancies, err := hf.Vacancies()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open, closed int
+	y, m, d := now.Date()
+	for _, v := range vacancies {
+		if v.OpenOn(y, m, d) {
+			open++
+		} else {
+			closed++
+		}
+	}
+	if open < 1 || closed < 1 {
+		t.Errorf("highfives has %d open and %d closed vacancies, want at least 1 of each", open, closed)
+	}
+
+	sessions, err := hf.Sessions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sessions) < 2 {
+		t.Errorf("highfives has %d sessions, want at least 2", len(sessions))
+	}
+
+	// The generated legal pages show for highfives; riverside overrides its privacy notice.
+	for _, path := range []string{"/accessibility", "/privacy", "/cookies"} {
+		if _, err := hf.PublishedPage(path); err == nil {
+			t.Errorf("highfives has a custom %s page that hides the generated one", path)
+		}
+	}
+	if _, err := stores["riverside"].PublishedPage("/privacy"); err != nil {
+		t.Errorf("riverside /privacy: %v", err)
+	}
+	if items, err := stores["moorland"].NavItems(); err != nil || len(items) != 5 {
+		t.Errorf("moorland nav: %d items, %v; want 5", len(items), err)
+	}
+
+	again, err := Seed(ctx, db)
+	if err != nil || again != 0 {
+		t.Fatalf("second Seed = %d, %v; want 0, nil", again, err)
+	}
+	if list, _ := db.ListTenants(ctx); len(list) != 3 {
+		t.Errorf("after a second Seed: %d tenants, want 3", len(list))
+	}
+	if ps, _ := hf.Practices(); len(ps) != len(practices) {
+		t.Errorf("after a second Seed: %d practices, want %d", len(ps), len(practices))
+	}
+}

@@ -1,0 +1,38 @@
+package site
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// searchSite renders the site search: everything published that matches q.
+func searchSite(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		r, err := load(c, d)
+		if err != nil {
+			return err
+		}
+		q := strings.TrimSpace(c.Query("q"))
+		if len(q) > models.MaxQuery {
+			return fiber.NewError(fiber.StatusBadRequest, "search query too long")
+		}
+		view := r.view("Search", "/search")
+		view.NoIndex = true
+		view.Search = &themes.Search{Query: q}
+		if q != "" {
+			view.Title = "Search results for " + q
+			results, err := r.store.Search(q, d.Now())
+			if err != nil {
+				return err
+			}
+			for _, res := range results {
+				view.Search.Results = append(view.Search.Results, themes.SearchResult{Title: res.Title, URL: res.URL, Kind: res.Kind, Snippet: res.Snippet})
+			}
+		}
+		return render(c, d, r.t, "search", view)
+	}
+}

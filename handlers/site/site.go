@@ -1,0 +1,105 @@
+package site
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// defaultNav is the navigation of a tenant that has not ordered its own:
+// flat, six items at most, news not among them (NHS England's guidance).
+var defaultNav = []themes.NavLink{
+	{Title: "About us", URL: "/about"},
+	{Title: "Our practices", URL: "/practices"},
+	{Title: "Services", URL: "/services"},
+	{Title: "Evening and weekend appointments", URL: "/enhanced-access"},
+	{Title: "Our team", URL: "/team"},
+	{Title: "Contact us", URL: "/contact"},
+}
+
+// footerLinks are on every page: the pages the law requires, and contact.
+var footerLinks = []themes.NavLink{
+	{Title: "Accessibility statement", URL: "/accessibility"},
+	{Title: "Privacy notice", URL: "/privacy"},
+	{Title: "Cookies", URL: "/cookies"},
+	{Title: "Contact us", URL: "/contact"},
+}
+
+// request is what every page handler starts from: the tenant, its store and
+// the site frame (branding, navigation, settings).
+type request struct {
+	t        *tenants.Tenant
+	store    *models.TenantDB
+	site     themes.Site
+	settings models.SiteSettings
+	pages    []models.Page // published pages
+}
+
+// load builds the request frame for the current tenant.
+func load(c *fiber.Ctx, d Deps) (*request, error) {
+	t := tenants.FromCtx(c)
+	r := &request{t: t, store: t.Store(c.UserContext(), d.DB)}
+	var err error
+	if r.settings, err = r.store.Settings(); err != nil {
+		return nil, err
+	}
+	if r.pages, err = r.store.PublishedPages(); err != nil {
+		return nil, err
+	}
+	items, err := r.store.NavItems()
+	if err != nil {
+		return nil, err
+	}
+	r.site = siteFrame(d, t, r.settings, r.pages, items, c.Path())
+	return r, nil
+}
+
+// siteFrame builds the branding and navigation every page of a tenant shows.
+func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.Page, items []models.NavItem, current string) themes.Site {
+	site := themes.Site{
+		Name: t.Name, Description: s.Description, BaseURL: baseURL(d, t), LogoURL: s.LogoURL,
+		Phone: s.Phone, Email: s.Email, NHSIdentity: s.NHSIdentity,
+	}
+	published := make(map[string]bool, len(pages))
+	for _, p := range pages {
+		published[p.Path] = true
+	}
+	isCurrent := func(u string) bool { return u == current || (u != "/" && strings.HasPrefix(current, u+"/")) }
+	if len(items) > 0 {
+		for _, it := range items {
+			site.Nav = append(site.Nav, themes.NavLink{Title: it.Title, URL: it.Path, Current: isCurrent(it.Path)})
+		}
+	} else {
+		for _, l := range defaultNav {
+			if l.URL == "/about" && !published["/about"] {
+				continue
+			}
+			l.Current = isCurrent(l.URL)
+			site.Nav = append(site.Nav, l)
+		}
+	}
+	for _, l := range footerLinks {
+		l.Current = l.URL == current
+		site.Footer = append(site.Footer, l)
+	}
+	for _, sl := range []struct{ title, url string }{{"Facebook", s.SocialFacebook}, {"X (formerly Twitter)", s.SocialX}, {"Instagram", s.SocialInstagram}, {"YouTube", s.SocialYoutube}} {
+		if sl.url != "" {
+			site.Social = append(site.Social, themes.NavLink{Title: sl.title, URL: sl.url})
+		}
+	}
+	return site
+}
+
+// view starts a page view for path with the frame filled in.
+func (r *request) view(title, path string) themes.Page {
+	return themes.Page{Site: r.site, Title: title, Path: path, CanonicalURL: r.site.BaseURL + path}
+}
+
+// crumbs is a breadcrumb trail: Home, then the given parents.
+func crumbs(parents ...themes.NavLink) []themes.NavLink {
+	return append([]themes.NavLink{{Title: "Home", URL: "/"}}, parents...)
+}

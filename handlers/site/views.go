@@ -1,0 +1,258 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// london is the zone every date and time on the sites is shown in.
+var london = mustLondon()
+
+func mustLondon() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+var weekdayNames = [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+
+// bankHolidays covers the dates a page rendered now can show: this year and next.
+func bankHolidays(now time.Time) []hours.Date {
+	y := now.In(london).Year()
+	return append(hours.EnglandBankHolidays(y), hours.EnglandBankHolidays(y+1)...)
+}
+
+func toDate(t time.Time) hours.Date {
+	y, m, d := t.In(london).Date()
+	return hours.Date{Y: y, M: m, D: d}
+}
+
+func dateTime(d hours.Date) time.Time { return time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, london) }
+
+// practiceView converts a practice for display at now, and says when what
+// it shows (open now, today's hours) next changes.
+func practiceView(p models.Practice, now time.Time) (themes.Practice, time.Time) {
+	v := themes.Practice{
+		ODSCode: p.ODSCode, Name: p.Name, URL: "/practices/" + p.ODSCode, Address: p.AddressLines(),
+		Phone: p.Phone, PhoneHref: telHref(p.Phone), Email: p.Email, Website: p.Website,
+		AppointmentsURL: p.AppointmentsURL, RegistrationURL: p.RegistrationURL, PrescriptionsURL: p.PrescriptionsURL,
+		Accessibility: p.AccessibilityNotes, MapQuery: p.Postcode,
+	}
+	sched := p.Schedule(bankHolidays(now))
+	state := sched.StateAt(now)
+	v.StatusKnown, v.Open = state.Known, state.Open
+	if state.Known {
+		v.Status = state.Describe(now)
+	}
+	today := toDate(now)
+	hasHours := false
+	for _, day := range p.Week() {
+		if len(day) > 0 {
+			hasHours = true
+		}
+	}
+	// The week table starts on Monday.
+	for i := range 7 {
+		wd := (i + 1) % 7
+		d := today
+		// Find the date of this weekday in the current week (Monday to Sunday).
+		offset := (wd - int(now.In(london).Weekday()) + 7) % 7
+		date := dateTime(d).AddDate(0, 0, offset)
+		spans, _ := sched.Day(toDate(date))
+		row := themes.DayHours{Day: weekdayNames[wd], Hours: describeSpans(sched.Week[wd]), Today: offset == 0}
+		if offset == 0 {
+			v.TodayHours = describeSpans(spans)
+		}
+		v.Week = append(v.Week, row)
+	}
+	if !hasHours {
+		v.Week, v.TodayHours = nil, ""
+	}
+	for _, e := range sched.Exceptions {
+		if dateTime(e.To).Before(dateTime(today)) || dateTime(e.From).After(dateTime(today).AddDate(0, 0, 60)) {
+			continue
+		}
+		n := themes.ClosureNotice{Dates: dateRange(e.From, e.To), Reason: e.Reason, Hours: "Closed"}
+		if !e.Closed {
+			n.Hours = describeSpans(e.Spans)
+		}
+		v.Exceptions = append(v.Exceptions, n)
+	}
+	// What the page shows changes at the next open/close, and at midnight
+	// (today's hours, which closures are upcoming).
+	next := state.Until
+	midnight := time.Date(now.In(london).Year(), now.In(london).Month(), now.In(london).Day()+1, 0, 0, 0, 0, london)
+	if next.IsZero() || midnight.Before(next) {
+		next = midnight
+	}
+	return v, next
+}
+
+func describeSpans(spans []hours.Span) string {
+	if len(spans) == 0 {
+		return "Closed"
+	}
+	parts := make([]string, 0, len(spans))
+	for _, s := range spans {
+		parts = append(parts, hours.FormatSpan(s))
+	}
+	return strings.Join(parts, " and ")
+}
+
+func dateRange(from, to hours.Date) string {
+	f := dateTime(from).Format("Monday 2 January")
+	if from == to {
+		return f
+	}
+	return f + " to " + dateTime(to).Format("Monday 2 January")
+}
+
+// telHref makes a tel: link from a UK number as written.
+func telHref(phone string) string {
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r == '+' {
+			return r
+		}
+		return -1
+	}, phone)
+	if digits == "" {
+		return ""
+	}
+	if strings.HasPrefix(digits, "0") {
+		digits = "+44" + digits[1:]
+	}
+	return "tel:" + digits
+}
+
+func longDate(t time.Time) string { return t.In(london).Format("2 January 2006") }
+
+// clockText formats a time of day NHS style: "8am", "6:30pm".
+func clockText(t time.Time) string {
+	l := t.In(london)
+	return hours.FormatClock(l.Hour()*60 + l.Minute())
+}
+
+func postView(p models.Post) themes.Post {
+	v := themes.Post{Slug: p.Slug, Title: p.Title, URL: "/news/" + p.Slug, Summary: p.Summary, Body: template.HTML(p.BodyHTML)} //nolint:gosec // sanitised when written
+	if p.PublishedAt != nil {
+		v.Published = *p.PublishedAt
+	}
+	return v
+}
+
+func serviceView(s models.Service) themes.Service {
+	return themes.Service{
+		Slug: s.Slug, Name: s.Name, URL: "/services/" + s.Slug, Summary: s.Summary,
+		Body:   template.HTML(s.BodyHTML), //nolint:gosec // sanitised when written
+		WhoFor: s.WhoFor, HowToAccess: s.HowToAccess, SelfReferral: s.SelfReferral,
+	}
+}
+
+func eventView(e models.Event) themes.Event {
+	v := themes.Event{
+		Slug: e.Slug, Title: e.Title, URL: "/events/" + e.Slug, ICSURL: "/events/" + e.Slug + ".ics", Summary: e.Summary,
+		Body:  template.HTML(e.BodyHTML), //nolint:gosec // sanitised when written
+		Start: e.StartsAt, Place: e.Location, Online: e.Online, BookingURL: e.BookingURL,
+	}
+	v.When = e.StartsAt.In(london).Format("Monday 2 January 2006") + ", " + clockText(e.StartsAt)
+	if e.EndsAt != nil {
+		v.End = *e.EndsAt
+		if toDate(*e.EndsAt) == toDate(e.StartsAt) {
+			v.When += " to " + clockText(*e.EndsAt)
+		} else {
+			v.When += " to " + e.EndsAt.In(london).Format("Monday 2 January 2006") + ", " + clockText(*e.EndsAt)
+		}
+	}
+	return v
+}
+
+// eventOver reports whether an event has finished at now (one without an
+// end is over once it has started).
+func eventOver(e models.Event, now time.Time) bool {
+	if e.EndsAt != nil {
+		return !now.Before(*e.EndsAt)
+	}
+	return !now.Before(e.StartsAt)
+}
+
+func eventChange(e models.Event) time.Time {
+	if e.EndsAt != nil {
+		return *e.EndsAt
+	}
+	return e.StartsAt
+}
+
+func vacancyView(v models.Vacancy) themes.Vacancy {
+	return themes.Vacancy{
+		Slug: v.Slug, Title: v.Title, URL: "/vacancies/" + v.Slug, Summary: v.Summary,
+		Body:   template.HTML(v.BodyHTML), //nolint:gosec // sanitised when written
+		Closes: "Closing date: " + v.ClosesOn.UTC().Format("2 January 2006"), Salary: v.Salary, Hours: v.HoursText, ApplyURL: v.ApplyURL,
+	}
+}
+
+// vacancyOpen reports whether applications are still accepted at now, and
+// when that ends (midnight after the closing date, London time).
+func vacancyOpen(v models.Vacancy, now time.Time) (bool, time.Time) {
+	y, m, d := v.ClosesOn.UTC().Date()
+	end := time.Date(y, m, d+1, 0, 0, 0, 0, london)
+	return now.Before(end), end
+}
+
+func expireAtNextPost(c *fiber.Ctx, r *request, now time.Time) error {
+	next, err := r.store.NextPostPublish(now)
+	if err != nil {
+		return err
+	}
+	expireAt(c, next)
+	return nil
+}
+
+// sessionDays describes a session's weekdays: "Monday to Friday", "Saturday".
+func sessionDays(spec string) string {
+	var days []int
+	for _, f := range strings.Split(spec, ",") {
+		var n int
+		if _, err := fmt.Sscanf(strings.TrimSpace(f), "%d", &n); err == nil && n >= 0 && n <= 6 {
+			days = append(days, n)
+		}
+	}
+	if len(days) == 0 {
+		return ""
+	}
+	// Monday-first order, with a run of consecutive days as "A to B".
+	order := func(d int) int { return (d + 6) % 7 }
+	for i := 1; i < len(days); i++ {
+		for j := i; j > 0 && order(days[j]) < order(days[j-1]); j-- {
+			days[j], days[j-1] = days[j-1], days[j]
+		}
+	}
+	consecutive := len(days) > 2
+	for i := 1; i < len(days); i++ {
+		if order(days[i]) != order(days[i-1])+1 {
+			consecutive = false
+		}
+	}
+	if consecutive {
+		return weekdayNames[days[0]] + " to " + weekdayNames[days[len(days)-1]]
+	}
+	names := make([]string, len(days))
+	for i, d := range days {
+		names[i] = weekdayNames[d]
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func spanOf(open, close int) []hours.Span { return []hours.Span{{Open: open, Close: close}} }

@@ -1,0 +1,523 @@
+package models
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pcnweb/pcnweb/richtext"
+)
+
+// SiteSettings are a tenant's branding, contact details and the facts the
+// generated legal pages need. A tenant without a row has the zero settings.
+type SiteSettings struct {
+	TenantID            int64 `gorm:"primaryKey;autoIncrement:false"`
+	Description         string
+	LogoURL             string
+	Phone               string
+	Email               string
+	Address             string
+	ClinicalDirector    string
+	NHSIdentity         bool `gorm:"column:nhs_identity"`
+	SocialFacebook      string
+	SocialX             string `gorm:"column:social_x"`
+	SocialInstagram     string
+	SocialYoutube       string
+	DataController      string
+	DPOContact          string `gorm:"column:dpo_contact"`
+	AccessibilityStatus string // full, partial, not
+	AccessibilityIssues string // one per line
+	StatementPrepared   *time.Time
+	StatementReviewed   *time.Time
+	UpdatedAt           time.Time
+}
+
+// Settings returns the tenant's settings, zero values when none were saved.
+func (t *TenantDB) Settings() (SiteSettings, error) {
+	var s SiteSettings
+	err := t.scoped.Take(&s).Error
+	if isNotFound(err) {
+		return SiteSettings{TenantID: t.tenantID, AccessibilityStatus: "partial"}, nil
+	}
+	return s, translate("settings", err)
+}
+
+// SaveSettings replaces the tenant's settings.
+func (t *TenantDB) SaveSettings(s SiteSettings) error {
+	s.TenantID = t.tenantID
+	switch s.AccessibilityStatus {
+	case "":
+		s.AccessibilityStatus = "partial"
+	case "full", "partial", "not":
+	default:
+		return invalid("accessibility_status", "choose full, partial or not compliant")
+	}
+	if s.Email != "" && !emailRE.MatchString(s.Email) {
+		return invalid("email", "enter an email address, like name@nhs.net")
+	}
+	for _, u := range []struct{ f, v string }{{"social_facebook", s.SocialFacebook}, {"social_x", s.SocialX}, {"social_instagram", s.SocialInstagram}, {"social_youtube", s.SocialYoutube}} {
+		if err := validateURL(u.f, u.v); err != nil {
+			return err
+		}
+	}
+	if s.LogoURL != "" && !strings.HasPrefix(s.LogoURL, "/") {
+		return invalid("logo_url", "the logo must be an image uploaded to this site (a path starting with /)")
+	}
+	err := t.change(func(tx *TenantDB) error {
+		return tx.scoped.Save(&s).Error
+	})
+	return translate("save settings", err)
+}
+
+// Session is an enhanced access session: evening and weekend appointments
+// the PCN runs for patients of every member practice.
+type Session struct {
+	ID         int64 `gorm:"primaryKey"`
+	TenantID   int64
+	PracticeID *int64
+	Weekdays   string // comma-separated day numbers, Sunday = 0: "1,2,3,4,5"
+	StartsAt   int    // minutes after midnight
+	EndsAt     int
+	Clinicians string
+	HowToBook  string
+	SortOrder  int
+}
+
+// TableName keeps the SQL name explicit.
+func (Session) TableName() string { return "enhanced_access_sessions" }
+
+// AddSession records an enhanced access session; ods names the practice
+// that hosts it ("" for none).
+func (t *TenantDB) AddSession(ods string, s Session) error {
+	if s.EndsAt <= s.StartsAt || s.StartsAt < 0 || s.EndsAt > 1440 {
+		return invalid("ends_at", "the end time must be after the start time")
+	}
+	if strings.Trim(s.Weekdays, "0123456,") != "" || s.Weekdays == "" {
+		return invalid("weekdays", "choose at least one day")
+	}
+	err := t.change(func(tx *TenantDB) error {
+		if ods != "" {
+			var p Practice
+			if err := tx.scoped.Where("ods_code = ?", ods).Take(&p).Error; err != nil {
+				return err
+			}
+			s.PracticeID = &p.ID
+		}
+		s.ID, s.TenantID = 0, t.tenantID
+		return tx.scoped.Create(&s).Error
+	})
+	return translate("add session", err)
+}
+
+// Sessions lists the enhanced access sessions in display order.
+func (t *TenantDB) Sessions() ([]Session, error) {
+	var ss []Session
+	err := t.scoped.Order("sort_order, starts_at").Find(&ss).Error
+	return ss, translate("list sessions", err)
+}
+
+// Service is a service the network offers, with its own stable URL.
+type Service struct {
+	ID           int64 `gorm:"primaryKey"`
+	TenantID     int64
+	Slug         string
+	Name         string
+	Summary      string
+	BodyMD       string `gorm:"column:body_md"`
+	BodyHTML     string `gorm:"column:body_html"`
+	WhoFor       string
+	HowToAccess  string
+	SelfReferral bool
+	Published    bool
+	SortOrder    int
+	UpdatedAt    time.Time
+}
+
+// StaffMember is a named member of the network's team.
+type StaffMember struct {
+	ID        int64 `gorm:"primaryKey"`
+	TenantID  int64
+	ServiceID *int64
+	Name      string
+	Role      string
+	PhotoURL  string
+	Bio       string
+	SortOrder int
+}
+
+// TableName keeps the SQL name explicit.
+func (StaffMember) TableName() string { return "staff" }
+
+var contentSlugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// Slugify makes a URL slug from a title.
+func Slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimSuffix(b.String(), "-")
+	if len(s) > 80 {
+		s = strings.TrimSuffix(s[:80], "-")
+	}
+	return s
+}
+
+func checkSlugTitle(slug, title *string) error {
+	*title = strings.TrimSpace(*title)
+	if *title == "" {
+		return invalid("title", "enter a title")
+	}
+	if utf8.RuneCountInString(*title) > 200 {
+		return invalid("title", "use 200 characters or fewer")
+	}
+	if *slug == "" {
+		*slug = Slugify(*title)
+	}
+	if !contentSlugRE.MatchString(*slug) {
+		return invalid("slug", "use lower-case letters, digits and single hyphens")
+	}
+	return nil
+}
+
+func renderBody(md string) (string, error) {
+	h, err := richtext.Markdown(md)
+	if err != nil {
+		return "", invalid("body", err.Error())
+	}
+	return string(h), nil
+}
+
+// SaveService creates or updates (by slug) a service.
+func (t *TenantDB) SaveService(s Service) (Service, error) {
+	if err := checkSlugTitle(&s.Slug, &s.Name); err != nil {
+		return Service{}, err
+	}
+	var err error
+	if s.BodyHTML, err = renderBody(s.BodyMD); err != nil {
+		return Service{}, err
+	}
+	s.TenantID = t.tenantID
+	err = t.change(func(tx *TenantDB) error {
+		var existing Service
+		switch err := tx.scoped.Where("slug = ?", s.Slug).Take(&existing).Error; {
+		case isNotFound(err):
+			s.ID = 0
+			return tx.scoped.Create(&s).Error
+		case err != nil:
+			return err
+		}
+		s.ID = existing.ID
+		return tx.scoped.Save(&s).Error
+	})
+	return s, translate("save service "+s.Slug, err)
+}
+
+// Services lists the published services in display order.
+func (t *TenantDB) Services() ([]Service, error) {
+	var ss []Service
+	err := t.scoped.Where("published").Order("sort_order, name").Find(&ss).Error
+	return ss, translate("list services", err)
+}
+
+// ServiceBySlug returns a published service.
+func (t *TenantDB) ServiceBySlug(slug string) (Service, error) {
+	var s Service
+	err := t.scoped.Where("slug = ? AND published", slug).Take(&s).Error
+	return s, translate("service "+slug, err)
+}
+
+// AddStaff adds a team member, optionally attached to a service by slug.
+func (t *TenantDB) AddStaff(serviceSlug string, m StaffMember) error {
+	m.Name, m.Role = strings.TrimSpace(m.Name), strings.TrimSpace(m.Role)
+	if m.Name == "" {
+		return invalid("name", "enter a name")
+	}
+	if m.Role == "" {
+		return invalid("role", "enter a role")
+	}
+	err := t.change(func(tx *TenantDB) error {
+		if serviceSlug != "" {
+			var s Service
+			if err := tx.scoped.Where("slug = ?", serviceSlug).Take(&s).Error; err != nil {
+				return err
+			}
+			m.ServiceID = &s.ID
+		}
+		m.ID, m.TenantID = 0, t.tenantID
+		return tx.scoped.Create(&m).Error
+	})
+	return translate("add staff", err)
+}
+
+// Staff lists the team in display order.
+func (t *TenantDB) Staff() ([]StaffMember, error) {
+	var ms []StaffMember
+	err := t.scoped.Order("sort_order, name").Find(&ms).Error
+	return ms, translate("list staff", err)
+}
+
+// Post is a news post; it is public once PublishedAt is set and has passed.
+type Post struct {
+	ID          int64 `gorm:"primaryKey"`
+	TenantID    int64
+	Slug        string
+	Title       string
+	Summary     string
+	BodyMD      string `gorm:"column:body_md"`
+	BodyHTML    string `gorm:"column:body_html"`
+	PublishedAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// SavePost creates or updates (by slug) a news post.
+func (t *TenantDB) SavePost(p Post) (Post, error) {
+	if err := checkSlugTitle(&p.Slug, &p.Title); err != nil {
+		return Post{}, err
+	}
+	var err error
+	if p.BodyHTML, err = renderBody(p.BodyMD); err != nil {
+		return Post{}, err
+	}
+	p.TenantID = t.tenantID
+	err = t.change(func(tx *TenantDB) error {
+		var existing Post
+		switch err := tx.scoped.Where("slug = ?", p.Slug).Take(&existing).Error; {
+		case isNotFound(err):
+			p.ID = 0
+			return tx.scoped.Create(&p).Error
+		case err != nil:
+			return err
+		}
+		p.ID, p.CreatedAt = existing.ID, existing.CreatedAt
+		return tx.scoped.Save(&p).Error
+	})
+	return p, translate("save post "+p.Slug, err)
+}
+
+// PublishedPosts lists posts published by now, newest first; limit 0 means all.
+func (t *TenantDB) PublishedPosts(now time.Time, limit int) ([]Post, error) {
+	q := t.scoped.Where("published_at IS NOT NULL AND published_at <= ?", now.UTC()).Order("published_at DESC")
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var ps []Post
+	err := q.Find(&ps).Error
+	return ps, translate("list posts", err)
+}
+
+// PostBySlug returns a post published by now.
+func (t *TenantDB) PostBySlug(slug string, now time.Time) (Post, error) {
+	var p Post
+	err := t.scoped.Where("slug = ? AND published_at IS NOT NULL AND published_at <= ?", slug, now.UTC()).Take(&p).Error
+	return p, translate("post "+slug, err)
+}
+
+// NextPostPublish returns when the next scheduled post goes live, or zero.
+func (t *TenantDB) NextPostPublish(now time.Time) (time.Time, error) {
+	var p Post
+	err := t.scoped.Where("published_at > ?", now.UTC()).Order("published_at").Take(&p).Error
+	if isNotFound(err) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, translate("next post", err)
+	}
+	return *p.PublishedAt, nil
+}
+
+// Event is something the network runs (a flu clinic, a group meeting).
+type Event struct {
+	ID         int64 `gorm:"primaryKey"`
+	TenantID   int64
+	Slug       string
+	Title      string
+	Summary    string
+	BodyMD     string `gorm:"column:body_md"`
+	BodyHTML   string `gorm:"column:body_html"`
+	StartsAt   time.Time
+	EndsAt     *time.Time
+	Location   string
+	Online     bool
+	BookingURL string
+	Published  bool
+	UpdatedAt  time.Time
+}
+
+// SaveEvent creates or updates (by slug) an event.
+func (t *TenantDB) SaveEvent(e Event) (Event, error) {
+	if err := checkSlugTitle(&e.Slug, &e.Title); err != nil {
+		return Event{}, err
+	}
+	if e.StartsAt.IsZero() {
+		return Event{}, invalid("starts_at", "enter when the event starts")
+	}
+	if e.EndsAt != nil && e.EndsAt.Before(e.StartsAt) {
+		return Event{}, invalid("ends_at", "the end must be after the start")
+	}
+	if err := validateURL("booking_url", e.BookingURL); err != nil {
+		return Event{}, err
+	}
+	var err error
+	if e.BodyHTML, err = renderBody(e.BodyMD); err != nil {
+		return Event{}, err
+	}
+	e.TenantID = t.tenantID
+	err = t.change(func(tx *TenantDB) error {
+		var existing Event
+		switch err := tx.scoped.Where("slug = ?", e.Slug).Take(&existing).Error; {
+		case isNotFound(err):
+			e.ID = 0
+			return tx.scoped.Create(&e).Error
+		case err != nil:
+			return err
+		}
+		e.ID = existing.ID
+		return tx.scoped.Save(&e).Error
+	})
+	return e, translate("save event "+e.Slug, err)
+}
+
+// Events lists published events by start time.
+func (t *TenantDB) Events() ([]Event, error) {
+	var es []Event
+	err := t.scoped.Where("published").Order("starts_at").Find(&es).Error
+	return es, translate("list events", err)
+}
+
+// EventBySlug returns a published event.
+func (t *TenantDB) EventBySlug(slug string) (Event, error) {
+	var e Event
+	err := t.scoped.Where("slug = ? AND published", slug).Take(&e).Error
+	return e, translate("event "+slug, err)
+}
+
+// Vacancy is a job advert; it disappears after its closing date.
+type Vacancy struct {
+	ID        int64 `gorm:"primaryKey"`
+	TenantID  int64
+	Slug      string
+	Title     string
+	Summary   string
+	BodyMD    string    `gorm:"column:body_md"`
+	BodyHTML  string    `gorm:"column:body_html"`
+	ClosesOn  time.Time // a date: the last day applications are accepted
+	Salary    string
+	HoursText string
+	ApplyURL  string
+	Published bool
+	UpdatedAt time.Time
+}
+
+// TableName keeps the SQL name explicit.
+func (Vacancy) TableName() string { return "vacancies" }
+
+// SaveVacancy creates or updates (by slug) a vacancy.
+func (t *TenantDB) SaveVacancy(v Vacancy) (Vacancy, error) {
+	if err := checkSlugTitle(&v.Slug, &v.Title); err != nil {
+		return Vacancy{}, err
+	}
+	if v.ClosesOn.IsZero() {
+		return Vacancy{}, invalid("closes_on", "enter the closing date")
+	}
+	if err := validateURL("apply_url", v.ApplyURL); err != nil {
+		return Vacancy{}, err
+	}
+	var err error
+	if v.BodyHTML, err = renderBody(v.BodyMD); err != nil {
+		return Vacancy{}, err
+	}
+	v.TenantID = t.tenantID
+	err = t.change(func(tx *TenantDB) error {
+		var existing Vacancy
+		switch err := tx.scoped.Where("slug = ?", v.Slug).Take(&existing).Error; {
+		case isNotFound(err):
+			v.ID = 0
+			return tx.scoped.Create(&v).Error
+		case err != nil:
+			return err
+		}
+		v.ID = existing.ID
+		return tx.scoped.Save(&v).Error
+	})
+	return v, translate("save vacancy "+v.Slug, err)
+}
+
+// Vacancies lists every published vacancy by closing date; callers hide the
+// closed ones with OpenOn.
+func (t *TenantDB) Vacancies() ([]Vacancy, error) {
+	var vs []Vacancy
+	err := t.scoped.Where("published").Order("closes_on, title").Find(&vs).Error
+	return vs, translate("list vacancies", err)
+}
+
+// VacancyBySlug returns a published vacancy.
+func (t *TenantDB) VacancyBySlug(slug string) (Vacancy, error) {
+	var v Vacancy
+	err := t.scoped.Where("slug = ? AND published", slug).Take(&v).Error
+	return v, translate("vacancy "+slug, err)
+}
+
+// OpenOn reports whether applications are accepted on the given London date
+// (the closing date is the last day).
+func (v Vacancy) OpenOn(year int, month time.Month, day int) bool {
+	y, m, d := v.ClosesOn.UTC().Date()
+	return fmt.Sprintf("%04d%02d%02d", year, month, day) <= fmt.Sprintf("%04d%02d%02d", y, m, d)
+}
+
+// NavItem is one entry of the navigation menu the manager orders.
+type NavItem struct {
+	ID        int64 `gorm:"primaryKey"`
+	TenantID  int64
+	Title     string
+	Path      string
+	SortOrder int
+}
+
+// MaxNavItems follows NHS England's guidance: 5 to 7 flat items.
+const MaxNavItems = 7
+
+// SetNavItems replaces the navigation menu.
+func (t *TenantDB) SetNavItems(items []NavItem) error {
+	if len(items) > MaxNavItems {
+		return invalid("nav", fmt.Sprintf("use %d items or fewer: NHS guidance asks for 5 to 7 flat items", MaxNavItems))
+	}
+	for i := range items {
+		items[i].Title = strings.TrimSpace(items[i].Title)
+		if items[i].Title == "" {
+			return invalid("nav", "every menu item needs a title")
+		}
+		if !strings.HasPrefix(items[i].Path, "/") {
+			return invalid("nav", fmt.Sprintf("%q: menu items link to paths on this site, like /services", items[i].Path))
+		}
+		items[i].ID, items[i].TenantID, items[i].SortOrder = 0, t.tenantID, i
+	}
+	err := t.change(func(tx *TenantDB) error {
+		if err := tx.scoped.Where("1 = 1").Delete(&NavItem{}).Error; err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		return tx.scoped.Create(&items).Error
+	})
+	return translate("set navigation", err)
+}
+
+// NavItems returns the menu in order.
+func (t *TenantDB) NavItems() ([]NavItem, error) {
+	var items []NavItem
+	err := t.scoped.Order("sort_order").Find(&items).Error
+	return items, translate("navigation", err)
+}

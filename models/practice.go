@@ -1,0 +1,275 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/pcnweb/pcnweb/hours"
+)
+
+// Practice is a member GP practice of a PCN.
+type Practice struct {
+	ID                   int64 `gorm:"primaryKey"`
+	TenantID             int64
+	ODSCode              string `gorm:"column:ods_code"`
+	Name                 string
+	Address              string // lines separated by newlines, without the postcode
+	Postcode             string
+	Phone                string
+	Email                string
+	Website              string
+	AppointmentsURL      string `gorm:"column:appointments_url"`
+	RegistrationURL      string `gorm:"column:registration_url"`
+	PrescriptionsURL     string `gorm:"column:prescriptions_url"`
+	Hours                string // JSON, see WeeklyHours
+	ClosedOnBankHolidays bool
+	AccessibilityNotes   string
+	SortOrder            int
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	Exceptions           []PracticeException `gorm:"foreignKey:PracticeID;references:ID"`
+}
+
+// PracticeException is a closure or change of hours over a range of days.
+type PracticeException struct {
+	ID         int64 `gorm:"primaryKey"`
+	TenantID   int64
+	PracticeID int64
+	StartsOn   time.Time // a date, midnight UTC
+	EndsOn     time.Time // inclusive
+	Closed     bool
+	Hours      string // JSON list of spans when not closed
+	Reason     string
+}
+
+// WeeklyHours is the stored form of a practice's usual week: day name →
+// spans as "08:00"-style clock times.
+type WeeklyHours map[string][]ClockSpan
+
+// ClockSpan is one opening span in the stored form.
+type ClockSpan struct {
+	Open  string `json:"open"`
+	Close string `json:"close"`
+}
+
+var dayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+
+func (c ClockSpan) span() (hours.Span, error) {
+	o, err := hours.ParseClock(c.Open)
+	if err != nil {
+		return hours.Span{}, err
+	}
+	cl, err := hours.ParseClock(c.Close)
+	if err != nil {
+		return hours.Span{}, err
+	}
+	return hours.Span{Open: o, Close: cl}, nil
+}
+
+func spansOf(cs []ClockSpan) ([]hours.Span, error) {
+	out := make([]hours.Span, 0, len(cs))
+	for _, c := range cs {
+		s, err := c.span()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Week decodes the weekly hours; unreadable stored data yields no hours
+// rather than an error, so a bad row never breaks a page.
+func (p Practice) Week() hours.Week {
+	var w hours.Week
+	if strings.TrimSpace(p.Hours) == "" {
+		return w
+	}
+	var wh WeeklyHours
+	if json.Unmarshal([]byte(p.Hours), &wh) != nil {
+		return w
+	}
+	for i, name := range dayNames {
+		if spans, err := spansOf(wh[name]); err == nil {
+			w[i] = spans
+		}
+	}
+	return w
+}
+
+// Schedule is the practice's full schedule: week, exceptions and bank holidays.
+func (p Practice) Schedule(bankHolidays []hours.Date) hours.Schedule {
+	s := hours.Schedule{Week: p.Week(), BankHolidays: bankHolidays, ClosedOnBankHolidays: p.ClosedOnBankHolidays}
+	for _, e := range p.Exceptions {
+		ex := hours.Exception{From: dateOf(e.StartsOn), To: dateOf(e.EndsOn), Closed: e.Closed, Reason: e.Reason}
+		if !e.Closed {
+			var cs []ClockSpan
+			if json.Unmarshal([]byte(e.Hours), &cs) == nil {
+				ex.Spans, _ = spansOf(cs)
+			}
+		}
+		s.Exceptions = append(s.Exceptions, ex)
+	}
+	return s
+}
+
+// AddressLines splits the address for display, postcode last.
+func (p Practice) AddressLines() []string {
+	var lines []string
+	for _, l := range strings.Split(p.Address, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if p.Postcode != "" {
+		lines = append(lines, p.Postcode)
+	}
+	return lines
+}
+
+var (
+	postcodeRE = regexp.MustCompile(`^(GIR 0AA|[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2})$`)
+	phoneRE    = regexp.MustCompile(`^\+?[0-9 ()-]{7,20}$`)
+	emailRE    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+// NormalizePostcode upper-cases a UK postcode and puts the space before the
+// inward code; it reports false when it is not a postcode.
+func NormalizePostcode(pc string) (string, bool) {
+	pc = strings.ToUpper(strings.Join(strings.Fields(pc), ""))
+	if len(pc) < 5 || len(pc) > 7 {
+		return "", false
+	}
+	pc = pc[:len(pc)-3] + " " + pc[len(pc)-3:]
+	return pc, postcodeRE.MatchString(pc)
+}
+
+func validateURL(field, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return invalid(field, "enter a full web address starting with https://")
+	}
+	return nil
+}
+
+func (p *Practice) validate() error {
+	p.Name = strings.TrimSpace(p.Name)
+	p.ODSCode = strings.ToUpper(strings.TrimSpace(p.ODSCode))
+	if p.Name == "" {
+		return invalid("name", "enter the practice name")
+	}
+	if !odsRE.MatchString(p.ODSCode) {
+		return invalid("ods_code", "enter the practice's ODS code, like A81001")
+	}
+	if p.Postcode != "" {
+		pc, ok := NormalizePostcode(p.Postcode)
+		if !ok {
+			return invalid("postcode", fmt.Sprintf("%q is not a UK postcode", p.Postcode))
+		}
+		p.Postcode = pc
+	}
+	if p.Phone != "" && !phoneRE.MatchString(p.Phone) {
+		return invalid("phone", "enter a phone number, like 01632 960 001")
+	}
+	if p.Email != "" && !emailRE.MatchString(p.Email) {
+		return invalid("email", "enter an email address, like name@nhs.net")
+	}
+	for _, u := range []struct{ f, v string }{{"website", p.Website}, {"appointments_url", p.AppointmentsURL}, {"registration_url", p.RegistrationURL}, {"prescriptions_url", p.PrescriptionsURL}} {
+		if err := validateURL(u.f, u.v); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(p.Hours) != "" {
+		var wh WeeklyHours
+		if err := json.Unmarshal([]byte(p.Hours), &wh); err != nil {
+			return invalid("hours", "the opening hours could not be read")
+		}
+		var w hours.Week
+		for i, name := range dayNames {
+			spans, err := spansOf(wh[name])
+			if err != nil {
+				return invalid("hours", strings.ToUpper(name[:1])+name[1:]+": "+err.Error())
+			}
+			w[i] = spans
+		}
+		if err := (hours.Schedule{Week: w}).Validate(); err != nil {
+			return invalid("hours", err.Error())
+		}
+	}
+	return nil
+}
+
+// EncodeHours stores a week given as day name → spans.
+func EncodeHours(w WeeklyHours) string {
+	b, _ := json.Marshal(w)
+	return string(b)
+}
+
+// SavePractice creates the practice or, when one with the same ODS code
+// exists, updates it.
+func (t *TenantDB) SavePractice(p Practice) (Practice, error) {
+	if err := p.validate(); err != nil {
+		return Practice{}, err
+	}
+	p.TenantID = t.tenantID
+	err := t.change(func(tx *TenantDB) error {
+		var existing Practice
+		err := tx.scoped.Where("ods_code = ?", p.ODSCode).Take(&existing).Error
+		switch {
+		case isNotFound(err):
+			p.ID = 0
+			return tx.scoped.Omit("Exceptions").Create(&p).Error
+		case err != nil:
+			return err
+		}
+		p.ID, p.CreatedAt = existing.ID, existing.CreatedAt
+		return tx.scoped.Omit("Exceptions", "CreatedAt").Save(&p).Error
+	})
+	return p, translate("save practice "+p.ODSCode, err)
+}
+
+// AddException records a closure or change of hours at a practice.
+func (t *TenantDB) AddException(ods string, e PracticeException) error {
+	if e.EndsOn.IsZero() {
+		e.EndsOn = e.StartsOn
+	}
+	if e.StartsOn.IsZero() || e.EndsOn.Before(e.StartsOn) {
+		return invalid("ends_on", "the end date must be on or after the start date")
+	}
+	err := t.change(func(tx *TenantDB) error {
+		var p Practice
+		if err := tx.scoped.Where("ods_code = ?", ods).Take(&p).Error; err != nil {
+			return err
+		}
+		e.ID, e.TenantID, e.PracticeID = 0, t.tenantID, p.ID
+		return tx.scoped.Create(&e).Error
+	})
+	return translate("add exception to "+ods, err)
+}
+
+// Practices lists the practices with their exceptions, in display order.
+func (t *TenantDB) Practices() ([]Practice, error) {
+	var ps []Practice
+	err := t.scoped.Preload("Exceptions", t.own).Order("sort_order, name").Find(&ps).Error
+	return ps, translate("list practices", err)
+}
+
+// PracticeByODS returns one practice with its exceptions.
+func (t *TenantDB) PracticeByODS(ods string) (Practice, error) {
+	var p Practice
+	err := t.scoped.Preload("Exceptions", t.own).Where("ods_code = ?", strings.ToUpper(ods)).Take(&p).Error
+	return p, translate("practice "+ods, err)
+}
+
+// dateOf reads a stored date (midnight UTC) as a calendar date.
+func dateOf(t time.Time) hours.Date {
+	y, m, d := t.UTC().Date()
+	return hours.Date{Y: y, M: m, D: d}
+}
