@@ -21,6 +21,17 @@
 // Every page template set is layouts + partials + that page, parsed in that
 // order, and is executed through the template "base" defined by a layout.
 //
+// # Pages
+//
+// Every tenant theme has the RequiredPages. Each is executed with a Page and
+// shows the optional field for its type (Practices, Practice, Services, …,
+// Legal; see view.go), falling back to an empty state when it is nil or
+// empty. Shared markup lives in default/partials (NHS.UK frontend components
+// ported from their fixtures.json). Besides "asset", "date" and "isodate",
+// templates have "tel" (a safe tel: URL from a PhoneHref or a number:
+// html/template only passes http, https and mailto URLs from data) and
+// "staffGroups" (staff grouped by service, for the team page).
+//
 // # Static assets
 //
 // The template func `asset "name"` returns "/static/<theme>/<name with hash>",
@@ -64,8 +75,15 @@ const DefaultTheme = "default"
 // platformDir is the directory of the platform's own, unbranded pages.
 const platformDir = "platform"
 
-// RequiredPages are the page templates every tenant theme must provide.
-var RequiredPages = []string{"home", "page", "notfound", "error"}
+// RequiredPages are the page templates every tenant theme must provide. Each
+// receives a Page; the page types' own data is in Page's optional fields
+// (see the comments in view.go).
+var RequiredPages = []string{
+	"home", "page", "notfound", "error",
+	"practices", "practice", "services", "service", "team", "enhanced-access",
+	"news", "post", "events", "event", "vacancies", "vacancy",
+	"contact", "search", "accessibility", "privacy", "cookies",
+}
 
 // RequiredPlatformPages are the page templates the platform must provide.
 var RequiredPlatformPages = []string{"unknown-host", "suspended", "bad-request"}
@@ -225,9 +243,11 @@ func sortedKeys(m map[string]string) []string {
 
 func parseTheme(fsys fs.FS, name string, chain []string, asset func(string) (string, error), required []string) (*theme, error) {
 	funcs := template.FuncMap{
-		"asset":   asset,
-		"date":    formatDate,
-		"isodate": func(t time.Time) string { return t.Format("2006-01-02") },
+		"asset":       asset,
+		"date":        formatDate,
+		"isodate":     func(t time.Time) string { return t.Format("2006-01-02") },
+		"tel":         telURL,
+		"staffGroups": staffGroups,
 	}
 	base := template.New(name).Funcs(funcs)
 	for _, sub := range []string{"layouts", "partials"} {
@@ -298,6 +318,74 @@ func formatDate(t time.Time) string {
 	return t.Format("2 January 2006")
 }
 
+// telURL returns a tel: URL for a phone number: href when it is already a
+// well-formed tel: URL ("tel:+441632960001"), otherwise one built from the
+// digits of phone (a leading + kept, a UK national 0 made +44, as the site
+// handlers do). It returns "" when there is no number.
+// html/template only lets http, https and mailto URLs through from data, so
+// templates use this (a template.URL) for tel: links.
+func telURL(href, phone string) template.URL {
+	if n, ok := strings.CutPrefix(href, "tel:"); ok && validTel(n) {
+		return template.URL(href)
+	}
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(phone) {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		}
+	}
+	n := b.String()
+	switch {
+	case strings.HasPrefix(n, "00"):
+		n = "+" + n[2:]
+	case strings.HasPrefix(n, "0"):
+		n = "+44" + n[1:] // a UK national number
+	}
+	if validTel(n) {
+		return template.URL("tel:" + n)
+	}
+	return ""
+}
+
+func validTel(n string) bool {
+	n = strings.TrimPrefix(n, "+")
+	if len(n) < 3 || len(n) > 15 {
+		return false
+	}
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// staffGroup is the staff of one service, for the team page (template data
+// built by the staffGroups func; not part of the handler contract).
+type staffGroup struct {
+	Service string // "" for staff not attached to a service
+	Staff   []Staff
+}
+
+// staffGroups groups staff by Service, in order of first appearance.
+func staffGroups(staff []Staff) []staffGroup {
+	var out []staffGroup
+	at := map[string]int{}
+	for _, s := range staff {
+		i, ok := at[s.Service]
+		if !ok {
+			i = len(out)
+			at[s.Service] = i
+			out = append(out, staffGroup{Service: s.Service})
+		}
+		out[i].Staff = append(out[i].Staff, s)
+	}
+	return out
+}
+
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func execute(w io.Writer, th *theme, name string, data any) error {
@@ -321,8 +409,7 @@ func execute(w io.Writer, th *theme, name string, data any) error {
 	return err
 }
 
-// Render executes page template name ("home", "page", "notfound", "error") of
-// theme into w, falling back to the default theme when theme is unknown.
+// Render executes page template name (one of RequiredPages) of theme into w, falling back to the default theme when theme is unknown.
 // Nothing is written when rendering fails.
 func (r *Registry) Render(w io.Writer, theme, name string, data Page) error {
 	th := r.themes[theme]
