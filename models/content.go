@@ -152,6 +152,22 @@ func (StaffMember) TableName() string { return "staff" }
 
 var contentSlugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
+// saveByKey creates row, or replaces the row of this tenant whose column
+// equals key; keep copies what the replacement must not lose (the id).
+func saveByKey[T any](t *TenantDB, column, key string, row *T, keep func(row, existing *T)) error {
+	return t.change(func(tx *TenantDB) error {
+		var existing T
+		switch err := tx.scoped.Where(column+" = ?", key).Take(&existing).Error; {
+		case isNotFound(err):
+			return tx.scoped.Create(row).Error
+		case err != nil:
+			return err
+		}
+		keep(row, &existing)
+		return tx.scoped.Save(row).Error
+	})
+}
+
 // Slugify makes a URL slug from a title.
 func Slugify(title string) string {
 	var b strings.Builder
@@ -208,18 +224,8 @@ func (t *TenantDB) SaveService(s Service) (Service, error) {
 		return Service{}, err
 	}
 	s.TenantID = t.tenantID
-	err = t.change(func(tx *TenantDB) error {
-		var existing Service
-		switch err := tx.scoped.Where("slug = ?", s.Slug).Take(&existing).Error; {
-		case isNotFound(err):
-			s.ID = 0
-			return tx.scoped.Create(&s).Error
-		case err != nil:
-			return err
-		}
-		s.ID = existing.ID
-		return tx.scoped.Save(&s).Error
-	})
+	s.ID = 0
+	err = saveByKey(t, "slug", s.Slug, &s, func(row, existing *Service) { row.ID = existing.ID })
 	return s, translate("save service "+s.Slug, err)
 }
 
@@ -291,18 +297,8 @@ func (t *TenantDB) SavePost(p Post) (Post, error) {
 		return Post{}, err
 	}
 	p.TenantID = t.tenantID
-	err = t.change(func(tx *TenantDB) error {
-		var existing Post
-		switch err := tx.scoped.Where("slug = ?", p.Slug).Take(&existing).Error; {
-		case isNotFound(err):
-			p.ID = 0
-			return tx.scoped.Create(&p).Error
-		case err != nil:
-			return err
-		}
-		p.ID, p.CreatedAt = existing.ID, existing.CreatedAt
-		return tx.scoped.Save(&p).Error
-	})
+	p.ID = 0
+	err = saveByKey(t, "slug", p.Slug, &p, func(row, existing *Post) { row.ID = existing.ID; row.CreatedAt = existing.CreatedAt })
 	return p, translate("save post "+p.Slug, err)
 }
 
@@ -374,18 +370,8 @@ func (t *TenantDB) SaveEvent(e Event) (Event, error) {
 		return Event{}, err
 	}
 	e.TenantID = t.tenantID
-	err = t.change(func(tx *TenantDB) error {
-		var existing Event
-		switch err := tx.scoped.Where("slug = ?", e.Slug).Take(&existing).Error; {
-		case isNotFound(err):
-			e.ID = 0
-			return tx.scoped.Create(&e).Error
-		case err != nil:
-			return err
-		}
-		e.ID = existing.ID
-		return tx.scoped.Save(&e).Error
-	})
+	e.ID = 0
+	err = saveByKey(t, "slug", e.Slug, &e, func(row, existing *Event) { row.ID = existing.ID })
 	return e, translate("save event "+e.Slug, err)
 }
 
@@ -439,18 +425,8 @@ func (t *TenantDB) SaveVacancy(v Vacancy) (Vacancy, error) {
 		return Vacancy{}, err
 	}
 	v.TenantID = t.tenantID
-	err = t.change(func(tx *TenantDB) error {
-		var existing Vacancy
-		switch err := tx.scoped.Where("slug = ?", v.Slug).Take(&existing).Error; {
-		case isNotFound(err):
-			v.ID = 0
-			return tx.scoped.Create(&v).Error
-		case err != nil:
-			return err
-		}
-		v.ID = existing.ID
-		return tx.scoped.Save(&v).Error
-	})
+	v.ID = 0
+	err = saveByKey(t, "slug", v.Slug, &v, func(row, existing *Vacancy) { row.ID = existing.ID })
 	return v, translate("save vacancy "+v.Slug, err)
 }
 

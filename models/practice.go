@@ -219,19 +219,8 @@ func (t *TenantDB) SavePractice(p Practice) (Practice, error) {
 		return Practice{}, err
 	}
 	p.TenantID = t.tenantID
-	err := t.change(func(tx *TenantDB) error {
-		var existing Practice
-		err := tx.scoped.Where("ods_code = ?", p.ODSCode).Take(&existing).Error
-		switch {
-		case isNotFound(err):
-			p.ID = 0
-			return tx.scoped.Omit("Exceptions").Create(&p).Error
-		case err != nil:
-			return err
-		}
-		p.ID, p.CreatedAt = existing.ID, existing.CreatedAt
-		return tx.scoped.Omit("Exceptions", "CreatedAt").Save(&p).Error
-	})
+	p.ID, p.Exceptions = 0, nil // exceptions are saved with AddException
+	err := saveByKey(t, "ods_code", p.ODSCode, &p, func(row, existing *Practice) { row.ID, row.CreatedAt = existing.ID, existing.CreatedAt })
 	return p, translate("save practice "+p.ODSCode, err)
 }
 

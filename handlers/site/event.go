@@ -67,7 +67,7 @@ func showEvent(d Deps) fiber.Handler {
 
 func eventICS(c *fiber.Ctx, r *request, e models.Event) error {
 	fe := feeds.Event{
-		UID: e.Slug + "@" + strings.TrimPrefix(strings.TrimPrefix(r.site.BaseURL, "https://"), "http://"),
+		UID:     e.Slug + "@" + strings.TrimPrefix(strings.TrimPrefix(r.site.BaseURL, "https://"), "http://"),
 		Summary: e.Title, Description: e.Summary, Location: e.Location, URL: r.site.BaseURL + "/events/" + e.Slug,
 		Start: e.StartsAt, Online: e.Online, Organizer: r.t.Name, Updated: e.UpdatedAt,
 	}

@@ -55,27 +55,14 @@ func practiceView(p models.Practice, now time.Time) (themes.Practice, time.Time)
 		v.Status = state.Describe(now)
 	}
 	today := toDate(now)
-	hasHours := false
-	for _, day := range p.Week() {
-		if len(day) > 0 {
-			hasHours = true
-		}
-	}
-	// The week table starts on Monday.
+	spans, _ := sched.Day(today)
+	v.TodayHours = describeSpans(spans)
+	// The usual week, Monday first.
 	for i := range 7 {
 		wd := (i + 1) % 7
-		d := today
-		// Find the date of this weekday in the current week (Monday to Sunday).
-		offset := (wd - int(now.In(london).Weekday()) + 7) % 7
-		date := dateTime(d).AddDate(0, 0, offset)
-		spans, _ := sched.Day(toDate(date))
-		row := themes.DayHours{Day: weekdayNames[wd], Hours: describeSpans(sched.Week[wd]), Today: offset == 0}
-		if offset == 0 {
-			v.TodayHours = describeSpans(spans)
-		}
-		v.Week = append(v.Week, row)
+		v.Week = append(v.Week, themes.DayHours{Day: weekdayNames[wd], Hours: describeSpans(sched.Week[wd]), Today: time.Weekday(wd) == today.Weekday()})
 	}
-	if !hasHours {
+	if !state.Known {
 		v.Week, v.TodayHours = nil, ""
 	}
 	for _, e := range sched.Exceptions {
