@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/pcnweb/pcnweb/richtext"
 )
@@ -57,6 +58,10 @@ type PageInput struct {
 	// ReviewDue is when the content should next be reviewed; nil leaves
 	// it as it was (a new page gets one year from now).
 	ReviewDue *time.Time
+	// BaseRevisionID, when set, is the latest revision the writer started
+	// from (0 for a page that did not exist): if another save happened
+	// since, PutPage writes nothing and returns a *StaleError.
+	BaseRevisionID *int64
 }
 
 var pathRE = regexp.MustCompile(`^/(?:[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*)?$`)
@@ -117,10 +122,20 @@ func (t *TenantDB) PutPage(in PageInput) (Page, error) {
 	}
 	var page Page
 	err = t.change(func(tx *TenantDB) error {
-		err := tx.scoped.Where("path = ?", in.Path).Take(&page).Error
+		q := tx.scoped
+		if in.BaseRevisionID != nil && t.db.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"}) // SQLite has one writer already
+		}
+		err := q.Where("path = ?", in.Path).Take(&page).Error
 		switch {
 		case err == nil:
+			if err := tx.checkBase(page, in.BaseRevisionID); err != nil {
+				return err
+			}
 		case isNotFound(err):
+			if in.BaseRevisionID != nil && *in.BaseRevisionID != 0 {
+				return &StaleError{Path: in.Path}
+			}
 			due := time.Now().UTC().AddDate(1, 0, 0).Truncate(24 * time.Hour)
 			page = Page{TenantID: t.tenantID, Path: in.Path, Title: in.Title, InNav: isTopLevel(in.Path), ReviewDue: &due}
 			if err := tx.scoped.Create(&page).Error; err != nil {

@@ -307,7 +307,14 @@ func TestSharedL2(t *testing.T) {
 	a := newHarness(t, mon, prefix)
 	b := newHarness(t, mon, prefix)
 	a.get(t, "/about", "Accept-Encoding", "gzip")
-	waitFor(t, func() bool { return b.get(t, "/about").header.Get("Cache-Status") == "pcnweb; hit" })
+	// A's write to Redis happens in the background: wait for it to land.
+	waitFor(t, func() bool {
+		n, _ := mon.Client().Exists(context.Background(), prefix+"page:7|/about").Result()
+		return n == 1
+	})
+	if r := b.get(t, "/about"); r.header.Get("Cache-Status") != "pcnweb; hit" {
+		t.Errorf("replica B: %q, want a hit from Redis", r.header.Get("Cache-Status"))
+	}
 	if n := b.renders.Load(); n != 0 {
 		t.Errorf("replica B rendered %d times, want 0", n)
 	}

@@ -13,7 +13,10 @@
 //	<theme>/static/**           served under /static/<theme>/ with hashed names
 //
 // The directory "platform" is not a tenant theme: it holds the unbranded pages
-// (RenderPlatform) and is left out of Themes().
+// (RenderPlatform) and is left out of Themes(). Nor is "admin": the admin
+// panel's one, non-themable template set (RenderAdmin, executed with an
+// Admin; see admin.go), whose static files fall back to "default" like a
+// theme's.
 //
 // A theme with a parent inherits the parent's files: layouts, partials, pages
 // and static files are overlaid by relative path, so a child theme ships only
@@ -75,6 +78,10 @@ const DefaultTheme = "default"
 // platformDir is the directory of the platform's own, unbranded pages.
 const platformDir = "platform"
 
+// adminDir is the directory of the admin panel's templates: not a tenant
+// theme, not themable (RenderAdmin).
+const adminDir = "admin"
+
 // RequiredPages are the page templates every tenant theme must provide. Each
 // receives a Page; the page types' own data is in Page's optional fields
 // (see the comments in view.go).
@@ -97,6 +104,7 @@ var ErrUnknownPage = errors.New("themes: unknown page")
 type Registry struct {
 	themes   map[string]*theme
 	platform *theme
+	admin    *theme
 	names    []string
 	assets   map[string]*Asset // by URL path
 }
@@ -182,15 +190,22 @@ func load(fsys fs.FS) (*Registry, error) {
 	r := &Registry{themes: map[string]*theme{}, assets: st.byURL}
 	for _, d := range dirs {
 		required := RequiredPages
-		if d == platformDir {
+		switch d {
+		case platformDir:
 			required = RequiredPlatformPages
+		case adminDir:
+			required = RequiredAdminPages
 		}
 		th, err := parseTheme(fsys, d, chains[d], st.urlFunc(d), required)
 		if err != nil {
 			return nil, err
 		}
-		if d == platformDir {
+		switch d {
+		case platformDir:
 			r.platform = th
+			continue
+		case adminDir:
+			r.admin = th
 			continue
 		}
 		r.themes[d] = th
@@ -248,6 +263,7 @@ func parseTheme(fsys fs.FS, name string, chain []string, asset func(string) (str
 		"isodate":     func(t time.Time) string { return t.Format("2006-01-02") },
 		"tel":         telURL,
 		"staffGroups": staffGroups,
+		"fieldError":  fieldError,
 	}
 	base := template.New(name).Funcs(funcs)
 	for _, sub := range []string{"layouts", "partials"} {
@@ -284,8 +300,11 @@ func parseTheme(fsys fs.FS, name string, chain []string, asset func(string) (str
 		page := strings.TrimSuffix(rel, ".html")
 		// Fail fast: every page must execute on zero data.
 		var data any = Page{}
-		if name == platformDir {
+		switch name {
+		case platformDir:
 			data = Platform{}
+		case adminDir:
+			data = Admin{}
 		}
 		if err := t.ExecuteTemplate(io.Discard, "base", data); err != nil {
 			return nil, fmt.Errorf("themes: %s: page %q: %w", name, page, err)

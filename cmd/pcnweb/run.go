@@ -31,6 +31,7 @@ Usage:
   pcnweb domain add S HOST [--primary]
   pcnweb domain remove HOST
   pcnweb page put --tenant S --path P --title T [--draft] < body.md
+  pcnweb user add --email E --tenant S --role manager|editor < password
   pcnweb version
 
 Configuration is read from the environment; see README.md.
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.domain(ctx, args[1:])
 	case "page":
 		return e.page(ctx, args[1:])
+	case "user":
+		return e.user(ctx, args[1:])
 	default:
 		return usagef("unknown command %q (run pcnweb help)", args[0])
 	}

@@ -5,12 +5,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/demo"
+	"github.com/pcnweb/pcnweb/handlers/admin"
 	"github.com/pcnweb/pcnweb/handlers/ops"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
@@ -72,9 +78,15 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		ServeStale: site.ServeStale, Metrics: m, Logger: e.log,
 	})
 	webCfg := web.Config{Secure: e.cfg.SecureCookies, TrustedProxies: e.cfg.TrustedProxies}
+	adminApp, err := e.adminApp(ctx, p, reg, webCfg, publicPort)
+	if err != nil {
+		_ = ln.Close()
+		_ = iln.Close()
+		return err
+	}
 	app := site.New(site.Deps{
 		DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
-		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort,
+		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp,
 	})
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
@@ -97,18 +109,12 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}()
 
 	internal := &http.Server{Handler: ops.New(ops.Deps{DB: p.db, Redis: p.redis, Metrics: m, Ready: ready.Load}), ReadHeaderTimeout: 5 * time.Second}
-	errc := make(chan error, 2)
-	go func() { errc <- app.Listener(ln) }()
-	go func() {
-		if err := internal.Serve(iln); !errors.Is(err, http.ErrServerClosed) {
-			errc <- err
-		}
-	}()
-
 	cacheDesc := "in-process only"
 	if p.redis != nil {
 		cacheDesc = "in-process + redis " + redactRedis(e.cfg.RedisURL)
 	}
+	// Announce before serving, so that whoever sees /readyz answer has
+	// the addresses already.
 	e.log.Info("pcnweb serving", "addr", ln.Addr().String(), "internal_addr", iln.Addr().String(),
 		"database", p.db.Where, "cache", cacheDesc, "base_domain", e.cfg.BaseDomain, "version", version)
 	if ts, err := p.db.ListTenants(ctx); err == nil {
@@ -118,6 +124,14 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			}
 		}
 	}
+
+	errc := make(chan error, 2)
+	go func() { errc <- app.Listener(ln) }()
+	go func() {
+		if err := internal.Serve(iln); !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
 
 	select {
 	case <-ctx.Done():
@@ -132,4 +146,44 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	_ = internal.Shutdown(sctx)
 	stopBG()
 	return err
+}
+
+// adminApp builds the admin panel: sessions and sign-in counters in Redis
+// when it is configured (shared by every replica), else in the database and
+// in this process.
+func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, port string) (*fiber.App, error) {
+	var rc *redis.Client
+	if p.redis != nil {
+		rc = p.redis.Client()
+	}
+	key, err := p.db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	sessions := auth.NewSessions(auth.SessionOptions{Redis: rc, Prefix: e.cfg.RedisPrefix, DB: p.db})
+	if rc == nil {
+		go sweepSessions(ctx, sessions, e.log)
+	}
+	return admin.New(admin.Deps{
+		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, Scheme: e.cfg.scheme(), Port: port, CSRFKey: key,
+		Sessions: sessions,
+		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
+	}), nil
+}
+
+// sweepSessions deletes expired sessions from the database every quarter
+// of an hour until ctx ends (Redis expires its own).
+func sweepSessions(ctx context.Context, s *auth.Sessions, log *slog.Logger) {
+	tick := time.NewTicker(15 * time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if _, err := s.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+				log.WarnContext(ctx, "delete expired sessions", "error", err)
+			}
+		}
+	}
 }

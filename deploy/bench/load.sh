@@ -209,15 +209,32 @@ function request()
 end
 EOF
 
+# counters: pcnweb's page-cache outcomes so far, as "HITS MISSES OTHER".
+counters() {
+    curl -sS --max-time 5 "http://127.0.0.1:$IPORT/metrics" 2>/dev/null | awk '
+        /^pcnweb_page_cache_total\{/ {
+            if ($1 ~ /result="hit"/) h += $2; else if ($1 ~ /result="miss"/) m += $2; else o += $2
+        }
+        END { printf "%d %d %d", h, m, o }'
+}
+redis_flaps() { grep -c 'redis unreachable' "$TMP/pcnweb.log" || true; }
+
 ROWS=()
 # bench LABEL ENCODING URL [wrk args...]: one measured run, one table row.
 bench() {
-    local label=$1 enc=$2 url=$3 out
+    local label=$1 enc=$2 url=$3 out cache="-" flaps=0 c0 c1 f0
     shift 3
     out="$TMP/wrk-$((${#ROWS[@]} + 1)).txt"
     say "wrk: $label ($enc) for $DURATION"
+    read -ra c0 <<<"$(counters)"
+    f0=$(redis_flaps)
     timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "Host: $HOST_HEADER" "$url" "$@" >"$out"
-    ROWS+=("$(awk -v label="$label" -v enc="$enc" '
+    read -ra c1 <<<"$(counters)"
+    flaps=$(($(redis_flaps) - f0))
+    if [[ "$url" == "$URL" ]]; then
+        cache="$((c1[0] - c0[0])) / $((c1[1] - c0[1])) / $((c1[2] - c0[2]))"
+    fi
+    ROWS+=("$(awk -v label="$label" -v enc="$enc" -v cache="$cache" -v flaps="$flaps" '
         /^ +50%/ { p50 = $2 }
         /^ +99%/ { p99 = $2 }
         /^Requests\/sec:/ { rps = $2 }
@@ -227,10 +244,13 @@ bench() {
         END {
             errs = (bad == "" ? "0" : bad " non-2xx")
             if (serr != "") errs = errs "; socket " serr
-            printf "| %s | %s | %.0f | %s | %s | %s | %s |", label, enc, rps, p50, p99, tps, errs
+            if (flaps > 0) errs = errs "; redis marked down " flaps "x"
+            printf "| %s | %s | %.0f | %s | %s | %s | %s | %s |", label, enc, rps, p50, p99, tps, cache, errs
         }' "$out")")
 }
 
+# Other work on the machine skews every number: record it.
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "warming up for $WARMUP per encoding"
 wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -H "Host: $HOST_HEADER" "$URL" >/dev/null
 wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -H "Host: $HOST_HEADER" -H "$GZ" "$URL" >/dev/null
@@ -242,19 +262,22 @@ bench "nginx, same bytes from disk" identity "$NURL"
 bench "nginx, same bytes from disk" gzip "$NURL" -H "$GZ"
 bench "pcnweb miss (unique query, renders)" gzip "$URL" -H "$GZ" -s "$TMP/miss.lua" -- "$(date +%s%N)"
 
-# A miss must really have rendered: look at pcnweb's own counters.
-MISSES=$(curl -sS --max-time 5 "http://127.0.0.1:$IPORT/metrics" 2>/dev/null |
-    awk '/^pcnweb_page_cache_total\{result="miss"\}/ { print $2 }')
 
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 kill -0 "$PCNWEB_PID" 2>/dev/null || die "pcnweb died during the run (see $TMP/pcnweb.log)"
 WARNINGS=$(grep -c 'level=\(WARN\|ERROR\)' "$TMP/pcnweb.log" || true)
+if ((WARNINGS > 0)); then
+    say "pcnweb logged $WARNINGS warnings/errors, by message:"
+    grep 'level=\(WARN\|ERROR\)' "$TMP/pcnweb.log" | grep -o 'msg="[^"]*"' | sort | uniq -c | sort -rn | head -n 5 >&2 || true
+fi
 
 cat <<EOF
 
 wrk -t$THREADS -c$CONNS -d$DURATION --latency -H 'Host: $HOST_HEADER' [-H '$GZ'] on 127.0.0.1; page $PAGE: $SIZE bytes, $GZSIZE gzipped.
-pcnweb: $([[ -n "${DATABASE_URL:-}" ]] && echo "PostgreSQL" || echo "embedded SQLite"), $([[ -n "${REDIS_URL:-}" ]] && echo "Redis L2" || echo "no Redis (L1 only)"); nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), worker_processes 2. Server-counted cache misses: ${MISSES:-unknown}; pcnweb warnings/errors logged: $WARNINGS.
+pcnweb: $([[ -n "${DATABASE_URL:-}" ]] && echo "PostgreSQL" || echo "embedded SQLite"), $([[ -n "${REDIS_URL:-}" ]] && echo "Redis L2" || echo "no Redis (L1 only)"); nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), worker_processes 2. pcnweb warnings/errors logged: $WARNINGS.
+Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER ($(nproc) cores).
 
-| target | encoding | req/s | p50 | p99 | transfer/s | errors |
-| --- | --- | ---: | ---: | ---: | ---: | --- |
+| target | encoding | req/s | p50 | p99 | transfer/s | pcnweb hit / miss / other | errors |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |
 EOF
 printf '%s\n' "${ROWS[@]}"

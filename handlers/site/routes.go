@@ -3,6 +3,7 @@ package site
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,11 +31,15 @@ type Deps struct {
 	Port   string
 	// Now is the clock; nil means time.Now. Tests inject one.
 	Now func() time.Time
+	// Admin is the admin panel (handlers/admin), mounted at /admin after
+	// tenant resolution and before the page cache; nil serves no panel.
+	Admin *fiber.App
 }
 
 // New builds the public app. Middleware order: recover, request context,
 // access log, security headers, static assets (the same for every host, so
-// platform pages have their CSS), tenant resolution, page cache, routes.
+// platform pages have their CSS), tenant resolution, the admin panel under
+// /admin, page cache, routes.
 func New(d Deps) *fiber.App {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -46,6 +51,9 @@ func New(d Deps) *fiber.App {
 	app.Use(web.SecurityHeaders(d.Web))
 	app.Get("/static/*", serveAsset(d.Themes))
 	app.Use(tenants.Middleware(d.Resolver, tenants.MiddlewareOptions{Scheme: d.Scheme, Port: d.Port}))
+	if d.Admin != nil {
+		app.Mount("/admin", d.Admin)
+	}
 	app.Use(d.Cache.Middleware(cacheScope))
 
 	app.Get("/", showHome(d))
@@ -81,9 +89,11 @@ func tenantID(c *fiber.Ctx) int64 {
 }
 
 // cacheScope keys the page cache by the request's tenant and generation.
+// /admin is never cached (the admin app answers it before the cache; this
+// also covers a server without the panel).
 func cacheScope(c *fiber.Ctx) (pagecache.Scope, bool) {
 	t := tenants.FromCtx(c)
-	if t == nil {
+	if p := c.Path(); t == nil || p == "/admin" || strings.HasPrefix(p, "/admin/") {
 		return pagecache.Scope{}, false
 	}
 	return pagecache.Scope{TenantID: t.ID, Generation: t.Generation()}, true

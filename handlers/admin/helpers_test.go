@@ -1,0 +1,250 @@
+package admin_test
+
+import (
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/admin"
+	"github.com/pcnweb/pcnweb/handlers/site"
+	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/internal/testenv"
+	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/models/modelstest"
+	"github.com/pcnweb/pcnweb/pagecache"
+	"github.com/pcnweb/pcnweb/redishealth"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+const password = "correct horse battery staple"
+
+// clock is an injectable clock for sessions.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// server is the public app with the admin panel mounted, wired as
+// cmd/pcnweb/serve.go wires it, on a real database and a real Redis.
+type server struct {
+	app   *fiber.App
+	db    *models.DB
+	clock *clock
+	redis *redis.Client
+}
+
+type options struct {
+	dbSessions bool // sessions in the database instead of Redis
+	secure     bool
+}
+
+func newServer(t *testing.T, o options) *server {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	db := modelstest.NewDB(t)
+	redisURL, prefix := testenv.Redis(t)
+	ropts, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := redis.NewClient(ropts)
+	t.Cleanup(func() { _ = rc.Close() })
+	mon := redishealth.New(rc, log, 200*time.Millisecond)
+	reg, err := themes.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := metrics.New()
+	resolver := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
+	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: resolver, Prefix: prefix, Logger: log, Metrics: m})
+	db.SetNotifier(bus)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ready := make(chan struct{})
+	go bus.Run(ctx, ready)
+	<-ready
+	clk := &clock{t: time.Now()}
+	var sessRedis *redis.Client
+	if !o.dbSessions {
+		sessRedis = rc
+	}
+	key, err := db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	webCfg := web.Config{Secure: o.secure}
+	adminApp := admin.New(admin.Deps{
+		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key,
+		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db, Now: clk.Now}),
+		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
+	})
+	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
+	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
+		Web: webCfg, Scheme: "http", Admin: adminApp})
+	return &server{app: app, db: db, clock: clk, redis: rc}
+}
+
+// tenant creates a tenant with an About page and returns it.
+func (s *server) tenant(t *testing.T, slug string, domains ...string) models.Tenant {
+	t.Helper()
+	tn := modelstest.Tenant(t, s.db, slug, domains...)
+	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About " + slug, BodyMD: slug + " original text"}); err != nil {
+		t.Fatal(err)
+	}
+	return tn
+}
+
+// user creates an account with the test password on a tenant.
+func (s *server) user(t *testing.T, tn models.Tenant, email string, role models.Role) models.User {
+	t.Helper()
+	h, err := auth.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.db.CreateUser(context.Background(), models.NewUser{Email: email, PasswordHash: h, TenantID: tn.ID, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// browser keeps cookies per host, like a browser with host-only cookies.
+type browser struct {
+	s    *server
+	jar  map[string]map[string]*http.Cookie // host -> name -> cookie
+	last *http.Response
+}
+
+func (s *server) browser() *browser { return &browser{s: s, jar: map[string]map[string]*http.Cookie{}} }
+
+type response struct {
+	status  int
+	header  http.Header
+	body    string
+	cookies []*http.Cookie
+}
+
+func (r response) location() string { return r.header.Get("Location") }
+
+func (b *browser) do(t *testing.T, method, host, path string, form url.Values) response {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	req.Host = host
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, c := range b.jar[host] {
+		if strings.HasPrefix(path, c.Path) {
+			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		}
+	}
+	resp, err := b.s.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if b.jar[host] == nil {
+		b.jar[host] = map[string]*http.Cookie{}
+	}
+	for _, c := range resp.Cookies() {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(b.jar[host], c.Name)
+			continue
+		}
+		b.jar[host][c.Name] = c
+	}
+	return response{resp.StatusCode, resp.Header, string(raw), resp.Cookies()}
+}
+
+func (b *browser) get(t *testing.T, host, path string) response {
+	t.Helper()
+	return b.do(t, http.MethodGet, host, path, nil)
+}
+
+func (b *browser) post(t *testing.T, host, path string, form url.Values) response {
+	t.Helper()
+	return b.do(t, http.MethodPost, host, path, form)
+}
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// csrf returns the form token of a page.
+func csrf(t *testing.T, body string) string {
+	t.Helper()
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no _csrf field in:\n%s", body)
+	}
+	return html.UnescapeString(m[1])
+}
+
+// signIn signs in through the form and fails the test if that does not work.
+func (b *browser) signIn(t *testing.T, host, email string) {
+	t.Helper()
+	r := b.trySignIn(t, host, email, password)
+	if r.status != http.StatusSeeOther || r.location() != "/admin" {
+		t.Fatalf("sign in as %s on %s: %d %s\n%s", email, host, r.status, r.location(), r.body)
+	}
+}
+
+func (b *browser) trySignIn(t *testing.T, host, email, pw string) response {
+	t.Helper()
+	form := b.get(t, host, "/admin/sign-in")
+	if form.status != http.StatusOK {
+		t.Fatalf("GET sign-in: %d", form.status)
+	}
+	return b.post(t, host, "/admin/sign-in", url.Values{"_csrf": {csrf(t, form.body)}, "email": {email}, "password": {pw}})
+}
+
+func (b *browser) sessionToken(host string) string {
+	if c := b.jar[host]["pcnweb_session"]; c != nil {
+		return c.Value
+	}
+	return ""
+}
+
+var (
+	revisionRE = regexp.MustCompile(`name="revision" value="(\d+)"`)
+	textareaRE = regexp.MustCompile(`(?s)<textarea[^>]*name="body"[^>]*>(.*?)</textarea>`)
+)
+
+// editForm opens a page's edit form and returns its fields.
+func (b *browser) editForm(t *testing.T, host, path string) url.Values {
+	t.Helper()
+	r := b.get(t, host, "/admin/pages/edit?path="+url.QueryEscape(path))
+	if r.status != http.StatusOK {
+		t.Fatalf("GET edit %s: %d\n%s", path, r.status, r.body)
+	}
+	rev := revisionRE.FindStringSubmatch(r.body)
+	if rev == nil {
+		t.Fatalf("no revision field:\n%s", r.body)
+	}
+	return url.Values{"_csrf": {csrf(t, r.body)}, "path": {path}, "revision": {rev[1]}}
+}

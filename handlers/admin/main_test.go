@@ -1,0 +1,10 @@
+package admin_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/pcnweb/pcnweb/models/modelstest"
+)
+
+func TestMain(m *testing.M) { os.Exit(modelstest.Main(m)) }

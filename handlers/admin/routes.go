@@ -1,0 +1,54 @@
+// Package admin serves the PCN managers' panel at /admin on a tenant's
+// platform host: sign-in, the dashboard and page editing. It is its own
+// Fiber app, mounted by the public app under /admin after tenant resolution
+// and before the page cache, with its own error pages and templates.
+package admin
+
+import (
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// Deps are what the admin panel needs.
+type Deps struct {
+	DB       *models.DB
+	Themes   *themes.Registry
+	Sessions *auth.Sessions
+	Throttle *auth.Throttle
+	// CSRFKey signs the sign-in form's double-submit token; every replica
+	// must have the same one (models.DB.PlatformSecret).
+	CSRFKey []byte
+	Logger  *slog.Logger
+	Web     web.Config // Web.Secure sets the Secure flag on cookies
+	// Scheme and Port of public URLs ("https", "").
+	Scheme string
+	Port   string
+}
+
+// New builds the admin app, to be mounted at /admin. Middleware order: no
+// caching and no indexing, errors rendered here, an active tenant, the
+// session (a session of another tenant counts as none), CSRF on every POST.
+func New(d Deps) *fiber.App {
+	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
+	app.Use(privateHeaders)
+	app.Use(handleErrors(d))
+	app.Use(activeTenant)
+	app.Use(loadSession(d))
+	app.Use(checkCSRF(d))
+
+	app.Get("/sign-in", showSignIn(d))
+	app.Post("/sign-in", signIn(d))
+	app.Post("/sign-out", requireUser, signOut(d))
+	app.Post("/sign-out-everywhere", requireUser, signOutEverywhere(d))
+	app.Get("/", requireUser, showDashboard(d))
+	app.Get("/pages/edit", requireUser, editPage(d))
+	app.Post("/pages/edit", requireUser, updatePage(d))
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app
+}

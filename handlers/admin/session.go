@@ -1,0 +1,120 @@
+package admin
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+)
+
+// Cookie names. Both are host-only (no Domain), limited to /admin, HttpOnly,
+// SameSite=Lax, and Secure when the deployment is HTTPS.
+const (
+	sessionCookie = "pcnweb_session"
+	csrfCookie    = "pcnweb_csrf" // the sign-in form's double-submit token
+	csrfField     = "_csrf"
+	cookiePath    = "/admin"
+)
+
+// Account is the signed-in user of a request: a member of the host's tenant.
+type Account struct {
+	Session auth.Session
+	User    models.User
+	Role    models.Role
+	token   string
+}
+
+type accountKey struct{}
+
+// AccountFromCtx returns the request's signed-in account, or nil.
+func AccountFromCtx(c *fiber.Ctx) *Account {
+	a, _ := c.Locals(accountKey{}).(*Account)
+	return a
+}
+
+// loadSession finds the request's session. A session made on another
+// tenant's host, or of a user who is no longer a member of this tenant,
+// counts as no session.
+func loadSession(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		token := c.Cookies(sessionCookie)
+		if token == "" {
+			return c.Next()
+		}
+		ctx := c.UserContext()
+		s, err := d.Sessions.Lookup(ctx, token)
+		switch {
+		case errors.Is(err, auth.ErrNoSession):
+			return c.Next()
+		case err != nil:
+			return err
+		}
+		t := tenants.FromCtx(c)
+		if s.TenantID != t.ID {
+			return c.Next()
+		}
+		m, err := t.Store(ctx, d.DB).Membership(s.UserID)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			return c.Next()
+		case err != nil:
+			return err
+		}
+		u, err := d.DB.UserByID(ctx, s.UserID)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			return c.Next()
+		case err != nil:
+			return err
+		}
+		c.Locals(accountKey{}, &Account{Session: s, User: u, Role: m.Role, token: token})
+		return c.Next()
+	}
+}
+
+// requireUser sends a visitor who is not signed in to the sign-in page.
+func requireUser(c *fiber.Ctx) error {
+	if AccountFromCtx(c) == nil {
+		return c.Redirect("/admin/sign-in", fiber.StatusSeeOther)
+	}
+	return c.Next()
+}
+
+// checkCSRF refuses every POST without the right token: the session's
+// synchronizer token once signed in, the signed double-submit token on the
+// sign-in form. A POST without a session (other than signing in) goes to
+// the sign-in page: there is nothing it could do.
+func checkCSRF(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if c.Method() != fiber.MethodPost {
+			return c.Next()
+		}
+		form := c.FormValue(csrfField)
+		if c.Path() == "/admin/sign-in" {
+			if !auth.CheckFormToken(d.CSRFKey, c.Cookies(csrfCookie), form) {
+				return errCSRF
+			}
+			return c.Next()
+		}
+		a := AccountFromCtx(c)
+		if a == nil {
+			return c.Redirect("/admin/sign-in", fiber.StatusSeeOther)
+		}
+		if !auth.CheckSessionToken(a.Session, form) {
+			return errCSRF
+		}
+		return c.Next()
+	}
+}
+
+func setCookie(c *fiber.Ctx, d Deps, name, value string, expire bool) {
+	ck := &fiber.Cookie{Name: name, Value: value, Path: cookiePath, HTTPOnly: true, Secure: d.Web.Secure, SameSite: fiber.CookieSameSiteLaxMode}
+	if expire {
+		ck.Value, ck.MaxAge, ck.Expires = "", -1, time.Unix(0, 0)
+	}
+	c.Cookie(ck)
+}

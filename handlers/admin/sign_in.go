@@ -1,0 +1,200 @@
+package admin
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// Sign-in messages. The failure message is the same whether or not the email
+// has an account, and the lock-out applies to every email alike.
+const (
+	msgBadCredentials = "Enter a correct email address and password"
+	msgLocked         = "You have tried to sign in too many times. Wait 15 minutes, then try again."
+)
+
+// signInForm returns the sign-in page's view with a form token, reusing the
+// browser's token when it is still well signed.
+func signInForm(c *fiber.Ctx, d Deps, email string, errs []themes.FieldError) themes.Admin {
+	token := c.Cookies(csrfCookie)
+	if !auth.CheckFormToken(d.CSRFKey, token, token) {
+		token = auth.NewFormToken(d.CSRFKey)
+		setCookie(c, d, csrfCookie, token, false)
+	}
+	return themes.Admin{Title: "Sign in", Site: tenants.FromCtx(c).Name, CSRF: token, Email: email, Errors: errs}
+}
+
+func showSignIn(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if AccountFromCtx(c) != nil {
+			return c.Redirect("/admin", fiber.StatusSeeOther)
+		}
+		view := signInForm(c, d, "", nil)
+		if c.Query("signed-out") != "" {
+			view.Notice = "You have signed out."
+		}
+		return render(c, d, fiber.StatusOK, "sign-in", view)
+	}
+}
+
+func signIn(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx := c.UserContext()
+		t := tenants.FromCtx(c)
+		email := models.NormalizeEmail(c.FormValue("email"))
+		password := c.FormValue("password")
+		var errs []themes.FieldError
+		if email == "" {
+			errs = append(errs, themes.FieldError{Field: "email", Message: "Enter your email address"})
+		}
+		if password == "" {
+			errs = append(errs, themes.FieldError{Field: "password", Message: "Enter your password"})
+		}
+		if errs != nil {
+			return render(c, d, fiber.StatusUnprocessableEntity, "sign-in", signInForm(c, d, email, errs))
+		}
+		ip := c.IP()
+		wait, err := d.Throttle.Locked(ctx, email, ip)
+		if err != nil {
+			return err
+		}
+		if wait > 0 {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			return render(c, d, fiber.StatusTooManyRequests, "sign-in",
+				signInForm(c, d, email, []themes.FieldError{{Field: "email", Message: msgLocked}}))
+		}
+
+		u, ok, err := checkCredentials(c, d, email, password)
+		if err != nil {
+			return err
+		}
+		if ok {
+			// A user of another tenant signs in nowhere here.
+			if _, err := t.Store(ctx, d.DB).Membership(u.ID); errors.Is(err, models.ErrNotFound) {
+				ok = false
+			} else if err != nil {
+				return err
+			}
+		}
+		if !ok {
+			if err := d.Throttle.Failed(ctx, email, ip); err != nil {
+				return err
+			}
+			return render(c, d, fiber.StatusUnprocessableEntity, "sign-in",
+				signInForm(c, d, email, []themes.FieldError{{Field: "email", Message: msgBadCredentials}}))
+		}
+
+		if err := d.Throttle.Succeeded(ctx, email); err != nil {
+			d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
+		}
+		// Rotation: whatever session the browser had ends; a new one starts.
+		if old := c.Cookies(sessionCookie); old != "" {
+			if err := d.Sessions.Delete(ctx, old); err != nil {
+				return err
+			}
+		}
+		token, _, err := d.Sessions.Create(ctx, u.ID, t.ID)
+		if err != nil {
+			return err
+		}
+		setCookie(c, d, sessionCookie, token, false)
+		setCookie(c, d, csrfCookie, "", true)
+		audit(c, d, u, models.AuditSignIn, "")
+		return c.Redirect("/admin", fiber.StatusSeeOther)
+	}
+}
+
+// checkCredentials verifies the password of the account with this email. When
+// there is no such account it spends the same time on a dummy hash.
+func checkCredentials(c *fiber.Ctx, d Deps, email, password string) (models.User, bool, error) {
+	ctx := c.UserContext()
+	if len(password) > auth.MaxPasswordLen || models.ValidateEmail(email) != nil {
+		auth.DummyVerify(password[:min(len(password), auth.MaxPasswordLen)])
+		return models.User{}, false, nil
+	}
+	u, err := d.DB.UserByEmail(ctx, email)
+	if errors.Is(err, models.ErrNotFound) {
+		auth.DummyVerify(password)
+		return models.User{}, false, nil
+	}
+	if err != nil {
+		return models.User{}, false, err
+	}
+	ok, rehash, err := auth.VerifyPassword(u.PasswordHash, password)
+	if err != nil {
+		d.Logger.ErrorContext(ctx, "stored password hash is unreadable", "user_id", u.ID, "error", err)
+		return models.User{}, false, nil
+	}
+	if ok && rehash {
+		if h, err := auth.HashPassword(password); err == nil {
+			if err := d.DB.SetPasswordHash(ctx, u.ID, h); err != nil {
+				d.Logger.WarnContext(ctx, "rehash password", "user_id", u.ID, "error", err)
+			}
+		}
+	}
+	return u, ok, nil
+}
+
+func signOut(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := AccountFromCtx(c)
+		if err := d.Sessions.Delete(c.UserContext(), a.token); err != nil {
+			return err
+		}
+		setCookie(c, d, sessionCookie, "", true)
+		audit(c, d, a.User, models.AuditSignOut, "")
+		return c.Redirect("/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
+	}
+}
+
+func signOutEverywhere(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := AccountFromCtx(c)
+		if err := d.Sessions.DeleteUser(c.UserContext(), a.User.ID); err != nil {
+			return err
+		}
+		setCookie(c, d, sessionCookie, "", true)
+		audit(c, d, a.User, models.AuditSignOutAll, "")
+		return c.Redirect("/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
+	}
+}
+
+// audit writes to the tenant's audit log; a failure is logged, not shown:
+// the action itself has happened.
+func audit(c *fiber.Ctx, d Deps, u models.User, action, subject string) {
+	ctx := c.UserContext()
+	if err := tenants.FromCtx(c).Store(ctx, d.DB).Audit(u.ID, u.Email, action, subject); err != nil {
+		d.Logger.ErrorContext(ctx, "write audit log", "tenant_id", tenantID(c), "user_id", u.ID, "action", action, "error", err)
+	}
+}
+
+// baseView is the view every signed-in page starts from.
+func baseView(c *fiber.Ctx, d Deps, title string) themes.Admin {
+	t := tenants.FromCtx(c)
+	a := AccountFromCtx(c)
+	v := themes.Admin{Title: title, Site: t.Name, SiteURL: siteURL(c, d, t)}
+	if a != nil {
+		v.User, v.CSRF = a.User.Email, a.Session.CSRF
+	}
+	return v
+}
+
+// siteURL is the tenant's public site: its primary domain, else this host.
+func siteURL(c *fiber.Ctx, d Deps, t *tenants.Tenant) string {
+	if t.PrimaryHost != "" {
+		h := t.PrimaryHost
+		if d.Port != "" {
+			h += ":" + d.Port
+		}
+		return d.Scheme + "://" + h
+	}
+	return d.Scheme + "://" + strings.ToLower(c.Hostname())
+}

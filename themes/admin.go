@@ -1,0 +1,79 @@
+package themes
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// RequiredAdminPages are the admin panel's page templates.
+var RequiredAdminPages = []string{"sign-in", "dashboard", "page-edit", "error"}
+
+// Admin is what every admin page template receives. The admin panel is one
+// template set for every tenant (admin/), built on NHS.UK frontend's form
+// patterns: labels, hints, an error summary at the top and each error
+// message next to its field.
+type Admin struct {
+	Title   string // the page's h1 and <title>
+	Site    string // the tenant's name
+	SiteURL string // the tenant's public site, scheme://host[:port]
+	User    string // signed-in user's email; "" when signed out
+	CSRF    string // token for every form's hidden _csrf field
+	Status  int    // for "error"
+	Message string // for "error": what happened, in plain words
+	Notice  string // a success message ("Your changes have been published")
+	// Errors are listed in the error summary, in field order, and each is
+	// shown next to its field (fieldError). A Field of "" has no field.
+	Errors []FieldError
+	Email  string // sign-in: the email as typed
+
+	Pages []AdminPage // "dashboard"
+	Edit  *PageEdit   // "page-edit"
+}
+
+// FieldError is a validation message for one form field; Field is the
+// input's id.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// AdminPage is a row of the dashboard's list of pages.
+type AdminPage struct {
+	Path      string
+	Title     string
+	Published bool
+	Draft     bool // there are unpublished changes
+	Updated   time.Time
+}
+
+// PageEdit is the page edit form.
+type PageEdit struct {
+	Path     string
+	Title    string
+	Body     string // Markdown
+	Revision int64  // the latest revision when the form was opened; 0 for a new page
+	New      bool
+	// Published: the page has a live version (PublicURL links to it).
+	Published bool
+	PublicURL string
+}
+
+// fieldError returns the message for field, or "".
+func fieldError(errs []FieldError, field string) string {
+	for _, e := range errs {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// RenderAdmin renders one of RequiredAdminPages. Nothing is written when
+// rendering fails.
+func (r *Registry) RenderAdmin(w io.Writer, name string, data Admin) error {
+	if r.admin == nil {
+		return fmt.Errorf("%w: admin/%s (no admin templates)", ErrUnknownPage, name)
+	}
+	return execute(w, r.admin, name, data)
+}
