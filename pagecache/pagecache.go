@@ -60,8 +60,12 @@ type Cache struct {
 	sf   singleflight.Group
 }
 
-// New builds a cache; when Redis is set, L1 is cleared each time Redis comes
-// back, since invalidations may have been missed while it was away.
+// New builds a cache. L1 is not cleared when Redis comes back from an
+// outage: entries carry the generation they were rendered from, and the
+// invalidation bus resynchronises generations from the database on recovery,
+// which retires exactly the pages that changed meanwhile. (Clearing L1 would
+// turn every Redis blip — even a slow ping under CPU saturation — into a
+// miss storm on every replica.)
 func New(opts Options) *Cache {
 	if opts.MaxBytes == 0 {
 		opts.MaxBytes = 128 << 20
@@ -90,9 +94,6 @@ func New(opts Options) *Cache {
 			MaximumWeight: opts.MaxBytes,
 			Weigher:       func(_ string, e *Entry) uint32 { return e.size() },
 		}),
-	}
-	if opts.Redis != nil {
-		opts.Redis.OnRecover(func(context.Context) { c.Clear() })
 	}
 	return c
 }

@@ -107,3 +107,48 @@ func dbName(raw string) string {
 	}
 	return strings.TrimPrefix(u.Path, "/")
 }
+
+// TestResyncWhenRedisReturns: a change made while Redis was away (so no
+// message reached this replica) is picked up from the database the moment
+// Redis answers again.
+func TestResyncWhenRedisReturns(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	url := modelstest.NewURL(t)
+	log := slog.New(slog.DiscardHandler)
+	db := modelstest.Open(t, url)
+	opts, _ := redis.ParseURL(srv.URL)
+	opts.MaxRetries = -1
+	rc := redis.NewClient(opts)
+	t.Cleanup(func() { _ = rc.Close() })
+	mon := redishealth.New(rc, log, 200*time.Millisecond)
+	res := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
+	tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: res, Prefix: "resync:", Logger: log})
+	ctx := context.Background()
+	tn := modelstest.Tenant(t, db, "highfives")
+	got, err := res.Resolve(ctx, "highfives.localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := got.Generation()
+	srv.Stop(t)
+	mon.Check(ctx)
+	if mon.Up() {
+		t.Fatal("monitor still up")
+	}
+	// Another replica publishes; the message is lost with Redis.
+	if _, err := db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if got.Generation() != before {
+		t.Fatal("generation moved without any message")
+	}
+	srv.Start(t)
+	deadline := time.Now().Add(5 * time.Second)
+	for !mon.Up() && time.Now().Before(deadline) {
+		mon.Check(ctx)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if g := got.Generation(); g <= before {
+		t.Errorf("after Redis returned: generation %d, want > %d", g, before)
+	}
+}
