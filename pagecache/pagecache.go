@@ -145,6 +145,7 @@ func NoStore(c *fiber.Ctx) { c.Locals(noStoreKey, true) }
 type rendered struct {
 	entry    *Entry
 	storable bool
+	cached   bool // found in L1 by a late flight, not rendered
 }
 
 // Middleware serves GET and HEAD requests from the cache, rendering through
@@ -177,6 +178,11 @@ func (c *Cache) Middleware(scope func(*fiber.Ctx) (Scope, bool)) fiber.Handler {
 		sfKey := key + "\x00" + strconv.FormatInt(s.Generation, 10)
 		leader := false
 		v, err, _ := c.sf.Do(sfKey, func() (any, error) {
+			// A flight that finished between our L1 lookup and now has
+			// stored the page already: don't render it again.
+			if e, ok := c.l1.GetIfPresent(key); ok && e.fresh(s.Generation, c.opts.Now()) {
+				return &rendered{entry: e, storable: true, cached: true}, nil
+			}
 			leader = true
 			return c.render(fc, key, s.Generation)
 		})
@@ -192,6 +198,9 @@ func (c *Cache) Middleware(scope func(*fiber.Ctx) (Scope, bool)) fiber.Handler {
 		}
 		r := v.(*rendered)
 		switch {
+		case r.cached:
+			c.count("hit")
+			return serve(fc, r.entry, statusHit)
 		case leader:
 			c.count("miss")
 			if !r.storable {
