@@ -497,3 +497,80 @@ func (t *TenantDB) NavItems() ([]NavItem, error) {
 	err := t.scoped.Order("sort_order").Find(&items).Error
 	return items, translate("navigation", err)
 }
+
+// AllPosts lists every post, drafts and scheduled ones included, for the
+// admin panel: drafts first, then by publish time, newest first.
+func (t *TenantDB) AllPosts() ([]Post, error) {
+	var ps []Post
+	err := t.scoped.Order("published_at DESC NULLS FIRST, id DESC").Find(&ps).Error
+	return ps, translate("list all posts", err)
+}
+
+// PostByID returns any post of the tenant, published or not; another
+// tenant's id is ErrNotFound.
+func (t *TenantDB) PostByID(id int64) (Post, error) {
+	var p Post
+	err := t.scoped.Where("id = ?", id).Take(&p).Error
+	return p, translate(fmt.Sprintf("post %d", id), err)
+}
+
+// SavePostByID creates a post (id 0) or replaces the post with that id,
+// slug included. A slug another post of the tenant uses is refused.
+func (t *TenantDB) SavePostByID(id int64, p Post) (Post, error) {
+	if err := checkSlugTitle(&p.Slug, &p.Title); err != nil {
+		return Post{}, err
+	}
+	p.Summary = strings.TrimSpace(p.Summary)
+	if utf8.RuneCountInString(p.Summary) > 500 {
+		return Post{}, invalid("summary", "use 500 characters or fewer")
+	}
+	var err error
+	if p.BodyHTML, err = renderBody(p.BodyMD); err != nil {
+		return Post{}, err
+	}
+	p.TenantID = t.tenantID
+	err = t.change(func(tx *TenantDB) error {
+		var n int64
+		if err := tx.scoped.Model(&Post{}).Where("slug = ? AND id <> ?", p.Slug, id).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return invalid("slug", "another news item already uses this web address: change the slug")
+		}
+		if id == 0 {
+			p.ID = 0
+			return tx.scoped.Create(&p).Error
+		}
+		var existing Post
+		if err := tx.scoped.Where("id = ?", id).Take(&existing).Error; err != nil {
+			return err
+		}
+		p.ID, p.CreatedAt = existing.ID, existing.CreatedAt
+		return tx.scoped.Save(&p).Error
+	})
+	return p, translate(fmt.Sprintf("save post %d", id), err)
+}
+
+// UnpublishPost makes a post a draft again.
+func (t *TenantDB) UnpublishPost(id int64) error {
+	err := t.change(func(tx *TenantDB) error {
+		res := tx.scoped.Model(&Post{}).Where("id = ?", id).Updates(map[string]any{"published_at": nil, "updated_at": time.Now().UTC()})
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	})
+	return translate(fmt.Sprintf("unpublish post %d", id), err)
+}
+
+// DeletePost removes a post.
+func (t *TenantDB) DeletePost(id int64) error {
+	err := t.change(func(tx *TenantDB) error {
+		res := tx.scoped.Where("id = ?", id).Delete(&Post{})
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	})
+	return translate(fmt.Sprintf("delete post %d", id), err)
+}

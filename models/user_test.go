@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
@@ -77,6 +78,70 @@ func TestAuditLogIsTenantScoped(t *testing.T) {
 		}
 		if log, _ := db.ForTenant(ctx, b.ID).AuditLog(10); len(log) != 0 {
 			t.Errorf("beta sees alpha's audit log: %+v", log)
+		}
+	})
+}
+
+func TestTwoFactorAndPasswordReset(t *testing.T) {
+	dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		a := modelstest.Tenant(t, db, "alpha")
+		u, err := db.CreateUser(ctx, models.NewUser{Email: "jane@example.nhs.uk", PasswordHash: "h", TenantID: a.ID, Role: models.RoleManager})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetTOTPSecret(ctx, u.ID, "SECRET"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.EnableTOTP(ctx, u.ID, 100, []string{"h1", "h2"}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.UserByID(ctx, u.ID)
+		if !got.TOTPEnabled || got.TOTPSecret != "SECRET" || got.TOTPLastStep != 100 {
+			t.Fatalf("after enable: %+v", got)
+		}
+		if ok, err := db.UseTOTPStep(ctx, u.ID, 100); ok || err != nil {
+			t.Errorf("replayed step accepted: %v %v", ok, err)
+		}
+		if ok, err := db.UseTOTPStep(ctx, u.ID, 101); !ok || err != nil {
+			t.Errorf("next step refused: %v %v", ok, err)
+		}
+		if ok, _ := db.UseRecoveryCode(ctx, u.ID, "h1"); !ok {
+			t.Error("recovery code refused")
+		}
+		if ok, _ := db.UseRecoveryCode(ctx, u.ID, "h1"); ok {
+			t.Error("recovery code accepted twice")
+		}
+		if err := db.DisableTOTP(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.UserByID(ctx, u.ID); got.TOTPEnabled || got.TOTPSecret != "" {
+			t.Errorf("after disable: %+v", got)
+		}
+		if ok, _ := db.UseRecoveryCode(ctx, u.ID, "h2"); ok {
+			t.Error("recovery code survived disabling")
+		}
+
+		now := time.Now().UTC()
+		if err := db.CreatePasswordReset(ctx, u.ID, "t1", now, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreatePasswordReset(ctx, u.ID, "t2", now, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.PasswordResetByToken(ctx, "t1", now.Add(time.Hour)); !errors.Is(err, models.ErrResetUnusable) {
+			t.Errorf("expired link: %v", err)
+		}
+		if _, err := db.PasswordResetByToken(ctx, "nope", now); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("unknown link: %v", err)
+		}
+		if r, err := db.ResetPassword(ctx, "t1", "new", now); err != nil || r.PasswordHash != "new" {
+			t.Fatalf("reset: %+v %v", r, err)
+		}
+		for _, tok := range []string{"t1", "t2"} {
+			if _, err := db.ResetPassword(ctx, tok, "again", now); !errors.Is(err, models.ErrResetUnusable) {
+				t.Errorf("link %s after a reset: %v", tok, err)
+			}
 		}
 	})
 }

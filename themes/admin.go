@@ -27,8 +27,47 @@ type Admin struct {
 	Errors []FieldError
 	Email  string // sign-in: the email as typed
 
-	Pages []AdminPage // "dashboard"
-	Edit  *PageEdit   // "page-edit"
+	Pages  []AdminPage     // "dashboard"
+	Edit   *PageEdit       // "page-edit"
+	News   []NewsRow       // "news"
+	Post   *PostEdit       // "news-edit", "news-delete"
+	Health []HealthFinding // "health"
+
+	// Two-factor set-up ("two-factor-setup"): the secret to type into an
+	// authenticator app and its otpauth:// URI; "two-factor-codes": the
+	// recovery codes, shown once.
+	TOTPSecret    string
+	TOTPURI       string
+	RecoveryCodes []string
+	// ResetToken is the password reset link's token ("password-reset-new").
+	ResetToken string
+}
+
+// NewsRow is a row of the list of news items.
+type NewsRow struct {
+	Title   string
+	EditURL string
+	Status  string // "Draft", "Published 3 March 2026 at 9:30am", "Scheduled for …"
+}
+
+// PostEdit is the news item form, as stored or as typed.
+type PostEdit struct {
+	ID        int64 // 0 for a new item
+	Title     string
+	Slug      string
+	Summary   string
+	Body      string // Markdown
+	Date      string // publish date, 2006-01-02, UK time; "" for a draft
+	Time      string // publish time, 15:04
+	Status    string // the status line shown above the form
+	PublicURL string // the live item, when published
+}
+
+// HealthFinding is one thing the site is missing, with where to fix it
+// ("" when the admin has no editor for it yet).
+type HealthFinding struct {
+	Message string
+	FixURL  string
 }
 
 // FieldError is a validation message for one form field; Field is the

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/netip"
 	"os"
 	"strconv"
@@ -29,6 +30,10 @@ type Config struct {
 	CacheBytes     uint64 // PCNWEB_CACHE_BYTES
 	LogFormat      string // LOG_FORMAT: text or json
 	LogLevel       slog.Level
+	// SMTPAddr (host:port) is the mail relay for password reset links; ""
+	// writes them to the log instead. SMTPFrom is their From address.
+	SMTPAddr string // PCNWEB_SMTP_ADDR
+	SMTPFrom string // PCNWEB_SMTP_FROM
 }
 
 // loadConfig parses the environment; bad values fail with a message naming
@@ -93,6 +98,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("PCNWEB_CACHE_BYTES: %q must be a number of bytes, at least 1048576", v)
 		}
 		c.CacheBytes = n
+	}
+	c.SMTPAddr, c.SMTPFrom = get("PCNWEB_SMTP_ADDR", ""), get("PCNWEB_SMTP_FROM", "")
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			return c, fmt.Errorf("PCNWEB_SMTP_ADDR: %q is not host:port (like smtp.example.org:25)", c.SMTPAddr)
+		}
+		if a, err := mail.ParseAddress(c.SMTPFrom); err != nil || a.Address != c.SMTPFrom {
+			return c, fmt.Errorf("PCNWEB_SMTP_FROM: %q must be an email address (PCNWEB_SMTP_ADDR is set)", c.SMTPFrom)
+		}
 	}
 	switch c.LogFormat {
 	case "text", "json":

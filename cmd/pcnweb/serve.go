@@ -167,6 +167,7 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 	return admin.New(admin.Deps{
 		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, Scheme: e.cfg.scheme(), Port: port, CSRFKey: key,
 		Sessions: sessions,
+		Mailer:   mailer(e.cfg, e.log),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
 	}), nil
 }
@@ -186,4 +187,12 @@ func sweepSessions(ctx context.Context, s *auth.Sessions, log *slog.Logger) {
 			}
 		}
 	}
+}
+
+// mailer sends through SMTP when configured, to the log otherwise.
+func mailer(cfg Config, log *slog.Logger) auth.Mailer {
+	if cfg.SMTPAddr != "" {
+		return auth.SMTPMailer{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom}
+	}
+	return auth.LogMailer{Logger: log}
 }

@@ -6,6 +6,7 @@ package admin
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,6 +30,10 @@ type Deps struct {
 	// Scheme and Port of public URLs ("https", "").
 	Scheme string
 	Port   string
+	// Mailer sends password reset links.
+	Mailer auth.Mailer
+	// Now is the clock of two-factor codes and reset links; nil is time.Now.
+	Now func() time.Time
 }
 
 // New builds the admin app, to be mounted at /admin. Middleware order: no
@@ -49,6 +54,21 @@ func New(d Deps) *fiber.App {
 	app.Get("/", requireUser, showDashboard(d))
 	app.Get("/pages/edit", requireUser, editPage(d))
 	app.Post("/pages/edit", requireUser, updatePage(d))
+	// news and site health
+	app.Get("/news", requireUser, listNews(d))
+	app.Get("/news/new", requireUser, newNews(d))
+	app.Post("/news/new", requireUser, saveNews(d))
+	app.Get("/news/:id/edit", requireUser, editNews(d))
+	app.Post("/news/:id/edit", requireUser, saveNews(d))
+	app.Post("/news/:id/unpublish", requireUser, unpublishNews(d))
+	app.Get("/news/:id/delete", requireUser, confirmDeleteNews(d))
+	app.Post("/news/:id/delete", requireUser, deleteNews(d))
+	app.Get("/health", requireUser, showHealth(d))
+	// two-factor and password reset
+	app.Get("/account/two-factor", requireUser, showTwoFactor(d))
+	app.Post("/account/two-factor", requireUser, updateTwoFactor(d))
+	app.Get("/password-reset", showPasswordReset(d))
+	app.Get("/password-reset/:token", showNewPassword(d))
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
 }

@@ -38,15 +38,34 @@ func showSignIn(d Deps) fiber.Handler {
 			return c.Redirect("/admin", fiber.StatusSeeOther)
 		}
 		view := signInForm(c, d, "", nil)
-		if c.Query("signed-out") != "" {
+		switch {
+		case c.Query("signed-out") != "":
 			view.Notice = "You have signed out."
+		case c.Query("reset") != "":
+			view.Notice = "Your password has been changed. Sign in with your new password."
 		}
 		return render(c, d, fiber.StatusOK, "sign-in", view)
 	}
 }
 
+// Steps of the forms that post to /admin/sign-in: the one path whose CSRF
+// check needs no session. "" is the email and password.
+const (
+	stepCode          = "two-factor"    // the second step of signing in
+	stepResetRequest  = "reset-request" // ask for a password reset link
+	stepResetPassword = "reset"         // choose a new password
+)
+
 func signIn(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		switch c.FormValue("step") {
+		case stepCode:
+			return signInCode(c, d)
+		case stepResetRequest:
+			return requestPasswordReset(c, d)
+		case stepResetPassword:
+			return resetPassword(c, d)
+		}
 		ctx := c.UserContext()
 		t := tenants.FromCtx(c)
 		email := models.NormalizeEmail(c.FormValue("email"))
@@ -92,24 +111,37 @@ func signIn(d Deps) fiber.Handler {
 				signInForm(c, d, email, []themes.FieldError{{Field: "email", Message: msgBadCredentials}}))
 		}
 
-		if err := d.Throttle.Succeeded(ctx, email); err != nil {
-			d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
+		// With two-factor on, the session is made, and the failures forgotten,
+		// only after the second step.
+		if u.TOTPEnabled {
+			return askForCode(c, d, u)
 		}
-		// Rotation: whatever session the browser had ends; a new one starts.
-		if old := c.Cookies(sessionCookie); old != "" {
-			if err := d.Sessions.Delete(ctx, old); err != nil {
-				return err
-			}
-		}
-		token, _, err := d.Sessions.Create(ctx, u.ID, t.ID)
-		if err != nil {
+		return startSession(c, d, u)
+	}
+}
+
+// startSession signs u in: the throttle forgets the failures, the browser's
+// old session ends and a new one starts.
+func startSession(c *fiber.Ctx, d Deps, u models.User) error {
+	ctx := c.UserContext()
+	t := tenants.FromCtx(c)
+	if err := d.Throttle.Succeeded(ctx, u.Email); err != nil {
+		d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
+	}
+	// Rotation: whatever session the browser had ends; a new one starts.
+	if old := c.Cookies(sessionCookie); old != "" {
+		if err := d.Sessions.Delete(ctx, old); err != nil {
 			return err
 		}
-		setCookie(c, d, sessionCookie, token, false)
-		setCookie(c, d, csrfCookie, "", true)
-		audit(c, d, u, models.AuditSignIn, "")
-		return c.Redirect("/admin", fiber.StatusSeeOther)
 	}
+	token, _, err := d.Sessions.Create(ctx, u.ID, t.ID)
+	if err != nil {
+		return err
+	}
+	setCookie(c, d, sessionCookie, token, false)
+	setCookie(c, d, csrfCookie, "", true)
+	audit(c, d, u, models.AuditSignIn, "")
+	return c.Redirect("/admin", fiber.StatusSeeOther)
 }
 
 // checkCredentials verifies the password of the account with this email. When

@@ -1,0 +1,41 @@
+package admin
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// showHealth lists what the site is missing against NHS England's guidance,
+// each finding with the link that fixes it.
+func showHealth(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		issues, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Health(time.Now())
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Site health")
+		for _, is := range issues {
+			view.Health = append(view.Health, themes.HealthFinding{Message: is.Message, FixURL: fixLink(is)})
+		}
+		return render(c, d, fiber.StatusOK, "health", view)
+	}
+}
+
+// fixLink is where a finding is fixed: the admin's editor when there is one.
+func fixLink(is models.HealthIssue) string {
+	switch is.Subject {
+	case models.HealthSubjectPage:
+		return "/admin/pages/edit?path=" + url.QueryEscape(is.Key)
+	case models.HealthSubjectPost:
+		return "/admin/news/" + is.Key + "/edit"
+	}
+	// Settings, practices, enhanced access and the menu have no editor in
+	// the admin yet.
+	return ""
+}

@@ -1,0 +1,280 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// Audit actions of news posts.
+const (
+	auditNewsDraft     = "news.save-draft"
+	auditNewsSchedule  = "news.schedule"
+	auditNewsPublish   = "news.publish"
+	auditNewsUnpublish = "news.unpublish"
+	auditNewsDelete    = "news.delete"
+)
+
+// newsForm is the news form as typed.
+type newsForm struct {
+	Title, Slug, Summary, Body, Date, Time string
+}
+
+func postID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// postStatus is "draft", "scheduled" or "published" at now.
+func postStatus(p models.Post, now time.Time) string {
+	switch {
+	case p.PublishedAt == nil:
+		return "draft"
+	case p.PublishedAt.After(now):
+		return "scheduled"
+	}
+	return "published"
+}
+
+// ukTime formats an instant in London time, "3 March 2026 at 9:30am".
+func ukTime(t time.Time) string {
+	l := t.In(hours.Location())
+	clock := strings.ToLower(l.Format("3:04PM"))
+	clock = strings.Replace(clock, ":00", "", 1)
+	return l.Format("2 January 2006") + " at " + clock
+}
+
+// parsePublish reads the publish date and time (London) of the form: nil
+// for a draft.
+func parsePublish(date, clock string) (*time.Time, *themes.FieldError) {
+	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
+	if date == "" {
+		if clock != "" {
+			return nil, &themes.FieldError{Field: "date", Message: "Enter a date as well as a time, or leave both empty to save a draft"}
+		}
+		return nil, nil
+	}
+	var d time.Time
+	var err error
+	for _, layout := range []string{"2006-01-02", "2/1/2006", "02/01/2006"} {
+		if d, err = time.ParseInLocation(layout, date, hours.Location()); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return nil, &themes.FieldError{Field: "date", Message: "Enter a real date, like 27/3/2026"}
+	}
+	h, m := 0, 0
+	if clock != "" {
+		tm, err := time.Parse("15:04", clock)
+		if err != nil {
+			return nil, &themes.FieldError{Field: "time", Message: "Enter a real time in 24-hour form, like 09:30 or 18:00"}
+		}
+		h, m = tm.Hour(), tm.Minute()
+	}
+	at := time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, hours.Location()).UTC()
+	return &at, nil
+}
+
+func listNews(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		posts, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllPosts()
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "News")
+		now := time.Now()
+		for _, p := range posts {
+			row := themes.NewsRow{EditURL: "/admin/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
+			switch postStatus(p, now) {
+			case "published":
+				row.Status = "Published " + ukTime(*p.PublishedAt)
+			case "scheduled":
+				row.Status = "Scheduled for " + ukTime(*p.PublishedAt)
+			}
+			view.News = append(view.News, row)
+		}
+		switch c.Query("done") {
+		case "published":
+			view.Notice = "Your news item has been published."
+		case "scheduled":
+			view.Notice = "Your news item has been scheduled. It will appear on the website at the time you chose."
+		case "draft":
+			view.Notice = "Your draft has been saved. It is not on the website until you give it a publish date."
+		case "unpublished":
+			view.Notice = "The news item has been unpublished. It is no longer on the website."
+		case "deleted":
+			view.Notice = "The news item has been deleted."
+		}
+		return render(c, d, fiber.StatusOK, "news", view)
+	}
+}
+
+// newsFormView builds the edit form's view.
+func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Post, errs []themes.FieldError) themes.Admin {
+	title := "New news item"
+	if id != 0 {
+		title = "Edit news item"
+	}
+	view := baseView(c, d, title)
+	view.Errors = errs
+	pe := &themes.PostEdit{ID: id, Title: f.Title, Slug: f.Slug, Summary: f.Summary, Body: f.Body, Date: f.Date, Time: f.Time,
+		Status: "Draft: not on the website."}
+	if current != nil {
+		switch postStatus(*current, time.Now()) {
+		case "scheduled":
+			pe.Status = "Scheduled: appears on the website on " + ukTime(*current.PublishedAt) + "."
+		case "published":
+			pe.Status = "Published on " + ukTime(*current.PublishedAt) + "."
+			pe.PublicURL = view.SiteURL + "/news/" + current.Slug
+		}
+	}
+	view.Post = pe
+	return view
+}
+
+func formOfPost(p models.Post) newsForm {
+	f := newsForm{Title: p.Title, Slug: p.Slug, Summary: p.Summary, Body: p.BodyMD}
+	if p.PublishedAt != nil {
+		l := p.PublishedAt.In(hours.Location())
+		f.Date, f.Time = l.Format("2006-01-02"), l.Format("15:04")
+	}
+	return f
+}
+
+func newNews(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return render(c, d, fiber.StatusOK, "news-edit", newsFormView(c, d, 0, newsForm{}, nil, nil))
+	}
+}
+
+func editNews(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PostByID(id)
+		if err != nil {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "news-edit", newsFormView(c, d, id, formOfPost(p), &p, nil))
+	}
+}
+
+// saveNews creates (no :id) or updates a post.
+func saveNews(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var id int64
+		if c.Params("id") != "" {
+			var err error
+			if id, err = postID(c); err != nil {
+				return err
+			}
+		}
+		a := AccountFromCtx(c)
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		var current *models.Post
+		if id != 0 {
+			p, err := store.PostByID(id) // another tenant's id: 404, nothing written
+			if err != nil {
+				return err
+			}
+			current = &p
+		}
+		f := newsForm{
+			Title: c.FormValue("title"), Slug: strings.TrimSpace(strings.ToLower(c.FormValue("slug"))),
+			Summary: c.FormValue("summary"), Body: strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n"),
+			Date: c.FormValue("date"), Time: c.FormValue("time"),
+		}
+		at, fe := parsePublish(f.Date, f.Time)
+		if fe != nil {
+			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
+		}
+		saved, err := store.SavePostByID(id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at})
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			field := ve.Field
+			switch field {
+			case "title", "slug", "summary", "body":
+			default:
+				field = ""
+			}
+			errs := []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}
+			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, errs))
+		}
+		if err != nil {
+			return err
+		}
+		status := postStatus(saved, time.Now())
+		action := map[string]string{"draft": auditNewsDraft, "scheduled": auditNewsSchedule, "published": auditNewsPublish}[status]
+		audit(c, d, a.User, action, "/news/"+saved.Slug)
+		return c.Redirect("/admin/news?done="+status, fiber.StatusSeeOther)
+	}
+}
+
+func unpublishNews(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		p, err := store.PostByID(id)
+		if err != nil {
+			return err
+		}
+		if err := store.UnpublishPost(id); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditNewsUnpublish, "/news/"+p.Slug)
+		return c.Redirect("/admin/news?done=unpublished", fiber.StatusSeeOther)
+	}
+}
+
+// confirmDeleteNews asks before deleting.
+func confirmDeleteNews(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PostByID(id)
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Delete news item")
+		view.Post = &themes.PostEdit{ID: p.ID, Title: p.Title, Slug: p.Slug}
+		return render(c, d, fiber.StatusOK, "news-delete", view)
+	}
+}
+
+func deleteNews(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		p, err := store.PostByID(id)
+		if err != nil {
+			return err
+		}
+		if err := store.DeletePost(id); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditNewsDelete, "/news/"+p.Slug)
+		return c.Redirect("/admin/news?done=deleted", fiber.StatusSeeOther)
+	}
+}

@@ -1,0 +1,170 @@
+package admin
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// Password reset by a one-time link sent by email. The forms post to
+// /admin/sign-in (with a "step" field), the one path whose CSRF check works
+// without a session: the signed double-submit token.
+
+// ResetLinkTTL is how long a reset link works.
+const ResetLinkTTL = time.Hour
+
+const msgResetGone = "This link has expired or has already been used. Enter your email address to get a new one."
+
+func resetForm(c *fiber.Ctx, d Deps, email string, errs []themes.FieldError) themes.Admin {
+	v := signInForm(c, d, email, errs)
+	v.Title = "Reset your password"
+	return v
+}
+
+func showPasswordReset(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return render(c, d, fiber.StatusOK, "password-reset", resetForm(c, d, "", nil))
+	}
+}
+
+// requestPasswordReset always answers the same page, whether or not the
+// email has an account here; only an account that is a member of this
+// tenant gets a link.
+func requestPasswordReset(c *fiber.Ctx, d Deps) error {
+	ctx := c.UserContext()
+	email := models.NormalizeEmail(c.FormValue("email"))
+	if email == "" {
+		return render(c, d, fiber.StatusUnprocessableEntity, "password-reset",
+			resetForm(c, d, email, []themes.FieldError{{Field: "email", Message: "Enter your email address"}}))
+	}
+	if models.ValidateEmail(email) != nil {
+		return render(c, d, fiber.StatusUnprocessableEntity, "password-reset",
+			resetForm(c, d, email, []themes.FieldError{{Field: "email", Message: "Enter an email address in the correct format, like name@example.nhs.uk"}}))
+	}
+	if err := sendResetLink(c, d, email); err != nil {
+		// Logged, never shown: the answer must not differ.
+		d.Logger.ErrorContext(ctx, "send password reset link", "tenant_id", tenantID(c), "error", err)
+	}
+	v := signInForm(c, d, "", nil)
+	v.Title = "Check your email"
+	return render(c, d, fiber.StatusOK, "password-reset-sent", v)
+}
+
+func sendResetLink(c *fiber.Ctx, d Deps, email string) error {
+	ctx := c.UserContext()
+	t := tenants.FromCtx(c)
+	u, err := d.DB.UserByEmail(ctx, email)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := t.Store(ctx, d.DB).Membership(u.ID); errors.Is(err, models.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	token := auth.NewToken()
+	now := d.now()
+	if err := d.DB.CreatePasswordReset(ctx, u.ID, auth.HashToken(token), now, now.Add(ResetLinkTTL)); err != nil {
+		return err
+	}
+	link := d.Scheme + "://" + strings.ToLower(c.Hostname()) + "/admin/password-reset/" + token
+	body := "Someone asked to reset the password of your " + t.Name + " website admin account.\n\n" +
+		"To choose a new password, open this link within an hour:\n\n" + link + "\n\n" +
+		"The link works once. If you did not ask for this, ignore this email: your password has not changed.\n"
+	if d.Mailer == nil {
+		return errors.New("no mailer")
+	}
+	return d.Mailer.Send(ctx, u.Email, "Reset your "+t.Name+" website admin password", body)
+}
+
+func newPasswordForm(c *fiber.Ctx, d Deps, token string, errs []themes.FieldError) themes.Admin {
+	v := signInForm(c, d, "", errs)
+	v.Title = "Choose a new password"
+	v.ResetToken = token
+	return v
+}
+
+// resetUser returns the user of a usable reset link, or renders the page
+// that says the link no longer works (done is then true).
+func resetUser(c *fiber.Ctx, d Deps, token string) (u models.User, done bool, err error) {
+	ctx := c.UserContext()
+	if token == "" || len(token) > 128 {
+		err = models.ErrNotFound
+	} else {
+		var r models.PasswordReset
+		if r, err = d.DB.PasswordResetByToken(ctx, auth.HashToken(token), d.now()); err == nil {
+			u, err = d.DB.UserByID(ctx, r.UserID)
+		}
+	}
+	if errors.Is(err, models.ErrNotFound) || errors.Is(err, models.ErrResetUnusable) {
+		return u, true, render(c, d, fiber.StatusGone, "password-reset",
+			resetForm(c, d, "", []themes.FieldError{{Field: "email", Message: msgResetGone}}))
+	}
+	return u, err != nil, err
+}
+
+func showNewPassword(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		// The page's URL holds the token: send no Referer anywhere.
+		c.Set("Referrer-Policy", "no-referrer")
+		token := c.Params("token")
+		if _, done, err := resetUser(c, d, token); done {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "password-reset-new", newPasswordForm(c, d, token, nil))
+	}
+}
+
+// resetPassword sets the new password, uses up the link and signs the user
+// out everywhere.
+func resetPassword(c *fiber.Ctx, d Deps) error {
+	ctx := c.UserContext()
+	token := c.FormValue("token")
+	u, done, err := resetUser(c, d, token)
+	if done {
+		return err
+	}
+	password, confirm := c.FormValue("password"), c.FormValue("password-confirm")
+	var errs []themes.FieldError
+	if err := auth.CheckPassword(password, u.Email); err != nil {
+		msg := err.Error()
+		errs = append(errs, themes.FieldError{Field: "password", Message: strings.ToUpper(msg[:1]) + msg[1:]})
+	} else if password != confirm {
+		errs = append(errs, themes.FieldError{Field: "password-confirm", Message: "Enter the same password twice"})
+	}
+	if errs != nil {
+		return render(c, d, fiber.StatusUnprocessableEntity, "password-reset-new", newPasswordForm(c, d, token, errs))
+	}
+	h, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u, err = d.DB.ResetPassword(ctx, auth.HashToken(token), h, d.now())
+	if errors.Is(err, models.ErrResetUnusable) || errors.Is(err, models.ErrNotFound) {
+		return render(c, d, fiber.StatusGone, "password-reset",
+			resetForm(c, d, "", []themes.FieldError{{Field: "email", Message: msgResetGone}}))
+	}
+	if err != nil {
+		return err
+	}
+	if err := d.Sessions.DeleteUser(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := d.Throttle.Succeeded(ctx, u.Email); err != nil {
+		d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
+	}
+	setCookie(c, d, sessionCookie, "", true)
+	setCookie(c, d, pendingCookie, "", true)
+	audit(c, d, u, models.AuditPasswordReset, "")
+	return c.Redirect("/admin/sign-in?reset=1", fiber.StatusSeeOther)
+}
