@@ -58,6 +58,8 @@ type server struct {
 type options struct {
 	dbSessions bool // sessions in the database instead of Redis
 	secure     bool
+	mailer     auth.Mailer // password reset links; nil sends none
+	adminClock bool        // the panel's own clock (2FA codes, reset links) is the test clock too
 }
 
 func newServer(t *testing.T, o options) *server {
@@ -95,8 +97,12 @@ func newServer(t *testing.T, o options) *server {
 		t.Fatal(err)
 	}
 	webCfg := web.Config{Secure: o.secure}
+	var now func() time.Time
+	if o.adminClock {
+		now = clk.Now
+	}
 	adminApp := admin.New(admin.Deps{
-		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key,
+		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Mailer: o.mailer, Now: now,
 		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db, Now: clk.Now}),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
 	})

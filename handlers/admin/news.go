@@ -224,7 +224,9 @@ func saveNews(d Deps) fiber.Handler {
 	}
 }
 
-func unpublishNews(d Deps) fiber.Handler {
+// postAction runs a change on the post named by the URL (404 for another
+// tenant's or an unknown id), audits it and returns to the list.
+func postAction(d Deps, change func(*models.TenantDB, int64) error, action, done string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := postID(c)
 		if err != nil {
@@ -235,12 +237,16 @@ func unpublishNews(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := store.UnpublishPost(id); err != nil {
+		if err := change(store, id); err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditNewsUnpublish, "/news/"+p.Slug)
-		return c.Redirect("/admin/news?done=unpublished", fiber.StatusSeeOther)
+		audit(c, d, AccountFromCtx(c).User, action, "/news/"+p.Slug)
+		return c.Redirect("/admin/news?done="+done, fiber.StatusSeeOther)
 	}
+}
+
+func unpublishNews(d Deps) fiber.Handler {
+	return postAction(d, (*models.TenantDB).UnpublishPost, auditNewsUnpublish, "unpublished")
 }
 
 // confirmDeleteNews asks before deleting.
@@ -261,20 +267,5 @@ func confirmDeleteNews(d Deps) fiber.Handler {
 }
 
 func deleteNews(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
-		if err != nil {
-			return err
-		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
-		p, err := store.PostByID(id)
-		if err != nil {
-			return err
-		}
-		if err := store.DeletePost(id); err != nil {
-			return err
-		}
-		audit(c, d, AccountFromCtx(c).User, auditNewsDelete, "/news/"+p.Slug)
-		return c.Redirect("/admin/news?done=deleted", fiber.StatusSeeOther)
-	}
+	return postAction(d, (*models.TenantDB).DeletePost, auditNewsDelete, "deleted")
 }

@@ -2,7 +2,6 @@ package admin_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,20 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/admin"
-	"github.com/pcnweb/pcnweb/handlers/site"
-	"github.com/pcnweb/pcnweb/handlers/web"
-	"github.com/pcnweb/pcnweb/internal/testenv"
-	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/pagecache"
-	"github.com/pcnweb/pcnweb/redishealth"
-	"github.com/pcnweb/pcnweb/tenants"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
 // mailbox is a Mailer that keeps what it is given.
@@ -52,44 +40,8 @@ func (m *mailbox) all() []mail {
 // clock as the admin panel's clock too.
 func newAuthServer(t *testing.T) (*server, *mailbox) {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
-	db := modelstest.NewDB(t)
-	redisURL, prefix := testenv.Redis(t)
-	ropts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := redis.NewClient(ropts)
-	t.Cleanup(func() { _ = rc.Close() })
-	mon := redishealth.New(rc, log, 200*time.Millisecond)
-	reg, err := themes.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := metrics.New()
-	resolver := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
-	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: resolver, Prefix: prefix, Logger: log, Metrics: m})
-	db.SetNotifier(bus)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	ready := make(chan struct{})
-	go bus.Run(ctx, ready)
-	<-ready
-	clk := &clock{t: time.Now()}
-	key, err := db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
-	if err != nil {
-		t.Fatal(err)
-	}
 	box := &mailbox{}
-	adminApp := admin.New(admin.Deps{
-		DB: db, Themes: reg, Logger: log, Scheme: "http", CSRFKey: key, Mailer: box, Now: clk.Now,
-		Sessions: auth.NewSessions(auth.SessionOptions{Redis: rc, Prefix: prefix, DB: db, Now: clk.Now}),
-		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
-	})
-	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
-	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
-		Web: web.Config{}, Scheme: "http", Admin: adminApp})
-	return &server{app: app, db: db, clock: clk, redis: rc}, box
+	return newServer(t, options{mailer: box, adminClock: true}), box
 }
 
 var (
