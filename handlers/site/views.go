@@ -14,15 +14,7 @@ import (
 )
 
 // london is the zone every date and time on the sites is shown in.
-var london = mustLondon()
-
-func mustLondon() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var london = hours.Location()
 
 var weekdayNames = [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
 
@@ -30,11 +22,6 @@ var weekdayNames = [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursd
 func bankHolidays(now time.Time) []hours.Date {
 	y := now.In(london).Year()
 	return append(hours.EnglandBankHolidays(y), hours.EnglandBankHolidays(y+1)...)
-}
-
-func toDate(t time.Time) hours.Date {
-	y, m, d := t.In(london).Date()
-	return hours.Date{Y: y, M: m, D: d}
 }
 
 func dateTime(d hours.Date) time.Time { return time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, london) }
@@ -54,7 +41,7 @@ func practiceView(p models.Practice, now time.Time) (themes.Practice, time.Time)
 	if state.Known {
 		v.Status = state.Describe(now)
 	}
-	today := toDate(now)
+	today := hours.DateOf(now)
 	spans, _ := sched.Day(today)
 	v.TodayHours = describeSpans(spans)
 	// The usual week, Monday first.
@@ -154,7 +141,7 @@ func eventView(e models.Event) themes.Event {
 	v.When = e.StartsAt.In(london).Format("Monday 2 January 2006") + ", " + clockText(e.StartsAt)
 	if e.EndsAt != nil {
 		v.End = *e.EndsAt
-		if toDate(*e.EndsAt) == toDate(e.StartsAt) {
+		if hours.DateOf(*e.EndsAt) == hours.DateOf(e.StartsAt) {
 			v.When += " to " + clockText(*e.EndsAt)
 		} else {
 			v.When += " to " + e.EndsAt.In(london).Format("Monday 2 January 2006") + ", " + clockText(*e.EndsAt)
