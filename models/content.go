@@ -32,6 +32,8 @@ type SiteSettings struct {
 	StatementPrepared   *time.Time
 	StatementReviewed   *time.Time
 	UpdatedAt           time.Time
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
 // Settings returns the tenant's settings, zero values when none were saved.
@@ -83,6 +85,8 @@ type Session struct {
 	Clinicians string
 	HowToBook  string
 	SortOrder  int
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
 // TableName keeps the SQL name explicit.
@@ -133,6 +137,8 @@ type Service struct {
 	Published    bool
 	SortOrder    int
 	UpdatedAt    time.Time
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
 // StaffMember is a named member of the network's team.
@@ -145,6 +151,8 @@ type StaffMember struct {
 	PhotoURL  string
 	Bio       string
 	SortOrder int
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
 // TableName keeps the SQL name explicit.
@@ -285,6 +293,8 @@ type Post struct {
 	PublishedAt *time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
 // SavePost creates or updates (by slug) a news post.
@@ -349,6 +359,8 @@ type Event struct {
 	BookingURL string
 	Published  bool
 	UpdatedAt  time.Time
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
 // SaveEvent creates or updates (by slug) an event.
@@ -404,6 +416,8 @@ type Vacancy struct {
 	ApplyURL  string
 	Published bool
 	UpdatedAt time.Time
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
 // TableName keeps the SQL name explicit.

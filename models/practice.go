@@ -32,6 +32,8 @@ type Practice struct {
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 	Exceptions           []PracticeException `gorm:"foreignKey:PracticeID;references:ID"`
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
 // PracticeException is a closure or change of hours over a range of days.
@@ -44,6 +46,8 @@ type PracticeException struct {
 	Closed     bool
 	Hours      string // JSON list of spans when not closed
 	Reason     string
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
 // WeeklyHours is the stored form of a practice's usual week: day name →
