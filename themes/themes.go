@@ -265,6 +265,9 @@ func parseTheme(fsys fs.FS, name string, chain []string, asset func(string) (str
 		"staffGroups": staffGroups,
 		"fieldError":  fieldError,
 	}
+	for k, v := range fieldFuncs {
+		funcs[k] = v
+	}
 	base := template.New(name).Funcs(funcs)
 	for _, sub := range []string{"layouts", "partials"} {
 		files, err := overlay(fsys, chain, sub)
