@@ -26,6 +26,11 @@ type Admin struct {
 	// shown next to its field (fieldError). A Field of "" has no field.
 	Errors []FieldError
 	Email  string // sign-in: the email as typed
+	// Manager: the signed-in user is a manager (editors do not see users,
+	// settings or the audit log). Section is the current part of the panel
+	// ("news", "practices"…) for the navigation.
+	Manager bool
+	Section string
 
 	Pages  []AdminPage     // "dashboard"
 	Edit   *PageEdit       // "page-edit"

@@ -59,6 +59,9 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 		case errors.Is(err, errCSRF):
 			view.Title = "This form has expired"
 			view.Message = "For your security, the form you sent could not be accepted. Go back, reload the page and try again."
+		case errors.Is(err, errManagersOnly):
+			view.Title = "You cannot open this page"
+			view.Message = errManagersOnly.Message
 		case status == fiber.StatusNotFound:
 			view.Title = "Page not found"
 			view.Message = "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address."

@@ -69,6 +69,13 @@ func New(d Deps) *fiber.App {
 	app.Post("/account/two-factor", requireUser, updateTwoFactor(d))
 	app.Get("/password-reset", showPasswordReset(d))
 	app.Get("/password-reset/:token", showNewPassword(d))
+	// Each part of the panel registers its own routes below, one line each.
+	// -- routes: practices and enhanced access
+	// -- routes: services, events and vacancies
+	// -- routes: pages, revisions, preview and legal pages
+	// -- routes: users, invitations, settings, menu and audit log
+	// -- routes: media library
+	// -- routes: schedules
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
 }

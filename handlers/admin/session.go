@@ -2,6 +2,7 @@ package admin
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -82,6 +83,28 @@ func requireUser(c *fiber.Ctx) error {
 		return c.Redirect("/admin/sign-in", fiber.StatusSeeOther)
 	}
 	return c.Next()
+}
+
+// requireManager lets only the tenant's managers through: users, settings
+// and the audit log are theirs. An editor gets a 403 page that says so.
+func requireManager(c *fiber.Ctx) error {
+	if a := AccountFromCtx(c); a == nil || a.Role != models.RoleManager {
+		return errManagersOnly
+	}
+	return c.Next()
+}
+
+// errManagersOnly is the 403 of a manager-only page shown to an editor.
+var errManagersOnly = fiber.NewError(fiber.StatusForbidden, "Only the website's managers can do this. Ask a manager of your website.")
+
+// sectionOf names the part of the panel a path belongs to, for the admin
+// navigation's current item: "/admin/practices/3/edit" is "practices".
+func sectionOf(path string) string {
+	rest := strings.TrimPrefix(strings.TrimPrefix(path, "/admin"), "/")
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest
 }
 
 // checkCSRF refuses every POST without the right token: the session's

@@ -215,6 +215,8 @@ func baseView(c *fiber.Ctx, d Deps, title string) themes.Admin {
 	v := themes.Admin{Title: title, Site: t.Name, SiteURL: siteURL(c, d, t)}
 	if a != nil {
 		v.User, v.CSRF = a.User.Email, a.Session.CSRF
+		v.Manager = a.Role == models.RoleManager
+		v.Section = sectionOf(c.Path())
 	}
 	return v
 }
