@@ -1,0 +1,52 @@
+package models
+
+import (
+	"fmt"
+)
+
+// moveRow moves the row with id one place up (earlier) or down in the
+// display order of table, among the rows that match where/args (for
+// example "service_id = ?" for a service's staff; "" for all the tenant's
+// rows). Inside one change it renumbers the group 0..n-1 in its current
+// order (sort_order, then id) with the two rows swapped, so equal or sparse
+// sort_order values cannot stall a move. Moving the first row up or the last
+// down changes nothing. Another tenant's id is ErrNotFound.
+func (t *TenantDB) moveRow(table string, id int64, up bool, where string, args ...any) error {
+	err := t.change(func(tx *TenantDB) error {
+		q := tx.scoped.Table(table)
+		if where != "" {
+			q = q.Where(where, args...)
+		}
+		var ids []int64
+		if err := q.Order("sort_order, id").Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		at := -1
+		for i, v := range ids {
+			if v == id {
+				at = i
+			}
+		}
+		if at < 0 {
+			return ErrNotFound
+		}
+		to := at + 1
+		if up {
+			to = at - 1
+		}
+		if to < 0 || to >= len(ids) {
+			return nil
+		}
+		ids[at], ids[to] = ids[to], ids[at]
+		for i, v := range ids {
+			if err := tx.scoped.Table(table).Where("id = ?", v).UpdateColumn("sort_order", i).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("models: move %s %d: %w", table, id, err)
+	}
+	return nil
+}
