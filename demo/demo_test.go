@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
 )
@@ -126,5 +127,37 @@ func TestSeed(t *testing.T) {
 	}
 	if ps, _ := hf.Practices(); len(ps) != len(practices) {
 		t.Errorf("after a second Seed: %d practices, want %d", len(ps), len(practices))
+	}
+}
+
+func TestSeedAccounts(t *testing.T) {
+	ctx := context.Background()
+	db := modelstest.NewSQLite(t)
+	if _, err := Seed(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SeedAccounts(ctx, db, "short"); err == nil {
+		t.Error("a weak demo password was accepted")
+	}
+	n, err := SeedAccounts(ctx, db, DefaultPassword)
+	if err != nil || n != len(Accounts) {
+		t.Fatalf("SeedAccounts: %d, %v; want %d", n, err, len(Accounts))
+	}
+	for _, a := range Accounts {
+		u, err := db.UserByEmail(ctx, a.Email)
+		if err != nil {
+			t.Fatalf("%s: %v", a.Email, err)
+		}
+		if ok, _, err := auth.VerifyPassword(u.PasswordHash, DefaultPassword); !ok || err != nil {
+			t.Errorf("%s: the demo password does not sign in (%v)", a.Email, err)
+		}
+		tn, _ := db.TenantBySlug(ctx, a.Tenant)
+		m, err := db.ForTenant(ctx, tn.ID).Membership(u.ID)
+		if err != nil || m.Role != a.Role {
+			t.Errorf("%s on %s: role %q, %v; want %q", a.Email, a.Tenant, m.Role, err, a.Role)
+		}
+	}
+	if n, err := SeedAccounts(ctx, db, "another-long-demo-password"); err != nil || n != 0 {
+		t.Errorf("second SeedAccounts created %d (%v); existing accounts must be kept", n, err)
 	}
 }

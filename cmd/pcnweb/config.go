@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pcnweb/pcnweb/demo"
 	"github.com/pcnweb/pcnweb/hostname"
 )
 
@@ -34,6 +35,9 @@ type Config struct {
 	// writes them to the log instead. SMTPFrom is their From address.
 	SMTPAddr string // PCNWEB_SMTP_ADDR
 	SMTPFrom string // PCNWEB_SMTP_FROM
+	// DemoPassword is the password of the demo accounts `serve --demo`
+	// creates (demo.Accounts).
+	DemoPassword string // PCNWEB_DEMO_PASSWORD
 }
 
 // loadConfig parses the environment; bad values fail with a message naming
@@ -58,6 +62,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		DataDir:      get("PCNWEB_DATA_DIR", "./data"),
 		RedisPrefix:  get("PCNWEB_REDIS_PREFIX", "pcnweb:"),
 		LogFormat:    get("LOG_FORMAT", "text"),
+		DemoPassword: get("PCNWEB_DEMO_PASSWORD", demo.DefaultPassword),
 	}
 	base, err := hostname.Normalize(get("PCNWEB_BASE_DOMAIN", "localhost"))
 	if err != nil {

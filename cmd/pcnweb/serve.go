@@ -59,6 +59,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		if n > 0 {
 			e.log.Info("seeded demo tenants", "count", n)
 		}
+		if _, err := demo.SeedAccounts(ctx, p.db, e.cfg.DemoPassword); err != nil {
+			return fmt.Errorf("seed demo accounts: %w", err)
+		}
 	}
 
 	ln, err := net.Listen("tcp", e.cfg.Addr)
@@ -123,6 +126,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 				fmt.Fprintf(e.stdout, "%-28s %s\n", t.Name, e.tenantURLs(t)[0])
 			}
 		}
+	}
+	if *seed {
+		fmt.Fprintf(e.stdout, "\nDemo sign-in at <site>/admin: %s (or editor@highfives.example), password %q\n",
+			demo.Accounts[0].Email, e.cfg.DemoPassword)
 	}
 
 	errc := make(chan error, 2)
