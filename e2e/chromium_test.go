@@ -125,10 +125,12 @@ type tab struct {
 	net *netLog
 }
 
-// openTab opens a tab at the viewport size. The tab closes when the test ends.
-func openTab(t *testing.T, vp viewport) *tab {
+// openTab opens a tab at the viewport size. The tab closes when the test
+// ends. chromedp.WithNewBrowserContext() among opts gives the tab cookies of
+// its own (a separate signed-in user).
+func openTab(t *testing.T, vp viewport, opts ...chromedp.ContextOption) *tab {
 	t.Helper()
-	tabCtx, closeTab := chromedp.NewContext(browser(t))
+	tabCtx, closeTab := chromedp.NewContext(browser(t), opts...)
 	ctx, cancel := context.WithTimeout(tabCtx, 60*time.Second)
 	t.Cleanup(func() { cancel(); closeTab() })
 	log := &netLog{reqs: map[network.RequestID]*request{}}

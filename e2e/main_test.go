@@ -22,6 +22,9 @@ import (
 // srv is the `pcnweb serve --demo` that every test in the package uses.
 var srv *server
 
+// binPath is the pcnweb binary under test, for tests that start more servers.
+var binPath string
+
 // TestMain builds cmd/pcnweb once, starts it with the demo content on an
 // embedded SQLite store, runs the tests, and stops the server and the
 // browser.
@@ -50,6 +53,7 @@ func run(m *testing.M) int {
 			return 1
 		}
 	}
+	binPath = bin
 	s, err := startServer(bin, filepath.Join(tmp, "data"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
@@ -117,8 +121,17 @@ type server struct {
 	logs           *lockedBuffer
 }
 
-// startServer runs bin serve --demo and waits until /readyz answers 200.
+// startServer runs bin serve --demo on the embedded store in dataDir and
+// waits until /readyz answers 200.
 func startServer(bin, dataDir string) (*server, error) {
+	return startServerWith(bin, []string{"serve", "--demo"}, false, "PCNWEB_DATA_DIR="+dataDir)
+}
+
+// startServerWith runs bin with args and the extra environment, on free
+// ports, and waits until /readyz answers 200. Unless keepStore, the
+// developer's DATABASE_URL and REDIS_URL are dropped so the embedded store
+// is used.
+func startServerWith(bin string, args []string, keepStore bool, extraEnv ...string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -129,17 +142,17 @@ func startServer(bin, dataDir string) (*server, error) {
 	}
 	_, port, _ := net.SplitHostPort(addr)
 	s := &server{addr: addr, internal: internal, port: port, done: make(chan error, 1), logs: &lockedBuffer{}}
-	s.cmd = exec.Command(bin, "serve", "--demo")
+	s.cmd = exec.Command(bin, args...)
 	env := []string{}
 	for _, kv := range os.Environ() {
 		// The embedded store, whatever the developer's shell points at.
-		if strings.HasPrefix(kv, "DATABASE_URL=") || strings.HasPrefix(kv, "REDIS_URL=") {
+		if !keepStore && (strings.HasPrefix(kv, "DATABASE_URL=") || strings.HasPrefix(kv, "REDIS_URL=")) {
 			continue
 		}
 		env = append(env, kv)
 	}
+	env = append(env, extraEnv...)
 	s.cmd.Env = append(env,
-		"PCNWEB_DATA_DIR="+dataDir,
 		"PCNWEB_ADDR="+addr,
 		"PCNWEB_INTERNAL_ADDR="+internal,
 		"LOG_LEVEL=warn",
@@ -163,13 +176,13 @@ func startServer(bin, dataDir string) (*server, error) {
 		}
 		select {
 		case err := <-s.done:
-			return nil, fmt.Errorf("pcnweb serve --demo exited during start-up: %v\n%s", err, s.logs.String())
+			return nil, fmt.Errorf("pcnweb %s exited during start-up: %v\n%s", strings.Join(args, " "), err, s.logs.String())
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			_ = s.cmd.Process.Kill()
 			<-s.done
-			return nil, fmt.Errorf("pcnweb serve --demo not ready after 30s:\n%s", s.logs.String())
+			return nil, fmt.Errorf("pcnweb %s not ready after 30s:\n%s", strings.Join(args, " "), s.logs.String())
 		}
 	}
 }
