@@ -50,6 +50,8 @@ func (c *clock) Add(d time.Duration) {
 // cmd/pcnweb/serve.go wires it, on a real database and a real Redis.
 type server struct {
 	app   *fiber.App
+	admin *fiber.App // the panel, as mounted under /admin
+	dbURL string
 	db    *models.DB
 	clock *clock
 	redis *redis.Client
@@ -65,7 +67,8 @@ type options struct {
 func newServer(t *testing.T, o options) *server {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
-	db := modelstest.NewDB(t)
+	dbURL := modelstest.NewURL(t)
+	db := modelstest.Open(t, dbURL)
 	redisURL, prefix := testenv.Redis(t)
 	ropts, err := redis.ParseURL(redisURL)
 	if err != nil {
@@ -109,7 +112,7 @@ func newServer(t *testing.T, o options) *server {
 	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
 	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: webCfg, Scheme: "http", Admin: adminApp})
-	return &server{app: app, db: db, clock: clk, redis: rc}
+	return &server{app: app, admin: adminApp, dbURL: dbURL, db: db, clock: clk, redis: rc}
 }
 
 // tenant creates a tenant with an About page and returns it.
