@@ -164,6 +164,34 @@ func (t *Throttle) fail(ctx context.Context, k string, limit int) error {
 	return nil
 }
 
+// Password reset requests are limited too, so the form cannot be used to
+// flood someone's inbox: a few links per email address and a few more per
+// client IP in each FailureWindow.
+const (
+	ResetsPerAccount = 3
+	ResetsPerIP      = 10
+)
+
+// ResetAllowed counts a password reset request for email from ip and reports
+// whether a link may be sent. The request that reaches a limit is still
+// allowed; later ones are not until the lock ends.
+func (t *Throttle) ResetAllowed(ctx context.Context, email, ip string) (bool, error) {
+	acct, client := "reset:"+accountKey(email), "resetip:"+ip
+	for _, k := range []string{acct, client} {
+		d, err := t.locked(ctx, k)
+		if err != nil {
+			return false, err
+		}
+		if d > 0 {
+			return false, nil
+		}
+	}
+	if err := t.fail(ctx, acct, ResetsPerAccount); err != nil {
+		return false, err
+	}
+	return true, t.fail(ctx, client, ResetsPerIP)
+}
+
 // sweep drops entries that neither count nor lock any more; t.mu is held.
 func (t *Throttle) sweep(now time.Time) {
 	for k, c := range t.entries {

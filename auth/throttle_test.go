@@ -95,3 +95,38 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+func TestResetRequestsLimitedPerAccountAndIP(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock()
+	th := auth.NewThrottle(auth.ThrottleOptions{Now: clk.Now})
+	allowed := func(email, ip string) bool {
+		t.Helper()
+		ok, err := th.ResetAllowed(ctx, email, ip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	for i := 0; i < auth.ResetsPerAccount; i++ {
+		if !allowed("jane@example.nhs.uk", fmt.Sprintf("192.0.2.%d", i)) {
+			t.Fatalf("request %d refused", i+1)
+		}
+	}
+	if allowed("Jane@example.nhs.uk", "192.0.2.200") {
+		t.Error("more resets than the limit for one address")
+	}
+	clk.Add(auth.LockDuration)
+	if !allowed("jane@example.nhs.uk", "192.0.2.201") {
+		t.Error("still refused after the lock")
+	}
+	// Many addresses from one IP.
+	for i := 0; i < auth.ResetsPerIP; i++ {
+		if !allowed(fmt.Sprintf("person%d@example.nhs.uk", i), "198.51.100.7") {
+			t.Fatalf("address %d from one IP refused", i+1)
+		}
+	}
+	if allowed("another@example.nhs.uk", "198.51.100.7") {
+		t.Error("more resets than the limit from one IP")
+	}
+}

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -48,19 +49,41 @@ func requestPasswordReset(c *fiber.Ctx, d Deps) error {
 		return render(c, d, fiber.StatusUnprocessableEntity, "password-reset",
 			resetForm(c, d, email, []themes.FieldError{{Field: "email", Message: "Enter an email address in the correct format, like name@example.nhs.uk"}}))
 	}
-	if err := sendResetLink(c, d, email); err != nil {
-		// Logged, never shown: the answer must not differ.
-		d.Logger.ErrorContext(ctx, "send password reset link", "tenant_id", tenantID(c), "error", err)
+	allowed, err := d.Throttle.ResetAllowed(ctx, email, c.IP())
+	switch {
+	case err != nil:
+		return err
+	case !allowed:
+		d.Logger.WarnContext(ctx, "password reset requests over the limit", "tenant_id", tenantID(c), "ip", c.IP())
+	default:
+		// The link is looked up and sent after the answer, so that how long
+		// the answer takes does not tell whether the email has an account.
+		req := resetRequest{email: strings.Clone(email), host: strings.ToLower(strings.Clone(c.Hostname())), tenant: *tenants.FromCtx(c)}
+		bg := context.WithoutCancel(ctx)
+		go func() {
+			ctx, cancel := context.WithTimeout(bg, time.Minute)
+			defer cancel()
+			if err := sendResetLink(ctx, d, req); err != nil {
+				// Logged, never shown: the answer must not differ.
+				d.Logger.ErrorContext(ctx, "send password reset link", "tenant_id", req.tenant.ID, "error", err)
+			}
+		}()
 	}
 	v := signInForm(c, d, "", nil)
 	v.Title = "Check your email"
 	return render(c, d, fiber.StatusOK, "password-reset-sent", v)
 }
 
-func sendResetLink(c *fiber.Ctx, d Deps, email string) error {
-	ctx := c.UserContext()
-	t := tenants.FromCtx(c)
-	u, err := d.DB.UserByEmail(ctx, email)
+// resetRequest is what sending a reset link needs from the request, copied
+// out of it: the link is sent after the handler returns.
+type resetRequest struct {
+	email, host string
+	tenant      tenants.Tenant
+}
+
+func sendResetLink(ctx context.Context, d Deps, req resetRequest) error {
+	t := &req.tenant
+	u, err := d.DB.UserByEmail(ctx, req.email)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil
 	}
@@ -77,7 +100,7 @@ func sendResetLink(c *fiber.Ctx, d Deps, email string) error {
 	if err := d.DB.CreatePasswordReset(ctx, u.ID, auth.HashToken(token), now, now.Add(ResetLinkTTL)); err != nil {
 		return err
 	}
-	link := d.Scheme + "://" + strings.ToLower(c.Hostname()) + "/admin/password-reset/" + token
+	link := d.Scheme + "://" + req.host + "/admin/password-reset/" + token
 	body := "Someone asked to reset the password of your " + t.Name + " website admin account.\n\n" +
 		"To choose a new password, open this link within an hour:\n\n" + link + "\n\n" +
 		"The link works once. If you did not ask for this, ignore this email: your password has not changed.\n"

@@ -45,7 +45,7 @@ func TestPasswordReset(t *testing.T) {
 	if norm(unknown) != norm(known) || norm(foreign) != norm(known) || unknown.status != known.status {
 		t.Error("the answers for known and unknown emails differ")
 	}
-	mails := box.all()
+	mails := box.wait(t, 1)
 	if len(mails) != 1 || mails[0].to != "jane@example.nhs.uk" {
 		t.Fatalf("mails: %+v", mails)
 	}
@@ -102,7 +102,7 @@ func TestPasswordReset(t *testing.T) {
 
 	// An expired link is refused.
 	b.askReset(t, host, "jane@example.nhs.uk")
-	mails = box.all()
+	mails = box.wait(t, 2)
 	m = linkRE.FindStringSubmatch(mails[len(mails)-1].body)
 	s.clock.Add(time.Hour + time.Second)
 	if r := b.get(t, host, m[1]); r.status != http.StatusGone || !strings.Contains(r.body, "expired or has already been used") {
@@ -128,5 +128,32 @@ func TestPasswordResetValidation(t *testing.T) {
 	}
 	if len(box.all()) != 0 {
 		t.Error("mail sent")
+	}
+}
+
+// Reset requests are limited per email address: the form answers the same,
+// and no more links are sent, so it cannot flood an inbox.
+func TestPasswordResetRequestsLimited(t *testing.T) {
+	s, box := newAuthServer(t)
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "jane@example.nhs.uk", models.RoleManager)
+	b := s.browser()
+	var answers []string
+	for i := 0; i < auth.ResetsPerAccount+2; i++ {
+		r := b.askReset(t, "alpha.localhost", "jane@example.nhs.uk")
+		if r.status != http.StatusOK {
+			t.Fatalf("request %d: %d", i+1, r.status)
+		}
+		answers = append(answers, csrfRE.ReplaceAllString(r.body, "CSRF"))
+	}
+	for i, a := range answers {
+		if a != answers[0] {
+			t.Errorf("answer %d differs from the first", i+1)
+		}
+	}
+	box.wait(t, auth.ResetsPerAccount)
+	time.Sleep(200 * time.Millisecond) // a stray send would have arrived by now
+	if n := len(box.all()); n != auth.ResetsPerAccount {
+		t.Errorf("%d links sent for %d requests, want %d", n, auth.ResetsPerAccount+2, auth.ResetsPerAccount)
 	}
 }

@@ -36,6 +36,22 @@ func (m *mailbox) all() []mail {
 	return append([]mail(nil), m.sent...)
 }
 
+// wait returns the mails once at least n have been sent: reset links are
+// sent after the answer, in the background.
+func (m *mailbox) wait(t *testing.T, n int) []mail {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if all := m.all(); len(all) >= n {
+			return all
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d mails sent, want %d: %+v", len(m.all()), n, m.all())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // newAuthServer is newServer (Redis sessions) with a Mailer and the test
 // clock as the admin panel's clock too.
 func newAuthServer(t *testing.T) (*server, *mailbox) {
