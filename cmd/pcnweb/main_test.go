@@ -175,6 +175,7 @@ func TestEmbeddedDemo(t *testing.T) {
 	for path, wants := range map[string][]string{
 		"/healthz": {"ok"},
 		"/readyz":  {`"ready":true`, `"database":"ok"`},
+		"/.well-known/pcnweb/tls-ask?domain=highfives.localhost": {"ok"},
 		"/metrics": {`pcnweb_page_cache_total{result="hit"}`, `pcnweb_page_cache_total{result="miss"}`,
 			`pcnweb_http_requests_total{audience="site",status="200"}`, "pcnweb_render_seconds_bucket"},
 	} {
@@ -188,6 +189,17 @@ func TestEmbeddedDemo(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
 				t.Errorf("internal %s: %d, body lacks %s", path, resp.StatusCode, want)
 			}
+		}
+	}
+	// The TLS ask endpoint refuses names that are not a tenant's.
+	for _, q := range []string{"domain=nobody.example", "domain=console.localhost", ""} {
+		resp, err := http.Get("http://" + srv.internal + "/.well-known/pcnweb/tls-ask?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := map[bool]int{true: 400, false: 404}[q == ""]; resp.StatusCode != want {
+			t.Errorf("tls-ask?%s: %d, want %d", q, resp.StatusCode, want)
 		}
 	}
 	if err := srv.stop(); err != nil {

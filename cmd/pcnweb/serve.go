@@ -111,7 +111,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		}
 	}()
 
-	internal := &http.Server{Handler: ops.New(ops.Deps{DB: p.db, Redis: p.redis, Metrics: m, Ready: ready.Load}), ReadHeaderTimeout: 5 * time.Second}
+	hostSet := tenants.NewHostSet(p.db, tenants.HostSetOptions{BaseDomain: e.cfg.BaseDomain, Logger: e.log})
+	go hostSet.Run(bg, 30*time.Second)
+	internal := &http.Server{Handler: ops.New(ops.Deps{DB: p.db, Redis: p.redis, Metrics: m, Ready: ready.Load, Hosts: hostSet}), ReadHeaderTimeout: 5 * time.Second}
 	cacheDesc := "in-process only"
 	if p.redis != nil {
 		cacheDesc = "in-process + redis " + redactRedis(e.cfg.RedisURL)

@@ -1,5 +1,5 @@
 // Package ops serves the internal listener: liveness, readiness, Prometheus
-// metrics and pprof. It is bound to a private address, never the public one.
+// metrics, pprof and the TLS terminator's "ask" endpoint. It is bound to a private address, never the public one.
 package ops
 
 import (
@@ -23,6 +23,10 @@ type Deps struct {
 	Metrics *metrics.Metrics
 	// Ready reports whether start-up has finished (migrations, subscriptions).
 	Ready func() bool
+	// Hosts answers the TLS ask endpoint (tenants.HostSet).
+	Hosts interface {
+		Has(ctx context.Context, host string) bool
+	}
 }
 
 // New returns the internal listener's handler.
@@ -33,6 +37,7 @@ func New(d Deps) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", readyz(d))
+	mux.HandleFunc("GET /.well-known/pcnweb/tls-ask", tlsAsk(d))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.Metrics.Registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -70,5 +75,23 @@ func readyz(d Deps) http.HandlerFunc {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"ready": ok, "checks": checks})
+	}
+}
+
+// tlsAsk is the "ask" endpoint of a TLS terminator that gets certificates on
+// demand (Caddy's on_demand_tls): 200 when ?domain= is a host of an active
+// tenant, 404 otherwise, 400 without a domain. Answers come from memory.
+func tlsAsk(d Deps) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		domain := r.URL.Query().Get("domain")
+		switch {
+		case domain == "":
+			http.Error(w, "missing ?domain=", http.StatusBadRequest)
+		case d.Hosts != nil && d.Hosts.Has(r.Context(), domain):
+			_, _ = w.Write([]byte("ok\n"))
+		default:
+			http.Error(w, "not a tenant domain", http.StatusNotFound)
+		}
 	}
 }
