@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // FormatClock formats a clock time in NHS style: 12-hour, no leading zero,
@@ -169,4 +170,12 @@ func ParseSpan(s string) (Span, error) {
 		return Span{}, fmt.Errorf("hours: invalid opening hours %q: closing time must be after opening time", s)
 	}
 	return sp, nil
+}
+
+// FormatInstant writes an instant in UK time as the sites do:
+// "3 March 2026 at 9:30am", "24 December 2026 at midnight" (the midnight
+// that starts that day).
+func FormatInstant(t time.Time) string {
+	l := t.In(london)
+	return l.Format("2 January 2006") + " at " + FormatClock(l.Hour()*60+l.Minute())
 }

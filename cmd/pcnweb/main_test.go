@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/internal/testenv"
 	"github.com/pcnweb/pcnweb/models/modelstest"
 )
@@ -267,6 +268,27 @@ func TestTwoServersSharePostgresAndRedis(t *testing.T) {
 		}
 	}
 
+	// A platform announcement is on both servers' pages as soon as the
+	// command returns, and gone when it is ended.
+	out = mustCLI(t, env, "", "announce", "add", "--title", "NHS App outage", "--text", "Call your practice instead.", "--until", time.Now().Add(time.Hour).In(hours.Location()).Format("2006-01-02 15:04"))
+	if !strings.Contains(out, "announcement 1 on every site") {
+		t.Errorf("announce add said %q", out)
+	}
+	for _, s := range both {
+		if p := s.get(t, "highfives.localhost", "/about"); !strings.Contains(p.body, "NHS App outage") {
+			t.Errorf("%s: the announcement is not on /about (%s)", s.addr, p.header.Get("Cache-Status"))
+		}
+	}
+	if out := mustCLI(t, env, "", "announce", "list"); !strings.Contains(out, "showing") || !strings.Contains(out, "NHS App outage") {
+		t.Errorf("announce list:\n%s", out)
+	}
+	mustCLI(t, env, "", "announce", "end", "1")
+	for _, s := range both {
+		if p := s.get(t, "highfives.localhost", "/about"); strings.Contains(p.body, "NHS App outage") {
+			t.Errorf("%s: the ended announcement is still on /about", s.addr)
+		}
+	}
+
 	list := mustCLI(t, env, "", "tenant", "list", "--json")
 	for _, want := range []string{`"slug": "highfives"`, `"name": "High Fives PCN"`, `"ods_code": "U12345"`, `"status": "active"`, `"domains": [`, `"highfivespcn.nhs.uk"`} {
 		if !strings.Contains(list, want) {
@@ -290,6 +312,10 @@ func TestCLIRefusesBadInput(t *testing.T) {
 	}{
 		{"no command", env, nil, "", "no command"},
 		{"unknown command", env, []string{"frobnicate"}, "", `unknown command "frobnicate"`},
+		{"announcement without end", env, []string{"announce", "add", "--title", "X"}, "", "--until is required"},
+		{"announcement bad time", env, []string{"announce", "add", "--title", "X", "--until", "tomorrow"}, "", "is not a UK date and time"},
+		{"announcement ends before start", env, []string{"announce", "add", "--title", "X", "--from", "2026-12-01 10:00", "--until", "2026-12-01 09:00"}, "", "ends_at: the end must be after the start"},
+		{"unknown announcement", env, []string{"announce", "end", "99"}, "", "announcement 99 does not exist"},
 		{"missing slug", env, []string{"tenant", "create", "--name", "X"}, "", "slug: enter a slug"},
 		{"bad slug", env, []string{"tenant", "create", "--slug", "No Good", "--name", "X"}, "", "slug: use 1 to 63"},
 		{"duplicate slug", env, []string{"tenant", "create", "--slug", "highfives", "--name", "X"}, "", "already exists"},

@@ -32,6 +32,9 @@ Usage:
   pcnweb domain remove HOST
   pcnweb page put --tenant S --path P --title T [--draft] < body.md
   pcnweb user add --email E --tenant S --role manager|editor < password
+  pcnweb announce add --title T --until "YYYY-MM-DD HH:MM" [--text X] [--from "YYYY-MM-DD HH:MM"] [--by WHO]
+  pcnweb announce list
+  pcnweb announce end ID
   pcnweb version
 
 Configuration is read from the environment; see README.md.
@@ -97,6 +100,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.page(ctx, args[1:])
 	case "user":
 		return e.user(ctx, args[1:])
+	case "announce":
+		return e.announce(ctx, args[1:])
 	default:
 		return usagef("unknown command %q (run pcnweb help)", args[0])
 	}

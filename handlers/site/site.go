@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
@@ -55,6 +56,16 @@ func load(c *fiber.Ctx, d Deps) (*request, error) {
 		return nil, err
 	}
 	r.site = siteFrame(d, t, r.settings, r.pages, items, c.Path())
+	// The platform's announcement, if one is on now; the page is cached only
+	// until the next announcement starts or ends.
+	a, next, err := d.DB.ActiveAnnouncement(c.UserContext(), d.Now())
+	if err != nil {
+		return nil, err
+	}
+	if a != nil {
+		r.site.Announcement = &themes.Notice{Title: a.Title, Text: a.Body, Until: "until " + hours.FormatInstant(a.EndsAt)}
+	}
+	expireAt(c, next)
 	return r, nil
 }
 
