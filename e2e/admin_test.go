@@ -201,7 +201,7 @@ func TestAdminAccessibility(t *testing.T) {
 	for _, vp := range viewports {
 		t.Run(vp.name, func(t *testing.T) {
 			t.Parallel()
-			tb := openTab(t, vp, chromedp.WithNewBrowserContext())
+			tb := openTabFor(t, vp, 10*time.Minute, chromedp.WithNewBrowserContext())
 			check := func(label string) {
 				t.Helper()
 				for _, v := range tb.runAxe(t) {

@@ -130,8 +130,15 @@ type tab struct {
 // its own (a separate signed-in user).
 func openTab(t *testing.T, vp viewport, opts ...chromedp.ContextOption) *tab {
 	t.Helper()
+	return openTabFor(t, vp, time.Minute, opts...)
+}
+
+// openTabFor is openTab for a tab that may live longer than a minute (one
+// tab walking many pages).
+func openTabFor(t *testing.T, vp viewport, life time.Duration, opts ...chromedp.ContextOption) *tab {
+	t.Helper()
 	tabCtx, closeTab := chromedp.NewContext(browser(t), opts...)
-	ctx, cancel := context.WithTimeout(tabCtx, 60*time.Second)
+	ctx, cancel := context.WithTimeout(tabCtx, life)
 	t.Cleanup(func() { cancel(); closeTab() })
 	log := &netLog{reqs: map[network.RequestID]*request{}}
 	if err := chromedp.Listen(ctx, log.handle); err != nil {
