@@ -203,8 +203,11 @@ func TestStaffByIDLifecycle(t *testing.T) {
 			t.Errorf("stale: %v", err)
 		}
 		for name, err := range map[string]error{
-			"read":   func() error { _, err := b.StaffByID(m.ID); return err }(),
-			"save":   func() error { _, err := b.SaveStaffByID(m.ID, saved.Version, models.StaffMember{Name: "X", Role: "Y"}); return err }(),
+			"read": func() error { _, err := b.StaffByID(m.ID); return err }(),
+			"save": func() error {
+				_, err := b.SaveStaffByID(m.ID, saved.Version, models.StaffMember{Name: "X", Role: "Y"})
+				return err
+			}(),
 			"move":   b.MoveStaff(m.ID, false),
 			"delete": b.DeleteStaff(m.ID),
 		} {
