@@ -22,6 +22,12 @@ func TestTeamLifecycle(t *testing.T) {
 	public.get(t, host, "/team") // cached
 
 	form := b.servicesOpenForm(t, host, "/admin/team/new")
+	if r := b.get(t, host, "/admin/services/"+itoa(svc.ID)+"/edit"); !strings.Contains(r.body, `href="/admin/team/new?service=`+itoa(svc.ID)+`"`) {
+		t.Error("the service's form has no link to add a team member to it")
+	}
+	if r := b.get(t, host, "/admin/team/new?service="+itoa(svc.ID)); !strings.Contains(r.body, `<option value="`+itoa(svc.ID)+`" selected>`) {
+		t.Error("adding a team member from a service does not choose that service")
+	}
 	if r := b.get(t, host, "/admin/team/new"); !strings.Contains(r.body, `<option value="`+itoa(svc.ID)+`">Pharmacists</option>`) {
 		t.Errorf("the form does not offer the service:\n%s", r.body)
 	}
