@@ -224,16 +224,12 @@ func renderBody(md string) (string, error) {
 
 // SaveService creates or updates (by slug) a service.
 func (t *TenantDB) SaveService(s Service) (Service, error) {
-	if err := checkSlugTitle(&s.Slug, &s.Name); err != nil {
-		return Service{}, err
-	}
-	var err error
-	if s.BodyHTML, err = renderBody(s.BodyMD); err != nil {
+	if err := validateService(&s); err != nil {
 		return Service{}, err
 	}
 	s.TenantID = t.tenantID
 	s.ID = 0
-	err = saveByKey(t, "slug", s.Slug, &s, func(row, existing *Service) { row.ID = existing.ID })
+	err := saveByKey(t, "slug", s.Slug, &s, func(row, existing *Service) { row.ID = existing.ID })
 	return s, translate("save service "+s.Slug, err)
 }
 
@@ -253,12 +249,8 @@ func (t *TenantDB) ServiceBySlug(slug string) (Service, error) {
 
 // AddStaff adds a team member, optionally attached to a service by slug.
 func (t *TenantDB) AddStaff(serviceSlug string, m StaffMember) error {
-	m.Name, m.Role = strings.TrimSpace(m.Name), strings.TrimSpace(m.Role)
-	if m.Name == "" {
-		return invalid("name", "enter a name")
-	}
-	if m.Role == "" {
-		return invalid("role", "enter a role")
+	if err := validateStaff(&m); err != nil {
+		return err
 	}
 	err := t.change(func(tx *TenantDB) error {
 		if serviceSlug != "" {
@@ -365,25 +357,12 @@ type Event struct {
 
 // SaveEvent creates or updates (by slug) an event.
 func (t *TenantDB) SaveEvent(e Event) (Event, error) {
-	if err := checkSlugTitle(&e.Slug, &e.Title); err != nil {
-		return Event{}, err
-	}
-	if e.StartsAt.IsZero() {
-		return Event{}, invalid("starts_at", "enter when the event starts")
-	}
-	if e.EndsAt != nil && e.EndsAt.Before(e.StartsAt) {
-		return Event{}, invalid("ends_at", "the end must be after the start")
-	}
-	if err := validateURL("booking_url", e.BookingURL); err != nil {
-		return Event{}, err
-	}
-	var err error
-	if e.BodyHTML, err = renderBody(e.BodyMD); err != nil {
+	if err := validateEvent(&e); err != nil {
 		return Event{}, err
 	}
 	e.TenantID = t.tenantID
 	e.ID = 0
-	err = saveByKey(t, "slug", e.Slug, &e, func(row, existing *Event) { row.ID = existing.ID })
+	err := saveByKey(t, "slug", e.Slug, &e, func(row, existing *Event) { row.ID = existing.ID })
 	return e, translate("save event "+e.Slug, err)
 }
 
@@ -425,22 +404,12 @@ func (Vacancy) TableName() string { return "vacancies" }
 
 // SaveVacancy creates or updates (by slug) a vacancy.
 func (t *TenantDB) SaveVacancy(v Vacancy) (Vacancy, error) {
-	if err := checkSlugTitle(&v.Slug, &v.Title); err != nil {
-		return Vacancy{}, err
-	}
-	if v.ClosesOn.IsZero() {
-		return Vacancy{}, invalid("closes_on", "enter the closing date")
-	}
-	if err := validateURL("apply_url", v.ApplyURL); err != nil {
-		return Vacancy{}, err
-	}
-	var err error
-	if v.BodyHTML, err = renderBody(v.BodyMD); err != nil {
+	if err := validateVacancy(&v); err != nil {
 		return Vacancy{}, err
 	}
 	v.TenantID = t.tenantID
 	v.ID = 0
-	err = saveByKey(t, "slug", v.Slug, &v, func(row, existing *Vacancy) { row.ID = existing.ID })
+	err := saveByKey(t, "slug", v.Slug, &v, func(row, existing *Vacancy) { row.ID = existing.ID })
 	return v, translate("save vacancy "+v.Slug, err)
 }
 

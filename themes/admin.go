@@ -38,6 +38,19 @@ type Admin struct {
 	Post   *PostEdit       // "news-edit", "news-delete"
 	Health []HealthFinding // "health"
 
+	// Services and team, events and vacancies (admin_services.go).
+	ServiceRows     []ServiceRow    // "services"
+	Service         *ServiceEdit    // "service-edit"
+	Team            []StaffGroup    // "team"
+	StaffMember     *StaffEdit      // "team-edit"
+	UpcomingEvents  []EventRow      // "events"
+	PastEvents      []EventRow      // "events"
+	Event           *EventEdit      // "event-edit"
+	OpenVacancies   []VacancyRow    // "vacancies"
+	ClosedVacancies []VacancyRow    // "vacancies"
+	Vacancy         *VacancyEdit    // "vacancy-edit"
+	ServicesDelete  *ServicesDelete // "services-delete"
+
 	// Two-factor set-up ("two-factor-setup"): the secret to type into an
 	// authenticator app and its otpauth:// URI; "two-factor-codes": the
 	// recovery codes, shown once.

@@ -72,6 +72,7 @@ func New(d Deps) *fiber.App {
 	// Each part of the panel registers its own routes below, one line each.
 	// -- routes: practices and enhanced access
 	// -- routes: services, events and vacancies
+	servicesRoutes(app, d)
 	// -- routes: pages, revisions, preview and legal pages
 	// -- routes: users, invitations, settings, menu and audit log
 	// -- routes: media library

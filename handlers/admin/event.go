@@ -1,0 +1,224 @@
+package admin
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// eventParseDate reads a date as typed (2026-03-27 from a date input, or
+// 27/3/2026); ok is false when it is not a real date.
+func eventParseDate(s string) (y int, m time.Month, d int, ok bool) {
+	for _, layout := range []string{"2006-01-02", "2/1/2006", "02/01/2006"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t.Year(), t.Month(), t.Day(), true
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// eventParseClock reads a 24-hour time, 09:30.
+func eventParseClock(s string) (h, m int, ok bool) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, 0, false
+	}
+	return t.Hour(), t.Minute(), true
+}
+
+// eventParseWhen reads the start and the optional end of the event form,
+// both UK time. An end time without an end date ends on the start's day.
+func eventParseWhen(f themes.EventEdit) (start time.Time, end *time.Time, fe *themes.FieldError) {
+	loc := hours.Location()
+	if strings.TrimSpace(f.StartDate) == "" {
+		return start, nil, &themes.FieldError{Field: "start_date", Message: "Enter the date the event starts"}
+	}
+	y, mo, d, ok := eventParseDate(f.StartDate)
+	if !ok {
+		return start, nil, &themes.FieldError{Field: "start_date", Message: "Enter a real date, like 27/3/2026"}
+	}
+	if strings.TrimSpace(f.StartTime) == "" {
+		return start, nil, &themes.FieldError{Field: "start_time", Message: "Enter the time the event starts, like 09:30"}
+	}
+	h, mi, ok := eventParseClock(f.StartTime)
+	if !ok {
+		return start, nil, &themes.FieldError{Field: "start_time", Message: "Enter a real time in 24-hour form, like 09:30 or 18:00"}
+	}
+	start = time.Date(y, mo, d, h, mi, 0, 0, loc)
+	endDate, endTime := strings.TrimSpace(f.EndDate), strings.TrimSpace(f.EndTime)
+	if endDate == "" && endTime == "" {
+		return start, nil, nil
+	}
+	if endDate != "" {
+		if y, mo, d, ok = eventParseDate(endDate); !ok {
+			return start, nil, &themes.FieldError{Field: "end_date", Message: "Enter a real date, like 27/3/2026, or leave it empty"}
+		}
+	}
+	if endTime == "" {
+		return start, nil, &themes.FieldError{Field: "end_time", Message: "Enter the time the event ends, or leave both end fields empty"}
+	}
+	if h, mi, ok = eventParseClock(endTime); !ok {
+		return start, nil, &themes.FieldError{Field: "end_time", Message: "Enter a real time in 24-hour form, like 09:30 or 18:00"}
+	}
+	e := time.Date(y, mo, d, h, mi, 0, 0, loc)
+	if !e.After(start) {
+		return start, nil, &themes.FieldError{Field: "end_time", Message: "The end must be after the start"}
+	}
+	return start, &e, nil
+}
+
+// eventIsOver tells whether an event has finished at now, as the public
+// events page does: at its end, or at its start when it has none.
+func eventIsOver(e models.Event, now time.Time) bool {
+	if e.EndsAt != nil {
+		return !now.Before(*e.EndsAt)
+	}
+	return !now.Before(e.StartsAt)
+}
+
+func listEvents(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		events, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllEvents()
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Events")
+		view.Notice = servicesNotice(c, "event")
+		now := time.Now()
+		for _, e := range events {
+			row := themes.EventRow{ID: e.ID, Title: e.Title, When: ukTime(e.StartsAt), Published: e.Published}
+			if eventIsOver(e, now) {
+				view.PastEvents = append([]themes.EventRow{row}, view.PastEvents...)
+				continue
+			}
+			view.UpcomingEvents = append(view.UpcomingEvents, row)
+		}
+		return render(c, d, fiber.StatusOK, "events", view)
+	}
+}
+
+// eventFormView builds the event form's view.
+func eventFormView(c *fiber.Ctx, d Deps, f themes.EventEdit, stored *models.Event, errs []themes.FieldError) themes.Admin {
+	title := "Add an event"
+	if f.ID != 0 {
+		title = "Edit event"
+	}
+	view := baseView(c, d, title)
+	view.Errors = errs
+	if stored != nil && stored.Published {
+		f.PublicURL = view.SiteURL + "/events/" + stored.Slug
+	}
+	view.Event = &f
+	return view
+}
+
+func newEvent(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return render(c, d, fiber.StatusOK, "event-edit", eventFormView(c, d, themes.EventEdit{Published: true}, nil, nil))
+	}
+}
+
+func editEvent(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		e, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).EventByID(id)
+		if err != nil {
+			return err
+		}
+		loc := hours.Location()
+		f := themes.EventEdit{ID: e.ID, Version: e.Version, Title: e.Title, Slug: e.Slug, Summary: e.Summary, Body: e.BodyMD,
+			StartDate: e.StartsAt.In(loc).Format("2006-01-02"), StartTime: e.StartsAt.In(loc).Format("15:04"),
+			Location: e.Location, Online: e.Online, BookingURL: e.BookingURL, Published: e.Published}
+		if e.EndsAt != nil {
+			f.EndDate, f.EndTime = e.EndsAt.In(loc).Format("2006-01-02"), e.EndsAt.In(loc).Format("15:04")
+		}
+		return render(c, d, fiber.StatusOK, "event-edit", eventFormView(c, d, f, &e, nil))
+	}
+}
+
+// saveEvent creates (no :id) or updates an event.
+func saveEvent(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := servicesOptionalID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		var stored *models.Event
+		if id != 0 {
+			e, err := store.EventByID(id) // another tenant's id: 404, nothing written
+			if err != nil {
+				return err
+			}
+			stored = &e
+		}
+		f := themes.EventEdit{ID: id, Version: servicesVersion(c), Title: c.FormValue("title"), Slug: servicesSlug(c),
+			Summary: servicesText(c, "summary"), Body: servicesText(c, "body"),
+			StartDate: c.FormValue("start_date"), StartTime: c.FormValue("start_time"),
+			EndDate: c.FormValue("end_date"), EndTime: c.FormValue("end_time"),
+			Location: c.FormValue("location"), Online: servicesChecked(c, "online"), BookingURL: c.FormValue("booking_url"),
+			Published: servicesChecked(c, "published")}
+		start, end, fe := eventParseWhen(f)
+		if fe != nil {
+			return render(c, d, fiber.StatusUnprocessableEntity, "event-edit", eventFormView(c, d, f, stored, []themes.FieldError{*fe}))
+		}
+		saved, err := store.SaveEventByID(id, f.Version, models.Event{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
+			BodyMD: f.Body, StartsAt: start, EndsAt: end, Location: f.Location, Online: f.Online, BookingURL: f.BookingURL,
+			Published: f.Published})
+		if status, errs, ok := servicesRefusal(err, "event", map[string]string{"title": "title", "slug": "slug",
+			"summary": "summary", "body": "body", "starts_at": "start_date", "ends_at": "end_time", "booking_url": "booking_url"}); ok {
+			return render(c, d, status, "event-edit", eventFormView(c, d, f, stored, errs))
+		}
+		if err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditEventSave, "/events/"+saved.Slug)
+		return servicesDone(c, "/admin/events", "saved")
+	}
+}
+
+func confirmDeleteEvent(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		e, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).EventByID(id)
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Delete event")
+		view.ServicesDelete = &themes.ServicesDelete{Question: "Are you sure you want to delete the event “" + e.Title + "”?",
+			Warning: "It will be removed from the website, with its calendar file, and cannot be restored.",
+			Action:  "/admin/events/" + itoaServices(id) + "/delete", BackURL: "/admin/events/" + itoaServices(id) + "/edit"}
+		return render(c, d, fiber.StatusOK, "services-delete", view)
+	}
+}
+
+func deleteEvent(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		e, err := store.EventByID(id)
+		if err != nil {
+			return err
+		}
+		if err := store.DeleteEvent(id); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditEventDelete, "/events/"+e.Slug)
+		return servicesDone(c, "/admin/events", "deleted")
+	}
+}

@@ -1,0 +1,326 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// servicesRoutes are the pages of services and team, events and vacancies:
+// content, so open to editors as well as managers.
+func servicesRoutes(app *fiber.App, d Deps) {
+	app.Get("/services", requireUser, listServices(d))
+	app.Get("/services/new", requireUser, newService(d))
+	app.Post("/services/new", requireUser, saveService(d))
+	app.Get("/services/:id/edit", requireUser, editService(d))
+	app.Post("/services/:id/edit", requireUser, saveService(d))
+	app.Get("/services/:id/delete", requireUser, confirmDeleteService(d))
+	app.Post("/services/:id/delete", requireUser, deleteService(d))
+	app.Post("/services/:id/move", requireUser, moveService(d))
+
+	app.Get("/team", requireUser, listTeam(d))
+	app.Get("/team/new", requireUser, newStaff(d))
+	app.Post("/team/new", requireUser, saveStaff(d))
+	app.Get("/team/:id/edit", requireUser, editStaff(d))
+	app.Post("/team/:id/edit", requireUser, saveStaff(d))
+	app.Get("/team/:id/delete", requireUser, confirmDeleteStaff(d))
+	app.Post("/team/:id/delete", requireUser, deleteStaff(d))
+	app.Post("/team/:id/move", requireUser, moveStaff(d))
+
+	app.Get("/events", requireUser, listEvents(d))
+	app.Get("/events/new", requireUser, newEvent(d))
+	app.Post("/events/new", requireUser, saveEvent(d))
+	app.Get("/events/:id/edit", requireUser, editEvent(d))
+	app.Post("/events/:id/edit", requireUser, saveEvent(d))
+	app.Get("/events/:id/delete", requireUser, confirmDeleteEvent(d))
+	app.Post("/events/:id/delete", requireUser, deleteEvent(d))
+
+	app.Get("/vacancies", requireUser, listVacancies(d))
+	app.Get("/vacancies/new", requireUser, newVacancy(d))
+	app.Post("/vacancies/new", requireUser, saveVacancy(d))
+	app.Get("/vacancies/:id/edit", requireUser, editVacancy(d))
+	app.Post("/vacancies/:id/edit", requireUser, saveVacancy(d))
+	app.Get("/vacancies/:id/delete", requireUser, confirmDeleteVacancy(d))
+	app.Post("/vacancies/:id/delete", requireUser, deleteVacancy(d))
+}
+
+// Audit actions of services, team members, events and vacancies.
+const (
+	auditServiceSave   = "service.save"
+	auditServiceDelete = "service.delete"
+	auditServiceMove   = "service.move"
+	auditStaffSave     = "staff.save"
+	auditStaffDelete   = "staff.delete"
+	auditStaffMove     = "staff.move"
+	auditEventSave     = "event.save"
+	auditEventDelete   = "event.delete"
+	auditVacancySave   = "vacancy.save"
+	auditVacancyDelete = "vacancy.delete"
+)
+
+// servicesOptionalID is the :id of an edit URL, 0 on a "new" URL.
+func servicesOptionalID(c *fiber.Ctx) (int64, error) {
+	if c.Params("id") == "" {
+		return 0, nil
+	}
+	return postID(c)
+}
+
+// servicesVersion is the version a form was opened at (0 when missing,
+// which no stored row has, so the save is refused as stale).
+func servicesVersion(c *fiber.Ctx) int {
+	v, _ := strconv.Atoi(c.FormValue("version"))
+	return v
+}
+
+// servicesText is a text field of the form, with Windows line ends made
+// Unix ones.
+func servicesText(c *fiber.Ctx, name string) string {
+	return strings.ReplaceAll(c.FormValue(name), "\r\n", "\n")
+}
+
+// servicesSlug is the slug field as typed, lower-cased.
+func servicesSlug(c *fiber.Ctx) string {
+	return strings.TrimSpace(strings.ToLower(c.FormValue("slug")))
+}
+
+// servicesDirection reads a move button's direction: true for "up".
+func servicesDirection(c *fiber.Ctx) (bool, error) {
+	switch c.FormValue("direction") {
+	case "up":
+		return true, nil
+	case "down":
+		return false, nil
+	}
+	return false, fiber.ErrBadRequest
+}
+
+// servicesChecked reads a checkbox.
+func servicesChecked(c *fiber.Ctx, name string) bool { return c.FormValue(name) != "" }
+
+// servicesRefusal turns a save's refusal into the form's status and
+// messages: 422 with the message next to its field (fields renames the
+// model's field names to the form's input ids; a field the form does not
+// have gets no link), 409 when someone else saved first (what names the
+// thing: "service"). ok is false for any other error, which the caller
+// returns.
+func servicesRefusal(err error, what string, fields map[string]string) (status int, errs []themes.FieldError, ok bool) {
+	var ve *models.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		field, known := fields[ve.Field]
+		if !known {
+			field = ""
+		}
+		return fiber.StatusUnprocessableEntity, []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}, true
+	case errors.Is(err, models.ErrStale):
+		return fiber.StatusConflict, []themes.FieldError{{Message: "Someone else changed this " + what +
+			" while you were editing it. Your changes have not been saved: copy anything you need, then reload the page."}}, true
+	}
+	return 0, nil, false
+}
+
+// servicesDone redirects to a list with a notice.
+func servicesDone(c *fiber.Ctx, list, done string) error {
+	return c.Redirect(list+"?done="+done, fiber.StatusSeeOther)
+}
+
+// servicesNotice is the list's message after a change.
+func servicesNotice(c *fiber.Ctx, thing string) string {
+	switch c.Query("done") {
+	case "saved":
+		return "The " + thing + " has been saved."
+	case "deleted":
+		return "The " + thing + " has been deleted."
+	case "moved":
+		return "The order has been changed."
+	}
+	return ""
+}
+
+func listServices(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		services, err := store.AllServices()
+		if err != nil {
+			return err
+		}
+		staff, err := store.Staff()
+		if err != nil {
+			return err
+		}
+		count := map[int64]int{}
+		for _, m := range staff {
+			if m.ServiceID != nil {
+				count[*m.ServiceID]++
+			}
+		}
+		view := baseView(c, d, "Services")
+		view.Notice = servicesNotice(c, "service")
+		for i, s := range services {
+			view.ServiceRows = append(view.ServiceRows, themes.ServiceRow{ID: s.ID, Name: s.Name, Published: s.Published,
+				Staff: count[s.ID], First: i == 0, Last: i == len(services)-1})
+		}
+		return render(c, d, fiber.StatusOK, "services", view)
+	}
+}
+
+// serviceFormView builds the service form's view.
+func serviceFormView(c *fiber.Ctx, d Deps, f themes.ServiceEdit, stored *models.Service, errs []themes.FieldError) themes.Admin {
+	title := "Add a service"
+	if f.ID != 0 {
+		title = "Edit service"
+	}
+	view := baseView(c, d, title)
+	view.Errors = errs
+	if stored != nil && stored.Published {
+		f.PublicURL = view.SiteURL + "/services/" + stored.Slug
+	}
+	view.Service = &f
+	return view
+}
+
+func newService(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return render(c, d, fiber.StatusOK, "service-edit", serviceFormView(c, d, themes.ServiceEdit{Published: true}, nil, nil))
+	}
+}
+
+func editService(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		s, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).ServiceByID(id)
+		if err != nil {
+			return err
+		}
+		f := themes.ServiceEdit{ID: s.ID, Version: s.Version, Name: s.Name, Slug: s.Slug, Summary: s.Summary, Body: s.BodyMD,
+			WhoFor: s.WhoFor, HowToAccess: s.HowToAccess, SelfReferral: s.SelfReferral, Published: s.Published}
+		return render(c, d, fiber.StatusOK, "service-edit", serviceFormView(c, d, f, &s, nil))
+	}
+}
+
+// saveService creates (no :id) or updates a service.
+func saveService(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := servicesOptionalID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		var stored *models.Service
+		if id != 0 {
+			s, err := store.ServiceByID(id) // another tenant's id: 404, nothing written
+			if err != nil {
+				return err
+			}
+			stored = &s
+		}
+		f := themes.ServiceEdit{ID: id, Version: servicesVersion(c), Name: c.FormValue("name"), Slug: servicesSlug(c),
+			Summary: servicesText(c, "summary"), Body: servicesText(c, "body"), WhoFor: servicesText(c, "who_for"),
+			HowToAccess: servicesText(c, "how_to_access"), SelfReferral: servicesChecked(c, "self_referral"),
+			Published: servicesChecked(c, "published")}
+		saved, err := store.SaveServiceByID(id, f.Version, models.Service{Name: f.Name, Slug: f.Slug, Summary: f.Summary,
+			BodyMD: f.Body, WhoFor: f.WhoFor, HowToAccess: f.HowToAccess, SelfReferral: f.SelfReferral, Published: f.Published})
+		if status, errs, ok := servicesRefusal(err, "service", map[string]string{"title": "name", "slug": "slug",
+			"summary": "summary", "body": "body", "who_for": "who_for", "how_to_access": "how_to_access"}); ok {
+			if len(errs) == 1 && errs[0].Field == "name" && strings.TrimSpace(f.Name) == "" {
+				errs[0].Message = "Enter the name of the service"
+			}
+			return render(c, d, status, "service-edit", serviceFormView(c, d, f, stored, errs))
+		}
+		if err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditServiceSave, "/services/"+saved.Slug)
+		return servicesDone(c, "/admin/services", "saved")
+	}
+}
+
+func confirmDeleteService(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		s, err := store.ServiceByID(id)
+		if err != nil {
+			return err
+		}
+		staff, err := store.Staff()
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, m := range staff {
+			if m.ServiceID != nil && *m.ServiceID == id {
+				n++
+			}
+		}
+		warning := "It will be removed from the website and cannot be restored. Links to its web address will stop working."
+		switch n {
+		case 0:
+		case 1:
+			warning += " Its 1 team member will stay on the team page, listed across the network without a service."
+		default:
+			warning += " Its " + strconv.Itoa(n) + " team members will stay on the team page, listed across the network without a service."
+		}
+		view := baseView(c, d, "Delete service")
+		view.ServicesDelete = &themes.ServicesDelete{Question: "Are you sure you want to delete the service “" + s.Name + "”?",
+			Warning: warning, Action: "/admin/services/" + itoaServices(id) + "/delete", BackURL: "/admin/services/" + itoaServices(id) + "/edit"}
+		return render(c, d, fiber.StatusOK, "services-delete", view)
+	}
+}
+
+func deleteService(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		s, err := store.ServiceByID(id)
+		if err != nil {
+			return err
+		}
+		if err := store.DeleteService(id); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditServiceDelete, "/services/"+s.Slug)
+		return servicesDone(c, "/admin/services", "deleted")
+	}
+}
+
+func moveService(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		s, err := store.ServiceByID(id)
+		if err != nil {
+			return err
+		}
+		up, err := servicesDirection(c)
+		if err != nil {
+			return err
+		}
+		if err := store.MoveService(id, up); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditServiceMove, "/services/"+s.Slug)
+		return servicesDone(c, "/admin/services", "moved")
+	}
+}
+
+func itoaServices(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,218 @@
+package admin
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// teamView starts a view of the team pages, which belong to the panel's
+// "Services and team" section.
+func teamView(c *fiber.Ctx, d Deps, title string) themes.Admin {
+	view := baseView(c, d, title)
+	view.Section = "services"
+	return view
+}
+
+// listTeam shows the team grouped by service, in the services' order, then
+// those across the network.
+func listTeam(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		services, err := store.AllServices()
+		if err != nil {
+			return err
+		}
+		staff, err := store.Staff()
+		if err != nil {
+			return err
+		}
+		groups := map[int64]*themes.StaffGroup{}
+		var loose themes.StaffGroup
+		for _, s := range services {
+			groups[s.ID] = &themes.StaffGroup{Service: s.Name}
+		}
+		for _, m := range staff {
+			g := &loose
+			if m.ServiceID != nil && groups[*m.ServiceID] != nil {
+				g = groups[*m.ServiceID]
+			}
+			g.Rows = append(g.Rows, themes.StaffRow{ID: m.ID, Name: m.Name, Role: m.Role})
+		}
+		view := teamView(c, d, "Team members")
+		view.Notice = servicesNotice(c, "team member")
+		add := func(g themes.StaffGroup) {
+			if len(g.Rows) == 0 {
+				return
+			}
+			g.Rows[0].First, g.Rows[len(g.Rows)-1].Last = true, true
+			view.Team = append(view.Team, g)
+		}
+		for _, s := range services {
+			add(*groups[s.ID])
+		}
+		add(loose)
+		return render(c, d, fiber.StatusOK, "team", view)
+	}
+}
+
+// staffFormView builds the team member form's view, with this tenant's
+// services to choose from.
+func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffEdit, errs []themes.FieldError) (themes.Admin, error) {
+	title := "Add a team member"
+	if f.ID != 0 {
+		title = "Edit team member"
+	}
+	services, err := store.AllServices()
+	if err != nil {
+		return themes.Admin{}, err
+	}
+	for _, s := range services {
+		label := s.Name
+		if !s.Published {
+			label += " (hidden)"
+		}
+		f.Services = append(f.Services, themes.ServiceOption{Value: itoaServices(s.ID), Label: label})
+	}
+	view := teamView(c, d, title)
+	view.Errors = errs
+	view.StaffMember = &f
+	return view, nil
+}
+
+func renderStaffForm(c *fiber.Ctx, d Deps, store *models.TenantDB, status int, f themes.StaffEdit, errs []themes.FieldError) error {
+	view, err := staffFormView(c, d, store, f, errs)
+	if err != nil {
+		return err
+	}
+	return render(c, d, status, "team-edit", view)
+}
+
+func newStaff(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		return renderStaffForm(c, d, store, fiber.StatusOK, themes.StaffEdit{ServiceID: c.Query("service")}, nil)
+	}
+}
+
+func editStaff(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		m, err := store.StaffByID(id)
+		if err != nil {
+			return err
+		}
+		f := themes.StaffEdit{ID: m.ID, Version: m.Version, Name: m.Name, Role: m.Role, PhotoURL: m.PhotoURL, Bio: m.Bio}
+		if m.ServiceID != nil {
+			f.ServiceID = itoaServices(*m.ServiceID)
+		}
+		return renderStaffForm(c, d, store, fiber.StatusOK, f, nil)
+	}
+}
+
+// saveStaff creates (no :id) or updates a team member.
+func saveStaff(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := servicesOptionalID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		if id != 0 {
+			if _, err := store.StaffByID(id); err != nil { // another tenant's id: 404, nothing written
+				return err
+			}
+		}
+		f := themes.StaffEdit{ID: id, Version: servicesVersion(c), Name: c.FormValue("name"), Role: c.FormValue("role"),
+			ServiceID: c.FormValue("service_id"), PhotoURL: c.FormValue("photo_url"), Bio: servicesText(c, "bio")}
+		m := models.StaffMember{Name: f.Name, Role: f.Role, PhotoURL: f.PhotoURL, Bio: f.Bio}
+		var saved models.StaffMember
+		if f.ServiceID != "" {
+			sid, perr := strconv.ParseInt(f.ServiceID, 10, 64)
+			if perr != nil {
+				err = &models.ValidationError{Field: "service_id", Message: "choose a service from the list, or across the network"}
+			}
+			m.ServiceID = &sid
+		}
+		if err == nil {
+			saved, err = store.SaveStaffByID(id, f.Version, m)
+		}
+		if status, errs, ok := servicesRefusal(err, "team member", map[string]string{"name": "name", "role": "role",
+			"service_id": "service_id", "photo_url": "photo_url", "bio": "bio"}); ok {
+			return renderStaffForm(c, d, store, status, f, errs)
+		}
+		if err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditStaffSave, "/team "+saved.Name)
+		return servicesDone(c, "/admin/team", "saved")
+	}
+}
+
+func confirmDeleteStaff(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		m, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).StaffByID(id)
+		if err != nil {
+			return err
+		}
+		view := teamView(c, d, "Delete team member")
+		view.ServicesDelete = &themes.ServicesDelete{Question: "Are you sure you want to remove " + m.Name + " from the team?",
+			Warning: "They will be removed from the website's team and service pages. This cannot be undone.",
+			Action:  "/admin/team/" + itoaServices(id) + "/delete", BackURL: "/admin/team/" + itoaServices(id) + "/edit"}
+		return render(c, d, fiber.StatusOK, "services-delete", view)
+	}
+}
+
+func deleteStaff(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		m, err := store.StaffByID(id)
+		if err != nil {
+			return err
+		}
+		if err := store.DeleteStaff(id); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditStaffDelete, "/team "+m.Name)
+		return servicesDone(c, "/admin/team", "deleted")
+	}
+}
+
+func moveStaff(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		up, err := servicesDirection(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		m, err := store.StaffByID(id)
+		if err != nil {
+			return err
+		}
+		if err := store.MoveStaff(id, up); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditStaffMove, "/team "+m.Name)
+		return servicesDone(c, "/admin/team", "moved")
+	}
+}

@@ -1,0 +1,156 @@
+package admin
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+func listVacancies(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		vs, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllVacancies()
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Vacancies")
+		view.Notice = servicesNotice(c, "vacancy")
+		y, m, day := time.Now().In(hours.Location()).Date()
+		for _, v := range vs {
+			row := themes.VacancyRow{ID: v.ID, Title: v.Title, Closes: v.ClosesOn.UTC().Format("2 January 2006"), Published: v.Published}
+			if v.OpenOn(y, m, day) {
+				view.OpenVacancies = append(view.OpenVacancies, row)
+				continue
+			}
+			view.ClosedVacancies = append([]themes.VacancyRow{row}, view.ClosedVacancies...)
+		}
+		return render(c, d, fiber.StatusOK, "vacancies", view)
+	}
+}
+
+// vacancyFormView builds the vacancy form's view.
+func vacancyFormView(c *fiber.Ctx, d Deps, f themes.VacancyEdit, stored *models.Vacancy, errs []themes.FieldError) themes.Admin {
+	title := "Add a vacancy"
+	if f.ID != 0 {
+		title = "Edit vacancy"
+	}
+	view := baseView(c, d, title)
+	view.Errors = errs
+	if stored != nil && stored.Published {
+		y, m, day := time.Now().In(hours.Location()).Date()
+		if stored.OpenOn(y, m, day) {
+			f.PublicURL = view.SiteURL + "/vacancies/" + stored.Slug
+		}
+	}
+	view.Vacancy = &f
+	return view
+}
+
+func newVacancy(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return render(c, d, fiber.StatusOK, "vacancy-edit", vacancyFormView(c, d, themes.VacancyEdit{Published: true}, nil, nil))
+	}
+}
+
+func editVacancy(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		v, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).VacancyByID(id)
+		if err != nil {
+			return err
+		}
+		f := themes.VacancyEdit{ID: v.ID, Version: v.Version, Title: v.Title, Slug: v.Slug, Summary: v.Summary, Body: v.BodyMD,
+			ClosesOn: v.ClosesOn.UTC().Format("2006-01-02"), Salary: v.Salary, Hours: v.HoursText, ApplyURL: v.ApplyURL,
+			Published: v.Published}
+		return render(c, d, fiber.StatusOK, "vacancy-edit", vacancyFormView(c, d, f, &v, nil))
+	}
+}
+
+// saveVacancy creates (no :id) or updates a vacancy.
+func saveVacancy(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := servicesOptionalID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		var stored *models.Vacancy
+		if id != 0 {
+			v, err := store.VacancyByID(id) // another tenant's id: 404, nothing written
+			if err != nil {
+				return err
+			}
+			stored = &v
+		}
+		f := themes.VacancyEdit{ID: id, Version: servicesVersion(c), Title: c.FormValue("title"), Slug: servicesSlug(c),
+			Summary: servicesText(c, "summary"), Body: servicesText(c, "body"), ClosesOn: c.FormValue("closes_on"),
+			Salary: c.FormValue("salary"), Hours: c.FormValue("hours_text"), ApplyURL: c.FormValue("apply_url"),
+			Published: servicesChecked(c, "published")}
+		var closes time.Time
+		if strings.TrimSpace(f.ClosesOn) != "" { // empty: the model asks for it
+			y, m, day, ok := eventParseDate(f.ClosesOn)
+			if !ok {
+				errs := []themes.FieldError{{Field: "closes_on", Message: "Enter a real date, like 27/3/2026"}}
+				return render(c, d, fiber.StatusUnprocessableEntity, "vacancy-edit", vacancyFormView(c, d, f, stored, errs))
+			}
+			closes = time.Date(y, m, day, 0, 0, 0, 0, time.UTC) // a date: the model keeps it at UTC midnight
+		}
+		saved, err := store.SaveVacancyByID(id, f.Version, models.Vacancy{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
+			BodyMD: f.Body, ClosesOn: closes, Salary: f.Salary, HoursText: f.Hours, ApplyURL: f.ApplyURL, Published: f.Published})
+		if status, errs, ok := servicesRefusal(err, "vacancy", map[string]string{"title": "title", "slug": "slug",
+			"summary": "summary", "body": "body", "closes_on": "closes_on", "salary": "salary", "hours_text": "hours_text",
+			"apply_url": "apply_url"}); ok {
+			return render(c, d, status, "vacancy-edit", vacancyFormView(c, d, f, stored, errs))
+		}
+		if err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditVacancySave, "/vacancies/"+saved.Slug)
+		return servicesDone(c, "/admin/vacancies", "saved")
+	}
+}
+
+func confirmDeleteVacancy(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		v, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).VacancyByID(id)
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Delete vacancy")
+		view.ServicesDelete = &themes.ServicesDelete{Question: "Are you sure you want to delete the vacancy “" + v.Title + "”?",
+			Warning: "It will be removed from the website and cannot be restored. To stop taking applications but keep a record, change its closing date instead.",
+			Action:  "/admin/vacancies/" + itoaServices(id) + "/delete", BackURL: "/admin/vacancies/" + itoaServices(id) + "/edit"}
+		return render(c, d, fiber.StatusOK, "services-delete", view)
+	}
+}
+
+func deleteVacancy(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		v, err := store.VacancyByID(id)
+		if err != nil {
+			return err
+		}
+		if err := store.DeleteVacancy(id); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditVacancyDelete, "/vacancies/"+v.Slug)
+		return servicesDone(c, "/admin/vacancies", "deleted")
+	}
+}
