@@ -139,7 +139,7 @@ func TestEveryAdminRouteRefusesAnotherTenantsObjects(t *testing.T) {
 	form := url.Values{"_csrf": {token}, "version": {"1"}, "revision": {"1"}, "title": {"Owned"}, "name": {"Owned"},
 		"label": {"Owned"}, "body": {"owned"}, "summary": {"owned"}, "alt": {"Owned"}, "slug": {"owned"},
 		"ods_code": {"Y99999"}, "role": {"editor"}, "email": {"owned@example.org"}, "action": {"publish"},
-		"path": {victimPages[0]}, "date": {"2030-01-01"}, "time": {"09:00"}}
+		"path": {victimPages[0]}, "date": {"2030-01-01"}, "time": {"09:00"}, "direction": {"up"}}
 
 	before := tenantFingerprint(t, s, "highfives")
 	var walked []string
