@@ -38,6 +38,12 @@ type Admin struct {
 	Post   *PostEdit       // "news-edit", "news-delete"
 	Health []HealthFinding // "health"
 
+	// Scheduled changes: every pending one ("schedule"), one page's form
+	// ("schedule-page") and the news form's optional unpublish time.
+	Schedule     []ScheduleRow
+	PageSchedule *PageSchedule
+	Unpublish    ScheduleWhen
+
 	// Two-factor set-up ("two-factor-setup"): the secret to type into an
 	// authenticator app and its otpauth:// URI; "two-factor-codes": the
 	// recovery codes, shown once.

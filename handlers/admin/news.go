@@ -26,6 +26,9 @@ const (
 // newsForm is the news form as typed.
 type newsForm struct {
 	Title, Slug, Summary, Body, Date, Time string
+	// UnpublishDate and UnpublishTime: when the item comes off the
+	// website by itself (UK time); empty for never.
+	UnpublishDate, UnpublishTime string
 }
 
 func postID(c *fiber.Ctx) (int64, error) {
@@ -141,6 +144,7 @@ func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Po
 		}
 	}
 	view.Post = pe
+	view.Unpublish = themes.ScheduleWhen{Date: f.UnpublishDate, Time: f.UnpublishTime}
 	return view
 }
 
@@ -165,11 +169,18 @@ func editNews(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PostByID(id)
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		p, err := store.PostByID(id)
 		if err != nil {
 			return err
 		}
-		return render(c, d, fiber.StatusOK, "news-edit", newsFormView(c, d, id, formOfPost(p), &p, nil))
+		f := formOfPost(p)
+		when, err := pendingUnpublish(store, id)
+		if err != nil {
+			return err
+		}
+		f.UnpublishDate, f.UnpublishTime = when.Date, when.Time
+		return render(c, d, fiber.StatusOK, "news-edit", newsFormView(c, d, id, f, &p, nil))
 	}
 }
 
@@ -197,8 +208,24 @@ func saveNews(d Deps) fiber.Handler {
 			Title: c.FormValue("title"), Slug: strings.TrimSpace(strings.ToLower(c.FormValue("slug"))),
 			Summary: c.FormValue("summary"), Body: strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n"),
 			Date: c.FormValue("date"), Time: c.FormValue("time"),
+			UnpublishDate: c.FormValue("unpublish_date"), UnpublishTime: c.FormValue("unpublish_time"),
 		}
 		at, fe := parsePublish(f.Date, f.Time)
+		if fe != nil {
+			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
+		}
+		now := time.Now()
+		until, fe := parseUnpublish(f.UnpublishDate, f.UnpublishTime)
+		switch {
+		case fe != nil:
+		case until == nil:
+		case !until.After(now):
+			fe = &themes.FieldError{Field: "unpublish_date", Message: "Enter an unpublish date and time in the future, or leave both empty"}
+		case at == nil:
+			fe = &themes.FieldError{Field: "unpublish_date", Message: "A draft is not on the website: give the item a publish date, or leave the unpublish date empty"}
+		case !until.After(*at):
+			fe = &themes.FieldError{Field: "unpublish_date", Message: "Enter an unpublish date and time after the publish date and time"}
+		}
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
 		}
@@ -217,9 +244,18 @@ func saveNews(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		status := postStatus(saved, time.Now())
+		status := postStatus(saved, now)
 		action := map[string]string{"draft": auditNewsDraft, "scheduled": auditNewsSchedule, "published": auditNewsPublish}[status]
 		audit(c, d, a.User, action, "/news/"+saved.Slug)
+		changed, err := store.SetPostUnpublish(saved.ID, until, a.User.Email, now)
+		if err != nil {
+			return err
+		}
+		if changed && until != nil {
+			audit(c, d, a.User, auditNewsScheduleUnpublish, "/news/"+saved.Slug+" at "+ukTime(*until))
+		} else if changed {
+			audit(c, d, a.User, auditNewsCancelUnpublish, "/news/"+saved.Slug)
+		}
 		return c.Redirect("/admin/news?done="+status, fiber.StatusSeeOther)
 	}
 }
@@ -267,5 +303,10 @@ func confirmDeleteNews(d Deps) fiber.Handler {
 }
 
 func deleteNews(d Deps) fiber.Handler {
-	return postAction(d, (*models.TenantDB).DeletePost, auditNewsDelete, "deleted")
+	return postAction(d, func(store *models.TenantDB, id int64) error {
+		if _, err := store.SetPostUnpublish(id, nil, "", time.Now()); err != nil { // nothing left to unpublish
+			return err
+		}
+		return store.DeletePost(id)
+	}, auditNewsDelete, "deleted")
 }
