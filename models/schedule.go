@@ -336,8 +336,9 @@ func (t *TenantDB) runChange(c ScheduledChange, now time.Time) error {
 			publishedAt = now
 		}
 		// The version moves on, so a news form opened before the change
-		// cannot silently undo it.
-		res = t.scoped.Model(&Post{}).Where("id = ?", id).
+		// cannot silently undo it. Through the table, not the model, on
+		// which Version is read-only.
+		res = t.scoped.Table("posts").Where("id = ?", id).
 			UpdateColumns(map[string]any{"published_at": publishedAt, "updated_at": now, "version": gorm.Expr("version + 1")})
 	}
 	if res.Error != nil {

@@ -43,6 +43,8 @@ type Admin struct {
 	Schedule     []ScheduleRow
 	PageSchedule *PageSchedule
 	Unpublish    ScheduleWhen
+	// PostVersion is the version the news form was opened at.
+	PostVersion int
 
 	// Two-factor set-up ("two-factor-setup"): the secret to type into an
 	// authenticator app and its otpauth:// URI; "two-factor-codes": the

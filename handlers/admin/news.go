@@ -29,7 +29,13 @@ type newsForm struct {
 	// UnpublishDate and UnpublishTime: when the item comes off the
 	// website by itself (UK time); empty for never.
 	UnpublishDate, UnpublishTime string
+	// Version is the post's version when the form was opened (0: none
+	// given, no check).
+	Version int
 }
+
+const msgNewsStale = "Someone else changed this news item while you were editing it. Your changes have not been saved: " +
+	"copy anything you need, then reload the page."
 
 func postID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -145,11 +151,12 @@ func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Po
 	}
 	view.Post = pe
 	view.Unpublish = themes.ScheduleWhen{Date: f.UnpublishDate, Time: f.UnpublishTime}
+	view.PostVersion = f.Version
 	return view
 }
 
 func formOfPost(p models.Post) newsForm {
-	f := newsForm{Title: p.Title, Slug: p.Slug, Summary: p.Summary, Body: p.BodyMD}
+	f := newsForm{Title: p.Title, Slug: p.Slug, Summary: p.Summary, Body: p.BodyMD, Version: p.Version}
 	if p.PublishedAt != nil {
 		l := p.PublishedAt.In(hours.Location())
 		f.Date, f.Time = l.Format("2006-01-02"), l.Format("15:04")
@@ -210,6 +217,13 @@ func saveNews(d Deps) fiber.Handler {
 			Date: c.FormValue("date"), Time: c.FormValue("time"),
 			UnpublishDate: c.FormValue("unpublish_date"), UnpublishTime: c.FormValue("unpublish_time"),
 		}
+		if v := c.FormValue("version"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return fiber.ErrBadRequest
+			}
+			f.Version = n
+		}
 		at, fe := parsePublish(f.Date, f.Time)
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
@@ -229,7 +243,11 @@ func saveNews(d Deps) fiber.Handler {
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
 		}
-		saved, err := store.SavePostByID(id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at})
+		saved, err := store.SavePostByID(id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at, Version: f.Version})
+		if errors.Is(err, models.ErrStale) {
+			errs := []themes.FieldError{{Message: msgNewsStale}}
+			return render(c, d, fiber.StatusConflict, "news-edit", newsFormView(c, d, id, f, current, errs))
+		}
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			field := ve.Field

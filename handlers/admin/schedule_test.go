@@ -362,3 +362,46 @@ func TestNewsUnpublishAtClearedIsCancelled(t *testing.T) {
 		t.Errorf("no audit row: %v", auditActions(t, s, tn))
 	}
 }
+
+var scheduleVersionRE = regexp.MustCompile(`name="version" value="(\d+)"`)
+
+// A news form opened before a scheduled unpublish ran cannot put the item
+// back on the website by saving: the save is refused and nothing changes.
+func TestNewsSaveAfterScheduledUnpublishIsRefused(t *testing.T) {
+	s := newServer(t, options{})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "jane@example.nhs.uk", models.RoleEditor)
+	const host = "alpha.localhost"
+	store := s.db.ForTenant(context.Background(), tn.ID)
+	now := time.Now()
+	at := now.Add(-time.Hour)
+	p, err := store.SavePostByID(0, models.Post{Title: "Flu", Slug: "flu", BodyMD: "x", PublishedAt: &at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	until := now.Add(time.Hour)
+	if _, err := store.SetPostUnpublish(p.ID, &until, "x@example.nhs.uk", now); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser()
+	b.signIn(t, host, "jane@example.nhs.uk")
+	path := "/admin/news/" + strconv.FormatInt(p.ID, 10) + "/edit"
+	form := b.get(t, host, path)
+	v := scheduleVersionRE.FindStringSubmatch(form.body)
+	if v == nil {
+		t.Fatalf("no version field:\n%s", form.body)
+	}
+	runner, _ := scheduleRunner(s, until.Add(time.Minute))
+	scheduleTick(t, runner)
+
+	l := at.In(hours.Location())
+	r := b.post(t, host, path, url.Values{"_csrf": {csrf(t, form.body)}, "version": {v[1]}, "title": {"Flu"}, "slug": {"flu"},
+		"body": {"My late edit"}, "date": {l.Format("2006-01-02")}, "time": {l.Format("15:04")}})
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "Someone else changed this news item") || !strings.Contains(r.body, "My late edit") {
+		t.Errorf("stale save: %d\n%s", r.status, r.body)
+	}
+	got, err := store.PostByID(p.ID)
+	if err != nil || got.PublishedAt != nil || got.BodyMD != "x" {
+		t.Errorf("after the refused save: %+v, %v", got, err)
+	}
+}
