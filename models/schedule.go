@@ -124,6 +124,11 @@ func (t *TenantDB) PendingChanges(kind, target string) ([]ScheduledChange, error
 	if err := q.Order("run_at, id").Find(&cs).Error; err != nil {
 		return nil, translate("list scheduled changes", err)
 	}
+	return cs, t.labelChanges(cs)
+}
+
+// labelChanges fills in Label: the page's path, or the post's title.
+func (t *TenantDB) labelChanges(cs []ScheduledChange) error {
 	var postIDs []int64
 	for _, c := range cs {
 		if c.Kind == ScheduleKindPost {
@@ -136,7 +141,7 @@ func (t *TenantDB) PendingChanges(kind, target string) ([]ScheduledChange, error
 	if len(postIDs) > 0 {
 		var ps []Post
 		if err := t.scoped.Select("id, title").Where("id IN ?", postIDs).Find(&ps).Error; err != nil {
-			return nil, translate("titles of scheduled posts", err)
+			return translate("titles of scheduled posts", err)
 		}
 		for _, p := range ps {
 			titles[strconv.FormatInt(p.ID, 10)] = p.Title
@@ -145,10 +150,25 @@ func (t *TenantDB) PendingChanges(kind, target string) ([]ScheduledChange, error
 	for i := range cs {
 		cs[i].Label = cs[i].Target
 		if cs[i].Kind == ScheduleKindPost {
-			cs[i].Label = titles[cs[i].Target]
+			if title, ok := titles[cs[i].Target]; ok {
+				cs[i].Label = title
+			} else {
+				cs[i].Label = "(deleted)"
+			}
 		}
 	}
-	return cs, nil
+	return nil
+}
+
+// FailedChanges lists the tenant's changes that ran since since and
+// failed, latest first, with the reason in Error.
+func (t *TenantDB) FailedChanges(since time.Time) ([]ScheduledChange, error) {
+	var cs []ScheduledChange
+	err := t.scoped.Where("done_at IS NOT NULL AND done_at >= ? AND error <> ''", since.UTC()).Order("done_at DESC, id DESC").Limit(50).Find(&cs).Error
+	if err != nil {
+		return nil, translate("list failed changes", err)
+	}
+	return cs, t.labelChanges(cs)
 }
 
 // CancelChange deletes a change that has not run yet and returns it. A
@@ -226,6 +246,10 @@ type ScheduleResult struct {
 	Err error
 }
 
+// errNewerPublished refuses a scheduled page publish that would replace
+// a newer version someone has published since.
+var errNewerPublished = errors.New("a newer version of the page was published after this change was scheduled")
+
 // errAlreadyDone rolls back a change that another runner applied first.
 var errAlreadyDone = errors.New("models: scheduled change already done")
 
@@ -298,9 +322,14 @@ func (t *TenantDB) applyChange(c ScheduledChange, now time.Time) error {
 
 // recordFailure marks a change done with the reason it failed.
 func (t *TenantDB) recordFailure(id int64, now time.Time, cause error) error {
-	msg := cause.Error()
-	if errors.Is(cause, ErrNotFound) {
+	var msg string
+	switch {
+	case errors.Is(cause, ErrNotFound):
 		msg = "it no longer exists"
+	case errors.Is(cause, errNewerPublished):
+		msg = errNewerPublished.Error()
+	default:
+		msg = "it could not be made; the details are in the platform's log" // the runner logs cause
 	}
 	return t.change(func(tx *TenantDB) error { return tx.claimChange(id, now, msg) })
 }
@@ -320,6 +349,9 @@ func (t *TenantDB) runChange(c ScheduledChange, now time.Time) error {
 		var rev PageRevision
 		if err := t.scoped.Where("id = ? AND page_id = ?", *c.RevisionID, page.ID).Take(&rev).Error; err != nil {
 			return err
+		}
+		if page.PublishedRevisionID != nil && *page.PublishedRevisionID > rev.ID {
+			return errNewerPublished
 		}
 		res = t.scoped.Model(&Page{}).Where("id = ?", page.ID).
 			Updates(map[string]any{"published_revision_id": rev.ID, "published_at": now, "updated_at": now})

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -359,6 +360,37 @@ func TestAFailingChangeIsRecordedAndNotRetried(t *testing.T) {
 	}
 	if pending, _ := store.PendingChanges("", ""); len(pending) != 0 {
 		t.Errorf("the failed change is still pending: %+v", pending)
+	}
+	failed, err := store.FailedChanges(now)
+	if err != nil || len(failed) != 1 || failed[0].Error != "it no longer exists" || failed[0].Label != "(deleted)" {
+		t.Errorf("failed changes: %+v, %v", failed, err)
+	}
+}
+
+func TestScheduledPublishNeverReplacesANewerPublishedVersion(t *testing.T) {
+	db := modelstest.NewDB(t)
+	tn := modelstest.Tenant(t, db, "alpha")
+	store := db.ForTenant(context.Background(), tn.ID)
+	now := time.Now()
+	rev := draftPage(t, store, "/about")
+	if _, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPage, Target: "/about", Action: models.SchedulePublish,
+		RunAt: now.Add(time.Hour), Now: now, BaseRevisionID: rev}); err != nil {
+		t.Fatal(err)
+	}
+	// Meanwhile someone publishes a newer version by hand.
+	if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "Newer", BodyMD: "newer text"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := runner(db, &testClock{t: now.Add(2 * time.Hour)}, "replica-a").Tick(context.Background())
+	if err != nil || len(res) != 1 || res[0].Err == nil {
+		t.Fatalf("tick: %+v, %v; want the change refused", res, err)
+	}
+	if p, _ := store.PublishedPage("/about"); p.Revision.BodyMD != "newer text" {
+		t.Errorf("live text %q, want the newer version kept", p.Revision.BodyMD)
+	}
+	failed, _ := store.FailedChanges(now)
+	if len(failed) != 1 || !strings.Contains(failed[0].Error, "newer version") {
+		t.Errorf("failed changes: %+v", failed)
 	}
 }
 

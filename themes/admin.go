@@ -40,9 +40,10 @@ type Admin struct {
 
 	// Scheduled changes: every pending one ("schedule"), one page's form
 	// ("schedule-page") and the news form's optional unpublish time.
-	Schedule     []ScheduleRow
-	PageSchedule *PageSchedule
-	Unpublish    ScheduleWhen
+	Schedule       []ScheduleRow
+	ScheduleFailed []ScheduleRow // "schedule": recent changes that failed, with Why
+	PageSchedule   *PageSchedule
+	Unpublish      ScheduleWhen
 	// PostVersion is the version the news form was opened at.
 	PostVersion int
 

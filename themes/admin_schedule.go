@@ -8,6 +8,7 @@ type ScheduleRow struct {
 	When    string // "3 March 2026 at 9:30am"
 	By      string // who scheduled it
 	EditURL string // the page's or news item's edit form
+	Why     string // for a change that failed: the reason, in plain words
 }
 
 // PageSchedule is the form that schedules a publish or an unpublish of one

@@ -60,13 +60,23 @@ func pageScheduleURL(path string) string {
 
 func listSchedule(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		changes, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PendingChanges("", "")
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		changes, err := store.PendingChanges("", "")
+		if err != nil {
+			return err
+		}
+		failed, err := store.FailedChanges(time.Now().AddDate(0, 0, -30))
 		if err != nil {
 			return err
 		}
 		view := baseView(c, d, "Scheduled changes")
 		for _, ch := range changes {
 			view.Schedule = append(view.Schedule, scheduleRow(ch))
+		}
+		for _, ch := range failed {
+			row := scheduleRow(ch)
+			row.Why = sentence(ch.Error) + "."
+			view.ScheduleFailed = append(view.ScheduleFailed, row)
 		}
 		if c.Query("done") == "cancelled" {
 			view.Notice = "The scheduled change has been cancelled. It will not happen."

@@ -405,3 +405,34 @@ func TestNewsSaveAfterScheduledUnpublishIsRefused(t *testing.T) {
 		t.Errorf("after the refused save: %+v, %v", got, err)
 	}
 }
+
+func TestScheduleListShowsChangesThatFailed(t *testing.T) {
+	s := newServer(t, options{})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "jane@example.nhs.uk", models.RoleEditor)
+	store := s.db.ForTenant(context.Background(), tn.ID)
+	now := time.Now()
+	at := now.Add(-time.Hour)
+	p, err := store.SavePostByID(0, models.Post{Title: "Flu", BodyMD: "x", PublishedAt: &at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	until := now.Add(time.Hour)
+	if _, err := store.SetPostUnpublish(p.ID, &until, "x@example.nhs.uk", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DeletePost(p.ID); err != nil { // not through the panel, which cancels it
+		t.Fatal(err)
+	}
+	runner, _ := scheduleRunner(s, until.Add(time.Minute))
+	if _, err := runner.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser()
+	b.signIn(t, "alpha.localhost", "jane@example.nhs.uk")
+	r := b.get(t, "alpha.localhost", "/admin/schedule")
+	if !strings.Contains(r.body, "Changes that could not be made") || !strings.Contains(r.body, "It no longer exists.") ||
+		!strings.Contains(r.body, "Nothing is scheduled") {
+		t.Errorf("/admin/schedule:\n%s", r.body)
+	}
+}
