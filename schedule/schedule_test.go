@@ -423,6 +423,14 @@ func TestScheduleChangeRefuses(t *testing.T) {
 			}
 		})
 	}
+	// Nothing new to publish once the latest version is live.
+	if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "Live", BodyMD: "all published"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.ScheduleChange(models.ScheduleInput{Kind: "page", Target: "/about", Action: "publish", RunAt: now.Add(time.Hour), Now: now})
+	if !errors.As(err, &ve) || ve.Field != "action" {
+		t.Errorf("publishing a page without a draft: %v", err)
+	}
 	if pending, _ := store.PendingChanges("", ""); len(pending) != 0 {
 		t.Errorf("refused changes were recorded: %+v", pending)
 	}
