@@ -498,7 +498,9 @@ func (t *TenantDB) PostByID(id int64) (Post, error) {
 }
 
 // SavePostByID creates a post (id 0) or replaces the post with that id,
-// slug included. A slug another post of the tenant uses is refused.
+// slug included. A slug another post of the tenant uses is refused. A
+// p.Version other than 0 is the version the post was opened at: if it has
+// moved on, nothing is written and an *EditConflictError is returned.
 func (t *TenantDB) SavePostByID(id int64, p Post) (Post, error) {
 	if err := checkSlugTitle(&p.Slug, &p.Title); err != nil {
 		return Post{}, err
@@ -527,6 +529,11 @@ func (t *TenantDB) SavePostByID(id int64, p Post) (Post, error) {
 		var existing Post
 		if err := tx.scoped.Where("id = ?", id).Take(&existing).Error; err != nil {
 			return err
+		}
+		if p.Version != 0 { // the version the form was opened at
+			if err := tx.claimVersion("posts", "id", id, p.Version, fmt.Sprintf("news item %d", id)); err != nil {
+				return err
+			}
 		}
 		p.ID, p.CreatedAt = existing.ID, existing.CreatedAt
 		return tx.scoped.Save(&p).Error

@@ -50,6 +50,14 @@ type Admin struct {
 	ClosedVacancies []VacancyRow    // "vacancies"
 	Vacancy         *VacancyEdit    // "vacancy-edit"
 	ServicesDelete  *ServicesDelete // "services-delete"
+	// Scheduled changes: every pending one ("schedule"), one page's form
+	// ("schedule-page") and the news form's optional unpublish time.
+	Schedule       []ScheduleRow
+	ScheduleFailed []ScheduleRow // "schedule": recent changes that failed, with Why
+	PageSchedule   *PageSchedule
+	Unpublish      ScheduleWhen
+	// PostVersion is the version the news form was opened at.
+	PostVersion int
 
 	// Two-factor set-up ("two-factor-setup"): the secret to type into an
 	// authenticator app and its otpauth:// URI; "two-factor-codes": the

@@ -23,6 +23,7 @@ import (
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
+	"github.com/pcnweb/pcnweb/schedule"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -103,6 +104,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	go bus.Run(bg, busReady)
 	go bus.Poll(bg, pollEvery)
+	// Scheduled publish and unpublish: every replica runs one; the lease
+	// picks the one that acts. Stopped (lease released) before bg ends.
+	sched := schedule.Start(bg, schedule.Options{DB: p.db, Logger: e.log})
+	defer sched.Stop()
 	go func() {
 		select {
 		case <-busReady:

@@ -26,7 +26,16 @@ const (
 // newsForm is the news form as typed.
 type newsForm struct {
 	Title, Slug, Summary, Body, Date, Time string
+	// UnpublishDate and UnpublishTime: when the item comes off the
+	// website by itself (UK time); empty for never.
+	UnpublishDate, UnpublishTime string
+	// Version is the post's version when the form was opened (0: none
+	// given, no check).
+	Version int
 }
+
+const msgNewsStale = "Someone else changed this news item while you were editing it. Your changes have not been saved: " +
+	"copy anything you need, then reload the page."
 
 func postID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -141,11 +150,13 @@ func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Po
 		}
 	}
 	view.Post = pe
+	view.Unpublish = themes.ScheduleWhen{Date: f.UnpublishDate, Time: f.UnpublishTime}
+	view.PostVersion = f.Version
 	return view
 }
 
 func formOfPost(p models.Post) newsForm {
-	f := newsForm{Title: p.Title, Slug: p.Slug, Summary: p.Summary, Body: p.BodyMD}
+	f := newsForm{Title: p.Title, Slug: p.Slug, Summary: p.Summary, Body: p.BodyMD, Version: p.Version}
 	if p.PublishedAt != nil {
 		l := p.PublishedAt.In(hours.Location())
 		f.Date, f.Time = l.Format("2006-01-02"), l.Format("15:04")
@@ -165,11 +176,18 @@ func editNews(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PostByID(id)
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		p, err := store.PostByID(id)
 		if err != nil {
 			return err
 		}
-		return render(c, d, fiber.StatusOK, "news-edit", newsFormView(c, d, id, formOfPost(p), &p, nil))
+		f := formOfPost(p)
+		when, err := pendingUnpublish(store, id)
+		if err != nil {
+			return err
+		}
+		f.UnpublishDate, f.UnpublishTime = when.Date, when.Time
+		return render(c, d, fiber.StatusOK, "news-edit", newsFormView(c, d, id, f, &p, nil))
 	}
 }
 
@@ -197,12 +215,39 @@ func saveNews(d Deps) fiber.Handler {
 			Title: c.FormValue("title"), Slug: strings.TrimSpace(strings.ToLower(c.FormValue("slug"))),
 			Summary: c.FormValue("summary"), Body: strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n"),
 			Date: c.FormValue("date"), Time: c.FormValue("time"),
+			UnpublishDate: c.FormValue("unpublish_date"), UnpublishTime: c.FormValue("unpublish_time"),
+		}
+		if v := c.FormValue("version"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return fiber.ErrBadRequest
+			}
+			f.Version = n
 		}
 		at, fe := parsePublish(f.Date, f.Time)
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
 		}
-		saved, err := store.SavePostByID(id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at})
+		now := time.Now()
+		until, fe := parseUnpublish(f.UnpublishDate, f.UnpublishTime)
+		switch {
+		case fe != nil:
+		case until == nil:
+		case !until.After(now):
+			fe = &themes.FieldError{Field: "unpublish_date", Message: "Enter an unpublish date and time in the future, or leave both empty"}
+		case at == nil:
+			fe = &themes.FieldError{Field: "unpublish_date", Message: "A draft is not on the website: give the item a publish date, or leave the unpublish date empty"}
+		case !until.After(*at):
+			fe = &themes.FieldError{Field: "unpublish_date", Message: "Enter an unpublish date and time after the publish date and time"}
+		}
+		if fe != nil {
+			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
+		}
+		saved, err := store.SavePostByID(id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at, Version: f.Version})
+		if errors.Is(err, models.ErrStale) {
+			errs := []themes.FieldError{{Message: msgNewsStale}}
+			return render(c, d, fiber.StatusConflict, "news-edit", newsFormView(c, d, id, f, current, errs))
+		}
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			field := ve.Field
@@ -217,9 +262,18 @@ func saveNews(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		status := postStatus(saved, time.Now())
+		status := postStatus(saved, now)
 		action := map[string]string{"draft": auditNewsDraft, "scheduled": auditNewsSchedule, "published": auditNewsPublish}[status]
 		audit(c, d, a.User, action, "/news/"+saved.Slug)
+		changed, err := store.SetPostUnpublish(saved.ID, until, a.User.Email, now)
+		if err != nil {
+			return err
+		}
+		if changed && until != nil {
+			audit(c, d, a.User, auditNewsScheduleUnpublish, "/news/"+saved.Slug+" at "+ukTime(*until))
+		} else if changed {
+			audit(c, d, a.User, auditNewsCancelUnpublish, "/news/"+saved.Slug)
+		}
 		return c.Redirect("/admin/news?done="+status, fiber.StatusSeeOther)
 	}
 }
@@ -267,5 +321,10 @@ func confirmDeleteNews(d Deps) fiber.Handler {
 }
 
 func deleteNews(d Deps) fiber.Handler {
-	return postAction(d, (*models.TenantDB).DeletePost, auditNewsDelete, "deleted")
+	return postAction(d, func(store *models.TenantDB, id int64) error {
+		if _, err := store.SetPostUnpublish(id, nil, "", time.Now()); err != nil { // nothing left to unpublish
+			return err
+		}
+		return store.DeletePost(id)
+	}, auditNewsDelete, "deleted")
 }

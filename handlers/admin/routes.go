@@ -77,6 +77,7 @@ func New(d Deps) *fiber.App {
 	// -- routes: users, invitations, settings, menu and audit log
 	// -- routes: media library
 	// -- routes: schedules
+	scheduleRoutes(app, d)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
 }
