@@ -42,7 +42,7 @@ func newPolicy() *bluemonday.Policy {
 	// Responsive images of the media library, and only those: srcset may
 	// name nothing but this site's /media/ files.
 	p.AllowAttrs("srcset").Matching(srcsetRE).OnElements("img")
-	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^`+regexp.QuoteMeta(mediaSizes)+`$`)).OnElements("img")
+	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^` + regexp.QuoteMeta(mediaSizes) + `$`)).OnElements("img")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
 	return p
 }
