@@ -38,6 +38,9 @@ type Admin struct {
 	Post   *PostEdit       // "news-edit", "news-delete"
 	Health []HealthFinding // "health"
 
+	MediaList []MediaRow // "media"
+	Media     *MediaEdit // "media-upload", "media-edit", "media-delete"
+
 	// Two-factor set-up ("two-factor-setup"): the secret to type into an
 	// authenticator app and its otpauth:// URI; "two-factor-codes": the
 	// recovery codes, shown once.
