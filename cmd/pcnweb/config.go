@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,8 @@ type Config struct {
 	// writes them to the log instead. SMTPFrom is their From address.
 	SMTPAddr string // PCNWEB_SMTP_ADDR
 	SMTPFrom string // PCNWEB_SMTP_FROM
+	// MediaDir holds the media library's files (images and PDFs).
+	MediaDir string // PCNWEB_MEDIA_DIR
 }
 
 // loadConfig parses the environment; bad values fail with a message naming
@@ -99,6 +102,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.CacheBytes = n
 	}
+	c.MediaDir = get("PCNWEB_MEDIA_DIR", filepath.Join(c.DataDir, "media"))
 	c.SMTPAddr, c.SMTPFrom = get("PCNWEB_SMTP_ADDR", ""), get("PCNWEB_SMTP_FROM", "")
 	if c.SMTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
