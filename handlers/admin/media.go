@@ -121,14 +121,12 @@ func newMedia(d Deps) fiber.Handler {
 	}
 }
 
-// readMediaUpload reads the form's file, at most media.MaxUpload bytes.
+// readMediaUpload reads the form's file, at most media.MaxUpload+1 bytes:
+// enough for media.Process to tell a file that is too big.
 func readMediaUpload(c *fiber.Ctx) ([]byte, string, *themes.FieldError) {
 	fh, err := c.FormFile("file")
 	if err != nil || fh.Size == 0 && fh.Filename == "" {
 		return nil, "", &themes.FieldError{Field: "file", Message: "Select an image or PDF to upload"}
-	}
-	if fh.Size > media.MaxUpload {
-		return nil, "", &themes.FieldError{Field: "file", Message: "The selected file must be smaller than 20 MB (10 MB for an image)"}
 	}
 	f, err := fh.Open()
 	if err != nil {
