@@ -9,8 +9,8 @@ import (
 )
 
 func TestMediaWidthsAreTheLibrarys(t *testing.T) {
-	if !reflect.DeepEqual(MediaWidths, media.Widths) {
-		t.Errorf("richtext offers widths %v, the media library stores %v", MediaWidths, media.Widths)
+	if !reflect.DeepEqual(mediaWidths, media.Widths) {
+		t.Errorf("richtext offers widths %v, the media library stores %v", mediaWidths, media.Widths)
 	}
 }
 

@@ -47,9 +47,9 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
-// MediaWidths are the standard widths the media library stores images at
+// mediaWidths are the standard widths the media library stores images at
 // (media.Widths; a test keeps the two the same).
-var MediaWidths = []int{320, 640, 1024, 1600}
+var mediaWidths = []int{320, 640, 1024, 1600}
 
 // mediaSizes tells the browser how wide a body image is drawn: the text
 // column's width on a large screen, the screen's width on a small one.
@@ -82,7 +82,7 @@ func (mediaSrcset) Transform(doc *ast.Document, _ text.Reader, _ parser.Context)
 			return ast.WalkContinue, nil
 		}
 		var set []string
-		for _, w := range MediaWidths {
+		for _, w := range mediaWidths {
 			if w < largest {
 				set = append(set, fmt.Sprintf("/media/%s/%d.%s %dw", m[1], w, m[3], w))
 			}
