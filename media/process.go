@@ -236,7 +236,7 @@ func encode(img *image.RGBA, ext string) ([]byte, error) {
 	if ext == "jpg" {
 		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
 	} else {
-		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img)
+		err = png.Encode(&buf, img)
 	}
 	return buf.Bytes(), err
 }

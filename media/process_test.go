@@ -173,7 +173,7 @@ func TestProcessWidths(t *testing.T) {
 		widths  []int
 		heights map[int]int
 	}{
-		{"wide PNG: every standard width", testMediaPNG(t, 2000, 1000), "png", []int{320, 640, 1024, 1600}, map[int]int{320: 160, 1600: 800}},
+		{"wide PNG: every standard width", testMediaPNG(t, 1700, 200), "png", []int{320, 640, 1024, 1600}, map[int]int{320: 38, 1600: 188}},
 		{"medium JPEG: standard widths below it and its own", testMediaJPEG(t, 700, 350), "jpg", []int{320, 640, 700}, map[int]int{700: 350}},
 		{"small JPEG: never upscaled", testMediaJPEG(t, 200, 100), "jpg", []int{200}, map[int]int{200: 100}},
 		{"exactly 1024", testMediaJPEG(t, 1024, 10), "jpg", []int{320, 640, 1024}, nil},
