@@ -8,6 +8,9 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -25,7 +28,7 @@ var (
 	md = goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(demoteH1{}, 100))),
+			parser.WithASTTransformers(util.Prioritized(demoteH1{}, 100), util.Prioritized(mediaSrcset{}, 200))),
 	)
 	policy = newPolicy()
 )
@@ -36,7 +39,60 @@ func newPolicy() *bluemonday.Policy {
 	p.RequireNoFollowOnFullyQualifiedLinks(false)
 	p.AllowURLSchemes("http", "https", "mailto", "tel")
 	p.AllowAttrs("id").Matching(bluemonday.SpaceSeparatedTokens).OnElements("h2", "h3", "h4", "h5", "h6")
+	// Responsive images of the media library, and only those: srcset may
+	// name nothing but this site's /media/ files.
+	p.AllowAttrs("srcset").Matching(srcsetRE).OnElements("img")
+	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^` + regexp.QuoteMeta(mediaSizes) + `$`)).OnElements("img")
+	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
 	return p
+}
+
+// mediaWidths are the standard widths the media library stores images at
+// (media.Widths; a test keeps the two the same).
+var mediaWidths = []int{320, 640, 1024, 1600}
+
+// mediaSizes tells the browser how wide a body image is drawn: the text
+// column's width on a large screen, the screen's width on a small one.
+const mediaSizes = "(min-width: 768px) 720px, 100vw"
+
+var (
+	// mediaSrcRE is an image of the media library at one stored width.
+	mediaSrcRE = regexp.MustCompile(`^/media/([0-9]{1,18})/([0-9]{1,5})\.(jpg|png)$`)
+	srcsetRE   = regexp.MustCompile(`^/media/[0-9]{1,18}/[0-9]{1,5}\.(?:jpg|png) [0-9]{1,5}w(?:, /media/[0-9]{1,18}/[0-9]{1,5}\.(?:jpg|png) [0-9]{1,5}w)*$`)
+)
+
+// mediaSrcset gives images of the media library a srcset, without asking
+// the database which widths exist: an image's src names its largest stored
+// width (the Markdown the library offers does), and every standard width
+// below that one is stored too.
+type mediaSrcset struct{}
+
+func (mediaSrcset) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		img, ok := n.(*ast.Image)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
+		}
+		m := mediaSrcRE.FindSubmatch(img.Destination)
+		if m == nil {
+			return ast.WalkContinue, nil
+		}
+		largest, err := strconv.Atoi(string(m[2]))
+		if err != nil || largest <= 0 {
+			return ast.WalkContinue, nil
+		}
+		var set []string
+		for _, w := range mediaWidths {
+			if w < largest {
+				set = append(set, fmt.Sprintf("/media/%s/%d.%s %dw", m[1], w, m[3], w))
+			}
+		}
+		set = append(set, fmt.Sprintf("/media/%s/%d.%s %dw", m[1], largest, m[3], largest))
+		img.SetAttributeString("srcset", []byte(strings.Join(set, ", ")))
+		img.SetAttributeString("sizes", []byte(mediaSizes))
+		img.SetAttributeString("loading", []byte("lazy"))
+		return ast.WalkContinue, nil
+	})
 }
 
 // demoteH1 turns "# Heading" in a body into an h2: the page template owns

@@ -54,7 +54,7 @@ func TestMarkdownTooLarge(t *testing.T) {
 // FuzzMarkdown checks that whatever the input, the output has no script
 // element, no event-handler attribute and no javascript: URL.
 func FuzzMarkdown(f *testing.F) {
-	for _, s := range []string{"# hi", "<script>x</script>", "[a](javascript:x)", "<a href=\"&#106;avascript:x\">y</a>", "<img src=x onerror=y>", "<svg><script>x</script></svg>", "```\n<script>\n```"} {
+	for _, s := range []string{"# hi", "<script>x</script>", "[a](javascript:x)", "<a href=\"&#106;avascript:x\">y</a>", "![Door](/media/12/1024.jpg)", "![x](/media/1/99999.png)", "<img src=/media/1/320.jpg srcset=\"//evil/x 1w\">", "<img src=x onerror=y>", "<svg><script>x</script></svg>", "```\n<script>\n```"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -77,6 +77,11 @@ func FuzzMarkdown(f *testing.F) {
 				t.Fatalf("Markdown(%q) produced <%s>: %q", in, tok.Data, out)
 			}
 			for _, a := range tok.Attr {
+				if a.Key == "srcset" || a.Key == "sizes" || a.Key == "loading" {
+					if tok.Data != "img" || a.Key == "srcset" && !srcsetRE.MatchString(a.Val) {
+						t.Fatalf("Markdown(%q) produced %s=%q on <%s>: %q", in, a.Key, a.Val, tok.Data, out)
+					}
+				}
 				v := strings.ToLower(strings.TrimSpace(a.Val))
 				if strings.HasPrefix(a.Key, "on") || a.Key == "style" || strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:") || strings.HasPrefix(v, "data:") {
 					t.Fatalf("Markdown(%q) produced attribute %s=%q: %q", in, a.Key, a.Val, out)

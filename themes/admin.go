@@ -58,6 +58,8 @@ type Admin struct {
 	Unpublish      ScheduleWhen
 	// PostVersion is the version the news form was opened at.
 	PostVersion int
+	MediaList   []MediaRow // "media"
+	Media       *MediaEdit // "media-upload", "media-edit", "media-delete"
 
 	// Two-factor set-up ("two-factor-setup"): the secret to type into an
 	// authenticator app and its otpauth:// URI; "two-factor-codes": the

@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -38,6 +39,8 @@ type Config struct {
 	// DemoPassword is the password of the demo accounts `serve --demo`
 	// creates (demo.Accounts).
 	DemoPassword string // PCNWEB_DEMO_PASSWORD
+	// MediaDir holds the media library's files (images and PDFs).
+	MediaDir string // PCNWEB_MEDIA_DIR
 }
 
 // loadConfig parses the environment; bad values fail with a message naming
@@ -104,6 +107,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.CacheBytes = n
 	}
+	c.MediaDir = get("PCNWEB_MEDIA_DIR", filepath.Join(c.DataDir, "media"))
 	c.SMTPAddr, c.SMTPFrom = get("PCNWEB_SMTP_ADDR", ""), get("PCNWEB_SMTP_FROM", "")
 	if c.SMTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/pcnweb/pcnweb/handlers/ops"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/media"
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
@@ -82,7 +83,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		ServeStale: site.ServeStale, Metrics: m, Logger: e.log,
 	})
 	webCfg := web.Config{Secure: e.cfg.SecureCookies, TrustedProxies: e.cfg.TrustedProxies}
-	adminApp, err := e.adminApp(ctx, p, reg, webCfg, publicPort)
+	mediaStore, err := media.NewDir(e.cfg.MediaDir)
+	if err != nil {
+		_ = ln.Close()
+		_ = iln.Close()
+		return fmt.Errorf("PCNWEB_MEDIA_DIR: %w", err)
+	}
+	adminApp, err := e.adminApp(ctx, p, reg, webCfg, publicPort, mediaStore)
 	if err != nil {
 		_ = ln.Close()
 		_ = iln.Close()
@@ -90,7 +97,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	app := site.New(site.Deps{
 		DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
-		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp,
+		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp, Media: mediaStore,
 	})
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
@@ -165,7 +172,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // adminApp builds the admin panel: sessions and sign-in counters in Redis
 // when it is configured (shared by every replica), else in the database and
 // in this process.
-func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, port string) (*fiber.App, error) {
+func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, port string, store media.Storage) (*fiber.App, error) {
 	var rc *redis.Client
 	if p.redis != nil {
 		rc = p.redis.Client()
@@ -183,6 +190,7 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 		Sessions: sessions,
 		Mailer:   mailer(e.cfg, e.log),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
+		Media:    store,
 	}), nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/media"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -34,6 +35,8 @@ type Deps struct {
 	Mailer auth.Mailer
 	// Now is the clock of two-factor codes and reset links; nil is time.Now.
 	Now func() time.Time
+	// Media stores the media library's files; nil refuses uploads.
+	Media media.Storage
 }
 
 // New builds the admin app, to be mounted at /admin. Middleware order: no
@@ -76,6 +79,7 @@ func New(d Deps) *fiber.App {
 	// -- routes: pages, revisions, preview and legal pages
 	// -- routes: users, invitations, settings, menu and audit log
 	// -- routes: media library
+	mediaRoutes(app, d)
 	// -- routes: schedules
 	scheduleRoutes(app, d)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

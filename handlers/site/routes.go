@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/media"
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
@@ -34,6 +35,9 @@ type Deps struct {
 	// Admin is the admin panel (handlers/admin), mounted at /admin after
 	// tenant resolution and before the page cache; nil serves no panel.
 	Admin *fiber.App
+	// Media holds the media library's files (/media/<id>/<file>); nil
+	// serves none.
+	Media media.Storage
 }
 
 // New builds the public app. Middleware order: recover, request context,
@@ -54,6 +58,7 @@ func New(d Deps) *fiber.App {
 	if d.Admin != nil {
 		app.Mount("/admin", d.Admin)
 	}
+	app.Get("/media/:id/:file", serveMedia(d)) // files, not pages: before the page cache
 	app.Use(d.Cache.Middleware(cacheScope))
 
 	app.Get("/", showHome(d))

@@ -40,7 +40,7 @@ func FiberConfig(cfg Config, errorHandler fiber.ErrorHandler) fiber.Config {
 		ReadTimeout:             15 * time.Second,
 		WriteTimeout:            30 * time.Second,
 		IdleTimeout:             120 * time.Second,
-		BodyLimit:               4 << 20,
+		BodyLimit:               21 << 20, // the largest media upload (media.MaxUpload, 20 MB) and its form fields
 		ErrorHandler:            errorHandler,
 	}
 }
