@@ -35,6 +35,7 @@ Usage:
   pcnweb announce add --title T --until "YYYY-MM-DD HH:MM" [--text X] [--from "YYYY-MM-DD HH:MM"] [--by WHO]
   pcnweb announce list
   pcnweb announce end ID
+  pcnweb import ods FILE...             create or update PCN sites from NHS ODS files (ePCN.xlsx, epraccur.csv)
   pcnweb version
 
 Configuration is read from the environment; see README.md.
@@ -102,6 +103,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.user(ctx, args[1:])
 	case "announce":
 		return e.announce(ctx, args[1:])
+	case "import":
+		return e.importCmd(ctx, args[1:])
 	default:
 		return usagef("unknown command %q (run pcnweb help)", args[0])
 	}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pcnweb/pcnweb/models/modelstest"
+	"github.com/pcnweb/pcnweb/ods/odstest"
+)
+
+func TestImportODSRealFiles(t *testing.T) {
+	epcn, epraccur := odstest.Files(t)
+	env := map[string]string{"DATABASE_URL": modelstest.NewURL(t), "LOG_LEVEL": "warn"}
+	out := mustCLI(t, env, "", "import", "ods", epcn, epraccur)
+	for _, want := range []string{"tenants:   1264 created, 0 updated, 0 unchanged", "practices: 6391 created, 0 updated, 0 unchanged, 0 marked", "closed PCNs: 65 skipped"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first import printed\n%s\nwant %q", out, want)
+		}
+	}
+	out = mustCLI(t, env, "", "import", "ods", epraccur, epcn) // any order
+	for _, want := range []string{"tenants:   0 created, 0 updated, 1264 unchanged", "practices: 0 created, 0 updated, 6391 unchanged, 0 marked"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("second import printed\n%s\nwant %q", out, want)
+		}
+	}
+	show := mustCLI(t, env, "", "tenant", "show", "west-merton-pcn")
+	if !strings.Contains(show, "West Merton PCN") || !strings.Contains(show, "U00070") {
+		t.Errorf("tenant show:\n%s", show)
+	}
+}
+
+func TestImportODSRefusesBadInput(t *testing.T) {
+	_, epraccur := odstest.Files(t)
+	dbURL := modelstest.NewURL(t)
+	env := map[string]string{"DATABASE_URL": dbURL, "LOG_LEVEL": "warn"}
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// The headerless CSV form of the two ePCN reports.
+	pcns := write("pcns.csv", "U00070,WEST MERTON PCN,36L,NHS SOUTH WEST LONDON ICB - 36L,20191001,,TREVELYAN HOUSE,,,LONDON,,SW17 0RT\n"+
+		"U00071,EAST MERTON PCN,36L,NHS SOUTH WEST LONDON ICB - 36L,20191001,,1 HIGH ST,,,LONDON,,SW17 0R\n")
+	partners := write("partners.csv", "A81001,THE DENSHAM SURGERY,16C,X,U00070,WEST MERTON PCN,36L,X,20191001,,1\n")
+	for _, tt := range []struct {
+		name  string
+		files []string
+		want  string
+	}{
+		{"bad postcode", []string{pcns, partners, epraccur}, `import ods: pcns.csv: row 2 column 12 (Postcode): "SW17 0R" is not a UK postcode`},
+		{"no files", nil, "usage: pcnweb import ods FILE..."},
+		{"missing report", []string{epraccur}, "PCN details"},
+		{"no such file", []string{filepath.Join(dir, "nope.xlsx")}, "nope.xlsx"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := cli(t, env, "", append([]string{"import", "ods"}, tt.files...)...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+			if code := exitCode(err); code != 2 {
+				t.Errorf("exit %d, want 2 for bad input", code)
+			}
+		})
+	}
+	db := modelstest.Open(t, dbURL)
+	if ts, err := db.ListTenants(context.Background()); err != nil || len(ts) != 0 {
+		t.Errorf("bad input wrote %d tenants (%v)", len(ts), err)
+	}
+}
+
+func TestImportODSDatabaseDown(t *testing.T) {
+	epcn, epraccur := odstest.Files(t)
+	env := map[string]string{"DATABASE_URL": "postgres://pcnweb@127.0.0.1:1/nowhere?connect_timeout=1", "LOG_LEVEL": "warn"}
+	_, err := cli(t, env, "", "import", "ods", epcn, epraccur)
+	var ue *usageError
+	if err == nil || errors.As(err, &ue) || exitCode(err) != 1 {
+		t.Errorf("error %v (exit %d), want a database error with exit 1", err, exitCode(err))
+	}
+}
