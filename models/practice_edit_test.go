@@ -27,7 +27,9 @@ func testPracticeAdd(t *testing.T, store *models.TenantDB, ods, name string) mod
 	return p
 }
 
-func testPracticeDate(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+func testPracticeDate(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
 
 func TestSavePracticeByID(t *testing.T) {
 	dialects(t, func(t *testing.T, db *models.DB) {
