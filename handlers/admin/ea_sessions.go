@@ -42,7 +42,8 @@ func eaSessionRoutes(app *fiber.App, d Deps) {
 }
 
 // eaSessionDaysText names a session's days, Monday first: "Monday to
-// Friday" for a run of three or more, otherwise "Monday, Wednesday".
+// Friday" for a run of three or more, otherwise "Monday, Wednesday and
+// Friday", as the public page names them.
 func eaSessionDaysText(spec string) string {
 	var names []string
 	var pos []int
@@ -57,7 +58,10 @@ func eaSessionDaysText(spec string) string {
 	if len(names) > 2 && pos[len(pos)-1]-pos[0] == len(pos)-1 {
 		return names[0] + " to " + names[len(names)-1]
 	}
-	return strings.Join(names, ", ")
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // eaSessionRowOf is a session as listed; place is its hosting practice's
