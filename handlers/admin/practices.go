@@ -98,7 +98,6 @@ func listPractices(d Deps) fiber.Handler {
 				HasHours: has, First: i == 0, Last: i == len(ps)-1})
 		}
 		view.Notice = map[string]string{
-			"created": "The practice has been added. Now set its opening hours.",
 			"saved":   "The practice's details have been saved.",
 			"deleted": "The practice has been deleted.",
 			"moved":   "The order of the practices has been changed.",
