@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -215,7 +216,7 @@ func (t *TenantDB) SaveException(practiceID, id int64, version int, e PracticeEx
 	if e.EndsOn.Before(e.StartsOn) {
 		return PracticeException{}, invalid("ends_on", "the last date must be the same as or after the first date")
 	}
-	if len(e.Reason) > 200 {
+	if utf8.RuneCountInString(e.Reason) > 200 {
 		return PracticeException{}, invalid("reason", "use 200 characters or fewer for the reason")
 	}
 	e.Hours = ""
