@@ -47,6 +47,7 @@ func practicesRoutes(app *fiber.App, d Deps) {
 	app.Post("/practices/:id/move", requireUser, movePractice(d))
 	app.Get("/practices/:id/delete", requireUser, requireManager, confirmDeletePractice(d))
 	app.Post("/practices/:id/delete", requireUser, requireManager, deletePractice(d))
+	app.Get("/practices/ods/:ods/:page", requireUser, practiceByODS(d))
 	app.Get("/practices/:id/hours", requireUser, editPracticeHours(d))
 	app.Post("/practices/:id/hours", requireUser, savePracticeHours(d))
 	app.Get("/practices/:id/exceptions", requireUser, listPracticeExceptions(d))
@@ -80,6 +81,22 @@ func practiceVersion(c *fiber.Ctx) (int, error) {
 
 func practiceURL(id int64, rest string) string {
 	return "/admin/practices/" + strconv.FormatInt(id, 10) + rest
+}
+
+// practiceByODS sends a link by ODS code (the site health page's) to the
+// practice's "edit" or "hours" page.
+func practiceByODS(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		page := c.Params("page")
+		if page != "edit" && page != "hours" {
+			return fiber.ErrNotFound
+		}
+		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByODS(c.Params("ods"))
+		if err != nil {
+			return err
+		}
+		return c.Redirect(practiceURL(p.ID, "/"+page), fiber.StatusSeeOther)
+	}
 }
 
 func listPractices(d Deps) fiber.Handler {

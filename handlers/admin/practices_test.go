@@ -562,3 +562,32 @@ func TestPracticeDeleteBlockedBySessions(t *testing.T) {
 		t.Errorf("practice deleted: %v", err)
 	}
 }
+
+// The site health page links a practice without hours to its hours form,
+// and missing enhanced access to the sessions.
+func TestPracticeHealthLinksToTheEditors(t *testing.T) {
+	s := newServer(t, options{})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "jo@example.nhs.uk", models.RoleEditor)
+	const host = "alpha.localhost"
+	p, err := s.db.ForTenant(context.Background(), tn.ID).SavePracticeByID(0, 0, models.Practice{ODSCode: "K81001", Name: "Riverside"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser()
+	b.signIn(t, host, "jo@example.nhs.uk")
+	health := b.get(t, host, "/admin/health")
+	for _, link := range []string{`href="/admin/practices/ods/K81001/hours"`, `href="/admin/practices/ods/K81001/edit"`, `href="/admin/sessions">Fix this<span class="nhsuk-u-visually-hidden">: There are no enhanced access sessions`} {
+		if !strings.Contains(health.body, link) {
+			t.Errorf("health page lacks %s", link)
+		}
+	}
+	if r := b.get(t, host, "/admin/practices/ods/K81001/hours"); r.status != http.StatusSeeOther || r.location() != "/admin/practices/"+itoa(p.ID)+"/hours" {
+		t.Errorf("link by ODS code: %d %q", r.status, r.location())
+	}
+	for _, path := range []string{"/admin/practices/ods/B00001/hours", "/admin/practices/ods/K81001/delete"} {
+		if r := b.get(t, host, path); r.status != http.StatusNotFound {
+			t.Errorf("GET %s: %d", path, r.status)
+		}
+	}
+}
