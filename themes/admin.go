@@ -60,6 +60,14 @@ type Admin struct {
 	PostVersion int
 	MediaList   []MediaRow // "media"
 	Media       *MediaEdit // "media-upload", "media-edit", "media-delete"
+	// Practices and enhanced access (admin_practices.go).
+	Practices          []PracticeRow           // "practices"
+	Practice           *PracticeEdit           // "practice-edit", "practice-delete"
+	PracticeHours      *PracticeHoursEdit      // "practice-hours"
+	PracticeExceptions *PracticeExceptionsView // "practice-exceptions"
+	PracticeException  *PracticeExceptionEdit  // "practice-exception-edit", "practice-exception-delete"
+	EASessions         []EASessionRow          // "ea-sessions"
+	EASession          *EASessionEdit          // "ea-session-edit", "ea-session-delete"
 
 	// Two-factor set-up ("two-factor-setup"): the secret to type into an
 	// authenticator app and its otpauth:// URI; "two-factor-codes": the

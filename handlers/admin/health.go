@@ -34,8 +34,14 @@ func fixLink(is models.HealthIssue) string {
 		return "/admin/pages/edit?path=" + url.QueryEscape(is.Key)
 	case models.HealthSubjectPost:
 		return "/admin/news/" + is.Key + "/edit"
+	case models.HealthSubjectPractice:
+		if is.Check == models.HealthPracticeNoHours {
+			return "/admin/practices/ods/" + url.PathEscape(is.Key) + "/hours"
+		}
+		return "/admin/practices/ods/" + url.PathEscape(is.Key) + "/edit"
+	case models.HealthSubjectSessions:
+		return "/admin/sessions"
 	}
-	// Settings, practices, enhanced access and the menu have no editor in
-	// the admin yet.
+	// Settings and the menu have no editor in the admin yet.
 	return ""
 }

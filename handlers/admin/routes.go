@@ -74,6 +74,7 @@ func New(d Deps) *fiber.App {
 	app.Get("/password-reset/:token", showNewPassword(d))
 	// Each part of the panel registers its own routes below, one line each.
 	// -- routes: practices and enhanced access
+	practicesRoutes(app, d)
 	// -- routes: services, events and vacancies
 	servicesRoutes(app, d)
 	// -- routes: pages, revisions, preview and legal pages

@@ -1,0 +1,304 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// Audit actions of enhanced access sessions.
+const (
+	auditEASessionCreate = "enhanced-access.create"
+	auditEASessionUpdate = "enhanced-access.update"
+	auditEASessionDelete = "enhanced-access.delete"
+	auditEASessionMove   = "enhanced-access.move"
+)
+
+// eaSessionDays are the day checkboxes, Monday first: the stored day number
+// (Sunday = 0) and its name.
+var eaSessionDays = [7]struct{ Value, Name string }{
+	{"1", "Monday"}, {"2", "Tuesday"}, {"3", "Wednesday"}, {"4", "Thursday"}, {"5", "Friday"}, {"6", "Saturday"}, {"0", "Sunday"},
+}
+
+// eaSessionFields are the form's inputs a model error may name.
+var eaSessionFields = map[string]bool{"days": true, "starts_at": true, "ends_at": true, "practice_id": true}
+
+func eaSessionRoutes(app *fiber.App, d Deps) {
+	app.Get("/sessions", requireUser, listEASessions(d))
+	app.Get("/sessions/new", requireUser, editEASession(d))
+	app.Post("/sessions/new", requireUser, saveEASession(d))
+	app.Get("/sessions/:id/edit", requireUser, editEASession(d))
+	app.Post("/sessions/:id/edit", requireUser, saveEASession(d))
+	app.Post("/sessions/:id/move", requireUser, moveEASession(d))
+	app.Get("/sessions/:id/delete", requireUser, confirmDeleteEASession(d))
+	app.Post("/sessions/:id/delete", requireUser, deleteEASession(d))
+}
+
+// eaSessionDaysText names a session's days, Monday first: "Monday to
+// Friday" for a run of three or more, otherwise "Monday, Wednesday and
+// Friday", as the public page names them.
+func eaSessionDaysText(spec string) string {
+	var names []string
+	var pos []int
+	for i, day := range eaSessionDays {
+		for _, f := range strings.Split(spec, ",") {
+			if strings.TrimSpace(f) == day.Value {
+				names, pos = append(names, day.Name), append(pos, i)
+				break
+			}
+		}
+	}
+	if len(names) > 2 && pos[len(pos)-1]-pos[0] == len(pos)-1 {
+		return names[0] + " to " + names[len(names)-1]
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// eaSessionRowOf is a session as listed; place is its hosting practice's
+// name ("" for across the network).
+func eaSessionRowOf(s models.Session, place string) themes.EASessionRow {
+	if place == "" {
+		place = "Across the network"
+	}
+	return themes.EASessionRow{ID: s.ID, Days: eaSessionDaysText(s.Weekdays),
+		Times: hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}), Practice: place}
+}
+
+// eaSessionPracticeNames maps the tenant's practice ids to names.
+func eaSessionPracticeNames(store *models.TenantDB) (map[int64]string, []themes.EASessionPractice, error) {
+	ps, err := store.Practices()
+	if err != nil {
+		return nil, nil, err
+	}
+	names := map[int64]string{}
+	var options []themes.EASessionPractice
+	for _, p := range ps {
+		names[p.ID] = p.Name
+		options = append(options, themes.EASessionPractice{ID: p.ID, Name: p.Name})
+	}
+	return names, options, nil
+}
+
+func listEASessions(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		ss, err := store.Sessions()
+		if err != nil {
+			return err
+		}
+		names, _, err := eaSessionPracticeNames(store)
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Enhanced access")
+		for i, s := range ss {
+			place := ""
+			if s.PracticeID != nil {
+				place = names[*s.PracticeID]
+			}
+			row := eaSessionRowOf(s, place)
+			row.First, row.Last = i == 0, i == len(ss)-1
+			view.EASessions = append(view.EASessions, row)
+		}
+		view.Notice = map[string]string{
+			"saved":   "The session has been saved. It is on the website now.",
+			"deleted": "The session has been deleted.",
+			"moved":   "The order of the sessions has been changed.",
+		}[c.Query("done")]
+		return render(c, d, fiber.StatusOK, "ea-sessions", view)
+	}
+}
+
+func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASessionEdit, days map[string]bool, errs []themes.FieldError) (themes.Admin, error) {
+	title := "Add an enhanced access session"
+	if se.ID != 0 {
+		title = "Edit an enhanced access session"
+	}
+	view := baseView(c, d, title)
+	view.Errors = errs
+	_, options, err := eaSessionPracticeNames(store)
+	if err != nil {
+		return view, err
+	}
+	se.Practices = options
+	se.Days = nil
+	for _, day := range eaSessionDays {
+		se.Days = append(se.Days, themes.EASessionDay{Value: day.Value, Name: day.Name, Checked: days[day.Value]})
+	}
+	view.EASession = se
+	return view, nil
+}
+
+func eaSessionLoad(c *fiber.Ctx, d Deps) (*models.TenantDB, models.Session, error) {
+	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	if c.Params("id") == "" {
+		return store, models.Session{}, nil
+	}
+	id, err := practiceParam(c, "id")
+	if err != nil {
+		return nil, models.Session{}, err
+	}
+	s, err := store.SessionByID(id)
+	return store, s, err
+}
+
+func editEASession(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store, s, err := eaSessionLoad(c, d)
+		if err != nil {
+			return err
+		}
+		se := &themes.EASessionEdit{}
+		days := map[string]bool{}
+		if s.ID != 0 {
+			se = &themes.EASessionEdit{ID: s.ID, Version: s.Version, StartsAt: models.ClockOf(s.StartsAt), EndsAt: models.ClockOf(s.EndsAt),
+				Clinicians: s.Clinicians, HowToBook: s.HowToBook}
+			if s.PracticeID != nil {
+				se.PracticeID = *s.PracticeID
+			}
+			for _, f := range strings.Split(s.Weekdays, ",") {
+				days[strings.TrimSpace(f)] = true
+			}
+		}
+		view, err := eaSessionView(c, d, store, se, days, nil)
+		if err != nil {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "ea-session-edit", view)
+	}
+}
+
+func saveEASession(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store, current, err := eaSessionLoad(c, d) // another tenant's id: 404, nothing written
+		if err != nil {
+			return err
+		}
+		id, version := current.ID, 0
+		if id != 0 {
+			if version, err = practiceVersion(c); err != nil {
+				return err
+			}
+		}
+		days := map[string]bool{}
+		var picked []string
+		for _, v := range c.Request().PostArgs().PeekMulti("days") {
+			days[string(v)] = true
+			picked = append(picked, string(v))
+		}
+		se := &themes.EASessionEdit{ID: id, Version: version, StartsAt: c.FormValue("starts_at"), EndsAt: c.FormValue("ends_at"),
+			Clinicians: c.FormValue("clinicians"), HowToBook: c.FormValue("how_to_book")}
+		s := models.Session{Weekdays: strings.Join(picked, ","), Clinicians: se.Clinicians, HowToBook: se.HowToBook}
+		var errs []themes.FieldError
+		if len(picked) == 0 {
+			errs = append(errs, themes.FieldError{Field: "days", Message: "Choose at least one day"})
+		}
+		if pid := c.FormValue("practice_id"); pid != "" {
+			n, err := strconv.ParseInt(pid, 10, 64)
+			if err != nil || n <= 0 {
+				errs = append(errs, themes.FieldError{Field: "practice_id", Message: "Choose a practice from the list, or across the network"})
+			} else {
+				se.PracticeID, s.PracticeID = n, &n
+			}
+		}
+		if strings.TrimSpace(se.StartsAt) == "" {
+			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter the start time, like 6:30pm or 18:30"})
+		} else if s.StartsAt, err = practiceParseClock(se.StartsAt, false); err != nil {
+			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter a real start time, like 6:30pm or 18:30"})
+		}
+		if strings.TrimSpace(se.EndsAt) == "" {
+			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter the end time, like 8pm or 20:00"})
+		} else if s.EndsAt, err = practiceParseClock(se.EndsAt, true); err != nil {
+			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter a real end time, like 8pm or 20:00"})
+		}
+		status := fiber.StatusUnprocessableEntity
+		if len(errs) == 0 {
+			_, err = store.SaveSessionByID(id, version, s)
+			var ve *models.ValidationError
+			switch {
+			case err == nil:
+				action := auditEASessionCreate
+				if id != 0 {
+					action = auditEASessionUpdate
+				}
+				audit(c, d, AccountFromCtx(c).User, action, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
+				return c.Redirect("/admin/sessions?done=saved", fiber.StatusSeeOther)
+			case errors.As(err, &ve):
+				field := ve.Field
+				if !eaSessionFields[field] {
+					field = ""
+				}
+				errs = []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}
+			case errors.Is(err, models.ErrStale):
+				status = fiber.StatusConflict
+				errs = []themes.FieldError{{Message: "Someone else changed this session while you were editing it. Your changes have not been saved: copy anything you need, then reload the page."}}
+			default:
+				return err
+			}
+		}
+		view, err := eaSessionView(c, d, store, se, days, errs)
+		if err != nil {
+			return err
+		}
+		return render(c, d, status, "ea-session-edit", view)
+	}
+}
+
+func moveEASession(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store, s, err := eaSessionLoad(c, d)
+		if err != nil {
+			return err
+		}
+		if err := store.MoveSession(s.ID, c.FormValue("direction") == "up"); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditEASessionMove, "/enhanced-access "+eaSessionDaysText(s.Weekdays))
+		return c.Redirect("/admin/sessions?done=moved", fiber.StatusSeeOther)
+	}
+}
+
+func confirmDeleteEASession(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store, s, err := eaSessionLoad(c, d)
+		if err != nil {
+			return err
+		}
+		names, _, err := eaSessionPracticeNames(store)
+		if err != nil {
+			return err
+		}
+		place := ""
+		if s.PracticeID != nil {
+			place = names[*s.PracticeID]
+		}
+		row := eaSessionRowOf(s, place)
+		view := baseView(c, d, "Delete an enhanced access session")
+		view.EASession = &themes.EASessionEdit{ID: s.ID, Summary: row.Days + ", " + row.Times + ", " + row.Practice}
+		return render(c, d, fiber.StatusOK, "ea-session-delete", view)
+	}
+}
+
+func deleteEASession(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store, s, err := eaSessionLoad(c, d)
+		if err != nil {
+			return err
+		}
+		if err := store.DeleteSession(s.ID); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditEASessionDelete, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
+		return c.Redirect("/admin/sessions?done=deleted", fiber.StatusSeeOther)
+	}
+}

@@ -1,0 +1,282 @@
+package admin
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// practiceDateLayouts are the ways a date may be typed, UK order first.
+var practiceDateLayouts = []string{"2/1/2006", "2-1-2006", "2.1.2006", "2 1 2006", "2006-01-02", "2 January 2006", "2 Jan 2006"}
+
+// practiceParseDate reads a date as typed ("24/12/2026", "24 December
+// 2026"); ok is false when it is not a real date.
+func practiceParseDate(s string) (time.Time, bool) {
+	s = strings.Join(strings.Fields(s), " ")
+	for _, layout := range practiceDateLayouts {
+		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 2000 && t.Year() < 2100 {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// practiceUKDate formats a stored date as typed in the form, 24/12/2026.
+func practiceUKDate(t time.Time) string { return t.UTC().Format("2/1/2006") }
+
+// practiceExceptionDates describes an exception's dates, "Thursday 24
+// December 2026 to Sunday 27 December 2026".
+func practiceExceptionDates(e models.PracticeException) string {
+	s := hours.NewDate(e.StartsOn.UTC().Date()).Long()
+	if !e.EndsOn.Equal(e.StartsOn) {
+		s += " to " + hours.NewDate(e.EndsOn.UTC().Date()).Long()
+	}
+	return s
+}
+
+// practiceToday is today's date in London, as stored dates are (midnight UTC).
+func practiceToday() time.Time {
+	y, m, d := time.Now().In(hours.Location()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func listPracticeExceptions(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := practiceParam(c, "id")
+		if err != nil {
+			return err
+		}
+		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByID(id)
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Changes to the opening hours of "+p.Name)
+		ev := &themes.PracticeExceptionsView{PracticeID: p.ID, Practice: p.Name}
+		today := practiceToday()
+		for _, e := range p.Exceptions {
+			row := themes.PracticeExceptionRow{PracticeID: p.ID, ID: e.ID, Dates: practiceExceptionDates(e), Reason: e.Reason, Hours: "Closed all day"}
+			if !e.Closed {
+				var spans []hours.Span
+				for _, cs := range e.ExceptionSpans() {
+					o, _ := hours.ParseClock(cs.Open)
+					cl, _ := hours.ParseClock(cs.Close)
+					spans = append(spans, hours.Span{Open: o, Close: cl})
+				}
+				row.Hours = "Open " + hours.FormatSpans(spans)
+			}
+			if e.EndsOn.Before(today) {
+				ev.Past = append(ev.Past, row)
+			} else {
+				ev.Upcoming = append(ev.Upcoming, row)
+			}
+		}
+		view.PracticeExceptions = ev
+		view.Notice = map[string]string{
+			"saved":   "The change to the opening hours has been saved. It is on the website now.",
+			"past":    "The change to the opening hours has been saved. Its dates are in the past, so patients will not see it: check the dates if that is not what you meant.",
+			"deleted": "The change to the opening hours has been deleted.",
+		}[c.Query("done")]
+		return render(c, d, fiber.StatusOK, "practice-exceptions", view)
+	}
+}
+
+// practiceExceptionIDs reads the practice and exception ids of the URL (0
+// for a new exception).
+func practiceExceptionIDs(c *fiber.Ctx) (practiceID, id int64, err error) {
+	if practiceID, err = practiceParam(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	if c.Params("eid") != "" {
+		if id, err = practiceParam(c, "eid"); err != nil {
+			return 0, 0, err
+		}
+	}
+	return practiceID, id, nil
+}
+
+func practiceExceptionView(c *fiber.Ctx, d Deps, ee *themes.PracticeExceptionEdit, errs []themes.FieldError) themes.Admin {
+	title := "Add a change to the opening hours"
+	if ee.ID != 0 {
+		title = "Edit a change to the opening hours"
+	}
+	view := baseView(c, d, title)
+	view.Errors = errs
+	view.PracticeException = ee
+	return view
+}
+
+func practiceExceptionEditOf(p models.Practice, e models.PracticeException) *themes.PracticeExceptionEdit {
+	ee := &themes.PracticeExceptionEdit{PracticeID: p.ID, Practice: p.Name, ID: e.ID, Version: e.Version,
+		StartsOn: practiceUKDate(e.StartsOn), Closed: e.Closed, Open: !e.Closed, Reason: e.Reason, Dates: practiceExceptionDates(e)}
+	if !e.EndsOn.Equal(e.StartsOn) {
+		ee.EndsOn = practiceUKDate(e.EndsOn)
+	}
+	spans := e.ExceptionSpans()
+	if len(spans) > 0 {
+		ee.Open1, ee.Close1 = spans[0].Open, spans[0].Close
+	}
+	if len(spans) > 1 {
+		ee.Open2, ee.Close2 = spans[1].Open, spans[1].Close
+	}
+	return ee
+}
+
+// practiceExceptionLoad loads the practice and, for an existing id, the
+// exception of the URL: another practice's or tenant's is a 404.
+func practiceExceptionLoad(c *fiber.Ctx, d Deps) (*models.TenantDB, models.Practice, models.PracticeException, error) {
+	var e models.PracticeException
+	practiceID, id, err := practiceExceptionIDs(c)
+	if err != nil {
+		return nil, models.Practice{}, e, err
+	}
+	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	p, err := store.PracticeByID(practiceID)
+	if err != nil {
+		return nil, p, e, err
+	}
+	if id != 0 {
+		if e, err = store.ExceptionByID(practiceID, id); err != nil {
+			return nil, p, e, err
+		}
+	}
+	return store, p, e, nil
+}
+
+func editPracticeException(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, p, e, err := practiceExceptionLoad(c, d)
+		if err != nil {
+			return err
+		}
+		ee := &themes.PracticeExceptionEdit{PracticeID: p.ID, Practice: p.Name}
+		if e.ID != 0 {
+			ee = practiceExceptionEditOf(p, e)
+		}
+		return render(c, d, fiber.StatusOK, "practice-exception-edit", practiceExceptionView(c, d, ee, nil))
+	}
+}
+
+// practiceExceptionFields are the form's inputs a model error may name.
+var practiceExceptionFields = map[string]bool{"starts_on": true, "ends_on": true, "reason": true, "exception-1-open": true}
+
+func savePracticeException(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store, p, current, err := practiceExceptionLoad(c, d)
+		if err != nil {
+			return err
+		}
+		id := current.ID
+		version := 0
+		if id != 0 {
+			if version, err = practiceVersion(c); err != nil {
+				return err
+			}
+		}
+		kind := c.FormValue("kind")
+		ee := &themes.PracticeExceptionEdit{PracticeID: p.ID, Practice: p.Name, ID: id, Version: version,
+			StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"), Closed: kind == "closed", Open: kind == "open",
+			Open1: c.FormValue("exception-1-open"), Close1: c.FormValue("exception-1-close"),
+			Open2: c.FormValue("exception-2-open"), Close2: c.FormValue("exception-2-close"), Reason: c.FormValue("reason")}
+		var errs []themes.FieldError
+		e := models.PracticeException{Closed: ee.Closed, Reason: ee.Reason}
+		switch from, ok := practiceParseDate(ee.StartsOn); {
+		case strings.TrimSpace(ee.StartsOn) == "":
+			errs = append(errs, themes.FieldError{Field: "starts_on", Message: "Enter the first date, like 24/12/2026"})
+		case !ok:
+			errs = append(errs, themes.FieldError{Field: "starts_on", Message: "Enter a real date for the first date, like 24/12/2026"})
+		default:
+			e.StartsOn = from
+		}
+		if strings.TrimSpace(ee.EndsOn) != "" {
+			to, ok := practiceParseDate(ee.EndsOn)
+			switch {
+			case !ok:
+				errs = append(errs, themes.FieldError{Field: "ends_on", Message: "Enter a real date for the last date, like 27/12/2026, or leave it empty for one day"})
+			case !e.StartsOn.IsZero() && to.Before(e.StartsOn):
+				errs = append(errs, themes.FieldError{Field: "ends_on", Message: "The last date must be the same as or after the first date"})
+			default:
+				e.EndsOn = to
+			}
+		}
+		var spans []models.ClockSpan
+		switch kind {
+		case "closed":
+		case "open":
+			var es []themes.FieldError
+			spans, es = practicePeriods("exception", "that day", [4]string{ee.Open1, ee.Close1, ee.Open2, ee.Close2})
+			if len(es) == 0 && len(spans) == 0 {
+				es = append(es, themes.FieldError{Field: "exception-1-open", Message: "Enter the special opening times, or choose closed all day"})
+			}
+			errs = append(errs, es...)
+		default:
+			errs = append(errs, themes.FieldError{Field: "kind", Message: "Choose whether the practice is closed all day or open at different times"})
+		}
+		if len(errs) > 0 {
+			return render(c, d, fiber.StatusUnprocessableEntity, "practice-exception-edit", practiceExceptionView(c, d, ee, errs))
+		}
+		saved, err := store.SaveException(p.ID, id, version, e, spans)
+		var ve *models.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			field := ve.Field
+			if !practiceExceptionFields[field] {
+				field = ""
+			}
+			return render(c, d, fiber.StatusUnprocessableEntity, "practice-exception-edit", practiceExceptionView(c, d, ee, []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}))
+		case errors.Is(err, models.ErrStale):
+			msg := "Someone else changed this change to the opening hours while you were editing it. Your changes have not been saved: copy anything you need, then reload the page."
+			return render(c, d, fiber.StatusConflict, "practice-exception-edit", practiceExceptionView(c, d, ee, []themes.FieldError{{Message: msg}}))
+		case err != nil:
+			return err
+		}
+		action := auditPracticeExceptionCreate
+		if id != 0 {
+			action = auditPracticeExceptionUpdate
+		}
+		audit(c, d, AccountFromCtx(c).User, action, "/practices/"+p.ODSCode+" "+practiceUKDate(saved.StartsOn))
+		done := "saved"
+		if saved.EndsOn.Before(practiceToday()) {
+			done = "past"
+		}
+		return c.Redirect(practiceURL(p.ID, "/exceptions?done="+done), fiber.StatusSeeOther)
+	}
+}
+
+func confirmDeletePracticeException(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, p, e, err := practiceExceptionLoad(c, d)
+		if err != nil {
+			return err
+		}
+		if e.ID == 0 {
+			return fiber.ErrNotFound
+		}
+		view := baseView(c, d, "Delete a change to the opening hours")
+		view.PracticeException = practiceExceptionEditOf(p, e)
+		return render(c, d, fiber.StatusOK, "practice-exception-delete", view)
+	}
+}
+
+func deletePracticeException(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store, p, e, err := practiceExceptionLoad(c, d)
+		if err != nil {
+			return err
+		}
+		if e.ID == 0 {
+			return fiber.ErrNotFound
+		}
+		if err := store.DeleteException(p.ID, e.ID); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditPracticeExceptionDelete, "/practices/"+p.ODSCode+" "+practiceUKDate(e.StartsOn))
+		return c.Redirect(practiceURL(p.ID, "/exceptions?done=deleted"), fiber.StatusSeeOther)
+	}
+}

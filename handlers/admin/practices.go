@@ -1,0 +1,312 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// Audit actions of practices, their hours and exceptions.
+const (
+	auditPracticeCreate          = "practice.create"
+	auditPracticeUpdate          = "practice.update"
+	auditPracticeDelete          = "practice.delete"
+	auditPracticeMove            = "practice.move"
+	auditPracticeHours           = "practice.hours"
+	auditPracticeExceptionCreate = "practice.exception-create"
+	auditPracticeExceptionUpdate = "practice.exception-update"
+	auditPracticeExceptionDelete = "practice.exception-delete"
+)
+
+// practiceMsgStale is the error summary of a save refused because someone
+// else saved the practice first.
+const practiceMsgStale = "Someone else changed this practice while you were editing it. Your changes have not been saved: copy anything you need, then reload the page."
+
+// practiceFormFields are the practice form's inputs a model validation
+// error may name.
+var practiceFormFields = map[string]bool{
+	"name": true, "ods_code": true, "address": true, "postcode": true, "phone": true, "email": true, "website": true,
+	"appointments_url": true, "registration_url": true, "prescriptions_url": true, "accessibility_notes": true,
+}
+
+// practicesRoutes registers the practices, their opening hours and
+// exceptions, and the enhanced access sessions. Adding and deleting a
+// practice (who is in the network) is for managers; editors keep the
+// details, hours, exceptions and sessions up to date.
+func practicesRoutes(app *fiber.App, d Deps) {
+	app.Get("/practices", requireUser, listPractices(d))
+	app.Get("/practices/new", requireUser, requireManager, newPractice(d))
+	app.Post("/practices/new", requireUser, requireManager, savePractice(d))
+	app.Get("/practices/:id/edit", requireUser, editPractice(d))
+	app.Post("/practices/:id/edit", requireUser, savePractice(d))
+	app.Post("/practices/:id/move", requireUser, movePractice(d))
+	app.Get("/practices/:id/delete", requireUser, requireManager, confirmDeletePractice(d))
+	app.Post("/practices/:id/delete", requireUser, requireManager, deletePractice(d))
+	app.Get("/practices/ods/:ods/:page", requireUser, practiceByODS(d))
+	app.Get("/practices/:id/hours", requireUser, editPracticeHours(d))
+	app.Post("/practices/:id/hours", requireUser, savePracticeHours(d))
+	app.Get("/practices/:id/exceptions", requireUser, listPracticeExceptions(d))
+	app.Get("/practices/:id/exceptions/new", requireUser, editPracticeException(d))
+	app.Post("/practices/:id/exceptions/new", requireUser, savePracticeException(d))
+	app.Get("/practices/:id/exceptions/:eid/edit", requireUser, editPracticeException(d))
+	app.Post("/practices/:id/exceptions/:eid/edit", requireUser, savePracticeException(d))
+	app.Get("/practices/:id/exceptions/:eid/delete", requireUser, confirmDeletePracticeException(d))
+	app.Post("/practices/:id/exceptions/:eid/delete", requireUser, deletePracticeException(d))
+	eaSessionRoutes(app, d)
+}
+
+// practiceParam reads a positive id from the URL parameter name; anything
+// else is a 404.
+func practiceParam(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// practiceVersion reads the form's hidden version.
+func practiceVersion(c *fiber.Ctx) (int, error) {
+	v, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil || v < 0 {
+		return 0, fiber.ErrBadRequest
+	}
+	return v, nil
+}
+
+func practiceURL(id int64, rest string) string {
+	return "/admin/practices/" + strconv.FormatInt(id, 10) + rest
+}
+
+// practiceByODS sends a link by ODS code (the site health page's) to the
+// practice's "edit" or "hours" page.
+func practiceByODS(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		page := c.Params("page")
+		if page != "edit" && page != "hours" {
+			return fiber.ErrNotFound
+		}
+		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByODS(c.Params("ods"))
+		if err != nil {
+			return err
+		}
+		return c.Redirect(practiceURL(p.ID, "/"+page), fiber.StatusSeeOther)
+	}
+}
+
+func listPractices(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ps, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Practices()
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Practices")
+		for i, p := range ps {
+			has := false
+			for _, day := range p.Week() {
+				has = has || len(day) > 0
+			}
+			view.Practices = append(view.Practices, themes.PracticeRow{ID: p.ID, Name: p.Name, ODSCode: p.ODSCode, Phone: p.Phone,
+				HasHours: has, First: i == 0, Last: i == len(ps)-1})
+		}
+		view.Notice = map[string]string{
+			"saved":   "The practice's details have been saved.",
+			"deleted": "The practice has been deleted.",
+			"moved":   "The order of the practices has been changed.",
+		}[c.Query("done")]
+		return render(c, d, fiber.StatusOK, "practices", view)
+	}
+}
+
+// practiceEditOf is the form of a stored practice.
+func practiceEditOf(p models.Practice) *themes.PracticeEdit {
+	return &themes.PracticeEdit{ID: p.ID, Version: p.Version, Name: p.Name, ODSCode: p.ODSCode, Address: p.Address,
+		Postcode: p.Postcode, Phone: p.Phone, Email: p.Email, Website: p.Website, AppointmentsURL: p.AppointmentsURL,
+		RegistrationURL: p.RegistrationURL, PrescriptionsURL: p.PrescriptionsURL,
+		ClosedOnBankHolidays: p.ClosedOnBankHolidays, AccessibilityNotes: p.AccessibilityNotes}
+}
+
+// practiceFormView builds the details form; stored is the practice as
+// saved (nil for a new one), for the heading and the link to its page.
+func practiceFormView(c *fiber.Ctx, d Deps, pe *themes.PracticeEdit, stored *models.Practice, errs []themes.FieldError) themes.Admin {
+	title := "Add a practice"
+	if stored != nil {
+		title = "Edit " + stored.Name
+	}
+	view := baseView(c, d, title)
+	view.Errors = errs
+	if stored != nil {
+		pe.PublicURL = view.SiteURL + "/practices/" + stored.ODSCode
+	}
+	view.Practice = pe
+	return view
+}
+
+func newPractice(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		pe := &themes.PracticeEdit{ClosedOnBankHolidays: true}
+		return render(c, d, fiber.StatusOK, "practice-edit", practiceFormView(c, d, pe, nil, nil))
+	}
+}
+
+func editPractice(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := practiceParam(c, "id")
+		if err != nil {
+			return err
+		}
+		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByID(id)
+		if err != nil {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "practice-edit", practiceFormView(c, d, practiceEditOf(p), &p, nil))
+	}
+}
+
+// savePractice creates (no :id) or updates a practice's details.
+func savePractice(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var id int64
+		version := 0
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		var current models.Practice
+		if c.Params("id") != "" {
+			var err error
+			if id, err = practiceParam(c, "id"); err != nil {
+				return err
+			}
+			if current, err = store.PracticeByID(id); err != nil { // another tenant's: 404, nothing written
+				return err
+			}
+			if version, err = practiceVersion(c); err != nil {
+				return err
+			}
+		}
+		p := models.Practice{
+			Name: c.FormValue("name"), ODSCode: c.FormValue("ods_code"), Address: c.FormValue("address"),
+			Postcode: c.FormValue("postcode"), Phone: c.FormValue("phone"), Email: c.FormValue("email"),
+			Website: c.FormValue("website"), AppointmentsURL: c.FormValue("appointments_url"),
+			RegistrationURL: c.FormValue("registration_url"), PrescriptionsURL: c.FormValue("prescriptions_url"),
+			ClosedOnBankHolidays: c.FormValue("closed_on_bank_holidays") != "", AccessibilityNotes: c.FormValue("accessibility_notes"),
+		}
+		saved, err := store.SavePracticeByID(id, version, p)
+		if err != nil {
+			typed := practiceEditOf(p)
+			typed.ID, typed.Version = id, version
+			var stored *models.Practice
+			if id != 0 {
+				stored = &current
+			}
+			var ve *models.ValidationError
+			switch {
+			case errors.As(err, &ve):
+				field := ve.Field
+				if !practiceFormFields[field] {
+					field = ""
+				}
+				view := practiceFormView(c, d, typed, stored, []themes.FieldError{{Field: field, Message: sentence(ve.Message)}})
+				return render(c, d, fiber.StatusUnprocessableEntity, "practice-edit", view)
+			case errors.Is(err, models.ErrStale):
+				view := practiceFormView(c, d, typed, stored, []themes.FieldError{{Message: practiceMsgStale}})
+				return render(c, d, fiber.StatusConflict, "practice-edit", view)
+			}
+			return err
+		}
+		a := AccountFromCtx(c)
+		if id == 0 {
+			audit(c, d, a.User, auditPracticeCreate, "/practices/"+saved.ODSCode)
+			return c.Redirect(practiceURL(saved.ID, "/hours?done=created"), fiber.StatusSeeOther)
+		}
+		audit(c, d, a.User, auditPracticeUpdate, "/practices/"+saved.ODSCode)
+		return c.Redirect("/admin/practices?done=saved", fiber.StatusSeeOther)
+	}
+}
+
+func movePractice(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := practiceParam(c, "id")
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		p, err := store.PracticeByID(id)
+		if err != nil {
+			return err
+		}
+		if err := store.MovePractice(id, c.FormValue("direction") == "up"); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditPracticeMove, "/practices/"+p.ODSCode)
+		return c.Redirect("/admin/practices?done=moved", fiber.StatusSeeOther)
+	}
+}
+
+// practiceDeleteView is the delete confirmation: what goes with the
+// practice, or the sessions that must be moved first.
+func practiceDeleteView(c *fiber.Ctx, d Deps, store *models.TenantDB, p models.Practice) (themes.Admin, error) {
+	view := baseView(c, d, "Delete "+p.Name)
+	pe := practiceEditOf(p)
+	pe.Exceptions = len(p.Exceptions)
+	ss, err := store.SessionsAtPractice(p.ID)
+	if err != nil {
+		return view, err
+	}
+	for _, s := range ss {
+		pe.Sessions = append(pe.Sessions, eaSessionRowOf(s, p.Name))
+	}
+	view.Practice = pe
+	return view, nil
+}
+
+func confirmDeletePractice(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := practiceParam(c, "id")
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		p, err := store.PracticeByID(id)
+		if err != nil {
+			return err
+		}
+		view, err := practiceDeleteView(c, d, store, p)
+		if err != nil {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "practice-delete", view)
+	}
+}
+
+func deletePractice(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := practiceParam(c, "id")
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		p, err := store.PracticeByID(id)
+		if err != nil {
+			return err
+		}
+		err = store.DeletePractice(id)
+		if errors.Is(err, models.ErrPracticeHostsSessions) {
+			// Sessions were added since the page was opened: show it again.
+			view, verr := practiceDeleteView(c, d, store, p)
+			if verr != nil {
+				return verr
+			}
+			view.Errors = []themes.FieldError{{Message: "Enhanced access sessions are held at this practice. Move them to another practice or delete them first."}}
+			return render(c, d, fiber.StatusConflict, "practice-delete", view)
+		}
+		if err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditPracticeDelete, "/practices/"+p.ODSCode)
+		return c.Redirect("/admin/practices?done=deleted", fiber.StatusSeeOther)
+	}
+}
