@@ -38,6 +38,12 @@ type Admin struct {
 	Post   *PostEdit       // "news-edit", "news-delete"
 	Health []HealthFinding // "health"
 
+	// Pages, revisions and legal pages (admin_pages.go).
+	PageList    *PageList    // "pages"
+	PageInfo    *PageInfo    // "page-edit", "page-delete"
+	PageHistory *PageHistory // "page-history"
+	PageCompare *PageCompare // "page-compare"
+
 	// Two-factor set-up ("two-factor-setup"): the secret to type into an
 	// authenticator app and its otpauth:// URI; "two-factor-codes": the
 	// recovery codes, shown once.

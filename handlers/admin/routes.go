@@ -73,6 +73,7 @@ func New(d Deps) *fiber.App {
 	// -- routes: practices and enhanced access
 	// -- routes: services, events and vacancies
 	// -- routes: pages, revisions, preview and legal pages
+	pagesRoutes(app, d)
 	// -- routes: users, invitations, settings, menu and audit log
 	// -- routes: media library
 	// -- routes: schedules
