@@ -362,6 +362,19 @@ func TestPagePreviewIsPrivateAndNeverPublic(t *testing.T) {
 	first := strconv.FormatInt(revs[len(revs)-1].ID, 10)
 	pagesWant(t, "preview of a revision", br.get(t, pagesHost, "/admin/pages/preview?path=%2fabout&revision="+first), http.StatusOK, "alpha original text")
 
+	// The home page and the contact page preview in their own layouts.
+	pagesPut(t, s, a, models.PageInput{Path: "/", Title: "Home", BodyMD: "Welcome *draft*", Draft: true})
+	pagesPut(t, s, a, models.PageInput{Path: "/contact", Title: "Contact", BodyMD: "Call us *draft*", Draft: true})
+	pagesWant(t, "home preview", br.get(t, pagesHost, "/admin/pages/preview?path=%2f"), http.StatusOK,
+		"Welcome <em>draft</em>", "Contact a practice", "Preview – this version is not published", `<meta name="robots" content="noindex">`)
+	pagesWant(t, "contact preview", br.get(t, pagesHost, "/admin/pages/preview?path=%2fcontact"), http.StatusOK,
+		"Call us <em>draft</em>", "Contact us", "Preview – this version is not published")
+	for _, path := range []string{"/", "/contact"} {
+		if r := public.get(t, pagesHost, path); strings.Contains(r.body, "draft</em>") || strings.Contains(r.body, "not published") {
+			t.Errorf("public %s shows the draft", path)
+		}
+	}
+
 	for _, path := range []string{"/admin/pages/preview?path=%2fbeta-only", "/admin/pages/preview?path=%2fnowhere", "/admin/pages/preview?path=..%2fetc",
 		"/admin/pages/history?path=%2fbeta-only", "/admin/pages/compare?path=%2fbeta-only", "/admin/pages/edit?path=%2fbeta-only"} {
 		if r := br.get(t, pagesHost, path); r.status != http.StatusNotFound || strings.Contains(r.body, "beta draft") {
