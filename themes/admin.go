@@ -68,6 +68,11 @@ type Admin struct {
 	PracticeException  *PracticeExceptionEdit  // "practice-exception-edit", "practice-exception-delete"
 	EASessions         []EASessionRow          // "ea-sessions"
 	EASession          *EASessionEdit          // "ea-session-edit", "ea-session-delete"
+	// Pages, revisions and legal pages (admin_pages.go).
+	PageList    *PageList    // "pages"
+	PageInfo    *PageInfo    // "page-edit", "page-delete"
+	PageHistory *PageHistory // "page-history"
+	PageCompare *PageCompare // "page-compare"
 
 	// Two-factor set-up ("two-factor-setup"): the secret to type into an
 	// authenticator app and its otpauth:// URI; "two-factor-codes": the

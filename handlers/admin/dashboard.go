@@ -1,18 +1,29 @@
 package admin
 
 import (
+	"sort"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// pageDashboardRecent is how many recently updated pages the dashboard lists.
+const pageDashboardRecent = 5
+
+// showDashboard is a short overview: links to each part of the panel and
+// the pages updated most recently.
 func showDashboard(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
 		pages, err := tenants.FromCtx(c).Store(ctx, d.DB).Pages()
 		if err != nil {
 			return err
+		}
+		sort.SliceStable(pages, func(i, j int) bool { return pages[i].UpdatedAt.After(pages[j].UpdatedAt) })
+		if len(pages) > pageDashboardRecent {
+			pages = pages[:pageDashboardRecent]
 		}
 		view := baseView(c, d, "Website admin")
 		for _, p := range pages {

@@ -31,20 +31,37 @@ func editPage(d Deps) fiber.Handler {
 			return err
 		}
 		draft, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PageForEdit(path)
-		if err != nil {
+		var view themes.Admin
+		switch {
+		case errors.Is(err, models.ErrNotFound) && pageLegalName(path) != "":
+			// "Write your own version" of a legal page: a new page at its path.
+			view = pageLegalNewView(c, d, path, pageLegalName(path), "")
+		case err != nil:
 			return err
+		default:
+			view = pageEditView(c, d, draft)
 		}
-		view := baseView(c, d, "Edit "+draft.Revision.Title)
-		view.Edit = &themes.PageEdit{Path: path, Title: draft.Revision.Title, Body: draft.Revision.BodyMD, Revision: draft.Revision.ID,
-			Published: draft.Page.PublishedRevisionID != nil, PublicURL: view.SiteURL + path}
 		switch c.Query("saved") {
 		case "publish":
 			view.Notice = "Your changes have been published."
 		case "draft":
 			view.Notice = "Your draft has been saved. It is not on the website until you publish it."
+		case "unpublish":
+			view.Notice = "The page has been unpublished. It is no longer on the website; you can publish it again at any time."
+		case "restored":
+			view.Notice = "The old version has been copied into a new draft. Check it, then publish it to put it on the website."
 		}
 		return render(c, d, fiber.StatusOK, "page-edit", view)
 	}
+}
+
+// pageLegalNewView is the form of a tenant's own version of a legal page
+// that does not exist yet: saving it creates the page (base revision 0).
+func pageLegalNewView(c *fiber.Ctx, d Deps, path, title, body string) themes.Admin {
+	view := baseView(c, d, "Write your own "+strings.ToLower(pageLegalName(path)))
+	view.Edit = &themes.PageEdit{Path: path, Title: title, Body: body, New: true, PublicURL: view.SiteURL + path}
+	view.PageInfo = &themes.PageInfo{Legal: pageLegalName(path), Status: "The website shows the page generated from your settings until you publish your own version."}
+	return view
 }
 
 func updatePage(d Deps) fiber.Handler {
@@ -56,13 +73,16 @@ func updatePage(d Deps) fiber.Handler {
 			return err
 		}
 		store := tenants.FromCtx(c).Store(ctx, d.DB)
-		current, err := store.PageForEdit(path) // another tenant's path: 404
-		if err != nil {
-			return err
-		}
 		base, err := strconv.ParseInt(c.FormValue("revision"), 10, 64)
 		if err != nil || base < 0 {
 			return fiber.ErrBadRequest
+		}
+		current, err := store.PageForEdit(path) // another tenant's path: 404
+		switch {
+		case errors.Is(err, models.ErrNotFound) && base == 0 && pageLegalName(path) != "":
+			// the first save of the tenant's own version of a legal page
+		case err != nil:
+			return err
 		}
 		publish := c.FormValue("action") == "publish"
 		title := c.FormValue("title")
@@ -76,13 +96,17 @@ func updatePage(d Deps) fiber.Handler {
 			}
 			audit(c, d, a.User, action, path)
 			saved := map[bool]string{true: "publish", false: "draft"}[publish]
-			return c.Redirect("/admin/pages/edit?path="+path+"&saved="+saved, fiber.StatusSeeOther)
+			return c.Redirect(pageURL("edit", path)+"&saved="+saved, fiber.StatusSeeOther)
 		}
 
 		// Show the form again with the user's own text.
-		view := baseView(c, d, "Edit "+current.Revision.Title)
-		view.Edit = &themes.PageEdit{Path: path, Title: title, Body: body, Revision: base,
-			Published: current.Page.PublishedRevisionID != nil, PublicURL: view.SiteURL + path}
+		var view themes.Admin
+		if current.Page.ID == 0 {
+			view = pageLegalNewView(c, d, path, title, body)
+		} else {
+			view = pageEditView(c, d, current)
+			view.Edit.Title, view.Edit.Body, view.Edit.Revision = title, body, base
+		}
 		var (
 			ve    *models.ValidationError
 			stale *models.StaleError

@@ -78,6 +78,7 @@ func New(d Deps) *fiber.App {
 	// -- routes: services, events and vacancies
 	servicesRoutes(app, d)
 	// -- routes: pages, revisions, preview and legal pages
+	pagesRoutes(app, d)
 	// -- routes: users, invitations, settings, menu and audit log
 	// -- routes: media library
 	mediaRoutes(app, d)

@@ -1,0 +1,165 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/textdiff"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// pageRevisionRows turns a page's revisions (newest first) into rows.
+func pageRevisionRows(h models.PageHistory) []themes.RevisionRow {
+	rows := make([]themes.RevisionRow, 0, len(h.Revisions))
+	for i, r := range h.Revisions {
+		rows = append(rows, themes.RevisionRow{ID: r.ID, Title: r.Title, Author: r.Author, When: ukTime(r.CreatedAt),
+			Live: h.Page.PublishedRevisionID != nil && *h.Page.PublishedRevisionID == r.ID, Latest: i == 0})
+	}
+	return rows
+}
+
+// pageHistoryView is the history page of h.
+func pageHistoryView(c *fiber.Ctx, d Deps, h models.PageHistory) themes.Admin {
+	view := baseView(c, d, "History of "+h.Page.Title)
+	ph := &themes.PageHistory{Path: h.Page.Path, Title: h.Page.Title, Revisions: pageRevisionRows(h)}
+	if len(h.Revisions) > 0 {
+		ph.Latest = h.Revisions[0].ID
+	}
+	view.PageHistory = ph
+	return view
+}
+
+func showPageHistory(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		path, err := pagePath(c.Query("path"))
+		if err != nil {
+			return err
+		}
+		h, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).History(path)
+		if err != nil {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "page-history", pageHistoryView(c, d, h))
+	}
+}
+
+// pageRevisionParam reads a revision id from the query; absent is 0.
+func pageRevisionParam(c *fiber.Ctx, name string) (int64, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// comparePageRevisions shows what changed in the Markdown between two
+// revisions ("from" the older, "to" the newer; by default the live version
+// and the latest, or the two latest).
+func comparePageRevisions(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		path, err := pagePath(c.Query("path"))
+		if err != nil {
+			return err
+		}
+		h, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).History(path)
+		if err != nil {
+			return err
+		}
+		from, err := pageRevisionParam(c, "from")
+		if err != nil {
+			return err
+		}
+		to, err := pageRevisionParam(c, "to")
+		if err != nil {
+			return err
+		}
+		rows := pageRevisionRows(h)
+		if len(rows) == 0 {
+			return fiber.ErrNotFound
+		}
+		if to == 0 {
+			to = rows[0].ID
+		}
+		if from == 0 {
+			from = to
+			switch {
+			case h.Page.PublishedRevisionID != nil && *h.Page.PublishedRevisionID != to:
+				from = *h.Page.PublishedRevisionID
+			case len(rows) > 1:
+				from = rows[1].ID
+			}
+		}
+		// Only this page's revisions: any other id is a 404.
+		find := func(id int64) (models.PageRevision, themes.RevisionRow, bool) {
+			for i, r := range h.Revisions {
+				if r.ID == id {
+					return r, rows[i], true
+				}
+			}
+			return models.PageRevision{}, themes.RevisionRow{}, false
+		}
+		a, fromRow, ok1 := find(from)
+		b, toRow, ok2 := find(to)
+		if !ok1 || !ok2 {
+			return fiber.ErrNotFound
+		}
+		cmp := &themes.PageCompare{Path: path, Title: h.Page.Title, From: fromRow, To: toRow, Revisions: rows}
+		diff := textdiff.Lines(a.Title+"\n\n"+a.BodyMD, b.Title+"\n\n"+b.BodyMD)
+		kinds := map[textdiff.Kind]string{textdiff.Same: "same", textdiff.Added: "added", textdiff.Removed: "removed"}
+		for _, l := range diff {
+			cmp.Lines = append(cmp.Lines, themes.DiffLine{Kind: kinds[l.Kind], Text: l.Text})
+		}
+		cmp.Added, cmp.Removed = textdiff.Count(diff)
+		view := baseView(c, d, "Compare versions of "+h.Page.Title)
+		view.PageCompare = cmp
+		return render(c, d, fiber.StatusOK, "page-compare", view)
+	}
+}
+
+// restorePageRevision copies an old revision into a new draft; the user
+// then checks and publishes it in the editor.
+func restorePageRevision(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		path, err := pagePath(c.FormValue("path"))
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		id, err := strconv.ParseInt(c.FormValue("restore"), 10, 64)
+		if err != nil || id <= 0 {
+			return fiber.ErrNotFound
+		}
+		if _, err := store.RevisionByID(path, id); err != nil { // another tenant's or page's: 404
+			return err
+		}
+		base, err := pageBase(c)
+		if err != nil {
+			return err
+		}
+		a := AccountFromCtx(c)
+		_, err = store.RestoreRevision(path, id, &base, a.User.Email)
+		if errors.Is(err, models.ErrStale) {
+			h, err := store.History(path)
+			if err != nil {
+				return err
+			}
+			view := pageHistoryView(c, d, h)
+			view.Errors = []themes.FieldError{{Message: "Someone else changed this page while you were looking at its history, so nothing has been restored. " +
+				"Look at the list again, then choose the version to restore."}}
+			return render(c, d, fiber.StatusConflict, "page-history", view)
+		}
+		if err != nil {
+			return err
+		}
+		audit(c, d, a.User, auditPageRestore, path+" revision "+strconv.FormatInt(id, 10))
+		return c.Redirect(pageURL("edit", path)+"&saved=restored", fiber.StatusSeeOther)
+	}
+}

@@ -1,0 +1,299 @@
+package admin
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// pagesRoutes are the pages area: the list with the legal pages, create,
+// unpublish, delete, revision history, compare, restore, preview, and the
+// editor's live Markdown preview. Editing is in page.go (routes.go).
+func pagesRoutes(app *fiber.App, d Deps) {
+	app.Get("/pages", requireUser, listPages(d))
+	app.Get("/pages/new", requireUser, newPage(d))
+	app.Post("/pages/new", requireUser, createPage(d))
+	app.Post("/pages/unpublish", requireUser, unpublishPage(d))
+	app.Get("/pages/delete", requireUser, confirmDeletePage(d))
+	app.Post("/pages/delete", requireUser, deletePage(d))
+	app.Get("/pages/history", requireUser, showPageHistory(d))
+	app.Get("/pages/compare", requireUser, comparePageRevisions(d))
+	app.Post("/pages/restore", requireUser, restorePageRevision(d))
+	app.Get("/pages/preview", requireUser, previewPage(d))
+	app.Post("/preview/markdown", requireUser, previewMarkdown(d))
+}
+
+// Audit actions of the pages area (saving and publishing are the models'
+// AuditPageSaveDraft and AuditPagePublish).
+const (
+	auditPageUnpublish = "page.unpublish"
+	auditPageDelete    = "page.delete"
+	auditPageRestore   = "page.restore"
+)
+
+// pageLegal are the pages the law requires: the site generates them from
+// the settings unless the tenant publishes its own page at the path.
+var pageLegal = []themes.LegalPage{
+	{Path: "/accessibility", Name: "Accessibility statement"},
+	{Path: "/privacy", Name: "Privacy notice"},
+	{Path: "/cookies", Name: "Cookies"},
+}
+
+// pageLegalName is the legal page at path ("Privacy notice"), or "".
+func pageLegalName(path string) string {
+	for _, l := range pageLegal {
+		if l.Path == path {
+			return l.Name
+		}
+	}
+	return ""
+}
+
+// pageBuiltIn are the first segments of paths the website makes itself from
+// other content: a page there would never be shown.
+var pageBuiltIn = map[string]string{
+	"practices": "your practices", "services": "your services", "team": "your team",
+	"enhanced-access": "your evening and weekend appointments", "news": "your news",
+	"events": "your events", "vacancies": "your vacancies",
+}
+
+// pageURL is an admin URL about the page at path.
+func pageURL(action, path string) string {
+	return "/admin/pages/" + action + "?path=" + url.QueryEscape(path)
+}
+
+// pageStatus says in words whether the page is live and has changes.
+func pageStatus(published, draft bool) string {
+	switch {
+	case published && draft:
+		return "Unpublished changes"
+	case published:
+		return "Published"
+	}
+	return "Draft"
+}
+
+// pageBase reads the hidden revision field: the latest revision the user saw.
+func pageBase(c *fiber.Ctx) (int64, error) {
+	base, err := strconv.ParseInt(c.FormValue("revision"), 10, 64)
+	if err != nil || base < 0 {
+		return 0, fiber.ErrBadRequest
+	}
+	return base, nil
+}
+
+func listPages(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		pages, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Pages()
+		if err != nil {
+			return err
+		}
+		view := baseView(c, d, "Pages")
+		list := &themes.PageList{}
+		byPath := map[string]models.PageSummary{}
+		for _, p := range pages {
+			byPath[p.Path] = p
+			list.Rows = append(list.Rows, themes.PageRow{Path: p.Path, Title: p.Title, Status: pageStatus(p.Published, p.Draft), Updated: p.UpdatedAt})
+		}
+		for _, l := range pageLegal {
+			if p, ok := byPath[l.Path]; ok {
+				l.Own, l.Published = true, p.Published
+			}
+			list.Legal = append(list.Legal, l)
+		}
+		view.PageList = list
+		switch c.Query("done") {
+		case "deleted":
+			view.Notice = "The page has been deleted."
+		case "generated":
+			view.Notice = "Your own version has been deleted. The website shows the page generated from your settings again."
+		}
+		return render(c, d, fiber.StatusOK, "pages", view)
+	}
+}
+
+// pageNewView is the create form, as typed.
+func pageNewView(c *fiber.Ctx, d Deps, path, title, body string, errs []themes.FieldError) themes.Admin {
+	view := baseView(c, d, "Create a page")
+	view.Edit = &themes.PageEdit{Path: path, Title: title, Body: body, New: true}
+	view.Errors = errs
+	return view
+}
+
+func newPage(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return render(c, d, fiber.StatusOK, "page-new", pageNewView(c, d, "/", "", "", nil))
+	}
+}
+
+func createPage(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := AccountFromCtx(c)
+		path := strings.TrimSpace(c.FormValue("path"))
+		if path != "" && !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		title := c.FormValue("title")
+		body := strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n")
+		publish := c.FormValue("action") == "publish"
+		fail := func(field, msg string) error {
+			return render(c, d, fiber.StatusUnprocessableEntity, "page-new",
+				pageNewView(c, d, path, title, body, []themes.FieldError{{Field: field, Message: msg}}))
+		}
+		if first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/"); pageBuiltIn[first] != "" {
+			return fail("path", "The website makes /"+first+" itself from "+pageBuiltIn[first]+": choose another web address")
+		}
+		_, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).CreatePage(models.PageInput{
+			Path: path, Title: title, BodyMD: body, Draft: !publish, Author: a.User.Email})
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			field := ve.Field
+			if field != "path" && field != "title" && field != "body" {
+				field = ""
+			}
+			return fail(field, sentence(ve.Message))
+		}
+		if err != nil {
+			return err
+		}
+		action := models.AuditPageSaveDraft
+		if publish {
+			action = models.AuditPagePublish
+		}
+		audit(c, d, a.User, action, path)
+		saved := map[bool]string{true: "publish", false: "draft"}[publish]
+		return c.Redirect(pageURL("edit", path)+"&saved="+saved, fiber.StatusSeeOther)
+	}
+}
+
+// pageEditView is the edit form of a stored page, freshly loaded.
+func pageEditView(c *fiber.Ctx, d Deps, draft models.PageDraft) themes.Admin {
+	view := baseView(c, d, "Edit "+draft.Revision.Title)
+	path := draft.Page.Path
+	view.Edit = &themes.PageEdit{Path: path, Title: draft.Revision.Title, Body: draft.Revision.BodyMD, Revision: draft.Revision.ID,
+		Published: draft.Page.PublishedRevisionID != nil, PublicURL: view.SiteURL + path}
+	view.PageInfo = pageInfo(draft)
+	return view
+}
+
+// pageInfo describes a stored page for the forms around it.
+func pageInfo(draft models.PageDraft) *themes.PageInfo {
+	pub := draft.Page.PublishedRevisionID != nil
+	info := &themes.PageInfo{Legal: pageLegalName(draft.Page.Path), Exists: draft.Page.ID != 0}
+	switch {
+	case !info.Exists:
+		info.Status = "New: not on the website until you publish it."
+	case pub && *draft.Page.PublishedRevisionID != draft.Revision.ID:
+		info.Status = "Published, with changes that are not on the website yet."
+	case pub:
+		info.Status = "Published."
+	default:
+		info.Status = "Draft: not on the website."
+	}
+	return info
+}
+
+func unpublishPage(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		path, err := pagePath(c.FormValue("path"))
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		if _, err := store.PageForEdit(path); err != nil { // another tenant's path: 404
+			return err
+		}
+		base, err := pageBase(c)
+		if err != nil {
+			return err
+		}
+		err = store.UnpublishPage(path, &base)
+		if errors.Is(err, models.ErrStale) {
+			draft, err := store.PageForEdit(path)
+			if err != nil {
+				return err
+			}
+			view := pageEditView(c, d, draft)
+			view.Errors = []themes.FieldError{{Message: "Someone else changed this page after you opened it, so it has not been unpublished. " +
+				"Check their changes below, then unpublish it again if you still want to."}}
+			return render(c, d, fiber.StatusConflict, "page-edit", view)
+		}
+		if err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditPageUnpublish, path)
+		return c.Redirect(pageURL("edit", path)+"&saved=unpublish", fiber.StatusSeeOther)
+	}
+}
+
+// pageDeleteView is the delete confirmation of the stored page.
+func pageDeleteView(c *fiber.Ctx, d Deps, draft models.PageDraft) themes.Admin {
+	info := pageInfo(draft)
+	title := "Delete page"
+	if info.Legal != "" {
+		title = "Go back to the generated " + strings.ToLower(info.Legal[:1]) + info.Legal[1:]
+	}
+	view := baseView(c, d, title)
+	view.Edit = &themes.PageEdit{Path: draft.Page.Path, Title: draft.Revision.Title, Revision: draft.Revision.ID,
+		Published: draft.Page.PublishedRevisionID != nil}
+	view.PageInfo = info
+	return view
+}
+
+func confirmDeletePage(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		path, err := pagePath(c.Query("path"))
+		if err != nil {
+			return err
+		}
+		draft, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PageForEdit(path)
+		if err != nil {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "page-delete", pageDeleteView(c, d, draft))
+	}
+}
+
+func deletePage(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		path, err := pagePath(c.FormValue("path"))
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		if _, err := store.PageForEdit(path); err != nil { // another tenant's path: 404
+			return err
+		}
+		base, err := pageBase(c)
+		if err != nil {
+			return err
+		}
+		err = store.DeletePage(path, &base)
+		if errors.Is(err, models.ErrStale) {
+			draft, err := store.PageForEdit(path)
+			if err != nil {
+				return err
+			}
+			view := pageDeleteView(c, d, draft)
+			view.Errors = []themes.FieldError{{Message: "Someone else changed this page after you opened it, so it has not been deleted. " +
+				"Check their changes first; if you still want to delete it, confirm again."}}
+			return render(c, d, fiber.StatusConflict, "page-delete", view)
+		}
+		if err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, auditPageDelete, path)
+		done := "deleted"
+		if pageLegalName(path) != "" {
+			done = "generated"
+		}
+		return c.Redirect("/admin/pages?done="+done, fiber.StatusSeeOther)
+	}
+}
