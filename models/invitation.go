@@ -246,7 +246,7 @@ func (t *TenantDB) Invite(email string, role Role, by User, tokenHash string, no
 		}
 		return tx.scoped.Create(&inv).Error
 	})
-	if errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) {
+	if err != nil && (errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err)) {
 		return Invitation{}, invalid("email", email+" has already been invited: send the invitation again from the list below")
 	}
 	return inv, translate("invite "+email, err)

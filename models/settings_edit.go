@@ -120,7 +120,7 @@ func (t *TenantDB) SaveSettingsAt(s SiteSettings, version int, now time.Time) (S
 		}
 		return tx.scoped.Model(&SiteSettings{}).Where("tenant_id = ?", t.tenantID).Select("*").Omit("tenant_id", "version").Updates(&s).Error
 	})
-	if errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) {
+	if err != nil && (errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err)) {
 		return SiteSettings{}, &EditConflictError{What: settingsWhat}
 	}
 	if err != nil {
