@@ -342,3 +342,10 @@ func (t *TenantDB) AcceptInvitation(tokenHash, passwordHash, name string, now ti
 	}
 	return u, translate("accept invitation", err)
 }
+
+// DeleteMemberSessions deletes the user's sessions on this tenant kept in
+// the database; sessions on other tenants go on.
+func (t *TenantDB) DeleteMemberSessions(userID int64) error {
+	err := t.scoped.Where("user_id = ?", userID).Delete(&UserSession{}).Error
+	return translate(fmt.Sprintf("delete sessions of user %d", userID), err)
+}

@@ -37,7 +37,8 @@ var settingsLimits = []struct {
 }
 
 // settingsCheck trims and validates settings as the admin form saves them;
-// today is the London date of the save (statement dates cannot be later).
+// today's calendar date (in the caller's zone: London for the admin panel)
+// is the latest a statement date can be. Dates are stored as UTC midnights.
 func settingsCheck(s *SiteSettings, today time.Time) error {
 	for _, l := range settingsLimits {
 		v := l.get(s)
@@ -66,7 +67,8 @@ func settingsCheck(s *SiteSettings, today time.Time) error {
 	default:
 		return invalid("accessibility_status", "choose how far the website meets the accessibility standard")
 	}
-	end := today.AddDate(0, 0, 1)
+	y, m, d := today.Date()
+	end := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 	if s.StatementPrepared != nil && !s.StatementPrepared.Before(end) {
 		return invalid("statement_prepared", "the date the statement was prepared must be today or in the past")
 	}
@@ -85,7 +87,8 @@ func settingsCheck(s *SiteSettings, today time.Time) error {
 }
 
 // SaveSettingsAt saves the settings as opened at version (0: there was no
-// settings row yet, so this save creates it). A save opened at an older
+// settings row yet, so this save creates it); now is the time of the save,
+// in the zone whose date bounds the statement dates. A save opened at an older
 // version is an *EditConflictError and writes nothing. It returns the
 // settings as saved, with their new version.
 func (t *TenantDB) SaveSettingsAt(s SiteSettings, version int, now time.Time) (SiteSettings, error) {

@@ -74,6 +74,7 @@ func New(d Deps) *fiber.App {
 	// -- routes: services, events and vacancies
 	// -- routes: pages, revisions, preview and legal pages
 	// -- routes: users, invitations, settings, menu and audit log
+	peopleRoutes(app, d)
 	// -- routes: media library
 	// -- routes: schedules
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -117,7 +117,7 @@ func checkCSRF(d Deps) fiber.Handler {
 			return c.Next()
 		}
 		form := c.FormValue(csrfField)
-		if c.Path() == "/admin/sign-in" {
+		if c.Path() == "/admin/sign-in" || strings.HasPrefix(c.Path(), "/admin/invitation/") {
 			if !auth.CheckFormToken(d.CSRFKey, c.Cookies(csrfCookie), form) {
 				return errCSRF
 			}
