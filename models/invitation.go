@@ -230,7 +230,7 @@ func (t *TenantDB) Invite(email string, role Role, by User, tokenHash string, no
 			return err
 		}
 		if n > 0 {
-			return invalid("email", email+" is already a member of this website")
+			return invalid("email", "someone with this email address is already a member of this website")
 		}
 		var old []Invitation
 		if err := tx.scoped.Where("email = ?", email).Find(&old).Error; err != nil {
@@ -238,7 +238,7 @@ func (t *TenantDB) Invite(email string, role Role, by User, tokenHash string, no
 		}
 		if len(old) > 0 {
 			if !old[0].Expired(now) {
-				return invalid("email", email+" has already been invited: send the invitation again from the list below")
+				return invalid("email", "this email address has already been invited: send the invitation again from the list below")
 			}
 			if err := tx.scoped.Where("id = ?", old[0].ID).Delete(&Invitation{}).Error; err != nil {
 				return err
@@ -247,7 +247,7 @@ func (t *TenantDB) Invite(email string, role Role, by User, tokenHash string, no
 		return tx.scoped.Create(&inv).Error
 	})
 	if err != nil && (errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err)) {
-		return Invitation{}, invalid("email", email+" has already been invited: send the invitation again from the list below")
+		return Invitation{}, invalid("email", "this email address has already been invited: send the invitation again from the list below")
 	}
 	return inv, translate("invite "+email, err)
 }
