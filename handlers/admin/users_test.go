@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
 )
 
@@ -352,5 +353,73 @@ func TestUsersRolesRemovalAndRefusals(t *testing.T) {
 		if !contains(got, want) {
 			t.Errorf("no %s in the audit log %v", want, got)
 		}
+	}
+}
+
+// An existing account with two-factor on accepts with its password and then
+// its code, like signing in.
+func TestInvitationTwoFactorAccount(t *testing.T) {
+	s, box := newAuthServer(t)
+	tn := s.tenant(t, "alpha")
+	beta := s.tenant(t, "beta")
+	s.user(t, tn, "boss@example.nhs.uk", models.RoleManager)
+	s.user(t, beta, "bob@example.nhs.uk", models.RoleEditor)
+	onBeta := s.browser()
+	onBeta.signIn(t, "beta.localhost", "bob@example.nhs.uk")
+	secret, _ := onBeta.enableTwoFactor(t, s, "beta.localhost")
+
+	const host = "alpha.localhost"
+	boss := s.browser()
+	boss.signIn(t, host, "boss@example.nhs.uk")
+	link := peopleInvite(t, boss, box, "bob@example.nhs.uk", "editor")
+	b := s.browser()
+	r := b.get(t, host, link)
+	r = b.post(t, host, link, url.Values{"_csrf": {csrf(t, r.body)}, "password": {password}})
+	if r.status != http.StatusOK || !strings.Contains(r.body, "Enter your security code") || b.sessionToken(host) != "" {
+		t.Fatalf("accept with two-factor on: %d\n%s", r.status, r.body)
+	}
+	s.nextStep()
+	if r := b.codeStep(t, host, csrf(t, r.body), s.code(t, secret)); r.status != http.StatusSeeOther || r.location() != "/admin" {
+		t.Fatalf("code step: %d %q\n%s", r.status, r.location(), r.body)
+	}
+	if r := b.get(t, host, "/admin/menu"); r.status != http.StatusOK {
+		t.Errorf("bob on alpha: %d", r.status)
+	}
+}
+
+// With sessions in the database, removing a member ends their sessions on
+// this tenant only.
+func TestUsersRemovalEndsDatabaseSessions(t *testing.T) {
+	s := newServer(t, options{dbSessions: true})
+	tn := s.tenant(t, "alpha")
+	beta := s.tenant(t, "beta")
+	s.user(t, tn, "boss@example.nhs.uk", models.RoleManager)
+	ed := s.user(t, tn, "ed@example.nhs.uk", models.RoleEditor)
+	ctx := context.Background()
+	betaStore := s.db.ForTenant(ctx, beta.ID)
+	if _, err := betaStore.Invite("ed@example.nhs.uk", models.RoleEditor, models.User{}, "h", s.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := betaStore.AcceptInvitation("h", "", "", s.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	const host = "alpha.localhost"
+	editor, edBeta := s.browser(), s.browser()
+	editor.signIn(t, host, "ed@example.nhs.uk")
+	edBeta.signIn(t, "beta.localhost", "ed@example.nhs.uk")
+	mgr := s.browser()
+	mgr.signIn(t, host, "boss@example.nhs.uk")
+	tok := mgr.peopleToken(t, host, "/admin/users")
+	if r := mgr.post(t, host, "/admin/users/"+itoa(ed.ID)+"/remove", url.Values{"_csrf": {tok}}); r.status != http.StatusSeeOther {
+		t.Fatalf("remove: %d\n%s", r.status, r.body)
+	}
+	if _, err := s.db.SessionByTokenHash(ctx, auth.HashToken(editor.sessionToken(host))); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("ed's alpha session is still stored: %v", err)
+	}
+	if _, err := s.db.SessionByTokenHash(ctx, auth.HashToken(edBeta.sessionToken("beta.localhost"))); err != nil {
+		t.Errorf("ed's beta session is gone: %v", err)
+	}
+	if r := edBeta.get(t, "beta.localhost", "/admin"); r.status != http.StatusOK {
+		t.Errorf("ed on beta: %d", r.status)
 	}
 }
