@@ -79,16 +79,27 @@ func (t *TenantDB) Members() ([]Member, error) {
 	if err != nil {
 		return nil, translate("members", err)
 	}
+	// The latest sign-in of each member: the newest entry ids in one query,
+	// then those entries (MAX of a time is text on SQLite; of an id it is not).
+	var lastIDs []int64
+	if err := t.scoped.Model(&AuditEntry{}).Where("action = ? AND user_id IS NOT NULL", AuditSignIn).
+		Group("user_id").Pluck("MAX(id)", &lastIDs).Error; err != nil {
+		return nil, translate("last sign-ins", err)
+	}
+	last := map[int64]time.Time{}
+	if len(lastIDs) > 0 {
+		var entries []AuditEntry
+		if err := t.scoped.Where("id IN ?", lastIDs).Find(&entries).Error; err != nil {
+			return nil, translate("last sign-ins", err)
+		}
+		for _, e := range entries {
+			last[*e.UserID] = e.At
+		}
+	}
 	out := make([]Member, len(rows))
 	for i, r := range rows {
 		out[i] = Member{UserID: r.UserID, Email: r.Email, Name: r.Name, Role: r.Role, TwoFactor: r.TOTPEnabled}
-		var last []AuditEntry
-		if err := t.scoped.Where("user_id = ? AND action = ?", r.UserID, AuditSignIn).
-			Order("at DESC").Limit(1).Find(&last).Error; err != nil {
-			return nil, translate("last sign-in", err)
-		}
-		if len(last) == 1 {
-			at := last[0].At
+		if at, ok := last[r.UserID]; ok {
 			out[i].LastSignIn = &at
 		}
 	}

@@ -141,6 +141,18 @@ func TestMemberRoleAndRemoval(t *testing.T) {
 		boss := testPeopleUser(t, db, a, "boss@example.nhs.uk", models.RoleManager)
 		ed := testPeopleUser(t, db, a, "ed@example.nhs.uk", models.RoleEditor)
 
+		for i := 0; i < 2; i++ {
+			if err := alpha.Audit(boss.ID, boss.Email, models.AuditSignIn, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := beta.Audit(ed.ID, ed.Email, models.AuditSignIn, ""); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := alpha.Members()
+		if err != nil || len(ms) != 2 || ms[0].Email != "boss@example.nhs.uk" || ms[0].LastSignIn == nil || ms[1].LastSignIn != nil {
+			t.Errorf("members with last sign-in: %+v %v", ms, err)
+		}
 		if err := alpha.ChangeRole(boss.ID, models.RoleManager, models.RoleEditor); testPeopleField(err) != "role" {
 			t.Errorf("demoting the only manager: %v", err)
 		}

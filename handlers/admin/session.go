@@ -109,8 +109,9 @@ func sectionOf(path string) string {
 
 // checkCSRF refuses every POST without the right token: the session's
 // synchronizer token once signed in, the signed double-submit token on the
-// sign-in form. A POST without a session (other than signing in) goes to
-// the sign-in page: there is nothing it could do.
+// sign-in form and the invitation page (/admin/invitation/…). A POST
+// without a session (other than those) goes to the sign-in page: there is
+// nothing it could do.
 func checkCSRF(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodPost {
