@@ -19,6 +19,7 @@ const (
 	AuditMenuEdit   = "menu.edit"
 	AuditMenuRemove = "menu.remove"
 	AuditMenuMove   = "menu.move"
+	AuditMenuStart  = "menu.start"
 )
 
 // Recommended size of the menu: NHS England asks for 5 to 7 items.
@@ -164,4 +165,32 @@ func (t *TenantDB) Menu() ([]NavItem, string, error) {
 		return nil, "", translate("menu", err)
 	}
 	return items, MenuFingerprint(items), nil
+}
+
+// StartMenu fills an empty menu with items (the standard menu the public
+// site shows until the tenant has its own), as it was when fingerprint was
+// taken.
+func (t *TenantDB) StartMenu(fingerprint string, items []NavItem) error {
+	if len(items) > MaxNavItems {
+		return invalid("title", fmt.Sprintf("use %d items or fewer", MaxNavItems))
+	}
+	rows := make([]NavItem, 0, len(items))
+	for i, it := range items {
+		title, err := menuTitle(it.Title)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, NavItem{TenantID: t.tenantID, Title: title, Path: it.Path, SortOrder: i})
+	}
+	err := t.change(func(tx *TenantDB) error {
+		current, err := menuCheck(tx, fingerprint)
+		if err != nil {
+			return err
+		}
+		if len(current) > 0 || len(rows) == 0 {
+			return &EditConflictError{What: menuWhat}
+		}
+		return tx.scoped.Create(&rows).Error
+	})
+	return translate("start menu", err)
 }

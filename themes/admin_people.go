@@ -103,6 +103,8 @@ type MenuView struct {
 	Warning     string // outside the 5 to 7 items NHS guidance recommends
 	Full        bool   // no more items can be added
 	Choices     []MenuChoice
+	// Standard is the menu the website shows while this one is empty.
+	Standard []MenuChoice
 	// The add form, or the edited item, as typed.
 	ID    int64
 	Title string

@@ -41,6 +41,7 @@ var auditWords = map[string]string{
 	models.AuditMenuEdit:             "Renamed a menu item",
 	models.AuditMenuRemove:           "Removed a menu item",
 	models.AuditMenuMove:             "Moved a menu item",
+	models.AuditMenuStart:            "Started the menu from the standard one",
 }
 
 // auditVerbs word the actions of other parts of the panel ("area.verb")

@@ -34,6 +34,28 @@ var menuSections = []themes.MenuChoice{
 	{Path: "/privacy", Title: "Privacy notice"},
 }
 
+// menuStandard is the menu the public site shows while the tenant has none
+// of its own (handlers/site's defaultNav; About us only when published).
+var menuStandard = []themes.MenuChoice{
+	{Path: "/about", Title: "About us"},
+	{Path: "/practices", Title: "Our practices"},
+	{Path: "/services", Title: "Services"},
+	{Path: "/enhanced-access", Title: "Evening and weekend appointments"},
+	{Path: "/team", Title: "Our team"},
+	{Path: "/contact", Title: "Contact us"},
+}
+
+// menuStandardFor is the standard menu as this tenant's site shows it.
+func menuStandardFor(choices []themes.MenuChoice) []themes.MenuChoice {
+	var out []themes.MenuChoice
+	for _, s := range menuStandard {
+		if _, ok := menuChoiceOf(choices, s.Path); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // menuChoices lists what a menu item can link to: the built-in sections and
 // the published pages (not the home page).
 func menuChoices(store *models.TenantDB) ([]themes.MenuChoice, error) {
@@ -93,6 +115,9 @@ func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPat
 		ch.Selected = ch.Path == typedPath
 		m.Choices = append(m.Choices, ch)
 	}
+	if len(items) == 0 {
+		m.Standard = menuStandardFor(choices)
+	}
 	view.Menu = m
 	return view, nil
 }
@@ -142,6 +167,8 @@ func showMenu(d Deps) fiber.Handler {
 			view.Notice = "The item has been removed from the menu."
 		case "moved":
 			view.Notice = "The menu item has been moved."
+		case "started":
+			view.Notice = "The standard menu is now yours to change."
 		}
 		return render(c, d, fiber.StatusOK, "menu", view)
 	}
@@ -240,5 +267,25 @@ func moveMenuItem(d Deps) fiber.Handler {
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuMove, it.Title+" ("+dir+")")
 		return c.Redirect("/admin/menu?done=moved", fiber.StatusSeeOther)
+	}
+}
+
+// startMenu copies the standard menu into an empty one, to edit from there.
+func startMenu(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		choices, err := menuChoices(store)
+		if err != nil {
+			return err
+		}
+		var items []models.NavItem
+		for _, s := range menuStandardFor(choices) {
+			items = append(items, models.NavItem{Title: s.Title, Path: s.Path})
+		}
+		if err := store.StartMenu(c.FormValue("fingerprint"), items); err != nil {
+			return menuFail(c, d, "menu", 0, "", "", err)
+		}
+		audit(c, d, AccountFromCtx(c).User, models.AuditMenuStart, "")
+		return c.Redirect("/admin/menu?done=started", fiber.StatusSeeOther)
 	}
 }

@@ -185,3 +185,32 @@ func TestMenuEditing(t *testing.T) {
 		}
 	}
 }
+
+func TestMenuStartFromStandard(t *testing.T) {
+	s := newServer(t, options{})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "ed@example.nhs.uk", models.RoleEditor)
+	const host = "alpha.localhost"
+	b := s.browser()
+	b.signIn(t, host, "ed@example.nhs.uk")
+	tok, fp, body := menuOpen(t, b, host)
+	if !strings.Contains(body, "the website shows the standard one") || !strings.Contains(body, "Our practices (/practices)") {
+		t.Fatalf("empty menu page:\n%s", body)
+	}
+	if r := b.post(t, host, "/admin/menu/start", url.Values{"fingerprint": {fp}}); r.status != http.StatusForbidden {
+		t.Errorf("start without a CSRF token: %d", r.status)
+	}
+	if r := b.post(t, host, "/admin/menu/start", url.Values{"_csrf": {tok}, "fingerprint": {fp}}); r.status != http.StatusSeeOther || r.location() != "/admin/menu?done=started" {
+		t.Fatalf("start: %d %q\n%s", r.status, r.location(), r.body)
+	}
+	want := "About us,Our practices,Services,Evening and weekend appointments,Our team,Contact us"
+	if got := menuTitles(t, s, tn); got != want {
+		t.Errorf("menu: %s", got)
+	}
+	if r := b.post(t, host, "/admin/menu/start", url.Values{"_csrf": {tok}, "fingerprint": {fp}}); r.status != http.StatusConflict {
+		t.Errorf("a second start: %d", r.status)
+	}
+	if got := menuTitles(t, s, tn); got != want {
+		t.Errorf("menu after a second start: %s", got)
+	}
+}

@@ -35,6 +35,7 @@ func peopleRoutes(app *fiber.App, d Deps) {
 	app.Post("/settings", requireUser, requireManager, saveSettings(d))
 	app.Get("/menu", requireUser, showMenu(d))
 	app.Post("/menu/add", requireUser, addMenuItem(d))
+	app.Post("/menu/start", requireUser, startMenu(d))
 	app.Get("/menu/:id/edit", requireUser, editMenuItem(d))
 	app.Post("/menu/:id/edit", requireUser, renameMenuItem(d))
 	app.Post("/menu/:id/remove", requireUser, removeMenuItem(d))
