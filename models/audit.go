@@ -3,6 +3,8 @@ package models
 import (
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Audit actions.
@@ -47,4 +49,42 @@ func (t *TenantDB) AuditLog(limit int) ([]AuditEntry, error) {
 	var out []AuditEntry
 	err := t.scoped.Order("at DESC, id DESC").Limit(limit).Find(&out).Error
 	return out, translate("audit log", err)
+}
+
+// AuditPageSize is how many entries a page of the audit log shows.
+const AuditPageSize = 50
+
+// AuditFilter selects entries of the audit log: by the email of who did
+// them ("" for everyone), one page (from 1) of AuditPageSize.
+type AuditFilter struct {
+	Email string
+	Page  int
+}
+
+// AuditPage lists one page of the tenant's audit log, newest first, and the
+// number of entries that match the filter.
+func (t *TenantDB) AuditPage(f AuditFilter) ([]AuditEntry, int64, error) {
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	q := t.scoped.Model(&AuditEntry{})
+	if f.Email != "" {
+		q = q.Where("user_email = ?", NormalizeEmail(f.Email))
+	}
+	q = q.Session(&gorm.Session{})
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate("count audit log", err)
+	}
+	var out []AuditEntry
+	err := q.Order("at DESC, id DESC").Limit(AuditPageSize).Offset((f.Page - 1) * AuditPageSize).Find(&out).Error
+	return out, total, translate("audit log page", err)
+}
+
+// AuditPeople lists the emails that appear in the tenant's audit log, for
+// the filter by person.
+func (t *TenantDB) AuditPeople() ([]string, error) {
+	var out []string
+	err := t.scoped.Model(&AuditEntry{}).Where("user_email <> ''").Distinct("user_email").Order("user_email").Pluck("user_email", &out).Error
+	return out, translate("audit log people", err)
 }

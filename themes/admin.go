@@ -82,6 +82,14 @@ type Admin struct {
 	RecoveryCodes []string
 	// ResetToken is the password reset link's token ("password-reset-new").
 	ResetToken string
+
+	// Users, invitations, audit log, settings and menu (admin_people.go).
+	Users      *UsersView      // "users"
+	Member     *MemberView     // "users-edit", "users-remove"
+	Invitation *InvitationView // "invitation"
+	Audit      *AuditView      // "audit"
+	Settings   *SettingsView   // "settings"
+	Menu       *MenuView       // "menu", "menu-edit"
 }
 
 // NewsRow is a row of the list of news items.

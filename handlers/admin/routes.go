@@ -80,6 +80,7 @@ func New(d Deps) *fiber.App {
 	// -- routes: pages, revisions, preview and legal pages
 	pagesRoutes(app, d)
 	// -- routes: users, invitations, settings, menu and audit log
+	peopleRoutes(app, d)
 	// -- routes: media library
 	mediaRoutes(app, d)
 	// -- routes: schedules

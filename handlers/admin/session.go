@@ -109,15 +109,16 @@ func sectionOf(path string) string {
 
 // checkCSRF refuses every POST without the right token: the session's
 // synchronizer token once signed in, the signed double-submit token on the
-// sign-in form. A POST without a session (other than signing in) goes to
-// the sign-in page: there is nothing it could do.
+// sign-in form and the invitation page (/admin/invitation/…). A POST
+// without a session (other than those) goes to the sign-in page: there is
+// nothing it could do.
 func checkCSRF(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodPost {
 			return c.Next()
 		}
 		form := c.FormValue(csrfField)
-		if c.Path() == "/admin/sign-in" {
+		if c.Path() == "/admin/sign-in" || strings.HasPrefix(c.Path(), "/admin/invitation/") {
 			if !auth.CheckFormToken(d.CSRFKey, c.Cookies(csrfCookie), form) {
 				return errCSRF
 			}

@@ -1,0 +1,291 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// The header navigation menu (editors too): list, move up and down, add an
+// item linking to a published page or a built-in section, rename, remove.
+// Every form carries the fingerprint of the menu it was made on: an edit of
+// a menu that someone else has changed since is refused with 409.
+
+const msgMenuStale = "Someone else changed the menu while you were editing it. Your change has not been saved: check the menu as it is now and try again."
+
+// menuSections are the built-in sections of every site a menu can link to.
+var menuSections = []themes.MenuChoice{
+	{Path: "/practices", Title: "Practices"},
+	{Path: "/services", Title: "Services"},
+	{Path: "/team", Title: "Our team"},
+	{Path: "/enhanced-access", Title: "Evening and weekend appointments"},
+	{Path: "/news", Title: "News"},
+	{Path: "/events", Title: "Events"},
+	{Path: "/vacancies", Title: "Vacancies"},
+	{Path: "/contact", Title: "Contact us"},
+	{Path: "/accessibility", Title: "Accessibility statement"},
+	{Path: "/privacy", Title: "Privacy notice"},
+}
+
+// menuStandard is the menu the public site shows while the tenant has none
+// of its own (handlers/site's defaultNav; About us only when published).
+var menuStandard = []themes.MenuChoice{
+	{Path: "/about", Title: "About us"},
+	{Path: "/practices", Title: "Our practices"},
+	{Path: "/services", Title: "Services"},
+	{Path: "/enhanced-access", Title: "Evening and weekend appointments"},
+	{Path: "/team", Title: "Our team"},
+	{Path: "/contact", Title: "Contact us"},
+}
+
+// menuStandardFor is the standard menu as this tenant's site shows it.
+func menuStandardFor(choices []themes.MenuChoice) []themes.MenuChoice {
+	var out []themes.MenuChoice
+	for _, s := range menuStandard {
+		if _, ok := menuChoiceOf(choices, s.Path); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// menuChoices lists what a menu item can link to: the built-in sections and
+// the published pages (not the home page).
+func menuChoices(store *models.TenantDB) ([]themes.MenuChoice, error) {
+	pages, err := store.PublishedPages()
+	if err != nil {
+		return nil, err
+	}
+	out := append([]themes.MenuChoice(nil), menuSections...)
+	seen := map[string]bool{}
+	for _, s := range menuSections {
+		seen[s.Path] = true
+	}
+	for _, p := range pages {
+		if p.Path == "/" || seen[p.Path] {
+			continue
+		}
+		seen[p.Path] = true
+		out = append(out, themes.MenuChoice{Path: p.Path, Title: p.Title + " (" + p.Path + ")"})
+	}
+	return out, nil
+}
+
+func menuChoiceOf(choices []themes.MenuChoice, path string) (themes.MenuChoice, bool) {
+	for _, ch := range choices {
+		if ch.Path == path {
+			return ch, true
+		}
+	}
+	return themes.MenuChoice{}, false
+}
+
+// menuView builds the menu page (or an item's form) with the form as typed.
+func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPath string, errs []themes.FieldError) (themes.Admin, error) {
+	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	items, fp, err := store.Menu()
+	if err != nil {
+		return themes.Admin{}, err
+	}
+	choices, err := menuChoices(store)
+	if err != nil {
+		return themes.Admin{}, err
+	}
+	view := baseView(c, d, title)
+	view.Errors = errs
+	m := &themes.MenuView{Fingerprint: fp, Full: len(items) >= models.MaxNavItems, ID: id, Title: typedTitle, Path: typedPath}
+	for i, it := range items {
+		_, ok := menuChoiceOf(choices, it.Path)
+		m.Items = append(m.Items, themes.MenuRow{ID: it.ID, Title: it.Title, Path: it.Path, First: i == 0, Last: i == len(items)-1, Broken: !ok})
+	}
+	switch n := len(items); {
+	case n < models.MinNavItems:
+		m.Warning = fmt.Sprintf("The menu has %d items. NHS England recommends 5 to 7: fewer makes it harder for patients to find what they need.", n)
+	case n > models.MaxNavItems:
+		m.Warning = fmt.Sprintf("The menu has %d items. NHS England recommends 5 to 7: remove some so patients can take them in at a glance.", n)
+	}
+	for _, ch := range choices {
+		ch.Selected = ch.Path == typedPath
+		m.Choices = append(m.Choices, ch)
+	}
+	if len(items) == 0 {
+		m.Standard = menuStandardFor(choices)
+	}
+	view.Menu = m
+	return view, nil
+}
+
+// menuFail renders the menu page (or an item's form, id != 0) for a
+// refused change: 409 when the menu changed meanwhile, 422 with the
+// message next to its field.
+func menuFail(c *fiber.Ctx, d Deps, page string, id int64, typedTitle, typedPath string, err error) error {
+	var ve *models.ValidationError
+	var errs []themes.FieldError
+	status := fiber.StatusUnprocessableEntity
+	switch {
+	case errors.Is(err, models.ErrStale):
+		status, errs = fiber.StatusConflict, []themes.FieldError{{Message: msgMenuStale}}
+	case errors.As(err, &ve):
+		field := ve.Field
+		if field != "title" && field != "path" {
+			field = ""
+		}
+		errs = []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}
+	default:
+		return err
+	}
+	title := "Menu"
+	if page == "menu-edit" {
+		title = "Change a menu item"
+	}
+	view, verr := menuView(c, d, title, id, typedTitle, typedPath, errs)
+	if verr != nil {
+		return verr
+	}
+	return render(c, d, status, page, view)
+}
+
+func showMenu(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		view, err := menuView(c, d, "Menu", 0, "", "", nil)
+		if err != nil {
+			return err
+		}
+		switch c.Query("done") {
+		case "added":
+			view.Notice = "The item has been added to the menu. The website shows it now."
+		case "renamed":
+			view.Notice = "The menu item has been changed."
+		case "removed":
+			view.Notice = "The item has been removed from the menu."
+		case "moved":
+			view.Notice = "The menu item has been moved."
+		case "started":
+			view.Notice = "The standard menu is now yours to change."
+		}
+		return render(c, d, fiber.StatusOK, "menu", view)
+	}
+}
+
+func addMenuItem(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		title, path := strings.TrimSpace(c.FormValue("title")), c.FormValue("path")
+		choices, err := menuChoices(store)
+		if err != nil {
+			return err
+		}
+		ch, ok := menuChoiceOf(choices, path)
+		if !ok {
+			return menuFail(c, d, "menu", 0, title, path, &models.ValidationError{Field: "path", Message: "choose a page from the list"})
+		}
+		if title == "" {
+			title = strings.TrimSuffix(ch.Title, " ("+ch.Path+")")
+		}
+		it, err := store.AddMenuItem(c.FormValue("fingerprint"), title, ch.Path)
+		if err != nil {
+			return menuFail(c, d, "menu", 0, title, path, err)
+		}
+		audit(c, d, AccountFromCtx(c).User, models.AuditMenuAdd, it.Title+" ("+it.Path+")")
+		return c.Redirect("/admin/menu?done=added", fiber.StatusSeeOther)
+	}
+}
+
+func menuItemParam(c *fiber.Ctx, d Deps) (models.NavItem, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return models.NavItem{}, fiber.ErrNotFound
+	}
+	return tenants.FromCtx(c).Store(c.UserContext(), d.DB).MenuItem(id)
+}
+
+func editMenuItem(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		it, err := menuItemParam(c, d)
+		if err != nil {
+			return err
+		}
+		view, err := menuView(c, d, "Change a menu item", it.ID, it.Title, it.Path, nil)
+		if err != nil {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "menu-edit", view)
+	}
+}
+
+func renameMenuItem(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		it, err := menuItemParam(c, d)
+		if err != nil {
+			return err
+		}
+		title := c.FormValue("title")
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		if err := store.RenameMenuItem(c.FormValue("fingerprint"), it.ID, title); err != nil {
+			return menuFail(c, d, "menu-edit", it.ID, title, it.Path, err)
+		}
+		audit(c, d, AccountFromCtx(c).User, models.AuditMenuEdit, strings.TrimSpace(title)+" ("+it.Path+")")
+		return c.Redirect("/admin/menu?done=renamed", fiber.StatusSeeOther)
+	}
+}
+
+func removeMenuItem(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		it, err := menuItemParam(c, d)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		if err := store.RemoveMenuItem(c.FormValue("fingerprint"), it.ID); err != nil {
+			return menuFail(c, d, "menu", 0, "", "", err)
+		}
+		audit(c, d, AccountFromCtx(c).User, models.AuditMenuRemove, it.Title+" ("+it.Path+")")
+		return c.Redirect("/admin/menu?done=removed", fiber.StatusSeeOther)
+	}
+}
+
+func moveMenuItem(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		it, err := menuItemParam(c, d)
+		if err != nil {
+			return err
+		}
+		dir := c.FormValue("dir")
+		if dir != "up" && dir != "down" {
+			return fiber.ErrBadRequest
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		if err := store.MoveMenuItem(c.FormValue("fingerprint"), it.ID, dir == "up"); err != nil {
+			return menuFail(c, d, "menu", 0, "", "", err)
+		}
+		audit(c, d, AccountFromCtx(c).User, models.AuditMenuMove, it.Title+" ("+dir+")")
+		return c.Redirect("/admin/menu?done=moved", fiber.StatusSeeOther)
+	}
+}
+
+// startMenu copies the standard menu into an empty one, to edit from there.
+func startMenu(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		choices, err := menuChoices(store)
+		if err != nil {
+			return err
+		}
+		var items []models.NavItem
+		for _, s := range menuStandardFor(choices) {
+			items = append(items, models.NavItem{Title: s.Title, Path: s.Path})
+		}
+		if err := store.StartMenu(c.FormValue("fingerprint"), items); err != nil {
+			return menuFail(c, d, "menu", 0, "", "", err)
+		}
+		audit(c, d, AccountFromCtx(c).User, models.AuditMenuStart, "")
+		return c.Redirect("/admin/menu?done=started", fiber.StatusSeeOther)
+	}
+}

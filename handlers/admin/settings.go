@@ -1,0 +1,142 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// Site settings (managers only): contact details, the clinical director,
+// NHS identity, social links, the data controller and DPO, and the
+// accessibility statement's facts. Saved with the version the form was
+// opened at; a stale save is refused with 409 and the typed values kept.
+
+const msgSettingsStale = "Someone else changed the settings while you were editing them. Your changes have not been saved: copy anything you need, then reload the page."
+
+// settingsFields are the form's inputs that a model message can point at.
+var settingsFields = map[string]bool{
+	"description": true, "logo_url": true, "phone": true, "email": true, "address": true, "clinical_director": true,
+	"social_facebook": true, "social_x": true, "social_instagram": true, "social_youtube": true, "data_controller": true,
+	"dpo_contact": true, "accessibility_status": true, "accessibility_issues": true, "statement_prepared": true,
+	"statement_reviewed": true,
+}
+
+// settingsDate shows a stored date in UK form, 27/3/2026.
+func settingsDate(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format("2/1/2006")
+}
+
+// settingsParseDate reads a date typed in UK form (or ISO, from a date
+// picker) as a UTC midnight; nil when empty.
+func settingsParseDate(field, s string) (*time.Time, *themes.FieldError) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	for _, layout := range []string{"2/1/2006", "02/01/2006", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return &t, nil
+		}
+	}
+	return nil, &themes.FieldError{Field: field, Message: "Enter a real date, like 27/3/2026"}
+}
+
+func settingsFormOf(s models.SiteSettings) *themes.SettingsView {
+	return &themes.SettingsView{
+		Version: s.Version, Description: s.Description, LogoURL: s.LogoURL, Phone: s.Phone, Email: s.Email, Address: s.Address,
+		ClinicalDirector: s.ClinicalDirector, NHSIdentity: s.NHSIdentity, SocialFacebook: s.SocialFacebook, SocialX: s.SocialX,
+		SocialInstagram: s.SocialInstagram, SocialYoutube: s.SocialYoutube, DataController: s.DataController, DPOContact: s.DPOContact,
+		AccessibilityStatus: s.AccessibilityStatus, AccessibilityIssues: s.AccessibilityIssues,
+		StatementPrepared: settingsDate(s.StatementPrepared), StatementReviewed: settingsDate(s.StatementReviewed),
+	}
+}
+
+func settingsView(c *fiber.Ctx, d Deps, f *themes.SettingsView, errs []themes.FieldError) themes.Admin {
+	view := baseView(c, d, "Site settings")
+	view.Errors = errs
+	view.Settings = f
+	return view
+}
+
+func editSettings(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		s, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Settings()
+		if err != nil {
+			return err
+		}
+		view := settingsView(c, d, settingsFormOf(s), nil)
+		if c.Query("done") == "saved" {
+			view.Notice = "Your settings have been saved. The website shows them now."
+		}
+		return render(c, d, fiber.StatusOK, "settings", view)
+	}
+}
+
+func saveSettings(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		version, err := strconv.Atoi(c.FormValue("version"))
+		if err != nil || version < 0 {
+			return fiber.ErrBadRequest
+		}
+		f := &themes.SettingsView{
+			Version: version, Description: c.FormValue("description"), LogoURL: strings.TrimSpace(c.FormValue("logo_url")),
+			Phone: c.FormValue("phone"), Email: c.FormValue("email"), Address: c.FormValue("address"),
+			ClinicalDirector: c.FormValue("clinical_director"), NHSIdentity: c.FormValue("nhs_identity") == "on",
+			SocialFacebook: strings.TrimSpace(c.FormValue("social_facebook")), SocialX: strings.TrimSpace(c.FormValue("social_x")),
+			SocialInstagram: strings.TrimSpace(c.FormValue("social_instagram")), SocialYoutube: strings.TrimSpace(c.FormValue("social_youtube")),
+			DataController: c.FormValue("data_controller"), DPOContact: c.FormValue("dpo_contact"),
+			AccessibilityStatus: c.FormValue("accessibility_status"), AccessibilityIssues: c.FormValue("accessibility_issues"),
+			StatementPrepared: c.FormValue("statement_prepared"), StatementReviewed: c.FormValue("statement_reviewed"),
+		}
+		prepared, fe1 := settingsParseDate("statement_prepared", f.StatementPrepared)
+		reviewed, fe2 := settingsParseDate("statement_reviewed", f.StatementReviewed)
+		var errs []themes.FieldError
+		for _, fe := range []*themes.FieldError{fe1, fe2} {
+			if fe != nil {
+				errs = append(errs, *fe)
+			}
+		}
+		if errs != nil {
+			return render(c, d, fiber.StatusUnprocessableEntity, "settings", settingsView(c, d, f, errs))
+		}
+		current, err := store.Settings()
+		if err != nil {
+			return err
+		}
+		s := current
+		s.Description, s.LogoURL, s.Phone, s.Email, s.Address = f.Description, f.LogoURL, f.Phone, f.Email, f.Address
+		s.ClinicalDirector, s.NHSIdentity = f.ClinicalDirector, f.NHSIdentity
+		s.SocialFacebook, s.SocialX, s.SocialInstagram, s.SocialYoutube = f.SocialFacebook, f.SocialX, f.SocialInstagram, f.SocialYoutube
+		s.DataController, s.DPOContact = f.DataController, f.DPOContact
+		s.AccessibilityStatus, s.AccessibilityIssues = f.AccessibilityStatus, f.AccessibilityIssues
+		s.StatementPrepared, s.StatementReviewed = prepared, reviewed
+		_, err = store.SaveSettingsAt(s, version, d.now().In(hours.Location()))
+		var ve *models.ValidationError
+		switch {
+		case errors.Is(err, models.ErrStale):
+			return render(c, d, fiber.StatusConflict, "settings", settingsView(c, d, f, []themes.FieldError{{Message: msgSettingsStale}}))
+		case errors.As(err, &ve):
+			field := ve.Field
+			if !settingsFields[field] {
+				field = ""
+			}
+			return render(c, d, fiber.StatusUnprocessableEntity, "settings", settingsView(c, d, f, []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}))
+		case err != nil:
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, models.AuditSettingsSave, "")
+		return c.Redirect("/admin/settings?done=saved", fiber.StatusSeeOther)
+	}
+}

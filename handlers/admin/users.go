@@ -1,0 +1,324 @@
+package admin
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// Users of a tenant (managers only): the members with their roles, the
+// pending invitations, inviting by email, changing a role and removing a
+// member.
+
+// peopleRoutes registers the users, invitation, settings, menu and audit
+// log pages.
+func peopleRoutes(app *fiber.App, d Deps) {
+	app.Get("/users", requireUser, requireManager, listUsers(d))
+	app.Post("/users/invite", requireUser, requireManager, inviteUser(d))
+	app.Post("/users/invitations/:id/resend", requireUser, requireManager, resendInvitation(d))
+	app.Post("/users/invitations/:id/cancel", requireUser, requireManager, cancelInvitation(d))
+	app.Get("/users/:id/edit", requireUser, requireManager, editMember(d))
+	app.Post("/users/:id/edit", requireUser, requireManager, saveMemberRole(d))
+	app.Get("/users/:id/remove", requireUser, requireManager, confirmRemoveMember(d))
+	app.Post("/users/:id/remove", requireUser, requireManager, removeMember(d))
+	app.Get("/invitation/:token", showInvitation(d))
+	app.Post("/invitation/:token", acceptInvitation(d))
+	app.Get("/audit", requireUser, requireManager, showAuditLog(d))
+	app.Get("/settings", requireUser, requireManager, editSettings(d))
+	app.Post("/settings", requireUser, requireManager, saveSettings(d))
+	app.Get("/menu", requireUser, showMenu(d))
+	app.Post("/menu/add", requireUser, addMenuItem(d))
+	app.Post("/menu/start", requireUser, startMenu(d))
+	app.Get("/menu/:id/edit", requireUser, editMenuItem(d))
+	app.Post("/menu/:id/edit", requireUser, renameMenuItem(d))
+	app.Post("/menu/:id/remove", requireUser, removeMenuItem(d))
+	app.Post("/menu/:id/move", requireUser, moveMenuItem(d))
+}
+
+const msgUserStale = "Someone else changed this person's role while you were looking at it. Nothing has been changed: reload the page and try again."
+
+// userRoleName is how a role reads in a table.
+func userRoleName(r models.Role) string {
+	if r == models.RoleManager {
+		return "Manager"
+	}
+	return "Editor"
+}
+
+func userParamID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// usersView builds the users page with the invitation form as typed.
+func usersView(c *fiber.Ctx, d Deps, email, role string, errs []themes.FieldError) (themes.Admin, error) {
+	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	members, err := store.Members()
+	if err != nil {
+		return themes.Admin{}, err
+	}
+	invs, err := store.Invitations()
+	if err != nil {
+		return themes.Admin{}, err
+	}
+	view := baseView(c, d, "Users")
+	view.Errors = errs
+	me := AccountFromCtx(c).User.ID
+	u := &themes.UsersView{InviteEmail: email, InviteRole: role}
+	for _, m := range members {
+		row := themes.MemberRow{ID: m.UserID, Email: m.Email, Name: m.Name, Role: userRoleName(m.Role), TwoFactor: m.TwoFactor, You: m.UserID == me}
+		if m.LastSignIn != nil {
+			row.LastSignIn = ukTime(*m.LastSignIn)
+		}
+		u.Members = append(u.Members, row)
+	}
+	now := d.now()
+	for _, i := range invs {
+		row := themes.InvitationRow{ID: i.ID, Email: i.Email, Role: userRoleName(i.Role), By: i.InvitedByEmail,
+			Status: "Link works until " + ukTime(i.ExpiresAt)}
+		if i.Expired(now) {
+			row.Status, row.Expired = "Expired: send it again", true
+		}
+		u.Invitations = append(u.Invitations, row)
+	}
+	view.Users = u
+	return view, nil
+}
+
+func listUsers(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		view, err := usersView(c, d, "", "", nil)
+		if err != nil {
+			return err
+		}
+		switch c.Query("done") {
+		case "invited":
+			view.Notice = "Your invitation has been sent. The link in it works for 7 days."
+		case "resent":
+			view.Notice = "The invitation has been sent again with a new link. The old link no longer works."
+		case "not-sent":
+			view.Notice = "The invitation has been saved but the email could not be sent. Try sending it again later."
+		case "cancelled":
+			view.Notice = "The invitation has been cancelled. Its link no longer works."
+		case "role":
+			view.Notice = "The role has been changed."
+		case "removed":
+			view.Notice = "The person has been removed from this website and signed out of it."
+		}
+		return render(c, d, fiber.StatusOK, "users", view)
+	}
+}
+
+// sendInvitation emails the invitation link; the error is for the log.
+func sendInvitation(c *fiber.Ctx, d Deps, inv models.Invitation, token string) error {
+	if d.Mailer == nil {
+		return errors.New("no mailer")
+	}
+	t := tenants.FromCtx(c)
+	link := d.Scheme + "://" + strings.ToLower(c.Hostname()) + "/admin/invitation/" + token
+	role := "an editor: you will be able to change the website's content"
+	if inv.Role == models.RoleManager {
+		role = "a manager: you will be able to change the website's content, settings and users"
+	}
+	body := inv.InvitedByEmail + " has invited you to help run the " + t.Name + " website as " + role + ".\n\n" +
+		"To accept, open this link within 7 days:\n\n" + link + "\n\n" +
+		"The link works once. If you were not expecting this, ignore this email.\n"
+	return d.Mailer.Send(c.UserContext(), inv.Email, "You've been invited to the "+t.Name+" website admin", body)
+}
+
+func inviteUser(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := AccountFromCtx(c)
+		email, role := models.NormalizeEmail(c.FormValue("email")), c.FormValue("role")
+		var errs []themes.FieldError
+		if email == "" {
+			errs = append(errs, themes.FieldError{Field: "email", Message: "Enter the email address of the person to invite"})
+		}
+		if !models.ValidRole(models.Role(role)) {
+			errs = append(errs, themes.FieldError{Field: "role", Message: "Choose whether they will be a manager or an editor"})
+		}
+		token := auth.NewToken()
+		var inv models.Invitation
+		var err error
+		if errs == nil {
+			inv, err = tenants.FromCtx(c).Store(c.UserContext(), d.DB).Invite(email, models.Role(role), a.User, auth.HashToken(token), d.now())
+			var ve *models.ValidationError
+			if errors.As(err, &ve) {
+				field := ve.Field
+				if field != "role" {
+					field = "email"
+				}
+				errs = append(errs, themes.FieldError{Field: field, Message: sentence(ve.Message)})
+			} else if err != nil {
+				return err
+			}
+		}
+		if errs != nil {
+			view, err := usersView(c, d, email, role, errs)
+			if err != nil {
+				return err
+			}
+			return render(c, d, fiber.StatusUnprocessableEntity, "users", view)
+		}
+		audit(c, d, a.User, models.AuditUserInvite, inv.Email+" ("+role+")")
+		done := "invited"
+		if err := sendInvitation(c, d, inv, token); err != nil {
+			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
+			done = "not-sent"
+		}
+		return c.Redirect("/admin/users?done="+done, fiber.StatusSeeOther)
+	}
+}
+
+func resendInvitation(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := userParamID(c)
+		if err != nil {
+			return err
+		}
+		token := auth.NewToken()
+		inv, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).ResendInvitation(id, auth.HashToken(token), d.now())
+		if err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, models.AuditUserInviteResend, inv.Email)
+		done := "resent"
+		if err := sendInvitation(c, d, inv, token); err != nil {
+			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
+			done = "not-sent"
+		}
+		return c.Redirect("/admin/users?done="+done, fiber.StatusSeeOther)
+	}
+}
+
+func cancelInvitation(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := userParamID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		inv, err := store.InvitationByID(id)
+		if err != nil {
+			return err
+		}
+		if err := store.CancelInvitation(id); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, models.AuditUserInviteCancel, inv.Email)
+		return c.Redirect("/admin/users?done=cancelled", fiber.StatusSeeOther)
+	}
+}
+
+// memberView builds the role form or the removal confirmation.
+func memberView(c *fiber.Ctx, d Deps, title string, m models.Member, role, was string, errs []themes.FieldError) themes.Admin {
+	view := baseView(c, d, title)
+	view.Errors = errs
+	view.Member = &themes.MemberView{ID: m.UserID, Email: m.Email, Role: role, WasRole: was}
+	return view
+}
+
+func editMember(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := userParamID(c)
+		if err != nil {
+			return err
+		}
+		m, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Member(id)
+		if err != nil {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "users-edit", memberView(c, d, "Change role", m, string(m.Role), string(m.Role), nil))
+	}
+}
+
+func saveMemberRole(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := userParamID(c)
+		if err != nil {
+			return err
+		}
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		m, err := store.Member(id) // another tenant's user: 404, nothing written
+		if err != nil {
+			return err
+		}
+		role, was := c.FormValue("role"), c.FormValue("was")
+		if !models.ValidRole(models.Role(role)) {
+			return render(c, d, fiber.StatusUnprocessableEntity, "users-edit", memberView(c, d, "Change role", m, role, was,
+				[]themes.FieldError{{Field: "role", Message: "Choose manager or editor"}}))
+		}
+		err = store.ChangeRole(id, models.Role(was), models.Role(role))
+		var ve *models.ValidationError
+		switch {
+		case errors.Is(err, models.ErrStale):
+			return render(c, d, fiber.StatusConflict, "users-edit", memberView(c, d, "Change role", m, role, was,
+				[]themes.FieldError{{Message: msgUserStale}}))
+		case errors.As(err, &ve):
+			return render(c, d, fiber.StatusUnprocessableEntity, "users-edit", memberView(c, d, "Change role", m, role, was,
+				[]themes.FieldError{{Field: "role", Message: sentence(ve.Message)}}))
+		case err != nil:
+			return err
+		}
+		if role != was {
+			audit(c, d, AccountFromCtx(c).User, models.AuditUserRole, m.Email+" ("+role+")")
+		}
+		return c.Redirect("/admin/users?done=role", fiber.StatusSeeOther)
+	}
+}
+
+func confirmRemoveMember(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := userParamID(c)
+		if err != nil {
+			return err
+		}
+		m, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Member(id)
+		if err != nil {
+			return err
+		}
+		return render(c, d, fiber.StatusOK, "users-remove", memberView(c, d, "Remove "+m.Email, m, string(m.Role), string(m.Role), nil))
+	}
+}
+
+// removeMember ends the membership and every session of the person on this
+// tenant (their sessions on other tenants go on).
+func removeMember(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := userParamID(c)
+		if err != nil {
+			return err
+		}
+		a := AccountFromCtx(c)
+		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		m, err := store.Member(id)
+		if err != nil {
+			return err
+		}
+		err = store.RemoveMember(id, a.User.ID)
+		var ve *models.ValidationError
+		if errors.As(err, &ve) {
+			return render(c, d, fiber.StatusUnprocessableEntity, "users-remove", memberView(c, d, "Remove "+m.Email, m, string(m.Role), string(m.Role),
+				[]themes.FieldError{{Message: sentence(ve.Message)}}))
+		}
+		if err != nil {
+			return err
+		}
+		if err := d.Sessions.DeleteUserOnTenant(c.UserContext(), id, tenantID(c)); err != nil {
+			// The membership is gone, so those sessions no longer open anything.
+			d.Logger.WarnContext(c.UserContext(), "end sessions of removed member", "tenant_id", tenantID(c), "user_id", id, "error", err)
+		}
+		audit(c, d, a.User, models.AuditUserRemove, m.Email)
+		return c.Redirect("/admin/users?done=removed", fiber.StatusSeeOther)
+	}
+}

@@ -1,0 +1,140 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/models/modelstest"
+)
+
+func testMenuTitles(t *testing.T, store *models.TenantDB) (string, string) {
+	t.Helper()
+	items, fp, err := store.Menu()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, it := range items {
+		titles = append(titles, it.Title)
+	}
+	return strings.Join(titles, ","), fp
+}
+
+func TestMenuEdits(t *testing.T) {
+	dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		alpha := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
+		beta := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
+
+		_, fp := testMenuTitles(t, alpha)
+		for _, p := range []string{"/practices", "/services", "/news"} {
+			it, err := alpha.AddMenuItem(fp, strings.ToUpper(p[1:2])+p[2:], p)
+			if err != nil {
+				t.Fatalf("add %s: %v", p, err)
+			}
+			if it.ID == 0 {
+				t.Fatal("no id")
+			}
+			_, fp = testMenuTitles(t, alpha)
+		}
+		items, _, _ := alpha.Menu()
+		if _, err := alpha.AddMenuItem(fp, "Again", "/news"); testPeopleField(err) != "path" {
+			t.Errorf("a path twice: %v", err)
+		}
+		if _, err := alpha.AddMenuItem(fp, " ", "/events"); testPeopleField(err) != "title" {
+			t.Errorf("empty title: %v", err)
+		}
+		if _, err := alpha.AddMenuItem("old", "Events", "/events"); !errors.Is(err, models.ErrStale) {
+			t.Errorf("add to a changed menu: %v", err)
+		}
+		if err := alpha.MoveMenuItem(fp, items[2].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		got, fp := testMenuTitles(t, alpha)
+		if got != "Practices,News,Services" {
+			t.Errorf("after moving News up: %s", got)
+		}
+		if err := alpha.MoveMenuItem("old", items[2].ID, true); !errors.Is(err, models.ErrStale) {
+			t.Errorf("move on a changed menu: %v", err)
+		}
+		if err := alpha.RenameMenuItem(fp, items[0].ID, "Our practices"); err != nil {
+			t.Fatal(err)
+		}
+		got, fp = testMenuTitles(t, alpha)
+		if got != "Our practices,News,Services" {
+			t.Errorf("after renaming: %s", got)
+		}
+		if err := alpha.RemoveMenuItem(fp, items[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		got, fp = testMenuTitles(t, alpha)
+		if got != "Our practices,News" {
+			t.Errorf("after removing: %s", got)
+		}
+
+		// Another tenant's ids are not found, and nothing is written.
+		_, bfp := testMenuTitles(t, beta)
+		if err := beta.RenameMenuItem(bfp, items[0].ID, "Owned"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("beta renames alpha's item: %v", err)
+		}
+		if err := beta.RemoveMenuItem(bfp, items[0].ID); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("beta removes alpha's item: %v", err)
+		}
+		if err := beta.MoveMenuItem(bfp, items[2].ID, true); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("beta moves alpha's item: %v", err)
+		}
+		if again, _ := testMenuTitles(t, alpha); again != "Our practices,News" {
+			t.Errorf("alpha's menu after beta's attempts: %s", again)
+		}
+
+		// The most the guidance allows.
+		for _, p := range []string{"/a", "/b", "/c", "/d", "/e"} {
+			if _, err := alpha.AddMenuItem(fp, "Item "+p, p); err != nil {
+				t.Fatalf("add %s: %v", p, err)
+			}
+			_, fp = testMenuTitles(t, alpha)
+		}
+		if _, err := alpha.AddMenuItem(fp, "Eighth", "/f"); testPeopleField(err) != "title" {
+			t.Errorf("an eighth item: %v", err)
+		}
+	})
+}
+
+func TestAuditPage(t *testing.T) {
+	dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		alpha := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
+		beta := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
+		for i := 0; i < models.AuditPageSize+5; i++ {
+			email := "a@example.nhs.uk"
+			if i%5 == 0 {
+				email = "b@example.nhs.uk"
+			}
+			if err := alpha.Audit(0, email, models.AuditSignIn, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := beta.Audit(0, "c@example.nhs.uk", models.AuditSignIn, ""); err != nil {
+			t.Fatal(err)
+		}
+		page1, total, err := alpha.AuditPage(models.AuditFilter{Page: 1})
+		if err != nil || total != int64(models.AuditPageSize+5) || len(page1) != models.AuditPageSize {
+			t.Fatalf("page 1: %d of %d, %v", len(page1), total, err)
+		}
+		page2, _, _ := alpha.AuditPage(models.AuditFilter{Page: 2})
+		if len(page2) != 5 || page2[0].ID >= page1[len(page1)-1].ID {
+			t.Errorf("page 2: %d entries, not older than page 1", len(page2))
+		}
+		bs, total, _ := alpha.AuditPage(models.AuditFilter{Email: "B@example.nhs.uk"})
+		if total != 11 || len(bs) != 11 || bs[0].UserEmail != "b@example.nhs.uk" {
+			t.Errorf("filtered by b: %d of %d", len(bs), total)
+		}
+		people, _ := alpha.AuditPeople()
+		if strings.Join(people, ",") != "a@example.nhs.uk,b@example.nhs.uk" {
+			t.Errorf("people: %v", people)
+		}
+	})
+}
