@@ -835,3 +835,21 @@ func TestDeployCaddyfileValidates(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployKustomizeBuilds renders deploy/k8s with kubectl's kustomize when
+// kubectl is on PATH: the kustomization and every manifest must parse.
+func TestDeployKustomizeBuilds(t *testing.T) {
+	bin, err := exec.LookPath("kubectl")
+	if err != nil {
+		t.Skip("kubectl is not on PATH")
+	}
+	out, err := exec.Command(bin, "kustomize", filepath.Join(deployRoot, "deploy/k8s")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl kustomize deploy/k8s: %v\n%s", err, out)
+	}
+	for line := range strings.Lines(string(out)) {
+		if strings.TrimSpace(line) == "image: pcnweb" {
+			t.Errorf("kubectl kustomize deploy/k8s: kustomization.yaml's images entry does not replace the containers' image %q", "pcnweb")
+		}
+	}
+}
