@@ -830,8 +830,12 @@ func TestDeployCaddyfileValidates(t *testing.T) {
 		for k, v := range env {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
-		if out, err := cmd.CombinedOutput(); err != nil {
+		out, err := cmd.CombinedOutput()
+		if err != nil {
 			t.Errorf("caddy validate (env %v): %v\n%s", env, err, out)
+		}
+		if strings.Contains(string(out), "not formatted") {
+			t.Errorf("deploy/caddy/Caddyfile is not formatted: run caddy fmt --overwrite deploy/caddy/Caddyfile")
 		}
 	}
 }
