@@ -753,6 +753,17 @@ func TestDeployComposeMatchesTheBinary(t *testing.T) {
 		}
 	})
 
+	t.Run("compression and HSTS are left to the app", func(t *testing.T) {
+		// The app serves pre-gzipped pages with strong ETags and sets HSTS
+		// itself; Caddy re-encoding or adding headers would undo both.
+		if len(deployCaddyValues(text, "encode")) > 0 {
+			t.Error("Caddyfile: `encode` would recompress the app's pre-gzipped pages")
+		}
+		if strings.Contains(strings.ToLower(text), "strict-transport-security") {
+			t.Error("Caddyfile: HSTS is the app's (PCNWEB_SECURE_COOKIES), not Caddy's")
+		}
+	})
+
 	t.Run("console host and local port", func(t *testing.T) {
 		if got := caddy.Environment["PCNWEB_CONSOLE_HOST"]; got != ref.ConsoleHost {
 			t.Errorf("caddy's PCNWEB_CONSOLE_HOST %q, the app's console host is %q", got, ref.ConsoleHost)
