@@ -187,7 +187,10 @@ func TestEveryAdminRouteRefusesAnotherTenantsObjects(t *testing.T) {
 				}
 			} else {
 				resp = jane.post(t, "alpha.localhost", target, form)
-				if resp.status != http.StatusNotFound && resp.status != http.StatusUnprocessableEntity {
+				// A link's form (":token") is refused before the lookup
+				// without the sign-in form's own CSRF cookie: also no write.
+				refused := strings.Contains(r.Path, ":token") && resp.status == http.StatusForbidden
+				if resp.status != http.StatusNotFound && resp.status != http.StatusUnprocessableEntity && !refused {
 					t.Errorf("POST %s (another tenant's id) on alpha: %d, want 404", target, resp.status)
 				}
 			}
