@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -197,6 +198,15 @@ func TestODSImportNewerFileKeepsManagersContent(t *testing.T) {
 		}
 		if left, _ := models.ODSPracticeLeftForTest(ctx, db, tn.ID, "Y99999"); left != nil {
 			t.Error("a practice the manager added by hand was marked as having left")
+		}
+		// The site no longer lists it; the admin still does, marked.
+		if _, err := store.PracticeByODS("A81002"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("the public practice page of a practice that left: %v, want not found", err)
+		}
+		public, _ := store.Practices()
+		all, _ := store.AllPractices()
+		if len(all) != len(public)+1 || all[len(all)-1].ODSCode != "A81002" || all[len(all)-1].LeftPCNOn == nil {
+			t.Errorf("practices: %d public, %d in the admin (last %+v); want the one that left listed last in the admin only", len(public), len(all), all[len(all)-1])
 		}
 
 		log, _ := store.AuditLog(10)

@@ -31,7 +31,11 @@ type Practice struct {
 	SortOrder            int
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
-	Exceptions           []PracticeException `gorm:"foreignKey:PracticeID;references:ID"`
+	// LeftPCNOn is set by the ODS import when the practice's membership of
+	// the network ended; such a practice is kept (with what managers wrote)
+	// but no longer shown on the site. Read-only to GORM.
+	LeftPCNOn  *time.Time          `gorm:"column:left_pcn_on;->"`
+	Exceptions []PracticeException `gorm:"foreignKey:PracticeID;references:ID"`
 	// Version counts saves; a save must name the version it was opened at.
 	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
@@ -250,14 +254,22 @@ func (t *TenantDB) AddException(ods string, e PracticeException) error {
 // Practices lists the practices with their exceptions, in display order.
 func (t *TenantDB) Practices() ([]Practice, error) {
 	var ps []Practice
-	err := t.scoped.Preload("Exceptions", t.own).Order("sort_order, name").Find(&ps).Error
+	err := t.scoped.Preload("Exceptions", t.own).Where("left_pcn_on IS NULL").Order("sort_order, name").Find(&ps).Error
 	return ps, translate("list practices", err)
+}
+
+// AllPractices lists every practice, those that left the network too (last),
+// for the admin panel.
+func (t *TenantDB) AllPractices() ([]Practice, error) {
+	var ps []Practice
+	err := t.scoped.Order("left_pcn_on IS NOT NULL, sort_order, name").Find(&ps).Error
+	return ps, translate("list all practices", err)
 }
 
 // PracticeByODS returns one practice with its exceptions.
 func (t *TenantDB) PracticeByODS(ods string) (Practice, error) {
 	var p Practice
-	err := t.scoped.Preload("Exceptions", t.own).Where("ods_code = ?", strings.ToUpper(ods)).Take(&p).Error
+	err := t.scoped.Preload("Exceptions", t.own).Where("ods_code = ? AND left_pcn_on IS NULL", strings.ToUpper(ods)).Take(&p).Error
 	return p, translate("practice "+ods, err)
 }
 

@@ -7,8 +7,9 @@ type PracticeRow struct {
 	ODSCode  string
 	Phone    string
 	HasHours bool
-	First    bool // no "Move up"
-	Last     bool // no "Move down"
+	Left     string // why the practice is no longer on the site; "" for a member
+	First    bool   // no "Move up"
+	Last     bool   // no "Move down"
 }
 
 // PracticeEdit is the practice details form, as stored or as typed, and

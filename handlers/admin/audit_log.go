@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
@@ -110,7 +111,7 @@ func showAuditLog(d Deps) fiber.Handler {
 			if who == "" {
 				who = "The platform"
 			}
-			a.Rows = append(a.Rows, themes.AuditRow{When: ukTime(e.At), Who: who, What: auditWording(e.Action), Subject: e.Subject})
+			a.Rows = append(a.Rows, themes.AuditRow{When: hours.FormatInstant(e.At), Who: who, What: auditWording(e.Action), Subject: e.Subject})
 		}
 		view.Audit = a
 		return render(c, d, fiber.StatusOK, "audit", view)

@@ -92,7 +92,7 @@ func listEvents(d Deps) fiber.Handler {
 		view.Notice = servicesNotice(c, "event")
 		now := time.Now()
 		for _, e := range events {
-			row := themes.EventRow{ID: e.ID, Title: e.Title, When: ukTime(e.StartsAt), Published: e.Published}
+			row := themes.EventRow{ID: e.ID, Title: e.Title, When: hours.FormatInstant(e.StartsAt), Published: e.Published}
 			if eventIsOver(e, now) {
 				view.PastEvents = append([]themes.EventRow{row}, view.PastEvents...)
 				continue

@@ -22,6 +22,7 @@ import (
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/testenv"
+	"github.com/pcnweb/pcnweb/media"
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
@@ -53,8 +54,10 @@ type server struct {
 	admin *fiber.App // the panel, as mounted under /admin
 	dbURL string
 	db    *models.DB
-	clock *clock
-	redis *redis.Client
+	// mediaDir is the directory of the media library's files.
+	mediaDir string
+	clock    *clock
+	redis    *redis.Client
 }
 
 type options struct {
@@ -104,15 +107,20 @@ func newServer(t *testing.T, o options) *server {
 	if o.adminClock {
 		now = clk.Now
 	}
+	mediaDir := t.TempDir()
+	store, err := media.NewDir(mediaDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	adminApp := admin.New(admin.Deps{
-		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Mailer: o.mailer, Now: now,
+		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store,
 		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db, Now: clk.Now}),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
 	})
 	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
 	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
-		Web: webCfg, Scheme: "http", Admin: adminApp})
-	return &server{app: app, admin: adminApp, dbURL: dbURL, db: db, clock: clk, redis: rc}
+		Web: webCfg, Scheme: "http", Admin: adminApp, Media: store})
+	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc}
 }
 
 // tenant creates a tenant with an About page and returns it.

@@ -10,7 +10,6 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -22,71 +21,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/redis/go-redis/v9"
-
-	"github.com/pcnweb/pcnweb/auth"
-	"github.com/pcnweb/pcnweb/handlers/admin"
-	"github.com/pcnweb/pcnweb/handlers/site"
-	"github.com/pcnweb/pcnweb/handlers/web"
-	"github.com/pcnweb/pcnweb/internal/testenv"
 	"github.com/pcnweb/pcnweb/media"
-	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/pagecache"
-	"github.com/pcnweb/pcnweb/redishealth"
-	"github.com/pcnweb/pcnweb/tenants"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
 // newMediaServer is newServer with a media Storage in a temporary
 // directory, handed to the panel and the public site as serve.go does.
 func newMediaServer(t *testing.T) (*server, string) {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
-	db := modelstest.NewDB(t)
-	redisURL, prefix := testenv.Redis(t)
-	ropts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := redis.NewClient(ropts)
-	t.Cleanup(func() { _ = rc.Close() })
-	mon := redishealth.New(rc, log, 200*time.Millisecond)
-	reg, err := themes.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := metrics.New()
-	resolver := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
-	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: resolver, Prefix: prefix, Logger: log, Metrics: m})
-	db.SetNotifier(bus)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	ready := make(chan struct{})
-	go bus.Run(ctx, ready)
-	<-ready
-	clk := &clock{t: time.Now()}
-	key, err := db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	store, err := media.NewDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	adminApp := admin.New(admin.Deps{
-		DB: db, Themes: reg, Logger: log, Scheme: "http", CSRFKey: key, Media: store,
-		Sessions: auth.NewSessions(auth.SessionOptions{Redis: rc, Prefix: prefix, DB: db, Now: clk.Now}),
-		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
-	})
-	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
-	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
-		Web: web.Config{}, Scheme: "http", Admin: adminApp, Media: store})
-	return &server{app: app, db: db, clock: clk, redis: rc}, dir
+	s := newServer(t, options{})
+	return s, s.mediaDir
 }
 
 // testMediaFile is a file to upload.

@@ -56,14 +56,6 @@ func postStatus(p models.Post, now time.Time) string {
 	return "published"
 }
 
-// ukTime formats an instant in London time, "3 March 2026 at 9:30am".
-func ukTime(t time.Time) string {
-	l := t.In(hours.Location())
-	clock := strings.ToLower(l.Format("3:04PM"))
-	clock = strings.Replace(clock, ":00", "", 1)
-	return l.Format("2 January 2006") + " at " + clock
-}
-
 // parsePublish reads the publish date and time (London) of the form: nil
 // for a draft.
 func parsePublish(date, clock string) (*time.Time, *themes.FieldError) {
@@ -108,9 +100,9 @@ func listNews(d Deps) fiber.Handler {
 			row := themes.NewsRow{EditURL: "/admin/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
 			switch postStatus(p, now) {
 			case "published":
-				row.Status = "Published " + ukTime(*p.PublishedAt)
+				row.Status = "Published " + hours.FormatInstant(*p.PublishedAt)
 			case "scheduled":
-				row.Status = "Scheduled for " + ukTime(*p.PublishedAt)
+				row.Status = "Scheduled for " + hours.FormatInstant(*p.PublishedAt)
 			}
 			view.News = append(view.News, row)
 		}
@@ -143,9 +135,9 @@ func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Po
 	if current != nil {
 		switch postStatus(*current, time.Now()) {
 		case "scheduled":
-			pe.Status = "Scheduled: appears on the website on " + ukTime(*current.PublishedAt) + "."
+			pe.Status = "Scheduled: appears on the website on " + hours.FormatInstant(*current.PublishedAt) + "."
 		case "published":
-			pe.Status = "Published on " + ukTime(*current.PublishedAt) + "."
+			pe.Status = "Published on " + hours.FormatInstant(*current.PublishedAt) + "."
 			pe.PublicURL = view.SiteURL + "/news/" + current.Slug
 		}
 	}
@@ -270,7 +262,7 @@ func saveNews(d Deps) fiber.Handler {
 			return err
 		}
 		if changed && until != nil {
-			audit(c, d, a.User, auditNewsScheduleUnpublish, "/news/"+saved.Slug+" at "+ukTime(*until))
+			audit(c, d, a.User, auditNewsScheduleUnpublish, "/news/"+saved.Slug+" at "+hours.FormatInstant(*until))
 		} else if changed {
 			audit(c, d, a.User, auditNewsCancelUnpublish, "/news/"+saved.Slug)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/textdiff"
@@ -16,7 +17,7 @@ import (
 func pageRevisionRows(h models.PageHistory) []themes.RevisionRow {
 	rows := make([]themes.RevisionRow, 0, len(h.Revisions))
 	for i, r := range h.Revisions {
-		rows = append(rows, themes.RevisionRow{ID: r.ID, Title: r.Title, Author: r.Author, When: ukTime(r.CreatedAt),
+		rows = append(rows, themes.RevisionRow{ID: r.ID, Title: r.Title, Author: r.Author, When: hours.FormatInstant(r.CreatedAt),
 			Live: h.Page.PublishedRevisionID != nil && *h.Page.PublishedRevisionID == r.ID, Latest: i == 0})
 	}
 	return rows

@@ -101,7 +101,7 @@ func practiceByODS(d Deps) fiber.Handler {
 
 func listPractices(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ps, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Practices()
+		ps, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllPractices()
 		if err != nil {
 			return err
 		}
@@ -111,8 +111,12 @@ func listPractices(d Deps) fiber.Handler {
 			for _, day := range p.Week() {
 				has = has || len(day) > 0
 			}
-			view.Practices = append(view.Practices, themes.PracticeRow{ID: p.ID, Name: p.Name, ODSCode: p.ODSCode, Phone: p.Phone,
-				HasHours: has, First: i == 0, Last: i == len(ps)-1})
+			row := themes.PracticeRow{ID: p.ID, Name: p.Name, ODSCode: p.ODSCode, Phone: p.Phone,
+				HasHours: has, First: i == 0, Last: i == len(ps)-1}
+			if p.LeftPCNOn != nil {
+				row.Left = "Left the network on " + p.LeftPCNOn.Format("2 January 2006") + " (NHS ODS data): not shown on the website"
+			}
+			view.Practices = append(view.Practices, row)
 		}
 		view.Notice = map[string]string{
 			"saved":   "The practice's details have been saved.",

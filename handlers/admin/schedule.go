@@ -42,7 +42,7 @@ func scheduleRow(c models.ScheduledChange) themes.ScheduleRow {
 	if c.Action == models.ScheduleUnpublish {
 		verb = "Unpublish"
 	}
-	row := themes.ScheduleRow{ID: c.ID, When: ukTime(c.RunAt), By: c.CreatedBy}
+	row := themes.ScheduleRow{ID: c.ID, When: hours.FormatInstant(c.RunAt), By: c.CreatedBy}
 	if c.Kind == models.ScheduleKindPost {
 		row.What = verb + " the news item " + c.Label
 		row.EditURL = "/admin/news/" + c.Target + "/edit"
@@ -190,7 +190,7 @@ func schedulePage(d Deps) fiber.Handler {
 		if ch.Action == models.ScheduleUnpublish {
 			auditAction = auditSchedulePageUnpublish
 		}
-		audit(c, d, a.User, auditAction, path+" at "+ukTime(ch.RunAt))
+		audit(c, d, a.User, auditAction, path+" at "+hours.FormatInstant(ch.RunAt))
 		return c.Redirect(pageScheduleURL(path)+"&done=scheduled", fiber.StatusSeeOther)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
@@ -78,14 +79,14 @@ func usersView(c *fiber.Ctx, d Deps, email, role string, errs []themes.FieldErro
 	for _, m := range members {
 		row := themes.MemberRow{ID: m.UserID, Email: m.Email, Name: m.Name, Role: userRoleName(m.Role), TwoFactor: m.TwoFactor, You: m.UserID == me}
 		if m.LastSignIn != nil {
-			row.LastSignIn = ukTime(*m.LastSignIn)
+			row.LastSignIn = hours.FormatInstant(*m.LastSignIn)
 		}
 		u.Members = append(u.Members, row)
 	}
 	now := d.now()
 	for _, i := range invs {
 		row := themes.InvitationRow{ID: i.ID, Email: i.Email, Role: userRoleName(i.Role), By: i.InvitedByEmail,
-			Status: "Link works until " + ukTime(i.ExpiresAt)}
+			Status: "Link works until " + hours.FormatInstant(i.ExpiresAt)}
 		if i.Expired(now) {
 			row.Status, row.Expired = "Expired: send it again", true
 		}
