@@ -97,7 +97,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	app := site.New(site.Deps{
 		DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
-		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp, Media: mediaStore,
+		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp,
+		Media: mediaStore, ConsoleHost: e.cfg.ConsoleHost,
 	})
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))

@@ -38,6 +38,11 @@ type Deps struct {
 	// Media holds the media library's files (/media/<id>/<file>); nil
 	// serves none.
 	Media media.Storage
+	// ConsoleHost is the operators' host (normalised); its requests go to
+	// Console, and /api/... to API. Either may be nil (a 404 then).
+	ConsoleHost string
+	Console     *fiber.App
+	API         *fiber.App
 }
 
 // New builds the public app. Middleware order: recover, request context,
@@ -54,6 +59,9 @@ func New(d Deps) *fiber.App {
 	app.Use(web.AccessLog(d.Logger, d.Metrics, "site", tenantID))
 	app.Use(web.SecurityHeaders(d.Web))
 	app.Get("/static/*", serveAsset(d.Themes))
+	if d.ConsoleHost != "" {
+		app.Use(consoleHost(d))
+	}
 	app.Use(tenants.Middleware(d.Resolver, tenants.MiddlewareOptions{Scheme: d.Scheme, Port: d.Port}))
 	if d.Admin != nil {
 		app.Mount("/admin", d.Admin)
