@@ -737,8 +737,8 @@ func BenchmarkStateAt(b *testing.B) {
 
 func TestFormatInstant(t *testing.T) {
 	tests := map[string]string{
-		"2026-03-03T09:30:00Z": "3 March 2026 at 9:30am",  // GMT
-		"2026-07-01T17:00:00Z": "1 July 2026 at 6pm",      // BST: an hour ahead
+		"2026-03-03T09:30:00Z": "3 March 2026 at 9:30am", // GMT
+		"2026-07-01T17:00:00Z": "1 July 2026 at 6pm",     // BST: an hour ahead
 		"2026-12-24T00:00:00Z": "24 December 2026 at midnight",
 		"2026-10-25T00:30:00Z": "25 October 2026 at 1:30am", // still BST, before the change
 	}
