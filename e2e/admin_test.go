@@ -226,9 +226,10 @@ func TestAdminAccessibility(t *testing.T) {
 
 			tb.adminSignIn(t, base, demo.Accounts[0].Email, demo.DefaultPassword)
 			pages := discoverAdminPages(t, tb, base)
-			if len(pages) < 10 {
+			if len(pages) < 30 {
 				t.Errorf("found only %d admin pages to check: %v", len(pages), pages)
 			}
+			t.Logf("%d admin pages at %dpx", len(pages), vp.width)
 			for _, p := range pages {
 				resp, err := chromedp.RunResponse(tb.ctx, chromedp.Navigate(base+p.path))
 				if err != nil {
@@ -245,6 +246,9 @@ func TestAdminAccessibility(t *testing.T) {
 				}
 				tb.net.waitIdle(tb.ctx, 150*time.Millisecond, 5*time.Second)
 				check(p.path)
+				if vp == desktop {
+					tb.screenshot(t, "admin"+strings.NewReplacer("/", "-", "?", "-", "=", "-", "%2F", "-").Replace(strings.TrimPrefix(p.path, "/admin")))
+				}
 			}
 			// A form sent empty shows its error summary and messages.
 			err = chromedp.Do(tb.ctx,
