@@ -48,7 +48,17 @@ func makeField(errs []FieldError, name, label, hint string, value any) Field {
 	return f
 }
 
+// Mover is a list row's move buttons (partial "moveButtons"), built in a
+// template with the "mover" function.
+type Mover struct {
+	Action, CSRF, Name string
+	First, Last        bool
+}
+
 var fieldFuncs = map[string]any{
+	"mover": func(action, csrf, name string, first, last bool) Mover {
+		return Mover{Action: action, CSRF: csrf, Name: name, First: first, Last: last}
+	},
 	"field": makeField,
 	"width": func(n int, f Field) Field { f.Width = n; return f },
 	"rows":  func(n int, f Field) Field { f.Rows = n; return f },

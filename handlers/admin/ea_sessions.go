@@ -260,7 +260,11 @@ func moveEASession(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := store.MoveSession(s.ID, c.FormValue("direction") == "up"); err != nil {
+		up, err := moveDirection(c)
+		if err != nil {
+			return err
+		}
+		if err := store.MoveSession(s.ID, up); err != nil {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEASessionMove, "/enhanced-access "+eaSessionDaysText(s.Weekdays))

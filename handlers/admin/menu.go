@@ -257,15 +257,15 @@ func moveMenuItem(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		dir := c.FormValue("dir")
-		if dir != "up" && dir != "down" {
-			return fiber.ErrBadRequest
+		up, err := moveDirection(c)
+		if err != nil {
+			return err
 		}
 		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
-		if err := store.MoveMenuItem(c.FormValue("fingerprint"), it.ID, dir == "up"); err != nil {
+		if err := store.MoveMenuItem(c.FormValue("fingerprint"), it.ID, up); err != nil {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
-		audit(c, d, AccountFromCtx(c).User, models.AuditMenuMove, it.Title+" ("+dir+")")
+		audit(c, d, AccountFromCtx(c).User, models.AuditMenuMove, it.Title+" ("+c.FormValue("direction")+")")
 		return c.Redirect("/admin/menu?done=moved", fiber.StatusSeeOther)
 	}
 }

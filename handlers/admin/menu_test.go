@@ -108,13 +108,13 @@ func TestMenuEditing(t *testing.T) {
 	items, _, _ := s.db.ForTenant(ctx, tn.ID).Menu()
 	second := "/admin/menu/" + itoa(items[1].ID)
 	tok, fp, _ = menuOpen(t, b, host)
-	if r := b.post(t, host, second+"/move", url.Values{"_csrf": {tok}, "fingerprint": {fp}, "dir": {"up"}}); r.status != http.StatusSeeOther {
+	if r := b.post(t, host, second+"/move", url.Values{"_csrf": {tok}, "fingerprint": {fp}, "direction": {"up"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("move up: %d\n%s", r.status, r.body)
 	}
 	if got := menuTitles(t, s, tn); got != "About us,Practices" {
 		t.Errorf("after moving up: %s", got)
 	}
-	if r := b.post(t, host, second+"/move", url.Values{"_csrf": {tok}, "fingerprint": {fp}, "dir": {"down"}}); r.status != http.StatusConflict {
+	if r := b.post(t, host, second+"/move", url.Values{"_csrf": {tok}, "fingerprint": {fp}, "direction": {"down"}}); r.status != http.StatusConflict {
 		t.Errorf("stale move: %d", r.status)
 	}
 
@@ -147,7 +147,7 @@ func TestMenuEditing(t *testing.T) {
 		t.Errorf("GET beta's item: %d", r.status)
 	}
 	for _, p := range []string{"/edit", "/remove", "/move"} {
-		if r := b.post(t, host, bPath+p, url.Values{"_csrf": {tok}, "fingerprint": {fp}, "title": {"Owned"}, "dir": {"up"}}); r.status != http.StatusNotFound {
+		if r := b.post(t, host, bPath+p, url.Values{"_csrf": {tok}, "fingerprint": {fp}, "title": {"Owned"}, "direction": {"up"}}); r.status != http.StatusNotFound {
 			t.Errorf("POST beta's item %s: %d", p, r.status)
 		}
 	}

@@ -242,7 +242,11 @@ func movePractice(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := store.MovePractice(id, c.FormValue("direction") == "up"); err != nil {
+		up, err := moveDirection(c)
+		if err != nil {
+			return err
+		}
+		if err := store.MovePractice(id, up); err != nil {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPracticeMove, "/practices/"+p.ODSCode)

@@ -90,17 +90,6 @@ func servicesSlug(c *fiber.Ctx) string {
 	return strings.TrimSpace(strings.ToLower(c.FormValue("slug")))
 }
 
-// servicesDirection reads a move button's direction: true for "up".
-func servicesDirection(c *fiber.Ctx) (bool, error) {
-	switch c.FormValue("direction") {
-	case "up":
-		return true, nil
-	case "down":
-		return false, nil
-	}
-	return false, fiber.ErrBadRequest
-}
-
 // servicesChecked reads a checkbox.
 func servicesChecked(c *fiber.Ctx, name string) bool { return c.FormValue(name) != "" }
 
@@ -311,7 +300,7 @@ func moveService(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		up, err := servicesDirection(c)
+		up, err := moveDirection(c)
 		if err != nil {
 			return err
 		}

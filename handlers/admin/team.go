@@ -200,7 +200,7 @@ func moveStaff(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		up, err := servicesDirection(c)
+		up, err := moveDirection(c)
 		if err != nil {
 			return err
 		}
