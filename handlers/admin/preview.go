@@ -42,6 +42,25 @@ func previewPage(d Deps) fiber.Handler {
 	}
 }
 
+// previewNews shows a news item, draft or scheduled, as patients will see
+// it once published; like previewPage, never cached and never indexed.
+func previewNews(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := postID(c)
+		if err != nil {
+			return err
+		}
+		t := tenants.FromCtx(c)
+		p, err := t.Store(c.UserContext(), d.DB).PostByID(id)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		c.Set("X-Robots-Tag", "noindex, nofollow")
+		return site.PreviewPost(c, d.DB, d.Themes, siteURL(c, d, t), p)
+	}
+}
+
 // previewMarkdown is the editor's live preview: the Markdown of the form's
 // "body" field rendered and sanitised by the renderer used on publish.
 func previewMarkdown(d Deps) fiber.Handler {

@@ -62,6 +62,7 @@ func New(d Deps) *fiber.App {
 	app.Get("/news/new", requireUser, newNews(d))
 	app.Post("/news/new", requireUser, saveNews(d))
 	app.Get("/news/:id/edit", requireUser, editNews(d))
+	app.Get("/news/:id/preview", requireUser, previewNews(d))
 	app.Post("/news/:id/edit", requireUser, saveNews(d))
 	app.Post("/news/:id/unpublish", requireUser, unpublishNews(d))
 	app.Get("/news/:id/delete", requireUser, confirmDeleteNews(d))

@@ -26,30 +26,10 @@ const PreviewBanner = "Preview – this version is not published"
 // It is the admin panel's: the panel serves it under /admin, which the page
 // cache never stores, and sets the no-store and noindex headers.
 func Preview(c *fiber.Ctx, db *models.DB, reg *themes.Registry, siteURL string, page models.Page, rev models.PageRevision) error {
-	u, err := url.Parse(siteURL)
+	d, r, err := previewFrame(c, db, reg, siteURL, page.Path)
 	if err != nil {
 		return err
 	}
-	// The frame's base URL comes from the tenant's primary host: give the
-	// copy the admin's idea of the public host.
-	t := *tenants.FromCtx(c)
-	t.PrimaryHost = u.Host
-	d := Deps{DB: db, Themes: reg, Scheme: u.Scheme}
-	r := &request{t: &t, store: t.Store(c.UserContext(), db)}
-	if r.settings, err = r.store.Settings(); err != nil {
-		return err
-	}
-	if r.pages, err = r.store.PublishedPages(); err != nil {
-		return err
-	}
-	items, err := r.store.NavItems()
-	if err != nil {
-		return err
-	}
-	r.site = siteFrame(d, &t, r.settings, r.pages, items, page.Path)
-	r.site.Announcement = &themes.Notice{Title: PreviewBanner,
-		Text: "Patients cannot see this version. Publish it from the page editor to put it on the website."}
-
 	body := template.HTML(rev.BodyHTML) //nolint:gosec // sanitised when written
 	switch page.Path {
 	case "/": // the manager's text on the home page, as showHome shows it
@@ -75,6 +55,46 @@ func Preview(c *fiber.Ctx, db *models.DB, reg *themes.Registry, siteURL string, 
 	}
 	view.Breadcrumbs = crumbs(parentCrumbs(r, page.Path)...)
 	return render(c, d, r.t, "page", view)
+}
+
+// PreviewPost renders a news item that may not be published (a draft, or a
+// scheduled one) as patients will see it once it is, as showPost does, with
+// the preview notice on top. Like Preview, it is the admin panel's.
+func PreviewPost(c *fiber.Ctx, db *models.DB, reg *themes.Registry, siteURL string, p models.Post) error {
+	pv := postView(p)
+	d, r, err := previewFrame(c, db, reg, siteURL, pv.URL)
+	if err != nil {
+		return err
+	}
+	view := r.view(p.Title, pv.URL)
+	view.NoIndex = true
+	view.Description = p.Summary
+	view.OGType = "article"
+	view.Post = &pv
+	view.Updated = p.UpdatedAt
+	view.Breadcrumbs = crumbs(themes.NavLink{Title: "News", URL: "/news"})
+	return render(c, d, r.t, "post", view)
+}
+
+// previewFrame is the frame of a preview of the page at path: the tenant's
+// own, with the preview notice where the announcement goes.
+func previewFrame(c *fiber.Ctx, db *models.DB, reg *themes.Registry, siteURL, path string) (Deps, *request, error) {
+	u, err := url.Parse(siteURL)
+	if err != nil {
+		return Deps{}, nil, err
+	}
+	// The frame's base URL comes from the tenant's primary host: give the
+	// copy the admin's idea of the public host.
+	t := *tenants.FromCtx(c)
+	t.PrimaryHost = u.Host
+	d := Deps{DB: db, Themes: reg, Scheme: u.Scheme}
+	r, err := frame(c.UserContext(), d, &t, path)
+	if err != nil {
+		return Deps{}, nil, err
+	}
+	r.site.Announcement = &themes.Notice{Title: PreviewBanner,
+		Text: "Patients cannot see this version. Publish it from the editor to put it on the website."}
+	return d, r, nil
 }
 
 // previewHome renders the home page with body as the manager's text, as

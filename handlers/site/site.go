@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -42,8 +43,27 @@ type request struct {
 
 // load builds the request frame for the current tenant.
 func load(c *fiber.Ctx, d Deps) (*request, error) {
-	t := tenants.FromCtx(c)
-	r := &request{t: t, store: t.Store(c.UserContext(), d.DB)}
+	r, err := frame(c.UserContext(), d, tenants.FromCtx(c), c.Path())
+	if err != nil {
+		return nil, err
+	}
+	// The platform's announcement, if one is on now; the page is cached only
+	// until the next announcement starts or ends.
+	a, next, err := d.DB.ActiveAnnouncement(c.UserContext(), d.Now())
+	if err != nil {
+		return nil, err
+	}
+	if a != nil {
+		r.site.Announcement = &themes.Notice{Title: a.Title, Text: a.Body, Until: "until " + hours.FormatInstant(a.EndsAt)}
+	}
+	expireAt(c, next)
+	return r, nil
+}
+
+// frame reads what every page of tenant t shows (settings, published pages,
+// menu) and builds the frame for the page at path.
+func frame(ctx context.Context, d Deps, t *tenants.Tenant, path string) (*request, error) {
+	r := &request{t: t, store: t.Store(ctx, d.DB)}
 	var err error
 	if r.settings, err = r.store.Settings(); err != nil {
 		return nil, err
@@ -55,17 +75,7 @@ func load(c *fiber.Ctx, d Deps) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.site = siteFrame(d, t, r.settings, r.pages, items, c.Path())
-	// The platform's announcement, if one is on now; the page is cached only
-	// until the next announcement starts or ends.
-	a, next, err := d.DB.ActiveAnnouncement(c.UserContext(), d.Now())
-	if err != nil {
-		return nil, err
-	}
-	if a != nil {
-		r.site.Announcement = &themes.Notice{Title: a.Title, Text: a.Body, Until: "until " + hours.FormatInstant(a.EndsAt)}
-	}
-	expireAt(c, next)
+	r.site = siteFrame(d, t, r.settings, r.pages, items, path)
 	return r, nil
 }
 
