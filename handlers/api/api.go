@@ -62,7 +62,7 @@ func New(d Deps) *fiber.App {
 	cfg := web.FiberConfig(d.Web, errorHandler(d))
 	app := fiber.New(cfg)
 	app.Use(recover.New())
-	app.Use(web.Context(d.Web))
+	app.Use(requestContext(d.Web))
 	app.Use(func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Next()
@@ -80,6 +80,25 @@ func New(d Deps) *fiber.App {
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
 }
+
+// requestContext gives the request a context with a deadline. The public
+// app in front has given the request its id (X-Request-ID, in the access
+// log) already: the API's own log lines use the same one.
+func requestContext(cfg web.Config) fiber.Handler {
+	timeout := cfg.RequestTimeout
+	if timeout == 0 {
+		timeout = 15 * time.Second
+	}
+	return func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		c.SetUserContext(ctx)
+		return c.Next()
+	}
+}
+
+// requestID is the id the public app gave the request.
+func requestID(c *fiber.Ctx) string { return string(c.Response().Header.Peek(fiber.HeaderXRequestID)) }
 
 type tokenKey struct{}
 
@@ -158,5 +177,5 @@ func auditLog(c *fiber.Ctx, d Deps, action, subject string) {
 	d.Logger.LogAttrs(context.WithoutCancel(c.UserContext()), slog.LevelInfo, "operator audit",
 		slog.String("via", "api"), slog.Int64("token_id", t.ID), slog.String("token_name", t.Name),
 		slog.String("token_prefix", t.Prefix), slog.String("action", action), slog.String("subject", subject),
-		slog.String("ip", c.IP()), slog.String("request_id", web.RequestID(c)))
+		slog.String("ip", c.IP()), slog.String("request_id", requestID(c)))
 }

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -375,4 +376,26 @@ func TestAPIRequestBodies(t *testing.T) {
 			t.Errorf("Cache-Control %q", cc)
 		}
 	})
+}
+
+// Until the operators' audit table exists, changes made through the API are
+// audit records in the log: which token did what to which tenant.
+func TestAPIChangesAreAudited(t *testing.T) {
+	s := newAPITestServer(t)
+	tok, stored := s.token(t, "tenants:write tenants:read", nil)
+	s.call(t, "POST", "/api/v1/tenants", tok, `{"slug":"alpha","name":"Alpha"}`)
+	s.call(t, "POST", "/api/v1/tenants/alpha/suspend", tok, `{"reason":"Merged with Beta"}`)
+	s.call(t, "GET", "/api/v1/tenants/alpha", tok, "")
+	logs := s.logs.String()
+	for _, want := range []string{
+		`msg="operator audit" via=api token_id=` + strconv.FormatInt(stored.ID, 10) + ` token_name="test tenants:write tenants:read" token_prefix=` + stored.Prefix + ` action=tenant.create subject=alpha`,
+		`action=tenant.suspend subject="alpha: Merged with Beta"`,
+	} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("no audit record %q in the log:\n%s", want, logs)
+		}
+	}
+	if n := strings.Count(logs, "operator audit"); n != 2 {
+		t.Errorf("%d audit records, want 2 (reads are not audited)", n)
+	}
 }

@@ -92,7 +92,7 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		ae := classify(err)
 		if ae.status >= 500 {
-			d.Logger.ErrorContext(c.UserContext(), "api request failed", "path", c.Path(), "error", err)
+			d.Logger.ErrorContext(c.UserContext(), "api request failed", "request_id", requestID(c), "path", c.Path(), "error", err)
 		}
 		return c.Status(ae.status).JSON(errorBody{Error: errorDetail{Code: ae.code, Message: ae.message, Field: ae.field}})
 	}

@@ -38,7 +38,22 @@ type apiTestServer struct {
 	db      *models.DB
 	metrics *metrics.Metrics
 	mail    *apiTestMailer
+	logs    *apiTestLog // the API's log (its audit records)
 }
+
+// apiTestLog is a log buffer safe for concurrent writes.
+type apiTestLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *apiTestLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *apiTestLog) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // apiTestMailer keeps the emails "sent".
 type apiTestMailer struct {
@@ -89,13 +104,14 @@ func newAPITestServer(t testing.TB) *apiTestServer {
 	<-ready
 	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
 	mail := &apiTestMailer{}
-	apiApp := api.New(api.Deps{DB: db, Logger: log, Mailer: mail, Scheme: "http", BaseDomain: "localhost",
+	logs := &apiTestLog{}
+	apiApp := api.New(api.Deps{DB: db, Logger: slog.New(slog.NewTextHandler(logs, nil)), Mailer: mail, Scheme: "http", BaseDomain: "localhost",
 		ConsoleHost: apiTestConsoleHost, Themes: reg.Themes()})
 	app := site.New(site.Deps{
 		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: web.Config{}, Scheme: "http", ConsoleHost: apiTestConsoleHost, API: apiApp,
 	})
-	return &apiTestServer{app: app, db: db, metrics: m, mail: mail}
+	return &apiTestServer{app: app, db: db, metrics: m, mail: mail, logs: logs}
 }
 
 // token stores an API token with scopes (and an expiry, when not nil) and
