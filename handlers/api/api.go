@@ -77,7 +77,6 @@ func New(d Deps) *fiber.App {
 	v1.Delete("/tenants/:slug/domains/:host", need("domains:write"), removeDomain(d))
 	v1.Post("/tenants/:slug/users", need("users:write"), inviteUser(d))
 	v1.Put("/tenants/:slug/pages", need("pages:write"), putPage(d))
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
 }
 

@@ -399,3 +399,15 @@ func TestAPIChangesAreAudited(t *testing.T) {
 		t.Errorf("%d audit records, want 2 (reads are not audited)", n)
 	}
 }
+
+func TestAPIUnknownRoutesAndMethods(t *testing.T) {
+	s := newAPITestServer(t)
+	tok := s.allScopes(t)
+	s.call(t, "GET", "/api/v1/tenants/alpha/nothing", tok, "").wantError(t, http.StatusNotFound, "not_found", "")
+	s.call(t, "GET", "/api", tok, "").wantError(t, http.StatusNotFound, "not_found", "")
+	r := s.call(t, "DELETE", "/api/v1/tenants", tok, "")
+	r.wantError(t, http.StatusMethodNotAllowed, "method_not_allowed", "")
+	if allow := r.header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "POST") {
+		t.Errorf("Allow %q", allow)
+	}
+}

@@ -68,8 +68,11 @@ func classify(err error) *apiError {
 			code = "error"
 		}
 		msg := fe.Message
-		if fe.Code == fiber.StatusNotFound {
+		switch fe.Code {
+		case fiber.StatusNotFound:
 			msg = "There is no such API endpoint: see docs/api.md."
+		case fiber.StatusMethodNotAllowed:
+			msg = "This endpoint does not take that method: the Allow header lists those it takes."
 		}
 		return &apiError{status: fe.Code, code: code, message: msg}
 	}
