@@ -169,12 +169,15 @@ func jsonBody(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// auditLog records a change made through the API. There is no operators'
-// audit table yet, so the record goes to the log.
-func auditLog(c *fiber.Ctx, d Deps, action, subject string) {
-	t := tokenOf(c)
+// auditLog records a change made through the API to tenant t: the token
+// that made it, the action, its subject and why (a suspension's reason).
+// The operators' audit table is not on this branch yet, so the record goes
+// to the log; once it is, this is the one place to write it there.
+func auditLog(c *fiber.Ctx, d Deps, action string, t models.Tenant, subject, why string) {
+	tok := tokenOf(c)
 	d.Logger.LogAttrs(context.WithoutCancel(c.UserContext()), slog.LevelInfo, "operator audit",
-		slog.String("via", "api"), slog.Int64("token_id", t.ID), slog.String("token_name", t.Name),
-		slog.String("token_prefix", t.Prefix), slog.String("action", action), slog.String("subject", subject),
+		slog.String("via", "api"), slog.Int64("token_id", tok.ID), slog.String("token_name", tok.Name),
+		slog.String("token_prefix", tok.Prefix), slog.String("action", action), slog.String("tenant", t.Slug),
+		slog.String("subject", subject), slog.String("why", why),
 		slog.String("ip", c.IP()), slog.String("request_id", requestID(c)))
 }

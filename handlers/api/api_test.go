@@ -388,8 +388,8 @@ func TestAPIChangesAreAudited(t *testing.T) {
 	s.call(t, "GET", "/api/v1/tenants/alpha", tok, "")
 	logs := s.logs.String()
 	for _, want := range []string{
-		`msg="operator audit" via=api token_id=` + strconv.FormatInt(stored.ID, 10) + ` token_name="test tenants:write tenants:read" token_prefix=` + stored.Prefix + ` action=tenant.create subject=alpha`,
-		`action=tenant.suspend subject="alpha: Merged with Beta"`,
+		`msg="operator audit" via=api token_id=` + strconv.FormatInt(stored.ID, 10) + ` token_name="test tenants:write tenants:read" token_prefix=` + stored.Prefix + ` action=tenant.create tenant=alpha subject=Alpha why=""`,
+		`action=tenant.suspend tenant=alpha subject="" why="Merged with Beta"`,
 	} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("no audit record %q in the log:\n%s", want, logs)

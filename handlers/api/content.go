@@ -45,7 +45,7 @@ func inviteUser(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		auditLog(c, d, "user.invite", t.Slug+" "+inv.Email+" ("+string(inv.Role)+")")
+		auditLog(c, d, "user.invite", t, inv.Email+" ("+string(inv.Role)+")", "")
 		emailed := true
 		if err := sendInvitation(c.UserContext(), d, t, inv, token); err != nil {
 			emailed = false
@@ -109,7 +109,7 @@ func putPage(d Deps) fiber.Handler {
 		if in.Publish {
 			action = "page.publish"
 		}
-		auditLog(c, d, action, t.Slug+" "+pg.Path)
+		auditLog(c, d, action, t, pg.Path, "")
 		return c.JSON(pageJSON{Path: pg.Path, Title: pg.Title, Published: in.Publish,
 			URL: strings.TrimSuffix(siteURL(d, t), "/") + pg.Path})
 	}

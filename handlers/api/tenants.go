@@ -146,7 +146,7 @@ func createTenant(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		auditLog(c, d, "tenant.create", t.Slug)
+		auditLog(c, d, "tenant.create", t, t.Name, "")
 		c.Location("/api/v1/tenants/" + t.Slug)
 		return c.Status(fiber.StatusCreated).JSON(tenantView(d, t))
 	}
@@ -193,11 +193,7 @@ func setStatus(c *fiber.Ctx, d Deps, status models.TenantStatus, reason, action 
 	if err != nil {
 		return err
 	}
-	subject := t.Slug
-	if reason != "" {
-		subject += ": " + reason
-	}
-	auditLog(c, d, action, subject)
+	auditLog(c, d, action, t, "", reason)
 	return c.JSON(tenantView(d, t))
 }
 
@@ -241,7 +237,7 @@ func addDomain(d Deps) fiber.Handler {
 		if in.Primary {
 			action = "domain.add_primary"
 		}
-		auditLog(c, d, action, t.Slug+" "+host)
+		auditLog(c, d, action, t, host, "")
 		c.Location("/api/v1/tenants/" + t.Slug)
 		return c.Status(fiber.StatusCreated).JSON(tenantView(d, t))
 	}
@@ -263,7 +259,7 @@ func removeDomain(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		auditLog(c, d, "domain.remove", t.Slug+" "+host)
+		auditLog(c, d, "domain.remove", t, host, "")
 		return c.JSON(tenantView(d, t))
 	}
 }
