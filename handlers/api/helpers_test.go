@@ -78,9 +78,14 @@ func (m *apiTestMailer) all() []apiTestMail {
 
 func newAPITestServer(t testing.TB) *apiTestServer {
 	t.Helper()
+	return newAPITestServerOn(t, modelstest.Open(t, modelstest.NewURL(t)))
+}
+
+// newAPITestServerOn is the server on db (PostgreSQL or SQLite).
+func newAPITestServerOn(t testing.TB, db *models.DB) *apiTestServer {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	redisURL, prefix := testenv.Redis(t)
-	db := modelstest.Open(t, modelstest.NewURL(t))
 	ropts, err := redis.ParseURL(redisURL)
 	if err != nil {
 		t.Fatal(err)
