@@ -157,7 +157,7 @@ func jsonBody(c *fiber.Ctx) error {
 	body := c.Request().Body()
 	if len(body) > maxBody || c.Request().Header.ContentLength() > maxBody {
 		return &apiError{status: fiber.StatusRequestEntityTooLarge, code: "payload_too_large",
-			message: "The request body is too large: send at most 530 KB."}
+			message: "The request body is too large: send at most 528 KB."}
 	}
 	if len(body) > 0 {
 		ct, _, _ := strings.Cut(string(c.Request().Header.ContentType()), ";")

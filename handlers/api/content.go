@@ -72,7 +72,7 @@ func sendInvitation(ctx context.Context, d Deps, t models.Tenant, inv models.Inv
 	return d.Mailer.Send(context.WithoutCancel(ctx), inv.Email, "You've been invited to the "+t.Name+" website admin", body)
 }
 
-var errNoMailer = &apiError{status: fiber.StatusInternalServerError, code: "internal", message: "no mailer"}
+var errNoMailer = errors.New("api: no mailer configured")
 
 type pageInJSON struct {
 	Title   string `json:"title"`
