@@ -18,6 +18,10 @@ type Metrics struct {
 	Render prometheus.Histogram
 	// Invalidations counts invalidation messages applied by this replica.
 	Invalidations prometheus.Counter
+
+	// tenants are the per-tenant counters of the operators' console
+	// (CountTenant, Tenants); not exported to Prometheus.
+	tenants tenantTable
 }
 
 // New registers the collectors, plus the Go runtime and process collectors.

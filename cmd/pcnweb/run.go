@@ -36,6 +36,11 @@ Usage:
   pcnweb announce list
   pcnweb announce end ID
   pcnweb import ods FILE...             create or update PCN sites from NHS ODS files (ePCN.xlsx, epraccur.csv)
+  pcnweb token create --name N --scope S [--scope S]... [--expires YYYY-MM-DD]
+                                        make an API token (printed once); scopes: tenants:read,
+                                        tenants:write, domains:write, users:write, pages:write
+  pcnweb token list
+  pcnweb token revoke ID
   pcnweb version
 
 Configuration is read from the environment; see README.md.
@@ -105,6 +110,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.announce(ctx, args[1:])
 	case "import":
 		return e.importCmd(ctx, args[1:])
+	case "token":
+		return e.token(ctx, args[1:])
 	default:
 		return usagef("unknown command %q (run pcnweb help)", args[0])
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/demo"
 	"github.com/pcnweb/pcnweb/handlers/admin"
+	"github.com/pcnweb/pcnweb/handlers/api"
 	"github.com/pcnweb/pcnweb/handlers/ops"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
@@ -95,10 +96,16 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		_ = iln.Close()
 		return err
 	}
+	// -- operators' API (issue 5): /api/v1 on the console host.
+	apiApp := api.New(api.Deps{
+		DB: p.db, Logger: e.log, Web: webCfg, Mailer: mailer(e.cfg, e.log), Scheme: e.cfg.scheme(), Port: publicPort,
+		BaseDomain: e.cfg.BaseDomain, ConsoleHost: e.cfg.ConsoleHost, Themes: reg.Themes(),
+	})
 	app := site.New(site.Deps{
 		DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
 		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp,
 		Media: mediaStore, ConsoleHost: e.cfg.ConsoleHost,
+		API: apiApp,
 	})
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))

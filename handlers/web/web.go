@@ -108,6 +108,7 @@ func AccessLog(log *slog.Logger, m *metrics.Metrics, audience string, tenantID f
 		status := c.Response().StatusCode()
 		if m != nil {
 			m.Requests.WithLabelValues(audience, strconv.Itoa(status)).Inc()
+			m.CountTenant(tenantID(c), status, c.Response().Header.Peek("Cache-Status"), time.Since(start))
 		}
 		level := slog.LevelInfo
 		if status >= 500 {
