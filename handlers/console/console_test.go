@@ -12,6 +12,8 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/ods"
+	"github.com/pcnweb/pcnweb/ods/odstest"
 )
 
 const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -455,5 +457,51 @@ func TestConsolePlatformAndAnnouncements(t *testing.T) {
 	}
 	if a := s.lastAudit(t); a.Action != "announcement.end" || a.Why != "resolved" {
 		t.Errorf("audit %+v", a)
+	}
+}
+
+func TestConsoleCreateFromODS(t *testing.T) {
+	dir := odstest.Dir(t)
+	data, err := ods.Load(odstest.Files(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pcn ods.PCN
+	for _, p := range data.PCNs {
+		if p.OpenOn(time.Now()) {
+			pcn = p
+			break
+		}
+	}
+	s := newServer(t, options{odsDir: dir})
+	s.operator(t, "op@pcnweb.example", secret)
+	b := s.browser()
+	b.signIn(t, "op@pcnweb.example", secret)
+
+	f := b.form(t, "/tenants/new-from-ods", url.Values{"ods_code": {"U00000"}, "why": {"onboarding"}})
+	if r := b.post(t, "/tenants/new-from-ods", f); r.status != http.StatusUnprocessableEntity || fieldError(r.body, "ods_code") == "" {
+		t.Errorf("unknown code: %d %q", r.status, fieldError(r.body, "ods_code"))
+	}
+	f.Set("ods_code", strings.ToLower(pcn.Code))
+	r := b.post(t, "/tenants/new-from-ods", f)
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/tenants/") {
+		t.Fatalf("create from ODS: %d %s\n%s", r.status, r.location(), r.body)
+	}
+	tn := mustTenant(t, s, strings.TrimPrefix(r.location(), "/tenants/"))
+	if tn.ODSCode != pcn.Code || tn.Name != ods.Title(pcn.Name) {
+		t.Errorf("tenant %+v, want PCN %s %q", tn, pcn.Code, pcn.Name)
+	}
+	if a := s.lastAudit(t); a.Action != "tenant.create-from-ods" || a.Why != "onboarding" || a.TenantSlug != tn.Slug {
+		t.Errorf("audit %+v", a)
+	}
+
+	// Without PCNWEB_ODS_DIR the form says so next to the field.
+	s2 := newServer(t, options{})
+	s2.operator(t, "op@pcnweb.example", secret)
+	b2 := s2.browser()
+	b2.signIn(t, "op@pcnweb.example", secret)
+	f = b2.form(t, "/tenants/new-from-ods", url.Values{"ods_code": {pcn.Code}, "why": {"onboarding"}})
+	if r := b2.post(t, "/tenants/new-from-ods", f); r.status != http.StatusUnprocessableEntity || !strings.Contains(fieldError(r.body, "ods_code"), "PCNWEB_ODS_DIR") {
+		t.Errorf("no ODS dir: %d %q", r.status, fieldError(r.body, "ods_code"))
 	}
 }
