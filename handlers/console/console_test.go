@@ -505,3 +505,30 @@ func TestConsoleCreateFromODS(t *testing.T) {
 		t.Errorf("no ODS dir: %d %q", r.status, fieldError(r.body, "ods_code"))
 	}
 }
+
+// Wrong passwords lock the account out, as on the admin panel; signing out
+// ends the session.
+func TestConsoleLockOutAndSignOut(t *testing.T) {
+	s := newServer(t, options{})
+	s.operator(t, "op@pcnweb.example", secret)
+	b := s.browser()
+	b.signIn(t, "op@pcnweb.example", secret)
+	page := b.get(t, "/tenants")
+	if r := b.post(t, "/sign-out", url.Values{"_csrf": {csrf(t, page.body)}}); r.status != http.StatusSeeOther || r.location() != "/sign-in?signed-out=1" {
+		t.Fatalf("sign out: %d %s", r.status, r.location())
+	}
+	if r := b.get(t, "/tenants"); r.status != http.StatusSeeOther {
+		t.Errorf("after signing out /tenants answered %d", r.status)
+	}
+
+	var r response
+	for i := 0; i <= auth.AccountFailures; i++ {
+		r = s.browser().password(t, "op@pcnweb.example", "wrong password, again and again")
+	}
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
+		t.Errorf("after %d failures: %d", auth.AccountFailures+1, r.status)
+	}
+	if r := s.browser().password(t, "op@pcnweb.example", password); r.status != http.StatusTooManyRequests {
+		t.Errorf("the right password while locked out: %d", r.status)
+	}
+}
