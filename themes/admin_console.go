@@ -98,7 +98,6 @@ type ConsoleDomainRow struct {
 	Verified  bool
 	Checked   string // UK time of the last check, "" for never
 	Token     string
-	TXTName   string // _pcnweb.<host>
 	VerifyURL string // http://<host>/.well-known/pcnweb-verify
 	Path      string // /tenants/<slug>/domains/<host>
 }

@@ -184,7 +184,7 @@ func showTenant(d Deps) fiber.Handler {
 		}
 		for _, ch := range checks {
 			row := themes.ConsoleDomainRow{Host: ch.Host, Primary: ch.IsPrimary, Verified: ch.Verified(), Token: ch.Token,
-				TXTName: "_pcnweb." + ch.Host, VerifyURL: "http://" + ch.Host + VerifyPath, Path: "/tenants/" + t.Slug + "/domains/" + ch.Host}
+				VerifyURL: "http://" + ch.Host + VerifyPath, Path: "/tenants/" + t.Slug + "/domains/" + ch.Host}
 			if ch.CheckedAt != nil {
 				row.Checked = hours.FormatInstant(*ch.CheckedAt)
 			}
