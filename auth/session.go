@@ -173,6 +173,9 @@ func (m *Sessions) DeleteExpired(ctx context.Context) (int64, error) {
 type dbStore struct{ db *models.DB }
 
 func (d *dbStore) create(ctx context.Context, s Session, _ time.Duration) error {
+	if s.TenantID == 0 { // an operator's console session
+		return d.db.CreateConsoleSession(ctx, models.UserSession{TokenHash: s.TokenHash, UserID: s.UserID, CSRFToken: s.CSRF, CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt})
+	}
 	return d.db.CreateSession(ctx, models.UserSession{TokenHash: s.TokenHash, UserID: s.UserID, TenantID: s.TenantID,
 		CSRFToken: s.CSRF, CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt})
 }

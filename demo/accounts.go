@@ -30,15 +30,28 @@ var Accounts = []Account{
 	{"manager@moorland.example", "moorland", models.RoleManager},
 }
 
+// Operator is the demo's operator account, for the operators' console on
+// the console host (console.localhost). It has no two-factor authentication
+// yet: the console makes it set that up at its first sign-in.
+const Operator = "operator@pcnweb.example"
+
 // SeedAccounts creates the demo accounts that do not exist yet, with
-// password, on the demo tenants that exist; it reports how many it created.
-// Existing accounts keep their password.
+// password, on the demo tenants that exist, and the demo operator; it
+// reports how many tenant accounts it created. Existing accounts keep their
+// password.
 func SeedAccounts(ctx context.Context, db *models.DB, password string) (int, error) {
 	if err := auth.CheckPassword(password, ""); err != nil {
 		return 0, fmt.Errorf("demo password: %w", err)
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
+		return 0, err
+	}
+	if _, err := db.UserByEmail(ctx, Operator); errors.Is(err, models.ErrNotFound) {
+		if _, err := db.CreateOperator(ctx, Operator, hash); err != nil {
+			return 0, fmt.Errorf("demo operator: %w", err)
+		}
+	} else if err != nil {
 		return 0, err
 	}
 	n := 0

@@ -90,6 +90,9 @@ type Admin struct {
 	Audit      *AuditView      // "audit"
 	Settings   *SettingsView   // "settings"
 	Menu       *MenuView       // "menu", "menu-edit"
+
+	// The operators' console (admin_console.go): pages "console-*".
+	Console *ConsoleView
 }
 
 // NewsRow is a row of the list of news items.

@@ -41,6 +41,9 @@ type Config struct {
 	DemoPassword string // PCNWEB_DEMO_PASSWORD
 	// MediaDir holds the media library's files (images and PDFs).
 	MediaDir string // PCNWEB_MEDIA_DIR
+	// ODSDir holds ePCN.xlsx and epraccur.csv, read when an operator creates
+	// a tenant from its PCN code in the console; "" turns that off.
+	ODSDir string // PCNWEB_ODS_DIR
 }
 
 // loadConfig parses the environment; bad values fail with a message naming
@@ -66,6 +69,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		RedisPrefix:  get("PCNWEB_REDIS_PREFIX", "pcnweb:"),
 		LogFormat:    get("LOG_FORMAT", "text"),
 		DemoPassword: get("PCNWEB_DEMO_PASSWORD", demo.DefaultPassword),
+		ODSDir:       get("PCNWEB_ODS_DIR", ""),
 	}
 	base, err := hostname.Normalize(get("PCNWEB_BASE_DOMAIN", "localhost"))
 	if err != nil {

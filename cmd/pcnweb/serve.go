@@ -18,6 +18,7 @@ import (
 	"github.com/pcnweb/pcnweb/demo"
 	"github.com/pcnweb/pcnweb/handlers/admin"
 	"github.com/pcnweb/pcnweb/handlers/api"
+	"github.com/pcnweb/pcnweb/handlers/console"
 	"github.com/pcnweb/pcnweb/handlers/ops"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
@@ -101,11 +102,19 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		DB: p.db, Logger: e.log, Web: webCfg, Mailer: mailer(e.cfg, e.log), Scheme: e.cfg.scheme(), Port: publicPort,
 		BaseDomain: e.cfg.BaseDomain, ConsoleHost: e.cfg.ConsoleHost, Themes: reg.Themes(),
 	})
+	// The operators' console, on PCNWEB_CONSOLE_HOST.
+	consoleApp, err := e.consoleApp(ctx, p, reg, webCfg, m)
+	if err != nil {
+		_ = ln.Close()
+		_ = iln.Close()
+		return err
+	}
 	app := site.New(site.Deps{
 		DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
 		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp,
 		Media: mediaStore, ConsoleHost: e.cfg.ConsoleHost,
-		API: apiApp,
+		API:     apiApp,
+		Console: consoleApp,
 	})
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
@@ -199,6 +208,29 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 		Mailer:   mailer(e.cfg, e.log),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
 		Media:    store,
+	}), nil
+}
+
+// consoleApp builds the operators' console: its sessions and sign-in
+// counters live where the admin panel's do (Redis, else the database).
+func (e *env) consoleApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, m *metrics.Metrics) (*fiber.App, error) {
+	var rc *redis.Client
+	if p.redis != nil {
+		rc = p.redis.Client()
+	}
+	key, err := p.db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
+	if err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	return console.New(console.Deps{
+		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, CSRFKey: key, Metrics: m, ODSDir: e.cfg.ODSDir,
+		Sessions: auth.NewSessions(auth.SessionOptions{Redis: rc, Prefix: e.cfg.RedisPrefix, DB: p.db}),
+		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
+		Mailer:   mailer(e.cfg, e.log),
+		TenantURL: func(t models.Tenant) string {
+			u := e.tenantURLs(t)[0] // ends in "/"
+			return u[:len(u)-1]
+		},
 	}), nil
 }
 

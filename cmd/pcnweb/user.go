@@ -17,7 +17,7 @@ import (
 // The password is the first line of stdin, never an argument.
 func (e *env) user(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "add" {
-		return usagef("user: usage: pcnweb user add --email E --tenant S --role manager|editor < password")
+		return usagef("user: usage: pcnweb user add --email E (--tenant S --role manager|editor | --operator) < password")
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	var (
@@ -35,10 +35,11 @@ func (e *env) user(ctx context.Context, args []string) error {
 	case len(pos) > 0:
 		// Not echoed: it may well be a password.
 		return usagef("user add: unexpected argument (the password is read from stdin, never from the command line)")
-	case *operator:
-		return usagef("user add: operator accounts arrive with the operator console")
 	case addr == "":
 		return usagef("user add: --email is required")
+	case *operator && (*slug != "" || *role != ""):
+		return usagef("user add: an operator belongs to no tenant: give --operator without --tenant and --role")
+	case *operator:
 	case *slug == "":
 		return usagef("user add: --tenant is required")
 	case !models.ValidRole(models.Role(*role)):
@@ -59,6 +60,17 @@ func (e *env) user(ctx context.Context, args []string) error {
 		return err
 	}
 	defer p.close()
+	if *operator {
+		hash, err := auth.HashPassword(password)
+		if err != nil {
+			return err
+		}
+		if _, err := p.db.CreateOperator(ctx, addr, hash); err != nil {
+			return describe(err, "user "+addr)
+		}
+		fmt.Fprintf(e.stdout, "created operator %s (two-factor authentication is set up at the first sign-in to the console)\n", addr)
+		return nil
+	}
 	t, err := p.db.TenantBySlug(ctx, *slug)
 	if err != nil {
 		return describe(err, "tenant "+*slug)

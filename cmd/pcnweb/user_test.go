@@ -61,7 +61,7 @@ func TestUserAdd(t *testing.T) {
 		{"bad role", "correct horse battery staple\n", []string{"--email", "a@example.nhs.uk", "--tenant", "alpha", "--role", "owner"}, "--role must be manager or editor"},
 		{"unknown tenant", "correct horse battery staple\n", []string{"--email", "a@example.nhs.uk", "--tenant", "nobody", "--role", "editor"}, "tenant nobody does not exist"},
 		{"existing email", "correct horse battery staple\n", []string{"--email", "JANE@example.nhs.uk", "--tenant", "alpha", "--role", "editor"}, "already exists"},
-		{"operator", "correct horse battery staple\n", []string{"--email", "op@example.nhs.uk", "--operator"}, "operator accounts arrive with the operator console"},
+		{"operator of a tenant", "correct horse battery staple\n", []string{"--email", "op@example.nhs.uk", "--operator", "--tenant", "alpha"}, "an operator belongs to no tenant"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := cli(t, env, tt.stdin, append([]string{"user", "add"}, tt.args...)...)

@@ -1,0 +1,321 @@
+package console_test
+
+import (
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/admin"
+	"github.com/pcnweb/pcnweb/handlers/console"
+	"github.com/pcnweb/pcnweb/handlers/site"
+	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/internal/testenv"
+	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/models/modelstest"
+	"github.com/pcnweb/pcnweb/pagecache"
+	"github.com/pcnweb/pcnweb/redishealth"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+func TestMain(m *testing.M) { os.Exit(modelstest.Main(m)) }
+
+const (
+	password    = "correct horse battery staple"
+	consoleHost = "console.localhost"
+)
+
+// fakeVerifier answers domain checks from a map of host → published token.
+type fakeVerifier struct {
+	mu        sync.Mutex
+	published map[string]string
+}
+
+func (f *fakeVerifier) Verify(_ context.Context, host, token string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.published[host] == token, nil
+}
+
+func (f *fakeVerifier) publish(host, token string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.published[host] = token
+}
+
+// mailbox keeps the mails sent.
+type mailbox struct {
+	mu   sync.Mutex
+	sent []string // "to\nsubject\nbody"
+}
+
+func (m *mailbox) Send(_ context.Context, to, subject, body string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, to+"\n"+subject+"\n"+body)
+	return nil
+}
+
+// server is the public app with the admin panel and the console wired as
+// cmd/pcnweb/serve.go wires them, on a real database and a real Redis.
+type server struct {
+	app      *fiber.App
+	db       *models.DB
+	verifier *fakeVerifier
+	mail     *mailbox
+	metrics  *metrics.Metrics
+}
+
+type options struct {
+	dbSessions bool   // sessions in the database instead of Redis
+	odsDir     string // PCNWEB_ODS_DIR
+}
+
+func newServer(t *testing.T, o options) *server {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	db := modelstest.NewDB(t)
+	redisURL, prefix := testenv.Redis(t)
+	ropts, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := redis.NewClient(ropts)
+	t.Cleanup(func() { _ = rc.Close() })
+	mon := redishealth.New(rc, log, 200*time.Millisecond)
+	reg, err := themes.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := metrics.New()
+	resolver := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
+	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: resolver, Prefix: prefix, Logger: log, Metrics: m})
+	db.SetNotifier(bus)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ready := make(chan struct{})
+	go bus.Run(ctx, ready)
+	<-ready
+	var sessRedis *redis.Client
+	if !o.dbSessions {
+		sessRedis = rc
+	}
+	key, err := db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	webCfg := web.Config{}
+	sessions := auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db})
+	throttle := auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix})
+	adminApp := admin.New(admin.Deps{DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Sessions: sessions, Throttle: throttle})
+	s := &server{db: db, verifier: &fakeVerifier{published: map[string]string{}}, mail: &mailbox{}, metrics: m}
+	consoleApp := console.New(console.Deps{DB: db, Themes: reg, Logger: log, Web: webCfg, CSRFKey: key, Sessions: sessions, Throttle: throttle,
+		Mailer: s.mail, Metrics: m, Verifier: s.verifier, ODSDir: o.odsDir,
+		TenantURL: func(t models.Tenant) string { return "http://" + t.Slug + ".localhost" }})
+	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
+	s.app = site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
+		Web: webCfg, Scheme: "http", Admin: adminApp, Console: consoleApp, ConsoleHost: consoleHost})
+	return s
+}
+
+// tenant creates a tenant with an About page.
+func (s *server) tenant(t *testing.T, slug string, domains ...string) models.Tenant {
+	t.Helper()
+	tn := modelstest.Tenant(t, s.db, slug, domains...)
+	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About " + slug, BodyMD: slug + " text"}); err != nil {
+		t.Fatal(err)
+	}
+	return tn
+}
+
+func hash(t *testing.T) string {
+	t.Helper()
+	h, err := auth.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// member creates a tenant's user with the test password.
+func (s *server) member(t *testing.T, tn models.Tenant, email string, role models.Role) models.User {
+	t.Helper()
+	u, err := s.db.CreateUser(context.Background(), models.NewUser{Email: email, PasswordHash: hash(t), TenantID: tn.ID, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// operator creates an operator; with a secret, two-factor is on with it and
+// the recovery code "recovery-code-1".
+func (s *server) operator(t *testing.T, email, secret string) models.User {
+	t.Helper()
+	ctx := context.Background()
+	u, err := s.db.CreateOperator(ctx, email, hash(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if secret != "" {
+		if err := s.db.SetTOTPSecret(ctx, u.ID, secret); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.db.EnableTOTP(ctx, u.ID, 0, []string{auth.HashRecoveryCode("recovery-code-1")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return u
+}
+
+// code is the current TOTP code of a secret.
+func code(t *testing.T, secret string) string {
+	t.Helper()
+	key, err := auth.DecodeTOTPSecret(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth.TOTPCode(key, auth.TOTPStep(time.Now()))
+}
+
+// browser keeps cookies per host, like a browser with host-only cookies.
+type browser struct {
+	s   *server
+	jar map[string]map[string]*http.Cookie
+}
+
+func (s *server) browser() *browser { return &browser{s: s, jar: map[string]map[string]*http.Cookie{}} }
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (r response) location() string { return r.header.Get("Location") }
+
+func (b *browser) do(t *testing.T, method, host, path string, form url.Values) response {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	req.Host = host
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, c := range b.jar[host] {
+		if strings.HasPrefix(path, c.Path) {
+			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		}
+	}
+	resp, err := b.s.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if b.jar[host] == nil {
+		b.jar[host] = map[string]*http.Cookie{}
+	}
+	for _, c := range resp.Cookies() {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(b.jar[host], c.Name)
+			continue
+		}
+		b.jar[host][c.Name] = c
+	}
+	return response{resp.StatusCode, resp.Header, string(raw)}
+}
+
+func (b *browser) get(t *testing.T, path string) response {
+	t.Helper()
+	return b.do(t, http.MethodGet, consoleHost, path, nil)
+}
+
+func (b *browser) post(t *testing.T, path string, form url.Values) response {
+	t.Helper()
+	return b.do(t, http.MethodPost, consoleHost, path, form)
+}
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func csrf(t *testing.T, body string) string {
+	t.Helper()
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no _csrf field in:\n%s", body)
+	}
+	return html.UnescapeString(m[1])
+}
+
+// password posts the first step of signing in.
+func (b *browser) password(t *testing.T, email, pw string) response {
+	t.Helper()
+	form := b.get(t, "/sign-in")
+	if form.status != http.StatusOK {
+		t.Fatalf("GET /sign-in: %d", form.status)
+	}
+	return b.post(t, "/sign-in", url.Values{"_csrf": {csrf(t, form.body)}, "email": {email}, "password": {pw}})
+}
+
+// signIn signs an operator with two-factor on in, through both steps.
+func (b *browser) signIn(t *testing.T, email, secret string) {
+	t.Helper()
+	r := b.password(t, email, password)
+	if r.status != http.StatusOK || !strings.Contains(r.body, `name="step" value="two-factor"`) {
+		t.Fatalf("password step: %d\n%s", r.status, r.body)
+	}
+	r = b.post(t, "/sign-in", url.Values{"_csrf": {csrf(t, r.body)}, "step": {"two-factor"}, "code": {code(t, secret)}})
+	if r.status != http.StatusSeeOther || r.location() != "/tenants" {
+		t.Fatalf("code step: %d %s\n%s", r.status, r.location(), r.body)
+	}
+}
+
+// form opens a console form and returns its token with the given fields.
+func (b *browser) form(t *testing.T, path string, fields url.Values) url.Values {
+	t.Helper()
+	r := b.get(t, path)
+	if r.status != http.StatusOK {
+		t.Fatalf("GET %s: %d\n%s", path, r.status, r.body)
+	}
+	if fields == nil {
+		fields = url.Values{}
+	}
+	fields.Set("_csrf", csrf(t, r.body))
+	return fields
+}
+
+// fieldErrorRE finds the error message shown next to a field.
+func fieldError(body, field string) string {
+	m := regexp.MustCompile(`id="` + regexp.QuoteMeta(field) + `-error"><span class="nhsuk-u-visually-hidden">Error:</span> ([^<]*)<`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
+}
+
+// lastAudit is the newest operator audit row.
+func (s *server) lastAudit(t *testing.T) models.OperatorAuditEntry {
+	t.Helper()
+	rows, err := s.db.OperatorAuditLog(context.Background(), 0, 1)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("operator audit: %v, %v", rows, err)
+	}
+	return rows[0]
+}

@@ -1,0 +1,352 @@
+package console
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// london is UK time, in which operators type announcement times.
+var london = func() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic("console: no Europe/London time zone: " + err.Error())
+	}
+	return l
+}()
+
+func platformRoutes(app *fiber.App, d Deps) {
+	app.Get("/platform", requireOperator, showPlatform(d))
+	app.Get("/platform/announcements/new", requireOperator, formGet(d, "Add an announcement", "platform", func(*fiber.Ctx) themes.ConsoleForm { return announcementForm() }))
+	app.Post("/platform/announcements/new", requireOperator, addAnnouncement(d))
+	app.Get("/platform/announcements/:id/end", requireOperator, showEndAnnouncement(d))
+	app.Post("/platform/announcements/:id/end", requireOperator, endAnnouncement(d))
+}
+
+func showPlatform(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx := c.UserContext()
+		v := baseView(c, "Platform", "platform")
+		if d.Metrics != nil {
+			stats := d.Metrics.Tenants()
+			if len(stats) > 0 {
+				ts, err := d.DB.ListTenants(ctx)
+				if err != nil {
+					return err
+				}
+				names := make(map[int64]string, len(ts))
+				for _, t := range ts {
+					names[t.ID] = t.Name
+				}
+				stats = slices.Clone(stats)
+				slices.SortStableFunc(stats, func(a, b metrics.TenantStats) int { return cmp.Compare(b.Requests, a.Requests) })
+				for _, s := range stats {
+					name := names[s.TenantID]
+					if name == "" {
+						name = fmt.Sprintf("tenant %d", s.TenantID)
+					}
+					v.Console.Stats = append(v.Console.Stats, themes.ConsoleStatRow{Tenant: name, Requests: s.Requests,
+						HitRatio: fmt.Sprintf("%.0f%%", 100*s.HitRatio()), MeanRender: s.MeanRender().Round(10 * time.Microsecond).String(), Errors: s.Errors})
+				}
+			}
+		}
+		now := d.now()
+		as, err := d.DB.Announcements(ctx, now, 20)
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			v.Console.Announcement = append(v.Console.Announcement, themes.ConsoleAnnouncementRow{ID: a.ID, Title: a.Title,
+				Starts: hours.FormatInstant(a.StartsAt), Ends: hours.FormatInstant(a.EndsAt),
+				Current: !a.StartsAt.After(now) && a.EndsAt.After(now), Ended: !a.EndsAt.After(now)})
+		}
+		switch c.Query("done") {
+		case "added":
+			v.Notice = "The announcement has been added. Every website shows it between its start and end."
+		case "ended":
+			v.Notice = "The announcement has ended."
+		}
+		return render(c, d, fiber.StatusOK, "console-platform", v)
+	}
+}
+
+func announcementForm() themes.ConsoleForm {
+	return themes.ConsoleForm{Action: "/platform/announcements/new", Button: "Add announcement", Back: "/platform", BackText: "Back to platform",
+		Intro: "The banner appears at the top of every tenant's website between the start and the end.",
+		Fields: []themes.ConsoleField{
+			{Name: "title", Label: "Title", Hint: "For example: NHS App not working"},
+			{Name: "body", Label: "Text", Kind: "textarea"},
+			{Name: "starts_at", Label: "Starts (UK time)", Hint: "For example 24/11/2026 09:00", Kind: "datetime-local"},
+			{Name: "ends_at", Label: "Ends (UK time)", Kind: "datetime-local"},
+			whyField(),
+		}}
+}
+
+// ukInstant reads a datetime-local value in UK time.
+func ukInstant(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, &models.ValidationError{Field: field, Message: "Enter a date and time"}
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", v, london)
+	if err != nil {
+		return time.Time{}, &models.ValidationError{Field: field, Message: "Enter a real date and time, for example 24/11/2026 09:00"}
+	}
+	return t, nil
+}
+
+func addAnnouncement(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		f := announcementForm()
+		return submit(c, d, "Add an announcement", "platform", &f, func(why string) (string, error) {
+			start, err := ukInstant("starts_at", value(&f, "starts_at"))
+			if err != nil {
+				return "", err
+			}
+			end, err := ukInstant("ends_at", value(&f, "ends_at"))
+			if err != nil {
+				return "", err
+			}
+			o := OperatorFromCtx(c)
+			a, err := d.DB.AddAnnouncement(c.UserContext(), models.Announcement{Title: value(&f, "title"), Body: value(&f, "body"),
+				StartsAt: start, EndsAt: end, CreatedBy: o.User.Email})
+			if err != nil {
+				return "", err
+			}
+			audit(c, d, o.User, "announcement.add", nil, a.Title, why)
+			return "/platform?done=added", nil
+		})
+	}
+}
+
+func announcementOf(c *fiber.Ctx, d Deps) (models.Announcement, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return models.Announcement{}, models.ErrNotFound
+	}
+	as, err := d.DB.Announcements(c.UserContext(), d.now(), 1000)
+	if err != nil {
+		return models.Announcement{}, err
+	}
+	for _, a := range as {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return models.Announcement{}, models.ErrNotFound
+}
+
+func endForm(a models.Announcement) themes.ConsoleForm {
+	return themes.ConsoleForm{Action: fmt.Sprintf("/platform/announcements/%d/end", a.ID), Button: "End now", Warning: true,
+		Back: "/platform", BackText: "Back to platform", Intro: "The banner “" + a.Title + "” disappears from every website at once.",
+		Fields: []themes.ConsoleField{whyField()}}
+}
+
+func showEndAnnouncement(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a, err := announcementOf(c, d)
+		if err != nil {
+			return err
+		}
+		return formPage(c, d, fiber.StatusOK, "End the announcement", "platform", endForm(a), nil)
+	}
+}
+
+func endAnnouncement(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a, err := announcementOf(c, d)
+		if err != nil {
+			return err
+		}
+		f := endForm(a)
+		return submit(c, d, "End the announcement", "platform", &f, func(why string) (string, error) {
+			if err := d.DB.EndAnnouncement(c.UserContext(), a.ID, d.now()); err != nil {
+				return "", err
+			}
+			audit(c, d, OperatorFromCtx(c).User, "announcement.end", nil, a.Title, why)
+			return "/platform?done=ended", nil
+		})
+	}
+}
+
+func tokenRoutes(app *fiber.App, d Deps) {
+	app.Get("/tokens", requireOperator, listTokens(d))
+	app.Get("/tokens/new", requireOperator, formGet(d, "Create an API token", "tokens", func(*fiber.Ctx) themes.ConsoleForm { return tokenForm() }))
+	app.Post("/tokens/new", requireOperator, createToken(d))
+	app.Get("/tokens/:id/revoke", requireOperator, showRevoke(d))
+	app.Post("/tokens/:id/revoke", requireOperator, revokeToken(d))
+}
+
+func listTokens(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ts, err := d.DB.APITokens(c.UserContext())
+		if err != nil {
+			return err
+		}
+		v := baseView(c, "API tokens", "tokens")
+		for _, t := range ts {
+			row := themes.ConsoleTokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, Scopes: strings.ReplaceAll(t.Scopes, " ", ", "), CreatedBy: t.CreatedBy, Revoked: t.RevokedAt != nil}
+			if t.LastUsedAt != nil {
+				row.LastUsed = hours.FormatInstant(*t.LastUsedAt)
+			}
+			if t.ExpiresAt != nil {
+				row.Expires = hours.FormatInstant(*t.ExpiresAt)
+			}
+			v.Console.Tokens = append(v.Console.Tokens, row)
+		}
+		if c.Query("done") == "revoked" {
+			v.Notice = "The token has been revoked. It no longer works."
+		}
+		return render(c, d, fiber.StatusOK, "console-tokens", v)
+	}
+}
+
+func tokenForm() themes.ConsoleForm {
+	var opts []themes.ConsoleOption
+	for _, s := range models.APIScopes {
+		opts = append(opts, themes.ConsoleOption{Value: s, Label: s})
+	}
+	return themes.ConsoleForm{Action: "/tokens/new", Button: "Create token", Back: "/tokens", BackText: "Back to API tokens",
+		Fields: []themes.ConsoleField{
+			{Name: "name", Label: "Name", Hint: "What the token is for, for example onboarding script"},
+			{Name: "scopes", Label: "What it may do", Kind: "checkboxes", Options: opts},
+			{Name: "expires", Label: "Expires on (optional)", Hint: "The token stops working at the start of this day, UK time", Kind: "date"},
+			whyField(),
+		}}
+}
+
+func createToken(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		f := tokenForm()
+		var token string
+		err := submit(c, d, "Create an API token", "tokens", &f, func(why string) (string, error) {
+			o := OperatorFromCtx(c)
+			var scopes []string
+			for _, fl := range f.Fields {
+				if fl.Name == "scopes" {
+					for _, op := range fl.Options {
+						if op.Checked {
+							scopes = append(scopes, op.Value)
+						}
+					}
+				}
+			}
+			if len(scopes) == 0 {
+				return "", &models.ValidationError{Field: "scopes", Message: "Choose at least one thing the token may do"}
+			}
+			t := models.APIToken{Name: value(&f, "name"), Scopes: strings.Join(scopes, " "), CreatedBy: o.User.Email}
+			if v := value(&f, "expires"); v != "" {
+				day, err := time.ParseInLocation("2006-01-02", v, london)
+				if err != nil {
+					return "", &models.ValidationError{Field: "expires", Message: "Enter a real date, for example 31/12/2026"}
+				}
+				if !day.After(d.now()) {
+					return "", &models.ValidationError{Field: "expires", Message: "The expiry date must be in the future"}
+				}
+				t.ExpiresAt = &day
+			}
+			token = "pcn_" + auth.NewToken()
+			t.TokenHash, t.Prefix = auth.HashToken(token), token[:8]
+			saved, err := d.DB.CreateAPIToken(c.UserContext(), t)
+			if err != nil {
+				return "", err
+			}
+			audit(c, d, o.User, "token.create", nil, saved.Name+" ("+saved.Prefix+"…, "+saved.Scopes+")", why)
+			v := baseView(c, "Your new API token", "tokens")
+			v.Console.NewToken = token
+			return "", render(c, d, fiber.StatusOK, "console-token-created", v)
+		})
+		return err
+	}
+}
+
+func tokenOf(c *fiber.Ctx, d Deps) (models.APIToken, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return models.APIToken{}, models.ErrNotFound
+	}
+	ts, err := d.DB.APITokens(c.UserContext())
+	if err != nil {
+		return models.APIToken{}, err
+	}
+	for _, t := range ts {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	return models.APIToken{}, models.ErrNotFound
+}
+
+func revokeForm(t models.APIToken) themes.ConsoleForm {
+	return themes.ConsoleForm{Action: fmt.Sprintf("/tokens/%d/revoke", t.ID), Button: "Revoke token", Warning: true, Back: "/tokens", BackText: "Back to API tokens",
+		Intro: "Scripts using “" + t.Name + "” (" + t.Prefix + "…) stop working at once.", Fields: []themes.ConsoleField{whyField()}}
+}
+
+func showRevoke(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		t, err := tokenOf(c, d)
+		if err != nil {
+			return err
+		}
+		return formPage(c, d, fiber.StatusOK, "Revoke an API token", "tokens", revokeForm(t), nil)
+	}
+}
+
+func revokeToken(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		t, err := tokenOf(c, d)
+		if err != nil {
+			return err
+		}
+		f := revokeForm(t)
+		return submit(c, d, "Revoke an API token", "tokens", &f, func(why string) (string, error) {
+			if err := d.DB.RevokeAPIToken(c.UserContext(), t.ID, d.now()); err != nil {
+				return "", err
+			}
+			audit(c, d, OperatorFromCtx(c).User, "token.revoke", nil, t.Name+" ("+t.Prefix+"…)", why)
+			return "/tokens?done=revoked", nil
+		})
+	}
+}
+
+func showAudit(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx := c.UserContext()
+		ts, err := d.DB.ListTenants(ctx)
+		if err != nil {
+			return err
+		}
+		v := baseView(c, "Audit log", "audit")
+		var tenantID int64
+		slug := c.Query("tenant")
+		for _, t := range ts {
+			v.Console.TenantSlugs = append(v.Console.TenantSlugs, t.Slug)
+			if t.Slug == slug {
+				tenantID = t.ID
+			}
+		}
+		if slug != "" && tenantID == 0 {
+			return models.ErrNotFound
+		}
+		v.Console.AuditTenant = slug
+		rows, err := d.DB.OperatorAuditLog(ctx, tenantID, 200)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			v.Console.Audit = append(v.Console.Audit, themes.ConsoleAuditRow{At: hours.FormatInstant(r.At), Who: r.UserEmail, Action: r.Action,
+				Tenant: r.TenantSlug, Subject: r.Subject, Why: r.Why})
+		}
+		return render(c, d, fiber.StatusOK, "console-audit", v)
+	}
+}
