@@ -158,9 +158,15 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			}
 		}
 	}
+	console := e.cfg.scheme() + "://" + e.cfg.ConsoleHost
+	if port := e.cfg.publicPort(e.listenPort); port != "" {
+		console += ":" + port
+	}
+	fmt.Fprintf(e.stdout, "%-28s %s/\n", "Operators' console", console)
 	if *seed {
 		fmt.Fprintf(e.stdout, "\nDemo sign-in at <site>/admin: %s (or editor@highfives.example), password %q\n",
 			demo.Accounts[0].Email, e.cfg.DemoPassword)
+		fmt.Fprintf(e.stdout, "Demo operator at the console: %s, same password (sets up two-factor at first sign-in)\n", demo.Operator)
 	}
 
 	errc := make(chan error, 2)

@@ -175,9 +175,16 @@ func jsonBody(c *fiber.Ctx) error {
 // to the log; once it is, this is the one place to write it there.
 func auditLog(c *fiber.Ctx, d Deps, action string, t models.Tenant, subject, why string) {
 	tok := tokenOf(c)
-	d.Logger.LogAttrs(context.WithoutCancel(c.UserContext()), slog.LevelInfo, "operator audit",
+	ctx := context.WithoutCancel(c.UserContext())
+	d.Logger.LogAttrs(ctx, slog.LevelInfo, "operator audit",
 		slog.String("via", "api"), slog.Int64("token_id", tok.ID), slog.String("token_name", tok.Name),
 		slog.String("token_prefix", tok.Prefix), slog.String("action", action), slog.String("tenant", t.Slug),
 		slog.String("subject", subject), slog.String("why", why),
 		slog.String("ip", c.IP()), slog.String("request_id", requestID(c)))
+	// The operators' audit log, beside what operators do in the console:
+	// "who" is the token.
+	who := models.User{Email: "API token " + tok.Prefix + "… (" + tok.Name + ")"}
+	if err := d.DB.OperatorAudit(ctx, who, "api."+action, &t, subject, why); err != nil {
+		d.Logger.ErrorContext(ctx, "write operator audit", "action", action, "tenant", t.Slug, "error", err)
+	}
 }

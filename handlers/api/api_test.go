@@ -398,6 +398,15 @@ func TestAPIChangesAreAudited(t *testing.T) {
 	if n := strings.Count(logs, "operator audit"); n != 2 {
 		t.Errorf("%d audit records, want 2 (reads are not audited)", n)
 	}
+	// The same two in the operators' audit log the console shows.
+	entries, err := s.db.OperatorAuditLog(context.Background(), 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 || entries[0].Action != "api.tenant.suspend" || entries[0].Why != "Merged with Beta" ||
+		entries[1].Action != "api.tenant.create" || !strings.Contains(entries[0].UserEmail, stored.Prefix) {
+		t.Errorf("operator audit log: %+v", entries)
+	}
 }
 
 func TestAPIUnknownRoutesAndMethods(t *testing.T) {
