@@ -31,6 +31,8 @@ type Admin struct {
 	// ("news", "practices"…) for the navigation.
 	Manager bool
 	Section string
+	// Operator: a platform operator entered from the console.
+	Operator bool
 
 	Pages  []AdminPage     // "dashboard"
 	Edit   *PageEdit       // "page-edit"

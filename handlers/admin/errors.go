@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"strings"
 	"bytes"
 	"errors"
 	"strconv"
@@ -65,6 +66,9 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 		case status == fiber.StatusNotFound:
 			view.Title = "Page not found"
 			view.Message = "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address."
+		case status == fiber.StatusGone && fe != nil:
+			view.Title = "This link no longer works"
+			view.Message = fe.Message
 		case status == fiber.StatusServiceUnavailable:
 			view.Title = "This website is suspended"
 			view.Message = "The website admin is closed while the website is suspended. Contact the platform team."
@@ -98,12 +102,19 @@ func tenantID(c *fiber.Ctx) int64 {
 	return 0
 }
 
-// activeTenant closes the panel of a suspended tenant (operators, who may
-// enter it, arrive with the operator console).
+// activeTenant closes the panel of a suspended tenant to everyone but
+// platform operators (who enter from the console). It runs after
+// loadSession.
 func activeTenant(c *fiber.Ctx) error {
 	t := tenants.FromCtx(c)
 	if t == nil {
 		return fiber.ErrNotFound
+	}
+	if a := AccountFromCtx(c); a != nil && a.Operator {
+		return c.Next()
+	}
+	if strings.HasPrefix(c.Path(), "/operator-entry/") {
+		return c.Next() // the entry link checks its operator itself
 	}
 	if t.Status != models.StatusActive {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(3600))

@@ -46,11 +46,12 @@ func New(d Deps) *fiber.App {
 	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
 	app.Use(privateHeaders)
 	app.Use(handleErrors(d))
-	app.Use(activeTenant)
 	app.Use(loadSession(d))
+	app.Use(activeTenant)
 	app.Use(checkCSRF(d))
 
 	app.Get("/sign-in", showSignIn(d))
+	app.Get("/operator-entry/:token", operatorEntry(d))
 	app.Post("/sign-in", signIn(d))
 	app.Post("/sign-out", requireUser, signOut(d))
 	app.Post("/sign-out-everywhere", requireUser, signOutEverywhere(d))

@@ -26,7 +26,10 @@ type Account struct {
 	Session auth.Session
 	User    models.User
 	Role    models.Role
-	token   string
+	// Operator: a platform operator who entered from the console (with a
+	// manager's rights, on a suspended tenant too); not a member.
+	Operator bool
+	token    string
 }
 
 type accountKey struct{}
@@ -58,13 +61,6 @@ func loadSession(d Deps) fiber.Handler {
 		if s.TenantID != t.ID {
 			return c.Next()
 		}
-		m, err := t.Store(ctx, d.DB).Membership(s.UserID)
-		switch {
-		case errors.Is(err, models.ErrNotFound):
-			return c.Next()
-		case err != nil:
-			return err
-		}
 		u, err := d.DB.UserByID(ctx, s.UserID)
 		switch {
 		case errors.Is(err, models.ErrNotFound):
@@ -72,7 +68,21 @@ func loadSession(d Deps) fiber.Handler {
 		case err != nil:
 			return err
 		}
-		c.Locals(accountKey{}, &Account{Session: s, User: u, Role: m.Role, token: token})
+		a := &Account{Session: s, User: u, token: token}
+		m, err := t.Store(ctx, d.DB).Membership(s.UserID)
+		switch {
+		case err == nil:
+			a.Role = m.Role
+		case errors.Is(err, models.ErrNotFound) && u.IsOperator:
+			// Entered from the console (operatorEntry): sessions of
+			// operators on a tenant host are made nowhere else.
+			a.Role, a.Operator = models.RoleManager, true
+		case errors.Is(err, models.ErrNotFound):
+			return c.Next()
+		default:
+			return err
+		}
+		c.Locals(accountKey{}, a)
 		return c.Next()
 	}
 }

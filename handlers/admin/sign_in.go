@@ -216,6 +216,7 @@ func baseView(c *fiber.Ctx, d Deps, title string) themes.Admin {
 	if a != nil {
 		v.User, v.CSRF = a.User.Email, a.Session.CSRF
 		v.Manager = a.Role == models.RoleManager
+		v.Operator = a.Operator
 		v.Section = sectionOf(c.Path())
 	}
 	return v
