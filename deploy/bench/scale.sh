@@ -247,6 +247,8 @@ say "warmed in $WARM_S s; home pages $(mb "$ID_BYTES") identity, $(mb "$GZ_BYTES
 # Where the heap goes, with every home page cached.
 curl -sS --max-time 30 -o "$TMP/heap.pb.gz" "http://127.0.0.1:$IPORT/debug/pprof/heap?gc=1"
 go tool pprof -top -nodecount=15 -sample_index=inuse_space "$TMP/heap.pb.gz" >"$TMP/heap.txt" 2>/dev/null || echo "(pprof failed)" >"$TMP/heap.txt"
+# The profile's ?gc=1 has just collected: what is live, not the GC's headroom.
+HEAP_LIVE=$(metric go_memstats_heap_inuse_bytes)
 
 # ------------------------------------------------------------------ nginx
 
@@ -395,6 +397,7 @@ cat <<EOF
 | --- | ---: | ---: |
 | started, nothing cached | $((RSS_IDLE / 1024)) MB | $(mb "$HEAP_IDLE") |
 | all $HOSTS home pages cached (identity + gzip), warmed in $WARM_S s | $((RSS_WARM / 1024)) MB | $(mb "$HEAP_WARM") |
+| same, right after a forced GC (the live heap) | - | $(mb "$HEAP_LIVE") |
 | after the four wrk runs below | $((RSS_AFTER / 1024)) MB | $(mb "$HEAP_AFTER") |
 ${RSS_SMALL:+| after the small-L1 run (PCNWEB_CACHE_BYTES=$SMALL_CACHE) | $((RSS_SMALL / 1024)) MB | - |}
 
