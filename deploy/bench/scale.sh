@@ -323,20 +323,24 @@ counters() {
         END { printf "%d %d %d", h, m, o }'
 }
 
+redis_flaps() { grep -c 'redis unreachable' "$TMP/pcnweb.log" || true; }
+
 ROWS=()
 # bench LABEL ENCODING URL [wrk args...]: one measured run, one table row.
 bench() {
-    local label=$1 enc=$2 url=$3 out cache="-" c0 c1
+    local label=$1 enc=$2 url=$3 out cache="-" c0 c1 f0 flaps
     shift 3
     out="$TMP/wrk-$((${#ROWS[@]} + 1)).txt"
     say "wrk: $label ($enc) for $DURATION"
     read -ra c0 <<<"$(counters)"
+    f0=$(redis_flaps)
     timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$@" "$url" -- "$TMP/hosts.txt" >"$out"
     read -ra c1 <<<"$(counters)"
+    flaps=$(($(redis_flaps) - f0))
     if [[ "$url" == "$URL" ]]; then
         cache="$((c1[0] - c0[0])) / $((c1[1] - c0[1])) / $((c1[2] - c0[2]))"
     fi
-    ROWS+=("$(awk -v label="$label" -v enc="$enc" -v cache="$cache" '
+    ROWS+=("$(awk -v label="$label" -v enc="$enc" -v cache="$cache" -v flaps="$flaps" '
         /^ +50%/ { p50 = $2 }
         /^ +99%/ { p99 = $2 }
         /^Requests\/sec:/ { rps = $2 }
@@ -346,6 +350,7 @@ bench() {
         END {
             errs = (bad == "" ? "0" : bad " non-2xx")
             if (serr != "") errs = errs "; socket " serr
+            if (flaps > 0) errs = errs "; redis marked down " flaps "x"
             printf "| %s | %s | %.0f | %s | %s | %s | %s | %s |", label, enc, rps, p50, p99, tps, cache, errs
         }' "$out")")
 }
