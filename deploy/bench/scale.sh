@@ -40,6 +40,7 @@
 #                                (postgres://postgres@127.0.0.1:5432)
 #   REDIS_URL                    (redis://127.0.0.1:6379/0)
 #   SCALE_SMALL_CACHE_BYTES      L1 size for step 6 (4194304); 0 skips step 6
+#   SCALE_PROFILE_L2=1           also take a 5 s CPU profile during step 6
 #   BENCH_DURATION (15s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
 #   BENCH_WARMUP (3s), BENCH_PORT (18180), BENCH_INTERNAL_PORT (19190),
 #   BENCH_NGINX_PORT (18181), BENCH_KEEP=1 keeps the temporary directory.
@@ -323,6 +324,9 @@ counters() {
         END { printf "%d %d %d", h, m, o }'
 }
 
+# redis_gets: GET commands the Redis server has run (all clients: a shared
+# Redis adds a little of other work).
+redis_gets() { redis-cli -u "$REDIS_URL" info commandstats | awk -F'[=,:]' '/^cmdstat_get:/ { print $3 }'; }
 redis_flaps() { grep -c 'redis unreachable' "$TMP/pcnweb.log" || true; }
 
 ROWS=()
@@ -373,7 +377,14 @@ if [[ "$SMALL_CACHE" != "0" ]]; then
     stop_pid "$PCNWEB_PID"
     start_pcnweb PCNWEB_CACHE_BYTES="$SMALL_CACHE"
     wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" -H "$GZ" "$URL" -- "$TMP/hosts.txt" >/dev/null
+    GETS0=$(redis_gets)
+    if [[ "${SCALE_PROFILE_L2:-}" == "1" ]]; then
+        curl -sS --max-time 60 -o "$TMP/cpu-l2.pb.gz" "http://127.0.0.1:$IPORT/debug/pprof/profile?seconds=5" &
+        PROF_PID=$!
+    fi
     bench "pcnweb, L1 of $(mb "$SMALL_CACHE"), rest from Redis" gzip "$URL" -H "$GZ"
+    [[ -z "${PROF_PID:-}" ]] || wait "$PROF_PID" || true
+    L2_GETS=$(($(redis_gets) - GETS0))
     RSS_SMALL=$(rss_kb)
     kill -0 "$PCNWEB_PID" 2>/dev/null || die "pcnweb died during the small-cache run (see $TMP/pcnweb.log)"
 fi
@@ -416,6 +427,14 @@ Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER. pcnweb warni
 | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |
 EOF
 printf '%s\n' "${ROWS[@]}"
+if [[ -n "${L2_GETS:-}" ]]; then
+    printf '\nRedis GETs during the small-L1 run: %s (L1 of %s against %s of cached home pages).\n' "$L2_GETS" "$(mb "$SMALL_CACHE")" "$(mb $((ID_BYTES + GZ_BYTES)))"
+fi
+if [[ -s "$TMP/cpu-l2.pb.gz" ]]; then
+    printf '\nCPU profile, 5 s of the small-L1 run (go tool pprof -top -cum):\n\n```\n'
+    go tool pprof -top -cum -nodecount=30 "$TMP/cpu-l2.pb.gz" 2>/dev/null | sed -n '1,40p'
+    printf '```\n'
+fi
 printf '\nHeap profile with every home page cached (go tool pprof -top -sample_index=inuse_space):\n\n```\n'
 sed -n '1,25p' "$TMP/heap.txt"
 printf '```\n'
