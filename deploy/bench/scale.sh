@@ -41,6 +41,8 @@
 #   REDIS_URL                    (redis://127.0.0.1:6379/0)
 #   SCALE_SMALL_CACHE_BYTES      L1 size for step 6 (4194304); 0 skips step 6
 #   SCALE_PROFILE_L2=1           also take a 5 s CPU profile during step 6
+#   SCALE_NGINX_OPEN_FILE_CACHE=0  nginx without open_file_cache (opens and
+#                                stats the file on every request)
 #   BENCH_DURATION (15s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
 #   BENCH_WARMUP (3s), BENCH_PORT (18180), BENCH_INTERNAL_PORT (19190),
 #   BENCH_NGINX_PORT (18181), BENCH_KEEP=1 keeps the temporary directory.
@@ -260,6 +262,10 @@ sed -e 's/\r$//' "$TMP/headers.txt" | tail -n +2 |
     awk -F': ' 'NF >= 2 { name = $1; sub(/^[^:]*: /, ""); gsub(/"/, "\\\""); printf "            add_header %s \"%s\" always;\n", name, $0 }' \
         >"$TMP/nginx-headers.conf"
 
+# nginx keeps the open file descriptors of the pages (no open/stat/close per
+# request) unless SCALE_NGINX_OPEN_FILE_CACHE=0.
+OFC="open_file_cache max=10000 inactive=60s;"
+[[ "${SCALE_NGINX_OPEN_FILE_CACHE:-1}" == "0" ]] && OFC="open_file_cache off;"
 mkdir -p "$TMP/nginx"
 cat >"$TMP/nginx/nginx.conf" <<EOF
 worker_processes 2;
@@ -272,7 +278,7 @@ http {
     tcp_nopush on;
     keepalive_requests 1000000;
     server_tokens off;
-    open_file_cache max=10000 inactive=60s;
+    $OFC
     client_body_temp_path $TMP/nginx/body;
     proxy_temp_path $TMP/nginx/proxy;
     fastcgi_temp_path $TMP/nginx/fastcgi;
@@ -420,7 +426,7 @@ ${RSS_SMALL:+| after the small-L1 run (PCNWEB_CACHE_BYTES=$SMALL_CACHE) | $((RSS
 Home pages: $(mb "$ID_BYTES") identity, $(mb "$GZ_BYTES") gzip in total (about $((ID_BYTES / HOSTS)) and $((GZ_BYTES / HOSTS)) bytes each). Go runtime sys bytes when warm: $(mb "$SYS_WARM").
 
 wrk -t$THREADS -c$CONNS -d$DURATION --latency -s deploy/bench/scale-hosts.lua [-H '$GZ'] URL -- hosts.txt
-(GET / with Host: <slug>.localhost, round-robin over $HOSTS tenants, on 127.0.0.1; nginx worker_processes 2.)
+(GET / with Host: <slug>.localhost, round-robin over $HOSTS tenants, on 127.0.0.1; nginx worker_processes 2, $OFC)
 Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER. pcnweb warnings/errors logged: $WARNINGS.
 
 | target | encoding | req/s | p50 | p99 | transfer/s | pcnweb hit / miss / other | errors |
