@@ -40,7 +40,8 @@
 #                                (postgres://postgres@127.0.0.1:5432)
 #   REDIS_URL                    (redis://127.0.0.1:6379/0)
 #   SCALE_SMALL_CACHE_BYTES      L1 size for step 6 (4194304); 0 skips step 6
-#   SCALE_PROFILE_L2=1           also take a 5 s CPU profile during step 6
+#   SCALE_PROFILE=1              also take a 5 s CPU profile of pcnweb during
+#                                its gzip L1 run and during step 6
 #   SCALE_NGINX_OPEN_FILE_CACHE=0  nginx without open_file_cache (opens and
 #                                stats the file on every request)
 #   BENCH_DURATION (15s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
@@ -344,7 +345,14 @@ bench() {
     say "wrk: $label ($enc) for $DURATION"
     read -ra c0 <<<"$(counters)"
     f0=$(redis_flaps)
+    local prof=""
+    if [[ "${SCALE_PROFILE:-}" == "1" && "$url" == "$URL" && "$enc" == gzip ]]; then
+        # 5 s in the middle of the run.
+        (sleep 3 && curl -sS --max-time 60 -o "$TMP/cpu-$PROFILE_NAME.pb.gz" "http://127.0.0.1:$IPORT/debug/pprof/profile?seconds=5") &
+        prof=$!
+    fi
     timeout 120 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$@" "$url" -- "$TMP/hosts.txt" >"$out"
+    [[ -z "$prof" ]] || wait "$prof" || true
     read -ra c1 <<<"$(counters)"
     flaps=$(($(redis_flaps) - f0))
     if [[ "$url" == "$URL" ]]; then
@@ -366,6 +374,7 @@ bench() {
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+PROFILE_NAME=l1
 say "warming up for $WARMUP per target"
 wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" -H "$GZ" "$URL" -- "$TMP/hosts.txt" >/dev/null
 wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" -H "$GZ" "$NURL" -- "$TMP/hosts.txt" >/dev/null
@@ -384,12 +393,8 @@ if [[ "$SMALL_CACHE" != "0" ]]; then
     start_pcnweb PCNWEB_CACHE_BYTES="$SMALL_CACHE"
     wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$LUA" -H "$GZ" "$URL" -- "$TMP/hosts.txt" >/dev/null
     GETS0=$(redis_gets)
-    if [[ "${SCALE_PROFILE_L2:-}" == "1" ]]; then
-        curl -sS --max-time 60 -o "$TMP/cpu-l2.pb.gz" "http://127.0.0.1:$IPORT/debug/pprof/profile?seconds=5" &
-        PROF_PID=$!
-    fi
+    PROFILE_NAME=l2
     bench "pcnweb, L1 of $(mb "$SMALL_CACHE"), rest from Redis" gzip "$URL" -H "$GZ"
-    [[ -z "${PROF_PID:-}" ]] || wait "$PROF_PID" || true
     L2_GETS=$(($(redis_gets) - GETS0))
     RSS_SMALL=$(rss_kb)
     kill -0 "$PCNWEB_PID" 2>/dev/null || die "pcnweb died during the small-cache run (see $TMP/pcnweb.log)"
@@ -436,11 +441,12 @@ printf '%s\n' "${ROWS[@]}"
 if [[ -n "${L2_GETS:-}" ]]; then
     printf '\nRedis GETs during the small-L1 run: %s (L1 of %s against %s of cached home pages).\n' "$L2_GETS" "$(mb "$SMALL_CACHE")" "$(mb $((ID_BYTES + GZ_BYTES)))"
 fi
-if [[ -s "$TMP/cpu-l2.pb.gz" ]]; then
-    printf '\nCPU profile, 5 s of the small-L1 run (go tool pprof -top -cum):\n\n```\n'
-    go tool pprof -top -cum -nodecount=30 "$TMP/cpu-l2.pb.gz" 2>/dev/null | sed -n '1,40p'
+for name in l1 l2; do
+    [[ -s "$TMP/cpu-$name.pb.gz" ]] || continue
+    printf '\nCPU profile of pcnweb, 5 s of the %s gzip run (go tool pprof -top -cum):\n\n```\n' "$([[ $name == l1 ]] && echo "all-in-L1" || echo "small-L1")"
+    go tool pprof -top -cum -nodecount=40 "$TMP/cpu-$name.pb.gz" 2>/dev/null | sed -n '5,50p'
     printf '```\n'
-fi
+done
 printf '\nHeap profile with every home page cached (go tool pprof -top -sample_index=inuse_space):\n\n```\n'
 sed -n '1,25p' "$TMP/heap.txt"
 printf '```\n'
