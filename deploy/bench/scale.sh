@@ -30,7 +30,7 @@
 #
 # Needs: go, curl, jq, psql (PostgreSQL 127.0.0.1:5432 reachable with trust
 # as SCALE_PG_USER), a Redis at REDIS_URL, wrk and nginx (installed with
-# apt-get when missing and run as root). Takes about three minutes.
+# apt-get when missing and run as root). Takes 2–3 minutes.
 #
 # Knobs (environment):
 #   SCALE_EPCN, SCALE_EPRACCUR   the ODS files (default /work/shared/data/ods/
