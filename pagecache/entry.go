@@ -38,7 +38,9 @@ func newEntry(gen int64, freshUntil time.Time, status int, contentType string, b
 	return &Entry{
 		Gen: gen, FreshUntil: freshUntil, Status: status, ContentType: contentType,
 		ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-		Body: body, Gzip: gz.Bytes(),
+		// A copy of the compressed bytes: the buffer's spare capacity would
+		// stay in the cache with the page.
+		Body: body, Gzip: bytes.Clone(gz.Bytes()),
 	}, nil
 }
 
