@@ -1,10 +1,10 @@
 package admin
 
 import (
-	"strings"
 	"bytes"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -113,7 +113,7 @@ func activeTenant(c *fiber.Ctx) error {
 	if a := AccountFromCtx(c); a != nil && a.Operator {
 		return c.Next()
 	}
-	if strings.HasPrefix(c.Path(), "/operator-entry/") {
+	if strings.HasPrefix(c.Path(), "/admin/operator-entry/") {
 		return c.Next() // the entry link checks its operator itself
 	}
 	if t.Status != models.StatusActive {

@@ -27,6 +27,7 @@ func tenantRoutes(app *fiber.App, d Deps) {
 		app.Get("/tenants/:slug/"+a.path, requireOperator, showStatusForm(d, a))
 		app.Post("/tenants/:slug/"+a.path, requireOperator, changeStatus(d, a))
 	}
+	enterRoutes(app, d)
 	app.Get("/tenants/:slug/invite", requireOperator, showInvite(d))
 	app.Post("/tenants/:slug/invite", requireOperator, invite(d))
 	app.Get("/tenants/:slug/users/:id/reset-2fa", requireOperator, showReset2FA(d))

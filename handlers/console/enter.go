@@ -1,0 +1,58 @@
+package console
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// EntryTTL is how long a link into a tenant's admin panel works (once).
+const EntryTTL = time.Minute
+
+func enterRoutes(app *fiber.App, d Deps) {
+	app.Get("/tenants/:slug/enter", requireOperator, showEnter(d))
+	app.Post("/tenants/:slug/enter", requireOperator, enter(d))
+}
+
+func enterForm(t models.Tenant) themes.ConsoleForm {
+	return themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/enter", Button: "Open the admin panel",
+		Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
+		Intro: "You will be signed in to " + t.Name + "'s admin panel as a platform operator, with a manager's rights, " +
+			"even while the website is suspended. What you do there is in the tenant's own audit log under your name.",
+		Fields: []themes.ConsoleField{whyField()}}
+}
+
+func showEnter(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		t, err := tenantOf(c, d)
+		if err != nil {
+			return err
+		}
+		return formPage(c, d, fiber.StatusOK, "Open "+t.Name+"'s admin panel", "tenants", enterForm(t), nil)
+	}
+}
+
+// enter makes a one-time link into the tenant's panel and sends the
+// operator there: the session cookie has to be set by the tenant's host.
+func enter(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		t, err := tenantOf(c, d)
+		if err != nil {
+			return err
+		}
+		f := enterForm(t)
+		return submit(c, d, "Open "+t.Name+"'s admin panel", "tenants", &f, func(why string) (string, error) {
+			op := OperatorFromCtx(c).User
+			token := auth.NewToken()
+			if err := d.DB.CreateOperatorEntry(c.UserContext(), auth.HashToken(token), op.ID, t.ID, d.now().Add(EntryTTL)); err != nil {
+				return "", err
+			}
+			audit(c, d, op, "tenant.enter", &t, "opened the admin panel", why)
+			return d.TenantURL(t) + "/admin/operator-entry/" + token, nil
+		})
+	}
+}
