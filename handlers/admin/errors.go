@@ -10,33 +10,12 @@ import (
 
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // errCSRF refuses a POST whose token is missing or wrong.
 var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
-
-// privateHeaders: admin responses are never stored by anyone and never indexed.
-func privateHeaders(c *fiber.Ctx) error {
-	pagecache.NoStore(c)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set("X-Robots-Tag", "noindex, nofollow")
-	return c.Next()
-}
-
-// handleErrors renders the admin app's errors itself: mounted under the
-// public app, the public app's middleware would otherwise render them.
-func handleErrors(d Deps) fiber.Handler {
-	h := errorHandler(d)
-	return func(c *fiber.Ctx) error {
-		if err := c.Next(); err != nil {
-			return h(c, err)
-		}
-		return nil
-	}
-}
 
 // errorHandler maps every error of the admin app to a page, in one place.
 // Internal error text never reaches the client.

@@ -13,7 +13,7 @@ import (
 
 // previewPage shows the latest revision of a page (or ?revision=ID) as
 // patients will see it once published, with the public theme. It is served
-// under /admin, so the page cache never stores it, and privateHeaders mark
+// under /admin, so the page cache never stores it, and web.Private marks
 // it no-store and noindex.
 func previewPage(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {

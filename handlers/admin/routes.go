@@ -44,8 +44,8 @@ type Deps struct {
 // session (a session of another tenant counts as none), CSRF on every POST.
 func New(d Deps) *fiber.App {
 	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
-	app.Use(privateHeaders)
-	app.Use(handleErrors(d))
+	app.Use(web.Private)
+	app.Use(web.HandleErrors(errorHandler(d)))
 	app.Use(loadSession(d))
 	app.Use(activeTenant)
 	app.Use(checkCSRF(d))

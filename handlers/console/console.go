@@ -19,7 +19,6 @@ import (
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -71,8 +70,8 @@ func New(d Deps) *fiber.App {
 		d.Verifier = HTTPVerifier{}
 	}
 	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
-	app.Use(privateHeaders)
-	app.Use(handleErrors(d))
+	app.Use(web.Private)
+	app.Use(web.HandleErrors(errorHandler(d)))
 	app.Use(loadSession(d))
 	app.Use(checkCSRF(d))
 
@@ -91,24 +90,6 @@ func New(d Deps) *fiber.App {
 
 // errCSRF refuses a POST whose token is missing or wrong.
 var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
-
-// privateHeaders: console responses are never stored and never indexed.
-func privateHeaders(c *fiber.Ctx) error {
-	pagecache.NoStore(c)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set("X-Robots-Tag", "noindex, nofollow")
-	return c.Next()
-}
-
-func handleErrors(d Deps) fiber.Handler {
-	h := errorHandler(d)
-	return func(c *fiber.Ctx) error {
-		if err := c.Next(); err != nil {
-			return h(c, err)
-		}
-		return nil
-	}
-}
 
 // errorHandler maps every error of the console to a page. Internal error
 // text never reaches the client.
