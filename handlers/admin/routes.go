@@ -40,8 +40,9 @@ type Deps struct {
 }
 
 // New builds the admin app, to be mounted at /admin. Middleware order: no
-// caching and no indexing, errors rendered here, an active tenant, the
-// session (a session of another tenant counts as none), CSRF on every POST.
+// caching and no indexing, errors rendered here, the session (a session of
+// another tenant counts as none), an active tenant (a suspended one is open
+// to operators only), CSRF on every POST.
 func New(d Deps) *fiber.App {
 	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
 	app.Use(web.Private)
