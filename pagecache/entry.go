@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -20,8 +21,14 @@ type Entry struct {
 	Status      int
 	ContentType string
 	ETag        string // strong, quoted; the gzip variant appends "-gz" inside the quotes
-	Body        []byte // identity encoding
 	Gzip        []byte
+	// body is the identity encoding. An entry read from Redis has only the
+	// gzip body; its identity body is inflated the first time a client
+	// without gzip asks (most clients take gzip), once, through inflate.
+	body     []byte
+	bodySize int // len of the identity body, known before inflating: the weight
+	inflate  sync.Once
+	errBody  error
 }
 
 // newEntry compresses body once and derives its strong ETag.
@@ -35,13 +42,49 @@ func newEntry(gen int64, freshUntil time.Time, status int, contentType string, b
 		return nil, err
 	}
 	sum := sha256.Sum256(body)
-	return &Entry{
+	e := &Entry{
 		Gen: gen, FreshUntil: freshUntil, Status: status, ContentType: contentType,
 		ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
 		// A copy of the compressed bytes: the buffer's spare capacity would
 		// stay in the cache with the page.
-		Body: body, Gzip: bytes.Clone(gz.Bytes()),
-	}, nil
+		body: body, bodySize: len(body), Gzip: bytes.Clone(gz.Bytes()),
+	}
+	e.inflate.Do(func() {}) // the identity body is here already
+	return e, nil
+}
+
+// Body returns the identity encoding, inflating it from the gzip body the
+// first time for an entry read from Redis.
+func (e *Entry) Body() ([]byte, error) {
+	e.inflate.Do(func() { e.body, e.errBody = gunzip(e.Gzip, e.bodySize) })
+	return e.body, e.errBody
+}
+
+var gzipReaders sync.Pool // of *gzip.Reader
+
+// gunzip inflates gz, whose inflated size is size (from its trailer), into
+// a slice of exactly that size, with a pooled reader.
+func gunzip(gz []byte, size int) ([]byte, error) {
+	var r *gzip.Reader
+	var err error
+	if pooled, ok := gzipReaders.Get().(*gzip.Reader); ok {
+		r, err = pooled, pooled.Reset(bytes.NewReader(gz))
+	} else {
+		r, err = gzip.NewReader(bytes.NewReader(gz))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+	}
+	defer gzipReaders.Put(r)
+	body := make([]byte, size)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+	}
+	// The stream must end here: reading on checks the CRC and the size.
+	if n, err := r.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		return nil, fmt.Errorf("%w: the gzip body is longer than its trailer says", errCorrupt)
+	}
+	return body, nil
 }
 
 // gzipETag is the ETag of the gzip representation.
@@ -49,7 +92,7 @@ func (e *Entry) gzipETag() string { return e.ETag[:len(e.ETag)-1] + `-gz"` }
 
 // size is the entry's weight in the L1 cache.
 func (e *Entry) size() uint32 {
-	n := len(e.Body) + len(e.Gzip) + len(e.ContentType) + len(e.ETag) + 96
+	n := e.bodySize + len(e.Gzip) + len(e.ContentType) + len(e.ETag) + 96
 	if n > 1<<31 {
 		return 1 << 31
 	}
@@ -64,7 +107,7 @@ func (e *Entry) fresh(gen int64, now time.Time) bool {
 const wireVersion = 1
 
 // marshal encodes the entry for Redis. Only the gzip body is stored; the
-// identity body is inflated again on load.
+// identity body is inflated again when a client wants it (Body).
 func (e *Entry) marshal() []byte {
 	var b bytes.Buffer
 	b.Grow(len(e.Gzip) + 64)
@@ -107,13 +150,14 @@ func unmarshal(data []byte) (*Entry, error) {
 	if e.ETag, rest, ok = readString(rest); !ok || len(e.ETag) < 2 {
 		return nil, errCorrupt
 	}
-	e.Gzip = rest
-	r, err := gzip.NewReader(bytes.NewReader(rest))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+	// A gzip stream is at least a 10-byte header and an 8-byte trailer whose
+	// last four bytes are the inflated size (mod 2^32: pages are far smaller).
+	if len(rest) < 18 || rest[0] != 0x1f || rest[1] != 0x8b {
+		return nil, fmt.Errorf("%w: not a gzip body", errCorrupt)
 	}
-	if e.Body, err = io.ReadAll(io.LimitReader(r, 64<<20)); err != nil {
-		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
+	e.Gzip = rest
+	if e.bodySize = int(binary.LittleEndian.Uint32(rest[len(rest)-4:])); e.bodySize > 64<<20 {
+		return nil, fmt.Errorf("%w: an identity body of %d bytes", errCorrupt, e.bodySize)
 	}
 	return e, nil
 }

@@ -17,8 +17,35 @@ func TestEntryRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Gen != 42 || !got.FreshUntil.Equal(e.FreshUntil) || got.Status != 200 || got.ContentType != e.ContentType || got.ETag != e.ETag || !bytes.Equal(got.Body, e.Body) || !bytes.Equal(got.Gzip, e.Gzip) {
+	if got.Gen != 42 || !got.FreshUntil.Equal(e.FreshUntil) || got.Status != 200 || got.ContentType != e.ContentType || got.ETag != e.ETag || !bytes.Equal(got.Gzip, e.Gzip) {
 		t.Errorf("round trip: got %+v, want %+v", got, e)
+	}
+	if got.size() != e.size() {
+		t.Errorf("weight before inflating %d, want %d (the trailer's size)", got.size(), e.size())
+	}
+	body, err := got.Body() // inflated now, on first use
+	if err != nil || string(body) != "<h1>Hello</h1>" {
+		t.Errorf("identity body %q, %v", body, err)
+	}
+}
+
+// A gzip body whose trailer lies about its size, or that is cut short, is
+// refused when inflated, not sent.
+func TestEntryBodyRefusesDamagedGzip(t *testing.T) {
+	e, _ := newEntry(1, time.Unix(0, 0), 200, "text/html", []byte(strings.Repeat("<p>practice</p>", 100)))
+	data := e.marshal()
+	for name, damage := range map[string]func([]byte) []byte{
+		"size too small": func(b []byte) []byte { b[len(b)-4]--; return b },
+		"size too large": func(b []byte) []byte { b[len(b)-4]++; return b },
+		"crc wrong":      func(b []byte) []byte { b[len(b)-8]++; return b },
+	} {
+		got, err := unmarshal(damage(bytes.Clone(data)))
+		if err != nil {
+			continue // refused on load: fine too
+		}
+		if body, err := got.Body(); err == nil {
+			t.Errorf("%s: inflated %d bytes without an error", name, len(body))
+		}
 	}
 }
 
@@ -38,6 +65,9 @@ func FuzzUnmarshal(f *testing.F) {
 			t.Fatalf("decoded an entry with ETag %q", got.ETag)
 		}
 		_ = got.gzipETag()
+		if body, err := got.Body(); err == nil && len(body) != got.bodySize {
+			t.Fatalf("inflated %d bytes, the trailer said %d", len(body), got.bodySize)
+		}
 	})
 }
 
@@ -60,10 +90,14 @@ func TestEntryHoldsNoSpareCapacity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	inflated, err := fromRedis.Body()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		b    []byte
-	}{{"rendered gzip body", e.Gzip}, {"identity body loaded from Redis", fromRedis.Body}} {
+	}{{"rendered gzip body", e.Gzip}, {"identity body loaded from Redis", inflated}} {
 		// No more than a fresh copy gets (the allocator rounds up to a size class).
 		if limit := cap(bytes.Clone(c.b)); cap(c.b) > limit {
 			t.Errorf("%s: %d bytes held in a slice of capacity %d (want at most %d)", c.name, len(c.b), cap(c.b), limit)

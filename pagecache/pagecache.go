@@ -313,11 +313,22 @@ func (c *Cache) count(result string) {
 // serve writes an entry, answering 304 to a matching If-None-Match and
 // sending the gzip body to clients that accept it.
 func serve(fc *fiber.Ctx, e *Entry, cacheStatus string) error {
+	gz := acceptsGzip(string(fc.Request().Header.Peek(fiber.HeaderAcceptEncoding)))
+	var body []byte
+	if !gz {
+		// Inflated on first use for an entry read from Redis. It cannot
+		// fail for a body this process or a peer compressed; if Redis
+		// handed back damaged bytes, the request fails (a 500 page) rather
+		// than sending them.
+		var err error
+		if body, err = e.Body(); err != nil {
+			return err
+		}
+	}
 	h := &fc.Response().Header
 	h.Set("Cache-Status", cacheStatus)
 	h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 	h.Set(fiber.HeaderCacheControl, "public, no-cache")
-	gz := acceptsGzip(string(fc.Request().Header.Peek(fiber.HeaderAcceptEncoding)))
 	etag := e.ETag
 	if gz {
 		etag = e.gzipETag()
@@ -335,7 +346,7 @@ func serve(fc *fiber.Ctx, e *Entry, cacheStatus string) error {
 		fc.Response().SetBodyRaw(e.Gzip)
 	} else {
 		h.Del(fiber.HeaderContentEncoding)
-		fc.Response().SetBodyRaw(e.Body)
+		fc.Response().SetBodyRaw(body)
 	}
 	return nil
 }
