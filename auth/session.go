@@ -95,6 +95,19 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// ErrUnavailable wraps every failure of the session or throttle store
+// (Redis unreachable, say): the caller answers "try again shortly" (a 503),
+// not a 500, and never treats it as "no session".
+var ErrUnavailable = errors.New("auth: the sign-in store is unavailable")
+
+// unavailable marks a store failure; ErrNoSession passes through.
+func unavailable(err error) error {
+	if err == nil || errors.Is(err, ErrNoSession) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}
+
 // Create starts a session for a user on a tenant's host and returns the token
 // for the cookie. Signing in always makes a new session (rotation): the caller
 // ends the one the browser had before, if any.
@@ -103,7 +116,7 @@ func (m *Sessions) Create(ctx context.Context, userID, tenantID int64) (string, 
 	now := m.now().UTC()
 	s := Session{TokenHash: HashToken(token), UserID: userID, TenantID: tenantID, CSRF: NewToken(), CreatedAt: now, LastSeenAt: now}
 	if err := m.store.create(ctx, s, m.ttl(s, now)); err != nil {
-		return "", Session{}, err
+		return "", Session{}, unavailable(err)
 	}
 	return token, s, nil
 }
@@ -127,7 +140,7 @@ func (m *Sessions) Lookup(ctx context.Context, token string) (Session, error) {
 	hash := HashToken(token)
 	s, err := m.store.get(ctx, hash)
 	if err != nil {
-		return Session{}, err
+		return Session{}, unavailable(err)
 	}
 	s.TokenHash = hash
 	now := m.now().UTC()
@@ -138,7 +151,7 @@ func (m *Sessions) Lookup(ctx context.Context, token string) (Session, error) {
 	if now.Sub(s.LastSeenAt) >= touchEvery {
 		s.LastSeenAt = now
 		if err := m.store.touch(ctx, s, m.ttl(s, now)); err != nil {
-			return Session{}, err
+			return Session{}, unavailable(err)
 		}
 	}
 	return s, nil

@@ -91,7 +91,7 @@ func (t *Throttle) Failed(ctx context.Context, email, ip string) error {
 func (t *Throttle) Succeeded(ctx context.Context, email string) error {
 	k := accountKey(email)
 	if t.redis != nil {
-		return t.redis.Del(ctx, t.prefix+"fail:"+k).Err()
+		return unavailable(t.redis.Del(ctx, t.prefix+"fail:"+k).Err())
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -103,7 +103,7 @@ func (t *Throttle) locked(ctx context.Context, k string) (time.Duration, error) 
 	if t.redis != nil {
 		d, err := t.redis.PTTL(ctx, t.prefix+"lock:"+k).Result()
 		if err != nil {
-			return 0, fmt.Errorf("auth: sign-in lock: %w", err)
+			return 0, unavailable(fmt.Errorf("auth: sign-in lock: %w", err))
 		}
 		return max(d, 0), nil
 	}
@@ -127,7 +127,7 @@ func (t *Throttle) fail(ctx context.Context, k string, limit int) error {
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("auth: count failed sign-in: %w", err)
+			return unavailable(fmt.Errorf("auth: count failed sign-in: %w", err))
 		}
 		if incr.Val() >= int64(limit) {
 			_, err = t.redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -136,7 +136,7 @@ func (t *Throttle) fail(ctx context.Context, k string, limit int) error {
 				return nil
 			})
 			if err != nil {
-				return fmt.Errorf("auth: lock sign-in: %w", err)
+				return unavailable(fmt.Errorf("auth: lock sign-in: %w", err))
 			}
 		}
 		return nil

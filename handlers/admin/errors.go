@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
@@ -28,6 +29,8 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 			status = fiber.StatusForbidden
 		case errors.Is(err, models.ErrNotFound):
 			status = fiber.StatusNotFound
+		case errors.Is(err, auth.ErrUnavailable):
+			status = fiber.StatusServiceUnavailable
 		case errors.As(err, &fe):
 			status = fe.Code
 		}
@@ -36,6 +39,11 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 			view.Site = t.Name
 		}
 		switch {
+		case errors.Is(err, auth.ErrUnavailable):
+			d.Logger.WarnContext(c.UserContext(), "sign-in store unavailable", "request_id", web.RequestID(c), "path", c.Path(), "error", err)
+			c.Set(fiber.HeaderRetryAfter, "60")
+			view.Title = "Signing in is not available at the moment"
+			view.Message = "Try again in a few minutes. If you were sending a form, it has not been saved: go back and send it again then."
 		case errors.Is(err, errCSRF):
 			view.Title = "This form has expired"
 			view.Message = "For your security, the form you sent could not be accepted. Go back, reload the page and try again."

@@ -58,6 +58,8 @@ type server struct {
 	mediaDir string
 	clock    *clock
 	redis    *redis.Client
+	// redisServer is the test's own redis-server (options.privateRedis).
+	redisServer *testenv.RedisServer
 }
 
 type options struct {
@@ -65,6 +67,9 @@ type options struct {
 	secure     bool
 	mailer     auth.Mailer // password reset links; nil sends none
 	adminClock bool        // the panel's own clock (2FA codes, reset links) is the test clock too
+	// privateRedis runs a redis-server of the test's own (server.redisServer),
+	// so the test can stop it.
+	privateRedis bool
 }
 
 func newServer(t *testing.T, o options) *server {
@@ -72,7 +77,14 @@ func newServer(t *testing.T, o options) *server {
 	log := slog.New(slog.DiscardHandler)
 	dbURL := modelstest.NewURL(t)
 	db := modelstest.Open(t, dbURL)
-	redisURL, prefix := testenv.Redis(t)
+	var redisURL, prefix string
+	var rs *testenv.RedisServer
+	if o.privateRedis {
+		rs = testenv.StartRedis(t)
+		redisURL, prefix = rs.URL, "pcnwebtest:"
+	} else {
+		redisURL, prefix = testenv.Redis(t)
+	}
 	ropts, err := redis.ParseURL(redisURL)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +132,7 @@ func newServer(t *testing.T, o options) *server {
 	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
 	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: webCfg, Scheme: "http", Admin: adminApp, Media: store})
-	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc}
+	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc, redisServer: rs}
 }
 
 // tenant creates a tenant with an About page and returns it.
