@@ -186,39 +186,16 @@ func saveEvent(d Deps) fiber.Handler {
 	}
 }
 
-func confirmDeleteEvent(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
-		if err != nil {
-			return err
-		}
-		e, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).EventByID(id)
-		if err != nil {
-			return err
-		}
-		view := baseView(c, d, "Delete event")
-		view.ServicesDelete = &themes.ServicesDelete{Question: "Are you sure you want to delete the event “" + e.Title + "”?",
-			Warning: "It will be removed from the website, with its calendar file, and cannot be restored.",
-			Action:  "/admin/events/" + itoaServices(id) + "/delete", BackURL: "/admin/events/" + itoaServices(id) + "/edit"}
-		return render(c, d, fiber.StatusOK, "services-delete", view)
-	}
+// eventDeletion deletes an event after asking.
+var eventDeletion = deletion[models.Event]{
+	title: "Delete event", list: "/admin/events",
+	load: (*models.TenantDB).EventByID, remove: (*models.TenantDB).DeleteEvent,
+	ask: func(_ *models.TenantDB, e models.Event) (string, string, error) {
+		return "Are you sure you want to delete the event “" + e.Title + "”?",
+			"It will be removed from the website, with its calendar file, and cannot be restored.", nil
+	},
+	audit: auditEventDelete, subject: func(e models.Event) string { return "/events/" + e.Slug },
 }
 
-func deleteEvent(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
-		if err != nil {
-			return err
-		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
-		e, err := store.EventByID(id)
-		if err != nil {
-			return err
-		}
-		if err := store.DeleteEvent(id); err != nil {
-			return err
-		}
-		audit(c, d, AccountFromCtx(c).User, auditEventDelete, "/events/"+e.Slug)
-		return servicesDone(c, "/admin/events", "deleted")
-	}
-}
+func confirmDeleteEvent(d Deps) fiber.Handler { return eventDeletion.confirm(d) }
+func deleteEvent(d Deps) fiber.Handler        { return eventDeletion.delete(d) }

@@ -234,61 +234,6 @@ func saveService(d Deps) fiber.Handler {
 	}
 }
 
-func confirmDeleteService(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
-		if err != nil {
-			return err
-		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
-		s, err := store.ServiceByID(id)
-		if err != nil {
-			return err
-		}
-		staff, err := store.Staff()
-		if err != nil {
-			return err
-		}
-		n := 0
-		for _, m := range staff {
-			if m.ServiceID != nil && *m.ServiceID == id {
-				n++
-			}
-		}
-		warning := "It will be removed from the website and cannot be restored. Links to its web address will stop working."
-		switch n {
-		case 0:
-		case 1:
-			warning += " Its 1 team member will stay on the team page, listed across the network without a service."
-		default:
-			warning += " Its " + strconv.Itoa(n) + " team members will stay on the team page, listed across the network without a service."
-		}
-		view := baseView(c, d, "Delete service")
-		view.ServicesDelete = &themes.ServicesDelete{Question: "Are you sure you want to delete the service “" + s.Name + "”?",
-			Warning: warning, Action: "/admin/services/" + itoaServices(id) + "/delete", BackURL: "/admin/services/" + itoaServices(id) + "/edit"}
-		return render(c, d, fiber.StatusOK, "services-delete", view)
-	}
-}
-
-func deleteService(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
-		if err != nil {
-			return err
-		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
-		s, err := store.ServiceByID(id)
-		if err != nil {
-			return err
-		}
-		if err := store.DeleteService(id); err != nil {
-			return err
-		}
-		audit(c, d, AccountFromCtx(c).User, auditServiceDelete, "/services/"+s.Slug)
-		return servicesDone(c, "/admin/services", "deleted")
-	}
-}
-
 func moveService(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := postID(c)
@@ -313,3 +258,34 @@ func moveService(d Deps) fiber.Handler {
 }
 
 func itoaServices(n int64) string { return strconv.FormatInt(n, 10) }
+
+// serviceDeletion deletes a service after asking; its team members stay.
+var serviceDeletion = deletion[models.Service]{
+	title: "Delete service", list: "/admin/services",
+	load: (*models.TenantDB).ServiceByID, remove: (*models.TenantDB).DeleteService,
+	ask: func(store *models.TenantDB, s models.Service) (string, string, error) {
+		staff, err := store.Staff()
+		if err != nil {
+			return "", "", err
+		}
+		n := 0
+		for _, m := range staff {
+			if m.ServiceID != nil && *m.ServiceID == s.ID {
+				n++
+			}
+		}
+		warning := "It will be removed from the website and cannot be restored. Links to its web address will stop working."
+		switch n {
+		case 0:
+		case 1:
+			warning += " Its 1 team member will stay on the team page, listed across the network without a service."
+		default:
+			warning += " Its " + strconv.Itoa(n) + " team members will stay on the team page, listed across the network without a service."
+		}
+		return "Are you sure you want to delete the service “" + s.Name + "”?", warning, nil
+	},
+	audit: auditServiceDelete, subject: func(s models.Service) string { return "/services/" + s.Slug },
+}
+
+func confirmDeleteService(d Deps) fiber.Handler { return serviceDeletion.confirm(d) }
+func deleteService(d Deps) fiber.Handler        { return serviceDeletion.delete(d) }

@@ -157,43 +157,6 @@ func saveStaff(d Deps) fiber.Handler {
 	}
 }
 
-func confirmDeleteStaff(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
-		if err != nil {
-			return err
-		}
-		m, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).StaffByID(id)
-		if err != nil {
-			return err
-		}
-		view := teamView(c, d, "Delete team member")
-		view.ServicesDelete = &themes.ServicesDelete{Question: "Are you sure you want to remove " + m.Name + " from the team?",
-			Warning: "They will be removed from the website's team and service pages. This cannot be undone.",
-			Action:  "/admin/team/" + itoaServices(id) + "/delete", BackURL: "/admin/team/" + itoaServices(id) + "/edit"}
-		return render(c, d, fiber.StatusOK, "services-delete", view)
-	}
-}
-
-func deleteStaff(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
-		if err != nil {
-			return err
-		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
-		m, err := store.StaffByID(id)
-		if err != nil {
-			return err
-		}
-		if err := store.DeleteStaff(id); err != nil {
-			return err
-		}
-		audit(c, d, AccountFromCtx(c).User, auditStaffDelete, "/team "+m.Name)
-		return servicesDone(c, "/admin/team", "deleted")
-	}
-}
-
 func moveStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := postID(c)
@@ -216,3 +179,17 @@ func moveStaff(d Deps) fiber.Handler {
 		return servicesDone(c, "/admin/team", "moved")
 	}
 }
+
+// staffDeletion removes a team member after asking.
+var staffDeletion = deletion[models.StaffMember]{
+	title: "Delete team member", list: "/admin/team", section: "services",
+	load: (*models.TenantDB).StaffByID, remove: (*models.TenantDB).DeleteStaff,
+	ask: func(_ *models.TenantDB, m models.StaffMember) (string, string, error) {
+		return "Are you sure you want to remove " + m.Name + " from the team?",
+			"They will be removed from the website's team and service pages. This cannot be undone.", nil
+	},
+	audit: auditStaffDelete, subject: func(m models.StaffMember) string { return "/team " + m.Name },
+}
+
+func confirmDeleteStaff(d Deps) fiber.Handler { return staffDeletion.confirm(d) }
+func deleteStaff(d Deps) fiber.Handler        { return staffDeletion.delete(d) }

@@ -118,39 +118,16 @@ func saveVacancy(d Deps) fiber.Handler {
 	}
 }
 
-func confirmDeleteVacancy(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
-		if err != nil {
-			return err
-		}
-		v, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).VacancyByID(id)
-		if err != nil {
-			return err
-		}
-		view := baseView(c, d, "Delete vacancy")
-		view.ServicesDelete = &themes.ServicesDelete{Question: "Are you sure you want to delete the vacancy “" + v.Title + "”?",
-			Warning: "It will be removed from the website and cannot be restored. To stop taking applications but keep a record, change its closing date instead.",
-			Action:  "/admin/vacancies/" + itoaServices(id) + "/delete", BackURL: "/admin/vacancies/" + itoaServices(id) + "/edit"}
-		return render(c, d, fiber.StatusOK, "services-delete", view)
-	}
+// vacancyDeletion deletes a vacancy after asking.
+var vacancyDeletion = deletion[models.Vacancy]{
+	title: "Delete vacancy", list: "/admin/vacancies",
+	load: (*models.TenantDB).VacancyByID, remove: (*models.TenantDB).DeleteVacancy,
+	ask: func(_ *models.TenantDB, v models.Vacancy) (string, string, error) {
+		return "Are you sure you want to delete the vacancy “" + v.Title + "”?",
+			"It will be removed from the website and cannot be restored. To stop taking applications but keep a record, change its closing date instead.", nil
+	},
+	audit: auditVacancyDelete, subject: func(v models.Vacancy) string { return "/vacancies/" + v.Slug },
 }
 
-func deleteVacancy(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
-		if err != nil {
-			return err
-		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
-		v, err := store.VacancyByID(id)
-		if err != nil {
-			return err
-		}
-		if err := store.DeleteVacancy(id); err != nil {
-			return err
-		}
-		audit(c, d, AccountFromCtx(c).User, auditVacancyDelete, "/vacancies/"+v.Slug)
-		return servicesDone(c, "/admin/vacancies", "deleted")
-	}
-}
+func confirmDeleteVacancy(d Deps) fiber.Handler { return vacancyDeletion.confirm(d) }
+func deleteVacancy(d Deps) fiber.Handler        { return vacancyDeletion.delete(d) }

@@ -1,0 +1,72 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
+)
+
+// deletion is the "Are you sure?" page and the delete of one kind of item
+// named by its id in the URL (/admin/<list>/:id/delete): another tenant's
+// or an unknown id is a 404 and nothing is deleted.
+type deletion[T any] struct {
+	title   string // the confirmation page's h1, "Delete event"
+	list    string // the list page the delete returns to, "/admin/events"
+	section string // the navigation's current section, when not the list's
+	load    func(*models.TenantDB, int64) (T, error)
+	remove  func(*models.TenantDB, int64) error
+	// ask is the question and warning of the confirmation page.
+	ask     func(store *models.TenantDB, item T) (question, warning string, err error)
+	audit   string         // the audit action of the delete
+	subject func(T) string // the audit subject
+}
+
+// item loads the item named by the URL through the request's tenant.
+func (del deletion[T]) item(c *fiber.Ctx, d Deps) (*models.TenantDB, int64, T, error) {
+	var zero T
+	id, err := postID(c)
+	if err != nil {
+		return nil, 0, zero, err
+	}
+	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	it, err := del.load(store, id)
+	return store, id, it, err
+}
+
+// confirm shows the "Are you sure?" page.
+func (del deletion[T]) confirm(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store, id, it, err := del.item(c, d)
+		if err != nil {
+			return err
+		}
+		question, warning, err := del.ask(store, it)
+		if err != nil {
+			return err
+		}
+		path := del.list + "/" + itoaServices(id)
+		view := baseView(c, d, del.title)
+		if del.section != "" {
+			view.Section = del.section
+		}
+		view.ServicesDelete = &themes.ServicesDelete{Question: question, Warning: warning, Action: path + "/delete", BackURL: path + "/edit"}
+		return render(c, d, fiber.StatusOK, "services-delete", view)
+	}
+}
+
+// delete removes the item, audits it and returns to the list.
+func (del deletion[T]) delete(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store, id, it, err := del.item(c, d)
+		if err != nil {
+			return err
+		}
+		if err := del.remove(store, id); err != nil {
+			return err
+		}
+		audit(c, d, AccountFromCtx(c).User, del.audit, del.subject(it))
+		return servicesDone(c, del.list, "deleted")
+	}
+}
