@@ -15,59 +15,26 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// errCSRF refuses a POST whose token is missing or wrong.
-var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
-
-// errorHandler maps every error of the admin app to a page, in one place.
-// Internal error text never reaches the client.
+// errorHandler maps every error of the admin app to a page, in one place:
+// web.Describe's wording, and the cases only the panel has.
 func errorHandler(d Deps) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
-		status := fiber.StatusInternalServerError
+		p := web.Describe(c, d.Logger, "admin", err)
 		var fe *fiber.Error
 		switch {
-		case errors.Is(err, errCSRF):
-			status = fiber.StatusForbidden
-		case errors.Is(err, models.ErrNotFound):
-			status = fiber.StatusNotFound
-		case errors.Is(err, auth.ErrUnavailable):
-			status = fiber.StatusServiceUnavailable
-		case errors.As(err, &fe):
-			status = fe.Code
+		case errors.Is(err, errManagersOnly):
+			p.Title, p.Message = "You cannot open this page", errManagersOnly.Message
+		case p.Status == fiber.StatusGone && errors.As(err, &fe):
+			p.Title, p.Message = "This link no longer works", fe.Message
+		case p.Status == fiber.StatusServiceUnavailable && !errors.Is(err, auth.ErrUnavailable):
+			p.Title = "This website is suspended"
+			p.Message = "The website admin is closed while the website is suspended. Contact the platform team."
 		}
-		view := themes.Admin{Status: status}
+		view := themes.Admin{Status: p.Status, Title: p.Title, Message: p.Message}
 		if t := tenants.FromCtx(c); t != nil {
 			view.Site = t.Name
 		}
-		switch {
-		case errors.Is(err, auth.ErrUnavailable):
-			d.Logger.WarnContext(c.UserContext(), "sign-in store unavailable", "request_id", web.RequestID(c), "path", c.Path(), "error", err)
-			c.Set(fiber.HeaderRetryAfter, "60")
-			view.Title = "Signing in is not available at the moment"
-			view.Message = "Try again in a few minutes. If you were sending a form, it has not been saved: go back and send it again then."
-		case errors.Is(err, errCSRF):
-			view.Title = "This form has expired"
-			view.Message = "For your security, the form you sent could not be accepted. Go back, reload the page and try again."
-		case errors.Is(err, errManagersOnly):
-			view.Title = "You cannot open this page"
-			view.Message = errManagersOnly.Message
-		case status == fiber.StatusNotFound:
-			view.Title = "Page not found"
-			view.Message = "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address."
-		case status == fiber.StatusGone && fe != nil:
-			view.Title = "This link no longer works"
-			view.Message = fe.Message
-		case status == fiber.StatusServiceUnavailable:
-			view.Title = "This website is suspended"
-			view.Message = "The website admin is closed while the website is suspended. Contact the platform team."
-		case status < 500:
-			view.Title = "Sorry, there is a problem"
-			view.Message = "The request could not be understood. Go back and try again."
-		default:
-			d.Logger.ErrorContext(c.UserContext(), "admin request failed", "request_id", web.RequestID(c), "tenant_id", tenantID(c), "path", c.Path(), "error", err)
-			view.Title = "Sorry, there is a problem with the service"
-			view.Message = "Try again later. Your changes may not have been saved."
-		}
-		return render(c, d, status, "error", view)
+		return render(c, d, p.Status, "error", view)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 )
@@ -130,7 +131,7 @@ func checkCSRF(d Deps) fiber.Handler {
 		form := c.FormValue(csrfField)
 		if c.Path() == "/admin/sign-in" || strings.HasPrefix(c.Path(), "/admin/invitation/") {
 			if !auth.CheckFormToken(d.CSRFKey, c.Cookies(csrfCookie), form) {
-				return errCSRF
+				return web.ErrCSRF
 			}
 			return c.Next()
 		}
@@ -139,7 +140,7 @@ func checkCSRF(d Deps) fiber.Handler {
 			return c.Redirect("/admin/sign-in", fiber.StatusSeeOther)
 		}
 		if !auth.CheckSessionToken(a.Session, form) {
-			return errCSRF
+			return web.ErrCSRF
 		}
 		return c.Next()
 	}

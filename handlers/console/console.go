@@ -9,7 +9,6 @@ package console
 
 import (
 	"bytes"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -88,47 +87,11 @@ func New(d Deps) *fiber.App {
 	return app
 }
 
-// errCSRF refuses a POST whose token is missing or wrong.
-var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
-
-// errorHandler maps every error of the console to a page. Internal error
-// text never reaches the client.
+// errorHandler maps every error of the console to a page (web.Describe).
 func errorHandler(d Deps) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
-		status := fiber.StatusInternalServerError
-		var fe *fiber.Error
-		switch {
-		case errors.Is(err, errCSRF):
-			status = fiber.StatusForbidden
-		case errors.Is(err, models.ErrNotFound):
-			status = fiber.StatusNotFound
-		case errors.Is(err, auth.ErrUnavailable):
-			status = fiber.StatusServiceUnavailable
-		case errors.As(err, &fe):
-			status = fe.Code
-		}
-		view := themes.Admin{Status: status}
-		switch {
-		case errors.Is(err, auth.ErrUnavailable):
-			d.Logger.WarnContext(c.UserContext(), "sign-in store unavailable", "request_id", web.RequestID(c), "path", c.Path(), "error", err)
-			c.Set(fiber.HeaderRetryAfter, "60")
-			view.Title = "Signing in is not available at the moment"
-			view.Message = "Try again in a few minutes. If you were sending a form, it has not been saved: go back and send it again then."
-		case errors.Is(err, errCSRF):
-			view.Title = "This form has expired"
-			view.Message = "For your security, the form you sent could not be accepted. Go back, reload the page and try again."
-		case status == fiber.StatusNotFound:
-			view.Title = "Page not found"
-			view.Message = "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address."
-		case status < 500:
-			view.Title = "Sorry, there is a problem"
-			view.Message = "The request could not be understood. Go back and try again."
-		default:
-			d.Logger.ErrorContext(c.UserContext(), "console request failed", "request_id", web.RequestID(c), "path", c.Path(), "error", err)
-			view.Title = "Sorry, there is a problem with the service"
-			view.Message = "Try again later. Your changes may not have been saved."
-		}
-		return render(c, d, status, "console-error", view)
+		p := web.Describe(c, d.Logger, "console", err)
+		return render(c, d, p.Status, "console-error", themes.Admin{Status: p.Status, Title: p.Title, Message: p.Message})
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -88,7 +89,7 @@ func checkCSRF(d Deps) fiber.Handler {
 		form := c.FormValue(csrfField)
 		if c.Path() == "/sign-in" {
 			if !auth.CheckFormToken(d.CSRFKey, c.Cookies(csrfCookie), form) {
-				return errCSRF
+				return web.ErrCSRF
 			}
 			return c.Next()
 		}
@@ -97,7 +98,7 @@ func checkCSRF(d Deps) fiber.Handler {
 			return c.Redirect("/sign-in", fiber.StatusSeeOther)
 		}
 		if !auth.CheckSessionToken(o.Session, form) {
-			return errCSRF
+			return web.ErrCSRF
 		}
 		return c.Next()
 	}
