@@ -2,14 +2,10 @@ package admin_test
 
 import (
 	"context"
-	"html"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +18,7 @@ import (
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/testenv"
+	"github.com/pcnweb/pcnweb/internal/webtest"
 	"github.com/pcnweb/pcnweb/media"
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
@@ -162,11 +159,11 @@ func (s *server) user(t *testing.T, tn models.Tenant, email string, role models.
 // browser keeps cookies per host, like a browser with host-only cookies.
 type browser struct {
 	s    *server
-	jar  map[string]map[string]*http.Cookie // host -> name -> cookie
+	jar  webtest.Jar
 	last *http.Response
 }
 
-func (s *server) browser() *browser { return &browser{s: s, jar: map[string]map[string]*http.Cookie{}} }
+func (s *server) browser() *browser { return &browser{s: s, jar: webtest.Jar{}} }
 
 type response struct {
 	status  int
@@ -179,37 +176,8 @@ func (r response) location() string { return r.header.Get("Location") }
 
 func (b *browser) do(t *testing.T, method, host, path string, form url.Values) response {
 	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, path, body)
-	req.Host = host
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for _, c := range b.jar[host] {
-		if strings.HasPrefix(path, c.Path) {
-			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-		}
-	}
-	resp, err := b.s.app.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if b.jar[host] == nil {
-		b.jar[host] = map[string]*http.Cookie{}
-	}
-	for _, c := range resp.Cookies() {
-		if c.MaxAge < 0 || c.Value == "" {
-			delete(b.jar[host], c.Name)
-			continue
-		}
-		b.jar[host][c.Name] = c
-	}
-	return response{resp.StatusCode, resp.Header, string(raw), resp.Cookies()}
+	r := webtest.Do(t, b.s.app, b.jar, method, host, path, form)
+	return response{r.Status, r.Header, r.Body, r.Cookies}
 }
 
 func (b *browser) get(t *testing.T, host, path string) response {
@@ -222,17 +190,11 @@ func (b *browser) post(t *testing.T, host, path string, form url.Values) respons
 	return b.do(t, http.MethodPost, host, path, form)
 }
 
-var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+// csrfRE finds a form's _csrf field.
+var csrfRE = webtest.CSRFRE
 
 // csrf returns the form token of a page.
-func csrf(t *testing.T, body string) string {
-	t.Helper()
-	m := csrfRE.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no _csrf field in:\n%s", body)
-	}
-	return html.UnescapeString(m[1])
-}
+func csrf(t *testing.T, body string) string { t.Helper(); return webtest.CSRF(t, body) }
 
 // signIn signs in through the form and fails the test if that does not work.
 func (b *browser) signIn(t *testing.T, host, email string) {
