@@ -53,7 +53,7 @@ type store interface {
 type SessionOptions struct {
 	// Redis, when set, keeps sessions under Prefix+"session:"; otherwise
 	// they are kept in DB.
-	Redis  *redis.Client
+	Redis  redis.UniversalClient
 	Prefix string
 	DB     *models.DB
 	// Now is the clock; nil means time.Now. Tests inject one.
@@ -221,7 +221,7 @@ func (d *dbStore) deleteUser(ctx context.Context, userID int64) error {
 // with the session, and each user's session hashes in the set
 // <prefix>user:<id> for sign-out everywhere.
 type redisStore struct {
-	c      *redis.Client
+	c      redis.UniversalClient
 	prefix string
 }
 

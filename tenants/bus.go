@@ -167,19 +167,38 @@ func (b *Bus) apply(ctx context.Context, payload string) {
 	rdb.Expire(actx, ackKey, 10*time.Second)
 }
 
-// Poll runs Sync every interval until ctx ends: the safety net for missed
-// messages, and the only channel between processes when there is no Redis.
+// PollWithoutRedis is how often Poll compares generations while there is no
+// Redis to carry invalidations, or while the configured one is down: the
+// README's promise that a change reaches every server within two seconds
+// without Redis holds through an outage too.
+const PollWithoutRedis = 2 * time.Second
+
+// Poll runs Sync until ctx ends: the safety net for missed messages, and the
+// only channel between processes when Redis is absent or down. While Redis
+// answers it syncs every interval; while it does not (or there is none), every
+// PollWithoutRedis (or interval, if that is shorter). The rate follows the
+// health monitor at every tick, so an outage shortens the wait at once and a
+// recovery lengthens it again.
 func (b *Bus) Poll(ctx context.Context, interval time.Duration) {
 	if b.resolver == nil {
 		return
 	}
-	t := time.NewTicker(interval)
+	tick := min(interval, PollWithoutRedis)
+	t := time.NewTicker(tick)
 	defer t.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case now := <-t.C:
+			// A tick arrives up to a little early relative to last; half a
+			// tick of slack keeps "every interval" from slipping to
+			// interval+tick.
+			if b.redis.Up() && now.Sub(last) < interval-tick/2 {
+				continue
+			}
+			last = now
 			if err := b.resolver.Sync(ctx); err != nil && ctx.Err() == nil {
 				b.log.WarnContext(ctx, "generation poll failed", "error", err)
 			}

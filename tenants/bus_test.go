@@ -152,3 +152,82 @@ func TestResyncWhenRedisReturns(t *testing.T) {
 		t.Errorf("after Redis returned: generation %d, want > %d", g, before)
 	}
 }
+
+// TestChangeReachesReplicaWithinSecondsWhileRedisIsDown: Redis is configured
+// but has gone away, so invalidations cannot travel; the generation poll,
+// which runs every 30 s while Redis carries them, falls back to the
+// no-Redis rate and another replica sees a change within about two seconds
+// (not after up to 30).
+func TestChangeReachesReplicaWithinSecondsWhileRedisIsDown(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	url := modelstest.NewURL(t)
+	log := slog.New(slog.DiscardHandler)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	type server struct {
+		db  *models.DB
+		res *tenants.Resolver
+		mon *redishealth.Monitor
+	}
+	start := func() server {
+		db := modelstest.Open(t, url)
+		opts, _ := redis.ParseURL(srv.URL)
+		opts.DialTimeout, opts.ReadTimeout, opts.MaxRetries = 200*time.Millisecond, 200*time.Millisecond, -1
+		rc := redis.NewClient(opts)
+		t.Cleanup(func() { _ = rc.Close() })
+		mon := redishealth.New(rc, log, 200*time.Millisecond)
+		res := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
+		bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: res, Prefix: "down:", Logger: log})
+		db.SetNotifier(bus)
+		go mon.Run(ctx)
+		ready := make(chan struct{})
+		go bus.Run(ctx, ready)
+		<-ready
+		go bus.Poll(ctx, 30*time.Second) // what serve runs
+		return server{db, res, mon}
+	}
+	a, b := start(), start()
+	tn := modelstest.Tenant(t, a.db, "highfives")
+	onB, err := b.res.Resolve(ctx, "highfives.localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := onB.Generation()
+
+	srv.Stop(t)
+	if _, err := a.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	published := time.Now()
+	for onB.Generation() == before {
+		if time.Since(published) > 3*time.Second {
+			t.Fatalf("Redis down: replica B still at generation %d %s after the change on A (Redis up on B: %v); want it within ~2 s",
+				before, time.Since(published).Round(time.Millisecond), b.mon.Up())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("Redis down: B saw the change after %s", time.Since(published).Round(time.Millisecond))
+
+	// Back to health: invalidations travel again (at once, not by the poll).
+	srv.Start(t)
+	deadline := time.Now().Add(5 * time.Second)
+	for !(a.mon.Up() && b.mon.Up()) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !a.mon.Up() || !b.mon.Up() {
+		t.Fatal("Redis back but a monitor still says down")
+	}
+	// go-redis resubscribes on its own (it retries every 100 ms).
+	rc := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rc.Close()
+	for time.Now().Before(deadline) && rc.PubSubNumSub(ctx, "down:invalidate").Val()["down:invalidate"] < 2 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	before = onB.Generation()
+	if _, err := a.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "y"}); err != nil {
+		t.Fatal(err)
+	}
+	if g := onB.Generation(); g <= before {
+		t.Errorf("Redis back: B at generation %d when the publish returned, want > %d", g, before)
+	}
+}

@@ -22,6 +22,7 @@ type Config struct {
 	InternalAddr   string // PCNWEB_INTERNAL_ADDR
 	DatabaseURL    string // DATABASE_URL; "" selects embedded SQLite
 	RedisURL       string // REDIS_URL; "" runs with the in-process cache only
+	Redis          redisTarget
 	DataDir        string // PCNWEB_DATA_DIR
 	BaseDomain     string // PCNWEB_BASE_DOMAIN
 	ConsoleHost    string // PCNWEB_CONSOLE_HOST
@@ -101,8 +102,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return c, fmt.Errorf("DATABASE_URL: must be a postgres:// URL (unset it to use the embedded SQLite database)")
 	}
-	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
-		return c, fmt.Errorf("REDIS_URL: must be a redis:// or rediss:// URL")
+	if c.RedisURL != "" {
+		if c.Redis, err = parseRedisURL(c.RedisURL); err != nil {
+			return c, fmt.Errorf("REDIS_URL: %w", err)
+		}
 	}
 	if v := get("PCNWEB_CACHE_BYTES", ""); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)

@@ -121,13 +121,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	defer stopBG()
 	var ready atomic.Bool
 	busReady := make(chan struct{})
-	pollEvery := 2 * time.Second
 	if p.redis != nil {
 		go p.redis.Run(bg)
-		pollEvery = 30 * time.Second
 	}
 	go bus.Run(bg, busReady)
-	go bus.Poll(bg, pollEvery)
+	// Every 30 s while Redis carries the invalidations; every
+	// tenants.PollWithoutRedis (2 s) without Redis or while it is down.
+	go bus.Poll(bg, 30*time.Second)
 	// Scheduled publish and unpublish: every replica runs one; the lease
 	// picks the one that acts. Stopped (lease released) before bg ends.
 	sched := schedule.Start(bg, schedule.Options{DB: p.db, Logger: e.log})
@@ -196,7 +196,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // when it is configured (shared by every replica), else in the database and
 // in this process.
 func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, port string, store media.Storage) (*fiber.App, error) {
-	var rc *redis.Client
+	var rc redis.UniversalClient
 	if p.redis != nil {
 		rc = p.redis.Client()
 	}
@@ -220,7 +220,7 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 // consoleApp builds the operators' console: its sessions and sign-in
 // counters live where the admin panel's do (Redis, else the database).
 func (e *env) consoleApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, m *metrics.Metrics) (*fiber.App, error) {
-	var rc *redis.Client
+	var rc redis.UniversalClient
 	if p.redis != nil {
 		rc = p.redis.Client()
 	}

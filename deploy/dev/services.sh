@@ -3,6 +3,7 @@
 #
 #   PostgreSQL  127.0.0.1:5432, trust auth for user postgres, database "test"
 #   Redis       127.0.0.1:6379, and redis-server on PATH (tests start throwaway instances)
+#   Sentinel    redis-sentinel on PATH (the failover test starts throwaway sentinels; none runs here)
 #   Chromium    /usr/bin/chromium (headless browser tests)
 #
 # Idempotent: anything already running is left alone. Written for a fresh Debian 12
@@ -178,6 +179,26 @@ ensure_redis() {
     say "redis: $did ($REDIS_HOST:$REDIS_PORT; $(command -v redis-server))"
 }
 
+# ------------------------------------------------------------ Redis Sentinel
+
+# The failover test (cmd/pcnweb TestSentinelFailover) starts its own master, replica and three
+# sentinels on free ports; all it needs is the binary. Debian's package starts a sentinel of its
+# own (on 26379, watching 127.0.0.1:6379 with quorum 2, so it can never fail anything over); it
+# is stopped again when this script installed it, so nothing is left running that the tests did
+# not ask for.
+ensure_redis_sentinel() {
+    local did="present"
+    if ! have redis-sentinel; then
+        apt_install redis-sentinel
+        did="installed"
+        if [[ -x /etc/init.d/redis-sentinel ]]; then
+            /etc/init.d/redis-sentinel stop >/dev/null 2>&1 || true
+        fi
+    fi
+    have redis-sentinel || die "redis-sentinel still not on PATH after install"
+    say "redis-sentinel: $did ($(command -v redis-sentinel))"
+}
+
 # ------------------------------------------------------------------ Chromium
 
 ensure_chromium() {
@@ -193,4 +214,5 @@ ensure_chromium() {
 
 ensure_postgres
 ensure_redis
+ensure_redis_sentinel
 ensure_chromium
