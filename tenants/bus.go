@@ -120,12 +120,15 @@ func (b *Bus) Run(ctx context.Context, ready chan<- struct{}) {
 	defer sub.Close()
 	// Wait for the subscription to be confirmed, so that a publish made
 	// after Run signals ready reaches this replica. Reconnections after
-	// that are go-redis's job; what was missed meanwhile is made good by
-	// the resync that the health monitor's recovery hook runs.
+	// that are go-redis's job: it resubscribes and hands us the
+	// confirmation, and every confirmation after the first runs a resync,
+	// because messages published while the subscription was down are lost
+	// (and the health monitor's recovery hook may have run its resync
+	// before go-redis had resubscribed).
 	if _, err := sub.Receive(ctx); err != nil {
 		b.log.WarnContext(ctx, "subscribe to invalidations failed; go-redis keeps retrying", "error", err)
 	}
-	ch := sub.Channel(redis.WithChannelSize(1024), redis.WithChannelSendTimeout(time.Second))
+	ch := sub.ChannelWithSubscriptions(redis.WithChannelSize(1024), redis.WithChannelSendTimeout(time.Second))
 	close(ready)
 	for {
 		select {
@@ -135,8 +138,23 @@ func (b *Bus) Run(ctx context.Context, ready chan<- struct{}) {
 			if !ok {
 				return
 			}
-			b.apply(ctx, m.Payload)
+			switch m := m.(type) {
+			case *redis.Message:
+				b.apply(ctx, m.Payload)
+			case *redis.Subscription:
+				if m.Kind == "subscribe" {
+					b.resubscribed(ctx)
+				}
+			}
 		}
+	}
+}
+
+// resubscribed catches up with what was published while the subscription
+// was down.
+func (b *Bus) resubscribed(ctx context.Context) {
+	if err := b.resolver.Sync(ctx); err != nil && ctx.Err() == nil {
+		b.log.WarnContext(ctx, "resync after resubscribing failed; the poll will retry", "error", err)
 	}
 }
 

@@ -231,3 +231,51 @@ func TestChangeReachesReplicaWithinSecondsWhileRedisIsDown(t *testing.T) {
 		t.Errorf("Redis back: B at generation %d when the publish returned, want > %d", g, before)
 	}
 }
+
+// TestResyncWhenSubscriptionReturns: what was published while the
+// subscription was down is lost with it, and the health monitor may have
+// run its recovery resync before go-redis resubscribed (or never noticed a
+// short outage at all). The bus resyncs from the database whenever go-redis
+// confirms a resubscription, so the replica catches up without waiting for
+// the 30 s poll.
+func TestResyncWhenSubscriptionReturns(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	url := modelstest.NewURL(t)
+	log := slog.New(slog.DiscardHandler)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	db := modelstest.Open(t, url)
+	opts, _ := redis.ParseURL(srv.URL)
+	rc := redis.NewClient(opts)
+	t.Cleanup(func() { _ = rc.Close() })
+	// The monitor is never run, so it never sees the outage and its
+	// recovery hook never fires; no poll runs either.
+	mon := redishealth.New(rc, log, time.Hour)
+	res := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
+	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: res, Prefix: "resub:", Logger: log})
+	ready := make(chan struct{})
+	go bus.Run(ctx, ready)
+	<-ready
+
+	tn := modelstest.Tenant(t, db, "highfives")
+	got, err := res.Resolve(ctx, "highfives.localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := got.Generation()
+	srv.Stop(t)
+	// Another replica's change while the subscription is down: its
+	// message cannot reach this one.
+	other := modelstest.Open(t, url)
+	if _, err := other.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Start(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for got.Generation() <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("generation still %d 10 s after Redis returned; want the resubscription to resync it", before)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
