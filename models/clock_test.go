@@ -91,7 +91,8 @@ func TestNextChangeIsTheEarliestClockChange(t *testing.T) {
 			{"search of posts", posts, func(s store, now time.Time) error { _, err := s.Search("flu", now); return err }, now, londonTime("2026-07-15 13:00")},
 			{"search of vacancies", vacancies, func(s store, now time.Time) error { _, err := s.Search("flu", now); return err }, now, londonTime("2026-07-16 00:00")},
 			{"search of events", events, func(s store, now time.Time) error { _, err := s.Search("flu", now); return err }, now, londonTime("2026-07-15 14:00")},
-			{"search with nothing to change", other, func(s store, now time.Time) error { _, err := s.Search("flu", londonTime("2026-07-16 09:00")); return err }, now, time.Time{}},
+			{"search with nothing to change", other, func(s store, now time.Time) error { _, err := s.Search("flu", now); return err },
+				londonTime("2026-07-16 09:00"), time.Time{}},
 			{"several reads keep the earliest", events, func(s store, now time.Time) error {
 				if _, err := s.Events(londonTime("2026-07-15 14:30")); err != nil {
 					return err
