@@ -16,8 +16,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -150,9 +148,19 @@ type rendered struct {
 
 // Middleware serves GET and HEAD requests from the cache, rendering through
 // the rest of the chain on a miss. scope reports the tenant of the request,
-// or false to bypass the cache.
-func (c *Cache) Middleware(scope func(*fiber.Ctx) (Scope, bool)) fiber.Handler {
+// or false to bypass the cache. params are the query parameters the route's
+// handler reads: the request's query string is cut down to them, in
+// canonical form, before anything else (see CanonicalQuery and Param), so
+// the key and the handler see the same query. A query string that does not
+// parse is a 400.
+func (c *Cache) Middleware(scope func(*fiber.Ctx) (Scope, bool), params ...string) fiber.Handler {
+	declared := declare(params)
 	return func(fc *fiber.Ctx) error {
+		query, err := restrictQuery(fc, declared)
+		if err != nil {
+			fc.Set("Cache-Status", statusBypass)
+			return err
+		}
 		method := fc.Method()
 		s, ok := scope(fc)
 		if !ok || (method != fiber.MethodGet && method != fiber.MethodHead) || len(fc.Request().Header.Peek(fiber.HeaderAuthorization)) > 0 {
@@ -160,7 +168,7 @@ func (c *Cache) Middleware(scope func(*fiber.Ctx) (Scope, bool)) fiber.Handler {
 			fc.Set("Cache-Status", statusBypass)
 			return fc.Next()
 		}
-		key := Key(s.TenantID, fc.Path(), fc.Request().URI().QueryString())
+		key := Key(s.TenantID, fc.Path(), query)
 		now := c.opts.Now()
 		if e, ok := c.l1.GetIfPresent(key); ok && e.fresh(s.Generation, now) {
 			c.count("hit")
@@ -384,35 +392,18 @@ func acceptsGzip(header string) bool {
 	return false
 }
 
-// Key builds the cache key of a page: tenant, path and the query with its
-// parameters sorted, so that ?a=1&b=2 and ?b=2&a=1 share an entry.
-func Key(tenantID int64, path string, rawQuery []byte) string {
+// Key builds the cache key of a page: tenant, path and the query in the
+// canonical form CanonicalQuery gives (the form the handler reads), so that
+// ?a=1&b=2 and ?b=2&a=1 share an entry.
+func Key(tenantID int64, path, query string) string {
 	var b strings.Builder
-	b.Grow(len(path) + len(rawQuery) + 24)
+	b.Grow(len(path) + len(query) + 24)
 	b.WriteString(strconv.FormatInt(tenantID, 10))
 	b.WriteByte('|')
 	b.WriteString(path)
-	if len(rawQuery) > 0 {
-		if q, err := url.ParseQuery(string(rawQuery)); err == nil && len(q) > 0 {
-			keys := make([]string, 0, len(q))
-			for k := range q {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			b.WriteByte('?')
-			for i, k := range keys {
-				vs := q[k]
-				sort.Strings(vs)
-				for j, v := range vs {
-					if i > 0 || j > 0 {
-						b.WriteByte('&')
-					}
-					b.WriteString(url.QueryEscape(k))
-					b.WriteByte('=')
-					b.WriteString(url.QueryEscape(v))
-				}
-			}
-		}
+	if query != "" {
+		b.WriteByte('?')
+		b.WriteString(query)
 	}
 	return b.String()
 }

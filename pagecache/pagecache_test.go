@@ -363,25 +363,6 @@ func TestRedisOutage(t *testing.T) {
 	})
 }
 
-func TestKeyCanonicalQuery(t *testing.T) {
-	tests := []struct{ a, b string }{
-		{"a=1&b=2", "b=2&a=1"},
-		{"q=x+y", "q=x%20y"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if ka, kb := pagecache.Key(1, "/s", []byte(tt.a)), pagecache.Key(1, "/s", []byte(tt.b)); ka != kb {
-			t.Errorf("Key(%q) = %q, Key(%q) = %q, want equal", tt.a, ka, tt.b, kb)
-		}
-	}
-	if pagecache.Key(1, "/s", nil) == pagecache.Key(2, "/s", nil) {
-		t.Error("keys of two tenants collide")
-	}
-	if pagecache.Key(1, "/s", []byte("q=a")) == pagecache.Key(1, "/s", []byte("q=b")) {
-		t.Error("keys of two queries collide")
-	}
-}
-
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
