@@ -55,7 +55,7 @@ func readHeader(format string, data []byte) (h header, ok bool) {
 // pngHeader reads IHDR and looks for tRNS among the chunks before IDAT.
 func pngHeader(data []byte) (header, bool) {
 	const sig = "\x89PNG\r\n\x1a\n"
-	if len(data) < len(sig)+8+13 || string(data[:len(sig)]) != sig {
+	if len(data) < len(sig)+8+13+4 || string(data[:len(sig)]) != sig {
 		return header{}, false
 	}
 	p := data[len(sig):]
@@ -140,8 +140,8 @@ func jpegHeader(data []byte) (header, bool) {
 			marker = data[i]
 			i++
 		}
-		if marker == 0 || marker >= 0xd0 && marker <= 0xd7 || marker == 0x01 {
-			continue // stuffed byte, restart marker, TEM: no length
+		if marker == 0 || marker >= 0xd0 && marker <= 0xd7 {
+			continue // stuffed byte, restart marker: no length
 		}
 		if marker == 0xd9 { // EOI
 			break
@@ -178,8 +178,8 @@ func jpegHeader(data []byte) (header, bool) {
 				comps = append(comps, c)
 			}
 			progressive = marker == 0xc2
-		case marker >= 0xc3 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc:
-			return header{}, false // other SOFs: image/jpeg does not decode them
+		case marker == 0xc4, marker == 0xdb, marker == 0xdd, marker == 0xfe, marker > 0xe0 && marker <= 0xef && marker != 0xee:
+			// DHT, DQT, DRI, COM, APPn: nothing that sizes the picture
 		case marker == 0xe0:
 			if len(seg) >= 5 {
 				jfif = string(seg[:5]) == "JFIF\x00"
@@ -193,6 +193,10 @@ func jpegHeader(data []byte) (header, bool) {
 			for i+1 < len(data) && (data[i] != 0xff || data[i+1] == 0 || data[i+1] >= 0xd0 && data[i+1] <= 0xd7) {
 				i++
 			}
+		default:
+			// Any other marker (another SOF kind, DNL, a second SOI…)
+			// makes image/jpeg give up.
+			return header{}, false
 		}
 	}
 	if comps == nil || w <= 0 || ht <= 0 {

@@ -229,8 +229,7 @@ func process(res Result, p *plan, data []byte) (Result, error) {
 	}
 	widths := targetWidths(res.Width)
 	res.Files = make([]File, len(widths))
-	from := img
-	img = nil
+	from := img // the decoded picture is garbage once the largest copy is made
 	for i := len(widths) - 1; i >= 0; i-- {
 		w := widths[i]
 		h := max(1, (res.Height*w+res.Width/2)/res.Width)
