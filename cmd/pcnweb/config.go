@@ -14,6 +14,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/demo"
 	"github.com/pcnweb/pcnweb/hostname"
+	"github.com/pcnweb/pcnweb/media"
 )
 
 // Config is the process configuration, read once from the environment.
@@ -42,6 +43,10 @@ type Config struct {
 	DemoPassword string // PCNWEB_DEMO_PASSWORD
 	// MediaDir holds the media library's files (images and PDFs).
 	MediaDir string // PCNWEB_MEDIA_DIR
+	// MediaDecodes is how many uploaded images a replica decodes at once
+	// (each takes at most media.MaxImageMemory); more wait, then are asked
+	// to try again.
+	MediaDecodes int // PCNWEB_MEDIA_DECODES
 	// ODSDir holds ePCN.xlsx and epraccur.csv, read when an operator creates
 	// a tenant from its PCN code in the console; "" turns that off.
 	ODSDir string // PCNWEB_ODS_DIR
@@ -115,6 +120,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		c.CacheBytes = n
 	}
 	c.MediaDir = get("PCNWEB_MEDIA_DIR", filepath.Join(c.DataDir, "media"))
+	if v := get("PCNWEB_MEDIA_DECODES", strconv.Itoa(media.DefaultDecodes)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			return c, fmt.Errorf("PCNWEB_MEDIA_DECODES: %q must be a number of images from 1 to 64", v)
+		}
+		c.MediaDecodes = n
+	}
 	c.SMTPAddr, c.SMTPFrom = get("PCNWEB_SMTP_ADDR", ""), get("PCNWEB_SMTP_FROM", "")
 	if c.SMTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {

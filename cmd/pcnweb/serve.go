@@ -214,6 +214,7 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 		Mailer:   mailer(e.cfg, e.log),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
 		Media:    store,
+		Images:   media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
 	}), nil
 }
 

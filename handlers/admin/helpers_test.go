@@ -67,6 +67,8 @@ type options struct {
 	// privateRedis runs a redis-server of the test's own (server.redisServer),
 	// so the test can stop it.
 	privateRedis bool
+	// images decodes uploads; nil is the panel's default processor.
+	images *media.Processor
 }
 
 func newServer(t *testing.T, o options) *server {
@@ -122,7 +124,7 @@ func newServer(t *testing.T, o options) *server {
 		t.Fatal(err)
 	}
 	adminApp := admin.New(admin.Deps{
-		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store,
+		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store, Images: o.images,
 		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db, Now: clk.Now}),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
 	})
