@@ -30,8 +30,11 @@ type Config struct {
 	AutoMigrate    bool   // PCNWEB_AUTO_MIGRATE
 	RedisPrefix    string // PCNWEB_REDIS_PREFIX
 	CacheBytes     uint64 // PCNWEB_CACHE_BYTES
-	LogFormat      string // LOG_FORMAT: text or json
-	LogLevel       slog.Level
+	// RenderConcurrency bounds the page renders (cache misses) running at
+	// once in this process; 0 means pagecache.DefaultMaxRenders.
+	RenderConcurrency int    // PCNWEB_RENDER_CONCURRENCY
+	LogFormat         string // LOG_FORMAT: text or json
+	LogLevel          slog.Level
 	// SMTPAddr (host:port) is the mail relay for password reset links; ""
 	// writes them to the log instead. SMTPFrom is their From address.
 	SMTPAddr string // PCNWEB_SMTP_ADDR
@@ -110,6 +113,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("PCNWEB_CACHE_BYTES: %q must be a number of bytes, at least 1048576", v)
 		}
 		c.CacheBytes = n
+	}
+	if v := get("PCNWEB_RENDER_CONCURRENCY", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return c, fmt.Errorf("PCNWEB_RENDER_CONCURRENCY: %q must be a whole number from 1 to 10000", v)
+		}
+		c.RenderConcurrency = n
 	}
 	c.MediaDir = get("PCNWEB_MEDIA_DIR", filepath.Join(c.DataDir, "media"))
 	c.SMTPAddr, c.SMTPFrom = get("PCNWEB_SMTP_ADDR", ""), get("PCNWEB_SMTP_FROM", "")
