@@ -30,11 +30,8 @@ type Config struct {
 	AutoMigrate    bool   // PCNWEB_AUTO_MIGRATE
 	RedisPrefix    string // PCNWEB_REDIS_PREFIX
 	CacheBytes     uint64 // PCNWEB_CACHE_BYTES
-	// RenderConcurrency bounds the page renders (cache misses) running at
-	// once in this process; 0 means pagecache.DefaultMaxRenders.
-	RenderConcurrency int    // PCNWEB_RENDER_CONCURRENCY
-	LogFormat         string // LOG_FORMAT: text or json
-	LogLevel          slog.Level
+	LogFormat      string // LOG_FORMAT: text or json
+	LogLevel       slog.Level
 	// SMTPAddr (host:port) is the mail relay for password reset links; ""
 	// writes them to the log instead. SMTPFrom is their From address.
 	SMTPAddr string // PCNWEB_SMTP_ADDR
@@ -47,6 +44,10 @@ type Config struct {
 	// ODSDir holds ePCN.xlsx and epraccur.csv, read when an operator creates
 	// a tenant from its PCN code in the console; "" turns that off.
 	ODSDir string // PCNWEB_ODS_DIR
+
+	// RenderConcurrency bounds the page renders (cache misses) running at
+	// once in this process; 0 means pagecache.DefaultMaxRenders.
+	RenderConcurrency int // PCNWEB_RENDER_CONCURRENCY
 }
 
 // loadConfig parses the environment; bad values fail with a message naming
