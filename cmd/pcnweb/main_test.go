@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -355,8 +356,8 @@ func TestCLIRefusesBadInput(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	out := mustCLI(t, nil, "", "version")
-	if !strings.HasPrefix(out, "pcnweb ") {
-		t.Errorf("version printed %q", out)
+	if !strings.HasPrefix(out, "pcnweb ") || !regexp.MustCompile(`(?m)^render fingerprint [0-9a-f]{32}$`).MatchString(out) {
+		t.Errorf("version printed %q, want the version and the render fingerprint", out)
 	}
 }
 
