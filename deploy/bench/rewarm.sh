@@ -136,11 +136,14 @@ metric() { # NAME [LABEL]: summed value of a /metrics series
         awk -v m="$1" -v l="${2:-}" '($1 == m || index($1, m "{") == 1) && index($1, l) > 0 { s += $2 } END { printf "%.0f", s }'
 }
 # round: GET / of every host, PARALLEL at once; prints "code cache-status" lines.
-cat /dev/null >"$TMP/round.conf"
+sep=""
+: >"$TMP/round.conf"
 while read -r h; do
+    printf '%s' "$sep" >>"$TMP/round.conf"
+    sep=$'next\n'
     printf 'url = "http://127.0.0.1:%s/"\nheader = "Host: %s"\nheader = "Accept-Encoding: gzip"\noutput = "/dev/null"\nwrite-out = "%%{http_code} %%header{cache-status}\\n"\n' "$PORT" "$h" >>"$TMP/round.conf"
 done <"$TMP/hosts.txt"
-round() { curl -sS --max-time 300 --parallel --parallel-immediate --parallel-max "$PARALLEL" -K "$TMP/round.conf" || true; }
+round() { curl -sS --no-progress-meter --max-time 300 --parallel --parallel-immediate --parallel-max "$PARALLEL" -K "$TMP/round.conf" || true; }
 
 say "release A: warming every home page into Redis"
 start a
@@ -167,22 +170,33 @@ rewarm() {
     say "re-warm: $label (release $REL)"
     start "$REL" "$@"
     LOADS+=("$(cut -d' ' -f1-3 /proc/loadavg)")
-    (
-        while :; do
-            psql "$DATABASE_URL" -Atqc "SELECT count(*), count(*) FILTER (WHERE state = 'active') FROM pg_stat_activity WHERE datname = '$DB' AND pid <> pg_backend_pid()" 2>/dev/null || true
-            sleep 0.05
-        done
-    ) >"$TMP/pg-$REL.txt" &
+    # One psql session polls (its own connection is left out of the count).
+    for ((i = 0; i < 12000; i++)); do
+        printf "SELECT count(*), count(*) FILTER (WHERE state = 'active') FROM pg_stat_activity WHERE datname = '%s' AND pid <> pg_backend_pid();\nSELECT pg_sleep(0.05);\n" "$DB"
+    done >"$TMP/poll.sql"
+    psql "$DATABASE_URL" -Atq -f "$TMP/poll.sql" 2>/dev/null | grep --line-buffered "|" >"$TMP/pg-$REL.txt" &
     POLL_PID=$!
     : >"$TMP/rewarm-$REL.txt"
+    rm -f "$TMP/stop"
     t0=$(date +%s%N)
-    while ((misses < HOSTS)); do
-        round >>"$TMP/rewarm-$REL.txt"
-        rounds=$((rounds + 1))
+    # Traffic keeps coming while the new release renders: rounds back to
+    # back, in the background, until told to stop.
+    (
+        while [[ ! -e "$TMP/stop" ]]; do
+            round >>"$TMP/rewarm-$REL.txt"
+            echo round >>"$TMP/rounds-$REL.txt"
+        done
+    ) &
+    local loader=$!
+    for ((i = 0; misses < HOSTS; i++)); do
+        sleep 0.1
         misses=$(metric pcnweb_page_cache_total 'result="miss"')
-        ((rounds < 200)) || die "not re-warmed after 200 rounds ($misses of $HOSTS rendered)"
+        ((i < 3000)) || { touch "$TMP/stop"; die "not re-warmed after 300 s ($misses of $HOSTS rendered)"; }
     done
     t1=$(date +%s%N)
+    touch "$TMP/stop"
+    wait "$loader" || true
+    rounds=$(wc -l <"$TMP/rounds-$REL.txt")
     stop_pid "$POLL_PID"
     POLL_PID=""
     round >"$TMP/after-$REL.txt"
