@@ -164,14 +164,14 @@ LOADS=()
 REL=b
 # rewarm LABEL [ENV=VALUE...]: start the other release and re-warm.
 rewarm() {
-    local label=$1 t0 t1 rounds renders peak peak_active stale bad codes
+    local label=$1 t0 t1 rounds renders peak_hosts peak peak_active stale bad codes
     shift
     say "re-warm: $label (release $REL)"
     start "$REL" "$@"
     LOADS+=("$(cut -d' ' -f1-3 /proc/loadavg)")
     # One psql session polls (its own connection is left out of the count).
     for ((i = 0; i < 12000; i++)); do
-        printf "SELECT count(*), count(*) FILTER (WHERE state = 'active') FROM pg_stat_activity WHERE datname = '%s' AND pid <> pg_backend_pid();\nSELECT pg_sleep(0.05);\n" "$DB"
+        printf "SELECT count(*), count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE query LIKE '%%FROM \"domains\"%%' OR query LIKE '%%FROM \"tenants\"%%') FROM pg_stat_activity WHERE datname = '%s' AND pid <> pg_backend_pid();\nSELECT pg_sleep(0.05);\n" "$DB"
     done >"$TMP/poll.sql"
     psql "$DATABASE_URL" -Atq -f "$TMP/poll.sql" 2>/dev/null | grep --line-buffered "|" >"$TMP/pg-$REL.txt" &
     POLL_PID=$!
@@ -196,9 +196,12 @@ rewarm() {
     POLL_PID=""
     peak=$(awk -F'|' '$1 > m { m = $1 } END { print m + 0 }' "$TMP/pg-$REL.txt")
     peak_active=$(awk -F'|' '$2 > m { m = $2 } END { print m + 0 }' "$TMP/pg-$REL.txt")
+    # Of the connections at the peak, how many last ran a host lookup
+    # (tenants.Resolver: one query per host on a new replica).
+    peak_hosts=$(awk -F'|' '$1 > m || ($1 == m && $3 > h) { m = $1; h = $3 } END { print h + 0 }' "$TMP/pg-$REL.txt")
     stale=$(grep -c 'detail=stale' "$TMP/rewarm-$REL.txt" || true)
     codes=$(awk '{ c[$1]++ } END { for (k in c) printf "%s%s×%d", (n++ ? ", " : ""), k, c[k] }' "$TMP/rewarm-$REL.txt")
-    ROWS+=("| $label; release $REL, fingerprint ${FINGERPRINT:0:8}… | $(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f s", ns / 1e9 }') | $rounds | $renders | $(wc -l <"$TMP/rewarm-$REL.txt") ($codes) | $stale | $peak | $peak_active | ${LOADS[-1]} |")
+    ROWS+=("| $label; release $REL, fingerprint ${FINGERPRINT:0:8}… | $(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f s", ns / 1e9 }') | $rounds | $renders | $(wc -l <"$TMP/rewarm-$REL.txt") ($codes) | $stale | $peak ($peak_hosts last ran a host lookup) | $peak_active | ${LOADS[-1]} |")
     stop_pid "$PCNWEB_PID"
     PCNWEB_PID=""
     # The next mode starts the other release again, so its cache is the
