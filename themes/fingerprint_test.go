@@ -29,9 +29,13 @@ func TestFingerprintChangesWithWhatShapesOutput(t *testing.T) {
 		t.Errorf("same tree, two fingerprints: %s, %s", base, again)
 	}
 	for name, change := range map[string]func(fstest.MapFS){
-		"template":   func(f fstest.MapFS) { f["default/pages/home.html"].Data = append(f["default/pages/home.html"].Data, ' ') },
+		"template": func(f fstest.MapFS) {
+			f["default/pages/home.html"].Data = append(f["default/pages/home.html"].Data, ' ')
+		},
 		"stylesheet": func(f fstest.MapFS) { f["default/static/a.css"].Data = append(f["default/static/a.css"].Data, ' ') },
-		"image":      func(f fstest.MapFS) { f["default/static/images/i.svg"].Data = append(f["default/static/images/i.svg"].Data, ' ') },
+		"image": func(f fstest.MapFS) {
+			f["default/static/images/i.svg"].Data = append(f["default/static/images/i.svg"].Data, ' ')
+		},
 		"bytes moved between files": func(f fstest.MapFS) {
 			f["default/static/images/i.svg"].Data = append([]byte("}"), f["default/static/images/i.svg"].Data...)
 			a := f["default/static/a.css"].Data
