@@ -34,24 +34,34 @@ type harness struct {
 	delay   time.Duration
 	now     atomic.Value // time.Time
 	expire  time.Duration
+	running atomic.Int64 // renders in progress
+	peak    atomic.Int64 // most renders in progress at once
 }
 
-func newHarness(t *testing.T, mon *redishealth.Monitor, prefix string) *harness {
+func newHarness(t *testing.T, mon *redishealth.Monitor, prefix string, configure ...func(*pagecache.Options)) *harness {
 	t.Helper()
 	h := &harness{}
 	h.gen.Store(1)
 	h.body.Store("<p>hello</p>")
 	h.now.Store(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-	h.cache = pagecache.New(pagecache.Options{
+	opts := pagecache.Options{
 		Redis: mon, Prefix: prefix, Logger: slog.New(slog.DiscardHandler),
 		Now: func() time.Time { return h.now.Load().(time.Time) },
-	})
+	}
+	for _, f := range configure {
+		f(&opts)
+	}
+	h.cache = pagecache.New(opts)
 	h.app = fiber.New(fiber.Config{Immutable: true})
 	h.app.Use(h.cache.Middleware(func(c *fiber.Ctx) (pagecache.Scope, bool) {
 		return pagecache.Scope{TenantID: 7, Generation: h.gen.Load()}, c.Get("X-No-Tenant") == ""
 	}))
 	h.app.Get("/*", func(c *fiber.Ctx) error {
 		h.renders.Add(1)
+		n := h.running.Add(1)
+		defer h.running.Add(-1)
+		for p := h.peak.Load(); n > p && !h.peak.CompareAndSwap(p, n); p = h.peak.Load() {
+		}
 		if h.delay > 0 {
 			time.Sleep(h.delay)
 		}

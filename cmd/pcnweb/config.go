@@ -50,6 +50,10 @@ type Config struct {
 	// ODSDir holds ePCN.xlsx and epraccur.csv, read when an operator creates
 	// a tenant from its PCN code in the console; "" turns that off.
 	ODSDir string // PCNWEB_ODS_DIR
+
+	// RenderConcurrency bounds the page renders (cache misses) running at
+	// once in this process; 0 means pagecache.DefaultMaxRenders.
+	RenderConcurrency int // PCNWEB_RENDER_CONCURRENCY
 }
 
 // loadConfig parses the environment; bad values fail with a message naming
@@ -118,6 +122,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("PCNWEB_CACHE_BYTES: %q must be a number of bytes, at least 1048576", v)
 		}
 		c.CacheBytes = n
+	}
+	if v := get("PCNWEB_RENDER_CONCURRENCY", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return c, fmt.Errorf("PCNWEB_RENDER_CONCURRENCY: %q must be a whole number from 1 to 10000", v)
+		}
+		c.RenderConcurrency = n
 	}
 	c.MediaDir = get("PCNWEB_MEDIA_DIR", filepath.Join(c.DataDir, "media"))
 	if v := get("PCNWEB_MEDIA_DECODES", strconv.Itoa(media.DefaultDecodes)); v != "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/redishealth"
 	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
 )
 
 const usage = `pcnweb: the PCN website platform
@@ -82,6 +83,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if args[0] == "version" {
 		fmt.Fprintf(stdout, "pcnweb %s (%s)\n", version, goVersion())
+		// Whether a deploy of this build re-renders every cached page.
+		if reg, err := themes.Load(themes.WithBuild(buildID())); err == nil {
+			fmt.Fprintf(stdout, "render fingerprint %s\n", reg.Fingerprint())
+		}
 		return nil
 	}
 	cfg, err := loadConfig(getenv)

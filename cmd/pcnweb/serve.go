@@ -41,7 +41,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	} else if len(pos) > 0 {
 		return usagef("serve: unexpected argument %q", pos[0])
 	}
-	reg, err := themes.Load()
+	reg, err := themes.Load(themes.WithBuild(buildID()))
 	if err != nil {
 		return fmt.Errorf("load themes: %w", err)
 	}
@@ -55,6 +55,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer p.close()
+	// This release's assets, for the replicas of other releases during a
+	// rolling deploy. Without them those replicas answer this release's
+	// asset URLs with their own file of the same name, so a failure here is
+	// worth a warning, not a refusal to start.
+	if err := site.RecordRelease(ctx, p.db, reg); err != nil {
+		e.log.Warn("could not record this release's assets", "fingerprint", reg.Fingerprint(), "error", err)
+	}
 	if *seed {
 		n, err := demo.Seed(ctx, p.db)
 		if err != nil {
@@ -82,6 +89,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 
 	cache := pagecache.New(pagecache.Options{
 		MaxBytes: e.cfg.CacheBytes, Redis: p.redis, Prefix: e.cfg.RedisPrefix,
+		Fingerprint: reg.Fingerprint(), MaxRenders: e.cfg.RenderConcurrency,
 		ServeStale: site.ServeStale, Metrics: m, Logger: e.log,
 	})
 	webCfg := web.Config{Secure: e.cfg.SecureCookies, TrustedProxies: e.cfg.TrustedProxies}
@@ -150,7 +158,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// Announce before serving, so that whoever sees /readyz answer has
 	// the addresses already.
 	e.log.Info("pcnweb serving", "addr", ln.Addr().String(), "internal_addr", iln.Addr().String(),
-		"database", p.db.Where, "cache", cacheDesc, "base_domain", e.cfg.BaseDomain, "version", version)
+		"database", p.db.Where, "cache", cacheDesc, "base_domain", e.cfg.BaseDomain, "version", version,
+		"render_fingerprint", reg.Fingerprint())
 	if ts, err := p.db.ListTenants(ctx); err == nil {
 		for _, t := range ts {
 			if t.Status == models.StatusActive {

@@ -59,7 +59,7 @@ func New(d Deps) *fiber.App {
 	app.Use(web.Context(d.Web))
 	app.Use(web.AccessLog(d.Logger, d.Metrics, "site", tenantID))
 	app.Use(web.SecurityHeaders(d.Web))
-	app.Get("/static/*", serveAsset(d.Themes))
+	app.Get("/static/*", serveAsset(d.Themes, newReleaseAssets(d.DB, d.Logger)))
 	if d.ConsoleHost != "" {
 		app.Use(consoleHost(d))
 	}
