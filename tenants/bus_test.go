@@ -279,3 +279,41 @@ func TestResyncWhenSubscriptionReturns(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestPrimedResolverNeedsNoQueryPerHost: serve primes the resolver with
+// every tenant from one listing, so the first request for each host after a
+// deploy costs no database query (here the database is cut off before the
+// first lookup, and every primed host still resolves).
+func TestPrimedResolverNeedsNoQueryPerHost(t *testing.T) {
+	url := modelstest.NewURL(t)
+	proxy := testenv.StartProxy(t, "127.0.0.1:5432")
+	db := modelstest.Open(t, testenv.WithDatabase("postgres://postgres@"+proxy.Addr+"/x?sslmode=disable", dbName(url)))
+	modelstest.Tenant(t, db, "highfives", "www.highfivespcn.example")
+	modelstest.Tenant(t, db, "riverside")
+	archived := modelstest.Tenant(t, db, "gone")
+	ctx := context.Background()
+	if _, err := db.SetTenantStatus(ctx, archived.Slug, models.StatusArchived, "closed"); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := db.ListTenants(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: slog.New(slog.DiscardHandler)})
+	res.Prime(ts)
+	proxy.Cut()
+	defer proxy.Restore()
+	for host, want := range map[string]string{
+		"highfives.localhost":      "highfives",
+		"www.highfivespcn.example": "highfives",
+		"riverside.localhost":      "riverside",
+	} {
+		got, err := res.Resolve(ctx, host)
+		if err != nil || got.Slug != want {
+			t.Errorf("%s with the database cut off: %v, %v; want %s from the primed map", host, got, err, want)
+		}
+	}
+	if _, err := res.Resolve(ctx, "gone.localhost"); err == nil {
+		t.Error("an archived tenant was primed")
+	}
+}

@@ -161,6 +161,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		"database", p.db.Where, "cache", cacheDesc, "base_domain", e.cfg.BaseDomain, "version", version,
 		"render_fingerprint", reg.Fingerprint())
 	if ts, err := p.db.ListTenants(ctx); err == nil {
+		// Every tenant's hosts in memory before the first request: after a
+		// deploy, host lookups would otherwise fill the database pool
+		// while every page re-renders.
+		resolver.Prime(ts)
 		for _, t := range ts {
 			if t.Status == models.StatusActive {
 				fmt.Fprintf(e.stdout, "%-28s %s\n", t.Name, e.tenantURLs(t)[0])
