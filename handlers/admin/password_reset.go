@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -189,5 +190,5 @@ func resetPassword(c *fiber.Ctx, d Deps) error {
 	setCookie(c, d, sessionCookie, "", true)
 	setCookie(c, d, pendingCookie, "", true)
 	audit(c, d, u, models.AuditPasswordReset, "")
-	return c.Redirect("/admin/sign-in?reset=1", fiber.StatusSeeOther)
+	return redirect.To(c, "/admin/sign-in?reset=1", fiber.StatusSeeOther)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -137,6 +138,6 @@ func saveSettings(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditSettingsSave, "")
-		return c.Redirect("/admin/settings?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/settings?done=saved", fiber.StatusSeeOther)
 	}
 }

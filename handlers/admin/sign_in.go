@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -35,7 +36,7 @@ func signInForm(c *fiber.Ctx, d Deps, email string, errs []themes.FieldError) th
 func showSignIn(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if AccountFromCtx(c) != nil {
-			return c.Redirect("/admin", fiber.StatusSeeOther)
+			return redirect.To(c, "/admin", fiber.StatusSeeOther)
 		}
 		view := signInForm(c, d, "", nil)
 		switch {
@@ -141,7 +142,7 @@ func startSession(c *fiber.Ctx, d Deps, u models.User) error {
 	setCookie(c, d, sessionCookie, token, false)
 	setCookie(c, d, csrfCookie, "", true)
 	audit(c, d, u, models.AuditSignIn, "")
-	return c.Redirect("/admin", fiber.StatusSeeOther)
+	return redirect.To(c, "/admin", fiber.StatusSeeOther)
 }
 
 // checkCredentials verifies the password of the account with this email. When
@@ -183,7 +184,7 @@ func signOut(d Deps) fiber.Handler {
 		}
 		setCookie(c, d, sessionCookie, "", true)
 		audit(c, d, a.User, models.AuditSignOut, "")
-		return c.Redirect("/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
 	}
 }
 
@@ -195,7 +196,7 @@ func signOutEverywhere(d Deps) fiber.Handler {
 		}
 		setCookie(c, d, sessionCookie, "", true)
 		audit(c, d, a.User, models.AuditSignOutAll, "")
-		return c.Redirect("/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -206,7 +207,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 		switch c.FormValue("action") {
 		case "start":
 			if u.TOTPEnabled {
-				return c.Redirect("/admin/account/two-factor", fiber.StatusSeeOther)
+				return redirect.To(c, "/admin/account/two-factor", fiber.StatusSeeOther)
 			}
 			u.TOTPSecret = auth.NewTOTPSecret()
 			if err := d.DB.SetTOTPSecret(ctx, u.ID, u.TOTPSecret); err != nil {
@@ -216,7 +217,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 
 		case "confirm":
 			if u.TOTPEnabled || u.TOTPSecret == "" {
-				return c.Redirect("/admin/account/two-factor", fiber.StatusSeeOther)
+				return redirect.To(c, "/admin/account/two-factor", fiber.StatusSeeOther)
 			}
 			if code == "" {
 				return setupPage(c, d, fiber.StatusUnprocessableEntity, u, []themes.FieldError{{Field: "code", Message: "Enter the 6-digit code from your authenticator app"}})
@@ -241,7 +242,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 
 		case "disable":
 			if !u.TOTPEnabled {
-				return c.Redirect("/admin/account/two-factor", fiber.StatusSeeOther)
+				return redirect.To(c, "/admin/account/two-factor", fiber.StatusSeeOther)
 			}
 			if code == "" {
 				return twoFactorPage(c, d, fiber.StatusUnprocessableEntity, []themes.FieldError{{Field: "code", Message: "Enter the 6-digit code from your authenticator app"}})
@@ -257,7 +258,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 				return err
 			}
 			audit(c, d, u, models.AuditTwoFactorDisable, "")
-			return c.Redirect("/admin/account/two-factor?disabled=1", fiber.StatusSeeOther)
+			return redirect.To(c, "/admin/account/two-factor?disabled=1", fiber.StatusSeeOther)
 		}
 		return fiber.ErrBadRequest
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -73,7 +74,7 @@ func loadSession(d Deps) fiber.Handler {
 // requireOperator sends a visitor who is not signed in to the sign-in page.
 func requireOperator(c *fiber.Ctx) error {
 	if OperatorFromCtx(c) == nil {
-		return c.Redirect("/sign-in", fiber.StatusSeeOther)
+		return redirect.To(c, "/sign-in", fiber.StatusSeeOther)
 	}
 	return c.Next()
 }
@@ -95,7 +96,7 @@ func checkCSRF(d Deps) fiber.Handler {
 		}
 		o := OperatorFromCtx(c)
 		if o == nil {
-			return c.Redirect("/sign-in", fiber.StatusSeeOther)
+			return redirect.To(c, "/sign-in", fiber.StatusSeeOther)
 		}
 		if !auth.CheckSessionToken(o.Session, form) {
 			return web.ErrCSRF
@@ -133,7 +134,7 @@ func signInView(c *fiber.Ctx, d Deps, title, email string, errs []themes.FieldEr
 func showSignIn(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if OperatorFromCtx(c) != nil {
-			return c.Redirect("/tenants", fiber.StatusSeeOther)
+			return redirect.To(c, "/tenants", fiber.StatusSeeOther)
 		}
 		v := signInView(c, d, "Sign in", "", nil)
 		if c.Query("signed-out") != "" {
@@ -316,7 +317,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 	if err := startSession(c, d, *u); err != nil {
 		return err
 	}
-	return c.Redirect("/tenants", fiber.StatusSeeOther)
+	return redirect.To(c, "/tenants", fiber.StatusSeeOther)
 }
 
 // signInSetup confirms the first code of a new secret, turns two-factor on,
@@ -328,7 +329,7 @@ func signInSetup(c *fiber.Ctx, d Deps) error {
 	}
 	if u.TOTPEnabled || u.TOTPSecret == "" {
 		setCookie(c, d, pendingCookie, "", true)
-		return c.Redirect("/sign-in", fiber.StatusSeeOther)
+		return redirect.To(c, "/sign-in", fiber.StatusSeeOther)
 	}
 	ctx := c.UserContext()
 	code := strings.TrimSpace(c.FormValue("code"))
@@ -412,7 +413,7 @@ func signOut(d Deps) fiber.Handler {
 			return err
 		}
 		setCookie(c, d, sessionCookie, "", true)
-		return c.Redirect("/sign-in?signed-out=1", fiber.StatusSeeOther)
+		return redirect.To(c, "/sign-in?signed-out=1", fiber.StatusSeeOther)
 	}
 }
 
