@@ -139,7 +139,9 @@ func TestToAndToHost(t *testing.T) {
 		}
 	}
 	bad := fiber.New()
-	bad.Get("/*", func(c *fiber.Ctx) error { return redirect.ToHost(c, "https", "evil.example@x", "", fiber.StatusMovedPermanently) })
+	bad.Get("/*", func(c *fiber.Ctx) error {
+		return redirect.ToHost(c, "https", "evil.example@x", "", fiber.StatusMovedPermanently)
+	})
 	if resp, _ := bad.Test(httptest.NewRequest("GET", "/", nil), -1); resp.StatusCode != fiber.StatusInternalServerError || resp.Header.Get("Location") != "" {
 		t.Errorf("a bad host was redirected to: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
