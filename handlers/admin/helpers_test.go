@@ -122,7 +122,7 @@ func newServer(t *testing.T, o options) *server {
 		t.Fatal(err)
 	}
 	adminApp := admin.New(admin.Deps{
-		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store,
+		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", BaseDomain: "localhost", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store,
 		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db, Now: clk.Now}),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
 	})
