@@ -3,8 +3,11 @@ package admin_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcnweb/pcnweb/models"
 )
@@ -58,5 +61,66 @@ func TestSettingsLogoOnlyFromOwnMedia(t *testing.T) {
 		if cur, _ := s.db.ForTenant(ctx, tn.ID).Settings(); cur.LogoURL != img.URL("320.png") {
 			t.Errorf("logo %q stored as %q, want the path %q", logo, cur.LogoURL, img.URL("320.png"))
 		}
+	}
+}
+
+// A reset link asked for on tenant B's host does nothing on tenant A's
+// host, even for an account that is a member of both, and writes nothing
+// to A's audit log. The link's host comes from the configuration, however
+// the request's Host header was spelt.
+func TestPasswordResetBoundToTenantHost(t *testing.T) {
+	s, box := newAuthServer(t)
+	alpha := s.tenant(t, "alpha")
+	beta := s.tenant(t, "beta")
+	boss := s.user(t, beta, "boss@example.nhs.uk", models.RoleManager)
+	jane := s.user(t, alpha, "jane@example.nhs.uk", models.RoleManager)
+	ctx := context.Background()
+	if _, err := s.db.ForTenant(ctx, beta.ID).Invite(jane.Email, models.RoleEditor, boss, "invite-hash", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.ForTenant(ctx, beta.ID).AcceptInvitation("invite-hash", "", "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	// Asked for on beta's host, spelt with an odd port and case.
+	b := s.browser()
+	b.askReset(t, "BETA.localhost:6666", "jane@example.nhs.uk")
+	mails := box.wait(t, 1)
+	m := regexp.MustCompile(`(\S+)(/admin/password-reset/[A-Za-z0-9_-]+)`).FindStringSubmatch(mails[0].body)
+	if m == nil {
+		t.Fatalf("no link in %q", mails[0].body)
+	}
+	if m[1] != "http://beta.localhost" {
+		t.Errorf("the link is on %q, want the configured http://beta.localhost", m[1])
+	}
+	link := m[2]
+	token := strings.TrimPrefix(link, "/admin/password-reset/")
+
+	// On alpha's host the link is unknown, and a reset with it does nothing.
+	if r := b.get(t, "alpha.localhost", link); r.status != http.StatusGone {
+		t.Errorf("beta's link on alpha: %d, want 410", r.status)
+	}
+	page := b.get(t, "alpha.localhost", "/admin/password-reset")
+	const newPassword = "a brand new long passphrase"
+	r := b.post(t, "alpha.localhost", "/admin/sign-in", url.Values{"_csrf": {csrf(t, page.body)}, "step": {"reset"}, "token": {token}, "password": {newPassword}, "password-confirm": {newPassword}})
+	if r.status != http.StatusGone {
+		t.Errorf("reset on alpha with beta's link: %d, want 410", r.status)
+	}
+	if contains(auditActions(t, s, alpha), models.AuditPasswordReset) {
+		t.Error("alpha's audit log records a reset made with beta's link")
+	}
+	s.browser().signIn(t, "alpha.localhost", "jane@example.nhs.uk") // the old password still works
+
+	// On beta's host it works, and beta's log has it.
+	if r := b.get(t, "beta.localhost", link); r.status != http.StatusOK {
+		t.Fatalf("beta's link on beta: %d", r.status)
+	}
+	page = b.get(t, "beta.localhost", "/admin/password-reset")
+	r = b.post(t, "beta.localhost", "/admin/sign-in", url.Values{"_csrf": {csrf(t, page.body)}, "step": {"reset"}, "token": {token}, "password": {newPassword}, "password-confirm": {newPassword}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("reset on beta: %d\n%s", r.status, r.body)
+	}
+	if !contains(auditActions(t, s, beta), models.AuditPasswordReset) {
+		t.Error("no reset in beta's audit log")
 	}
 }

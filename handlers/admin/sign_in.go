@@ -223,7 +223,8 @@ func baseView(c *fiber.Ctx, d Deps, title string) themes.Admin {
 	return v
 }
 
-// siteURL is the tenant's public site: its primary domain, else this host.
+// siteURL is the tenant's public site: its primary domain, else its
+// platform host (as configured, not as the request spelt it).
 func siteURL(c *fiber.Ctx, d Deps, t *tenants.Tenant) string {
 	if t.PrimaryHost != "" {
 		h := t.PrimaryHost
@@ -231,6 +232,9 @@ func siteURL(c *fiber.Ctx, d Deps, t *tenants.Tenant) string {
 			h += ":" + d.Port
 		}
 		return d.Scheme + "://" + h
+	}
+	if panel, err := panelURL(d, t); err == nil {
+		return strings.TrimSuffix(panel, "/admin")
 	}
 	return d.Scheme + "://" + strings.ToLower(c.Hostname())
 }

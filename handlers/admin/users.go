@@ -3,7 +3,6 @@ package admin
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -127,7 +126,11 @@ func sendInvitation(c *fiber.Ctx, d Deps, inv models.Invitation, token string) e
 		return errors.New("no mailer")
 	}
 	t := tenants.FromCtx(c)
-	link := d.Scheme + "://" + strings.ToLower(c.Hostname()) + "/admin/invitation/" + token
+	panel, err := panelURL(d, t)
+	if err != nil {
+		return err
+	}
+	link := panel + "/invitation/" + token
 	role := "an editor: you will be able to change the website's content"
 	if inv.Role == models.RoleManager {
 		role = "a manager: you will be able to change the website's content, settings and users"
