@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
 )
 
@@ -123,4 +125,64 @@ func TestPasswordResetBoundToTenantHost(t *testing.T) {
 	if !contains(auditActions(t, s, beta), models.AuditPasswordReset) {
 		t.Error("no reset in beta's audit log")
 	}
+}
+
+// Someone hammering a manager's account from elsewhere cannot lock the
+// manager out: failures lock the account from that address only; past the
+// account's ceiling (a guesser spread over many addresses) new places are
+// refused, but the manager's browser (its known-device cookie) and an
+// address they signed in from before still get in.
+func TestLockOutCannotBeTurnedOnTheOwner(t *testing.T) {
+	s := newServer(t, options{proxied: true})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "jane@example.nhs.uk", models.RoleManager)
+	const host = "alpha.localhost"
+	const email = "jane@example.nhs.uk"
+	from := func(ip string) *browser { b := s.browser(); b.ip = ip; return b }
+
+	owner := from("203.0.113.10") // the practice's office
+	owner.signIn(t, host, email)
+	signedOut := func(b *browser) *browser { delete(b.jar[host], "pcnweb_session"); return b } // keeps its other cookies
+	if owner.jar[host]["pcnweb_device"] == nil {
+		t.Fatal("signing in set no known-device cookie")
+	}
+
+	attacker := from("198.51.100.66")
+	for i := 0; i < auth.PairFailures; i++ {
+		attacker.trySignIn(t, host, email, "wrong password entirely")
+	}
+	if r := attacker.trySignIn(t, host, email, password); r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "You have tried to sign in too many times") {
+		t.Fatalf("the attacker's address after %d failures: %d", auth.PairFailures, r.status)
+	}
+	// The owner, even on a new computer somewhere else, is not locked out.
+	from("192.0.2.44").signIn(t, host, email)
+	// Nor is the owner's browser behind the attacker's address (a shared NAT).
+	owner.ip = "198.51.100.66"
+	signedOut(owner).signIn(t, host, email)
+
+	// A botnet reaches the account's ceiling (counted as another replica would).
+	th := auth.NewThrottle(auth.ThrottleOptions{Redis: s.redis, Prefix: s.prefix})
+	for i := 0; i < auth.AccountFailures; i++ {
+		if err := th.Failed(context.Background(), auth.Attempt{Email: email, IP: "10.9." + strconv.Itoa(i/250) + "." + strconv.Itoa(i%250)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stranger := from("192.0.2.99")
+	r := stranger.trySignIn(t, host, email, password)
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
+		t.Errorf("a new place past the account's ceiling: %d, want 429", r.status)
+	}
+	// The answer is the one any lock-out gets: it tells nothing of the account.
+	unknown := from("192.0.2.98")
+	for i := 0; i < auth.PairFailures; i++ {
+		unknown.trySignIn(t, host, "nobody@example.nhs.uk", "wrong password entirely")
+	}
+	u := unknown.trySignIn(t, host, "nobody@example.nhs.uk", password)
+	norm := func(body, email string) string { return csrfRE.ReplaceAllString(strings.ReplaceAll(body, email, "EMAIL"), "CSRF") }
+	if u.status != r.status || norm(u.body, "nobody@example.nhs.uk") != norm(r.body, email) {
+		t.Error("a locked-out unknown email and a locked-out account answer differently")
+	}
+	owner.ip = "192.0.2.200" // the owner's browser, travelling
+	signedOut(owner).signIn(t, host, email)
+	from("203.0.113.10").signIn(t, host, email) // a colleague's computer at the office
 }

@@ -190,7 +190,7 @@ func resetPassword(c *fiber.Ctx, d Deps) error {
 	if err := d.Sessions.DeleteUser(ctx, u.ID); err != nil {
 		return err
 	}
-	if err := d.Throttle.Succeeded(ctx, u.Email); err != nil {
+	if err := d.Throttle.Succeeded(ctx, attempt(c, d, u.Email)); err != nil {
 		d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
 	}
 	setCookie(c, d, sessionCookie, "", true)

@@ -81,8 +81,7 @@ func signIn(d Deps) fiber.Handler {
 		if errs != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "sign-in", signInForm(c, d, email, errs))
 		}
-		ip := c.IP()
-		wait, err := d.Throttle.Locked(ctx, email, ip)
+		wait, err := d.Throttle.Locked(ctx, attempt(c, d, email))
 		if err != nil {
 			return err
 		}
@@ -105,7 +104,7 @@ func signIn(d Deps) fiber.Handler {
 			}
 		}
 		if !ok {
-			if err := d.Throttle.Failed(ctx, email, ip); err != nil {
+			if err := d.Throttle.Failed(ctx, attempt(c, d, email)); err != nil {
 				return err
 			}
 			return render(c, d, fiber.StatusUnprocessableEntity, "sign-in",
@@ -126,7 +125,7 @@ func signIn(d Deps) fiber.Handler {
 func startSession(c *fiber.Ctx, d Deps, u models.User) error {
 	ctx := c.UserContext()
 	t := tenants.FromCtx(c)
-	if err := d.Throttle.Succeeded(ctx, u.Email); err != nil {
+	if err := d.Throttle.Succeeded(ctx, attempt(c, d, u.Email)); err != nil {
 		d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
 	}
 	// Rotation: whatever session the browser had ends; a new one starts.
@@ -141,6 +140,7 @@ func startSession(c *fiber.Ctx, d Deps, u models.User) error {
 	}
 	setCookie(c, d, sessionCookie, token, false)
 	setCookie(c, d, csrfCookie, "", true)
+	rememberDevice(c, d, u.Email)
 	audit(c, d, u, models.AuditSignIn, "")
 	return redirect.To(c, "/admin", fiber.StatusSeeOther)
 }

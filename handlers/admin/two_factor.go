@@ -119,8 +119,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 		return render(c, d, fiber.StatusUnprocessableEntity, "sign-in",
 			signInForm(c, d, "", []themes.FieldError{{Field: "email", Message: msgPendingGone}}))
 	}
-	ip := c.IP()
-	wait, err := d.Throttle.Locked(ctx, u.Email, ip)
+	wait, err := d.Throttle.Locked(ctx, attempt(c, d, u.Email))
 	if err != nil {
 		return err
 	}
@@ -140,7 +139,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 		return err
 	}
 	if !ok {
-		if err := d.Throttle.Failed(ctx, u.Email, ip); err != nil {
+		if err := d.Throttle.Failed(ctx, attempt(c, d, u.Email)); err != nil {
 			return err
 		}
 		return render(c, d, fiber.StatusUnprocessableEntity, "two-factor-sign-in",

@@ -165,8 +165,7 @@ func signIn(d Deps) fiber.Handler {
 		if errs != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "console-sign-in", signInView(c, d, "Sign in", email, errs))
 		}
-		ip := c.IP()
-		wait, err := d.Throttle.Locked(ctx, email, ip)
+		wait, err := d.Throttle.Locked(ctx, attempt(c, d, email))
 		if err != nil {
 			return err
 		}
@@ -180,7 +179,7 @@ func signIn(d Deps) fiber.Handler {
 			return err
 		}
 		if !ok || !u.IsOperator {
-			if err := d.Throttle.Failed(ctx, email, ip); err != nil {
+			if err := d.Throttle.Failed(ctx, attempt(c, d, email)); err != nil {
 				return err
 			}
 			return render(c, d, fiber.StatusUnprocessableEntity, "console-sign-in",
@@ -269,7 +268,7 @@ func pendingStep(c *fiber.Ctx, d Deps) (*models.User, error) {
 		return nil, render(c, d, fiber.StatusUnprocessableEntity, "console-sign-in",
 			signInView(c, d, "Sign in", "", []themes.FieldError{{Field: "email", Message: msgPendingGone}}))
 	}
-	wait, err := d.Throttle.Locked(c.UserContext(), u.Email, c.IP())
+	wait, err := d.Throttle.Locked(c.UserContext(), attempt(c, d, u.Email))
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +307,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 		return err
 	}
 	if !ok {
-		if err := d.Throttle.Failed(ctx, u.Email, c.IP()); err != nil {
+		if err := d.Throttle.Failed(ctx, attempt(c, d, u.Email)); err != nil {
 			return err
 		}
 		return render(c, d, fiber.StatusUnprocessableEntity, "console-code",
@@ -338,7 +337,7 @@ func signInSetup(c *fiber.Ctx, d Deps) error {
 	}
 	step, ok := auth.VerifyTOTP(u.TOTPSecret, code, d.now(), 0)
 	if !ok {
-		if err := d.Throttle.Failed(ctx, u.Email, c.IP()); err != nil {
+		if err := d.Throttle.Failed(ctx, attempt(c, d, u.Email)); err != nil {
 			return err
 		}
 		return setupPage(c, d, fiber.StatusUnprocessableEntity, *u, []themes.FieldError{{Field: "code", Message: "Enter a correct code. Check the time on your phone is right."}})
@@ -364,7 +363,7 @@ func signInSetup(c *fiber.Ctx, d Deps) error {
 // console session (of no tenant) started.
 func startSession(c *fiber.Ctx, d Deps, u models.User) error {
 	ctx := c.UserContext()
-	if err := d.Throttle.Succeeded(ctx, u.Email); err != nil {
+	if err := d.Throttle.Succeeded(ctx, attempt(c, d, u.Email)); err != nil {
 		d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
 	}
 	if old := c.Cookies(sessionCookie); old != "" {
@@ -379,6 +378,7 @@ func startSession(c *fiber.Ctx, d Deps, u models.User) error {
 	setCookie(c, d, sessionCookie, token, false)
 	setCookie(c, d, csrfCookie, "", true)
 	setCookie(c, d, pendingCookie, "", true)
+	rememberDevice(c, d, u.Email)
 	audit(c, d, u, "operator.sign-in", nil, u.Email, "signed in")
 	return nil
 }
