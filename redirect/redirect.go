@@ -92,6 +92,33 @@ func To(c *fiber.Ctx, target string, status int) error {
 // under scheme ("http" or "https"). The host and scheme are checked: a
 // bad one is a server error, never a redirect elsewhere.
 func ToHost(c *fiber.Ctx, scheme, host, port string, status int) error {
+	target := c.Path()
+	if q := c.Request().URI().QueryString(); len(q) > 0 {
+		target += "?" + string(q)
+	}
+	return toOrigin(c, scheme, host, port, target, status)
+}
+
+// ToOrigin answers with a redirect to path on origin, "scheme://host[:port]"
+// as the platform's configuration names it (a tenant's platform host, for
+// the console's way into a tenant's panel) — never a value from the
+// request. The origin is checked as ToHost checks its parts.
+func ToOrigin(c *fiber.Ctx, origin, path string, status int) error {
+	scheme, rest, ok := strings.Cut(origin, "://")
+	if !ok {
+		return fiber.NewError(fiber.StatusInternalServerError, "redirect: bad origin")
+	}
+	host, port := rest, ""
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		host, port = rest[:i], rest[i+1:]
+		if port == "" {
+			return fiber.NewError(fiber.StatusInternalServerError, "redirect: bad port")
+		}
+	}
+	return toOrigin(c, scheme, host, port, path, status)
+}
+
+func toOrigin(c *fiber.Ctx, scheme, host, port, target string, status int) error {
 	if scheme != "http" && scheme != "https" {
 		return fiber.NewError(fiber.StatusInternalServerError, "redirect: bad scheme")
 	}
@@ -100,10 +127,6 @@ func ToHost(c *fiber.Ctx, scheme, host, port string, status int) error {
 	}
 	if port != "" && (len(port) > 5 || strings.Trim(port, "0123456789") != "") {
 		return fiber.NewError(fiber.StatusInternalServerError, "redirect: bad port")
-	}
-	target := c.Path()
-	if q := c.Request().URI().QueryString(); len(q) > 0 {
-		target += "?" + string(q)
 	}
 	p, ok := Path(target)
 	if !ok {

@@ -138,6 +138,27 @@ func TestToAndToHost(t *testing.T) {
 			t.Errorf("GET %s: %d %q, want %d %q", tt.target, resp.StatusCode, resp.Header.Get("Location"), tt.status, tt.loc)
 		}
 	}
+	origin := fiber.New()
+	origin.Get("/*", func(c *fiber.Ctx) error {
+		return redirect.ToOrigin(c, c.Query("o"), "//evil.example/admin", fiber.StatusSeeOther)
+	})
+	for o, want := range map[string]string{
+		"http://alpha.localhost:8080":  "http://alpha.localhost:8080/evil.example/admin",
+		"https://alpha.pcnweb.example": "https://alpha.pcnweb.example/evil.example/admin",
+		"https://evil.example@alpha.x": "",
+		"javascript://alpha.localhost": "",
+		"https://alpha.localhost:":     "",
+		"https://alpha.localhost/x":    "",
+		"//alpha.localhost":            "",
+	} {
+		resp, err := origin.Test(httptest.NewRequest("GET", "/?o="+url.QueryEscape(o), nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := resp.Header.Get("Location"); got != want || (want == "" && resp.StatusCode != fiber.StatusInternalServerError) {
+			t.Errorf("ToOrigin(%q): %d %q, want %q", o, resp.StatusCode, got, want)
+		}
+	}
 	bad := fiber.New()
 	bad.Get("/*", func(c *fiber.Ctx) error {
 		return redirect.ToHost(c, "https", "evil.example@x", "", fiber.StatusMovedPermanently)
