@@ -178,7 +178,9 @@ func TestLockOutCannotBeTurnedOnTheOwner(t *testing.T) {
 		unknown.trySignIn(t, host, "nobody@example.nhs.uk", "wrong password entirely")
 	}
 	u := unknown.trySignIn(t, host, "nobody@example.nhs.uk", password)
-	norm := func(body, email string) string { return csrfRE.ReplaceAllString(strings.ReplaceAll(body, email, "EMAIL"), "CSRF") }
+	norm := func(body, email string) string {
+		return csrfRE.ReplaceAllString(strings.ReplaceAll(body, email, "EMAIL"), "CSRF")
+	}
 	if u.status != r.status || norm(u.body, "nobody@example.nhs.uk") != norm(r.body, email) {
 		t.Error("a locked-out unknown email and a locked-out account answer differently")
 	}
