@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -12,15 +14,39 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Sign-in throttling: failures are counted per account (the email as typed,
-// whether or not it has an account, so the lock-out reveals nothing) and per
-// client IP, in a fixed window; reaching the limit locks that key.
+// Sign-in throttling. Failures are counted per account (the email as typed,
+// whether or not it has an account, so a lock-out reveals nothing) *and
+// address* pair, so that someone guessing from one place locks out only
+// that place, not the account's owner. Above that:
+//   - a much higher ceiling per account stops a guesser spread over many
+//     addresses; it does not apply to the owner's known places: a browser
+//     holding a known-device token for the account (see RememberDevice),
+//     or an address the account signed in from before;
+//   - a ceiling per address stops one client spraying many accounts;
+//   - a known device has a bucket of its own, so a copied token still gets
+//     only a few guesses.
+//
+// Counts run in a fixed window; reaching a limit locks that key.
 const (
-	AccountFailures = 5
-	IPFailures      = 20
+	PairFailures    = 5   // one account from one address, or from one known device
+	AccountFailures = 100 // one account from the places it is not known at
+	IPFailures      = 20  // one address, across accounts
 	FailureWindow   = 15 * time.Minute
 	LockDuration    = 15 * time.Minute
+	// KnownAddressTTL is how long an address stays known after a
+	// successful sign-in from it; at most MaxKnownAddresses are kept.
+	KnownAddressTTL   = 90 * 24 * time.Hour
+	MaxKnownAddresses = 16
 )
+
+// Attempt is one sign-in attempt: the account as typed, the client's
+// address, and Device, the id of the browser's known-device token for this
+// account (KnownDevice), "" when it has none.
+type Attempt struct {
+	Email  string
+	IP     string
+	Device string
+}
 
 // ThrottleOptions configure NewThrottle.
 type ThrottleOptions struct {
@@ -32,7 +58,8 @@ type ThrottleOptions struct {
 	Now func() time.Time
 }
 
-// Throttle counts failed sign-ins and locks accounts and IPs.
+// Throttle counts failed sign-ins and locks account-address pairs,
+// accounts, addresses and known devices.
 type Throttle struct {
 	redis  redis.UniversalClient
 	prefix string
@@ -40,6 +67,7 @@ type Throttle struct {
 
 	mu      sync.Mutex
 	entries map[string]*counter
+	known   map[string]map[string]time.Time // account key -> address key -> last success
 }
 
 type counter struct {
@@ -50,7 +78,7 @@ type counter struct {
 
 // NewThrottle returns the sign-in throttle.
 func NewThrottle(o ThrottleOptions) *Throttle {
-	t := &Throttle{redis: o.Redis, prefix: o.Prefix + "signin:", now: o.Now, entries: map[string]*counter{}}
+	t := &Throttle{redis: o.Redis, prefix: o.Prefix + "signin:", now: o.Now, entries: map[string]*counter{}, known: map[string]map[string]time.Time{}}
 	if t.now == nil {
 		t.now = time.Now
 	}
@@ -62,14 +90,48 @@ func accountKey(email string) string {
 	return "acct:" + hex.EncodeToString(sum[:16])
 }
 
+// addrKey names an address without keeping it in the clear.
+func addrKey(ip string) string {
+	sum := sha256.Sum256([]byte(ip))
+	return hex.EncodeToString(sum[:8])
+}
+
 func ipKey(ip string) string { return "ip:" + ip }
 
-// Locked reports how long sign-ins for this email or from this IP are still
-// refused; 0 means they are allowed.
-func (t *Throttle) Locked(ctx context.Context, email, ip string) (time.Duration, error) {
+// keys are the counters an attempt touches, by limit.
+type attemptKeys struct {
+	acct, pair, account, ip, device string
+}
+
+func keysOf(a Attempt) attemptKeys {
+	acct := accountKey(a.Email)
+	k := attemptKeys{acct: acct, pair: "pair:" + acct + ":" + addrKey(a.IP), account: "ceiling:" + acct, ip: ipKey(a.IP)}
+	if a.Device != "" {
+		k.device = "device:" + acct + ":" + a.Device
+	}
+	return k
+}
+
+// Locked reports how long this attempt is still refused; 0 means it may go
+// ahead. A known device is held back only by its own bucket; a known
+// address by its pair and the address's ceiling; anyone else also by the
+// account's ceiling.
+func (t *Throttle) Locked(ctx context.Context, a Attempt) (time.Duration, error) {
+	k := keysOf(a)
+	if k.device != "" {
+		return t.locked(ctx, k.device)
+	}
+	keys := []string{k.pair, k.ip}
+	known, err := t.knownAddress(ctx, k.acct, a.IP)
+	if err != nil {
+		return 0, err
+	}
+	if !known {
+		keys = append(keys, k.account)
+	}
 	var longest time.Duration
-	for _, k := range []string{accountKey(email), ipKey(ip)} {
-		d, err := t.locked(ctx, k)
+	for _, key := range keys {
+		d, err := t.locked(ctx, key)
 		if err != nil {
 			return 0, err
 		}
@@ -78,25 +140,91 @@ func (t *Throttle) Locked(ctx context.Context, email, ip string) (time.Duration,
 	return longest, nil
 }
 
-// Failed records a failed sign-in.
-func (t *Throttle) Failed(ctx context.Context, email, ip string) error {
-	if err := t.fail(ctx, accountKey(email), AccountFailures); err != nil {
+// Failed records a failed sign-in (or a wrong second-step code).
+func (t *Throttle) Failed(ctx context.Context, a Attempt) error {
+	k := keysOf(a)
+	if k.device != "" {
+		return t.fail(ctx, k.device, PairFailures)
+	}
+	if err := t.fail(ctx, k.pair, PairFailures); err != nil {
 		return err
 	}
-	return t.fail(ctx, ipKey(ip), IPFailures)
+	if err := t.fail(ctx, k.account, AccountFailures); err != nil {
+		return err
+	}
+	return t.fail(ctx, k.ip, IPFailures)
 }
 
-// Succeeded clears the account's failures after a successful sign-in (the
-// IP's stay: one good password must not reset a spraying client's count).
-func (t *Throttle) Succeeded(ctx context.Context, email string) error {
-	k := accountKey(email)
+// Succeeded records a successful sign-in: the pair's and the device's
+// failures are forgotten, and the address becomes known for the account.
+// The account's ceiling and the address's count stay: one good password
+// must not reset a guesser's or a sprayer's count.
+func (t *Throttle) Succeeded(ctx context.Context, a Attempt) error {
+	k := keysOf(a)
+	drop := []string{k.pair}
+	if k.device != "" {
+		drop = append(drop, k.device)
+	}
 	if t.redis != nil {
-		return unavailable(t.redis.Del(ctx, t.prefix+"fail:"+k).Err())
+		knownKey := t.prefix + "known:" + k.acct
+		now := t.now()
+		_, err := t.redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			for _, d := range drop {
+				p.Del(ctx, t.prefix+"fail:"+d)
+			}
+			p.ZAdd(ctx, knownKey, redis.Z{Score: float64(now.Unix()), Member: addrKey(a.IP)})
+			p.ZRemRangeByScore(ctx, knownKey, "-inf", strconv.FormatInt(now.Add(-KnownAddressTTL).Unix(), 10))
+			p.ZRemRangeByRank(ctx, knownKey, 0, -MaxKnownAddresses-1)
+			p.Expire(ctx, knownKey, KnownAddressTTL)
+			return nil
+		})
+		return unavailable(err)
+	}
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, d := range drop {
+		delete(t.entries, d)
+	}
+	addrs := t.known[k.acct]
+	if addrs == nil {
+		if len(t.known) > 100_000 {
+			t.known = map[string]map[string]time.Time{} // bounded: forgetting known places only costs convenience
+		}
+		addrs = map[string]time.Time{}
+		t.known[k.acct] = addrs
+	}
+	addrs[addrKey(a.IP)] = now
+	for len(addrs) > MaxKnownAddresses {
+		oldest, when := "", now
+		for ak, at := range addrs {
+			if !at.After(when) {
+				oldest, when = ak, at
+			}
+		}
+		delete(addrs, oldest)
+	}
+	return nil
+}
+
+// knownAddress reports whether the account signed in from ip within
+// KnownAddressTTL.
+func (t *Throttle) knownAddress(ctx context.Context, acct, ip string) (bool, error) {
+	now := t.now()
+	if t.redis != nil {
+		score, err := t.redis.ZScore(ctx, t.prefix+"known:"+acct, addrKey(ip)).Result()
+		if errors.Is(err, redis.Nil) {
+			return false, nil
+		}
+		if err != nil {
+			return false, unavailable(fmt.Errorf("auth: known sign-in address: %w", err))
+		}
+		return now.Sub(time.Unix(int64(score), 0)) < KnownAddressTTL, nil
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.entries, k)
-	return nil
+	at, ok := t.known[acct][addrKey(ip)]
+	return ok && now.Sub(at) < KnownAddressTTL, nil
 }
 
 func (t *Throttle) locked(ctx context.Context, k string) (time.Duration, error) {

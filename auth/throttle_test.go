@@ -3,57 +3,118 @@ package auth_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pcnweb/pcnweb/auth"
 )
 
-func TestThrottleLocksAccountThenReleases(t *testing.T) {
+func attempt(email, ip string) auth.Attempt { return auth.Attempt{Email: email, IP: ip} }
+
+// Failures lock the account from that address only: a guesser elsewhere
+// does not lock the owner out, until the account's ceiling.
+func TestThrottleLocksPairThenReleases(t *testing.T) {
 	ctx := context.Background()
 	clk := newClock()
 	th := auth.NewThrottle(auth.ThrottleOptions{Now: clk.Now})
-	for i := 0; i < auth.AccountFailures-1; i++ {
-		if err := th.Failed(ctx, "Someone@Example.nhs.uk", "192.0.2.1"); err != nil {
+	for i := 0; i < auth.PairFailures-1; i++ {
+		if err := th.Failed(ctx, attempt("Someone@Example.nhs.uk", "192.0.2.1")); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if d, _ := th.Locked(ctx, "someone@example.nhs.uk", "192.0.2.1"); d != 0 {
-		t.Fatalf("locked after %d failures", auth.AccountFailures-1)
+	if d, _ := th.Locked(ctx, attempt("someone@example.nhs.uk", "192.0.2.1")); d != 0 {
+		t.Fatalf("locked after %d failures", auth.PairFailures-1)
 	}
-	_ = th.Failed(ctx, "someone@example.nhs.uk", "192.0.2.2")
-	d, _ := th.Locked(ctx, "someone@example.nhs.uk", "198.51.100.9") // any IP
-	if d != auth.LockDuration {
-		t.Fatalf("after %d failures the account is locked for %v, want %v", auth.AccountFailures, d, auth.LockDuration)
+	_ = th.Failed(ctx, attempt("someone@example.nhs.uk", "192.0.2.1"))
+	if d, _ := th.Locked(ctx, attempt("someone@example.nhs.uk", "192.0.2.1")); d != auth.LockDuration {
+		t.Fatalf("after %d failures the pair is locked for %v, want %v", auth.PairFailures, d, auth.LockDuration)
 	}
-	if d, _ := th.Locked(ctx, "other@example.nhs.uk", "198.51.100.9"); d != 0 {
-		t.Error("another account is locked too")
+	if d, _ := th.Locked(ctx, attempt("someone@example.nhs.uk", "198.51.100.9")); d != 0 {
+		t.Error("the account is locked from another address too")
+	}
+	if d, _ := th.Locked(ctx, attempt("other@example.nhs.uk", "192.0.2.1")); d != 0 {
+		t.Error("another account is locked from that address")
 	}
 	clk.Add(auth.LockDuration)
-	if d, _ := th.Locked(ctx, "someone@example.nhs.uk", "192.0.2.1"); d != 0 {
+	if d, _ := th.Locked(ctx, attempt("someone@example.nhs.uk", "192.0.2.1")); d != 0 {
 		t.Errorf("still locked %v after the lock-out", d)
 	}
 	// Failures older than the window do not count.
-	for i := 0; i < auth.AccountFailures-1; i++ {
-		_ = th.Failed(ctx, "slow@example.nhs.uk", "192.0.2.3")
+	for i := 0; i < auth.PairFailures-1; i++ {
+		_ = th.Failed(ctx, attempt("slow@example.nhs.uk", "192.0.2.3"))
 	}
 	clk.Add(auth.FailureWindow)
-	_ = th.Failed(ctx, "slow@example.nhs.uk", "192.0.2.3")
-	if d, _ := th.Locked(ctx, "slow@example.nhs.uk", "192.0.2.3"); d != 0 {
+	_ = th.Failed(ctx, attempt("slow@example.nhs.uk", "192.0.2.3"))
+	if d, _ := th.Locked(ctx, attempt("slow@example.nhs.uk", "192.0.2.3")); d != 0 {
 		t.Error("failures spread over more than the window locked the account")
 	}
 }
 
+// A guesser spread over many addresses reaches the account's ceiling: that
+// locks the account for unknown places, not for the owner's known address
+// or known device.
+func TestThrottleCeilingSparesKnownPlaces(t *testing.T) {
+	for _, redisBacked := range []bool{false, true} {
+		t.Run(map[bool]string{false: "in process", true: "redis"}[redisBacked], func(t *testing.T) {
+			ctx := context.Background()
+			o := auth.ThrottleOptions{}
+			if redisBacked {
+				o.Redis, o.Prefix = redisClient(t)
+			}
+			th := auth.NewThrottle(o)
+			const email = "manager@example.nhs.uk"
+			key := []byte("test key")
+			now := time.Now()
+			// The owner signed in before from the office, on this browser.
+			if err := th.Succeeded(ctx, attempt(email, "203.0.113.10")); err != nil {
+				t.Fatal(err)
+			}
+			cookie := auth.RememberDevice(key, "", email, now)
+			device := auth.KnownDevice(key, cookie, email, now)
+			if device == "" {
+				t.Fatal("a fresh known-device token is not recognised")
+			}
+			// A botnet: a handful of guesses from each of many addresses.
+			for i := 0; i < auth.AccountFailures; i++ {
+				if err := th.Failed(ctx, attempt(email, fmt.Sprintf("10.%d.%d.1", i/200, i%200))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if d, _ := th.Locked(ctx, attempt(email, "198.51.100.77")); d == 0 {
+				t.Errorf("%d failures from many addresses did not lock the account for a new address", auth.AccountFailures)
+			}
+			if d, err := th.Locked(ctx, attempt(email, "203.0.113.10")); d != 0 || err != nil {
+				t.Errorf("the owner's known address is locked out: %v %v", d, err)
+			}
+			if d, err := th.Locked(ctx, auth.Attempt{Email: email, IP: "192.0.2.200", Device: device}); d != 0 || err != nil {
+				t.Errorf("the owner's known device on a new address is locked out: %v %v", d, err)
+			}
+			// A known device has a bucket of its own: a copied token gets a few guesses only.
+			for i := 0; i < auth.PairFailures; i++ {
+				_ = th.Failed(ctx, auth.Attempt{Email: email, IP: "192.0.2.200", Device: device})
+			}
+			if d, _ := th.Locked(ctx, auth.Attempt{Email: email, IP: "192.0.2.200", Device: device}); d == 0 {
+				t.Error("a known device's own failures did not lock it")
+			}
+			if d, _ := th.Locked(ctx, attempt(email, "203.0.113.10")); d != 0 {
+				t.Error("a known device's failures locked the known address too")
+			}
+		})
+	}
+}
+
+// One address guessing many accounts is locked out, whatever the account.
 func TestThrottleLocksIP(t *testing.T) {
 	ctx := context.Background()
 	th := auth.NewThrottle(auth.ThrottleOptions{Now: newClock().Now})
 	for i := 0; i < auth.IPFailures; i++ {
-		_ = th.Failed(ctx, fmt.Sprintf("user%d@example.nhs.uk", i), "203.0.113.7")
+		_ = th.Failed(ctx, attempt(fmt.Sprintf("user%d@example.nhs.uk", i), "203.0.113.7"))
 	}
-	if d, _ := th.Locked(ctx, "fresh@example.nhs.uk", "203.0.113.7"); d == 0 {
+	if d, _ := th.Locked(ctx, attempt("fresh@example.nhs.uk", "203.0.113.7")); d == 0 {
 		t.Errorf("%d failures from one IP did not lock it", auth.IPFailures)
 	}
-	if d, _ := th.Locked(ctx, "fresh@example.nhs.uk", "203.0.113.8"); d != 0 {
+	if d, _ := th.Locked(ctx, attempt("fresh@example.nhs.uk", "203.0.113.8")); d != 0 {
 		t.Error("another IP is locked too")
 	}
 }
@@ -63,37 +124,67 @@ func TestThrottleInRedis(t *testing.T) {
 	rc, prefix := redisClient(t)
 	a := auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix})
 	b := auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}) // another replica
-	_ = a.Failed(ctx, "x@example.nhs.uk", "192.0.2.1")
-	_ = a.Succeeded(ctx, "x@example.nhs.uk") // a success clears the account's count
-	for i := 0; i < auth.AccountFailures-1; i++ {
+	_ = a.Failed(ctx, attempt("x@example.nhs.uk", "192.0.2.1"))
+	_ = a.Succeeded(ctx, attempt("x@example.nhs.uk", "192.0.2.1")) // a success clears the pair's count
+	for i := 0; i < auth.PairFailures-1; i++ {
 		th := []*auth.Throttle{a, b}[i%2]
-		if err := th.Failed(ctx, "x@example.nhs.uk", "192.0.2.1"); err != nil {
+		if err := th.Failed(ctx, attempt("x@example.nhs.uk", "192.0.2.1")); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if d, err := b.Locked(ctx, "x@example.nhs.uk", "192.0.2.1"); d != 0 || err != nil {
-		t.Fatalf("Locked = %v, %v after %d failures", d, err, auth.AccountFailures-1)
+	if d, err := b.Locked(ctx, attempt("x@example.nhs.uk", "192.0.2.1")); d != 0 || err != nil {
+		t.Fatalf("Locked = %v, %v after %d failures", d, err, auth.PairFailures-1)
 	}
-	_ = b.Failed(ctx, "x@example.nhs.uk", "192.0.2.1")
-	d, err := a.Locked(ctx, "X@example.nhs.uk", "192.0.2.50")
+	_ = b.Failed(ctx, attempt("x@example.nhs.uk", "192.0.2.1"))
+	d, err := a.Locked(ctx, attempt("X@example.nhs.uk", "192.0.2.1"))
 	if err != nil || d < auth.LockDuration-time.Minute || d > auth.LockDuration {
 		t.Fatalf("Locked = %v, %v; want about %v, shared by replicas", d, err, auth.LockDuration)
 	}
 	keys, _ := rc.Keys(ctx, prefix+"signin:*").Result()
 	for _, k := range keys {
-		if len(k) > 0 && (contains(k, "x@example") || contains(k, "X@example")) {
+		if strings.Contains(k, "x@example") || strings.Contains(k, "X@example") {
 			t.Errorf("Redis key %q holds the email address", k)
 		}
 	}
 }
 
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
+// A known-device token works for its account only, until it expires, and
+// only with its signature.
+func TestKnownDeviceTokens(t *testing.T) {
+	key := []byte("test key")
+	now := time.Now()
+	cookie := auth.RememberDevice(key, "", "jane@example.nhs.uk", now)
+	if auth.KnownDevice(key, cookie, "Jane@example.nhs.uk", now) == "" {
+		t.Fatal("own token not recognised")
 	}
-	return false
+	if auth.KnownDevice(key, cookie, "bob@example.nhs.uk", now) != "" {
+		t.Error("jane's token counts for bob")
+	}
+	if auth.KnownDevice([]byte("other key"), cookie, "jane@example.nhs.uk", now) != "" {
+		t.Error("a token signed with another key counts")
+	}
+	if auth.KnownDevice(key, cookie, "jane@example.nhs.uk", now.Add(auth.KnownDeviceTTL)) != "" {
+		t.Error("an expired token counts")
+	}
+	last := "0"
+	if strings.HasSuffix(cookie, "0") {
+		last = "1"
+	}
+	if auth.KnownDevice(key, cookie[:len(cookie)-1]+last, "jane@example.nhs.uk", now) != "" {
+		t.Error("a tampered token counts")
+	}
+	// A shared computer keeps a few accounts' tokens.
+	both := auth.RememberDevice(key, cookie, "bob@example.nhs.uk", now)
+	if auth.KnownDevice(key, both, "jane@example.nhs.uk", now) == "" || auth.KnownDevice(key, both, "bob@example.nhs.uk", now) == "" {
+		t.Error("a second account's sign-in dropped the first's token")
+	}
+	many := both
+	for i := 0; i < 10; i++ {
+		many = auth.RememberDevice(key, many, fmt.Sprintf("u%d@example.nhs.uk", i), now)
+	}
+	if len(strings.Split(many, "~")) > 4 {
+		t.Errorf("the cookie keeps %d tokens", len(strings.Split(many, "~")))
+	}
 }
 
 func TestResetRequestsLimitedPerAccountAndIP(t *testing.T) {
@@ -129,4 +220,23 @@ func TestResetRequestsLimitedPerAccountAndIP(t *testing.T) {
 	if allowed("another@example.nhs.uk", "198.51.100.7") {
 		t.Error("more resets than the limit from one IP")
 	}
+}
+
+func FuzzKnownDevice(f *testing.F) {
+	key := []byte("test key")
+	now := time.Unix(1_800_000_000, 0)
+	valid := auth.RememberDevice(key, "", "jane@example.nhs.uk", now)
+	for _, s := range []string{"", valid, valid + "~" + valid, "a.b.c.d", "~~~", strings.Repeat("0", 16) + "." + strings.Repeat("0", 16) + ".99999999999.x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cookie string) {
+		id := auth.KnownDevice(key, cookie, "jane@example.nhs.uk", now)
+		if id != "" && (len(id) != 16 || !strings.Contains(cookie, "."+id+".")) {
+			t.Fatalf("KnownDevice(%q) = %q", cookie, id)
+		}
+		next := auth.RememberDevice(key, cookie, "bob@example.nhs.uk", now)
+		if auth.KnownDevice(key, next, "bob@example.nhs.uk", now) == "" || len(strings.Split(next, "~")) > 4 {
+			t.Fatalf("RememberDevice(%q) = %q", cookie, next)
+		}
+	})
 }

@@ -65,10 +65,10 @@ func (t *TenantDB) SaveSettings(s SiteSettings) error {
 			return err
 		}
 	}
-	if s.LogoURL != "" && !strings.HasPrefix(s.LogoURL, "/") {
-		return invalid("logo_url", "the logo must be an image uploaded to this site (a path starting with /)")
-	}
 	err := t.change(func(tx *TenantDB) error {
+		if err := tx.checkLogo(s.LogoURL); err != nil {
+			return err
+		}
 		return tx.scoped.Save(&s).Error
 	})
 	return translate("save settings", err)

@@ -97,10 +97,10 @@ func (t *TenantDB) SaveSettingsAt(s SiteSettings, version int, now time.Time) (S
 	}
 	s.TenantID = t.tenantID
 	s.UpdatedAt = now.UTC()
-	if s.LogoURL != "" && !strings.HasPrefix(s.LogoURL, "/") {
-		return SiteSettings{}, invalid("logo_url", "the logo must be an image uploaded to this site (a path starting with /)")
-	}
 	err := t.change(func(tx *TenantDB) error {
+		if err := tx.checkLogo(s.LogoURL); err != nil {
+			return err
+		}
 		if version == 0 {
 			var n int64
 			if err := tx.scoped.Model(&SiteSettings{}).Count(&n).Error; err != nil {

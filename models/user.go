@@ -236,10 +236,13 @@ func (d *DB) UseRecoveryCode(ctx context.Context, userID int64, codeHash string)
 }
 
 // PasswordReset is a one-time password reset link; TokenHash is the hex
-// SHA-256 of the link's token.
+// SHA-256 of the link's token. It belongs to the tenant on whose host it
+// was asked for (platform data, like an operator entry: the account is the
+// platform's, the link works only on that tenant's host).
 type PasswordReset struct {
 	TokenHash string `gorm:"primaryKey"`
 	UserID    int64
+	TenantID  int64
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
@@ -251,17 +254,21 @@ func (PasswordReset) TableName() string { return "password_resets" }
 // ErrResetUnusable means a password reset link was used already or expired.
 var ErrResetUnusable = errors.New("password reset link used or expired")
 
-// CreatePasswordReset stores a reset link valid until expires.
-func (d *DB) CreatePasswordReset(ctx context.Context, userID int64, tokenHash string, now, expires time.Time) error {
-	r := PasswordReset{TokenHash: tokenHash, UserID: userID, CreatedAt: now.UTC(), ExpiresAt: expires.UTC()}
-	return translate("create password reset", d.gorm.WithContext(ctx).Create(&r).Error)
+// CreatePasswordReset stores a reset link for userID, asked for on
+// tenantID's host, valid until expires.
+func (d *DB) CreatePasswordReset(ctx context.Context, userID, tenantID int64, tokenHash string, now, expires time.Time) error {
+	// A map: the tenant guard wants rows of tables with a tenant_id written
+	// through a tenant's handle, and this row is the platform's.
+	row := map[string]any{"token_hash": tokenHash, "user_id": userID, "tenant_id": tenantID, "created_at": now.UTC(), "expires_at": expires.UTC()}
+	return translate("create password reset", d.gorm.WithContext(ctx).Table("password_resets").Create(row).Error)
 }
 
-// PasswordResetByToken returns a usable reset link: ErrNotFound when there
-// is none, ErrResetUnusable when it was used or has expired at now.
-func (d *DB) PasswordResetByToken(ctx context.Context, tokenHash string, now time.Time) (PasswordReset, error) {
+// PasswordResetByToken returns a usable reset link of tenantID: ErrNotFound
+// when there is none (another tenant's link is none), ErrResetUnusable when
+// it was used or has expired at now.
+func (d *DB) PasswordResetByToken(ctx context.Context, tokenHash string, tenantID int64, now time.Time) (PasswordReset, error) {
 	var r PasswordReset
-	if err := d.gorm.WithContext(ctx).Where("token_hash = ?", tokenHash).Take(&r).Error; err != nil {
+	if err := d.gorm.WithContext(ctx).Where("token_hash = ? AND tenant_id = ?", tokenHash, tenantID).Take(&r).Error; err != nil {
 		return r, translate("password reset", err)
 	}
 	if r.UsedAt != nil || !now.Before(r.ExpiresAt) {
@@ -270,17 +277,25 @@ func (d *DB) PasswordResetByToken(ctx context.Context, tokenHash string, now tim
 	return r, nil
 }
 
-// ResetPassword consumes a usable reset link and sets the password hash of
-// its user, in one transaction; every other outstanding link of the user is
-// used up too. Errors as PasswordResetByToken.
-func (d *DB) ResetPassword(ctx context.Context, tokenHash, passwordHash string, now time.Time) (User, error) {
+// ResetPassword consumes a usable reset link of tenantID and sets the
+// password hash of its user, in one transaction; every other outstanding
+// link of the user is used up too. A link whose user is no longer a member
+// of the tenant is unusable. Errors as PasswordResetByToken.
+func (d *DB) ResetPassword(ctx context.Context, tokenHash string, tenantID int64, passwordHash string, now time.Time) (User, error) {
 	var u User
 	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var r PasswordReset
-		if err := tx.Where("token_hash = ?", tokenHash).Take(&r).Error; err != nil {
+		if err := tx.Where("token_hash = ? AND tenant_id = ?", tokenHash, tenantID).Take(&r).Error; err != nil {
 			return err
 		}
 		if r.UsedAt != nil || !now.Before(r.ExpiresAt) {
+			return ErrResetUnusable
+		}
+		var members int64
+		if err := tx.Model(&Membership{}).Where("tenant_id = ? AND user_id = ?", tenantID, r.UserID).Count(&members).Error; err != nil {
+			return err
+		}
+		if members == 0 {
 			return ErrResetUnusable
 		}
 		// Only one of two concurrent resets with the same link gets this row.

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/pcnweb/pcnweb/redirect"
 )
 
 // SuspendedError is returned for requests to a suspended tenant's site.
@@ -57,10 +59,7 @@ func Middleware(r *Resolver, opts MiddlewareOptions) fiber.Handler {
 			target = t.PrimaryHost
 		}
 		if target != "" {
-			if opts.Port != "" {
-				target += ":" + opts.Port
-			}
-			return c.Redirect(opts.Scheme+"://"+target+c.OriginalURL(), fiber.StatusMovedPermanently)
+			return redirect.ToHost(c, opts.Scheme, target, opts.Port, fiber.StatusMovedPermanently)
 		}
 		if t.Status != "active" && !admin {
 			return &SuspendedError{Tenant: t}

@@ -222,7 +222,7 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 		go sweepSessions(ctx, sessions, e.log)
 	}
 	return admin.New(admin.Deps{
-		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, Scheme: e.cfg.scheme(), Port: port, CSRFKey: key,
+		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, Scheme: e.cfg.scheme(), Port: port, BaseDomain: e.cfg.BaseDomain, CSRFKey: key,
 		Sessions: sessions,
 		Mailer:   mailer(e.cfg, e.log),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),

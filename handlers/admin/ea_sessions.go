@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -232,7 +233,7 @@ func saveEASession(d Deps) fiber.Handler {
 					action = auditEASessionUpdate
 				}
 				audit(c, d, AccountFromCtx(c).User, action, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
-				return c.Redirect("/admin/sessions?done=saved", fiber.StatusSeeOther)
+				return redirect.To(c, "/admin/sessions?done=saved", fiber.StatusSeeOther)
 			case errors.As(err, &ve):
 				field := ve.Field
 				if !eaSessionFields[field] {
@@ -268,7 +269,7 @@ func moveEASession(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEASessionMove, "/enhanced-access "+eaSessionDaysText(s.Weekdays))
-		return c.Redirect("/admin/sessions?done=moved", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/sessions?done=moved", fiber.StatusSeeOther)
 	}
 }
 
@@ -303,6 +304,6 @@ func deleteEASession(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEASessionDelete, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
-		return c.Redirect("/admin/sessions?done=deleted", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/sessions?done=deleted", fiber.StatusSeeOther)
 	}
 }

@@ -57,6 +57,7 @@ type server struct {
 	redis    *redis.Client
 	// redisServer is the test's own redis-server (options.privateRedis).
 	redisServer *testenv.RedisServer
+	prefix      string // of the test's Redis keys
 }
 
 type options struct {
@@ -69,6 +70,9 @@ type options struct {
 	privateRedis bool
 	// images decodes uploads; nil is the panel's default processor.
 	images *media.Processor
+	// proxied believes X-Forwarded-For from app.Test's connections, so a
+	// browser can come from an address of its own (browser.ip).
+	proxied bool
 }
 
 func newServer(t *testing.T, o options) *server {
@@ -114,6 +118,9 @@ func newServer(t *testing.T, o options) *server {
 		t.Fatal(err)
 	}
 	webCfg := web.Config{Secure: o.secure}
+	if o.proxied {
+		webCfg.TrustedProxies = []string{"0.0.0.0"}
+	}
 	var now func() time.Time
 	if o.adminClock {
 		now = clk.Now
@@ -124,14 +131,14 @@ func newServer(t *testing.T, o options) *server {
 		t.Fatal(err)
 	}
 	adminApp := admin.New(admin.Deps{
-		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store, Images: o.images,
+		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", BaseDomain: "localhost", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store, Images: o.images,
 		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db, Now: clk.Now}),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
 	})
 	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
 	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: webCfg, Scheme: "http", Admin: adminApp, Media: store})
-	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc, redisServer: rs}
+	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc, redisServer: rs, prefix: prefix}
 }
 
 // tenant creates a tenant with an About page and returns it.
@@ -163,6 +170,7 @@ type browser struct {
 	s    *server
 	jar  webtest.Jar
 	last *http.Response
+	ip   string // the client's address, with options.proxied
 }
 
 func (s *server) browser() *browser { return &browser{s: s, jar: webtest.Jar{}} }
@@ -178,7 +186,11 @@ func (r response) location() string { return r.header.Get("Location") }
 
 func (b *browser) do(t *testing.T, method, host, path string, form url.Values) response {
 	t.Helper()
-	r := webtest.Do(t, b.s.app, b.jar, method, host, path, form)
+	var h http.Header
+	if b.ip != "" {
+		h = http.Header{"X-Forwarded-For": {b.ip}}
+	}
+	r := webtest.DoHeader(t, b.s.app, b.jar, method, host, path, form, h)
 	return response{r.Status, r.Header, r.Body, r.Cookies}
 }
 

@@ -96,8 +96,7 @@ func acceptInvitation(d Deps) fiber.Handler {
 		}
 		var u models.User
 		if existing {
-			ip := c.IP()
-			wait, err := d.Throttle.Locked(ctx, inv.Email, ip)
+			wait, err := d.Throttle.Locked(ctx, attempt(c, d, inv.Email))
 			if err != nil {
 				return err
 			}
@@ -113,7 +112,7 @@ func acceptInvitation(d Deps) fiber.Handler {
 				return err
 			}
 			if !ok {
-				if err := d.Throttle.Failed(ctx, inv.Email, ip); err != nil {
+				if err := d.Throttle.Failed(ctx, attempt(c, d, inv.Email)); err != nil {
 					return err
 				}
 				return fail(fiber.StatusUnprocessableEntity, "password", "Enter the correct password of your account")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/media"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -205,7 +206,7 @@ func uploadMedia(d Deps) fiber.Handler {
 			return fmt.Errorf("admin: store media %d: %w", m.ID, err)
 		}
 		audit(c, d, u, auditMediaUpload, m.Src())
-		return c.Redirect("/admin/media?done=uploaded", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/media?done=uploaded", fiber.StatusSeeOther)
 	}
 }
 
@@ -290,7 +291,7 @@ func saveMedia(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditMediaEdit, saved.Src())
-		return c.Redirect("/admin/media?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/media?done=saved", fiber.StatusSeeOther)
 	}
 }
 
@@ -324,6 +325,6 @@ func deleteMedia(d Deps) fiber.Handler {
 		}
 		removeMediaFiles(c, d, store.TenantID(), m)
 		audit(c, d, AccountFromCtx(c).User, auditMediaDelete, m.Src())
-		return c.Redirect("/admin/media?done=deleted", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/media?done=deleted", fiber.StatusSeeOther)
 	}
 }

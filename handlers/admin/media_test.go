@@ -251,7 +251,7 @@ func TestMediaUploadImagesAndPDFs(t *testing.T) {
 	}
 	pdf := public.get(t, host, "/media/"+pdfID+"/file.pdf")
 	if pdf.status != http.StatusOK || pdf.body != string(testMediaPDF) || pdf.header.Get("Content-Type") != "application/pdf" ||
-		pdf.header.Get("Content-Disposition") != `inline; filename="annual -report-.pdf"` || pdf.header.Get("X-Content-Type-Options") != "nosniff" ||
+		pdf.header.Get("Content-Disposition") != `attachment; filename="annual -report-.pdf"` || pdf.header.Get("X-Content-Type-Options") != "nosniff" ||
 		pdf.header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
 		t.Errorf("PDF: %d %v", pdf.status, pdf.header)
 	}

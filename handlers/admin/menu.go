@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -194,7 +195,7 @@ func addMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, title, path, err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuAdd, it.Title+" ("+it.Path+")")
-		return c.Redirect("/admin/menu?done=added", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/menu?done=added", fiber.StatusSeeOther)
 	}
 }
 
@@ -232,7 +233,7 @@ func renameMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu-edit", it.ID, title, it.Path, err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuEdit, strings.TrimSpace(title)+" ("+it.Path+")")
-		return c.Redirect("/admin/menu?done=renamed", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/menu?done=renamed", fiber.StatusSeeOther)
 	}
 }
 
@@ -247,7 +248,7 @@ func removeMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuRemove, it.Title+" ("+it.Path+")")
-		return c.Redirect("/admin/menu?done=removed", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/menu?done=removed", fiber.StatusSeeOther)
 	}
 }
 
@@ -266,7 +267,7 @@ func moveMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuMove, it.Title+" ("+c.FormValue("direction")+")")
-		return c.Redirect("/admin/menu?done=moved", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/menu?done=moved", fiber.StatusSeeOther)
 	}
 }
 
@@ -286,6 +287,6 @@ func startMenu(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuStart, "")
-		return c.Redirect("/admin/menu?done=started", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/menu?done=started", fiber.StatusSeeOther)
 	}
 }

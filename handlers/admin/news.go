@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -266,7 +267,7 @@ func saveNews(d Deps) fiber.Handler {
 		} else if changed {
 			audit(c, d, a.User, auditNewsCancelUnpublish, "/news/"+saved.Slug)
 		}
-		return c.Redirect("/admin/news?done="+status, fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/news?done="+status, fiber.StatusSeeOther)
 	}
 }
 
@@ -287,7 +288,7 @@ func postAction(d Deps, change func(*models.TenantDB, int64) error, action, done
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, action, "/news/"+p.Slug)
-		return c.Redirect("/admin/news?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/news?done="+done, fiber.StatusSeeOther)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 )
 
@@ -40,6 +41,6 @@ func operatorEntry(d Deps) fiber.Handler {
 		}
 		setCookie(c, d, sessionCookie, token, false)
 		audit(c, d, u, auditOperatorEntry, "entered from the operators' console")
-		return c.Redirect("/admin", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin", fiber.StatusSeeOther)
 	}
 }

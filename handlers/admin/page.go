@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -96,7 +97,7 @@ func updatePage(d Deps) fiber.Handler {
 			}
 			audit(c, d, a.User, action, path)
 			saved := map[bool]string{true: "publish", false: "draft"}[publish]
-			return c.Redirect(pageURL("edit", path)+"&saved="+saved, fiber.StatusSeeOther)
+			return redirect.To(c, pageURL("edit", path)+"&saved="+saved, fiber.StatusSeeOther)
 		}
 
 		// Show the form again with the user's own text.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/textdiff"
 	"github.com/pcnweb/pcnweb/themes"
@@ -161,6 +162,6 @@ func restorePageRevision(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, a.User, auditPageRestore, path+" revision "+strconv.FormatInt(id, 10))
-		return c.Redirect(pageURL("edit", path)+"&saved=restored", fiber.StatusSeeOther)
+		return redirect.To(c, pageURL("edit", path)+"&saved=restored", fiber.StatusSeeOther)
 	}
 }

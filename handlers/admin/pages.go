@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -169,7 +170,7 @@ func createPage(d Deps) fiber.Handler {
 		}
 		audit(c, d, a.User, action, path)
 		saved := map[bool]string{true: "publish", false: "draft"}[publish]
-		return c.Redirect(pageURL("edit", path)+"&saved="+saved, fiber.StatusSeeOther)
+		return redirect.To(c, pageURL("edit", path)+"&saved="+saved, fiber.StatusSeeOther)
 	}
 }
 
@@ -229,7 +230,7 @@ func unpublishPage(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPageUnpublish, path)
-		return c.Redirect(pageURL("edit", path)+"&saved=unpublish", fiber.StatusSeeOther)
+		return redirect.To(c, pageURL("edit", path)+"&saved=unpublish", fiber.StatusSeeOther)
 	}
 }
 
@@ -294,6 +295,6 @@ func deletePage(d Deps) fiber.Handler {
 		if pageLegalName(path) != "" {
 			done = "generated"
 		}
-		return c.Redirect("/admin/pages?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/pages?done="+done, fiber.StatusSeeOther)
 	}
 }

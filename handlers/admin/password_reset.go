@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -58,7 +59,7 @@ func requestPasswordReset(c *fiber.Ctx, d Deps) error {
 	default:
 		// The link is looked up and sent after the answer, so that how long
 		// the answer takes does not tell whether the email has an account.
-		req := resetRequest{email: strings.Clone(email), host: strings.ToLower(strings.Clone(c.Hostname())), tenant: *tenants.FromCtx(c)}
+		req := resetRequest{email: strings.Clone(email), tenant: *tenants.FromCtx(c)}
 		bg := context.WithoutCancel(ctx)
 		go func() {
 			ctx, cancel := context.WithTimeout(bg, time.Minute)
@@ -75,10 +76,11 @@ func requestPasswordReset(c *fiber.Ctx, d Deps) error {
 }
 
 // resetRequest is what sending a reset link needs from the request, copied
-// out of it: the link is sent after the handler returns.
+// out of it: the link is sent after the handler returns. The link's host is
+// not taken from the request: it is the tenant's panel as configured.
 type resetRequest struct {
-	email, host string
-	tenant      tenants.Tenant
+	email  string
+	tenant tenants.Tenant
 }
 
 func sendResetLink(ctx context.Context, d Deps, req resetRequest) error {
@@ -95,12 +97,17 @@ func sendResetLink(ctx context.Context, d Deps, req resetRequest) error {
 	} else if err != nil {
 		return err
 	}
-	token := auth.NewToken()
-	now := d.now()
-	if err := d.DB.CreatePasswordReset(ctx, u.ID, auth.HashToken(token), now, now.Add(ResetLinkTTL)); err != nil {
+	panel, err := panelURL(d, t)
+	if err != nil {
 		return err
 	}
-	link := d.Scheme + "://" + req.host + "/admin/password-reset/" + token
+	token := auth.NewToken()
+	now := d.now()
+	// The link is bound to this tenant: it works on this tenant's host only.
+	if err := d.DB.CreatePasswordReset(ctx, u.ID, t.ID, auth.HashToken(token), now, now.Add(ResetLinkTTL)); err != nil {
+		return err
+	}
+	link := panel + "/password-reset/" + token
 	body := "Someone asked to reset the password of your " + t.Name + " website admin account.\n\n" +
 		"To choose a new password, open this link within an hour:\n\n" + link + "\n\n" +
 		"The link works once. If you did not ask for this, ignore this email: your password has not changed.\n"
@@ -125,7 +132,7 @@ func resetUser(c *fiber.Ctx, d Deps, token string) (u models.User, done bool, er
 		err = models.ErrNotFound
 	} else {
 		var r models.PasswordReset
-		if r, err = d.DB.PasswordResetByToken(ctx, auth.HashToken(token), d.now()); err == nil {
+		if r, err = d.DB.PasswordResetByToken(ctx, auth.HashToken(token), tenantID(c), d.now()); err == nil {
 			u, err = d.DB.UserByID(ctx, r.UserID)
 		}
 	}
@@ -172,7 +179,7 @@ func resetPassword(c *fiber.Ctx, d Deps) error {
 	if err != nil {
 		return err
 	}
-	u, err = d.DB.ResetPassword(ctx, auth.HashToken(token), h, d.now())
+	u, err = d.DB.ResetPassword(ctx, auth.HashToken(token), tenantID(c), h, d.now())
 	if errors.Is(err, models.ErrResetUnusable) || errors.Is(err, models.ErrNotFound) {
 		return render(c, d, fiber.StatusGone, "password-reset",
 			resetForm(c, d, "", []themes.FieldError{{Field: "email", Message: msgResetGone}}))
@@ -183,11 +190,26 @@ func resetPassword(c *fiber.Ctx, d Deps) error {
 	if err := d.Sessions.DeleteUser(ctx, u.ID); err != nil {
 		return err
 	}
-	if err := d.Throttle.Succeeded(ctx, u.Email); err != nil {
+	if err := d.Throttle.Succeeded(ctx, attempt(c, d, u.Email)); err != nil {
 		d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
 	}
 	setCookie(c, d, sessionCookie, "", true)
 	setCookie(c, d, pendingCookie, "", true)
 	audit(c, d, u, models.AuditPasswordReset, "")
-	return c.Redirect("/admin/sign-in?reset=1", fiber.StatusSeeOther)
+	return redirect.To(c, "/admin/sign-in?reset=1", fiber.StatusSeeOther)
+}
+
+// panelURL is the address of tenant t's admin panel as configured: its
+// platform host under the base domain, with the configured scheme and
+// public port. Links in emails use it, never the request's Host header
+// (which a client chooses).
+func panelURL(d Deps, t *tenants.Tenant) (string, error) {
+	if d.BaseDomain == "" {
+		return "", errors.New("admin: no base domain configured to build links with")
+	}
+	h := tenants.PlatformHost(t.Slug, d.BaseDomain)
+	if d.Port != "" {
+		h += ":" + d.Port
+	}
+	return d.Scheme + "://" + h + "/admin", nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -245,7 +246,7 @@ func savePracticeException(d Deps) fiber.Handler {
 		if saved.EndsOn.Before(practiceToday()) {
 			done = "past"
 		}
-		return c.Redirect(practiceURL(p.ID, "/exceptions?done="+done), fiber.StatusSeeOther)
+		return redirect.To(c, practiceURL(p.ID, "/exceptions?done="+done), fiber.StatusSeeOther)
 	}
 }
 
@@ -277,6 +278,6 @@ func deletePracticeException(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPracticeExceptionDelete, "/practices/"+p.ODSCode+" "+practiceUKDate(e.StartsOn))
-		return c.Redirect(practiceURL(p.ID, "/exceptions?done=deleted"), fiber.StatusSeeOther)
+		return redirect.To(c, practiceURL(p.ID, "/exceptions?done=deleted"), fiber.StatusSeeOther)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -212,6 +213,6 @@ func savePracticeHours(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPracticeHours, "/practices/"+p.ODSCode)
-		return c.Redirect(practiceURL(id, "/hours?done=saved"), fiber.StatusSeeOther)
+		return redirect.To(c, practiceURL(id, "/hours?done=saved"), fiber.StatusSeeOther)
 	}
 }

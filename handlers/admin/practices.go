@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -95,7 +96,7 @@ func practiceByODS(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.Redirect(practiceURL(p.ID, "/"+page), fiber.StatusSeeOther)
+		return redirect.To(c, practiceURL(p.ID, "/"+page), fiber.StatusSeeOther)
 	}
 }
 
@@ -224,10 +225,10 @@ func savePractice(d Deps) fiber.Handler {
 		a := AccountFromCtx(c)
 		if id == 0 {
 			audit(c, d, a.User, auditPracticeCreate, "/practices/"+saved.ODSCode)
-			return c.Redirect(practiceURL(saved.ID, "/hours?done=created"), fiber.StatusSeeOther)
+			return redirect.To(c, practiceURL(saved.ID, "/hours?done=created"), fiber.StatusSeeOther)
 		}
 		audit(c, d, a.User, auditPracticeUpdate, "/practices/"+saved.ODSCode)
-		return c.Redirect("/admin/practices?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/practices?done=saved", fiber.StatusSeeOther)
 	}
 }
 
@@ -250,7 +251,7 @@ func movePractice(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPracticeMove, "/practices/"+p.ODSCode)
-		return c.Redirect("/admin/practices?done=moved", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/practices?done=moved", fiber.StatusSeeOther)
 	}
 }
 
@@ -315,6 +316,6 @@ func deletePractice(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPracticeDelete, "/practices/"+p.ODSCode)
-		return c.Redirect("/admin/practices?done=deleted", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/practices?done=deleted", fiber.StatusSeeOther)
 	}
 }

@@ -28,9 +28,12 @@ type Deps struct {
 	CSRFKey []byte
 	Logger  *slog.Logger
 	Web     web.Config // Web.Secure sets the Secure flag on cookies
-	// Scheme and Port of public URLs ("https", "").
-	Scheme string
-	Port   string
+	// Scheme and Port of public URLs ("https", ""), and the platform's
+	// BaseDomain: a tenant's panel is at <slug>.<BaseDomain>, which is
+	// where the links in its emails point (never the request's Host).
+	Scheme     string
+	Port       string
+	BaseDomain string
 	// Mailer sends password reset links.
 	Mailer auth.Mailer
 	// Now is the clock of two-factor codes and reset links; nil is time.Now.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -191,7 +192,7 @@ func schedulePage(d Deps) fiber.Handler {
 			auditAction = auditSchedulePageUnpublish
 		}
 		audit(c, d, a.User, auditAction, path+" at "+hours.FormatInstant(ch.RunAt))
-		return c.Redirect(pageScheduleURL(path)+"&done=scheduled", fiber.StatusSeeOther)
+		return redirect.To(c, pageScheduleURL(path)+"&done=scheduled", fiber.StatusSeeOther)
 	}
 }
 
@@ -211,9 +212,9 @@ func cancelSchedule(d Deps) fiber.Handler {
 		row := scheduleRow(ch)
 		audit(c, d, AccountFromCtx(c).User, auditScheduleCancel, row.What+" at "+row.When)
 		if c.FormValue("from") == "page" && ch.Kind == models.ScheduleKindPage {
-			return c.Redirect(pageScheduleURL(ch.Target)+"&done=cancelled", fiber.StatusSeeOther)
+			return redirect.To(c, pageScheduleURL(ch.Target)+"&done=cancelled", fiber.StatusSeeOther)
 		}
-		return c.Redirect("/admin/schedule?done=cancelled", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/schedule?done=cancelled", fiber.StatusSeeOther)
 	}
 }
 

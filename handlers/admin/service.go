@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -117,7 +118,7 @@ func servicesRefusal(err error, what string, fields map[string]string) (status i
 
 // servicesDone redirects to a list with a notice.
 func servicesDone(c *fiber.Ctx, list, done string) error {
-	return c.Redirect(list+"?done="+done, fiber.StatusSeeOther)
+	return redirect.To(c, list+"?done="+done, fiber.StatusSeeOther)
 }
 
 // servicesNotice is the list's message after a change.

@@ -10,6 +10,7 @@ import (
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 )
 
@@ -91,7 +92,7 @@ func loadSession(d Deps) fiber.Handler {
 // requireUser sends a visitor who is not signed in to the sign-in page.
 func requireUser(c *fiber.Ctx) error {
 	if AccountFromCtx(c) == nil {
-		return c.Redirect("/admin/sign-in", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/sign-in", fiber.StatusSeeOther)
 	}
 	return c.Next()
 }
@@ -137,7 +138,7 @@ func checkCSRF(d Deps) fiber.Handler {
 		}
 		a := AccountFromCtx(c)
 		if a == nil {
-			return c.Redirect("/admin/sign-in", fiber.StatusSeeOther)
+			return redirect.To(c, "/admin/sign-in", fiber.StatusSeeOther)
 		}
 		if !auth.CheckSessionToken(a.Session, form) {
 			return web.ErrCSRF

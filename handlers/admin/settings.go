@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -102,8 +103,16 @@ func saveSettings(d Deps) fiber.Handler {
 		}
 		prepared, fe1 := settingsParseDate("statement_prepared", f.StatementPrepared)
 		reviewed, fe2 := settingsParseDate("statement_reviewed", f.StatementReviewed)
+		logo, err := models.LogoPath(f.LogoURL, ownHosts(d, tenants.FromCtx(c)))
+		var fe3 *themes.FieldError
+		var lve *models.ValidationError
+		if errors.As(err, &lve) {
+			fe3 = &themes.FieldError{Field: "logo_url", Message: sentence(lve.Message)}
+		} else if err != nil {
+			return err
+		}
 		var errs []themes.FieldError
-		for _, fe := range []*themes.FieldError{fe1, fe2} {
+		for _, fe := range []*themes.FieldError{fe1, fe2, fe3} {
 			if fe != nil {
 				errs = append(errs, *fe)
 			}
@@ -116,7 +125,7 @@ func saveSettings(d Deps) fiber.Handler {
 			return err
 		}
 		s := current
-		s.Description, s.LogoURL, s.Phone, s.Email, s.Address = f.Description, f.LogoURL, f.Phone, f.Email, f.Address
+		s.Description, s.LogoURL, s.Phone, s.Email, s.Address = f.Description, logo, f.Phone, f.Email, f.Address
 		s.ClinicalDirector, s.NHSIdentity = f.ClinicalDirector, f.NHSIdentity
 		s.SocialFacebook, s.SocialX, s.SocialInstagram, s.SocialYoutube = f.SocialFacebook, f.SocialX, f.SocialInstagram, f.SocialYoutube
 		s.DataController, s.DPOContact = f.DataController, f.DPOContact
@@ -137,6 +146,13 @@ func saveSettings(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditSettingsSave, "")
-		return c.Redirect("/admin/settings?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/settings?done=saved", fiber.StatusSeeOther)
 	}
+}
+
+// ownHosts are the tenant's own hosts, normalised: its platform host and
+// its custom domains. Only an https:// address on one of them may name the
+// logo.
+func ownHosts(d Deps, t *tenants.Tenant) []string {
+	return append([]string{tenants.PlatformHost(t.Slug, d.BaseDomain)}, t.Hosts...)
 }

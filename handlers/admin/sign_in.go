@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -35,7 +36,7 @@ func signInForm(c *fiber.Ctx, d Deps, email string, errs []themes.FieldError) th
 func showSignIn(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if AccountFromCtx(c) != nil {
-			return c.Redirect("/admin", fiber.StatusSeeOther)
+			return redirect.To(c, "/admin", fiber.StatusSeeOther)
 		}
 		view := signInForm(c, d, "", nil)
 		switch {
@@ -80,8 +81,7 @@ func signIn(d Deps) fiber.Handler {
 		if errs != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "sign-in", signInForm(c, d, email, errs))
 		}
-		ip := c.IP()
-		wait, err := d.Throttle.Locked(ctx, email, ip)
+		wait, err := d.Throttle.Locked(ctx, attempt(c, d, email))
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func signIn(d Deps) fiber.Handler {
 			}
 		}
 		if !ok {
-			if err := d.Throttle.Failed(ctx, email, ip); err != nil {
+			if err := d.Throttle.Failed(ctx, attempt(c, d, email)); err != nil {
 				return err
 			}
 			return render(c, d, fiber.StatusUnprocessableEntity, "sign-in",
@@ -125,7 +125,7 @@ func signIn(d Deps) fiber.Handler {
 func startSession(c *fiber.Ctx, d Deps, u models.User) error {
 	ctx := c.UserContext()
 	t := tenants.FromCtx(c)
-	if err := d.Throttle.Succeeded(ctx, u.Email); err != nil {
+	if err := d.Throttle.Succeeded(ctx, attempt(c, d, u.Email)); err != nil {
 		d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
 	}
 	// Rotation: whatever session the browser had ends; a new one starts.
@@ -140,8 +140,9 @@ func startSession(c *fiber.Ctx, d Deps, u models.User) error {
 	}
 	setCookie(c, d, sessionCookie, token, false)
 	setCookie(c, d, csrfCookie, "", true)
+	rememberDevice(c, d, u.Email)
 	audit(c, d, u, models.AuditSignIn, "")
-	return c.Redirect("/admin", fiber.StatusSeeOther)
+	return redirect.To(c, "/admin", fiber.StatusSeeOther)
 }
 
 // checkCredentials verifies the password of the account with this email. When
@@ -183,7 +184,7 @@ func signOut(d Deps) fiber.Handler {
 		}
 		setCookie(c, d, sessionCookie, "", true)
 		audit(c, d, a.User, models.AuditSignOut, "")
-		return c.Redirect("/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
 	}
 }
 
@@ -195,7 +196,7 @@ func signOutEverywhere(d Deps) fiber.Handler {
 		}
 		setCookie(c, d, sessionCookie, "", true)
 		audit(c, d, a.User, models.AuditSignOutAll, "")
-		return c.Redirect("/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
 	}
 }
 
@@ -222,7 +223,8 @@ func baseView(c *fiber.Ctx, d Deps, title string) themes.Admin {
 	return v
 }
 
-// siteURL is the tenant's public site: its primary domain, else this host.
+// siteURL is the tenant's public site: its primary domain, else its
+// platform host (as configured, not as the request spelt it).
 func siteURL(c *fiber.Ctx, d Deps, t *tenants.Tenant) string {
 	if t.PrimaryHost != "" {
 		h := t.PrimaryHost
@@ -230,6 +232,9 @@ func siteURL(c *fiber.Ctx, d Deps, t *tenants.Tenant) string {
 			h += ":" + d.Port
 		}
 		return d.Scheme + "://" + h
+	}
+	if panel, err := panelURL(d, t); err == nil {
+		return strings.TrimSuffix(panel, "/admin")
 	}
 	return d.Scheme + "://" + strings.ToLower(c.Hostname())
 }

@@ -126,12 +126,12 @@ func TestSignInFailureRevealsNothing(t *testing.T) {
 	// Lock-out: five failures lock the account, and the right password is
 	// then refused too; an unknown email locks the same way.
 	for _, email := range []string{"jane@example.nhs.uk", "nobody@example.nhs.uk"} {
-		for i := 1; i < auth.AccountFailures; i++ {
+		for i := 1; i < auth.PairFailures; i++ {
 			b.trySignIn(t, host, email, "wrong password entirely")
 		}
 		r := b.trySignIn(t, host, email, password)
 		if r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "You have tried to sign in too many times") || r.header.Get("Retry-After") == "" {
-			t.Errorf("%s after %d failures: %d\n%s", email, auth.AccountFailures, r.status, r.body)
+			t.Errorf("%s after %d failures: %d\n%s", email, auth.PairFailures, r.status, r.body)
 		}
 	}
 	// Another account from another browser is not locked (same test IP, under 20).
@@ -312,7 +312,7 @@ func TestUnknownEmailTakesAHashToo(t *testing.T) {
 		return time.Since(start)
 	}
 	var known, unknown []time.Duration
-	for i := 0; i < auth.AccountFailures-1; i++ {
+	for i := 0; i < auth.PairFailures-1; i++ {
 		known = append(known, timeOf("jane@example.nhs.uk"))
 		unknown = append(unknown, timeOf("nobody"+strconv.Itoa(i)+"@example.nhs.uk"))
 	}

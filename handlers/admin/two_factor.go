@@ -16,6 +16,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -118,8 +119,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 		return render(c, d, fiber.StatusUnprocessableEntity, "sign-in",
 			signInForm(c, d, "", []themes.FieldError{{Field: "email", Message: msgPendingGone}}))
 	}
-	ip := c.IP()
-	wait, err := d.Throttle.Locked(ctx, u.Email, ip)
+	wait, err := d.Throttle.Locked(ctx, attempt(c, d, u.Email))
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 		return err
 	}
 	if !ok {
-		if err := d.Throttle.Failed(ctx, u.Email, ip); err != nil {
+		if err := d.Throttle.Failed(ctx, attempt(c, d, u.Email)); err != nil {
 			return err
 		}
 		return render(c, d, fiber.StatusUnprocessableEntity, "two-factor-sign-in",
@@ -206,7 +206,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 		switch c.FormValue("action") {
 		case "start":
 			if u.TOTPEnabled {
-				return c.Redirect("/admin/account/two-factor", fiber.StatusSeeOther)
+				return redirect.To(c, "/admin/account/two-factor", fiber.StatusSeeOther)
 			}
 			u.TOTPSecret = auth.NewTOTPSecret()
 			if err := d.DB.SetTOTPSecret(ctx, u.ID, u.TOTPSecret); err != nil {
@@ -216,7 +216,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 
 		case "confirm":
 			if u.TOTPEnabled || u.TOTPSecret == "" {
-				return c.Redirect("/admin/account/two-factor", fiber.StatusSeeOther)
+				return redirect.To(c, "/admin/account/two-factor", fiber.StatusSeeOther)
 			}
 			if code == "" {
 				return setupPage(c, d, fiber.StatusUnprocessableEntity, u, []themes.FieldError{{Field: "code", Message: "Enter the 6-digit code from your authenticator app"}})
@@ -241,7 +241,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 
 		case "disable":
 			if !u.TOTPEnabled {
-				return c.Redirect("/admin/account/two-factor", fiber.StatusSeeOther)
+				return redirect.To(c, "/admin/account/two-factor", fiber.StatusSeeOther)
 			}
 			if code == "" {
 				return twoFactorPage(c, d, fiber.StatusUnprocessableEntity, []themes.FieldError{{Field: "code", Message: "Enter the 6-digit code from your authenticator app"}})
@@ -257,7 +257,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 				return err
 			}
 			audit(c, d, u, models.AuditTwoFactorDisable, "")
-			return c.Redirect("/admin/account/two-factor?disabled=1", fiber.StatusSeeOther)
+			return redirect.To(c, "/admin/account/two-factor?disabled=1", fiber.StatusSeeOther)
 		}
 		return fiber.ErrBadRequest
 	}

@@ -234,12 +234,12 @@ func TestTwoFactorLockOut(t *testing.T) {
 	secret, _ := b.enableTwoFactor(t, s, host)
 	b = s.browser()
 	tok := b.passwordStep(t, host, "jane@example.nhs.uk")
-	for range auth.AccountFailures {
+	for range auth.PairFailures {
 		b.codeStep(t, host, tok, "000000x")
 	}
 	s.nextStep()
 	if r := b.codeStep(t, host, tok, s.code(t, secret)); r.status != http.StatusTooManyRequests || b.sessionToken(host) != "" {
-		t.Fatalf("right code after %d wrong ones: %d", auth.AccountFailures, r.status)
+		t.Fatalf("right code after %d wrong ones: %d", auth.PairFailures, r.status)
 	}
 }
 

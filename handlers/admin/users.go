@@ -3,13 +3,13 @@ package admin
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -126,7 +126,11 @@ func sendInvitation(c *fiber.Ctx, d Deps, inv models.Invitation, token string) e
 		return errors.New("no mailer")
 	}
 	t := tenants.FromCtx(c)
-	link := d.Scheme + "://" + strings.ToLower(c.Hostname()) + "/admin/invitation/" + token
+	panel, err := panelURL(d, t)
+	if err != nil {
+		return err
+	}
+	link := panel + "/invitation/" + token
 	role := "an editor: you will be able to change the website's content"
 	if inv.Role == models.RoleManager {
 		role = "a manager: you will be able to change the website's content, settings and users"
@@ -177,7 +181,7 @@ func inviteUser(d Deps) fiber.Handler {
 			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
 			done = "not-sent"
 		}
-		return c.Redirect("/admin/users?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/users?done="+done, fiber.StatusSeeOther)
 	}
 }
 
@@ -198,7 +202,7 @@ func resendInvitation(d Deps) fiber.Handler {
 			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
 			done = "not-sent"
 		}
-		return c.Redirect("/admin/users?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/users?done="+done, fiber.StatusSeeOther)
 	}
 }
 
@@ -217,7 +221,7 @@ func cancelInvitation(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditUserInviteCancel, inv.Email)
-		return c.Redirect("/admin/users?done=cancelled", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/users?done=cancelled", fiber.StatusSeeOther)
 	}
 }
 
@@ -274,7 +278,7 @@ func saveMemberRole(d Deps) fiber.Handler {
 		if role != was {
 			audit(c, d, AccountFromCtx(c).User, models.AuditUserRole, m.Email+" ("+role+")")
 		}
-		return c.Redirect("/admin/users?done=role", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/users?done=role", fiber.StatusSeeOther)
 	}
 }
 
@@ -320,6 +324,6 @@ func removeMember(d Deps) fiber.Handler {
 			d.Logger.WarnContext(c.UserContext(), "end sessions of removed member", "tenant_id", tenantID(c), "user_id", id, "error", err)
 		}
 		audit(c, d, a.User, models.AuditUserRemove, m.Email)
-		return c.Redirect("/admin/users?done=removed", fiber.StatusSeeOther)
+		return redirect.To(c, "/admin/users?done=removed", fiber.StatusSeeOther)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hostname"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 )
 
@@ -147,8 +148,10 @@ func createTenant(d Deps) fiber.Handler {
 			return err
 		}
 		auditLog(c, d, "tenant.create", t, t.Name, "")
-		c.Location("/api/v1/tenants/" + t.Slug)
-		return c.Status(fiber.StatusCreated).JSON(tenantView(d, t))
+		if err := redirect.Created(c, "/api/v1/tenants/"+t.Slug); err != nil {
+			return err
+		}
+		return c.JSON(tenantView(d, t))
 	}
 }
 
@@ -238,8 +241,10 @@ func addDomain(d Deps) fiber.Handler {
 			action = "domain.add_primary"
 		}
 		auditLog(c, d, action, t, host, "")
-		c.Location("/api/v1/tenants/" + t.Slug)
-		return c.Status(fiber.StatusCreated).JSON(tenantView(d, t))
+		if err := redirect.Created(c, "/api/v1/tenants/"+t.Slug); err != nil {
+			return err
+		}
+		return c.JSON(tenantView(d, t))
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -77,7 +78,7 @@ func New(d Deps) *fiber.App {
 	app.Get("/sign-in", showSignIn(d))
 	app.Post("/sign-in", signIn(d))
 	app.Post("/sign-out", requireOperator, signOut(d))
-	app.Get("/", requireOperator, func(c *fiber.Ctx) error { return c.Redirect("/tenants", fiber.StatusSeeOther) })
+	app.Get("/", requireOperator, func(c *fiber.Ctx) error { return redirect.To(c, "/tenants", fiber.StatusSeeOther) })
 	tenantRoutes(app, d)
 	domainRoutes(app, d)
 	platformRoutes(app, d)

@@ -522,11 +522,11 @@ func TestConsoleLockOutAndSignOut(t *testing.T) {
 	}
 
 	var r response
-	for i := 0; i <= auth.AccountFailures; i++ {
+	for i := 0; i <= auth.PairFailures; i++ {
 		r = s.browser().password(t, "op@pcnweb.example", "wrong password, again and again")
 	}
 	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
-		t.Errorf("after %d failures: %d", auth.AccountFailures+1, r.status)
+		t.Errorf("after %d failures: %d", auth.PairFailures+1, r.status)
 	}
 	if r := s.browser().password(t, "op@pcnweb.example", password); r.status != http.StatusTooManyRequests {
 		t.Errorf("the right password while locked out: %d", r.status)

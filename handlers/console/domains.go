@@ -13,6 +13,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/hostname"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -201,6 +202,6 @@ func checkDomain(d Deps) fiber.Handler {
 				audit(c, d, OperatorFromCtx(c).User, "domain.verified", &t, ch.Host, "token found by Check now")
 			}
 		}
-		return c.Redirect("/tenants/"+t.Slug+"?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, "/tenants/"+t.Slug+"?done="+done, fiber.StatusSeeOther)
 	}
 }

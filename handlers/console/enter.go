@@ -7,6 +7,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -52,7 +53,8 @@ func enter(d Deps) fiber.Handler {
 				return "", err
 			}
 			audit(c, d, op, "tenant.enter", &t, "opened the admin panel", why)
-			return d.TenantURL(t) + "/admin/operator-entry/" + token, nil
+			// Another host, named by the configuration: answered here ("" to submit).
+			return "", redirect.ToOrigin(c, d.TenantURL(t), "/admin/operator-entry/"+token, fiber.StatusSeeOther)
 		})
 	}
 }

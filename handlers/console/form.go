@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -122,5 +123,5 @@ func submit(c *fiber.Ctx, d Deps, title, section string, f *themes.ConsoleForm, 
 	if to == "" {
 		return nil // do rendered a page itself
 	}
-	return c.Redirect(to, fiber.StatusSeeOther)
+	return redirect.To(c, to, fiber.StatusSeeOther)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -73,7 +74,7 @@ func loadSession(d Deps) fiber.Handler {
 // requireOperator sends a visitor who is not signed in to the sign-in page.
 func requireOperator(c *fiber.Ctx) error {
 	if OperatorFromCtx(c) == nil {
-		return c.Redirect("/sign-in", fiber.StatusSeeOther)
+		return redirect.To(c, "/sign-in", fiber.StatusSeeOther)
 	}
 	return c.Next()
 }
@@ -95,7 +96,7 @@ func checkCSRF(d Deps) fiber.Handler {
 		}
 		o := OperatorFromCtx(c)
 		if o == nil {
-			return c.Redirect("/sign-in", fiber.StatusSeeOther)
+			return redirect.To(c, "/sign-in", fiber.StatusSeeOther)
 		}
 		if !auth.CheckSessionToken(o.Session, form) {
 			return web.ErrCSRF
@@ -133,7 +134,7 @@ func signInView(c *fiber.Ctx, d Deps, title, email string, errs []themes.FieldEr
 func showSignIn(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if OperatorFromCtx(c) != nil {
-			return c.Redirect("/tenants", fiber.StatusSeeOther)
+			return redirect.To(c, "/tenants", fiber.StatusSeeOther)
 		}
 		v := signInView(c, d, "Sign in", "", nil)
 		if c.Query("signed-out") != "" {
@@ -164,8 +165,7 @@ func signIn(d Deps) fiber.Handler {
 		if errs != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "console-sign-in", signInView(c, d, "Sign in", email, errs))
 		}
-		ip := c.IP()
-		wait, err := d.Throttle.Locked(ctx, email, ip)
+		wait, err := d.Throttle.Locked(ctx, attempt(c, d, email))
 		if err != nil {
 			return err
 		}
@@ -179,7 +179,7 @@ func signIn(d Deps) fiber.Handler {
 			return err
 		}
 		if !ok || !u.IsOperator {
-			if err := d.Throttle.Failed(ctx, email, ip); err != nil {
+			if err := d.Throttle.Failed(ctx, attempt(c, d, email)); err != nil {
 				return err
 			}
 			return render(c, d, fiber.StatusUnprocessableEntity, "console-sign-in",
@@ -268,7 +268,7 @@ func pendingStep(c *fiber.Ctx, d Deps) (*models.User, error) {
 		return nil, render(c, d, fiber.StatusUnprocessableEntity, "console-sign-in",
 			signInView(c, d, "Sign in", "", []themes.FieldError{{Field: "email", Message: msgPendingGone}}))
 	}
-	wait, err := d.Throttle.Locked(c.UserContext(), u.Email, c.IP())
+	wait, err := d.Throttle.Locked(c.UserContext(), attempt(c, d, u.Email))
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +307,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 		return err
 	}
 	if !ok {
-		if err := d.Throttle.Failed(ctx, u.Email, c.IP()); err != nil {
+		if err := d.Throttle.Failed(ctx, attempt(c, d, u.Email)); err != nil {
 			return err
 		}
 		return render(c, d, fiber.StatusUnprocessableEntity, "console-code",
@@ -316,7 +316,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 	if err := startSession(c, d, *u); err != nil {
 		return err
 	}
-	return c.Redirect("/tenants", fiber.StatusSeeOther)
+	return redirect.To(c, "/tenants", fiber.StatusSeeOther)
 }
 
 // signInSetup confirms the first code of a new secret, turns two-factor on,
@@ -328,7 +328,7 @@ func signInSetup(c *fiber.Ctx, d Deps) error {
 	}
 	if u.TOTPEnabled || u.TOTPSecret == "" {
 		setCookie(c, d, pendingCookie, "", true)
-		return c.Redirect("/sign-in", fiber.StatusSeeOther)
+		return redirect.To(c, "/sign-in", fiber.StatusSeeOther)
 	}
 	ctx := c.UserContext()
 	code := strings.TrimSpace(c.FormValue("code"))
@@ -337,7 +337,7 @@ func signInSetup(c *fiber.Ctx, d Deps) error {
 	}
 	step, ok := auth.VerifyTOTP(u.TOTPSecret, code, d.now(), 0)
 	if !ok {
-		if err := d.Throttle.Failed(ctx, u.Email, c.IP()); err != nil {
+		if err := d.Throttle.Failed(ctx, attempt(c, d, u.Email)); err != nil {
 			return err
 		}
 		return setupPage(c, d, fiber.StatusUnprocessableEntity, *u, []themes.FieldError{{Field: "code", Message: "Enter a correct code. Check the time on your phone is right."}})
@@ -363,7 +363,7 @@ func signInSetup(c *fiber.Ctx, d Deps) error {
 // console session (of no tenant) started.
 func startSession(c *fiber.Ctx, d Deps, u models.User) error {
 	ctx := c.UserContext()
-	if err := d.Throttle.Succeeded(ctx, u.Email); err != nil {
+	if err := d.Throttle.Succeeded(ctx, attempt(c, d, u.Email)); err != nil {
 		d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
 	}
 	if old := c.Cookies(sessionCookie); old != "" {
@@ -378,6 +378,7 @@ func startSession(c *fiber.Ctx, d Deps, u models.User) error {
 	setCookie(c, d, sessionCookie, token, false)
 	setCookie(c, d, csrfCookie, "", true)
 	setCookie(c, d, pendingCookie, "", true)
+	rememberDevice(c, d, u.Email)
 	audit(c, d, u, "operator.sign-in", nil, u.Email, "signed in")
 	return nil
 }
@@ -412,7 +413,7 @@ func signOut(d Deps) fiber.Handler {
 			return err
 		}
 		setCookie(c, d, sessionCookie, "", true)
-		return c.Redirect("/sign-in?signed-out=1", fiber.StatusSeeOther)
+		return redirect.To(c, "/sign-in?signed-out=1", fiber.StatusSeeOther)
 	}
 }
 

@@ -3,8 +3,10 @@ package site
 import (
 	"errors"
 	"mime"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,6 +21,8 @@ import (
 // so browsers and proxies may keep it for a year. Another tenant's id, or a
 // file the item does not have, is a 404. It is registered before the page
 // cache: files are streamed from the Storage, not kept in the cache.
+// Media is same-origin only (Cross-Origin-Resource-Policy): another site
+// cannot embed a tenant's files.
 func serveMedia(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if d.Media == nil {
@@ -48,9 +52,46 @@ func serveMedia(d Deps) fiber.Handler {
 		h.SetContentType(m.ContentType)
 		h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		h.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		// An uploaded file is never a document that runs: a PDF is
+		// downloaded (a PDF viewer in the browser would run its scripts on
+		// the tenant's origin), and whatever a browser makes of a file it
+		// opens directly is sandboxed, with no scripts and a unique origin.
+		h.Set(fiber.HeaderContentSecurityPolicy, mediaCSP)
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		if m.Kind == models.MediaPDF {
-			h.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": m.Filename}))
+			h.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": attachmentName(m.Filename)}))
 		}
 		return c.SendStream(r, int(size))
 	}
+}
+
+// mediaCSP is the Content-Security-Policy of media library files.
+const mediaCSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+
+// attachmentName is the file name a PDF is downloaded as: the uploaded
+// name with ASCII letters, digits, spaces, dots, hyphens and underscores
+// only (anything else becomes "_"), no leading dots, at most 100
+// characters, ending in ".pdf"; "document.pdf" when nothing is left.
+func attachmentName(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_', r == ' ':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+		if b.Len() >= 100 {
+			break
+		}
+	}
+	base := strings.TrimSpace(strings.TrimLeft(b.String(), ". "))
+	if ext := strings.ToLower(filepath.Ext(base)); ext == ".pdf" {
+		base = strings.TrimSpace(base[:len(base)-len(ext)])
+	}
+	base = strings.TrimRight(base, ". ")
+	if strings.Trim(base, "_") == "" {
+		base = "document"
+	}
+	return base + ".pdf"
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -71,7 +72,7 @@ func showPage(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		path := strings.TrimSuffix(c.Path(), "/")
 		if path != c.Path() {
-			return c.Redirect(path, fiber.StatusMovedPermanently)
+			return redirect.To(c, path, fiber.StatusMovedPermanently)
 		}
 		if models.ValidatePagePath(path) != nil {
 			return models.ErrNotFound

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -38,7 +39,7 @@ func showPractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ods := strings.ToUpper(c.Params("ods"))
 		if ods != c.Params("ods") {
-			return c.Redirect("/practices/"+ods, fiber.StatusMovedPermanently)
+			return redirect.To(c, "/practices/"+ods, fiber.StatusMovedPermanently)
 		}
 		r, err := load(c, d)
 		if err != nil {

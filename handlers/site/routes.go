@@ -46,7 +46,7 @@ type Deps struct {
 }
 
 // New builds the public app. Middleware order: recover, request context,
-// access log, security headers, static assets (the same for every host, so
+// access log, unambiguous framing (one Host, one Content-Length), security headers, static assets (the same for every host, so
 // platform pages have their CSS), tenant resolution, the admin panel under
 // /admin, then each page's route: page cache (with the route's declared
 // query parameters), clock expiry, handler.
@@ -58,6 +58,7 @@ func New(d Deps) *fiber.App {
 	app.Use(recover.New())
 	app.Use(web.Context(d.Web))
 	app.Use(web.AccessLog(d.Logger, d.Metrics, "site", tenantID))
+	app.Use(web.StrictFraming) // the public listener's one app: admin, console and API are reached through it
 	app.Use(web.SecurityHeaders(d.Web))
 	app.Get("/static/*", serveAsset(d.Themes, newReleaseAssets(d.DB, d.Logger)))
 	if d.ConsoleHost != "" {

@@ -101,8 +101,11 @@ func frame(ctx context.Context, d Deps, t *tenants.Tenant, path string) (*reques
 // siteFrame builds the branding and navigation every page of a tenant shows.
 func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.Page, items []models.NavItem, current string) themes.Site {
 	site := themes.Site{
-		Name: t.Name, Description: s.Description, BaseURL: baseURL(d, t), LogoURL: s.LogoURL,
+		Name: t.Name, Description: s.Description, BaseURL: baseURL(d, t),
 		Phone: s.Phone, Email: s.Email, NHSIdentity: s.NHSIdentity,
+	}
+	if _, _, ok := models.ParseMediaPath(s.LogoURL); ok { // a logo saved before the rule was checked is not shown
+		site.LogoURL = s.LogoURL
 	}
 	published := make(map[string]bool, len(pages))
 	for _, p := range pages {

@@ -51,6 +51,7 @@ func serveAsset(reg *themes.Registry, past *releaseAssets) fiber.Handler {
 		h := &c.Response().Header
 		h.Set(fiber.HeaderCacheControl, cacheControl)
 		h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+		h.Set("Cross-Origin-Resource-Policy", "same-origin") // no other site embeds them
 		gz := strings.Contains(c.Get(fiber.HeaderAcceptEncoding), "gzip") && len(a.Gzip) < len(a.Body)
 		gzTag := strings.TrimSuffix(a.ETag, `"`) + `-gz"`
 		if gz {

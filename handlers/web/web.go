@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -126,4 +127,47 @@ func AccessLog(log *slog.Logger, m *metrics.Metrics, audience string, tenantID f
 		)
 		return nil
 	}
+}
+
+// StrictFraming refuses requests whose framing or target is ambiguous
+// (RFC 9112 §3.2, §6.3): more than one Host field, more than one
+// Content-Length field (even with equal values), or both Content-Length
+// and Transfer-Encoding. fasthttp keeps the last Host and Content-Length it
+// reads, so a proxy in front that reads the first would disagree with us
+// about the tenant or about where the body ends (request smuggling). The
+// check reads the raw header block, because the parsed one has already
+// merged the duplicates; the answer is 400 and the connection is closed,
+// so whatever followed the body on it is never read as a request.
+func StrictFraming(c *fiber.Ctx) error {
+	if ambiguousFraming(c.Request().Header.RawHeaders()) {
+		c.Context().SetConnectionClose()
+		return fiber.NewError(fiber.StatusBadRequest, "ambiguous request framing")
+	}
+	return c.Next()
+}
+
+// ambiguousFraming scans a raw header block ("Name: value\r\n" lines).
+func ambiguousFraming(raw []byte) bool {
+	hosts, lengths, chunked := 0, 0, false
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		name, _, ok := bytes.Cut(line, []byte{':'})
+		if !ok {
+			continue
+		}
+		switch {
+		case bytes.EqualFold(name, []byte(fiber.HeaderHost)):
+			hosts++
+		case bytes.EqualFold(name, []byte(fiber.HeaderContentLength)):
+			lengths++
+		case bytes.EqualFold(name, []byte(fiber.HeaderTransferEncoding)):
+			chunked = true
+		}
+	}
+	return hosts > 1 || lengths > 1 || (lengths > 0 && chunked)
 }

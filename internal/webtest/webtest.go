@@ -31,12 +31,21 @@ type Response struct {
 // whose path fits, and stores the cookies the answer sets (or deletes).
 func Do(t testing.TB, app *fiber.App, jar Jar, method, host, path string, form url.Values) Response {
 	t.Helper()
+	return DoHeader(t, app, jar, method, host, path, form, nil)
+}
+
+// DoHeader is Do with extra request headers (X-Forwarded-For, say).
+func DoHeader(t testing.TB, app *fiber.App, jar Jar, method, host, path string, form url.Values, header http.Header) Response {
+	t.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, path, body)
 	req.Host = host
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
