@@ -12,7 +12,9 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	// Requests counts public responses by audience ("site", "platform") and status code.
 	Requests *prometheus.CounterVec
-	// Cache counts page-cache outcomes: hit, stale, miss, collapsed, bypass.
+	// Cache counts page-cache outcomes: hit, stale (a last good copy for a
+	// failed render), stale_render (another release's copy while this one
+	// renders), miss, collapsed, bypass.
 	Cache *prometheus.CounterVec
 	// Render observes how long a cache-miss render took, in seconds.
 	Render prometheus.Histogram
@@ -32,7 +34,7 @@ func New() *Metrics {
 			Name: "pcnweb_http_requests_total", Help: "HTTP responses on the public listener by audience and status code.",
 		}, []string{"audience", "status"}),
 		Cache: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "pcnweb_page_cache_total", Help: "Page cache outcomes (hit, stale, miss, collapsed, bypass).",
+			Name: "pcnweb_page_cache_total", Help: "Page cache outcomes (hit, stale, stale_render, miss, collapsed, bypass).",
 		}, []string{"result"}),
 		Render: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "pcnweb_render_seconds", Help: "Time to render a page on a cache miss.",
