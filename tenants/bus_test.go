@@ -62,7 +62,7 @@ func TestChangeReachesEveryReplicaBeforeItReturns(t *testing.T) {
 	}
 	for round := range 20 {
 		writer := replicas[round%len(replicas)]
-		if _, err := writer.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+		if _, err := writer.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
 			t.Fatal(err)
 		}
 		want := int64(round + 2)
@@ -136,7 +136,7 @@ func TestResyncWhenRedisReturns(t *testing.T) {
 		t.Fatal("monitor still up")
 	}
 	// Another replica publishes; the message is lost with Redis.
-	if _, err := db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+	if _, err := db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	if got.Generation() != before {

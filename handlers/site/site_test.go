@@ -112,7 +112,7 @@ func (s *server) putPage(t testing.TB, slug, path, title, body string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: path, Title: title, BodyMD: body}); err != nil {
+	if _, err := s.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: path, Title: title, BodyMD: body}); err != nil {
 		t.Fatal(err)
 	}
 }
