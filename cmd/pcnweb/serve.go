@@ -113,8 +113,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
 		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp,
 		Media: mediaStore, ConsoleHost: e.cfg.ConsoleHost,
-		API:     apiApp,
-		Console: consoleApp,
+		API:      apiApp,
+		Console:  consoleApp,
+		Contacts: site.NewContactCards(p.redis, e.cfg.RedisPrefix, e.log),
 	})
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
