@@ -91,7 +91,9 @@ func (t *Throttle) Failed(ctx context.Context, email, ip string) error {
 func (t *Throttle) Succeeded(ctx context.Context, email string) error {
 	k := accountKey(email)
 	if t.redis != nil {
-		return unavailable(t.redis.Del(ctx, t.prefix+"fail:"+k).Err())
+		if err := t.redis.Del(ctx, t.prefix+"fail:"+k).Err(); err == nil {
+			return nil
+		} // else: Redis unreachable, this process's counters stand in (see locked)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -102,10 +104,12 @@ func (t *Throttle) Succeeded(ctx context.Context, email string) error {
 func (t *Throttle) locked(ctx context.Context, k string) (time.Duration, error) {
 	if t.redis != nil {
 		d, err := t.redis.PTTL(ctx, t.prefix+"lock:"+k).Result()
-		if err != nil {
-			return 0, unavailable(fmt.Errorf("auth: sign-in lock: %w", err))
+		if err == nil {
+			return max(d, 0), nil
 		}
-		return max(d, 0), nil
+		// Redis unreachable: this process's own counters stand in until it
+		// is back (each replica counts on its own meanwhile), so signing in
+		// still works — sessions fall back to the database the same way.
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -127,7 +131,7 @@ func (t *Throttle) fail(ctx context.Context, k string, limit int) error {
 			return nil
 		})
 		if err != nil {
-			return unavailable(fmt.Errorf("auth: count failed sign-in: %w", err))
+			return t.failLocal(k, limit) // Redis unreachable: see locked
 		}
 		if incr.Val() >= int64(limit) {
 			_, err = t.redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -141,6 +145,11 @@ func (t *Throttle) fail(ctx context.Context, k string, limit int) error {
 		}
 		return nil
 	}
+	return t.failLocal(k, limit)
+}
+
+// failLocal counts a failure in this process.
+func (t *Throttle) failLocal(k string, limit int) error {
 	now := t.now()
 	t.mu.Lock()
 	defer t.mu.Unlock()

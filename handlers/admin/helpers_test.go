@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,6 +58,9 @@ type server struct {
 	redis    *redis.Client
 	// redisServer is the test's own redis-server (options.privateRedis).
 	redisServer *testenv.RedisServer
+	// dbProxy stands between the server and PostgreSQL (options.proxiedDB),
+	// so the test can cut it.
+	dbProxy *testenv.Proxy
 }
 
 type options struct {
@@ -67,12 +71,24 @@ type options struct {
 	// privateRedis runs a redis-server of the test's own (server.redisServer),
 	// so the test can stop it.
 	privateRedis bool
+	// proxiedDB reaches PostgreSQL through a proxy (server.dbProxy) the
+	// test can cut.
+	proxiedDB bool
 }
 
 func newServer(t *testing.T, o options) *server {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	dbURL := modelstest.NewURL(t)
+	var proxy *testenv.Proxy
+	if o.proxiedDB {
+		proxy = testenv.StartProxy(t, "127.0.0.1:5432")
+		proxied := strings.Replace(dbURL, "127.0.0.1:5432", proxy.Addr, 1)
+		if proxied == dbURL {
+			t.Fatal("test database is not on 127.0.0.1:5432")
+		}
+		dbURL = proxied
+	}
 	db := modelstest.Open(t, dbURL)
 	var redisURL, prefix string
 	var rs *testenv.RedisServer
@@ -129,7 +145,7 @@ func newServer(t *testing.T, o options) *server {
 	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
 	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: webCfg, Scheme: "http", Admin: adminApp, Media: store})
-	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc, redisServer: rs}
+	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc, redisServer: rs, dbProxy: proxy}
 }
 
 // tenant creates a tenant with an About page and returns it.
