@@ -222,7 +222,7 @@ func TestUnpublishAndDeletePage(t *testing.T) {
 	if _, err := s.db.ForTenant(context.Background(), a.ID).Revisions("/about"); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("the page is still there: %v", err)
 	}
-	log, _ := s.db.ForTenant(context.Background(), a.ID).AuditLog(5)
+	log := withoutSetup(s.db.ForTenant(context.Background(), a.ID).AuditLog(10))
 	if len(log) < 2 || log[0].Action != "page.delete" || log[1].Action != "page.unpublish" || log[0].Subject != "/about" {
 		t.Errorf("audit log: %+v", log)
 	}

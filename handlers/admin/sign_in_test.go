@@ -73,7 +73,7 @@ func TestSignInAndCookie(t *testing.T) {
 					t.Errorf("an admin page went through the page cache: Cache-Status %q", cs)
 				}
 			}
-			log, _ := s.db.ForTenant(context.Background(), tn.ID).AuditLog(10)
+			log := withoutSetup(s.db.ForTenant(context.Background(), tn.ID).AuditLog(10))
 			if len(log) != 1 || log[0].Action != models.AuditSignIn || *log[0].UserID != u.ID {
 				t.Errorf("audit log after sign-in: %+v", log)
 			}
@@ -89,7 +89,7 @@ func TestSignInAndCookie(t *testing.T) {
 			if r := other.get(t, host, "/admin"); r.status != http.StatusSeeOther {
 				t.Errorf("the signed-out token still works: %d", r.status)
 			}
-			if log, _ := s.db.ForTenant(context.Background(), tn.ID).AuditLog(10); len(log) != 2 || log[0].Action != models.AuditSignOut {
+			if log := withoutSetup(s.db.ForTenant(context.Background(), tn.ID).AuditLog(10)); len(log) != 2 || log[0].Action != models.AuditSignOut {
 				t.Errorf("audit log after sign-out: %+v", log)
 			}
 		})
