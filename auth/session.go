@@ -58,7 +58,7 @@ type SessionOptions struct {
 	// restart signs no one out, and while Redis is down sessions are made
 	// and found in DB alone. With Redis and no DB, sessions live in Redis
 	// only (tests of the Redis store).
-	Redis  *redis.Client
+	Redis  redis.UniversalClient
 	Prefix string
 	// RedisUp, when set, says whether Redis is answering (redishealth):
 	// while it is not, the cache is skipped instead of waited for.
@@ -249,7 +249,7 @@ func (d *dbStore) deleteUser(ctx context.Context, userID int64) error {
 // with the session, and each user's session hashes in the set
 // <prefix>user:<id> for sign-out everywhere.
 type redisStore struct {
-	c      *redis.Client
+	c      redis.UniversalClient
 	prefix string
 }
 

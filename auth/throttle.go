@@ -26,7 +26,7 @@ const (
 type ThrottleOptions struct {
 	// Redis, when set, keeps the counters under Prefix+"signin:" so that
 	// every replica shares them; otherwise they are kept in this process.
-	Redis  *redis.Client
+	Redis  redis.UniversalClient
 	Prefix string
 	// Now is the clock of the in-process counters; nil means time.Now.
 	Now func() time.Time
@@ -34,7 +34,7 @@ type ThrottleOptions struct {
 
 // Throttle counts failed sign-ins and locks accounts and IPs.
 type Throttle struct {
-	redis  *redis.Client
+	redis  redis.UniversalClient
 	prefix string
 	now    func() time.Time
 

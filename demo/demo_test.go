@@ -80,7 +80,7 @@ func TestSeed(t *testing.T) {
 		t.Errorf("NextPostPublish = %v, %v; want the scheduled post", next, err)
 	}
 
-	vacancies, err := hf.Vacancies()
+	vacancies, err := hf.Vacancies(now)
 	if err != nil {
 		t.Fatal(err)
 	}

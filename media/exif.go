@@ -3,7 +3,6 @@ package media
 import (
 	"encoding/binary"
 	"image"
-	"image/draw"
 )
 
 // exifOrientation reads the Orientation tag (1–8) of a JPEG's EXIF block;
@@ -70,14 +69,13 @@ func tiffOrientation(t []byte) int {
 }
 
 // orient turns an image upright according to its EXIF orientation: 2–4
-// flip or turn it half round, 5–8 also swap width and height.
-func orient(img image.Image, o int) image.Image {
+// flip or turn it half round, 5–8 also swap width and height. It is given
+// the resized copy, never the decoded original.
+func orient(src *image.RGBA, o int) *image.RGBA {
 	if o <= 1 || o > 8 {
-		return img
+		return src
 	}
-	b := img.Bounds()
-	src := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
+	b := src.Bounds()
 	w, h := b.Dx(), b.Dy()
 	dw, dh := w, h
 	if o >= 5 {
@@ -103,7 +101,7 @@ func orient(img image.Image, o int) image.Image {
 			case 8:
 				sx, sy = w-1-y, x
 			}
-			copy(dst.Pix[dst.PixOffset(x, y):][:4], src.Pix[src.PixOffset(sx, sy):][:4])
+			copy(dst.Pix[dst.PixOffset(x, y):][:4], src.Pix[src.PixOffset(b.Min.X+sx, b.Min.Y+sy):][:4])
 		}
 	}
 	return dst

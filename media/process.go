@@ -9,8 +9,8 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"math"
 
-	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
 )
 
@@ -21,8 +21,17 @@ const (
 	// MaxUpload is the most a handler needs to read to decide.
 	MaxUpload = MaxPDFBytes
 	// MaxPixels refuses decompression bombs: a small file that claims an
-	// enormous picture is refused before it is decoded.
-	MaxPixels = 40_000_000
+	// enormous picture is refused from its header, before it is decoded.
+	// 24 megapixels is a 6000×4000 camera photo, and more than any phone
+	// takes by default; the largest copy ever stored is 1600 wide.
+	MaxPixels = 24_000_000
+	// MaxImageMemory is the most that decoding and resizing one image may
+	// take, as its header predicts: 24 megapixels of 8-bit PNG (4 bytes a
+	// pixel, 96 MB) and their resizing fit; formats that Go decodes at
+	// more bytes a pixel (16-bit or interlaced PNG, progressive JPEG,
+	// lossless WebP) are accepted at fewer pixels. With Decodes images at
+	// a time, a replica's image work stays under Decodes × this.
+	MaxImageMemory = 112 << 20
 )
 
 // Widths are the standard widths images are stored at (never wider than the
@@ -103,51 +112,138 @@ func Detect(data []byte) string {
 	return ""
 }
 
-// Process checks an upload by its content and prepares the files to store.
-// Anything refused is a *RefusedError.
-func Process(data []byte) (Result, error) {
+// inspect does everything that needs no decoding: the type from the
+// bytes, the size limits, and for an image its header, whose dimensions
+// and decoding cost are checked before a pixel is decoded. A PDF comes
+// back finished. Anything refused is a *RefusedError.
+func inspect(data []byte) (Result, *plan, error) {
 	if len(data) == 0 {
-		return Result{}, refuse("The selected file is empty")
+		return Result{}, nil, refuse("The selected file is empty")
 	}
 	format := Detect(data)
 	sum := sha256.Sum256(data)
 	res := Result{Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
 	switch format {
 	case "":
-		return Result{}, refuse("The selected file must be a JPEG, PNG, WebP or GIF image, or a PDF")
+		return Result{}, nil, refuse("The selected file must be a JPEG, PNG, WebP or GIF image, or a PDF")
 	case FormatPDF:
 		if len(data) > MaxPDFBytes {
-			return Result{}, refuse("The selected PDF must be smaller than 20 MB")
+			return Result{}, nil, refuse("The selected PDF must be smaller than 20 MB")
 		}
 		res.Kind, res.ContentType, res.Ext = KindPDF, "application/pdf", "pdf"
 		res.Files = []File{{Name: "file.pdf", Data: data}}
-		return res, nil
+		return res, nil, nil
 	}
 	if len(data) > MaxImageBytes {
-		return Result{}, refuse("The selected image must be smaller than 10 MB")
+		return Result{}, nil, refuse("The selected image must be smaller than 10 MB")
 	}
-	img, err := decode(format, data)
+	h, ok := readHeader(format, data)
+	if !ok {
+		return Result{}, nil, errBroken
+	}
+	if cfg, err := decodeConfig(format, data); err != nil || cfg.Width != h.Width || cfg.Height != h.Height {
+		return Result{}, nil, errBroken // the decoder reads the header otherwise
+	}
+	o := 1
+	if format == FormatJPEG {
+		o = exifOrientation(data)
+	}
+	if !withinLimits(h, o, h.Width, h.Height) {
+		w, ht := largestWithinLimits(h, o)
+		return Result{}, nil, refuse("The selected image is %d × %d pixels, which is too large: make it at most %d × %d pixels and upload it again", h.Width, h.Height, w, ht)
+	}
+	return res, &plan{format: format, header: h, orientation: o}, nil
+}
+
+// plan is an image that passed inspect, with what its header said.
+type plan struct {
+	format      string
+	header      header
+	orientation int // EXIF (JPEG); 1 is as stored
+}
+
+// cost is what decoding and resizing the image takes, in bytes.
+func (p *plan) cost() int64 {
+	return imageCost(p.header, p.orientation, p.header.Width, p.header.Height)
+}
+
+// imageCost is what decoding and resizing an image of h's kind at w×ht
+// pixels (as stored) takes: the decoder's allocations, the largest
+// resized copy (twice when it is turned upright), the resizer's rows.
+func imageCost(h header, o, w, ht int) int64 {
+	copies := int64(4)
+	if o > 1 {
+		copies = 8
+	}
+	uw, uh := w, ht
+	if o >= 5 {
+		uw, uh = ht, w
+	}
+	tw := int64(min(uw, Widths[len(Widths)-1]))
+	th := max(1, (int64(uh)*tw+int64(uw)/2)/int64(uw))
+	window := 4*((int64(max(w, ht))+tw-1)/tw) + 1
+	return h.decodeBytes(w, ht) + copies*tw*th + 16*tw*window + 4*int64(w)
+}
+
+// withinLimits reports whether an image of h's kind at w×ht pixels is
+// at most MaxPixels and costs at most MaxImageMemory to process.
+func withinLimits(h header, o, w, ht int) bool {
+	return int64(w)*int64(ht) <= MaxPixels && imageCost(h, o, w, ht) <= MaxImageMemory
+}
+
+// largestWithinLimits is the largest size of h's proportions that
+// withinLimits accepts: what to tell someone whose image is too large.
+func largestWithinLimits(h header, o int) (int, int) {
+	s := math.Sqrt(float64(MaxPixels) / (float64(h.Width) * float64(h.Height)))
+	s = min(s, math.Sqrt(float64(MaxImageMemory)/float64(imageCost(h, o, h.Width, h.Height))))
+	for ; s > 0; s *= 0.99 {
+		w, ht := max(1, int(float64(h.Width)*s)), max(1, int(float64(h.Height)*s))
+		if withinLimits(h, o, w, ht) {
+			return w, ht
+		}
+	}
+	return 1, 1
+}
+
+// process decodes an image that passed inspect and prepares its files:
+// turned upright, re-encoded (which drops every kind of metadata) and
+// resized to the standard widths, the largest from the decoded picture and
+// each smaller one from the one above it.
+func process(res Result, p *plan, data []byte) (Result, error) {
+	img, err := decode(p, data)
 	if err != nil {
 		return Result{}, err
 	}
-	if format == FormatJPEG {
-		img = orient(img, exifOrientation(data))
-	}
+	o := p.orientation
 	res.Kind = KindImage
 	b := img.Bounds()
 	res.Width, res.Height = b.Dx(), b.Dy()
+	if o >= 5 {
+		res.Width, res.Height = res.Height, res.Width
+	}
 	switch {
-	case format == FormatJPEG, format == FormatWebP && isOpaque(img):
+	case p.format == FormatJPEG, p.format == FormatWebP && isOpaque(img):
 		res.ContentType, res.Ext = "image/jpeg", "jpg"
 	default: // PNG, GIF and WebP with transparency keep it
 		res.ContentType, res.Ext = "image/png", "png"
 	}
-	for _, w := range targetWidths(res.Width) {
-		data, err := encode(resize(img, w), res.Ext)
+	widths := targetWidths(res.Width)
+	res.Files = make([]File, len(widths))
+	from := img // the decoded picture is garbage once the largest copy is made
+	for i := len(widths) - 1; i >= 0; i-- {
+		w := widths[i]
+		h := max(1, (res.Height*w+res.Width/2)/res.Width)
+		sw, sh := w, h // as stored, before turning upright
+		if o >= 5 {
+			sw, sh = h, w
+		}
+		scaled := resize(from, sw, sh)
+		from = scaled
+		data, err := encode(orient(scaled, o), res.Ext)
 		if err != nil {
 			return Result{}, fmt.Errorf("media: encode %d pixels wide: %w", w, err)
 		}
-		res.Files = append(res.Files, File{Name: fmt.Sprintf("%d.%s", w, res.Ext), Width: w, Data: data})
+		res.Files[i] = File{Name: fmt.Sprintf("%d.%s", w, res.Ext), Width: w, Data: data}
 	}
 	return res, nil
 }
@@ -167,30 +263,28 @@ func targetWidths(w int) []int {
 
 var errBroken = &RefusedError{Message: "The selected image could not be read: it may be damaged. Save it again and upload the new file"}
 
-// decode checks the dimensions the header claims before decoding anything.
-func decode(format string, data []byte) (image.Image, error) {
-	var cfg image.Config
-	var err error
+func decodeConfig(format string, data []byte) (image.Config, error) {
 	r := bytes.NewReader(data)
 	switch format {
 	case FormatJPEG:
-		cfg, err = jpeg.DecodeConfig(r)
+		return jpeg.DecodeConfig(r)
 	case FormatPNG:
-		cfg, err = png.DecodeConfig(r)
+		return png.DecodeConfig(r)
 	case FormatGIF:
-		cfg, err = gif.DecodeConfig(r)
+		return gif.DecodeConfig(r)
 	case FormatWebP:
-		cfg, err = webp.DecodeConfig(r)
+		return webp.DecodeConfig(r)
 	}
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, errBroken
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, refuse("The selected image is %d × %d pixels, which is too large: use one of 40 megapixels or fewer", cfg.Width, cfg.Height)
-	}
-	r = bytes.NewReader(data)
+	return image.Config{}, errBroken
+}
+
+// decode decodes an image whose header inspect has checked; the picture
+// must be no larger than the header said.
+func decode(p *plan, data []byte) (image.Image, error) {
+	r := bytes.NewReader(data)
 	var img image.Image
-	switch format {
+	var err error
+	switch p.format {
 	case FormatJPEG:
 		img, err = jpeg.Decode(r)
 	case FormatPNG:
@@ -200,10 +294,7 @@ func decode(format string, data []byte) (image.Image, error) {
 	case FormatWebP:
 		img, err = webp.Decode(r)
 	}
-	if err != nil {
-		return nil, errBroken
-	}
-	if b := img.Bounds(); b.Dx() <= 0 || b.Dy() <= 0 || int64(b.Dx())*int64(b.Dy()) > MaxPixels {
+	if err != nil || !p.header.fits(img.Bounds()) {
 		return nil, errBroken
 	}
 	return img, nil
@@ -214,20 +305,6 @@ func isOpaque(img image.Image) bool {
 		return o.Opaque()
 	}
 	return false
-}
-
-// resize scales img to width w (height in proportion) with Catmull-Rom; an
-// image already w wide is only copied into RGBA.
-func resize(img image.Image, w int) *image.RGBA {
-	b := img.Bounds()
-	h := max(1, (b.Dy()*w+b.Dx()/2)/b.Dx())
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	if w == b.Dx() {
-		draw.Draw(dst, dst.Bounds(), img, b.Min, draw.Src)
-		return dst
-	}
-	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
-	return dst
 }
 
 func encode(img *image.RGBA, ext string) ([]byte, error) {

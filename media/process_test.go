@@ -120,7 +120,7 @@ func TestProcessStripsEXIFAndTurnsThePhotoUpright(t *testing.T) {
 	if _, err := jpeg.Decode(bytes.NewReader(in)); err != nil {
 		t.Fatalf("the fixture is not a JPEG: %v", err)
 	}
-	res, err := Process(in)
+	res, err := processNow(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestProcessWidths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := Process(tt.data)
+			res, err := processNow(tt.data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,7 +211,7 @@ func TestProcessGIFBecomesPNG(t *testing.T) {
 	if err := gif.Encode(&buf, testMediaPicture(50, 30), nil); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Process(buf.Bytes())
+	res, err := processNow(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestProcessGIFBecomesPNG(t *testing.T) {
 
 func TestProcessKeepsPDFAsItIs(t *testing.T) {
 	in := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-	res, err := Process(in)
+	res, err := processNow(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestProcessRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Process([]byte(tt.data))
+			_, err := processNow([]byte(tt.data))
 			var re *RefusedError
 			if !errors.As(err, &re) || !strings.Contains(re.Message, tt.message) {
 				t.Errorf("Process: %v, want a refusal saying %q", err, tt.message)
@@ -288,7 +288,7 @@ func FuzzProcess(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := Process(data)
+		res, err := processNow(data)
 		if err != nil {
 			var re *RefusedError
 			if !errors.As(err, &re) || re.Message == "" {
@@ -350,4 +350,13 @@ func TestDirStorage(t *testing.T) {
 			t.Errorf("Open(%q): %v", bad, err)
 		}
 	}
+}
+
+// processNow is what Processor.Process does, without a slot.
+func processNow(data []byte) (Result, error) {
+	res, p, err := inspect(data)
+	if err != nil || p == nil {
+		return res, err
+	}
+	return process(res, p, data)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/richtext"
 )
 
@@ -294,6 +295,7 @@ func (t *TenantDB) SavePost(p Post) (Post, error) {
 	if err := checkSlugTitle(&p.Slug, &p.Title); err != nil {
 		return Post{}, err
 	}
+	p.PublishedAt = utcPtr(p.PublishedAt)
 	var err error
 	if p.BodyHTML, err = renderBody(p.BodyMD); err != nil {
 		return Post{}, err
@@ -304,15 +306,22 @@ func (t *TenantDB) SavePost(p Post) (Post, error) {
 	return p, translate("save post "+p.Slug, err)
 }
 
-// PublishedPosts lists posts published by now, newest first; limit 0 means all.
+// PublishedPosts lists posts published by now, newest first; limit 0 means
+// all. The list changes when the next scheduled post goes live, which the
+// handle records (NextChange).
 func (t *TenantDB) PublishedPosts(now time.Time, limit int) ([]Post, error) {
 	q := t.scoped.Where("published_at IS NOT NULL AND published_at <= ?", now.UTC()).Order("published_at DESC")
 	if limit > 0 {
 		q = q.Limit(limit)
 	}
 	var ps []Post
-	err := q.Find(&ps).Error
-	return ps, translate("list posts", err)
+	if err := q.Find(&ps).Error; err != nil {
+		return nil, translate("list posts", err)
+	}
+	if _, err := t.NextPostPublish(now); err != nil {
+		return nil, err
+	}
+	return ps, nil
 }
 
 // PostBySlug returns a post published by now.
@@ -322,17 +331,40 @@ func (t *TenantDB) PostBySlug(slug string, now time.Time) (Post, error) {
 	return p, translate("post "+slug, err)
 }
 
-// NextPostPublish returns when the next scheduled post goes live, or zero.
+// utcPtr stores an instant in UTC: SQLite compares stored times as text,
+// so every instant a query compares with the clock is written in one zone.
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// NextPostPublish returns when the next scheduled post goes live, or zero;
+// the handle records it (NextChange). It is looked up once per handle and
+// time.
 func (t *TenantDB) NextPostPublish(now time.Time) (time.Time, error) {
-	var p Post
-	err := t.scoped.Where("published_at > ?", now.UTC()).Order("published_at").Take(&p).Error
-	if isNotFound(err) {
-		return time.Time{}, nil
+	w := t.clock
+	w.mu.Lock()
+	known, next := w.postsKnown && w.postsAt.Equal(now), w.nextPost
+	w.mu.Unlock()
+	if !known {
+		var p Post
+		switch err := t.scoped.Select("published_at").Where("published_at > ?", now.UTC()).Order("published_at").Take(&p).Error; {
+		case err == nil:
+			next = *p.PublishedAt
+		case isNotFound(err):
+			next = time.Time{}
+		default:
+			return time.Time{}, translate("next post", err)
+		}
+		w.mu.Lock()
+		w.postsKnown, w.postsAt, w.nextPost = true, now, next
+		w.mu.Unlock()
 	}
-	if err != nil {
-		return time.Time{}, translate("next post", err)
-	}
-	return *p.PublishedAt, nil
+	t.changesAt(now, next)
+	return next, nil
 }
 
 // Event is something the network runs (a flu clinic, a group meeting).
@@ -366,12 +398,30 @@ func (t *TenantDB) SaveEvent(e Event) (Event, error) {
 	return e, translate("save event "+e.Slug, err)
 }
 
-// Events lists published events by start time.
-func (t *TenantDB) Events() ([]Event, error) {
+// Events lists published events by start time, past ones too; now is the
+// time they are shown at: the handle records when the first of those not
+// over yet is over (NextChange).
+func (t *TenantDB) Events(now time.Time) ([]Event, error) {
 	var es []Event
-	err := t.scoped.Where("published").Order("starts_at").Find(&es).Error
-	return es, translate("list events", err)
+	if err := t.scoped.Where("published").Order("starts_at").Find(&es).Error; err != nil {
+		return nil, translate("list events", err)
+	}
+	for _, e := range es {
+		t.changesAt(now, e.OverAt())
+	}
+	return es, nil
 }
+
+// OverAt is when the event is over: its end, or its start when it has none.
+func (e Event) OverAt() time.Time {
+	if e.EndsAt != nil {
+		return *e.EndsAt
+	}
+	return e.StartsAt
+}
+
+// Over reports whether the event is over at now.
+func (e Event) Over(now time.Time) bool { return !now.Before(e.OverAt()) }
 
 // EventBySlug returns a published event.
 func (t *TenantDB) EventBySlug(slug string) (Event, error) {
@@ -413,20 +463,43 @@ func (t *TenantDB) SaveVacancy(v Vacancy) (Vacancy, error) {
 	return v, translate("save vacancy "+v.Slug, err)
 }
 
-// Vacancies lists every published vacancy by closing date; callers hide the
-// closed ones with OpenOn.
-func (t *TenantDB) Vacancies() ([]Vacancy, error) {
+// Vacancies lists every published vacancy by closing date, closed ones too
+// (callers hide them with OpenAt); now is the time they are shown at: the
+// handle records when the first one still open closes (NextChange).
+func (t *TenantDB) Vacancies(now time.Time) ([]Vacancy, error) {
 	var vs []Vacancy
-	err := t.scoped.Where("published").Order("closes_on, title").Find(&vs).Error
-	return vs, translate("list vacancies", err)
+	if err := t.scoped.Where("published").Order("closes_on, title").Find(&vs).Error; err != nil {
+		return nil, translate("list vacancies", err)
+	}
+	for _, v := range vs {
+		t.changesAt(now, v.ClosesAt())
+	}
+	return vs, nil
 }
 
-// VacancyBySlug returns a published vacancy.
-func (t *TenantDB) VacancyBySlug(slug string) (Vacancy, error) {
+// VacancyBySlug returns a published vacancy still open at now (a closed one
+// is ErrNotFound); the handle records when it closes.
+func (t *TenantDB) VacancyBySlug(slug string, now time.Time) (Vacancy, error) {
 	var v Vacancy
-	err := t.scoped.Where("slug = ? AND published", slug).Take(&v).Error
-	return v, translate("vacancy "+slug, err)
+	if err := t.scoped.Where("slug = ? AND published", slug).Take(&v).Error; err != nil {
+		return v, translate("vacancy "+slug, err)
+	}
+	if !v.OpenAt(now) {
+		return Vacancy{}, fmt.Errorf("models: vacancy %s closed: %w", slug, ErrNotFound)
+	}
+	t.changesAt(now, v.ClosesAt())
+	return v, nil
 }
+
+// ClosesAt is when applications stop: midnight after the closing date,
+// London time.
+func (v Vacancy) ClosesAt() time.Time {
+	y, m, d := v.ClosesOn.UTC().Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, hours.Location())
+}
+
+// OpenAt reports whether applications are accepted at now.
+func (v Vacancy) OpenAt(now time.Time) bool { return now.Before(v.ClosesAt()) }
 
 // OpenOn reports whether applications are accepted on the given London date
 // (the closing date is the last day).
@@ -505,6 +578,7 @@ func (t *TenantDB) SavePostByID(id int64, p Post) (Post, error) {
 	if err := checkSlugTitle(&p.Slug, &p.Title); err != nil {
 		return Post{}, err
 	}
+	p.PublishedAt = utcPtr(p.PublishedAt)
 	p.Summary = strings.TrimSpace(p.Summary)
 	if utf8.RuneCountInString(p.Summary) > 500 {
 		return Post{}, invalid("summary", "use 500 characters or fewer")

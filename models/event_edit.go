@@ -20,6 +20,7 @@ func validateEvent(e *Event) error {
 	if e.EndsAt != nil && !e.EndsAt.After(e.StartsAt) {
 		return invalid("ends_at", "the end must be after the start")
 	}
+	e.StartsAt, e.EndsAt = e.StartsAt.UTC(), utcPtr(e.EndsAt) // compared with the clock (utcPtr)
 	e.Location = strings.TrimSpace(e.Location)
 	e.BookingURL = strings.TrimSpace(e.BookingURL)
 	if err := validateURL("booking_url", e.BookingURL); err != nil {

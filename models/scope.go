@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -25,6 +27,9 @@ type TenantDB struct {
 	// scoped is a new-session gorm handle with the tenant condition and the
 	// request context already applied.
 	scoped *gorm.DB
+	// clock collects when what the handle has read next changes with the
+	// clock (see NextChange).
+	clock *clockWatch
 }
 
 // ForTenant binds data access to one tenant for the life of ctx.
@@ -33,11 +38,51 @@ func (d *DB) ForTenant(ctx context.Context, tenantID int64) *TenantDB {
 		Set(tenantKey, tenantID).
 		Where(clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: "tenant_id"}, Value: tenantID}).
 		Session(&gorm.Session{})
-	return &TenantDB{db: d, tenantID: tenantID, scoped: scoped}
+	return &TenantDB{db: d, tenantID: tenantID, scoped: scoped, clock: &clockWatch{}}
 }
 
 // TenantID is the tenant this handle is bound to.
 func (t *TenantDB) TenantID() int64 { return t.tenantID }
+
+// NextChange is the earliest time after which something this handle has
+// read reads differently with the clock alone, nothing written: a scheduled
+// news item goes live, a vacancy closes, an event ends. Zero when nothing it
+// read changes so. A page built from the handle's reads is right until
+// then, so the site hands it to the page cache as the page's expiry: no
+// handler has to remember which of its reads depend on the time.
+//
+// Changes that are written when their time comes (scheduled publishes and
+// unpublishes, which the scheduler applies through the mutation path) are
+// not clock changes: the generation bump retires the pages they touch.
+func (t *TenantDB) NextChange() time.Time {
+	t.clock.mu.Lock()
+	defer t.clock.mu.Unlock()
+	return t.clock.next
+}
+
+// clockWatch is the earliest clock change seen by a handle's reads. A
+// handle may be used from several goroutines.
+type clockWatch struct {
+	mu   sync.Mutex
+	next time.Time
+	// postsAt and nextPost memoise the next scheduled news item as seen at
+	// postsAt: several reads of one page ask for it.
+	postsAt, nextPost time.Time
+	postsKnown        bool
+}
+
+// changesAt records that what a read returned at now changes at at; a
+// time not after now changes nothing that read shows.
+func (t *TenantDB) changesAt(now, at time.Time) {
+	if !at.After(now) {
+		return
+	}
+	t.clock.mu.Lock()
+	defer t.clock.mu.Unlock()
+	if t.clock.next.IsZero() || at.Before(t.clock.next) {
+		t.clock.next = at
+	}
+}
 
 // change runs fn in one transaction, bound to the same tenant, that also
 // bumps the tenant's generation; after the commit every cache is invalidated.
@@ -46,7 +91,7 @@ func (t *TenantDB) change(fn func(tx *TenantDB) error) error {
 		bound := tx.Set(tenantKey, t.tenantID).
 			Where(clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: "tenant_id"}, Value: t.tenantID}).
 			Session(&gorm.Session{})
-		return fn(&TenantDB{db: t.db, tenantID: t.tenantID, scoped: bound})
+		return fn(&TenantDB{db: t.db, tenantID: t.tenantID, scoped: bound, clock: t.clock})
 	})
 }
 

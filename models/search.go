@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pcnweb/pcnweb/hours"
 )
 
 // SearchResult is one match of a tenant's site search.
@@ -37,9 +39,12 @@ var tagRE = regexp.MustCompile(`<[^>]*>`)
 const MaxQuery = 200
 
 // Search finds published content matching q across pages, news, services,
-// practices, events and open vacancies. PostgreSQL uses its full-text
-// search (English stemming, websearch syntax, ranked); the embedded SQLite
-// default matches every word as a substring.
+// practices, events not over and open vacancies, as they are at now.
+// PostgreSQL uses its full-text search (English stemming, websearch syntax,
+// ranked); the embedded SQLite default matches every word as a substring.
+// What it finds changes with the clock when a scheduled news item goes
+// live, a vacancy closes or an event ends: the handle records the first of
+// these for the tenant (NextChange).
 func (t *TenantDB) Search(q string, now time.Time) ([]SearchResult, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
@@ -51,7 +56,9 @@ func (t *TenantDB) Search(q string, now time.Time) ([]SearchResult, error) {
 			q = q[:len(q)-1]
 		}
 	}
-	today := now.UTC().Format("2006-01-02")
+	// A vacancy is open to the end of its closing date in London, as on
+	// the vacancy pages (Vacancy.OpenAt).
+	today := now.In(hours.Location()).Format("2006-01-02")
 	kinds := []searchable{
 		{"Page", "pages", "JOIN page_revisions ON page_revisions.id = pages.published_revision_id AND page_revisions.tenant_id = pages.tenant_id",
 			"page_revisions.title || ' ' || page_revisions.body_md", "page_revisions.title", "page_revisions.body_html", "pages.published_revision_id IS NOT NULL",
@@ -62,7 +69,7 @@ func (t *TenantDB) Search(q string, now time.Time) ([]SearchResult, error) {
 			func(r map[string]any) string { return "/services/" + str(r["slug"]) }},
 		{"Practice", "practices", "", "name || ' ' || address || ' ' || postcode || ' ' || ods_code", "name", "address", "1 = 1",
 			func(r map[string]any) string { return "/practices/" + str(r["ods_code"]) }},
-		{"Event", "events", "", "title || ' ' || summary || ' ' || location || ' ' || body_md", "title", "summary", "published",
+		{"Event", "events", "", "title || ' ' || summary || ' ' || location || ' ' || body_md", "title", "summary", "published AND COALESCE(ends_at, starts_at) > @now",
 			func(r map[string]any) string { return "/events/" + str(r["slug"]) }},
 		{"Vacancy", "vacancies", "", "title || ' ' || summary || ' ' || body_md", "title", "summary", "published AND closes_on >= @today",
 			func(r map[string]any) string { return "/vacancies/" + str(r["slug"]) }},
@@ -75,11 +82,41 @@ func (t *TenantDB) Search(q string, now time.Time) ([]SearchResult, error) {
 		}
 		results = append(results, rows...)
 	}
+	if err := t.watchSearch(now, today); err != nil {
+		return nil, err
+	}
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Rank > results[j].Rank })
 	if len(results) > 50 {
 		results = results[:50]
 	}
 	return results, nil
+}
+
+// watchSearch records when a search of the tenant's content at now may
+// next find something else with the clock alone: the next scheduled news
+// item going live, the next open vacancy closing, the next event ending.
+// It is the earliest such change of the tenant, not only of the matches: a
+// search page may be rendered again a little early, never late.
+func (t *TenantDB) watchSearch(now time.Time, today string) error {
+	if _, err := t.NextPostPublish(now); err != nil {
+		return err
+	}
+	var v Vacancy
+	switch err := t.scoped.Select("closes_on").Where("published AND closes_on >= ?", today).Order("closes_on").Take(&v).Error; {
+	case err == nil:
+		t.changesAt(now, v.ClosesAt())
+	case !isNotFound(err):
+		return translate("next vacancy closing", err)
+	}
+	var e Event
+	switch err := t.scoped.Select("starts_at, ends_at").Where("published AND COALESCE(ends_at, starts_at) > ?", now.UTC()).
+		Order("COALESCE(ends_at, starts_at)").Take(&e).Error; {
+	case err == nil:
+		t.changesAt(now, e.OverAt())
+	case !isNotFound(err):
+		return translate("next event ending", err)
+	}
+	return nil
 }
 
 func (t *TenantDB) searchKind(k searchable, q string, named map[string]any) ([]SearchResult, error) {

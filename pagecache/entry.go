@@ -16,7 +16,11 @@ import (
 // Entry is one rendered page, immutable once made: it is shared between
 // goroutines and its byte slices are handed to the network without copying.
 type Entry struct {
-	Gen         int64     // tenant generation the page was rendered from
+	Gen int64 // tenant generation the page was rendered from
+	// Fingerprint is the render fingerprint of the build that rendered the
+	// page (themes.Registry.Fingerprint); "" for an entry stored before
+	// fingerprints existed (wire version 1), which is never fresh.
+	Fingerprint string
 	FreshUntil  time.Time // after this the page must be rendered again (clock-dependent content)
 	Status      int
 	ContentType string
@@ -32,7 +36,7 @@ type Entry struct {
 }
 
 // newEntry compresses body once and derives its strong ETag.
-func newEntry(gen int64, freshUntil time.Time, status int, contentType string, body []byte) (*Entry, error) {
+func newEntry(gen int64, fingerprint string, freshUntil time.Time, status int, contentType string, body []byte) (*Entry, error) {
 	var gz bytes.Buffer
 	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	if _, err := w.Write(body); err != nil {
@@ -43,7 +47,7 @@ func newEntry(gen int64, freshUntil time.Time, status int, contentType string, b
 	}
 	sum := sha256.Sum256(body)
 	e := &Entry{
-		Gen: gen, FreshUntil: freshUntil, Status: status, ContentType: contentType,
+		Gen: gen, Fingerprint: fingerprint, FreshUntil: freshUntil, Status: status, ContentType: contentType,
 		ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
 		// A copy of the compressed bytes: the buffer's spare capacity would
 		// stay in the cache with the page.
@@ -99,12 +103,25 @@ func (e *Entry) size() uint32 {
 	return uint32(n)
 }
 
-// fresh reports whether the entry may be served for generation gen at now.
-func (e *Entry) fresh(gen int64, now time.Time) bool {
+// fresh reports whether the entry may be served as a hit for generation gen
+// by a build of render fingerprint fp at now.
+func (e *Entry) fresh(gen int64, fp string, now time.Time) bool {
+	return e.current(gen, now) && e.Fingerprint == fp && fp != ""
+}
+
+// current reports whether the entry shows generation gen's content as it is
+// at now, whichever build rendered it: such a copy of another release may
+// stand in while this one renders its own (see Cache.previous).
+func (e *Entry) current(gen int64, now time.Time) bool {
 	return e.Gen == gen && now.Before(e.FreshUntil)
 }
 
-const wireVersion = 1
+// Wire versions: 1 had no fingerprint (decoded with Fingerprint "", so never
+// fresh); 2 adds it after the status.
+const (
+	wireVersion1 = 1
+	wireVersion  = 2
+)
 
 // marshal encodes the entry for Redis. Only the gzip body is stored; the
 // identity body is inflated again when a client wants it (Body).
@@ -119,22 +136,27 @@ func (e *Entry) marshal() []byte {
 	b.Write(n[:])
 	binary.BigEndian.PutUint16(n[:2], uint16(e.Status))
 	b.Write(n[:2])
+	writeString(&b, e.Fingerprint)
 	writeString(&b, e.ContentType)
 	writeString(&b, e.ETag)
 	b.Write(e.Gzip)
 	return b.Bytes()
 }
 
+// writeString writes s with a one-byte length; longer strings are cut at 255
+// bytes (New keeps the fingerprint shorter, and content types and ETags are).
 func writeString(b *bytes.Buffer, s string) {
+	s = s[:min(len(s), 255)]
 	b.WriteByte(byte(len(s)))
-	b.WriteString(s[:min(len(s), 255)])
+	b.WriteString(s)
 }
 
 var errCorrupt = errors.New("pagecache: corrupt entry")
 
-// unmarshal decodes an entry stored by marshal.
+// unmarshal decodes an entry stored by marshal, or by a release that wrote
+// wire version 1.
 func unmarshal(data []byte) (*Entry, error) {
-	if len(data) < 1+8+8+2+2 || data[0] != wireVersion {
+	if len(data) < 1+8+8+2+2 || (data[0] != wireVersion && data[0] != wireVersion1) {
 		return nil, errCorrupt
 	}
 	e := &Entry{
@@ -144,6 +166,11 @@ func unmarshal(data []byte) (*Entry, error) {
 	}
 	rest := data[19:]
 	var ok bool
+	if data[0] == wireVersion {
+		if e.Fingerprint, rest, ok = readString(rest); !ok {
+			return nil, errCorrupt
+		}
+	}
 	if e.ContentType, rest, ok = readString(rest); !ok {
 		return nil, errCorrupt
 	}

@@ -6,25 +6,31 @@
 // that generation is the tenant's current one, so one increment of the
 // generation (on every publish) invalidates a whole site on every replica,
 // while the old copy stays available as a last good copy if rendering fails
-// (stale-if-error). Misses render once however many requests wait
-// (singleflight keyed by generation too, so no request that starts after a
-// publish can join a render of older content). Bodies are gzipped once and
-// served as-is to clients that accept gzip, with strong ETags and 304s.
+// (stale-if-error). Each entry also carries the render fingerprint of the
+// build that rendered it: after a deploy no page of the previous release is a
+// hit, and while the new release renders its own copy the previous one
+// stands in, labelled stale (Cache.miss). Misses render once however many
+// requests wait (one flight per key and generation, so no request that
+// starts after a publish can join a render of older content), and at most
+// MaxRenders of them at once. Bodies are gzipped once and served as-is to
+// clients that accept gzip, with strong ETags and 304s.
 package pagecache
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
-	"net/url"
-	"sort"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/maypok86/otter/v2"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/redishealth"
@@ -38,13 +44,23 @@ type Options struct {
 	Redis *redishealth.Monitor
 	// Prefix namespaces every Redis key (tests give each package its own).
 	Prefix string
+	// Fingerprint is the render fingerprint of this build
+	// (themes.Registry.Fingerprint): an entry rendered under another one is
+	// never a hit. "" is a fingerprint of its own ("unversioned").
+	Fingerprint string
 	// DefaultFresh is how long a page stays fresh when its handler sets no
 	// expiry; invalidation by generation is what normally ends it. 0 means 24h.
 	DefaultFresh time.Duration
 	// KeepStale is how long Redis keeps an entry as a last good copy; 0 means 7 days.
 	KeepStale time.Duration
-	// RenderTimeout bounds a miss render; 0 means 10s.
+	// RenderTimeout bounds a miss render, and separately the wait for a
+	// render slot; 0 means 10s.
 	RenderTimeout time.Duration
+	// MaxRenders bounds the miss renders running at once in this process
+	// (each holds a database connection most of the time it runs), so that
+	// a deploy, which makes every cached page of every tenant a miss at
+	// once, cannot stampede the database. 0 means DefaultMaxRenders().
+	MaxRenders int
 	// ServeStale reports whether a failed render may be replaced by a stale
 	// copy; by default any error that is not a fiber.Error below 500.
 	ServeStale func(error) bool
@@ -53,11 +69,33 @@ type Options struct {
 	Now        func() time.Time
 }
 
+// DefaultMaxRenders is the default bound of concurrent miss renders: twice
+// the CPUs Go may use, at least 4. Rendering is CPU work between database
+// round trips; more renders than that at once only queue on the CPUs and on
+// the database pool.
+func DefaultMaxRenders() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
+
+// ErrBusy is returned when a miss found every render slot taken for
+// RenderTimeout and there was no copy of the page to serve instead.
+var ErrBusy = fiber.NewError(fiber.StatusServiceUnavailable, "pagecache: every render slot is busy")
+
 // Cache is the two-level page cache.
 type Cache struct {
-	opts Options
-	l1   *otter.Cache[string, *Entry]
-	sf   singleflight.Group
+	opts  Options
+	fp    string
+	l1    *otter.Cache[string, *Entry]
+	slots chan struct{} // one token per render running
+
+	mu      sync.Mutex
+	flights map[string]*flight // by key and generation
+}
+
+// flight is one miss render that other requests for the same page (and
+// generation) wait on instead of rendering it again.
+type flight struct {
+	done chan struct{} // closed when r and err are set
+	r    *rendered
+	err  error
 }
 
 // New builds a cache. L1 is not cleared when Redis comes back from an
@@ -79,6 +117,9 @@ func New(opts Options) *Cache {
 	if opts.RenderTimeout == 0 {
 		opts.RenderTimeout = 10 * time.Second
 	}
+	if opts.MaxRenders <= 0 {
+		opts.MaxRenders = DefaultMaxRenders()
+	}
 	if opts.ServeStale == nil {
 		opts.ServeStale = defaultServeStale
 	}
@@ -88,12 +129,26 @@ func New(opts Options) *Cache {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	// The fingerprint is stored with every entry in a length-prefixed
+	// field: keep it short, and never "" (what entries of wire version 1
+	// decode to).
+	fp := opts.Fingerprint
+	if fp == "" {
+		fp = "unversioned"
+	}
+	if len(fp) > 64 {
+		sum := sha256.Sum256([]byte(fp))
+		fp = hex.EncodeToString(sum[:16])
+	}
 	c := &Cache{
 		opts: opts,
+		fp:   fp,
 		l1: otter.Must(&otter.Options[string, *Entry]{
 			MaximumWeight: opts.MaxBytes,
 			Weigher:       func(_ string, e *Entry) uint32 { return e.size() },
 		}),
+		slots:   make(chan struct{}, opts.MaxRenders),
+		flights: map[string]*flight{},
 	}
 	return c
 }
@@ -112,7 +167,11 @@ type Scope struct {
 	Generation int64
 }
 
-// Result values for the Cache-Status header (RFC 9211).
+// Result values for the Cache-Status header (RFC 9211). statusStale is sent
+// both when a last good copy stands in for a failed render and when another
+// release's copy of the current content stands in while this release
+// renders its own (the metrics tell the two apart: "stale" and
+// "stale_render").
 const (
 	statusHit       = "pcnweb; hit"
 	statusStale     = "pcnweb; hit; detail=stale"
@@ -148,11 +207,24 @@ type rendered struct {
 	cached   bool // found in L1 by a late flight, not rendered
 }
 
+// errRenderAborted is what waiters get when the leader's render panicked.
+var errRenderAborted = errors.New("pagecache: the render was aborted")
+
 // Middleware serves GET and HEAD requests from the cache, rendering through
 // the rest of the chain on a miss. scope reports the tenant of the request,
-// or false to bypass the cache.
-func (c *Cache) Middleware(scope func(*fiber.Ctx) (Scope, bool)) fiber.Handler {
+// or false to bypass the cache. params are the query parameters the route's
+// handler reads: the request's query string is cut down to them, in
+// canonical form, before anything else (see CanonicalQuery and Param), so
+// the key and the handler see the same query. A query string that does not
+// parse is a 400.
+func (c *Cache) Middleware(scope func(*fiber.Ctx) (Scope, bool), params ...string) fiber.Handler {
+	declared := declare(params)
 	return func(fc *fiber.Ctx) error {
+		query, err := restrictQuery(fc, declared)
+		if err != nil {
+			fc.Set("Cache-Status", statusBypass)
+			return err
+		}
 		method := fc.Method()
 		s, ok := scope(fc)
 		if !ok || (method != fiber.MethodGet && method != fiber.MethodHead) || len(fc.Request().Header.Peek(fiber.HeaderAuthorization)) > 0 {
@@ -160,67 +232,171 @@ func (c *Cache) Middleware(scope func(*fiber.Ctx) (Scope, bool)) fiber.Handler {
 			fc.Set("Cache-Status", statusBypass)
 			return fc.Next()
 		}
-		key := Key(s.TenantID, fc.Path(), fc.Request().URI().QueryString())
-		now := c.opts.Now()
-		if e, ok := c.l1.GetIfPresent(key); ok && e.fresh(s.Generation, now) {
+		key := Key(s.TenantID, fc.Path(), query)
+		return c.lookup(fc, key, s)
+	}
+}
+
+// lookup serves the page at key from L1 or L2 when a copy is fresh for the
+// request's generation and this build's fingerprint, and goes to miss
+// otherwise.
+func (c *Cache) lookup(fc *fiber.Ctx, key string, s Scope) error {
+	now := c.opts.Now()
+	prev, ok := c.l1.GetIfPresent(key)
+	if ok && prev.fresh(s.Generation, c.fp, now) {
+		c.count("hit")
+		return serve(fc, prev, statusHit)
+	}
+	if e := c.getL2(fc.UserContext(), key); e != nil {
+		c.l1.Set(key, e)
+		if e.fresh(s.Generation, c.fp, now) {
 			c.count("hit")
 			return serve(fc, e, statusHit)
 		}
-		ctx := fc.UserContext()
-		if e := c.getL2(ctx, key); e != nil {
-			c.l1.Set(key, e)
-			if e.fresh(s.Generation, now) {
-				c.count("hit")
-				return serve(fc, e, statusHit)
-			}
-		}
+		prev = e
+	}
+	return c.miss(fc, key, s, prev)
+}
 
-		sfKey := key + "\x00" + strconv.FormatInt(s.Generation, 10)
-		leader := false
-		v, err, _ := c.sf.Do(sfKey, func() (any, error) {
-			// A flight that finished between our L1 lookup and now has
-			// stored the page already: don't render it again.
-			if e, ok := c.l1.GetIfPresent(key); ok && e.fresh(s.Generation, c.opts.Now()) {
-				return &rendered{entry: e, storable: true, cached: true}, nil
+// miss renders the page, once however many requests want it. prev is the
+// copy found, if any: when it shows the current generation and is within its
+// fresh time but another build rendered it (the release before this one, or
+// the one after during a rolling deploy), it stands in at once, labelled
+// stale, for every request that would otherwise wait: while a render of the
+// page is in flight, and while every render slot is busy. A copy of an older
+// generation never stands in (a publish is visible everywhere when it
+// returns), nor one past its fresh time (an "open now" that has changed).
+func (c *Cache) miss(fc *fiber.Ctx, key string, s Scope, prev *Entry) error {
+	standIn := prev != nil && prev.current(s.Generation, c.opts.Now())
+	sfKey := key + "\x00" + strconv.FormatInt(s.Generation, 10)
+	c.mu.Lock()
+	f := c.flights[sfKey]
+	if f == nil {
+		held := false
+		if standIn {
+			if held = c.tryAcquire(); !held {
+				c.mu.Unlock()
+				c.count("stale_render")
+				return serve(fc, prev, statusStale)
 			}
-			leader = true
-			return c.render(fc, key, s.Generation)
-		})
-		if err != nil {
-			if c.opts.ServeStale(err) {
-				if e := c.stale(ctx, key); e != nil {
-					c.count("stale")
-					c.opts.Logger.WarnContext(ctx, "render failed; serving last good copy", "tenant_id", s.TenantID, "path", fc.Path(), "error", err)
-					return serve(fc, e, statusStale)
-				}
-			}
-			return err
 		}
-		r := v.(*rendered)
-		switch {
-		case r.cached:
-			c.count("hit")
-			return serve(fc, r.entry, statusHit)
-		case leader:
-			c.count("miss")
-			if !r.storable {
-				// The leader's own response is already in place (a 404,
-				// a page that sets a cookie): leave it as rendered.
-				fc.Set("Cache-Status", statusMiss)
-				return nil
-			}
-			return serve(fc, r.entry, statusMiss)
-		case r.storable:
-			c.count("collapsed")
-			return serve(fc, r.entry, statusCollapsed)
-		default:
-			// Not shareable: render this request on its own.
-			c.count("bypass")
-			fc.Set("Cache-Status", statusBypass)
-			return fc.Next()
+		f = &flight{done: make(chan struct{}), err: errRenderAborted}
+		c.flights[sfKey] = f
+		c.mu.Unlock()
+		return c.lead(fc, key, sfKey, s, f, held)
+	}
+	c.mu.Unlock()
+	if standIn {
+		c.count("stale_render")
+		return serve(fc, prev, statusStale)
+	}
+	<-f.done
+	if f.err != nil {
+		return c.failed(fc, key, s, f.err)
+	}
+	switch r := f.r; {
+	case r.cached:
+		c.count("hit")
+		return serve(fc, r.entry, statusHit)
+	case r.storable:
+		c.count("collapsed")
+		return serve(fc, r.entry, statusCollapsed)
+	}
+	// Not shareable (a 404, a page that sets a cookie): render this request
+	// on its own, in a render slot like any other.
+	if err := c.acquire(fc.UserContext()); err != nil {
+		return c.failed(fc, key, s, err)
+	}
+	defer c.release()
+	c.count("bypass")
+	fc.Set("Cache-Status", statusBypass)
+	return fc.Next()
+}
+
+// lead renders the page for flight f and hands the result to its waiters.
+// held says whether the caller has taken a render slot already.
+func (c *Cache) lead(fc *fiber.Ctx, key, sfKey string, s Scope, f *flight, held bool) error {
+	defer func() {
+		c.mu.Lock()
+		delete(c.flights, sfKey)
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	if !held {
+		if err := c.acquire(fc.UserContext()); err != nil {
+			f.r, f.err = nil, err
+			return c.failed(fc, key, s, err)
 		}
 	}
+	defer c.release()
+	// A flight that finished between our lookup and now has stored the page
+	// already: don't render it again.
+	if e, ok := c.l1.GetIfPresent(key); ok && e.fresh(s.Generation, c.fp, c.opts.Now()) {
+		f.r, f.err = &rendered{entry: e, storable: true, cached: true}, nil
+		c.count("hit")
+		return serve(fc, e, statusHit)
+	}
+	r, err := c.render(fc, key, s.Generation)
+	f.r, f.err = r, err
+	if err != nil {
+		return c.failed(fc, key, s, err)
+	}
+	c.count("miss")
+	if !r.storable {
+		// The leader's own response is already in place (a 404, a page
+		// that sets a cookie): leave it as rendered.
+		fc.Set("Cache-Status", statusMiss)
+		return nil
+	}
+	return serve(fc, r.entry, statusMiss)
 }
+
+// failed answers a request whose render failed (or found no render slot):
+// with the last good copy of the page, whatever its generation or build,
+// when the error allows it; else with the error.
+func (c *Cache) failed(fc *fiber.Ctx, key string, s Scope, err error) error {
+	ctx := fc.UserContext()
+	if c.opts.ServeStale(err) {
+		if e := c.stale(ctx, key); e != nil {
+			c.count("stale")
+			c.opts.Logger.WarnContext(ctx, "render failed; serving last good copy", "tenant_id", s.TenantID, "path", fc.Path(), "error", err)
+			return serve(fc, e, statusStale)
+		}
+	}
+	if errors.Is(err, ErrBusy) {
+		fc.Set(fiber.HeaderRetryAfter, "5")
+	}
+	return err
+}
+
+// tryAcquire takes a render slot if one is free now.
+func (c *Cache) tryAcquire() bool {
+	select {
+	case c.slots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// acquire waits for a render slot, for RenderTimeout at most.
+func (c *Cache) acquire(ctx context.Context) error {
+	if c.tryAcquire() {
+		return nil
+	}
+	t := time.NewTimer(c.opts.RenderTimeout)
+	defer t.Stop()
+	select {
+	case c.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return ErrBusy
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", ErrBusy, ctx.Err())
+	}
+}
+
+func (c *Cache) release() { <-c.slots }
 
 // render runs the rest of the handler chain once for a miss and stores the
 // result when it may be shared.
@@ -248,7 +424,7 @@ func (c *Cache) render(fc *fiber.Ctx, key string, gen int64) (*rendered, error) 
 		fresh = t
 	}
 	body := append([]byte(nil), resp.Body()...)
-	e, err := newEntry(gen, fresh, status, string(resp.Header.ContentType()), body)
+	e, err := newEntry(gen, c.fp, fresh, status, string(resp.Header.ContentType()), body)
 	if err != nil {
 		return nil, err
 	}
@@ -384,35 +560,18 @@ func acceptsGzip(header string) bool {
 	return false
 }
 
-// Key builds the cache key of a page: tenant, path and the query with its
-// parameters sorted, so that ?a=1&b=2 and ?b=2&a=1 share an entry.
-func Key(tenantID int64, path string, rawQuery []byte) string {
+// Key builds the cache key of a page: tenant, path and the query in the
+// canonical form CanonicalQuery gives (the form the handler reads), so that
+// ?a=1&b=2 and ?b=2&a=1 share an entry.
+func Key(tenantID int64, path, query string) string {
 	var b strings.Builder
-	b.Grow(len(path) + len(rawQuery) + 24)
+	b.Grow(len(path) + len(query) + 24)
 	b.WriteString(strconv.FormatInt(tenantID, 10))
 	b.WriteByte('|')
 	b.WriteString(path)
-	if len(rawQuery) > 0 {
-		if q, err := url.ParseQuery(string(rawQuery)); err == nil && len(q) > 0 {
-			keys := make([]string, 0, len(q))
-			for k := range q {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			b.WriteByte('?')
-			for i, k := range keys {
-				vs := q[k]
-				sort.Strings(vs)
-				for j, v := range vs {
-					if i > 0 || j > 0 {
-						b.WriteByte('&')
-					}
-					b.WriteString(url.QueryEscape(k))
-					b.WriteByte('=')
-					b.WriteString(url.QueryEscape(v))
-				}
-			}
-		}
+	if query != "" {
+		b.WriteByte('?')
+		b.WriteString(query)
 	}
 	return b.String()
 }

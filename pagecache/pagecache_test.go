@@ -34,24 +34,34 @@ type harness struct {
 	delay   time.Duration
 	now     atomic.Value // time.Time
 	expire  time.Duration
+	running atomic.Int64 // renders in progress
+	peak    atomic.Int64 // most renders in progress at once
 }
 
-func newHarness(t *testing.T, mon *redishealth.Monitor, prefix string) *harness {
+func newHarness(t *testing.T, mon *redishealth.Monitor, prefix string, configure ...func(*pagecache.Options)) *harness {
 	t.Helper()
 	h := &harness{}
 	h.gen.Store(1)
 	h.body.Store("<p>hello</p>")
 	h.now.Store(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-	h.cache = pagecache.New(pagecache.Options{
+	opts := pagecache.Options{
 		Redis: mon, Prefix: prefix, Logger: slog.New(slog.DiscardHandler),
 		Now: func() time.Time { return h.now.Load().(time.Time) },
-	})
+	}
+	for _, f := range configure {
+		f(&opts)
+	}
+	h.cache = pagecache.New(opts)
 	h.app = fiber.New(fiber.Config{Immutable: true})
 	h.app.Use(h.cache.Middleware(func(c *fiber.Ctx) (pagecache.Scope, bool) {
 		return pagecache.Scope{TenantID: 7, Generation: h.gen.Load()}, c.Get("X-No-Tenant") == ""
 	}))
 	h.app.Get("/*", func(c *fiber.Ctx) error {
 		h.renders.Add(1)
+		n := h.running.Add(1)
+		defer h.running.Add(-1)
+		for p := h.peak.Load(); n > p && !h.peak.CompareAndSwap(p, n); p = h.peak.Load() {
+		}
 		if h.delay > 0 {
 			time.Sleep(h.delay)
 		}
@@ -361,25 +371,6 @@ func TestRedisOutage(t *testing.T) {
 		n, _ := mon.Client().Exists(context.Background(), "outage:page:7|/pa").Result()
 		return n == 1
 	})
-}
-
-func TestKeyCanonicalQuery(t *testing.T) {
-	tests := []struct{ a, b string }{
-		{"a=1&b=2", "b=2&a=1"},
-		{"q=x+y", "q=x%20y"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if ka, kb := pagecache.Key(1, "/s", []byte(tt.a)), pagecache.Key(1, "/s", []byte(tt.b)); ka != kb {
-			t.Errorf("Key(%q) = %q, Key(%q) = %q, want equal", tt.a, ka, tt.b, kb)
-		}
-	}
-	if pagecache.Key(1, "/s", nil) == pagecache.Key(2, "/s", nil) {
-		t.Error("keys of two tenants collide")
-	}
-	if pagecache.Key(1, "/s", []byte("q=a")) == pagecache.Key(1, "/s", []byte("q=b")) {
-		t.Error("keys of two queries collide")
-	}
 }
 
 func waitFor(t *testing.T, cond func() bool) {

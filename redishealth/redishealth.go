@@ -15,8 +15,11 @@ import (
 )
 
 // Monitor tracks whether Redis answers. A nil *Monitor means "no Redis".
+// The client is any of go-redis's: one node, or a Sentinel-managed master
+// (redis.NewFailoverClient), which follows a failover by itself; "up" then
+// means "the current master answers".
 type Monitor struct {
-	client   *redis.Client
+	client   redis.UniversalClient
 	log      *slog.Logger
 	interval time.Duration
 	up       atomic.Bool
@@ -26,14 +29,14 @@ type Monitor struct {
 }
 
 // New returns a monitor that starts optimistic (up) and pings every interval.
-func New(client *redis.Client, log *slog.Logger, interval time.Duration) *Monitor {
+func New(client redis.UniversalClient, log *slog.Logger, interval time.Duration) *Monitor {
 	m := &Monitor{client: client, log: log, interval: interval}
 	m.up.Store(true)
 	return m
 }
 
 // Client is the monitored client.
-func (m *Monitor) Client() *redis.Client {
+func (m *Monitor) Client() redis.UniversalClient {
 	if m == nil {
 		return nil
 	}

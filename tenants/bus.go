@@ -120,12 +120,15 @@ func (b *Bus) Run(ctx context.Context, ready chan<- struct{}) {
 	defer sub.Close()
 	// Wait for the subscription to be confirmed, so that a publish made
 	// after Run signals ready reaches this replica. Reconnections after
-	// that are go-redis's job; what was missed meanwhile is made good by
-	// the resync that the health monitor's recovery hook runs.
+	// that are go-redis's job: it resubscribes and hands us the
+	// confirmation, and every confirmation after the first runs a resync,
+	// because messages published while the subscription was down are lost
+	// (and the health monitor's recovery hook may have run its resync
+	// before go-redis had resubscribed).
 	if _, err := sub.Receive(ctx); err != nil {
 		b.log.WarnContext(ctx, "subscribe to invalidations failed; go-redis keeps retrying", "error", err)
 	}
-	ch := sub.Channel(redis.WithChannelSize(1024), redis.WithChannelSendTimeout(time.Second))
+	ch := sub.ChannelWithSubscriptions(redis.WithChannelSize(1024), redis.WithChannelSendTimeout(time.Second))
 	close(ready)
 	for {
 		select {
@@ -135,8 +138,23 @@ func (b *Bus) Run(ctx context.Context, ready chan<- struct{}) {
 			if !ok {
 				return
 			}
-			b.apply(ctx, m.Payload)
+			switch m := m.(type) {
+			case *redis.Message:
+				b.apply(ctx, m.Payload)
+			case *redis.Subscription:
+				if m.Kind == "subscribe" {
+					b.resubscribed(ctx)
+				}
+			}
 		}
+	}
+}
+
+// resubscribed catches up with what was published while the subscription
+// was down.
+func (b *Bus) resubscribed(ctx context.Context) {
+	if err := b.resolver.Sync(ctx); err != nil && ctx.Err() == nil {
+		b.log.WarnContext(ctx, "resync after resubscribing failed; the poll will retry", "error", err)
 	}
 }
 
@@ -167,19 +185,38 @@ func (b *Bus) apply(ctx context.Context, payload string) {
 	rdb.Expire(actx, ackKey, 10*time.Second)
 }
 
-// Poll runs Sync every interval until ctx ends: the safety net for missed
-// messages, and the only channel between processes when there is no Redis.
+// PollWithoutRedis is how often Poll compares generations while there is no
+// Redis to carry invalidations, or while the configured one is down: the
+// README's promise that a change reaches every server within two seconds
+// without Redis holds through an outage too.
+const PollWithoutRedis = 2 * time.Second
+
+// Poll runs Sync until ctx ends: the safety net for missed messages, and the
+// only channel between processes when Redis is absent or down. While Redis
+// answers it syncs every interval; while it does not (or there is none), every
+// PollWithoutRedis (or interval, if that is shorter). The rate follows the
+// health monitor at every tick, so an outage shortens the wait at once and a
+// recovery lengthens it again.
 func (b *Bus) Poll(ctx context.Context, interval time.Duration) {
 	if b.resolver == nil {
 		return
 	}
-	t := time.NewTicker(interval)
+	tick := min(interval, PollWithoutRedis)
+	t := time.NewTicker(tick)
 	defer t.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case now := <-t.C:
+			// A tick arrives up to a little early relative to last; half a
+			// tick of slack keeps "every interval" from slipping to
+			// interval+tick.
+			if b.redis.Up() && now.Sub(last) < interval-tick/2 {
+				continue
+			}
+			last = now
 			if err := b.resolver.Sync(ctx); err != nil && ctx.Err() == nil {
 				b.log.WarnContext(ctx, "generation poll failed", "error", err)
 			}

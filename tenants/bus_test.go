@@ -152,3 +152,168 @@ func TestResyncWhenRedisReturns(t *testing.T) {
 		t.Errorf("after Redis returned: generation %d, want > %d", g, before)
 	}
 }
+
+// TestChangeReachesReplicaWithinSecondsWhileRedisIsDown: Redis is configured
+// but has gone away, so invalidations cannot travel; the generation poll,
+// which runs every 30 s while Redis carries them, falls back to the
+// no-Redis rate and another replica sees a change within about two seconds
+// (not after up to 30).
+func TestChangeReachesReplicaWithinSecondsWhileRedisIsDown(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	url := modelstest.NewURL(t)
+	log := slog.New(slog.DiscardHandler)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	type server struct {
+		db  *models.DB
+		res *tenants.Resolver
+		mon *redishealth.Monitor
+	}
+	start := func() server {
+		db := modelstest.Open(t, url)
+		opts, _ := redis.ParseURL(srv.URL)
+		opts.DialTimeout, opts.ReadTimeout, opts.MaxRetries = 200*time.Millisecond, 200*time.Millisecond, -1
+		rc := redis.NewClient(opts)
+		t.Cleanup(func() { _ = rc.Close() })
+		mon := redishealth.New(rc, log, 200*time.Millisecond)
+		res := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
+		bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: res, Prefix: "down:", Logger: log})
+		db.SetNotifier(bus)
+		go mon.Run(ctx)
+		ready := make(chan struct{})
+		go bus.Run(ctx, ready)
+		<-ready
+		go bus.Poll(ctx, 30*time.Second) // what serve runs
+		return server{db, res, mon}
+	}
+	a, b := start(), start()
+	tn := modelstest.Tenant(t, a.db, "highfives")
+	onB, err := b.res.Resolve(ctx, "highfives.localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := onB.Generation()
+
+	srv.Stop(t)
+	if _, err := a.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	published := time.Now()
+	for onB.Generation() == before {
+		if time.Since(published) > 3*time.Second {
+			t.Fatalf("Redis down: replica B still at generation %d %s after the change on A (Redis up on B: %v); want it within ~2 s",
+				before, time.Since(published).Round(time.Millisecond), b.mon.Up())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("Redis down: B saw the change after %s", time.Since(published).Round(time.Millisecond))
+
+	// Back to health: invalidations travel again (at once, not by the poll).
+	srv.Start(t)
+	deadline := time.Now().Add(5 * time.Second)
+	for !(a.mon.Up() && b.mon.Up()) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !a.mon.Up() || !b.mon.Up() {
+		t.Fatal("Redis back but a monitor still says down")
+	}
+	// go-redis resubscribes on its own (it retries every 100 ms).
+	rc := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rc.Close()
+	for time.Now().Before(deadline) && rc.PubSubNumSub(ctx, "down:invalidate").Val()["down:invalidate"] < 2 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	before = onB.Generation()
+	if _, err := a.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "y"}); err != nil {
+		t.Fatal(err)
+	}
+	if g := onB.Generation(); g <= before {
+		t.Errorf("Redis back: B at generation %d when the publish returned, want > %d", g, before)
+	}
+}
+
+// TestResyncWhenSubscriptionReturns: what was published while the
+// subscription was down is lost with it, and the health monitor may have
+// run its recovery resync before go-redis resubscribed (or never noticed a
+// short outage at all). The bus resyncs from the database whenever go-redis
+// confirms a resubscription, so the replica catches up without waiting for
+// the 30 s poll.
+func TestResyncWhenSubscriptionReturns(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	url := modelstest.NewURL(t)
+	log := slog.New(slog.DiscardHandler)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	db := modelstest.Open(t, url)
+	opts, _ := redis.ParseURL(srv.URL)
+	rc := redis.NewClient(opts)
+	t.Cleanup(func() { _ = rc.Close() })
+	// The monitor is never run, so it never sees the outage and its
+	// recovery hook never fires; no poll runs either.
+	mon := redishealth.New(rc, log, time.Hour)
+	res := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
+	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: res, Prefix: "resub:", Logger: log})
+	ready := make(chan struct{})
+	go bus.Run(ctx, ready)
+	<-ready
+
+	tn := modelstest.Tenant(t, db, "highfives")
+	got, err := res.Resolve(ctx, "highfives.localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := got.Generation()
+	srv.Stop(t)
+	// Another replica's change while the subscription is down: its
+	// message cannot reach this one.
+	other := modelstest.Open(t, url)
+	if _, err := other.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Start(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for got.Generation() <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("generation still %d 10 s after Redis returned; want the resubscription to resync it", before)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestPrimedResolverNeedsNoQueryPerHost: serve primes the resolver with
+// every tenant from one listing, so the first request for each host after a
+// deploy costs no database query (here the database is cut off before the
+// first lookup, and every primed host still resolves).
+func TestPrimedResolverNeedsNoQueryPerHost(t *testing.T) {
+	url := modelstest.NewURL(t)
+	proxy := testenv.StartProxy(t, "127.0.0.1:5432")
+	db := modelstest.Open(t, testenv.WithDatabase("postgres://postgres@"+proxy.Addr+"/x?sslmode=disable", dbName(url)))
+	modelstest.Tenant(t, db, "highfives", "www.highfivespcn.example")
+	modelstest.Tenant(t, db, "riverside")
+	archived := modelstest.Tenant(t, db, "gone")
+	ctx := context.Background()
+	if _, err := db.SetTenantStatus(ctx, archived.Slug, models.StatusArchived, "closed"); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := db.ListTenants(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: slog.New(slog.DiscardHandler)})
+	res.Prime(ts)
+	proxy.Cut()
+	defer proxy.Restore()
+	for host, want := range map[string]string{
+		"highfives.localhost":      "highfives",
+		"www.highfivespcn.example": "highfives",
+		"riverside.localhost":      "riverside",
+	} {
+		got, err := res.Resolve(ctx, host)
+		if err != nil || got.Slug != want {
+			t.Errorf("%s with the database cut off: %v, %v; want %s from the primed map", host, got, err, want)
+		}
+	}
+	if _, err := res.Resolve(ctx, "gone.localhost"); err == nil {
+		t.Error("an archived tenant was primed")
+	}
+}

@@ -159,6 +159,26 @@ func (r *Resolver) load(ctx context.Context, host string) (any, error) {
 	return e, nil
 }
 
+// Prime caches the host mappings of ts (every tenant, as ListTenants gives
+// them) in one go: a replica that starts after a deploy then resolves every
+// tenant's hosts from memory instead of asking the database once per host
+// while every page is being re-rendered. Archived tenants are left out (they
+// resolve as unknown on first use, as before).
+func (r *Resolver) Prime(ts []models.Tenant) {
+	now := r.now()
+	for _, t := range ts {
+		if t.Status == models.StatusArchived {
+			continue
+		}
+		tn := r.snapshot(t)
+		e := &hostEntry{tenant: tn, loadedAt: tn.gen.Load(), expires: now.Add(r.ttl)}
+		r.hosts.Set(t.Slug+"."+r.base, e)
+		for _, h := range tn.Hosts {
+			r.hosts.Set(h, e)
+		}
+	}
+}
+
 // snapshot turns a database row into a Tenant sharing the live generation.
 func (r *Resolver) snapshot(t models.Tenant) *Tenant {
 	gen := r.counter(t.ID)

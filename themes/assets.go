@@ -246,3 +246,47 @@ func buildAssets(fsys fs.FS, dirs []string, chains map[string][]string) (*assetS
 	}
 	return s, nil
 }
+
+// byName maps every asset's unhashed URL ("/static/default/x.css") to its
+// hashed one.
+func (s *assetSet) byName() map[string]string {
+	out := make(map[string]string, len(s.state))
+	for key, st := range s.state {
+		if st.url != "" {
+			out["/static/"+key] = st.url
+		}
+	}
+	return out
+}
+
+// unhashedName undoes hashedName on a URL path: "/static/default/a.b.<8
+// hex>.css" → "/static/default/a.b.css", "/static/default/LICENSE.<8 hex>" →
+// "/static/default/LICENSE". ok is false when the path carries no hash.
+func unhashedName(urlPath string) (string, bool) {
+	dir, base := path.Split(urlPath)
+	if !strings.HasPrefix(dir, "/static/") {
+		return "", false
+	}
+	ext := path.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	if h := path.Ext(stem); isHash(h) {
+		return dir + strings.TrimSuffix(stem, h) + ext, true
+	}
+	if isHash(ext) { // a name without an extension: "name.<hash>"
+		return dir + stem, true
+	}
+	return "", false
+}
+
+// isHash reports whether ext is "." and 8 lower-case hex digits.
+func isHash(ext string) bool {
+	if len(ext) != 9 || ext[0] != '.' {
+		return false
+	}
+	for _, c := range ext[1:] {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}

@@ -107,6 +107,10 @@ type Registry struct {
 	admin    *theme
 	names    []string
 	assets   map[string]*Asset // by URL path
+	// byName maps an asset's unhashed path ("/static/default/x.css") to
+	// its current URL, for URLs of other builds (AssetByName).
+	byName      map[string]string
+	fingerprint string
 }
 
 type theme struct {
@@ -121,8 +125,22 @@ type themeMeta struct {
 // Load parses every theme once at boot. It fails if a theme lacks a required
 // page, a template does not parse or does not execute on a zero Page, or a
 // static file refers to an asset that does not exist.
-func Load() (*Registry, error) {
-	return load(embedded)
+func Load(opts ...Option) (*Registry, error) {
+	o := loadOptions{fsys: embedded}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	r, err := load(o.fsys)
+	if err != nil {
+		return nil, err
+	}
+	if r.fingerprint, err = fingerprint(o.fsys, o.build); err != nil {
+		return nil, err
+	}
+	if o.fingerprint != "" {
+		r.fingerprint = o.fingerprint
+	}
+	return r, nil
 }
 
 func load(fsys fs.FS) (*Registry, error) {
@@ -187,7 +205,7 @@ func load(fsys fs.FS) (*Registry, error) {
 		return nil, err
 	}
 
-	r := &Registry{themes: map[string]*theme{}, assets: st.byURL}
+	r := &Registry{themes: map[string]*theme{}, assets: st.byURL, byName: st.byName()}
 	for _, d := range dirs {
 		required := RequiredPages
 		switch d {
@@ -467,6 +485,23 @@ func (r *Registry) Asset(urlPath string) (a Asset, ok bool) {
 		return Asset{}, false
 	}
 	return *p, true
+}
+
+// AssetByName returns the current asset of the same name as urlPath, a
+// hashed URL of another build ("/static/default/nhsuk-frontend.min.<other
+// hash>.css" → this build's nhsuk-frontend.min.css), and its current URL.
+// A page rendered by another release links such URLs; the bytes differ from
+// the ones the hash names, so they must not be cached as immutable.
+func (r *Registry) AssetByName(urlPath string) (a Asset, current string, ok bool) {
+	name, ok := unhashedName(urlPath)
+	if !ok {
+		return Asset{}, "", false
+	}
+	current, ok = r.byName[name]
+	if !ok {
+		return Asset{}, "", false
+	}
+	return *r.assets[current], current, true
 }
 
 // AssetURLs lists every asset URL path, sorted (for tests and preloading).

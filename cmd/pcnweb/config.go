@@ -14,6 +14,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/demo"
 	"github.com/pcnweb/pcnweb/hostname"
+	"github.com/pcnweb/pcnweb/media"
 )
 
 // Config is the process configuration, read once from the environment.
@@ -22,6 +23,7 @@ type Config struct {
 	InternalAddr   string // PCNWEB_INTERNAL_ADDR
 	DatabaseURL    string // DATABASE_URL; "" selects embedded SQLite
 	RedisURL       string // REDIS_URL; "" runs with the in-process cache only
+	Redis          redisTarget
 	DataDir        string // PCNWEB_DATA_DIR
 	BaseDomain     string // PCNWEB_BASE_DOMAIN
 	ConsoleHost    string // PCNWEB_CONSOLE_HOST
@@ -41,9 +43,17 @@ type Config struct {
 	DemoPassword string // PCNWEB_DEMO_PASSWORD
 	// MediaDir holds the media library's files (images and PDFs).
 	MediaDir string // PCNWEB_MEDIA_DIR
+	// MediaDecodes is how many uploaded images a replica decodes at once
+	// (each takes at most media.MaxImageMemory); more wait, then are asked
+	// to try again.
+	MediaDecodes int // PCNWEB_MEDIA_DECODES
 	// ODSDir holds ePCN.xlsx and epraccur.csv, read when an operator creates
 	// a tenant from its PCN code in the console; "" turns that off.
 	ODSDir string // PCNWEB_ODS_DIR
+
+	// RenderConcurrency bounds the page renders (cache misses) running at
+	// once in this process; 0 means pagecache.DefaultMaxRenders.
+	RenderConcurrency int // PCNWEB_RENDER_CONCURRENCY
 }
 
 // loadConfig parses the environment; bad values fail with a message naming
@@ -101,8 +111,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return c, fmt.Errorf("DATABASE_URL: must be a postgres:// URL (unset it to use the embedded SQLite database)")
 	}
-	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
-		return c, fmt.Errorf("REDIS_URL: must be a redis:// or rediss:// URL")
+	if c.RedisURL != "" {
+		if c.Redis, err = parseRedisURL(c.RedisURL); err != nil {
+			return c, fmt.Errorf("REDIS_URL: %w", err)
+		}
 	}
 	if v := get("PCNWEB_CACHE_BYTES", ""); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
@@ -111,7 +123,21 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.CacheBytes = n
 	}
+	if v := get("PCNWEB_RENDER_CONCURRENCY", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return c, fmt.Errorf("PCNWEB_RENDER_CONCURRENCY: %q must be a whole number from 1 to 10000", v)
+		}
+		c.RenderConcurrency = n
+	}
 	c.MediaDir = get("PCNWEB_MEDIA_DIR", filepath.Join(c.DataDir, "media"))
+	if v := get("PCNWEB_MEDIA_DECODES", strconv.Itoa(media.DefaultDecodes)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			return c, fmt.Errorf("PCNWEB_MEDIA_DECODES: %q must be a number of images from 1 to 64", v)
+		}
+		c.MediaDecodes = n
+	}
 	c.SMTPAddr, c.SMTPFrom = get("PCNWEB_SMTP_ADDR", ""), get("PCNWEB_SMTP_FROM", "")
 	if c.SMTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {

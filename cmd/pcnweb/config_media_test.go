@@ -24,3 +24,27 @@ func TestConfigMediaDir(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigMediaDecodes(t *testing.T) {
+	tests := []struct {
+		value string
+		want  int // 0: refused
+	}{
+		{"", 2},
+		{"1", 1},
+		{"4", 4},
+		{"0", 0},
+		{"-1", 0},
+		{"two", 0},
+		{"1000", 0},
+	}
+	for _, tt := range tests {
+		c, err := loadConfig(func(k string) string { return map[string]string{"PCNWEB_MEDIA_DECODES": tt.value}[k] })
+		switch {
+		case tt.want == 0 && err == nil:
+			t.Errorf("PCNWEB_MEDIA_DECODES=%q accepted (%d)", tt.value, c.MediaDecodes)
+		case tt.want != 0 && (err != nil || c.MediaDecodes != tt.want):
+			t.Errorf("PCNWEB_MEDIA_DECODES=%q: %d, %v; want %d", tt.value, c.MediaDecodes, err, tt.want)
+		}
+	}
+}

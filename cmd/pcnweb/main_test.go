@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -330,6 +331,7 @@ func TestCLIRefusesBadInput(t *testing.T) {
 		{"unreachable database", map[string]string{"DATABASE_URL": "postgres://postgres@" + testenv.FreeAddr(t) + "/x?sslmode=disable&connect_timeout=2"}, []string{"tenant", "list"}, "", "failed to connect"},
 		{"unreachable redis", map[string]string{"PCNWEB_DATA_DIR": env["PCNWEB_DATA_DIR"], "REDIS_URL": "redis://" + testenv.FreeAddr(t)}, []string{"tenant", "list"}, "", "redis at"},
 		{"bad LOG_LEVEL", map[string]string{"LOG_LEVEL": "loud"}, []string{"tenant", "list"}, "", "LOG_LEVEL"},
+		{"bad PCNWEB_RENDER_CONCURRENCY", map[string]string{"PCNWEB_RENDER_CONCURRENCY": "0"}, []string{"tenant", "list"}, "", "PCNWEB_RENDER_CONCURRENCY"},
 		{"remove unknown domain", env, []string{"domain", "remove", "nowhere.example"}, "", "does not exist"},
 	}
 	for _, tt := range tests {
@@ -354,8 +356,8 @@ func TestCLIRefusesBadInput(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	out := mustCLI(t, nil, "", "version")
-	if !strings.HasPrefix(out, "pcnweb ") {
-		t.Errorf("version printed %q", out)
+	if !strings.HasPrefix(out, "pcnweb ") || !regexp.MustCompile(`(?m)^render fingerprint [0-9a-f]{32}$`).MatchString(out) {
+		t.Errorf("version printed %q, want the version and the render fingerprint", out)
 	}
 }
 

@@ -7,15 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/redishealth"
 	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
 )
 
 const usage = `pcnweb: the PCN website platform
@@ -85,6 +83,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if args[0] == "version" {
 		fmt.Fprintf(stdout, "pcnweb %s (%s)\n", version, goVersion())
+		// Whether a deploy of this build re-renders every cached page.
+		if reg, err := themes.Load(themes.WithBuild(buildID())); err == nil {
+			fmt.Fprintf(stdout, "render fingerprint %s\n", reg.Fingerprint())
+		}
 		return nil
 	}
 	cfg, err := loadConfig(getenv)
@@ -163,14 +165,7 @@ func (e *env) open(ctx context.Context, resolver func(*models.DB) *tenants.Resol
 		return nil, nil, errors.New("the database schema is out of date: run `pcnweb migrate` (PCNWEB_AUTO_MIGRATE=false)")
 	}
 	if e.cfg.RedisURL != "" {
-		opts, err := redis.ParseURL(e.cfg.RedisURL)
-		if err != nil {
-			p.close()
-			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
-		}
-		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = time.Second, 500*time.Millisecond, 500*time.Millisecond
-		opts.MaxRetries = 1
-		client := redis.NewClient(opts)
+		client := e.cfg.Redis.client()
 		p.redis = redishealth.New(client, e.log, 500*time.Millisecond)
 		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		err = client.Ping(pctx).Err()
@@ -196,13 +191,6 @@ func (e *env) open(ctx context.Context, resolver func(*models.DB) *tenants.Resol
 	bus := tenants.NewBus(tenants.BusOptions{Redis: p.redis, Resolver: res, Prefix: e.cfg.RedisPrefix, Logger: e.log, Metrics: m})
 	db.SetNotifier(bus)
 	return p, bus, nil
-}
-
-func redactRedis(raw string) string {
-	if at := strings.LastIndex(raw, "@"); at >= 0 {
-		return "redis://…" + raw[at:]
-	}
-	return raw
 }
 
 func (e *env) migrate(ctx context.Context, args []string) error {

@@ -41,7 +41,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	} else if len(pos) > 0 {
 		return usagef("serve: unexpected argument %q", pos[0])
 	}
-	reg, err := themes.Load()
+	reg, err := themes.Load(themes.WithBuild(buildID()))
 	if err != nil {
 		return fmt.Errorf("load themes: %w", err)
 	}
@@ -55,6 +55,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer p.close()
+	// This release's assets, for the replicas of other releases during a
+	// rolling deploy. Without them those replicas answer this release's
+	// asset URLs with their own file of the same name, so a failure here is
+	// worth a warning, not a refusal to start.
+	if err := site.RecordRelease(ctx, p.db, reg); err != nil {
+		e.log.Warn("could not record this release's assets", "fingerprint", reg.Fingerprint(), "error", err)
+	}
 	if *seed {
 		n, err := demo.Seed(ctx, p.db)
 		if err != nil {
@@ -82,6 +89,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 
 	cache := pagecache.New(pagecache.Options{
 		MaxBytes: e.cfg.CacheBytes, Redis: p.redis, Prefix: e.cfg.RedisPrefix,
+		Fingerprint: reg.Fingerprint(), MaxRenders: e.cfg.RenderConcurrency,
 		ServeStale: site.ServeStale, Metrics: m, Logger: e.log,
 	})
 	webCfg := web.Config{Secure: e.cfg.SecureCookies, TrustedProxies: e.cfg.TrustedProxies}
@@ -122,13 +130,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	defer stopBG()
 	var ready atomic.Bool
 	busReady := make(chan struct{})
-	pollEvery := 2 * time.Second
 	if p.redis != nil {
 		go p.redis.Run(bg)
-		pollEvery = 30 * time.Second
 	}
 	go bus.Run(bg, busReady)
-	go bus.Poll(bg, pollEvery)
+	// Every 30 s while Redis carries the invalidations; every
+	// tenants.PollWithoutRedis (2 s) without Redis or while it is down.
+	go bus.Poll(bg, 30*time.Second)
 	// Scheduled publish and unpublish: every replica runs one; the lease
 	// picks the one that acts. Stopped (lease released) before bg ends.
 	sched := schedule.Start(bg, schedule.Options{DB: p.db, Logger: e.log})
@@ -151,8 +159,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// Announce before serving, so that whoever sees /readyz answer has
 	// the addresses already.
 	e.log.Info("pcnweb serving", "addr", ln.Addr().String(), "internal_addr", iln.Addr().String(),
-		"database", p.db.Where, "cache", cacheDesc, "base_domain", e.cfg.BaseDomain, "version", version)
+		"database", p.db.Where, "cache", cacheDesc, "base_domain", e.cfg.BaseDomain, "version", version,
+		"render_fingerprint", reg.Fingerprint())
 	if ts, err := p.db.ListTenants(ctx); err == nil {
+		// Every tenant's hosts in memory before the first request: after a
+		// deploy, host lookups would otherwise fill the database pool
+		// while every page re-renders.
+		resolver.Prime(ts)
 		for _, t := range ts {
 			if t.Status == models.StatusActive {
 				fmt.Fprintf(e.stdout, "%-28s %s\n", t.Name, e.tenantURLs(t)[0])
@@ -197,7 +210,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // it is configured, as a cache in front; sign-in counters in Redis (shared
 // by every replica), else in this process.
 func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, port string, store media.Storage) (*fiber.App, error) {
-	var rc *redis.Client
+	var rc redis.UniversalClient
 	if p.redis != nil {
 		rc = p.redis.Client()
 	}
@@ -215,13 +228,14 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 		Mailer:   mailer(e.cfg, e.log),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
 		Media:    store,
+		Images:   media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
 	}), nil
 }
 
 // consoleApp builds the operators' console: its sessions and sign-in
 // counters live where the admin panel's do.
 func (e *env) consoleApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, m *metrics.Metrics) (*fiber.App, error) {
-	var rc *redis.Client
+	var rc redis.UniversalClient
 	if p.redis != nil {
 		rc = p.redis.Client()
 	}

@@ -3,7 +3,10 @@
 #
 #   PostgreSQL  127.0.0.1:5432, trust auth for user postgres, database "test"
 #   Redis       127.0.0.1:6379, and redis-server on PATH (tests start throwaway instances)
+#   Sentinel    redis-sentinel on PATH (the failover test starts throwaway sentinels; none runs here)
 #   Chromium    /usr/bin/chromium (headless browser tests)
+#   Caddy       the version deploy/caddy/Caddyfile targets, built with `go install` into
+#               $(go env GOBIN) or $(go env GOPATH)/bin (TestDeployCaddyfileValidates)
 #
 # Idempotent: anything already running is left alone. Written for a fresh Debian 12
 # machine where we are root (installs via apt-get, no sudo). As a normal user it only
@@ -178,6 +181,26 @@ ensure_redis() {
     say "redis: $did ($REDIS_HOST:$REDIS_PORT; $(command -v redis-server))"
 }
 
+# ------------------------------------------------------------ Redis Sentinel
+
+# The failover test (cmd/pcnweb TestSentinelFailover) starts its own master, replica and three
+# sentinels on free ports; all it needs is the binary. Debian's package starts a sentinel of its
+# own (on 26379, watching 127.0.0.1:6379 with quorum 2, so it can never fail anything over); it
+# is stopped again when this script installed it, so nothing is left running that the tests did
+# not ask for.
+ensure_redis_sentinel() {
+    local did="present"
+    if ! have redis-sentinel; then
+        apt_install redis-sentinel
+        did="installed"
+        if [[ -x /etc/init.d/redis-sentinel ]]; then
+            /etc/init.d/redis-sentinel stop >/dev/null 2>&1 || true
+        fi
+    fi
+    have redis-sentinel || die "redis-sentinel still not on PATH after install"
+    say "redis-sentinel: $did ($(command -v redis-sentinel))"
+}
+
 # ------------------------------------------------------------------ Chromium
 
 ensure_chromium() {
@@ -191,6 +214,42 @@ ensure_chromium() {
     say "chromium: $did ($CHROMIUM: $ver)"
 }
 
+# --------------------------------------------------------------------- Caddy
+# The Caddyfile targets Caddy 2.11 (docker-compose.yml: caddy:2.11), so build that release
+# from its Go module; Debian's package is 2.6. About 2 minutes the first time; afterwards
+# the installed binary's module version is read (go version -m) and nothing is built.
+
+CADDY_MODULE=github.com/caddyserver/caddy/v2
+CADDY_VERSION=v2.11.9
+
+caddy_bin_dir() {
+    local dir
+    dir=$(go env GOBIN)
+    [[ -n "$dir" ]] || dir="$(go env GOPATH | cut -d: -f1)/bin"
+    printf '%s\n' "$dir"
+}
+
+caddy_version_of() { go version -m "$1" 2>/dev/null | awk '$1 == "mod" { print $3 }'; }
+
+ensure_caddy() {
+    have go || die "go is not on PATH: it is needed to build caddy $CADDY_VERSION"
+    local bin did="present"
+    bin="$(caddy_bin_dir)/caddy"
+    if [[ "$(caddy_version_of "$bin")" != "$CADDY_VERSION" ]]; then
+        local log
+        log=$(mktemp /tmp/pcnweb-services-caddy.XXXXXX)
+        say "caddy: building $CADDY_MODULE/cmd/caddy@$CADDY_VERSION (about 2 minutes)"
+        GOBIN="$(caddy_bin_dir)" GOFLAGS= go install "$CADDY_MODULE/cmd/caddy@$CADDY_VERSION" >"$log" 2>&1 ||
+            { tail -n 20 "$log" >&2; die "go install caddy@$CADDY_VERSION failed (log: $log)"; }
+        rm -f "$log"
+        [[ "$(caddy_version_of "$bin")" == "$CADDY_VERSION" ]] || die "$bin is not caddy $CADDY_VERSION after go install"
+        did="installed"
+    fi
+    say "caddy: $did ($bin $CADDY_VERSION)"
+}
+
 ensure_postgres
 ensure_redis
+ensure_redis_sentinel
 ensure_chromium
+ensure_caddy

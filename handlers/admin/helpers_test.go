@@ -74,6 +74,8 @@ type options struct {
 	// proxiedDB reaches PostgreSQL through a proxy (server.dbProxy) the
 	// test can cut.
 	proxiedDB bool
+	// images decodes uploads; nil is the panel's default processor.
+	images *media.Processor
 }
 
 func newServer(t *testing.T, o options) *server {
@@ -138,7 +140,7 @@ func newServer(t *testing.T, o options) *server {
 		t.Fatal(err)
 	}
 	adminApp := admin.New(admin.Deps{
-		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store,
+		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store, Images: o.images,
 		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db, Now: clk.Now}),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
 	})

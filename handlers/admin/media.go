@@ -122,7 +122,7 @@ func newMedia(d Deps) fiber.Handler {
 }
 
 // readMediaUpload reads the form's file, at most media.MaxUpload+1 bytes:
-// enough for media.Process to tell a file that is too big.
+// enough for the media processor to tell a file that is too big.
 func readMediaUpload(c *fiber.Ctx) ([]byte, string, *themes.FieldError) {
 	fh, err := c.FormFile("file")
 	if err != nil || fh.Size == 0 && fh.Filename == "" {
@@ -140,6 +140,13 @@ func readMediaUpload(c *fiber.Ctx) ([]byte, string, *themes.FieldError) {
 	return data, fh.Filename, nil
 }
 
+// mediaBusyMessage answers an upload that found every decoding slot busy
+// (503, Retry-After mediaBusyRetry seconds).
+const (
+	mediaBusyMessage = "The website is busy processing other images, so this file has not been uploaded. Wait a few seconds and try again"
+	mediaBusyRetry   = 10
+)
+
 // uploadMedia checks the file by its content, records it and stores its
 // files under the new id. When storing fails, the record goes again.
 func uploadMedia(d Deps) fiber.Handler {
@@ -152,12 +159,17 @@ func uploadMedia(d Deps) fiber.Handler {
 		if fe != nil {
 			return refuse(*fe)
 		}
-		res, err := media.Process(data)
+		res, err := d.Images.Process(c.UserContext(), data)
 		var re *media.RefusedError
-		if errors.As(err, &re) {
+		switch {
+		case errors.As(err, &re):
 			return refuse(themes.FieldError{Field: "file", Message: re.Message})
-		}
-		if err != nil {
+		case errors.Is(err, media.ErrBusy):
+			// Not the file's fault: the same upload will do in a moment.
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(mediaBusyRetry))
+			return render(c, d, fiber.StatusServiceUnavailable, "media-upload",
+				mediaUploadView(c, d, typed, []themes.FieldError{{Field: "file", Message: mediaBusyMessage}}))
+		case err != nil:
 			return err
 		}
 		if d.Media == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -21,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcnweb/pcnweb/media"
 	"github.com/pcnweb/pcnweb/models"
@@ -283,6 +285,7 @@ func TestMediaUploadRefusals(t *testing.T) {
 		{"image over 10 MB", "A photo", &testMediaFile{"big.jpg", bigJPEG}, "file", "The selected image must be smaller than 10 MB"},
 		{"PDF over 20 MB", "", &testMediaFile{"big.pdf", bigPDF}, "file", "The selected PDF must be smaller than 20 MB"},
 		{"image without alt text", "  ", &testMediaFile{"photo.jpg", testMediaPhoto(t, 40, 30)}, "alt", "Enter alt text: describe the image for people who cannot see it"},
+		{"PNG of 6000 × 6600 pixels", "A plan", &testMediaFile{"plan.png", testMediaPNGClaiming(t, 6000, 6600)}, "file", "The selected image is 6000 × 6600 pixels, which is too large: make it at most 4670 × 5138 pixels and upload it again"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -476,5 +479,57 @@ func TestMediaDeleteRemovesFiles(t *testing.T) {
 	}
 	if got := auditActions(t, s, tn); !contains(got, "media.delete") {
 		t.Errorf("audit log %v lacks media.delete", got)
+	}
+}
+
+// testMediaPNGClaiming is a small PNG whose header claims w×h pixels.
+func testMediaPNGClaiming(t *testing.T, w, h uint32) []byte {
+	t.Helper()
+	b := testMediaPNGFile(t, 1, 1)
+	ihdr := b[8+8 : 8+8+13]
+	binary.BigEndian.PutUint32(ihdr, w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	binary.BigEndian.PutUint32(b[8+8+13:], crc32.ChecksumIEEE(b[8+4:8+8+13]))
+	return b
+}
+
+// TestMediaUploadBusyAsksToTryAgain: when every decoding slot is taken
+// for longer than an upload waits, the form comes back (503, Retry-After)
+// saying to try again, next to the file field, and nothing is stored; once
+// a slot is free the same upload goes through.
+func TestMediaUploadBusyAsksToTryAgain(t *testing.T) {
+	images := media.NewProcessor(media.ProcessorOptions{Decodes: 1, Wait: 50 * time.Millisecond})
+	s := newServer(t, options{images: images})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "jane@example.nhs.uk", models.RoleEditor)
+	const host = "alpha.localhost"
+	b := s.browser()
+	b.signIn(t, host, "jane@example.nhs.uk")
+	release, err := images.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo := &testMediaFile{"photo.jpg", testMediaPhoto(t, 400, 300)}
+	r := b.uploadMedia(t, host, url.Values{"alt": {"The entrance"}}, photo)
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" {
+		t.Fatalf("busy upload: status %d, Retry-After %q; want 503 with Retry-After\n%s", r.status, r.header.Get("Retry-After"), r.body)
+	}
+	m := testMediaErrorRE.FindStringSubmatch(r.body)
+	if m == nil || m[1] != "file" || !strings.Contains(m[2], "Wait a few seconds and try again") {
+		t.Errorf("error next to the file field: %q, want a try-again message\n%s", m, r.body)
+	}
+	if !strings.Contains(r.body, "The entrance") {
+		t.Error("the alt text typed was not kept")
+	}
+	if files := testMediaFiles(t, s.mediaDir); len(files) != 0 {
+		t.Errorf("a busy upload stored files: %v", files)
+	}
+	// A PDF needs no decoding, so it never waits for a slot.
+	if r := b.uploadMedia(t, host, url.Values{"title": {"Report"}}, &testMediaFile{"report.pdf", testMediaPDF}); r.status != http.StatusSeeOther {
+		t.Errorf("PDF while the slots are busy: status %d, want 303\n%s", r.status, r.body)
+	}
+	release()
+	if r := b.uploadMedia(t, host, url.Values{"alt": {"The entrance"}}, photo); r.status != http.StatusSeeOther {
+		t.Errorf("the same upload with a free slot: status %d, want 303\n%s", r.status, r.body)
 	}
 }

@@ -37,6 +37,9 @@ type Deps struct {
 	Now func() time.Time
 	// Media stores the media library's files; nil refuses uploads.
 	Media media.Storage
+	// Images checks and decodes uploads, a bounded number at once; nil is
+	// a processor with the default limits.
+	Images *media.Processor
 }
 
 // New builds the admin app, to be mounted at /admin. Middleware order: no
@@ -44,6 +47,9 @@ type Deps struct {
 // another tenant counts as none), an active tenant (a suspended one is open
 // to operators only), CSRF on every POST.
 func New(d Deps) *fiber.App {
+	if d.Images == nil {
+		d.Images = media.NewProcessor(media.ProcessorOptions{})
+	}
 	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
 	app.Use(web.Private)
 	app.Use(web.HandleErrors(errorHandler(d)))

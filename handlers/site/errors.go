@@ -59,6 +59,9 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 			name = "notfound"
 		}
 		view := themes.Page{Status: status, NoIndex: true, Path: c.Path(), Site: themes.Site{Name: t.Name, BaseURL: baseURL(d, t)}}
+		if status == fiber.StatusBadRequest && fe != nil {
+			view.Message = fe.Message // what is wrong with the address (an unreadable query string), written for patients
+		}
 		// The error page keeps the site's navigation when the database
 		// answers; a 500 caused by the database renders without it.
 		if r, err := load(c, d); err == nil {

@@ -12,28 +12,27 @@ import (
 )
 
 // listEvents renders upcoming events (soonest first) and past ones (latest
-// first); the page changes when the next event ends.
+// first); the page changes when the next event ends (the store records it).
 func listEvents(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		r, err := load(c, d)
 		if err != nil {
 			return err
 		}
-		events, err := r.store.Events()
+		now := d.Now()
+		events, err := r.store.Events(now)
 		if err != nil {
 			return err
 		}
-		now := d.Now()
 		view := r.view("Events", "/events")
 		view.Description = "Events run by " + r.t.Name + "."
 		view.Breadcrumbs = crumbs()
 		for _, e := range events {
-			if eventOver(e, now) {
+			if e.Over(now) {
 				view.Past = append([]themes.Event{eventView(e)}, view.Past...)
 				continue
 			}
 			view.Upcoming = append(view.Upcoming, eventView(e))
-			expireAt(c, eventChange(e))
 		}
 		return render(c, d, r.t, "events", view)
 	}
@@ -105,28 +104,25 @@ func eventLD(r *request, e models.Event) map[string]any {
 }
 
 // listVacancies renders the vacancies still open; each disappears after
-// its closing date.
+// its closing date (the store records when).
 func listVacancies(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		r, err := load(c, d)
 		if err != nil {
 			return err
 		}
-		vacancies, err := r.store.Vacancies()
+		now := d.Now()
+		vacancies, err := r.store.Vacancies(now)
 		if err != nil {
 			return err
 		}
-		now := d.Now()
 		view := r.view("Vacancies", "/vacancies")
 		view.Description = "Jobs at " + r.t.Name + "."
 		view.Breadcrumbs = crumbs()
 		for _, v := range vacancies {
-			open, until := vacancyOpen(v, now)
-			if !open {
-				continue
+			if v.OpenAt(now) {
+				view.Vacancies = append(view.Vacancies, vacancyView(v))
 			}
-			expireAt(c, until)
-			view.Vacancies = append(view.Vacancies, vacancyView(v))
 		}
 		return render(c, d, r.t, "vacancies", view)
 	}
@@ -139,15 +135,10 @@ func showVacancy(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		v, err := r.store.VacancyBySlug(c.Params("slug"))
+		v, err := r.store.VacancyBySlug(c.Params("slug"), d.Now())
 		if err != nil {
 			return err
 		}
-		open, until := vacancyOpen(v, d.Now())
-		if !open {
-			return models.ErrNotFound
-		}
-		expireAt(c, until)
 		vv := vacancyView(v)
 		view := r.view(v.Title, vv.URL)
 		view.Description = v.Summary

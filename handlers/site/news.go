@@ -22,9 +22,6 @@ func listNews(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := expireAtNextPost(c, r, now); err != nil {
-			return err
-		}
 		view := r.view("News", "/news")
 		view.Description = "News from " + r.t.Name + "."
 		view.FeedURL = "/news/feed.xml"
@@ -66,12 +63,8 @@ func newsFeed(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		now := d.Now()
-		posts, err := r.store.PublishedPosts(now, 20)
+		posts, err := r.store.PublishedPosts(d.Now(), 20)
 		if err != nil {
-			return err
-		}
-		if err := expireAtNextPost(c, r, now); err != nil {
 			return err
 		}
 		base := r.site.BaseURL

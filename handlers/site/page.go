@@ -61,9 +61,6 @@ func showHome(d Deps) fiber.Handler {
 		for _, p := range posts {
 			view.Posts = append(view.Posts, postView(p))
 		}
-		if err := expireAtNextPost(c, r, now); err != nil {
-			return err
-		}
 		view.JSONLD = organisationLD(r, practices)
 		view.FeedURL = "/news/feed.xml"
 		return render(c, d, r.t, "home", view)

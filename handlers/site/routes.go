@@ -51,7 +51,8 @@ type Deps struct {
 // New builds the public app. Middleware order: recover, request context,
 // access log, security headers, static assets (the same for every host, so
 // platform pages have their CSS), tenant resolution, the admin panel under
-// /admin, page cache, routes.
+// /admin, then each page's route: page cache (with the route's declared
+// query parameters), clock expiry, handler.
 func New(d Deps) *fiber.App {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -64,7 +65,7 @@ func New(d Deps) *fiber.App {
 	app.Use(web.Context(d.Web))
 	app.Use(web.AccessLog(d.Logger, d.Metrics, "site", tenantID))
 	app.Use(web.SecurityHeaders(d.Web))
-	app.Get("/static/*", serveAsset(d.Themes))
+	app.Get("/static/*", serveAsset(d.Themes, newReleaseAssets(d.DB, d.Logger)))
 	if d.ConsoleHost != "" {
 		app.Use(consoleHost(d))
 	}
@@ -73,30 +74,37 @@ func New(d Deps) *fiber.App {
 		app.Mount("/admin", d.Admin)
 	}
 	app.Get("/media/:id/:file", serveMedia(d)) // files, not pages: before the page cache
-	app.Use(d.Cache.Middleware(cacheScope))
 
-	app.Get("/", showHome(d))
-	app.Get("/practices", listPractices(d))
-	app.Get("/practices/:ods", showPractice(d))
-	app.Get("/services", listServices(d))
-	app.Get("/services/:slug", showService(d))
-	app.Get("/team", showTeam(d))
-	app.Get("/enhanced-access", showEnhancedAccess(d))
-	app.Get("/news", listNews(d))
-	app.Get("/news/feed.xml", newsFeed(d))
-	app.Get("/news/:slug", showPost(d))
-	app.Get("/events", listEvents(d))
-	app.Get("/events/:slug", showEvent(d))
-	app.Get("/vacancies", listVacancies(d))
-	app.Get("/vacancies/:slug", showVacancy(d))
-	app.Get("/contact", showContact(d))
-	app.Get("/accessibility", showLegal(d, "accessibility", "Accessibility statement"))
-	app.Get("/privacy", showLegal(d, "privacy", "Privacy notice"))
-	app.Get("/cookies", showLegal(d, "cookies", "Cookies"))
-	app.Get("/search", searchSite(d))
-	app.Get("/sitemap.xml", sitemap(d))
-	app.Get("/robots.txt", robots(d))
-	app.Get("/*", showPage(d))
+	// Every page, behind the page cache. Each declares the query parameters
+	// its handler reads (pagecache.Param): the only ones it sees, and the
+	// only ones in its cache key.
+	page := func(path string, h fiber.Handler, params ...string) {
+		app.Get(path, d.Cache.Middleware(cacheScope, params...), clockExpiry, h)
+	}
+	page("/", showHome(d))
+	page("/practices", listPractices(d))
+	page("/practices/:ods", showPractice(d))
+	page("/services", listServices(d))
+	page("/services/:slug", showService(d))
+	page("/team", showTeam(d))
+	page("/enhanced-access", showEnhancedAccess(d))
+	page("/news", listNews(d))
+	page("/news/feed.xml", newsFeed(d))
+	page("/news/:slug", showPost(d))
+	page("/events", listEvents(d))
+	page("/events/:slug", showEvent(d))
+	page("/vacancies", listVacancies(d))
+	page("/vacancies/:slug", showVacancy(d))
+	page("/contact", showContact(d))
+	page("/accessibility", showLegal(d, "accessibility", "Accessibility statement"))
+	page("/privacy", showLegal(d, "privacy", "Privacy notice"))
+	page("/cookies", showLegal(d, "cookies", "Cookies"))
+	page("/search", searchSite(d), "q")
+	page("/sitemap.xml", sitemap(d))
+	page("/robots.txt", robots(d))
+	page("/*", showPage(d))
+	// Any other method: a bypass, with its Cache-Status, then 404 or 405.
+	app.Use(d.Cache.Middleware(cacheScope))
 	return app
 }
 

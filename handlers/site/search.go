@@ -1,11 +1,13 @@
 package site
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -16,9 +18,9 @@ func searchSite(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		q := strings.TrimSpace(c.Query("q"))
+		q := strings.TrimSpace(pagecache.Param(c, "q"))
 		if len(q) > models.MaxQuery {
-			return fiber.NewError(fiber.StatusBadRequest, "search query too long")
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("The search is too long: use %d characters or fewer.", models.MaxQuery))
 		}
 		view := r.view("Search", "/search")
 		view.NoIndex = true

@@ -41,12 +41,16 @@ type request struct {
 	pages    []models.Page // published pages
 }
 
+// storeKey is the Locals key of the request's tenant store.
+type storeKey struct{}
+
 // load builds the request frame for the current tenant.
 func load(c *fiber.Ctx, d Deps) (*request, error) {
 	r, err := frame(c.UserContext(), d, tenants.FromCtx(c), c.Path())
 	if err != nil {
 		return nil, err
 	}
+	c.Locals(storeKey{}, r.store) // for clockExpiry
 	// The platform's announcement, if one is on now; the page is cached only
 	// until the next announcement starts or ends.
 	a, next, err := d.DB.ActiveAnnouncement(c.UserContext(), d.Now())
@@ -58,6 +62,21 @@ func load(c *fiber.Ctx, d Deps) (*request, error) {
 	}
 	expireAt(c, next)
 	return r, nil
+}
+
+// clockExpiry runs the page's handler, then tells the page cache when what
+// the handler read from the tenant's store next changes with the clock
+// alone (a scheduled news item going live, a vacancy closing, an event
+// ending: models.TenantDB.NextChange), so every page, search results
+// included, is rendered again on time without its handler knowing which of
+// its reads depend on the time. What the store cannot know (opening hours,
+// the announcement) the handlers still give with expireAt.
+func clockExpiry(c *fiber.Ctx) error {
+	err := c.Next()
+	if store, ok := c.Locals(storeKey{}).(*models.TenantDB); ok {
+		expireAt(c, store.NextChange())
+	}
+	return err
 }
 
 // frame reads what every page of tenant t shows (settings, published pages,

@@ -33,6 +33,7 @@ type server struct {
 	resolver *tenants.Resolver
 	bus      *tenants.Bus
 	redis    *redishealth.Monitor
+	themes   *themes.Registry
 }
 
 type serverOptions struct {
@@ -42,6 +43,8 @@ type serverOptions struct {
 	trustedProxies []string
 	secure         bool
 	now            func() time.Time // injected clock for the site and its cache
+	themes         []themes.Option  // how this server's release loads its themes
+	maxRenders     int
 }
 
 func newServer(t testing.TB, o serverOptions) *server {
@@ -62,8 +65,12 @@ func newServer(t testing.TB, o serverOptions) *server {
 	rc := redis.NewClient(ropts)
 	t.Cleanup(func() { _ = rc.Close() })
 	mon := redishealth.New(rc, log, 200*time.Millisecond)
-	reg, err := themes.Load()
+	reg, err := themes.Load(o.themes...)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// As serve does at start-up: this release's assets, for other releases.
+	if err := site.RecordRelease(context.Background(), db, reg); err != nil {
 		t.Fatal(err)
 	}
 	m := metrics.New()
@@ -75,13 +82,14 @@ func newServer(t testing.TB, o serverOptions) *server {
 	ready := make(chan struct{})
 	go bus.Run(ctx, ready)
 	<-ready
-	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: o.prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log, Now: o.now})
+	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: o.prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log, Now: o.now,
+		Fingerprint: reg.Fingerprint(), MaxRenders: o.maxRenders})
 	app := site.New(site.Deps{
 		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: web.Config{TrustedProxies: o.trustedProxies, Secure: o.secure}, Scheme: "http", Port: "", Now: o.now,
 		Contacts: site.NewContactCards(mon, o.prefix, log),
 	})
-	return &server{app: app, db: db, resolver: resolver, bus: bus, redis: mon}
+	return &server{app: app, db: db, resolver: resolver, bus: bus, redis: mon, themes: reg}
 }
 
 type result struct {

@@ -50,24 +50,20 @@ func sitemap(d Deps) fiber.Handler {
 		for _, p := range posts {
 			add("/news/"+p.Slug, p.UpdatedAt)
 		}
-		if err := expireAtNextPost(c, r, now); err != nil {
-			return err
-		}
-		events, err := r.store.Events()
+		events, err := r.store.Events(now)
 		if err != nil {
 			return err
 		}
 		for _, e := range events {
 			add("/events/"+e.Slug, e.UpdatedAt)
 		}
-		vacancies, err := r.store.Vacancies()
+		vacancies, err := r.store.Vacancies(now)
 		if err != nil {
 			return err
 		}
 		for _, v := range vacancies {
-			if open, until := vacancyOpen(v, now); open {
+			if v.OpenAt(now) {
 				add("/vacancies/"+v.Slug, v.UpdatedAt)
-				expireAt(c, until)
 			}
 		}
 		var buf bytes.Buffer

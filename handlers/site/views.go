@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/pcnweb/pcnweb/hours"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/themes"
@@ -150,45 +148,12 @@ func eventView(e models.Event) themes.Event {
 	return v
 }
 
-// eventOver reports whether an event has finished at now (one without an
-// end is over once it has started).
-func eventOver(e models.Event, now time.Time) bool {
-	if e.EndsAt != nil {
-		return !now.Before(*e.EndsAt)
-	}
-	return !now.Before(e.StartsAt)
-}
-
-func eventChange(e models.Event) time.Time {
-	if e.EndsAt != nil {
-		return *e.EndsAt
-	}
-	return e.StartsAt
-}
-
 func vacancyView(v models.Vacancy) themes.Vacancy {
 	return themes.Vacancy{
 		Slug: v.Slug, Title: v.Title, URL: "/vacancies/" + v.Slug, Summary: v.Summary,
 		Body:   template.HTML(v.BodyHTML), //nolint:gosec // sanitised when written
 		Closes: "Closing date: " + v.ClosesOn.UTC().Format("2 January 2006"), Salary: v.Salary, Hours: v.HoursText, ApplyURL: v.ApplyURL,
 	}
-}
-
-// vacancyOpen reports whether applications are still accepted at now, and
-// when that ends (midnight after the closing date, London time).
-func vacancyOpen(v models.Vacancy, now time.Time) (bool, time.Time) {
-	y, m, d := v.ClosesOn.UTC().Date()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, london)
-	return now.Before(end), end
-}
-
-func expireAtNextPost(c *fiber.Ctx, r *request, now time.Time) error {
-	next, err := r.store.NextPostPublish(now)
-	if err != nil {
-		return err
-	}
-	expireAt(c, next)
-	return nil
 }
 
 // sessionDays describes a session's weekdays: "Monday to Friday", "Saturday".

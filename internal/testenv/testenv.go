@@ -169,6 +169,7 @@ type RedisServer struct {
 	Addr string
 	cmd  *exec.Cmd
 	dir  string
+	args []string // more redis-server arguments (e.g. --replicaof)
 	mu   sync.Mutex
 }
 
@@ -191,8 +192,9 @@ func (s *RedisServer) Start(t testing.TB) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, port, _ := net.SplitHostPort(s.Addr)
-	cmd := exec.Command("redis-server", "--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no",
-		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"))
+	args := append([]string{"--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no",
+		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log")}, s.args...)
+	cmd := exec.Command("redis-server", args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("testenv: start redis-server: %v", err)
 	}
