@@ -121,7 +121,7 @@ func newServer(t *testing.T, o options) *server {
 	go bus.Run(ctx, ready)
 	<-ready
 	clk := &clock{t: time.Now()}
-	var sessRedis *redis.Client
+	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
 	if !o.dbSessions {
 		sessRedis = rc
 	}

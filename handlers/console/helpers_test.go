@@ -110,7 +110,7 @@ func newServer(t *testing.T, o options) *server {
 	ready := make(chan struct{})
 	go bus.Run(ctx, ready)
 	<-ready
-	var sessRedis *redis.Client
+	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
 	if !o.dbSessions {
 		sessRedis = rc
 	}
