@@ -51,11 +51,18 @@ type store interface {
 
 // SessionOptions configure NewSessions.
 type SessionOptions struct {
-	// Redis, when set, keeps sessions under Prefix+"session:"; otherwise
-	// they are kept in DB.
+	// DB keeps every session durably (the sessions table).
+	DB *models.DB
+	// Redis, when set, caches sessions under Prefix+"session:" in front of
+	// DB: read-through, write-through, deleted from both. A Redis flush or
+	// restart signs no one out, and while Redis is down sessions are made
+	// and found in DB alone. With Redis and no DB, sessions live in Redis
+	// only (tests of the Redis store).
 	Redis  redis.UniversalClient
 	Prefix string
-	DB     *models.DB
+	// RedisUp, when set, says whether Redis is answering (redishealth):
+	// while it is not, the cache is skipped instead of waited for.
+	RedisUp func() bool
 	// Now is the clock; nil means time.Now. Tests inject one.
 	Now func() time.Time
 }
@@ -72,9 +79,12 @@ func NewSessions(o SessionOptions) *Sessions {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if o.Redis != nil {
+	switch {
+	case o.Redis != nil && o.DB != nil:
+		s.store = &layeredStore{db: &dbStore{db: o.DB}, cache: &redisStore{c: o.Redis, prefix: o.Prefix + "session:"}, up: o.RedisUp, now: s.now}
+	case o.Redis != nil:
 		s.store = &redisStore{c: o.Redis, prefix: o.Prefix + "session:"}
-	} else {
+	default:
 		s.store = &dbStore{db: o.DB}
 	}
 	return s
@@ -123,12 +133,19 @@ func (m *Sessions) Create(ctx context.Context, userID, tenantID int64) (string, 
 
 // ttl is how long the store should keep s at most: until its idle timeout
 // or its absolute one, whichever comes first.
-func (m *Sessions) ttl(s Session, now time.Time) time.Duration {
+func (m *Sessions) ttl(s Session, now time.Time) time.Duration { return sessionTTL(s, now) }
+
+func sessionTTL(s Session, now time.Time) time.Duration {
 	end := s.LastSeenAt.Add(IdleTimeout)
 	if abs := s.CreatedAt.Add(AbsoluteTimeout); abs.Before(end) {
 		end = abs
 	}
 	return end.Sub(now)
+}
+
+// expired reports whether s is past its idle or absolute timeout at now.
+func expired(s Session, now time.Time) bool {
+	return !now.Before(s.LastSeenAt.Add(IdleTimeout)) || !now.Before(s.CreatedAt.Add(AbsoluteTimeout))
 }
 
 // Lookup returns the live session of a token and records the activity.
@@ -144,10 +161,12 @@ func (m *Sessions) Lookup(ctx context.Context, token string) (Session, error) {
 	}
 	s.TokenHash = hash
 	now := m.now().UTC()
-	if !now.Before(s.LastSeenAt.Add(IdleTimeout)) || !now.Before(s.CreatedAt.Add(AbsoluteTimeout)) {
+	if expired(s, now) {
 		_ = m.store.delete(ctx, hash)
 		return Session{}, ErrNoSession
 	}
+	// Activity is written back at most once a minute per session (to the
+	// database too, with Redis in front): not on every request.
 	if now.Sub(s.LastSeenAt) >= touchEvery {
 		s.LastSeenAt = now
 		if err := m.store.touch(ctx, s, m.ttl(s, now)); err != nil {
@@ -171,11 +190,16 @@ func (m *Sessions) DeleteUser(ctx context.Context, userID int64) error {
 	return m.store.deleteUser(ctx, userID)
 }
 
-// DeleteExpired removes sessions past either timeout from the database
-// store; Redis expires its keys itself. Run it now and then.
+// DeleteExpired removes sessions past either timeout from the database;
+// Redis expires its keys itself. Run it now and then.
 func (m *Sessions) DeleteExpired(ctx context.Context) (int64, error) {
-	d, ok := m.store.(*dbStore)
-	if !ok {
+	var d *dbStore
+	switch s := m.store.(type) {
+	case *dbStore:
+		d = s
+	case *layeredStore:
+		d = s.db
+	default:
 		return 0, nil
 	}
 	now := m.now().UTC()
@@ -206,7 +230,11 @@ func (d *dbStore) get(ctx context.Context, hash string) (Session, error) {
 }
 
 func (d *dbStore) touch(ctx context.Context, s Session, _ time.Duration) error {
-	return d.db.TouchSession(ctx, s.TokenHash, s.LastSeenAt)
+	err := d.db.TouchSession(ctx, s.TokenHash, s.LastSeenAt)
+	if errors.Is(err, models.ErrNotFound) {
+		return ErrNoSession // deleted meanwhile (signed out elsewhere)
+	}
+	return err
 }
 
 func (d *dbStore) delete(ctx context.Context, hash string) error {

@@ -14,6 +14,8 @@ func (m *Sessions) DeleteUserOnTenant(ctx context.Context, userID, tenantID int6
 		return s.db.ForTenant(ctx, tenantID).DeleteMemberSessions(userID)
 	case *redisStore:
 		return s.deleteUserOnTenant(ctx, userID, tenantID)
+	case *layeredStore:
+		return s.deleteUserOnTenant(ctx, userID, tenantID)
 	}
 	return nil
 }

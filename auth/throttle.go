@@ -178,7 +178,9 @@ func (t *Throttle) Succeeded(ctx context.Context, a Attempt) error {
 			p.Expire(ctx, knownKey, KnownAddressTTL)
 			return nil
 		})
-		return unavailable(err)
+		if err == nil {
+			return nil
+		} // else: Redis unreachable, this process's counters stand in (see locked)
 	}
 	now := t.now()
 	t.mu.Lock()
@@ -216,10 +218,9 @@ func (t *Throttle) knownAddress(ctx context.Context, acct, ip string) (bool, err
 		if errors.Is(err, redis.Nil) {
 			return false, nil
 		}
-		if err != nil {
-			return false, unavailable(fmt.Errorf("auth: known sign-in address: %w", err))
-		}
-		return now.Sub(time.Unix(int64(score), 0)) < KnownAddressTTL, nil
+		if err == nil {
+			return now.Sub(time.Unix(int64(score), 0)) < KnownAddressTTL, nil
+		} // else: Redis unreachable, this process's record stands in (see locked)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -230,10 +231,12 @@ func (t *Throttle) knownAddress(ctx context.Context, acct, ip string) (bool, err
 func (t *Throttle) locked(ctx context.Context, k string) (time.Duration, error) {
 	if t.redis != nil {
 		d, err := t.redis.PTTL(ctx, t.prefix+"lock:"+k).Result()
-		if err != nil {
-			return 0, unavailable(fmt.Errorf("auth: sign-in lock: %w", err))
+		if err == nil {
+			return max(d, 0), nil
 		}
-		return max(d, 0), nil
+		// Redis unreachable: this process's own counters stand in until it
+		// is back (each replica counts on its own meanwhile), so signing in
+		// still works — sessions fall back to the database the same way.
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -255,7 +258,7 @@ func (t *Throttle) fail(ctx context.Context, k string, limit int) error {
 			return nil
 		})
 		if err != nil {
-			return unavailable(fmt.Errorf("auth: count failed sign-in: %w", err))
+			return t.failLocal(k, limit) // Redis unreachable: see locked
 		}
 		if incr.Val() >= int64(limit) {
 			_, err = t.redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -269,6 +272,11 @@ func (t *Throttle) fail(ctx context.Context, k string, limit int) error {
 		}
 		return nil
 	}
+	return t.failLocal(k, limit)
+}
+
+// failLocal counts a failure in this process.
+func (t *Throttle) failLocal(k string, limit int) error {
 	now := t.now()
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -76,7 +76,7 @@ func seed(ctx context.Context, db *models.DB, now time.Time) (int, error) {
 			if name == "home" {
 				path = "/"
 			}
-			in := models.PageInput{Path: path, Title: title, BodyMD: body, Author: "demo"}
+			in := models.PageInput{Path: path, Title: title, BodyMD: body, By: models.Actor{Name: "demo"}}
 			if m := reviewMonths[name]; m > 0 {
 				due := c.date(0).AddDate(0, m, 0)
 				in.ReviewDue = &due

@@ -134,7 +134,7 @@ func (d *DB) mutateAll(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		return tx.Model(&Tenant{}).Select("id, generation").Find(&gens).Error
 	})
 	if err != nil {
-		return err
+		return markUnavailable(err)
 	}
 	// Each notification waits for the replicas' acknowledgements: send a
 	// few at a time, so a thousand tenants take a moment, not minutes.

@@ -64,10 +64,10 @@ func TestLastPublished(t *testing.T) {
 		a := modelstest.Tenant(t, db, "alpha")
 		b := modelstest.Tenant(t, db, "beta")
 		before := time.Now().Add(-time.Second)
-		if _, err := db.ForTenant(ctx, a.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+		if _, err := db.ForTenant(ctx, a.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ForTenant(ctx, b.ID).PutPage(models.PageInput{Path: "/draft", Title: "Draft", BodyMD: "x", Draft: true}); err != nil {
+		if _, err := db.ForTenant(ctx, b.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/draft", Title: "Draft", BodyMD: "x", Draft: true}); err != nil {
 			t.Fatal(err)
 		}
 		last, err := db.LastPublished(ctx)

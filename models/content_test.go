@@ -89,7 +89,7 @@ func TestSearch(t *testing.T) {
 		must(err)
 		_, err = a.SaveVacancy(models.Vacancy{Title: "Pharmacist vacancy", ClosesOn: now.AddDate(0, 0, -1), Published: true})
 		must(err)
-		_, err = a.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "Pharmacy services across five practices."})
+		_, err = a.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "Pharmacy services across five practices."})
 		must(err)
 		_, err = b.SavePost(models.Post{Title: "Bravo pharmacist", PublishedAt: &past})
 		must(err)

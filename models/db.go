@@ -113,10 +113,13 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err := registerTenantGuard(g); err != nil {
 		return nil, err
 	}
+	if err := registerUnavailable(g); err != nil {
+		return nil, err
+	}
 	d.gorm = g
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := sqlDB.PingContext(pctx); err != nil {
+	if err := markUnavailable(sqlDB.PingContext(pctx)); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("models: connect to %s: %w", d.Where, err)
 	}
@@ -132,7 +135,7 @@ func (d *DB) Ping(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return sqlDB.PingContext(ctx)
+	return markUnavailable(sqlDB.PingContext(ctx))
 }
 
 // Close releases the pool.
@@ -197,8 +200,35 @@ func (d *DB) migrationProvider(sqlDB *sql.DB, log *slog.Logger) (*goose.Provider
 	}
 }
 
+// registerUnavailable marks every connection failure of every statement
+// with ErrUnavailable, whichever function ran it and whether or not it goes
+// through translate. (Beginning a transaction runs no callback: mutate and
+// translate mark those.)
+func registerUnavailable(g *gorm.DB) error {
+	mark := func(tx *gorm.DB) {
+		if tx.Error != nil {
+			tx.Error = markUnavailable(tx.Error)
+		}
+	}
+	cb := g.Callback()
+	for _, reg := range []func() error{
+		func() error { return cb.Create().After("*").Register("pcnweb:unavailable", mark) },
+		func() error { return cb.Query().After("*").Register("pcnweb:unavailable", mark) },
+		func() error { return cb.Update().After("*").Register("pcnweb:unavailable", mark) },
+		func() error { return cb.Delete().After("*").Register("pcnweb:unavailable", mark) },
+		func() error { return cb.Row().After("*").Register("pcnweb:unavailable", mark) },
+		func() error { return cb.Raw().After("*").Register("pcnweb:unavailable", mark) },
+	} {
+		if err := reg(); err != nil {
+			return fmt.Errorf("models: register callback: %w", err)
+		}
+	}
+	return nil
+}
+
 // translate maps GORM's errors onto the domain's sentinels.
 func translate(op string, err error) error {
+	err = markUnavailable(err)
 	switch {
 	case err == nil:
 		return nil

@@ -26,7 +26,7 @@ func completeSite(t *testing.T, store *models.TenantDB) {
 	if err := store.AddSession("Y99001", models.Session{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "See [practices](/practices), [Fivefields](/practices/y99001#map), [news](/news/flu) and ![A clinic](/static/logo.svg)"}); err != nil {
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "See [practices](/practices), [Fivefields](/practices/y99001#map), [news](/news/flu) and ![A clinic](/static/logo.svg)"}); err != nil {
 		t.Fatal(err)
 	}
 	past := time.Now().Add(-time.Hour)
@@ -67,7 +67,7 @@ func TestHealthFindsEachGap(t *testing.T) {
 			t.Fatal(err)
 		}
 		overdue := time.Now().AddDate(0, 0, -3).UTC().Truncate(24 * time.Hour)
-		if _, err := store.PutPage(models.PageInput{Path: "/old", Title: "Old", BodyMD: "[gone](/no-such-page) and [team](/team)", ReviewDue: &overdue}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/old", Title: "Old", BodyMD: "[gone](/no-such-page) and [team](/team)", ReviewDue: &overdue}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.SavePostByID(0, models.Post{Title: "Draft", BodyMD: "![](/static/x.png) [other](/news/unknown)"}); err != nil {

@@ -53,8 +53,10 @@ type PageInput struct {
 	Path   string
 	Title  string
 	BodyMD string
-	Draft  bool   // save a revision without publishing it
-	Author string // who wrote it, for the revision history
+	Draft  bool // save a revision without publishing it
+	// By is who makes the change: the revision history shows By.Name, and
+	// the audit log gets its row in the same transaction. Required.
+	By Actor
 	// ReviewDue is when the content should next be reviewed; nil leaves
 	// it as it was (a new page gets one year from now).
 	ReviewDue *time.Time
@@ -120,8 +122,12 @@ func (t *TenantDB) PutPage(in PageInput) (Page, error) {
 	if err != nil {
 		return Page{}, invalid("body", err.Error())
 	}
+	action := AuditPagePublish
+	if in.Draft {
+		action = AuditPageSaveDraft
+	}
 	var page Page
-	err = t.change(func(tx *TenantDB) error {
+	err = t.changeAudited(in.By, action, in.Path, func(tx *TenantDB) error {
 		q := tx.scoped
 		if in.BaseRevisionID != nil && t.db.dialect == Postgres {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"}) // SQLite has one writer already
@@ -144,7 +150,7 @@ func (t *TenantDB) PutPage(in PageInput) (Page, error) {
 		default:
 			return err
 		}
-		rev := PageRevision{TenantID: t.tenantID, PageID: page.ID, Title: in.Title, BodyMD: in.BodyMD, BodyHTML: string(body), Author: in.Author}
+		rev := PageRevision{TenantID: t.tenantID, PageID: page.ID, Title: in.Title, BodyMD: in.BodyMD, BodyHTML: string(body), Author: in.By.Name}
 		if err := tx.scoped.Create(&rev).Error; err != nil {
 			return err
 		}

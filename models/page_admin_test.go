@@ -25,10 +25,10 @@ func TestCreatePageRefusesATakenPath(t *testing.T) {
 		a := modelstest.Tenant(t, db, "alpha")
 		b := modelstest.Tenant(t, db, "beta")
 		store := db.ForTenant(ctx, a.ID)
-		if _, err := store.CreatePage(models.PageInput{Path: "/about", Title: "About", BodyMD: "first"}); err != nil {
+		if _, err := store.CreatePage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "first"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := store.CreatePage(models.PageInput{Path: "/about", Title: "Again", BodyMD: "second"})
+		_, err := store.CreatePage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "Again", BodyMD: "second"})
 		var ve *models.ValidationError
 		if !errors.As(err, &ve) || ve.Field != "path" {
 			t.Fatalf("second create = %v, want a validation error on path", err)
@@ -37,10 +37,10 @@ func TestCreatePageRefusesATakenPath(t *testing.T) {
 			t.Errorf("the refused create wrote: %q", p.Revision.BodyMD)
 		}
 		// Another tenant's path is free here.
-		if _, err := db.ForTenant(ctx, b.ID).CreatePage(models.PageInput{Path: "/about", Title: "Beta", BodyMD: "b", Draft: true}); err != nil {
+		if _, err := db.ForTenant(ctx, b.ID).CreatePage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "Beta", BodyMD: "b", Draft: true}); err != nil {
 			t.Errorf("beta's /about: %v", err)
 		}
-		if _, err := store.CreatePage(models.PageInput{Path: "/admin/x", Title: "X", BodyMD: "x"}); !errors.As(err, &ve) || ve.Field != "path" {
+		if _, err := store.CreatePage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/admin/x", Title: "X", BodyMD: "x"}); !errors.As(err, &ve) || ve.Field != "path" {
 			t.Errorf("reserved path = %v", err)
 		}
 	})
@@ -54,7 +54,7 @@ func TestUnpublishAndDeletePage(t *testing.T) {
 		store := db.ForTenant(ctx, a.ID)
 		other := db.ForTenant(ctx, b.ID)
 		for _, body := range []string{"one", "two"} {
-			if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: body}); err != nil {
+			if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: body}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -93,7 +93,7 @@ func TestUnpublishAndDeletePage(t *testing.T) {
 			t.Errorf("deleting twice = %v", err)
 		}
 		// The path can be used again.
-		if _, err := store.CreatePage(models.PageInput{Path: "/about", Title: "About", BodyMD: "new"}); err != nil {
+		if _, err := store.CreatePage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "new"}); err != nil {
 			t.Errorf("create after delete: %v", err)
 		}
 	})
@@ -105,14 +105,14 @@ func TestRestoreRevisionMakesADraft(t *testing.T) {
 		a := modelstest.Tenant(t, db, "alpha")
 		b := modelstest.Tenant(t, db, "beta")
 		store := db.ForTenant(ctx, a.ID)
-		if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "Old title", BodyMD: "old **text**", Author: "ann@example.nhs.uk"}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "ann@example.nhs.uk"}, Path: "/about", Title: "Old title", BodyMD: "old **text**"}); err != nil {
 			t.Fatal(err)
 		}
 		first := testPagesLatest(t, store, "/about")
-		if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "New title", BodyMD: "new text"}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "New title", BodyMD: "new text"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ForTenant(ctx, b.ID).PutPage(models.PageInput{Path: "/about", Title: "Beta", BodyMD: "beta"}); err != nil {
+		if _, err := db.ForTenant(ctx, b.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "Beta", BodyMD: "beta"}); err != nil {
 			t.Fatal(err)
 		}
 		betaRev := testPagesLatest(t, db.ForTenant(ctx, b.ID), "/about")

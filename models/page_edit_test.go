@@ -14,7 +14,7 @@ func TestPutPageRefusesStaleBase(t *testing.T) {
 		ctx := context.Background()
 		tn := modelstest.Tenant(t, db, "alpha")
 		store := db.ForTenant(ctx, tn.ID)
-		if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "v1"}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "v1"}); err != nil {
 			t.Fatal(err)
 		}
 		opened, err := store.PageForEdit("/about")
@@ -23,11 +23,11 @@ func TestPutPageRefusesStaleBase(t *testing.T) {
 		}
 		base := opened.Revision.ID
 		// Alice saves from the revision she opened: accepted.
-		if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "alice", BaseRevisionID: &base}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "alice", BaseRevisionID: &base}); err != nil {
 			t.Fatalf("first save: %v", err)
 		}
 		// Bob opened the same revision and saves after her: refused, nothing written.
-		_, err = store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "bob", Draft: true, BaseRevisionID: &base})
+		_, err = store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "bob", Draft: true, BaseRevisionID: &base})
 		var stale *models.StaleError
 		if !errors.As(err, &stale) || !errors.Is(err, models.ErrStale) {
 			t.Fatalf("second save = %v, want *StaleError", err)
@@ -38,14 +38,14 @@ func TestPutPageRefusesStaleBase(t *testing.T) {
 		}
 		// Base 0 means "new page": refused when it exists.
 		zero := int64(0)
-		if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x", BaseRevisionID: &zero}); !errors.Is(err, models.ErrStale) {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x", BaseRevisionID: &zero}); !errors.Is(err, models.ErrStale) {
 			t.Errorf("base 0 on an existing page = %v, want ErrStale", err)
 		}
-		if _, err := store.PutPage(models.PageInput{Path: "/new", Title: "New", BodyMD: "x", BaseRevisionID: &zero}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/new", Title: "New", BodyMD: "x", BaseRevisionID: &zero}); err != nil {
 			t.Errorf("base 0 on a new page = %v", err)
 		}
 		// Without a base, PutPage (the CLI) saves as before.
-		if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "cli"}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "cli"}); err != nil {
 			t.Error(err)
 		}
 	})
@@ -57,11 +57,11 @@ func TestPagesListsDraftsAndIsScoped(t *testing.T) {
 		a := modelstest.Tenant(t, db, "alpha")
 		b := modelstest.Tenant(t, db, "beta")
 		sa := db.ForTenant(ctx, a.ID)
-		_, _ = sa.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"})
-		_, _ = sa.PutPage(models.PageInput{Path: "/about", Title: "About v2", BodyMD: "y", Draft: true})
-		_, _ = sa.PutPage(models.PageInput{Path: "/draft", Title: "Draft", BodyMD: "z", Draft: true})
-		_, _ = sa.PutPage(models.PageInput{Path: "/live", Title: "Live", BodyMD: "z"})
-		_, _ = db.ForTenant(ctx, b.ID).PutPage(models.PageInput{Path: "/secret", Title: "Beta only", BodyMD: "z"})
+		_, _ = sa.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"})
+		_, _ = sa.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About v2", BodyMD: "y", Draft: true})
+		_, _ = sa.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/draft", Title: "Draft", BodyMD: "z", Draft: true})
+		_, _ = sa.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/live", Title: "Live", BodyMD: "z"})
+		_, _ = db.ForTenant(ctx, b.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/secret", Title: "Beta only", BodyMD: "z"})
 		pages, err := sa.Pages()
 		if err != nil {
 			t.Fatal(err)
@@ -93,7 +93,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 	ctx := context.Background()
 	tn := modelstest.Tenant(t, db, "alpha")
 	store := db.ForTenant(ctx, tn.ID)
-	if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "v1"}); err != nil {
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "v1"}); err != nil {
 		t.Fatal(err)
 	}
 	for round := 0; round < 5; round++ {
@@ -103,7 +103,7 @@ func TestConcurrentSavesOneWins(t *testing.T) {
 		errs := make(chan error, n)
 		for i := 0; i < n; i++ {
 			go func() {
-				_, err := db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "racer", BaseRevisionID: &base})
+				_, err := db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "racer", BaseRevisionID: &base})
 				errs <- err
 			}()
 		}

@@ -16,7 +16,7 @@ func TestPutPagePublishesAndKeepsRevisions(t *testing.T) {
 		tn := modelstest.Tenant(t, db, "highfives")
 		store := db.ForTenant(ctx, tn.ID)
 
-		if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About us", BodyMD: "We are **five** practices.<script>x()</script>"}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About us", BodyMD: "We are **five** practices.<script>x()</script>"}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := store.PublishedPage("/about")
@@ -31,7 +31,7 @@ func TestPutPagePublishesAndKeepsRevisions(t *testing.T) {
 		}
 
 		// A draft adds a revision but leaves the live page alone.
-		if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About (draft)", BodyMD: "new", Draft: true}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About (draft)", BodyMD: "new", Draft: true}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ = store.PublishedPage("/about")
@@ -43,7 +43,7 @@ func TestPutPagePublishesAndKeepsRevisions(t *testing.T) {
 			t.Errorf("revisions = %d, %v", len(revs), err)
 		}
 		// A draft-only page is not public.
-		if _, err := store.PutPage(models.PageInput{Path: "/secret", Title: "Secret", Draft: true}); err != nil {
+		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/secret", Title: "Secret", Draft: true}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.PublishedPage("/secret"); !errors.Is(err, models.ErrNotFound) {
@@ -64,14 +64,14 @@ func TestPutPageValidates(t *testing.T) {
 		in    models.PageInput
 		field string
 	}{
-		{models.PageInput{Path: "about", Title: "x"}, "path"},
-		{models.PageInput{Path: "/About", Title: "x"}, "path"},
-		{models.PageInput{Path: "/a//b", Title: "x"}, "path"},
-		{models.PageInput{Path: "/admin", Title: "x"}, "path"},
-		{models.PageInput{Path: "/static/x", Title: "x"}, "path"},
-		{models.PageInput{Path: "/about", Title: " "}, "title"},
-		{models.PageInput{Path: "/about", Title: "x", BodyMD: strings.Repeat("a", 300<<10)}, "body"},
-		{models.PageInput{Path: "/about", Title: "x", BodyMD: "\xff"}, "body"},
+		{models.PageInput{By: models.Actor{Name: "test"}, Path: "about", Title: "x"}, "path"},
+		{models.PageInput{By: models.Actor{Name: "test"}, Path: "/About", Title: "x"}, "path"},
+		{models.PageInput{By: models.Actor{Name: "test"}, Path: "/a//b", Title: "x"}, "path"},
+		{models.PageInput{By: models.Actor{Name: "test"}, Path: "/admin", Title: "x"}, "path"},
+		{models.PageInput{By: models.Actor{Name: "test"}, Path: "/static/x", Title: "x"}, "path"},
+		{models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: " "}, "title"},
+		{models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "x", BodyMD: strings.Repeat("a", 300<<10)}, "body"},
+		{models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "x", BodyMD: "\xff"}, "body"},
 	}
 	for _, tt := range tests {
 		_, err := store.PutPage(tt.in)
@@ -89,7 +89,7 @@ func TestTenantIsolation(t *testing.T) {
 		ctx := context.Background()
 		a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		b := db.ForTenant(ctx, modelstest.Tenant(t, db, "bravo").ID)
-		if _, err := b.PutPage(models.PageInput{Path: "/only-b", Title: "B's page", BodyMD: "b"}); err != nil {
+		if _, err := b.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/only-b", Title: "B's page", BodyMD: "b"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.PublishedPage("/only-b"); !errors.Is(err, models.ErrNotFound) {
@@ -102,7 +102,7 @@ func TestTenantIsolation(t *testing.T) {
 			t.Errorf("A read B's revisions: err = %v", err)
 		}
 		// Writing the same path through A creates A's own page; B's is untouched.
-		if _, err := a.PutPage(models.PageInput{Path: "/only-b", Title: "A's page", BodyMD: "a"}); err != nil {
+		if _, err := a.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/only-b", Title: "A's page", BodyMD: "a"}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := b.PublishedPage("/only-b")

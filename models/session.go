@@ -2,11 +2,12 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
-// UserSession is a signed-in session kept in the database (when Redis is not
-// configured). TokenHash is the hex SHA-256 of the cookie's token; the token
+// UserSession is a signed-in session kept in the database (always: Redis,
+// when configured, is a cache in front of this table). TokenHash is the hex SHA-256 of the cookie's token; the token
 // itself is never stored. A session belongs to the tenant whose host it was
 // made on.
 type UserSession struct {
@@ -36,10 +37,14 @@ func (d *DB) SessionByTokenHash(ctx context.Context, hash string) (UserSession, 
 	return s, translate("session", err)
 }
 
-// TouchSession records activity on a session.
+// TouchSession records activity on a session; ErrNotFound when it has been
+// deleted.
 func (d *DB) TouchSession(ctx context.Context, hash string, at time.Time) error {
-	err := d.gorm.WithContext(ctx).Model(&UserSession{}).Where("token_hash = ?", hash).Update("last_seen_at", at.UTC()).Error
-	return translate("touch session", err)
+	res := d.gorm.WithContext(ctx).Model(&UserSession{}).Where("token_hash = ?", hash).Update("last_seen_at", at.UTC())
+	if res.Error == nil && res.RowsAffected == 0 {
+		return fmt.Errorf("models: touch session: %w", ErrNotFound)
+	}
+	return translate("touch session", res.Error)
 }
 
 // DeleteSession removes one session.

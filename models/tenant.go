@@ -298,7 +298,7 @@ func (d *DB) mutate(ctx context.Context, tenantID int64, fn func(tx *gorm.DB) er
 		return nil
 	})
 	if err != nil {
-		return err
+		return markUnavailable(err)
 	}
 	d.notify(ctx, tenantID, gen)
 	return nil

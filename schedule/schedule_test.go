@@ -41,10 +41,10 @@ func runner(db *models.DB, clk *testClock, holder string) *schedule.Runner {
 // the draft's revision.
 func draftPage(t *testing.T, store *models.TenantDB, path string) int64 {
 	t.Helper()
-	if _, err := store.PutPage(models.PageInput{Path: path, Title: "Live", BodyMD: "live text"}); err != nil {
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: path, Title: "Live", BodyMD: "live text"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.PutPage(models.PageInput{Path: path, Title: "Draft", BodyMD: "draft text", Draft: true}); err != nil {
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: path, Title: "Draft", BodyMD: "draft text", Draft: true}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := store.PageForEdit(path)
@@ -378,7 +378,7 @@ func TestScheduledPublishNeverReplacesANewerPublishedVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Meanwhile someone publishes a newer version by hand.
-	if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "Newer", BodyMD: "newer text"}); err != nil {
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "Newer", BodyMD: "newer text"}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := runner(db, &testClock{t: now.Add(2 * time.Hour)}, "replica-a").Tick(context.Background())
@@ -424,7 +424,7 @@ func TestScheduleChangeRefuses(t *testing.T) {
 		})
 	}
 	// Nothing new to publish once the latest version is live.
-	if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "Live", BodyMD: "all published"}); err != nil {
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "Live", BodyMD: "all published"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := store.ScheduleChange(models.ScheduleInput{Kind: "page", Target: "/about", Action: "publish", RunAt: now.Add(time.Hour), Now: now})

@@ -62,7 +62,7 @@ func TestChangeReachesEveryReplicaBeforeItReturns(t *testing.T) {
 	}
 	for round := range 20 {
 		writer := replicas[round%len(replicas)]
-		if _, err := writer.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+		if _, err := writer.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
 			t.Fatal(err)
 		}
 		want := int64(round + 2)
@@ -136,7 +136,7 @@ func TestResyncWhenRedisReturns(t *testing.T) {
 		t.Fatal("monitor still up")
 	}
 	// Another replica publishes; the message is lost with Redis.
-	if _, err := db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+	if _, err := db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	if got.Generation() != before {
@@ -195,7 +195,7 @@ func TestChangeReachesReplicaWithinSecondsWhileRedisIsDown(t *testing.T) {
 	before := onB.Generation()
 
 	srv.Stop(t)
-	if _, err := a.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+	if _, err := a.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	published := time.Now()
@@ -224,7 +224,7 @@ func TestChangeReachesReplicaWithinSecondsWhileRedisIsDown(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	before = onB.Generation()
-	if _, err := a.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "y"}); err != nil {
+	if _, err := a.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "y"}); err != nil {
 		t.Fatal(err)
 	}
 	if g := onB.Generation(); g <= before {
@@ -267,7 +267,7 @@ func TestResyncWhenSubscriptionReturns(t *testing.T) {
 	// Another replica's change while the subscription is down: its
 	// message cannot reach this one.
 	other := modelstest.Open(t, url)
-	if _, err := other.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+	if _, err := other.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	srv.Start(t)

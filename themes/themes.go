@@ -86,7 +86,7 @@ const adminDir = "admin"
 // receives a Page; the page types' own data is in Page's optional fields
 // (see the comments in view.go).
 var RequiredPages = []string{
-	"home", "page", "notfound", "error",
+	"home", "page", "notfound", "error", "unavailable",
 	"practices", "practice", "services", "service", "team", "enhanced-access",
 	"news", "post", "events", "event", "vacancies", "vacancy",
 	"contact", "search", "accessibility", "privacy", "cookies",

@@ -489,7 +489,7 @@ var (
 		"home": true, "page": true, "contact": true, "practices": true, "practice": true, "services": true,
 		"service": true, "team": true, "enhanced-access": true, "accessibility": true, "privacy": true, "cookies": true,
 	}
-	noCrumbPages = map[string]bool{"home": true, "notfound": true, "error": true}
+	noCrumbPages = map[string]bool{"home": true, "notfound": true, "error": true, "unavailable": true}
 )
 
 // link finds an <a> by its text (visually hidden text included).
@@ -571,6 +571,8 @@ func checkFull(t *testing.T, theme, name, out string, doc *html.Node) {
 		wantTitle, wantH1 = "Page not found - High Fives PCN", "Page not found"
 	case "error":
 		wantTitle, wantH1 = "Sorry, there is a problem with the service - High Fives PCN", "Sorry, there is a problem with the service"
+	case "unavailable":
+		wantTitle, wantH1 = "Sorry, this website is not available at the moment - High Fives PCN", "Sorry, this website is not available at the moment"
 	case "search":
 		wantH1 = "Search"
 	}

@@ -48,9 +48,16 @@ func (e *env) announce(ctx context.Context, args []string) error {
 			return usagef("announce add: --until: %v", err)
 		}
 		return e.withDB(ctx, func(db *models.DB) error {
-			a, err := db.AddAnnouncement(ctx, models.Announcement{Title: *title, Body: *text, StartsAt: starts, EndsAt: ends, CreatedBy: *by})
+			createdBy := *by
+			if createdBy == "" {
+				createdBy = e.actor().Name
+			}
+			a, err := db.AddAnnouncement(ctx, models.Announcement{Title: *title, Body: *text, StartsAt: starts, EndsAt: ends, CreatedBy: createdBy})
 			if err != nil {
 				return describe(err, "announcement")
+			}
+			if err := e.audit(ctx, db, "announcement.add", nil, a.Title); err != nil {
+				return err
 			}
 			fmt.Fprintf(e.stdout, "announcement %d on every site from %s until %s\n", a.ID, hours.FormatInstant(a.StartsAt), hours.FormatInstant(a.EndsAt))
 			return nil
@@ -81,6 +88,9 @@ func (e *env) announce(ctx context.Context, args []string) error {
 		return e.withDB(ctx, func(db *models.DB) error {
 			if err := db.EndAnnouncement(ctx, id, now); err != nil {
 				return describe(err, "announcement "+pos[0])
+			}
+			if err := e.audit(ctx, db, "announcement.end", nil, "announcement "+pos[0]); err != nil {
+				return err
 			}
 			fmt.Fprintf(e.stdout, "announcement %d ended\n", id)
 			return nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os/user"
 	"strings"
 	"text/tabwriter"
 
@@ -115,6 +116,9 @@ func (e *env) tenant(ctx context.Context, args []string) error {
 		if err != nil {
 			return describe(err, "tenant "+*slug)
 		}
+		if err := e.audit(ctx, db, "tenant.create", &t, t.Name); err != nil {
+			return err
+		}
 		return e.printTenant(t, *asJSON, "created")
 	case "list":
 		ts, err := db.ListTenants(ctx)
@@ -157,6 +161,9 @@ func (e *env) tenant(ctx context.Context, args []string) error {
 		t, err := db.SetTenantStatus(ctx, s, status, *reason)
 		if err != nil {
 			return describe(err, "tenant "+s)
+		}
+		if err := e.audit(ctx, db, "tenant."+sub, &t, *reason); err != nil {
+			return err
 		}
 		return e.printTenant(t, *asJSON, map[string]string{"suspend": "suspended", "resume": "resumed"}[sub])
 	default:
@@ -221,12 +228,22 @@ func (e *env) domain(ctx context.Context, args []string) error {
 		if err != nil {
 			return describe(err, "domain "+host)
 		}
+		action := "domain.add"
+		if *primary {
+			action = "domain.add_primary"
+		}
+		if err := e.audit(ctx, p.db, action, &t, host); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "added %s to %s%s\n", host, t.Slug, map[bool]string{true: " as its primary domain", false: ""}[*primary])
 		return nil
 	}
 	t, err := p.db.RemoveDomain(ctx, host)
 	if err != nil {
 		return describe(err, "domain "+host)
+	}
+	if err := e.audit(ctx, p.db, "domain.remove", &t, host); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "removed %s from %s\n", host, t.Slug)
 	return nil
@@ -270,7 +287,8 @@ func (e *env) page(ctx context.Context, args []string) error {
 	if err != nil {
 		return describe(err, "tenant "+*slug)
 	}
-	pg, err := p.db.ForTenant(ctx, t.ID).PutPage(models.PageInput{Path: *path, Title: *title, BodyMD: string(body), Draft: *draft, Author: "cli"})
+	// PutPage writes the tenant's audit row in the transaction of the save.
+	pg, err := p.db.ForTenant(ctx, t.ID).PutPage(models.PageInput{Path: *path, Title: *title, BodyMD: string(body), Draft: *draft, By: e.actor()})
 	if err != nil {
 		return describe(err, "page "+*path)
 	}
@@ -279,6 +297,29 @@ func (e *env) page(ctx context.Context, args []string) error {
 		state = "saved as a draft"
 	}
 	fmt.Fprintf(e.stdout, "%s %s on %s\n", state, pg.Path, t.Slug)
+	return nil
+}
+
+// actor is who the audit logs name for a change made from the command line:
+// "cli:" and the operating-system user running it.
+func (e *env) actor() models.Actor {
+	name := ""
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return models.Actor{Name: "cli:" + name}
+}
+
+// audit writes the operator audit log's row for a change made from the
+// command line, as the console does for the same change. A change whose
+// row cannot be written is reported as failed (the change itself stands).
+func (e *env) audit(ctx context.Context, db *models.DB, action string, t *models.Tenant, subject string) error {
+	if err := db.OperatorAudit(ctx, models.User{Email: e.actor().Name}, action, t, subject, "pcnweb "+strings.SplitN(action, ".", 2)[0]+" (command line)"); err != nil {
+		return fmt.Errorf("%s done, but its audit row was not written: %w", action, err)
+	}
 	return nil
 }
 

@@ -121,8 +121,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
 		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp,
 		Media: mediaStore, ConsoleHost: e.cfg.ConsoleHost,
-		API:     apiApp,
-		Console: consoleApp,
+		API:      apiApp,
+		Console:  consoleApp,
+		Contacts: site.NewContactCards(p.redis, e.cfg.RedisPrefix, e.log),
 	})
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
@@ -205,9 +206,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	return err
 }
 
-// adminApp builds the admin panel: sessions and sign-in counters in Redis
-// when it is configured (shared by every replica), else in the database and
-// in this process.
+// adminApp builds the admin panel: sessions in the database with Redis, when
+// it is configured, as a cache in front; sign-in counters in Redis (shared
+// by every replica), else in this process.
 func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, port string, store media.Storage) (*fiber.App, error) {
 	var rc redis.UniversalClient
 	if p.redis != nil {
@@ -217,10 +218,10 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
-	sessions := auth.NewSessions(auth.SessionOptions{Redis: rc, Prefix: e.cfg.RedisPrefix, DB: p.db})
-	if rc == nil {
-		go sweepSessions(ctx, sessions, e.log)
-	}
+	sessions := auth.NewSessions(auth.SessionOptions{DB: p.db, Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix})
+	// Sessions are kept in the database whether or not Redis caches them
+	// (Redis expires its own copies). The console's are in the same table.
+	go sweepSessions(ctx, sessions, e.log)
 	return admin.New(admin.Deps{
 		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, Scheme: e.cfg.scheme(), Port: port, BaseDomain: e.cfg.BaseDomain, CSRFKey: key,
 		Sessions: sessions,
@@ -232,7 +233,7 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 }
 
 // consoleApp builds the operators' console: its sessions and sign-in
-// counters live where the admin panel's do (Redis, else the database).
+// counters live where the admin panel's do.
 func (e *env) consoleApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, m *metrics.Metrics) (*fiber.App, error) {
 	var rc redis.UniversalClient
 	if p.redis != nil {
@@ -244,7 +245,7 @@ func (e *env) consoleApp(ctx context.Context, p *platform, reg *themes.Registry,
 	}
 	return console.New(console.Deps{
 		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, CSRFKey: key, Metrics: m, ODSDir: e.cfg.ODSDir,
-		Sessions: auth.NewSessions(auth.SessionOptions{Redis: rc, Prefix: e.cfg.RedisPrefix, DB: p.db}),
+		Sessions: auth.NewSessions(auth.SessionOptions{DB: p.db, Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
 		Mailer:   mailer(e.cfg, e.log),
 		TenantURL: func(t models.Tenant) string {

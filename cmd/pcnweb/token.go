@@ -73,9 +73,12 @@ func (e *env) token(ctx context.Context, args []string) error {
 	case "create":
 		token := tokenPrefix + auth.NewToken()
 		t, err := p.db.CreateAPIToken(ctx, models.APIToken{Name: *name, TokenHash: auth.HashToken(token), Prefix: token[:8],
-			Scopes: strings.Join(scopes, " "), CreatedBy: "cli", CreatedAt: time.Now().UTC(), ExpiresAt: expiresAt})
+			Scopes: strings.Join(scopes, " "), CreatedBy: e.actor().Name, CreatedAt: time.Now().UTC(), ExpiresAt: expiresAt})
 		if err != nil {
 			return describe(err, "token "+*name)
+		}
+		if err := e.audit(ctx, p.db, "token.create", nil, t.Name+" ("+t.Prefix+"…, "+t.Scopes+")"); err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stdout, "created API token %d %q (%s)\n", t.ID, t.Name, t.Scopes)
 		fmt.Fprintf(e.stdout, "%s\n", token)
@@ -109,6 +112,9 @@ func (e *env) token(ctx context.Context, args []string) error {
 			if errors.Is(err, models.ErrNotFound) {
 				return usagef("token %d does not exist", id)
 			}
+			return err
+		}
+		if err := e.audit(ctx, p.db, "token.revoke", nil, "token "+pos[0]); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "revoked API token %d\n", id)

@@ -68,6 +68,9 @@ func (e *env) user(ctx context.Context, args []string) error {
 		if _, err := p.db.CreateOperator(ctx, addr, hash); err != nil {
 			return describe(err, "user "+addr)
 		}
+		if err := e.audit(ctx, p.db, "user.add-operator", nil, addr); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "created operator %s (two-factor authentication is set up at the first sign-in to the console)\n", addr)
 		return nil
 	}
@@ -81,6 +84,9 @@ func (e *env) user(ctx context.Context, args []string) error {
 	}
 	if _, err := p.db.CreateUser(ctx, models.NewUser{Email: addr, PasswordHash: hash, TenantID: t.ID, Role: models.Role(*role)}); err != nil {
 		return describe(err, "user "+addr)
+	}
+	if err := e.audit(ctx, p.db, "user.add", &t, addr+" ("+*role+")"); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "created %s %s on %s\n", *role, addr, t.Slug)
 	return nil

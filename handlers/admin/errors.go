@@ -26,7 +26,7 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 			p.Title, p.Message = "You cannot open this page", errManagersOnly.Message
 		case p.Status == fiber.StatusGone && errors.As(err, &fe):
 			p.Title, p.Message = "This link no longer works", fe.Message
-		case p.Status == fiber.StatusServiceUnavailable && !errors.Is(err, auth.ErrUnavailable):
+		case p.Status == fiber.StatusServiceUnavailable && !errors.Is(err, auth.ErrUnavailable) && !errors.Is(err, models.ErrUnavailable):
 			p.Title = "This website is suspended"
 			p.Message = "The website admin is closed while the website is suspended. Contact the platform team."
 		}

@@ -24,7 +24,7 @@ func TestSiteHealthPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	overdue := time.Now().AddDate(0, -1, 0).UTC().Truncate(24 * time.Hour)
-	if _, err := a.PutPage(models.PageInput{Path: "/old", Title: "Old page", BodyMD: "[gone](/no-such-page)", ReviewDue: &overdue}); err != nil {
+	if _, err := a.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/old", Title: "Old page", BodyMD: "[gone](/no-such-page)", ReviewDue: &overdue}); err != nil {
 		t.Fatal(err)
 	}
 	post, err := a.SavePostByID(0, models.Post{Title: "Pictures", BodyMD: "![](/static/x.png)"})

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -58,6 +59,9 @@ type server struct {
 	// redisServer is the test's own redis-server (options.privateRedis).
 	redisServer *testenv.RedisServer
 	prefix      string // of the test's Redis keys
+	// dbProxy stands between the server and PostgreSQL (options.proxiedDB),
+	// so the test can cut it.
+	dbProxy *testenv.Proxy
 }
 
 type options struct {
@@ -68,6 +72,9 @@ type options struct {
 	// privateRedis runs a redis-server of the test's own (server.redisServer),
 	// so the test can stop it.
 	privateRedis bool
+	// proxiedDB reaches PostgreSQL through a proxy (server.dbProxy) the
+	// test can cut.
+	proxiedDB bool
 	// images decodes uploads; nil is the panel's default processor.
 	images *media.Processor
 	// proxied believes X-Forwarded-For from app.Test's connections, so a
@@ -79,6 +86,15 @@ func newServer(t *testing.T, o options) *server {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	dbURL := modelstest.NewURL(t)
+	var proxy *testenv.Proxy
+	if o.proxiedDB {
+		proxy = testenv.StartProxy(t, "127.0.0.1:5432")
+		proxied := strings.Replace(dbURL, "127.0.0.1:5432", proxy.Addr, 1)
+		if proxied == dbURL {
+			t.Fatal("test database is not on 127.0.0.1:5432")
+		}
+		dbURL = proxied
+	}
 	db := modelstest.Open(t, dbURL)
 	var redisURL, prefix string
 	var rs *testenv.RedisServer
@@ -109,7 +125,7 @@ func newServer(t *testing.T, o options) *server {
 	go bus.Run(ctx, ready)
 	<-ready
 	clk := &clock{t: time.Now()}
-	var sessRedis *redis.Client
+	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
 	if !o.dbSessions {
 		sessRedis = rc
 	}
@@ -138,14 +154,29 @@ func newServer(t *testing.T, o options) *server {
 	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
 	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: webCfg, Scheme: "http", Admin: adminApp, Media: store})
-	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc, redisServer: rs, prefix: prefix}
+	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc, redisServer: rs, prefix: prefix, dbProxy: proxy}
+}
+
+// setupActor is who the tests' own direct writes (PutPage) are made by:
+// their audit rows are setup, not what a test checks.
+const setupActor = "test"
+
+// withoutSetup drops the audit rows of the tests' own writes.
+func withoutSetup(log []models.AuditEntry, _ ...error) []models.AuditEntry {
+	out := []models.AuditEntry{}
+	for _, e := range log {
+		if e.UserEmail != setupActor {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // tenant creates a tenant with an About page and returns it.
 func (s *server) tenant(t *testing.T, slug string, domains ...string) models.Tenant {
 	t.Helper()
 	tn := modelstest.Tenant(t, s.db, slug, domains...)
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About " + slug, BodyMD: slug + " original text"}); err != nil {
+	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About " + slug, BodyMD: slug + " original text"}); err != nil {
 		t.Fatal(err)
 	}
 	return tn

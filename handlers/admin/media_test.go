@@ -221,7 +221,7 @@ func TestMediaUploadImagesAndPDFs(t *testing.T) {
 	}
 
 	// The Markdown pasted into a page becomes a responsive image.
-	if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About us", BodyMD: "![The entrance to Fivefields surgery](/media/" + id + "/1200.jpg)"}); err != nil {
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About us", BodyMD: "![The entrance to Fivefields surgery](/media/" + id + "/1200.jpg)"}); err != nil {
 		t.Fatal(err)
 	}
 	page := public.get(t, host, "/about")

@@ -89,13 +89,9 @@ func updatePage(d Deps) fiber.Handler {
 		title := c.FormValue("title")
 		body := strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n")
 
-		_, err = store.PutPage(models.PageInput{Path: path, Title: title, BodyMD: body, Draft: !publish, Author: a.User.Email, BaseRevisionID: &base})
+		// PutPage writes the audit row itself, in the transaction of the save.
+		_, err = store.PutPage(models.PageInput{Path: path, Title: title, BodyMD: body, Draft: !publish, By: a.Actor(), BaseRevisionID: &base})
 		if err == nil {
-			action := models.AuditPageSaveDraft
-			if publish {
-				action = models.AuditPagePublish
-			}
-			audit(c, d, a.User, action, path)
 			saved := map[bool]string{true: "publish", false: "draft"}[publish]
 			return redirect.To(c, pageURL("edit", path)+"&saved="+saved, fiber.StatusSeeOther)
 		}

@@ -152,7 +152,7 @@ func createPage(d Deps) fiber.Handler {
 			return fail("path", "The website makes /"+first+" itself from "+pageBuiltIn[first]+": choose another web address")
 		}
 		_, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).CreatePage(models.PageInput{
-			Path: path, Title: title, BodyMD: body, Draft: !publish, Author: a.User.Email})
+			Path: path, Title: title, BodyMD: body, Draft: !publish, By: a.Actor()}) // audited by CreatePage
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			field := ve.Field
@@ -164,11 +164,6 @@ func createPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		action := models.AuditPageSaveDraft
-		if publish {
-			action = models.AuditPagePublish
-		}
-		audit(c, d, a.User, action, path)
 		saved := map[bool]string{true: "publish", false: "draft"}[publish]
 		return redirect.To(c, pageURL("edit", path)+"&saved="+saved, fiber.StatusSeeOther)
 	}

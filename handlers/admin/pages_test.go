@@ -68,10 +68,10 @@ func pagesWant(t *testing.T, what string, r response, status int, wants ...strin
 
 func TestPagesListShowsStatusesAndLegalPages(t *testing.T) {
 	s, a, _, b := pagesSetup(t)
-	pagesPut(t, s, a, models.PageInput{Path: "/about", Title: "About v2", BodyMD: "changed", Draft: true})
-	pagesPut(t, s, a, models.PageInput{Path: "/new-draft", Title: "Not yet", BodyMD: "x", Draft: true})
-	pagesPut(t, s, a, models.PageInput{Path: "/privacy", Title: "Our privacy notice", BodyMD: "ours"})
-	pagesPut(t, s, a, models.PageInput{Path: "/cookies", Title: "Our cookies", BodyMD: "ours", Draft: true})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About v2", BodyMD: "changed", Draft: true})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "test"}, Path: "/new-draft", Title: "Not yet", BodyMD: "x", Draft: true})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "test"}, Path: "/privacy", Title: "Our privacy notice", BodyMD: "ours"})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "test"}, Path: "/cookies", Title: "Our cookies", BodyMD: "ours", Draft: true})
 
 	r := b.get(t, pagesHost, "/admin/pages")
 	pagesWant(t, "pages list", r, http.StatusOK,
@@ -136,7 +136,7 @@ func TestCreatePage(t *testing.T) {
 	}
 
 	// A path beta uses is free for alpha, and a create publishes at once.
-	pagesPut(t, s, b, models.PageInput{Path: "/flu", Title: "Beta flu", BodyMD: "beta"})
+	pagesPut(t, s, b, models.PageInput{By: models.Actor{Name: "test"}, Path: "/flu", Title: "Beta flu", BodyMD: "beta"})
 	r = br.post(t, pagesHost, "/admin/pages/new", url.Values{"_csrf": {tok}, "path": {"flu"}, "title": {"Flu jabs"}, "body": {"Book your **flu** jab."}, "action": {"publish"}})
 	if r.status != http.StatusSeeOther || r.location() != "/admin/pages/edit?path=%2Fflu&saved=publish" {
 		t.Fatalf("create: %d %q\n%s", r.status, r.location(), r.body)
@@ -176,7 +176,7 @@ func TestUnpublishAndDeletePage(t *testing.T) {
 	if r := br.post(t, pagesHost, "/admin/pages/unpublish", url.Values{"path": {"/about"}, "revision": {base}}); r.status != http.StatusForbidden {
 		t.Errorf("unpublish without CSRF token: %d", r.status)
 	}
-	pagesPut(t, s, b, models.PageInput{Path: "/beta-only", Title: "Beta only", BodyMD: "beta"})
+	pagesPut(t, s, b, models.PageInput{By: models.Actor{Name: "test"}, Path: "/beta-only", Title: "Beta only", BodyMD: "beta"})
 	betaBase := strconv.FormatInt(pagesLatest(t, s, b, "/beta-only").Revision.ID, 10)
 	for _, p := range []string{"/admin/pages/unpublish", "/admin/pages/delete"} {
 		if r := br.post(t, pagesHost, p, url.Values{"_csrf": {tok}, "path": {"/beta-only"}, "revision": {betaBase}}); r.status != http.StatusNotFound {
@@ -189,7 +189,7 @@ func TestUnpublishAndDeletePage(t *testing.T) {
 	if _, err := s.db.ForTenant(context.Background(), b.ID).PublishedPage("/beta-only"); err != nil {
 		t.Errorf("beta's page was touched: %v", err)
 	}
-	pagesPut(t, s, a, models.PageInput{Path: "/about", Title: "About alpha", BodyMD: "someone else's words"})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About alpha", BodyMD: "someone else's words"})
 	r := br.post(t, pagesHost, "/admin/pages/unpublish", url.Values{"_csrf": {tok}, "path": {"/about"}, "revision": {base}})
 	pagesWant(t, "stale unpublish", r, http.StatusConflict, "Someone else changed this page after you opened it, so it has not been unpublished")
 	pagesWant(t, "public after a stale unpublish", public.get(t, pagesHost, "/about"), http.StatusOK, "someone else&#39;s words")
@@ -210,7 +210,7 @@ func TestUnpublishAndDeletePage(t *testing.T) {
 	if r := br.post(t, pagesHost, "/admin/pages/delete", url.Values{"path": {"/about"}, "revision": {base}}); r.status != http.StatusForbidden {
 		t.Errorf("delete without CSRF token: %d", r.status)
 	}
-	pagesPut(t, s, a, models.PageInput{Path: "/about", Title: "About alpha", BodyMD: "newer", Draft: true})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About alpha", BodyMD: "newer", Draft: true})
 	r = br.post(t, pagesHost, "/admin/pages/delete", url.Values{"_csrf": {tok}, "path": {"/about"}, "revision": {base}})
 	pagesWant(t, "stale delete", r, http.StatusConflict, "so it has not been deleted")
 	base = strconv.FormatInt(pagesLatest(t, s, a, "/about").Revision.ID, 10)
@@ -222,7 +222,7 @@ func TestUnpublishAndDeletePage(t *testing.T) {
 	if _, err := s.db.ForTenant(context.Background(), a.ID).Revisions("/about"); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("the page is still there: %v", err)
 	}
-	log, _ := s.db.ForTenant(context.Background(), a.ID).AuditLog(5)
+	log := withoutSetup(s.db.ForTenant(context.Background(), a.ID).AuditLog(10))
 	if len(log) < 2 || log[0].Action != "page.delete" || log[1].Action != "page.unpublish" || log[0].Subject != "/about" {
 		t.Errorf("audit log: %+v", log)
 	}
@@ -272,9 +272,9 @@ var pagesRestoreRE = regexp.MustCompile(`name="restore" value="(\d+)"`)
 func TestPageHistoryCompareAndRestore(t *testing.T) {
 	s, a, b, br := pagesSetup(t)
 	public := s.browser()
-	pagesPut(t, s, a, models.PageInput{Path: "/about", Title: "About alpha", BodyMD: "alpha original text\nsecond line", Author: "sam@example.nhs.uk"})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "sam@example.nhs.uk"}, Path: "/about", Title: "About alpha", BodyMD: "alpha original text\nsecond line"})
 	first := pagesLatest(t, s, a, "/about").Revision.ID
-	pagesPut(t, s, a, models.PageInput{Path: "/about", Title: "About alpha", BodyMD: "alpha new text\nsecond line", Author: "ann@example.nhs.uk", Draft: true})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "ann@example.nhs.uk"}, Path: "/about", Title: "About alpha", BodyMD: "alpha new text\nsecond line", Draft: true})
 	latest := pagesLatest(t, s, a, "/about").Revision.ID
 
 	h := br.get(t, pagesHost, "/admin/pages/history?path=%2fabout")
@@ -288,7 +288,7 @@ func TestPageHistoryCompareAndRestore(t *testing.T) {
 	pagesWant(t, "compare", c, http.StatusOK, "− Removed</span> <del>alpha original text</del>", "+ Added</span> <ins>alpha new text</ins>",
 		"1 line added, 1 line removed", "second line")
 	pagesWant(t, "compare by default", br.get(t, pagesHost, "/admin/pages/compare?path=%2fabout"), http.StatusOK, "<del>alpha original text</del>")
-	pagesPut(t, s, b, models.PageInput{Path: "/about", Title: "Beta", BodyMD: "beta secret"})
+	pagesPut(t, s, b, models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "Beta", BodyMD: "beta secret"})
 	betaRev := pagesLatest(t, s, b, "/about").Revision.ID
 	if r := br.get(t, pagesHost, "/admin/pages/compare?path=%2fabout&from="+strconv.FormatInt(betaRev, 10)); r.status != http.StatusNotFound || strings.Contains(r.body, "beta secret") {
 		t.Errorf("compare with beta's revision: %d", r.status)
@@ -341,8 +341,8 @@ func TestPagePreviewIsPrivateAndNeverPublic(t *testing.T) {
 	public := s.browser()
 	pagesWant(t, "public before", public.get(t, pagesHost, "/about"), http.StatusOK, "alpha original text")
 	public.get(t, pagesHost, "/about") // cached now
-	pagesPut(t, s, a, models.PageInput{Path: "/about", Title: "About alpha", BodyMD: "Draft words **not live**", Draft: true})
-	pagesPut(t, s, b, models.PageInput{Path: "/beta-only", Title: "Beta", BodyMD: "beta draft", Draft: true})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About alpha", BodyMD: "Draft words **not live**", Draft: true})
+	pagesPut(t, s, b, models.PageInput{By: models.Actor{Name: "test"}, Path: "/beta-only", Title: "Beta", BodyMD: "beta draft", Draft: true})
 
 	p := br.get(t, pagesHost, "/admin/pages/preview?path=%2fabout")
 	pagesWant(t, "preview", p, http.StatusOK, "Draft words <strong>not live</strong>", "Preview – this version is not published",
@@ -363,8 +363,8 @@ func TestPagePreviewIsPrivateAndNeverPublic(t *testing.T) {
 	pagesWant(t, "preview of a revision", br.get(t, pagesHost, "/admin/pages/preview?path=%2fabout&revision="+first), http.StatusOK, "alpha original text")
 
 	// The home page and the contact page preview in their own layouts.
-	pagesPut(t, s, a, models.PageInput{Path: "/", Title: "Home", BodyMD: "Welcome *draft*", Draft: true})
-	pagesPut(t, s, a, models.PageInput{Path: "/contact", Title: "Contact", BodyMD: "Call us *draft*", Draft: true})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "test"}, Path: "/", Title: "Home", BodyMD: "Welcome *draft*", Draft: true})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "test"}, Path: "/contact", Title: "Contact", BodyMD: "Call us *draft*", Draft: true})
 	pagesWant(t, "home preview", br.get(t, pagesHost, "/admin/pages/preview?path=%2f"), http.StatusOK,
 		"Welcome <em>draft</em>", "Contact a practice", "Preview – this version is not published", `<meta name="robots" content="noindex">`)
 	pagesWant(t, "contact preview", br.get(t, pagesHost, "/admin/pages/preview?path=%2fcontact"), http.StatusOK,

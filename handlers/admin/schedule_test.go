@@ -140,10 +140,10 @@ func TestSchedulePageFormRefusals(t *testing.T) {
 	const host = "alpha.localhost"
 	ctx := context.Background()
 	store := s.db.ForTenant(ctx, alpha.ID)
-	if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "draft", Draft: true}); err != nil {
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "draft", Draft: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.ForTenant(ctx, beta.ID).PutPage(models.PageInput{Path: "/beta-only", Title: "Beta", BodyMD: "beta draft", Draft: true}); err != nil {
+	if _, err := s.db.ForTenant(ctx, beta.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/beta-only", Title: "Beta", BodyMD: "beta draft", Draft: true}); err != nil {
 		t.Fatal(err)
 	}
 	b := s.browser()
@@ -191,7 +191,7 @@ func TestSchedulePageFormRefusals(t *testing.T) {
 	}
 	// Someone saved the page after the form was opened: 409, nothing
 	// scheduled, the user's date kept.
-	if _, err := store.PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "someone else's draft", Draft: true}); err != nil {
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "someone else's draft", Draft: true}); err != nil {
 		t.Fatal(err)
 	}
 	r := b.post(t, host, "/admin/pages/schedule", scheduleWith(open, "action", "publish", "date", tomorrow, "time", "09:00"))

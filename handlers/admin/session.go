@@ -34,6 +34,11 @@ type Account struct {
 	token    string
 }
 
+// Actor is the account as the audit log names it.
+func (a *Account) Actor() models.Actor {
+	return models.Actor{UserID: a.User.ID, Name: a.User.Email}
+}
+
 type accountKey struct{}
 
 // AccountFromCtx returns the request's signed-in account, or nil.

@@ -18,7 +18,7 @@ func TestCrossTenantRefused(t *testing.T) {
 	a := s.tenant(t, "alpha")
 	b := s.tenant(t, "beta")
 	s.user(t, a, "jane@example.nhs.uk", models.RoleManager)
-	if _, err := s.db.ForTenant(context.Background(), b.ID).PutPage(models.PageInput{Path: "/beta-only", Title: "Beta only", BodyMD: "secret"}); err != nil {
+	if _, err := s.db.ForTenant(context.Background(), b.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/beta-only", Title: "Beta only", BodyMD: "secret"}); err != nil {
 		t.Fatal(err)
 	}
 	jane := s.browser()

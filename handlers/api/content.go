@@ -101,7 +101,7 @@ func putPage(d Deps) fiber.Handler {
 		}
 		path := c.Query("path")
 		pg, err := d.DB.ForTenant(c.UserContext(), t.ID).PutPage(models.PageInput{
-			Path: path, Title: in.Title, BodyMD: in.BodyMD, Draft: !in.Publish, Author: "api: " + tokenOf(c).Name})
+			Path: path, Title: in.Title, BodyMD: in.BodyMD, Draft: !in.Publish, By: models.Actor{Name: "api: " + tokenOf(c).Name}})
 		if err != nil {
 			return fieldRenamed(err, map[string]string{"body": "body_md"})
 		}

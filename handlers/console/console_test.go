@@ -174,7 +174,7 @@ func TestConsoleTenantForms(t *testing.T) {
 	if a := s.lastAudit(t); a.Action != "tenant.create" || a.Why != "new PCN joined" || a.TenantSlug != "wandle" || a.UserEmail != "op@pcnweb.example" {
 		t.Errorf("audit %+v", a)
 	}
-	if _, err := s.db.ForTenant(ctx, mustTenant(t, s, "wandle").ID).PutPage(models.PageInput{Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
+	if _, err := s.db.ForTenant(ctx, mustTenant(t, s, "wandle").ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	if r := b.get(t, "/tenants?q=WANDLE"); !strings.Contains(r.body, `href="/tenants/wandle"`) || strings.Contains(r.body, "<td>Never</td>") {

@@ -110,7 +110,7 @@ func newServer(t *testing.T, o options) *server {
 	ready := make(chan struct{})
 	go bus.Run(ctx, ready)
 	<-ready
-	var sessRedis *redis.Client
+	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
 	if !o.dbSessions {
 		sessRedis = rc
 	}
@@ -136,7 +136,7 @@ func newServer(t *testing.T, o options) *server {
 func (s *server) tenant(t *testing.T, slug string, domains ...string) models.Tenant {
 	t.Helper()
 	tn := modelstest.Tenant(t, s.db, slug, domains...)
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{Path: "/about", Title: "About " + slug, BodyMD: slug + " text"}); err != nil {
+	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About " + slug, BodyMD: slug + " text"}); err != nil {
 		t.Fatal(err)
 	}
 	return tn

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"errors"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,10 +33,13 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", themes.Platform{})
 		case errors.As(err, &unavailable):
 			d.Logger.ErrorContext(c.UserContext(), "tenant resolution failed", "request_id", web.RequestID(c), "error", err)
-			c.Set(fiber.HeaderRetryAfter, "30")
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterOutage))
 			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", themes.Platform{})
 		}
 		t := tenants.FromCtx(c)
+		if t != nil && errors.Is(err, models.ErrUnavailable) {
+			return unavailablePage(c, d, t, err)
+		}
 		status := fiber.StatusInternalServerError
 		switch {
 		case errors.Is(err, models.ErrNotFound):
@@ -73,6 +77,35 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 		return c.Status(status).Send(buf.Bytes())
 	}
 }
+
+// unavailablePage answers a request that needed the database while it is
+// unreachable (and no last good copy stood in): a themed 503 with
+// Retry-After, the PCN's name (the resolver keeps it), the phone numbers the
+// last home page showed, and where to get medical help now. It reads
+// nothing from the database.
+func unavailablePage(c *fiber.Ctx, d Deps, t *tenants.Tenant, err error) error {
+	ctx := c.UserContext()
+	d.Logger.WarnContext(ctx, "database unavailable", "request_id", web.RequestID(c), "tenant_id", t.ID, "path", c.Path(), "error", err)
+	view := themes.Page{Status: fiber.StatusServiceUnavailable, NoIndex: true, Path: c.Path(),
+		Site: themes.Site{Name: t.Name, BaseURL: baseURL(d, t)}}
+	if card, ok := d.Contacts.lookup(ctx, t.ID); ok {
+		view.Site.Phone = card.Phone
+		view.Practices = card.phones(t.Name)
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterOutage))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	var buf bytes.Buffer
+	if rerr := d.Themes.Render(&buf, t.Theme, "unavailable", view); rerr != nil {
+		d.Logger.ErrorContext(ctx, "render unavailable page", "error", rerr)
+		return c.Status(fiber.StatusServiceUnavailable).SendString(statusText(fiber.StatusServiceUnavailable))
+	}
+	c.Type("html", "utf-8")
+	return c.Status(fiber.StatusServiceUnavailable).Send(buf.Bytes())
+}
+
+// retryAfterOutage is the Retry-After (seconds) of pages answered while
+// the database is unreachable.
+const retryAfterOutage = 30
 
 func platformPage(c *fiber.Ctx, d Deps, status int, name string, data themes.Platform) error {
 	data.Status = status

@@ -54,6 +54,7 @@ func showHome(d Deps) fiber.Handler {
 			view.Practices = append(view.Practices, pv)
 			expireAt(c, next)
 		}
+		d.Contacts.rememberHome(c.UserContext(), r.t.ID, r.settings.Phone, view.Practices)
 		posts, err := r.store.PublishedPosts(now, 3)
 		if err != nil {
 			return err

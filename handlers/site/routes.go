@@ -43,6 +43,9 @@ type Deps struct {
 	ConsoleHost string
 	Console     *fiber.App
 	API         *fiber.App
+	// Contacts keeps each tenant's phone numbers for the page shown while
+	// the database is unreachable; nil keeps them in this process only.
+	Contacts *ContactCards
 }
 
 // New builds the public app. Middleware order: recover, request context,
@@ -53,6 +56,9 @@ type Deps struct {
 func New(d Deps) *fiber.App {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Contacts == nil {
+		d.Contacts = NewContactCards(nil, "", d.Logger)
 	}
 	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
 	app.Use(recover.New())

@@ -87,6 +87,7 @@ func frame(ctx context.Context, d Deps, t *tenants.Tenant, path string) (*reques
 	if r.settings, err = r.store.Settings(); err != nil {
 		return nil, err
 	}
+	d.Contacts.rememberPhone(ctx, t.ID, r.settings.Phone)
 	if r.pages, err = r.store.PublishedPages(); err != nil {
 		return nil, err
 	}

@@ -87,6 +87,7 @@ func newServer(t testing.TB, o serverOptions) *server {
 	app := site.New(site.Deps{
 		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: web.Config{TrustedProxies: o.trustedProxies, Secure: o.secure}, Scheme: "http", Port: "", Now: o.now,
+		Contacts: site.NewContactCards(mon, o.prefix, log),
 	})
 	return &server{app: app, db: db, resolver: resolver, bus: bus, redis: mon, themes: reg}
 }
@@ -120,7 +121,7 @@ func (s *server) putPage(t testing.TB, slug, path, title, body string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{Path: path, Title: title, BodyMD: body}); err != nil {
+	if _, err := s.db.ForTenant(ctx, tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: path, Title: title, BodyMD: body}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -277,9 +278,10 @@ func TestCachedPageSurvivesDatabaseOutage(t *testing.T) {
 	if r.status != 200 || r.header.Get("Cache-Status") != "pcnweb; hit; detail=stale" {
 		t.Errorf("database down, stale copy: %d %q", r.status, r.header.Get("Cache-Status"))
 	}
-	// A page never cached cannot be served.
-	if r := s.get(t, "highfives.localhost", "/never-seen"); r.status != 500 {
-		t.Errorf("database down, uncached page: %d, want 500", r.status)
+	// A page never cached cannot be served: the outage page says so
+	// (TestUncachedPageWhileDatabaseDown).
+	if r := s.get(t, "highfives.localhost", "/never-seen"); r.status != 503 {
+		t.Errorf("database down, uncached page: %d, want 503", r.status)
 	}
 	proxy.Restore()
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,6 +14,10 @@ import (
 // ErrCSRF refuses a POST of a signed-in area whose form token is missing or
 // wrong.
 var ErrCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
+
+// RetryAfterUnavailable is the Retry-After (seconds) of the 503 pages
+// answered while the database or the sign-in store is unreachable.
+const RetryAfterUnavailable = 60
 
 // Problem is what the error page of a signed-in area (the admin panel, the
 // console) says about an error: its status and, in plain words, what
@@ -25,7 +30,7 @@ type Problem struct {
 
 // Describe maps err to its page, in the words both areas use; an area
 // overrides the cases it knows better. It logs what the client is not told
-// (5xx) and sets Retry-After when the sign-in store is down.
+// (5xx) and sets Retry-After when the database or the sign-in store is down.
 func Describe(c *fiber.Ctx, log *slog.Logger, area string, err error) Problem {
 	var fe *fiber.Error
 	p := Problem{Status: fiber.StatusInternalServerError}
@@ -34,15 +39,22 @@ func Describe(c *fiber.Ctx, log *slog.Logger, area string, err error) Problem {
 		p.Status = fiber.StatusForbidden
 	case errors.Is(err, models.ErrNotFound):
 		p.Status = fiber.StatusNotFound
-	case errors.Is(err, auth.ErrUnavailable):
+	case errors.Is(err, models.ErrUnavailable), errors.Is(err, auth.ErrUnavailable):
 		p.Status = fiber.StatusServiceUnavailable
 	case errors.As(err, &fe):
 		p.Status = fe.Code
 	}
 	switch {
+	case errors.Is(err, models.ErrUnavailable):
+		// The database is unreachable (a session found in Redis still got
+		// the user this far, or the sign-in store fell back to it).
+		log.WarnContext(c.UserContext(), "database unavailable", "request_id", RequestID(c), "area", area, "path", c.Path(), "error", err)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(RetryAfterUnavailable))
+		p.Title = "Editing is not available at the moment"
+		p.Message = "The websites are still shown to patients, but changes cannot be made or saved just now. Try again in a few minutes. If you were sending a form, it has not been saved: go back and send it again then."
 	case errors.Is(err, auth.ErrUnavailable):
 		log.WarnContext(c.UserContext(), "sign-in store unavailable", "request_id", RequestID(c), "area", area, "path", c.Path(), "error", err)
-		c.Set(fiber.HeaderRetryAfter, "60")
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(RetryAfterUnavailable))
 		p.Title = "Signing in is not available at the moment"
 		p.Message = "Try again in a few minutes. If you were sending a form, it has not been saved: go back and send it again then."
 	case errors.Is(err, ErrCSRF):

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os/user"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pcnweb/pcnweb/models/modelstest"
+)
+
+// TestPagePutIsAudited: `pcnweb page put` writes the tenant's audit row in
+// the transaction of the save, naming the command line and the operating
+// system user, and a manager sees it in the admin panel's audit log.
+func TestPagePutIsAudited(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": modelstest.NewURL(t), "LOG_LEVEL": "warn"}
+	mustCLI(t, env, "", "tenant", "create", "--slug", "alpha", "--name", "Alpha PCN")
+	mustCLI(t, env, "correct horse battery staple\n", "user", "add", "--email", "jane@example.nhs.uk", "--tenant", "alpha", "--role", "manager")
+	mustCLI(t, env, "Some text\n", "page", "put", "--tenant", "alpha", "--path", "/about", "--title", "About Alpha")
+	mustCLI(t, env, "A draft\n", "page", "put", "--tenant", "alpha", "--path", "/team-news", "--title", "Team news", "--draft")
+
+	who := "cli:" + osUser(t)
+	db := modelstest.Open(t, env["DATABASE_URL"])
+	ctx := context.Background()
+	tn, err := db.TenantBySlug(ctx, "alpha")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := db.ForTenant(ctx, tn.ID).AuditLog(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.UserEmail+" "+e.Action+" "+e.Subject)
+	}
+	want := []string{who + " page.save-draft /team-news", who + " page.publish /about"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// The admin panel's audit log shows them.
+	inst := startServer(t, env)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(method, path string, form url.Values) (int, string) {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequest(method, "http://"+inst.addr+path, body)
+		req.Host = "alpha.localhost"
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	_, body := do(http.MethodGet, "/admin/sign-in", nil)
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("sign-in form:\n%s", body)
+	}
+	if status, _ := do(http.MethodPost, "/admin/sign-in", url.Values{"_csrf": {m[1]}, "email": {"jane@example.nhs.uk"}, "password": {"correct horse battery staple"}}); status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", status)
+	}
+	status, body := do(http.MethodGet, "/admin/audit", nil)
+	if status != 200 || !strings.Contains(body, who) || !strings.Contains(body, "/about") || !strings.Contains(body, "Published a page") {
+		t.Errorf("admin audit log: %d, want %q publishing /about in:\n%s", status, who, body)
+	}
+}
+
+// TestCLIChangesAreAudited: every other command that changes the platform
+// writes a row of the operator audit log (the console's), naming the
+// command line and the operating-system user.
+func TestCLIChangesAreAudited(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": modelstest.NewURL(t), "LOG_LEVEL": "warn"}
+	for _, args := range [][]string{
+		{"tenant", "create", "--slug", "alpha", "--name", "Alpha PCN"},
+		{"domain", "add", "alpha", "www.alpha.example", "--primary"},
+		{"domain", "remove", "www.alpha.example"},
+		{"tenant", "suspend", "alpha", "--reason", "contract ended"},
+		{"tenant", "resume", "alpha"},
+		{"announce", "add", "--title", "NHS App down", "--until", "2099-01-01 10:00"},
+		{"announce", "end", "1"},
+		{"token", "create", "--name", "deploy", "--scope", "tenants:read"},
+		{"token", "revoke", "1"},
+	} {
+		mustCLI(t, env, "", args...)
+	}
+	mustCLI(t, env, "correct horse battery staple\n", "user", "add", "--email", "jane@example.nhs.uk", "--tenant", "alpha", "--role", "manager")
+	mustCLI(t, env, "correct horse battery staple\n", "user", "add", "--email", "op@example.nhs.uk", "--operator")
+
+	db := modelstest.Open(t, env["DATABASE_URL"])
+	rows, err := db.OperatorAuditLog(context.Background(), 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := "cli:" + osUser(t)
+	var got []string
+	for i := len(rows) - 1; i >= 0; i-- {
+		if rows[i].UserEmail != who {
+			t.Errorf("%s by %q, want %q", rows[i].Action, rows[i].UserEmail, who)
+		}
+		got = append(got, rows[i].Action+" "+rows[i].TenantSlug)
+	}
+	want := []string{"tenant.create alpha", "domain.add_primary alpha", "domain.remove alpha", "tenant.suspend alpha", "tenant.resume alpha",
+		"announcement.add ", "announcement.end ", "token.create ", "token.revoke ", "user.add alpha", "user.add-operator "}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("operator audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func osUser(t *testing.T) string {
+	t.Helper()
+	u, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Username
+}
