@@ -41,6 +41,14 @@ PG=${SCALE_PG:-postgres://postgres@127.0.0.1:5432}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 PARALLEL=${REWARM_PARALLEL:-64}
 PORT=${BENCH_PORT:-18280}
+# The server (and PostgreSQL, Redis) on one core, the load generator on the
+# other, when taskset is there: BENCH_SERVER_CPUS / BENCH_LOAD_CPUS.
+SERVER_CPUS=${BENCH_SERVER_CPUS:-0}
+LOAD_CPUS=${BENCH_LOAD_CPUS:-1}
+PIN_SERVER=() PIN_LOAD=()
+if command -v taskset >/dev/null 2>&1 && (($(nproc) > 1)); then
+    PIN_SERVER=(taskset -c "$SERVER_CPUS") PIN_LOAD=(taskset -c "$LOAD_CPUS")
+fi
 IPORT=${BENCH_INTERNAL_PORT:-19290}
 
 say() { printf 'rewarm: %s\n' "$*" >&2; }
@@ -119,7 +127,7 @@ start() {
     local rel=$1 i code
     shift
     env PCNWEB_ADDR="127.0.0.1:$PORT" PCNWEB_INTERNAL_ADDR="127.0.0.1:$IPORT" "$@" \
-        "$TMP/pcnweb-$rel" serve >"$TMP/pcnweb.out" 2>"$TMP/pcnweb-$rel.log" &
+        "${PIN_SERVER[@]}" "$TMP/pcnweb-$rel" serve >"$TMP/pcnweb.out" 2>"$TMP/pcnweb-$rel.log" &
     PCNWEB_PID=$!
     for ((i = 0; ; i++)); do
         kill -0 "$PCNWEB_PID" 2>/dev/null || { tail -n 20 "$TMP/pcnweb-$rel.log" >&2; die "pcnweb exited during startup"; }
@@ -142,7 +150,7 @@ while read -r h; do
     sep=$'next\n'
     printf 'url = "http://127.0.0.1:%s/"\nheader = "Host: %s"\nheader = "Accept-Encoding: gzip"\noutput = "/dev/null"\nwrite-out = "%%{http_code} %%header{cache-status}\\n"\n' "$PORT" "$h" >>"$TMP/round.conf"
 done <"$TMP/hosts.txt"
-round() { curl -sS --no-progress-meter --max-time 300 --parallel --parallel-immediate --parallel-max "$PARALLEL" -K "$TMP/round.conf" || true; }
+round() { "${PIN_LOAD[@]}" curl -sS --no-progress-meter --max-time 300 --parallel --parallel-immediate --parallel-max "$PARALLEL" -K "$TMP/round.conf" || true; }
 
 say "release A: warming every home page into Redis"
 start a
