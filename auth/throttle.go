@@ -28,11 +28,15 @@ import (
 //
 // Counts run in a fixed window; reaching a limit locks that key.
 const (
-	PairFailures    = 5   // one account from one address, or from one known device
-	AccountFailures = 100 // one account from the places it is not known at
-	IPFailures      = 20  // one address, across accounts
-	FailureWindow   = 15 * time.Minute
-	LockDuration    = 15 * time.Minute
+	PairFailures = 5 // one account from one address, or from one known device
+	// SecondStepFailures bounds wrong two-factor codes per account, from
+	// anywhere: whoever reaches that step has the password, so the owner
+	// is the one being attacked and no known place is exempt.
+	SecondStepFailures = 5
+	AccountFailures    = 100 // one account from the places it is not known at
+	IPFailures         = 20  // one address, across accounts
+	FailureWindow      = 15 * time.Minute
+	LockDuration       = 15 * time.Minute
 	// KnownAddressTTL is how long an address stays known after a
 	// successful sign-in from it; at most MaxKnownAddresses are kept.
 	KnownAddressTTL   = 90 * 24 * time.Hour
@@ -46,6 +50,10 @@ type Attempt struct {
 	Email  string
 	IP     string
 	Device string
+	// SecondStep marks a two-factor code (the password was right): on top
+	// of the sign-in's own limits it is held to SecondStepFailures per
+	// account, however many addresses the codes come from.
+	SecondStep bool
 }
 
 // ThrottleOptions configure NewThrottle.
@@ -100,7 +108,7 @@ func ipKey(ip string) string { return "ip:" + ip }
 
 // keys are the counters an attempt touches, by limit.
 type attemptKeys struct {
-	acct, pair, account, ip, device string
+	acct, pair, account, ip, device, second string
 }
 
 func keysOf(a Attempt) attemptKeys {
@@ -108,6 +116,9 @@ func keysOf(a Attempt) attemptKeys {
 	k := attemptKeys{acct: acct, pair: "pair:" + acct + ":" + addrKey(a.IP), account: "ceiling:" + acct, ip: ipKey(a.IP)}
 	if a.Device != "" {
 		k.device = "device:" + acct + ":" + a.Device
+	}
+	if a.SecondStep {
+		k.second = "second:" + acct
 	}
 	return k
 }
@@ -118,16 +129,21 @@ func keysOf(a Attempt) attemptKeys {
 // account's ceiling.
 func (t *Throttle) Locked(ctx context.Context, a Attempt) (time.Duration, error) {
 	k := keysOf(a)
+	var keys []string
+	if k.second != "" {
+		keys = append(keys, k.second)
+	}
 	if k.device != "" {
-		return t.locked(ctx, k.device)
-	}
-	keys := []string{k.pair, k.ip}
-	known, err := t.knownAddress(ctx, k.acct, a.IP)
-	if err != nil {
-		return 0, err
-	}
-	if !known {
-		keys = append(keys, k.account)
+		keys = append(keys, k.device)
+	} else {
+		keys = append(keys, k.pair, k.ip)
+		known, err := t.knownAddress(ctx, k.acct, a.IP)
+		if err != nil {
+			return 0, err
+		}
+		if !known {
+			keys = append(keys, k.account)
+		}
 	}
 	var longest time.Duration
 	for _, key := range keys {
@@ -143,6 +159,11 @@ func (t *Throttle) Locked(ctx context.Context, a Attempt) (time.Duration, error)
 // Failed records a failed sign-in (or a wrong second-step code).
 func (t *Throttle) Failed(ctx context.Context, a Attempt) error {
 	k := keysOf(a)
+	if k.second != "" {
+		if err := t.fail(ctx, k.second, SecondStepFailures); err != nil {
+			return err
+		}
+	}
 	if k.device != "" {
 		return t.fail(ctx, k.device, PairFailures)
 	}

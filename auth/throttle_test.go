@@ -240,3 +240,42 @@ func FuzzKnownDevice(f *testing.F) {
 		}
 	})
 }
+
+// TestSecondStepLimitedPerAccount: wrong two-factor codes come from someone
+// who has the password, so spreading them over many addresses (each a
+// fresh pair, far below the account's ceiling) must not buy more guesses:
+// SecondStepFailures of them lock the code step for the account everywhere,
+// while the password step of a known place is not affected.
+func TestSecondStepLimitedPerAccount(t *testing.T) {
+	for _, redisBacked := range []bool{false, true} {
+		t.Run(map[bool]string{false: "in process", true: "redis"}[redisBacked], func(t *testing.T) {
+			ctx := context.Background()
+			o := auth.ThrottleOptions{}
+			if redisBacked {
+				o.Redis, o.Prefix = redisClient(t)
+			}
+			th := auth.NewThrottle(o)
+			const email = "manager@example.nhs.uk"
+			code := func(ip string) auth.Attempt {
+				a := attempt(email, ip)
+				a.SecondStep = true
+				return a
+			}
+			for i := 0; i < auth.SecondStepFailures; i++ {
+				ip := fmt.Sprintf("10.0.%d.1", i)
+				if d, err := th.Locked(ctx, code(ip)); d != 0 || err != nil {
+					t.Fatalf("code %d from a fresh address refused early: %v %v", i+1, d, err)
+				}
+				if err := th.Failed(ctx, code(ip)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if d, _ := th.Locked(ctx, code("192.0.2.99")); d == 0 {
+				t.Errorf("%d wrong codes from %d addresses did not lock the code step for a new address", auth.SecondStepFailures, auth.SecondStepFailures)
+			}
+			if d, err := th.Locked(ctx, attempt(email, "192.0.2.99")); d != 0 || err != nil {
+				t.Errorf("wrong codes locked the password step of a fresh pair: %v %v", d, err)
+			}
+		})
+	}
+}

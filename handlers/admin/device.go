@@ -19,3 +19,10 @@ func attempt(c *fiber.Ctx, d Deps, email string) auth.Attempt {
 
 // rememberDevice marks this browser as known for email.
 func rememberDevice(c *fiber.Ctx, d Deps, email string) { devices(d).Remember(c, email, d.now()) }
+
+// secondStep is a two-factor code attempt for email from this browser.
+func secondStep(c *fiber.Ctx, d Deps, email string) auth.Attempt {
+	a := attempt(c, d, email)
+	a.SecondStep = true
+	return a
+}

@@ -119,7 +119,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 		return render(c, d, fiber.StatusUnprocessableEntity, "sign-in",
 			signInForm(c, d, "", []themes.FieldError{{Field: "email", Message: msgPendingGone}}))
 	}
-	wait, err := d.Throttle.Locked(ctx, attempt(c, d, u.Email))
+	wait, err := d.Throttle.Locked(ctx, secondStep(c, d, u.Email))
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 		return err
 	}
 	if !ok {
-		if err := d.Throttle.Failed(ctx, attempt(c, d, u.Email)); err != nil {
+		if err := d.Throttle.Failed(ctx, secondStep(c, d, u.Email)); err != nil {
 			return err
 		}
 		return render(c, d, fiber.StatusUnprocessableEntity, "two-factor-sign-in",

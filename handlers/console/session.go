@@ -268,7 +268,7 @@ func pendingStep(c *fiber.Ctx, d Deps) (*models.User, error) {
 		return nil, render(c, d, fiber.StatusUnprocessableEntity, "console-sign-in",
 			signInView(c, d, "Sign in", "", []themes.FieldError{{Field: "email", Message: msgPendingGone}}))
 	}
-	wait, err := d.Throttle.Locked(c.UserContext(), attempt(c, d, u.Email))
+	wait, err := d.Throttle.Locked(c.UserContext(), secondStep(c, d, u.Email))
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +307,7 @@ func signInCode(c *fiber.Ctx, d Deps) error {
 		return err
 	}
 	if !ok {
-		if err := d.Throttle.Failed(ctx, attempt(c, d, u.Email)); err != nil {
+		if err := d.Throttle.Failed(ctx, secondStep(c, d, u.Email)); err != nil {
 			return err
 		}
 		return render(c, d, fiber.StatusUnprocessableEntity, "console-code",
@@ -337,7 +337,7 @@ func signInSetup(c *fiber.Ctx, d Deps) error {
 	}
 	step, ok := auth.VerifyTOTP(u.TOTPSecret, code, d.now(), 0)
 	if !ok {
-		if err := d.Throttle.Failed(ctx, attempt(c, d, u.Email)); err != nil {
+		if err := d.Throttle.Failed(ctx, secondStep(c, d, u.Email)); err != nil {
 			return err
 		}
 		return setupPage(c, d, fiber.StatusUnprocessableEntity, *u, []themes.FieldError{{Field: "code", Message: "Enter a correct code. Check the time on your phone is right."}})
