@@ -222,3 +222,27 @@ func TestStaleIfErrorAcrossReleases(t *testing.T) {
 		}
 	}
 }
+
+// TestBusyNeverUndoesAPublish: overload is not a failed render. When no
+// render slot comes free after a publish, the copy from before the publish
+// must not answer for the page (a corrected clinic time would be undone):
+// the request gets 503 with Retry-After instead.
+func TestBusyNeverUndoesAPublish(t *testing.T) {
+	h := newHarness(t, nil, "", func(o *pagecache.Options) { o.MaxRenders, o.RenderTimeout = 1, 100*time.Millisecond })
+	if r := h.get(t, "/about"); r.status != 200 {
+		t.Fatalf("first render: %d", r.status)
+	}
+	h.delay = 600 * time.Millisecond
+	done := make(chan response, 1)
+	go func() { done <- h.get(t, "/slow") }()
+	waitFor(t, func() bool { return h.running.Load() == 1 })
+	h.gen.Add(1) // a publish
+	r := h.get(t, "/about")
+	if r.status != 503 || r.header.Get("Retry-After") == "" {
+		t.Errorf("busy after a publish: %d %q %q, want 503 with Retry-After, not the copy from before the publish",
+			r.status, r.header.Get("Cache-Status"), r.body)
+	}
+	if r := <-done; r.status != 200 {
+		t.Errorf("the render holding the slot: %d", r.status)
+	}
+}

@@ -355,15 +355,22 @@ func (c *Cache) lead(fc *fiber.Ctx, key, sfKey string, s Scope, f *flight, held 
 // with the last good copy of the page, whatever its generation or build,
 // when the error allows it; else with the error.
 func (c *Cache) failed(fc *fiber.Ctx, key string, s Scope, err error) error {
-	ctx := fc.UserContext()
+	// The request's own deadline may be what ran out (a long wait for a
+	// slot): the last good copy is still worth looking up in Redis, and its
+	// expiry must not count as Redis failing.
+	ctx := context.WithoutCancel(fc.UserContext())
+	// Overload is not a failure of the page: only a copy that shows the
+	// tenant's current content may answer for it, never one from before a
+	// publish.
+	busy := errors.Is(err, ErrBusy)
 	if c.opts.ServeStale(err) {
-		if e := c.stale(ctx, key); e != nil {
+		if e := c.stale(ctx, key); e != nil && (!busy || e.current(s.Generation, c.opts.Now())) {
 			c.count("stale")
 			c.opts.Logger.WarnContext(ctx, "render failed; serving last good copy", "tenant_id", s.TenantID, "path", fc.Path(), "error", err)
 			return serve(fc, e, statusStale)
 		}
 	}
-	if errors.Is(err, ErrBusy) {
+	if busy {
 		fc.Set(fiber.HeaderRetryAfter, "5")
 	}
 	return err

@@ -6,6 +6,7 @@ package redishealth
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -56,7 +57,8 @@ func (m *Monitor) OnRecover(fn func(context.Context)) {
 // Failed records that a call failed for a connection reason; the next ping
 // decides when Redis is back.
 func (m *Monitor) Failed(err error) {
-	if m == nil || err == nil || err == redis.Nil {
+	// A request that gave up (its client went away) says nothing of Redis.
+	if m == nil || err == nil || err == redis.Nil || errors.Is(err, context.Canceled) {
 		return
 	}
 	if m.up.CompareAndSwap(true, false) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -63,9 +64,13 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 			view.Message = fe.Message // what is wrong with the address (an unreadable query string), written for patients
 		}
 		// The error page keeps the site's navigation when the database
-		// answers; a 500 caused by the database renders without it.
-		if r, err := load(c, d); err == nil {
-			view.Site = r.site
+		// answers; a 500 caused by the database renders without it, and so
+		// does an overloaded replica's 503 (no render slot came free): its
+		// queries would add to the load the slots exist to bound.
+		if !errors.Is(err, pagecache.ErrBusy) {
+			if r, err := load(c, d); err == nil {
+				view.Site = r.site
+			}
 		}
 		var buf bytes.Buffer
 		if rerr := d.Themes.Render(&buf, t.Theme, name, view); rerr != nil {

@@ -146,7 +146,13 @@ func (r *releaseAssets) asset(ctx context.Context, url string) *themes.Asset {
 		return a, nil
 	})
 	if err != nil {
-		if !errors.Is(err, models.ErrNotFound) {
+		if errors.Is(err, models.ErrNotFound) {
+			// Pruned since the list was read: not worth a query per
+			// request until the next refresh finds it (or doesn't).
+			r.mu.Lock()
+			delete(r.urls, url)
+			r.mu.Unlock()
+		} else {
 			r.log.WarnContext(ctx, "load a release asset", "url", url, "error", err)
 		}
 		return nil
