@@ -90,13 +90,12 @@ func (l *layeredStore) touch(ctx context.Context, s Session, ttl time.Duration) 
 }
 
 func (l *layeredStore) delete(ctx context.Context, hash string) error {
-	if err := l.db.delete(ctx, hash); err != nil {
-		return err
-	}
+	// The cache first, and whatever the database says: a sign-out should
+	// reach Redis if it can, even while PostgreSQL is down.
 	cctx, cancel := cacheCtx(ctx)
 	defer cancel()
-	_ = l.cache.delete(cctx, hash) // tried even when Redis looks down: a sign-out should reach it if it can
-	return nil
+	_ = l.cache.delete(cctx, hash)
+	return l.db.delete(ctx, hash)
 }
 
 func (l *layeredStore) deleteUser(ctx context.Context, userID int64) error {

@@ -179,10 +179,12 @@ func checkCredentials(c *fiber.Ctx, d Deps, email, password string) (models.User
 func signOut(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := AccountFromCtx(c)
+		// The cookie goes whatever happens next: on a shared computer a
+		// sign-out that met an outage must not leave the session usable.
+		setCookie(c, d, sessionCookie, "", true)
 		if err := d.Sessions.Delete(c.UserContext(), a.token); err != nil {
 			return err
 		}
-		setCookie(c, d, sessionCookie, "", true)
 		audit(c, d, a.User, models.AuditSignOut, "")
 		return redirect.To(c, "/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
 	}
@@ -191,10 +193,12 @@ func signOut(d Deps) fiber.Handler {
 func signOutEverywhere(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := AccountFromCtx(c)
+		// The cookie goes whatever happens next: on a shared computer a
+		// sign-out that met an outage must not leave the session usable.
+		setCookie(c, d, sessionCookie, "", true)
 		if err := d.Sessions.DeleteUser(c.UserContext(), a.User.ID); err != nil {
 			return err
 		}
-		setCookie(c, d, sessionCookie, "", true)
 		audit(c, d, a.User, models.AuditSignOutAll, "")
 		return redirect.To(c, "/admin/sign-in?signed-out=1", fiber.StatusSeeOther)
 	}

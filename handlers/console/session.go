@@ -409,10 +409,10 @@ func checkCredentials(c *fiber.Ctx, d Deps, email, password string) (models.User
 func signOut(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		o := OperatorFromCtx(c)
+		setCookie(c, d, sessionCookie, "", true) // whatever happens next (see the admin panel's signOut)
 		if err := d.Sessions.Delete(c.UserContext(), o.token); err != nil {
 			return err
 		}
-		setCookie(c, d, sessionCookie, "", true)
 		return redirect.To(c, "/sign-in?signed-out=1", fiber.StatusSeeOther)
 	}
 }
