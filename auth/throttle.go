@@ -62,6 +62,10 @@ type ThrottleOptions struct {
 	// every replica shares them; otherwise they are kept in this process.
 	Redis  redis.UniversalClient
 	Prefix string
+	// RedisUp, when set, says whether Redis is answering (redishealth):
+	// while it is not, this process's counters are used at once instead of
+	// each attempt waiting for a refused (or silent) Redis first.
+	RedisUp func() bool
 	// Now is the clock of the in-process counters; nil means time.Now.
 	Now func() time.Time
 }
@@ -70,6 +74,7 @@ type ThrottleOptions struct {
 // accounts, addresses and known devices.
 type Throttle struct {
 	redis  redis.UniversalClient
+	up     func() bool
 	prefix string
 	now    func() time.Time
 
@@ -86,12 +91,15 @@ type counter struct {
 
 // NewThrottle returns the sign-in throttle.
 func NewThrottle(o ThrottleOptions) *Throttle {
-	t := &Throttle{redis: o.Redis, prefix: o.Prefix + "signin:", now: o.Now, entries: map[string]*counter{}, known: map[string]map[string]time.Time{}}
+	t := &Throttle{redis: o.Redis, up: o.RedisUp, prefix: o.Prefix + "signin:", now: o.Now, entries: map[string]*counter{}, known: map[string]map[string]time.Time{}}
 	if t.now == nil {
 		t.now = time.Now
 	}
 	return t
 }
+
+// useRedis reports whether the counters should be asked of Redis now.
+func (t *Throttle) useRedis() bool { return t.redis != nil && (t.up == nil || t.up()) }
 
 func accountKey(email string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
@@ -186,7 +194,7 @@ func (t *Throttle) Succeeded(ctx context.Context, a Attempt) error {
 	if k.device != "" {
 		drop = append(drop, k.device)
 	}
-	if t.redis != nil {
+	if t.useRedis() {
 		knownKey := t.prefix + "known:" + k.acct
 		now := t.now()
 		_, err := t.redis.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -234,7 +242,7 @@ func (t *Throttle) Succeeded(ctx context.Context, a Attempt) error {
 // KnownAddressTTL.
 func (t *Throttle) knownAddress(ctx context.Context, acct, ip string) (bool, error) {
 	now := t.now()
-	if t.redis != nil {
+	if t.useRedis() {
 		score, err := t.redis.ZScore(ctx, t.prefix+"known:"+acct, addrKey(ip)).Result()
 		if errors.Is(err, redis.Nil) {
 			return false, nil
@@ -250,7 +258,7 @@ func (t *Throttle) knownAddress(ctx context.Context, acct, ip string) (bool, err
 }
 
 func (t *Throttle) locked(ctx context.Context, k string) (time.Duration, error) {
-	if t.redis != nil {
+	if t.useRedis() {
 		d, err := t.redis.PTTL(ctx, t.prefix+"lock:"+k).Result()
 		if err == nil {
 			return max(d, 0), nil
@@ -270,7 +278,7 @@ func (t *Throttle) locked(ctx context.Context, k string) (time.Duration, error) 
 }
 
 func (t *Throttle) fail(ctx context.Context, k string, limit int) error {
-	if t.redis != nil {
+	if t.useRedis() {
 		failKey := t.prefix + "fail:" + k
 		var incr *redis.IntCmd
 		_, err := t.redis.TxPipelined(ctx, func(p redis.Pipeliner) error {

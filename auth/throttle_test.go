@@ -2,10 +2,15 @@ package auth_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/pcnweb/pcnweb/auth"
 )
@@ -277,5 +282,31 @@ func TestSecondStepLimitedPerAccount(t *testing.T) {
 				t.Errorf("wrong codes locked the password step of a fresh pair: %v %v", d, err)
 			}
 		})
+	}
+}
+
+// TestThrottleSkipsRedisWhileDown: while the health monitor says Redis is
+// down, the counters are this process's at once: no attempt waits for a
+// dial to a Redis that is not answering, and the lock still works.
+func TestThrottleSkipsRedisWhileDown(t *testing.T) {
+	var dials atomic.Int64
+	rc := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return nil, errors.New("redis is down")
+	}})
+	t.Cleanup(func() { _ = rc.Close() })
+	th := auth.NewThrottle(auth.ThrottleOptions{Redis: rc, RedisUp: func() bool { return false }, Prefix: "down:"})
+	ctx := context.Background()
+	a := attempt("manager@example.nhs.uk", "192.0.2.1")
+	for i := 0; i < auth.PairFailures; i++ {
+		if err := th.Failed(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d, err := th.Locked(ctx, a); d == 0 || err != nil {
+		t.Errorf("Redis down: %d failures did not lock the pair: %v %v", auth.PairFailures, d, err)
+	}
+	if n := dials.Load(); n != 0 {
+		t.Errorf("Redis down: the throttle dialled Redis %d times, want none", n)
 	}
 }

@@ -226,7 +226,7 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, Scheme: e.cfg.scheme(), Port: port, BaseDomain: e.cfg.BaseDomain, CSRFKey: key,
 		Sessions: sessions,
 		Mailer:   mailer(e.cfg, e.log),
-		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
+		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
 		Media:    store,
 		Images:   media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
 	}), nil
@@ -246,7 +246,7 @@ func (e *env) consoleApp(ctx context.Context, p *platform, reg *themes.Registry,
 	return console.New(console.Deps{
 		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, CSRFKey: key, Metrics: m, ODSDir: e.cfg.ODSDir,
 		Sessions: auth.NewSessions(auth.SessionOptions{DB: p.db, Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
-		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: e.cfg.RedisPrefix}),
+		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
 		Mailer:   mailer(e.cfg, e.log),
 		TenantURL: func(t models.Tenant) string {
 			u := e.tenantURLs(t)[0] // ends in "/"
