@@ -30,12 +30,26 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 			p.Title = "This website is suspended"
 			p.Message = "The website admin is closed while the website is suspended. Contact the platform team."
 		}
+		if signingOut(c) && (errors.Is(err, models.ErrUnavailable) || errors.Is(err, auth.ErrUnavailable)) {
+			// A sign-out that met an outage (the session could not be
+			// checked or deleted) still ends this browser's session: on a
+			// shared computer the next person must not find it signed in
+			// once the database is back. Only an outage, which no other
+			// site can cause, so this is no sign-out-by-CSRF.
+			setCookie(c, d, sessionCookie, "", true)
+		}
 		view := themes.Admin{Status: p.Status, Title: p.Title, Message: p.Message}
 		if t := tenants.FromCtx(c); t != nil {
 			view.Site = t.Name
 		}
 		return render(c, d, p.Status, "error", view)
 	}
+}
+
+// signingOut reports whether the request is a sign-out form's POST.
+func signingOut(c *fiber.Ctx) bool {
+	p := strings.TrimSuffix(c.Path(), "/")
+	return c.Method() == fiber.MethodPost && (strings.HasSuffix(p, "/sign-out") || strings.HasSuffix(p, "/sign-out-everywhere"))
 }
 
 // render writes an admin page with status.

@@ -98,3 +98,28 @@ func TestEditingUnavailableWhileDatabaseDown(t *testing.T) {
 		}
 	}
 }
+
+// TestSignOutDuringDatabaseOutage: a manager on a shared computer signs out
+// while PostgreSQL is down. The answer is the 503 page, but the browser's
+// session cookie is gone all the same, so when the database is back the
+// next person at that browser is not signed in as them.
+func TestSignOutDuringDatabaseOutage(t *testing.T) {
+	s := newServer(t, options{proxiedDB: true})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "jane@example.nhs.uk", models.RoleManager)
+	jane := s.browser()
+	jane.signIn(t, "alpha.localhost", "jane@example.nhs.uk")
+	home := jane.get(t, "alpha.localhost", "/admin")
+	if home.status != http.StatusOK {
+		t.Fatalf("signed in: %d", home.status)
+	}
+	s.dbProxy.Cut()
+	r := jane.post(t, "alpha.localhost", "/admin/sign-out", url.Values{"_csrf": {csrf(t, home.body)}})
+	s.dbProxy.Restore()
+	if r.status != http.StatusServiceUnavailable {
+		t.Errorf("sign out with the database down: %d, want 503", r.status)
+	}
+	if r := jane.get(t, "alpha.localhost", "/admin"); r.status != http.StatusSeeOther || !strings.Contains(r.location(), "sign-in") {
+		t.Errorf("after signing out during the outage, database back: %d %s, want the sign-in page", r.status, r.location())
+	}
+}
