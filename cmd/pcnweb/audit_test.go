@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os/user"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -46,35 +42,7 @@ func TestPagePutIsAudited(t *testing.T) {
 
 	// The admin panel's audit log shows them.
 	inst := startServer(t, env)
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	do := func(method, path string, form url.Values) (int, string) {
-		t.Helper()
-		var body io.Reader
-		if form != nil {
-			body = strings.NewReader(form.Encode())
-		}
-		req, _ := http.NewRequest(method, "http://"+inst.addr+path, body)
-		req.Host = "alpha.localhost"
-		if form != nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-	_, body := do(http.MethodGet, "/admin/sign-in", nil)
-	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("sign-in form:\n%s", body)
-	}
-	if status, _ := do(http.MethodPost, "/admin/sign-in", url.Values{"_csrf": {m[1]}, "email": {"jane@example.nhs.uk"}, "password": {"correct horse battery staple"}}); status != http.StatusSeeOther {
-		t.Fatalf("sign in: %d", status)
-	}
+	do := signInAdmin(t, inst, "alpha.localhost", "jane@example.nhs.uk", "correct horse battery staple")
 	status, body := do(http.MethodGet, "/admin/audit", nil)
 	if status != 200 || !strings.Contains(body, who) || !strings.Contains(body, "/about") || !strings.Contains(body, "Published a page") {
 		t.Errorf("admin audit log: %d, want %q publishing /about in:\n%s", status, who, body)

@@ -91,6 +91,17 @@ func TestUserAddThenSignIn(t *testing.T) {
 	mustCLI(t, env, "Some text\n", "page", "put", "--tenant", "alpha", "--path", "/about", "--title", "About Alpha")
 	inst := startServer(t, env)
 
+	do := signInAdmin(t, inst, "alpha.localhost", "jane@example.nhs.uk", "correct horse battery staple")
+	if status, body := do(http.MethodGet, "/admin", nil); status != 200 || !strings.Contains(body, "About Alpha") {
+		t.Errorf("dashboard: %d\n%s", status, body)
+	}
+}
+
+// signInAdmin signs email in to the admin panel of a running server at host
+// and returns a request function that keeps the session (redirects are not
+// followed).
+func signInAdmin(t *testing.T, inst *instance, host, email, password string) func(method, path string, form url.Values) (int, string) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	do := func(method, path string, form url.Values) (int, string) {
@@ -100,7 +111,7 @@ func TestUserAddThenSignIn(t *testing.T) {
 			body = strings.NewReader(form.Encode())
 		}
 		req, _ := http.NewRequest(method, "http://"+inst.addr+path, body)
-		req.Host = "alpha.localhost"
+		req.Host = host
 		if form != nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
@@ -117,10 +128,8 @@ func TestUserAddThenSignIn(t *testing.T) {
 	if status != 200 || m == nil {
 		t.Fatalf("sign-in form: %d\n%s", status, body)
 	}
-	if status, _ := do(http.MethodPost, "/admin/sign-in", url.Values{"_csrf": {m[1]}, "email": {"jane@example.nhs.uk"}, "password": {"correct horse battery staple"}}); status != http.StatusSeeOther {
-		t.Fatalf("sign in: %d", status)
+	if status, _ := do(http.MethodPost, "/admin/sign-in", url.Values{"_csrf": {m[1]}, "email": {email}, "password": {password}}); status != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: %d", email, status)
 	}
-	if status, body := do(http.MethodGet, "/admin", nil); status != 200 || !strings.Contains(body, "About Alpha") {
-		t.Errorf("dashboard: %d\n%s", status, body)
-	}
+	return do
 }
