@@ -60,53 +60,46 @@ func TestThrottleLocksPairThenReleases(t *testing.T) {
 // locks the account for unknown places, not for the owner's known address
 // or known device.
 func TestThrottleCeilingSparesKnownPlaces(t *testing.T) {
-	for _, redisBacked := range []bool{false, true} {
-		t.Run(map[bool]string{false: "in process", true: "redis"}[redisBacked], func(t *testing.T) {
-			ctx := context.Background()
-			o := auth.ThrottleOptions{}
-			if redisBacked {
-				o.Redis, o.Prefix = redisClient(t)
-			}
-			th := auth.NewThrottle(o)
-			const email = "manager@example.nhs.uk"
-			key := []byte("test key")
-			now := time.Now()
-			// The owner signed in before from the office, on this browser.
-			if err := th.Succeeded(ctx, attempt(email, "203.0.113.10")); err != nil {
+	eachThrottle(t, func(t *testing.T, th *auth.Throttle) {
+		ctx := context.Background()
+		const email = "manager@example.nhs.uk"
+		key := []byte("test key")
+		now := time.Now()
+		// The owner signed in before from the office, on this browser.
+		if err := th.Succeeded(ctx, attempt(email, "203.0.113.10")); err != nil {
+			t.Fatal(err)
+		}
+		cookie := auth.RememberDevice(key, "", email, now)
+		device := auth.KnownDevice(key, cookie, email, now)
+		if device == "" {
+			t.Fatal("a fresh known-device token is not recognised")
+		}
+		// A botnet: a handful of guesses from each of many addresses.
+		for i := 0; i < auth.AccountFailures; i++ {
+			if err := th.Failed(ctx, attempt(email, fmt.Sprintf("10.%d.%d.1", i/200, i%200))); err != nil {
 				t.Fatal(err)
 			}
-			cookie := auth.RememberDevice(key, "", email, now)
-			device := auth.KnownDevice(key, cookie, email, now)
-			if device == "" {
-				t.Fatal("a fresh known-device token is not recognised")
-			}
-			// A botnet: a handful of guesses from each of many addresses.
-			for i := 0; i < auth.AccountFailures; i++ {
-				if err := th.Failed(ctx, attempt(email, fmt.Sprintf("10.%d.%d.1", i/200, i%200))); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if d, _ := th.Locked(ctx, attempt(email, "198.51.100.77")); d == 0 {
-				t.Errorf("%d failures from many addresses did not lock the account for a new address", auth.AccountFailures)
-			}
-			if d, err := th.Locked(ctx, attempt(email, "203.0.113.10")); d != 0 || err != nil {
-				t.Errorf("the owner's known address is locked out: %v %v", d, err)
-			}
-			if d, err := th.Locked(ctx, auth.Attempt{Email: email, IP: "192.0.2.200", Device: device}); d != 0 || err != nil {
-				t.Errorf("the owner's known device on a new address is locked out: %v %v", d, err)
-			}
-			// A known device has a bucket of its own: a copied token gets a few guesses only.
-			for i := 0; i < auth.PairFailures; i++ {
-				_ = th.Failed(ctx, auth.Attempt{Email: email, IP: "192.0.2.200", Device: device})
-			}
-			if d, _ := th.Locked(ctx, auth.Attempt{Email: email, IP: "192.0.2.200", Device: device}); d == 0 {
-				t.Error("a known device's own failures did not lock it")
-			}
-			if d, _ := th.Locked(ctx, attempt(email, "203.0.113.10")); d != 0 {
-				t.Error("a known device's failures locked the known address too")
-			}
-		})
-	}
+		}
+		if d, _ := th.Locked(ctx, attempt(email, "198.51.100.77")); d == 0 {
+			t.Errorf("%d failures from many addresses did not lock the account for a new address", auth.AccountFailures)
+		}
+		if d, err := th.Locked(ctx, attempt(email, "203.0.113.10")); d != 0 || err != nil {
+			t.Errorf("the owner's known address is locked out: %v %v", d, err)
+		}
+		if d, err := th.Locked(ctx, auth.Attempt{Email: email, IP: "192.0.2.200", Device: device}); d != 0 || err != nil {
+			t.Errorf("the owner's known device on a new address is locked out: %v %v", d, err)
+		}
+		// A known device has a bucket of its own: a copied token gets a few guesses only.
+		for i := 0; i < auth.PairFailures; i++ {
+			_ = th.Failed(ctx, auth.Attempt{Email: email, IP: "192.0.2.200", Device: device})
+		}
+		if d, _ := th.Locked(ctx, auth.Attempt{Email: email, IP: "192.0.2.200", Device: device}); d == 0 {
+			t.Error("a known device's own failures did not lock it")
+		}
+		if d, _ := th.Locked(ctx, attempt(email, "203.0.113.10")); d != 0 {
+			t.Error("a known device's failures locked the known address too")
+		}
+	})
 }
 
 // One address guessing many accounts is locked out, whatever the account.
@@ -252,37 +245,30 @@ func FuzzKnownDevice(f *testing.F) {
 // SecondStepFailures of them lock the code step for the account everywhere,
 // while the password step of a known place is not affected.
 func TestSecondStepLimitedPerAccount(t *testing.T) {
-	for _, redisBacked := range []bool{false, true} {
-		t.Run(map[bool]string{false: "in process", true: "redis"}[redisBacked], func(t *testing.T) {
-			ctx := context.Background()
-			o := auth.ThrottleOptions{}
-			if redisBacked {
-				o.Redis, o.Prefix = redisClient(t)
+	eachThrottle(t, func(t *testing.T, th *auth.Throttle) {
+		ctx := context.Background()
+		const email = "manager@example.nhs.uk"
+		code := func(ip string) auth.Attempt {
+			a := attempt(email, ip)
+			a.SecondStep = true
+			return a
+		}
+		for i := 0; i < auth.SecondStepFailures; i++ {
+			ip := fmt.Sprintf("10.0.%d.1", i)
+			if d, err := th.Locked(ctx, code(ip)); d != 0 || err != nil {
+				t.Fatalf("code %d from a fresh address refused early: %v %v", i+1, d, err)
 			}
-			th := auth.NewThrottle(o)
-			const email = "manager@example.nhs.uk"
-			code := func(ip string) auth.Attempt {
-				a := attempt(email, ip)
-				a.SecondStep = true
-				return a
+			if err := th.Failed(ctx, code(ip)); err != nil {
+				t.Fatal(err)
 			}
-			for i := 0; i < auth.SecondStepFailures; i++ {
-				ip := fmt.Sprintf("10.0.%d.1", i)
-				if d, err := th.Locked(ctx, code(ip)); d != 0 || err != nil {
-					t.Fatalf("code %d from a fresh address refused early: %v %v", i+1, d, err)
-				}
-				if err := th.Failed(ctx, code(ip)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if d, _ := th.Locked(ctx, code("192.0.2.99")); d == 0 {
-				t.Errorf("%d wrong codes from %d addresses did not lock the code step for a new address", auth.SecondStepFailures, auth.SecondStepFailures)
-			}
-			if d, err := th.Locked(ctx, attempt(email, "192.0.2.99")); d != 0 || err != nil {
-				t.Errorf("wrong codes locked the password step of a fresh pair: %v %v", d, err)
-			}
-		})
-	}
+		}
+		if d, _ := th.Locked(ctx, code("192.0.2.99")); d == 0 {
+			t.Errorf("%d wrong codes from %d addresses did not lock the code step for a new address", auth.SecondStepFailures, auth.SecondStepFailures)
+		}
+		if d, err := th.Locked(ctx, attempt(email, "192.0.2.99")); d != 0 || err != nil {
+			t.Errorf("wrong codes locked the password step of a fresh pair: %v %v", d, err)
+		}
+	})
 }
 
 // TestThrottleSkipsRedisWhileDown: while the health monitor says Redis is
@@ -309,4 +295,15 @@ func TestThrottleSkipsRedisWhileDown(t *testing.T) {
 	if n := dials.Load(); n != 0 {
 		t.Errorf("Redis down: the throttle dialled Redis %d times, want none", n)
 	}
+}
+
+// eachThrottle runs f against a throttle counting in this process and one
+// counting in Redis.
+func eachThrottle(t *testing.T, f func(t *testing.T, th *auth.Throttle)) {
+	t.Run("in process", func(t *testing.T) { f(t, auth.NewThrottle(auth.ThrottleOptions{})) })
+	t.Run("redis", func(t *testing.T) {
+		o := auth.ThrottleOptions{}
+		o.Redis, o.Prefix = redisClient(t)
+		f(t, auth.NewThrottle(o))
+	})
 }
