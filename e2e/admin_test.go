@@ -14,7 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/pcnweb/pcnweb/demo"
+	"github.com/pcnweb/pcnweb/internal/demo"
 	"github.com/pcnweb/pcnweb/internal/testenv"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/pcnweb/pcnweb/auth"
-	"github.com/pcnweb/pcnweb/demo"
+	"github.com/pcnweb/pcnweb/internal/demo"
 )
 
 // TestConsoleAccessibility signs in to the operators' console as the demo

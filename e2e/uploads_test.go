@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcnweb/pcnweb/demo"
+	"github.com/pcnweb/pcnweb/internal/demo"
 )
 
 // TestImageUploadsKeepTheServerUnder512MiB uploads four images at once to

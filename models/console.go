@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/pcnweb/pcnweb/ods"
+	"github.com/pcnweb/pcnweb/internal/ods"
 )
 
 // The operators' console: operator accounts, the operator audit log, the

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pcnweb/pcnweb/internal/ods"
+	"github.com/pcnweb/pcnweb/internal/ods/odstest"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/ods"
-	"github.com/pcnweb/pcnweb/ods/odstest"
 )
 
 // consoleDialects runs a test on PostgreSQL and on SQLite: migration 00013

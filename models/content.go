@@ -7,8 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/pcnweb/pcnweb/hours"
-	"github.com/pcnweb/pcnweb/richtext"
+	"github.com/pcnweb/pcnweb/internal/hours"
+	"github.com/pcnweb/pcnweb/internal/richtext"
 )
 
 // SiteSettings are a tenant's branding, contact details and the facts the

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/internal/hours"
 )
 
 // Health checks: what a site lacks against NHS England's guidance for GP

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pcnweb/pcnweb/hostname"
+	"github.com/pcnweb/pcnweb/internal/hostname"
 )
 
 // The site logo is a file of the tenant's own media library, stored as its

@@ -9,7 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/pcnweb/pcnweb/ods"
+	"github.com/pcnweb/pcnweb/internal/ods"
 )
 
 // ODSReport counts what an import did.

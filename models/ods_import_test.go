@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pcnweb/pcnweb/internal/ods"
+	"github.com/pcnweb/pcnweb/internal/ods/odstest"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/ods"
-	"github.com/pcnweb/pcnweb/ods/odstest"
 )
 
 var odsTestNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)

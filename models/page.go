@@ -11,7 +11,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/pcnweb/pcnweb/richtext"
+	"github.com/pcnweb/pcnweb/internal/richtext"
 )
 
 // Page is a tenant's content page at a path. Its content lives in revisions:

@@ -6,7 +6,7 @@ import (
 
 	"gorm.io/gorm/clause"
 
-	"github.com/pcnweb/pcnweb/richtext"
+	"github.com/pcnweb/pcnweb/internal/richtext"
 )
 
 // The admin panel's page operations: create at a new path, unpublish,

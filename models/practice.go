@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/internal/hours"
 )
 
 // Practice is a member GP practice of a PCN.

@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/internal/hours"
 )
 
 // SearchResult is one match of a tenant's site search.

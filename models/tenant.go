@@ -11,7 +11,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/pcnweb/pcnweb/hostname"
+	"github.com/pcnweb/pcnweb/internal/hostname"
 )
 
 // TenantStatus is the lifecycle state of a tenant's site.

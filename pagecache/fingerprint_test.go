@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/pagecache"
-	"github.com/pcnweb/pcnweb/redishealth"
 )
 
 // release is a harness whose cache is of render fingerprint fp and whose

@@ -32,8 +32,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/maypok86/otter/v2"
 
-	"github.com/pcnweb/pcnweb/metrics"
-	"github.com/pcnweb/pcnweb/redishealth"
+	"github.com/pcnweb/pcnweb/internal/metrics"
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 )
 
 // Options configure a Cache.

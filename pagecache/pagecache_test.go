@@ -17,9 +17,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/internal/testenv"
 	"github.com/pcnweb/pcnweb/pagecache"
-	"github.com/pcnweb/pcnweb/redishealth"
 )
 
 // harness is a Fiber app whose one handler counts its renders, behind a page

@@ -10,8 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/pcnweb/pcnweb/metrics"
-	"github.com/pcnweb/pcnweb/redishealth"
+	"github.com/pcnweb/pcnweb/internal/metrics"
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 )
 
 // Bus carries "tenant T is now at generation G" between replicas. It is the

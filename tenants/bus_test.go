@@ -11,10 +11,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/internal/testenv"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/redishealth"
 	"github.com/pcnweb/pcnweb/tenants"
 )
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/redirect"
+	"github.com/pcnweb/pcnweb/internal/redirect"
 )
 
 // SuspendedError is returned for requests to a suspended tenant's site.

@@ -13,7 +13,7 @@ import (
 	"github.com/maypok86/otter/v2"
 	"golang.org/x/sync/singleflight"
 
-	"github.com/pcnweb/pcnweb/hostname"
+	"github.com/pcnweb/pcnweb/internal/hostname"
 	"github.com/pcnweb/pcnweb/models"
 )
 

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/pcnweb/pcnweb/hostname"
+	"github.com/pcnweb/pcnweb/internal/hostname"
+	"github.com/pcnweb/pcnweb/internal/richtext"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/richtext"
 	"github.com/pcnweb/pcnweb/tenants"
 )
 

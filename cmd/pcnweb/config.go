@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pcnweb/pcnweb/demo"
-	"github.com/pcnweb/pcnweb/hostname"
-	"github.com/pcnweb/pcnweb/media"
+	"github.com/pcnweb/pcnweb/internal/demo"
+	"github.com/pcnweb/pcnweb/internal/hostname"
+	"github.com/pcnweb/pcnweb/internal/media"
 )
 
 // Config is the process configuration, read once from the environment.

@@ -28,7 +28,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pcnweb/pcnweb/handlers/ops"
-	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/models/modelstest"
 	"github.com/pcnweb/pcnweb/tenants"
 )

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pcnweb/pcnweb/ods"
+	"github.com/pcnweb/pcnweb/internal/ods"
 )
 
 const importUsage = "import: usage: pcnweb import ods FILE... (the ePCN workbook, or its reports as CSV, and epraccur.csv)"

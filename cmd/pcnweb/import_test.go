@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pcnweb/pcnweb/internal/ods/odstest"
 	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/ods/odstest"
 )
 
 func TestImportODSRealFiles(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/testenv"
 	"github.com/pcnweb/pcnweb/models/modelstest"
 )

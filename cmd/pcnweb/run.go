@@ -9,9 +9,9 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/internal/metrics"
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/redishealth"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )

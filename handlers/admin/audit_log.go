@@ -7,7 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"

@@ -24,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcnweb/pcnweb/media"
+	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/models"
 )
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
 )
 

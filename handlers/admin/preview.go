@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/handlers/site"
-	"github.com/pcnweb/pcnweb/richtext"
+	"github.com/pcnweb/pcnweb/internal/richtext"
 	"github.com/pcnweb/pcnweb/tenants"
 )
 

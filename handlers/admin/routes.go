@@ -12,7 +12,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
-	"github.com/pcnweb/pcnweb/media"
+	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/themes"
 )

@@ -14,7 +14,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 
-	"github.com/pcnweb/pcnweb/demo"
+	"github.com/pcnweb/pcnweb/internal/demo"
 	"github.com/pcnweb/pcnweb/models"
 )
 

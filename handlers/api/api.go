@@ -20,8 +20,8 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/internal/richtext"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/richtext"
 )
 
 // Deps are what the API needs.

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/internal/metrics"
 )
 
 // The per-tenant counters are fed by the public app's access log; this

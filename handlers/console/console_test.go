@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/internal/ods"
+	"github.com/pcnweb/pcnweb/internal/ods/odstest"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/ods"
-	"github.com/pcnweb/pcnweb/ods/odstest"
 )
 
 const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

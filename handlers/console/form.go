@@ -7,8 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/themes"
 )
 

@@ -11,8 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
-	"github.com/pcnweb/pcnweb/hours"
-	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/internal/hours"
+	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/themes"
 )

@@ -16,8 +16,8 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/redirect"
 	"github.com/pcnweb/pcnweb/themes"
 )
 

@@ -10,9 +10,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
-	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/internal/hours"
+	"github.com/pcnweb/pcnweb/internal/ods"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/ods"
 	"github.com/pcnweb/pcnweb/themes"
 )
 

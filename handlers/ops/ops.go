@@ -11,9 +11,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/internal/metrics"
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/redishealth"
 )
 
 // Deps are what the internal endpoints check and expose.

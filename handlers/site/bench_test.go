@@ -24,15 +24,15 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/valyala/fasthttp"
 
-	"github.com/pcnweb/pcnweb/demo"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/internal/demo"
+	"github.com/pcnweb/pcnweb/internal/metrics"
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/internal/testenv"
-	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
 	"github.com/pcnweb/pcnweb/pagecache"
-	"github.com/pcnweb/pcnweb/redishealth"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/hostname"
+	"github.com/pcnweb/pcnweb/internal/hostname"
 )
 
 // consoleHost hands every request for the console host to the operators'

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/media"
+	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 )

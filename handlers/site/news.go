@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/feeds"
+	"github.com/pcnweb/pcnweb/internal/feeds"
 	"github.com/pcnweb/pcnweb/themes"
 )
 

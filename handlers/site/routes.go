@@ -10,8 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/pcnweb/pcnweb/handlers/web"
-	"github.com/pcnweb/pcnweb/media"
-	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/internal/media"
+	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/tenants"

@@ -15,7 +15,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
-	"github.com/pcnweb/pcnweb/media"
+	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
 	"github.com/pcnweb/pcnweb/pagecache"

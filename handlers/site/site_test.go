@@ -15,12 +15,12 @@ import (
 
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/internal/metrics"
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/internal/testenv"
-	"github.com/pcnweb/pcnweb/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
 	"github.com/pcnweb/pcnweb/pagecache"
-	"github.com/pcnweb/pcnweb/redishealth"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )

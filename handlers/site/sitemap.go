@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/feeds"
+	"github.com/pcnweb/pcnweb/internal/feeds"
 )
 
 // sitemap lists every public URL of the tenant's site.

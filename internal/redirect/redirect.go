@@ -13,7 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/hostname"
+	"github.com/pcnweb/pcnweb/internal/hostname"
 )
 
 // Path returns p as a reference to a path on the same host, fit for a

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pcnweb/pcnweb/hours"
+	"github.com/pcnweb/pcnweb/internal/hours"
 )
 
 func Example() {

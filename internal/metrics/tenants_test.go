@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcnweb/pcnweb/metrics"
+	"github.com/pcnweb/pcnweb/internal/metrics"
 )
 
 func TestTenantCountersAddUpPerTenant(t *testing.T) {

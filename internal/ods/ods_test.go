@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pcnweb/pcnweb/ods/odstest"
+	"github.com/pcnweb/pcnweb/internal/ods/odstest"
 )
 
 // Counts and values checked against the published files (ePCN.xlsx and

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pcnweb/pcnweb/textdiff"
+	"github.com/pcnweb/pcnweb/internal/textdiff"
 )
 
 // show writes a diff compactly: " same", "-removed", "+added", one a line.

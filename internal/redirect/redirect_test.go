@@ -12,7 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/redirect"
+	"github.com/pcnweb/pcnweb/internal/redirect"
 )
 
 // sameHost reports whether a browser on https://site.example following
@@ -172,7 +172,7 @@ func TestToAndToHost(t *testing.T) {
 // Redirect or Location, or sets the header itself.
 func TestNoRedirectElsewhere(t *testing.T) {
 	forbidden := regexp.MustCompile(`\b\w+\.Redirect\(|\bc\.Location\(|HeaderLocation|"Location"`)
-	root, err := filepath.Abs("..")
+	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestNoRedirectElsewhere(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if e.IsDir() && (strings.HasPrefix(e.Name(), ".") || e.Name() == "node_modules" || p == filepath.Join(root, "redirect")) {
+		if e.IsDir() && (strings.HasPrefix(e.Name(), ".") || e.Name() == "node_modules" || p == filepath.Join(root, "internal", "redirect")) {
 			return filepath.SkipDir
 		}
 		if e.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {

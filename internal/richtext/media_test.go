@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pcnweb/pcnweb/media"
+	"github.com/pcnweb/pcnweb/internal/media"
 )
 
 func TestMediaWidthsAreTheLibrarys(t *testing.T) {
