@@ -1,0 +1,134 @@
+package themes
+
+// Static assets: content-hash URLs, strong ETags, gzip, references that
+// resolve, nothing third-party, the init script and the download budget.
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var (
+	strongETag = regexp.MustCompile(`^"[0-9a-f]{32}"$`)
+	hashedURL  = regexp.MustCompile(`^/static/[a-z0-9-]+/(?:[^/]+/)*[^/]+\.([0-9a-f]{8})(?:\.[a-z0-9]+)?$`)
+	staticRef  = regexp.MustCompile(`/static/[A-Za-z0-9._/-]+`)
+)
+
+func TestAssets(t *testing.T) {
+	r := mustLoad(t)
+	urls := r.AssetURLs()
+	if len(urls) == 0 {
+		t.Fatal("no assets")
+	}
+	for _, u := range urls {
+		a, ok := r.Asset(u)
+		if !ok {
+			t.Fatalf("Asset(%q) not found", u)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(a.Gzip))
+		if err != nil {
+			t.Fatalf("%s: gzip: %v", u, err)
+		}
+		inflated, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(inflated, a.Body) {
+			t.Errorf("%s: gzip does not inflate to Body (err %v)", u, err)
+		}
+		if !strongETag.MatchString(a.ETag) {
+			t.Errorf("%s: ETag %q is not strong and quoted", u, a.ETag)
+		}
+		if a.ContentType == "" || a.ContentType == "application/octet-stream" {
+			t.Errorf("%s: content type %q", u, a.ContentType)
+		}
+		m := hashedURL.FindStringSubmatch(u)
+		sum := sha256.Sum256(a.Body)
+		if m == nil || m[1] != hex.EncodeToString(sum[:])[:8] {
+			t.Errorf("%s: URL does not carry the content hash", u)
+		}
+		if strings.HasSuffix(u, ".css") || strings.HasSuffix(u, ".js") {
+			for _, ref := range staticRef.FindAllString(string(a.Body), -1) {
+				if _, ok := r.Asset(ref); !ok {
+					t.Errorf("%s refers to %s, which does not resolve", u, ref)
+				}
+			}
+		}
+		if strings.HasSuffix(u, ".css") {
+			body := string(a.Body)
+			for _, bad := range []string{"/assets/", "http://", "https://", "@font-face", "sourceMappingURL"} {
+				if strings.Contains(body, bad) {
+					t.Errorf("%s contains %q", u, bad)
+				}
+			}
+		}
+	}
+	for _, miss := range []string{
+		"/static/default/nhsuk-frontend.min.css", // unhashed
+		"/assets/images/nhsuk-icon-cross.svg",
+		"/static/default/../civic/civic.css",
+		"",
+	} {
+		if _, ok := r.Asset(miss); ok {
+			t.Errorf("Asset(%q) found", miss)
+		}
+	}
+}
+
+func findAsset(t *testing.T, r *Registry, prefix string) (string, Asset) {
+	t.Helper()
+	for _, u := range r.AssetURLs() {
+		if strings.HasPrefix(u, prefix) {
+			a, _ := r.Asset(u)
+			return u, a
+		}
+	}
+	t.Fatalf("no asset %s*", prefix)
+	return "", Asset{}
+}
+
+func TestInitScript(t *testing.T) {
+	r := mustLoad(t)
+	var jsURL string
+	for _, u := range r.AssetURLs() {
+		if strings.HasPrefix(u, "/static/default/nhsuk-frontend.min.") && strings.HasSuffix(u, ".js") {
+			jsURL = u
+		}
+	}
+	_, init := findAsset(t, r, "/static/default/init.")
+	body := string(init.Body)
+	if !strings.Contains(body, `from '`+jsURL+`'`) {
+		t.Errorf("init.js does not import %s:\n%s", jsURL, body)
+	}
+	for _, want := range []string{"js-enabled", "nhsuk-frontend-supported", "initAll()"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("init.js lacks %q", want)
+		}
+	}
+	if a, _ := r.Asset(jsURL); !strings.Contains(string(a.Body), "initAll") || !strings.HasPrefix(a.ContentType, "text/javascript") {
+		t.Errorf("nhsuk-frontend JS does not export initAll or has type %q", a.ContentType)
+	}
+}
+
+// TestAssetBudget reports (go test -v) and bounds what a first visit downloads.
+func TestAssetBudget(t *testing.T) {
+	r := mustLoad(t)
+	var css, js, cssGz, jsGz int
+	for _, u := range r.AssetURLs() {
+		a, _ := r.Asset(u)
+		switch {
+		case strings.HasSuffix(u, ".css") && strings.HasPrefix(u, "/static/default/"):
+			css, cssGz = css+len(a.Body), cssGz+len(a.Gzip)
+		case strings.HasSuffix(u, ".js"):
+			js, jsGz = js+len(a.Body), jsGz+len(a.Gzip)
+		}
+		t.Logf("%-60s %7d bytes, %6d gzip", u, len(a.Body), len(a.Gzip))
+	}
+	t.Logf("default CSS %d bytes (%d gzip), JS %d bytes (%d gzip)", css, cssGz, js, jsGz)
+	if cssGz+jsGz > 50<<10 {
+		t.Errorf("CSS+JS gzip = %d bytes, over the 50 KiB budget", cssGz+jsGz)
+	}
+}
