@@ -16,7 +16,7 @@ import (
 )
 
 // Health checks: what a site lacks against NHS England's guidance for GP
-// and PCN websites (see /work/shared/NHS-GUIDANCE.md).
+// and PCN websites (see docs/nhs-guidance.md).
 const (
 	HealthNoStatementDate = "accessibility-statement" // settings: statement prepared date missing
 	HealthPracticeNoHours = "practice-hours"
