@@ -47,11 +47,16 @@ func (d Deps) signInLayer() *signin.Layer {
 		PendingTimeout: PendingTimeout,
 		PendingLabel:   "sign-in-2fa",
 		View:           func(c *fiber.Ctx) themes.Admin { return themes.Admin{Site: tenants.FromCtx(c).Name} },
-		Record: func(c *fiber.Ctx, u models.User, e signin.Event) {
-			audit(c, d, u, [...]string{signin.SignedIn: models.AuditSignIn, signin.SignedOut: models.AuditSignOut,
-				signin.SignedOutEverywhere: models.AuditSignOutAll, signin.TwoFactorOn: models.AuditTwoFactorEnable}[e], "")
-		},
+		Record:         func(c *fiber.Ctx, u models.User, e signin.Event) { audit(c, d, u, signInAudit[e], "") },
 	})
+}
+
+// signInAudit is the tenant audit log's action of each sign-in event.
+var signInAudit = map[signin.Event]string{
+	signin.SignedIn:            models.AuditSignIn,
+	signin.SignedOut:           models.AuditSignOut,
+	signin.SignedOutEverywhere: models.AuditSignOutAll,
+	signin.TwoFactorOn:         models.AuditTwoFactorEnable,
 }
 
 // isMember reports whether u is a member of the host's tenant: a user of
