@@ -76,9 +76,9 @@ type Admin struct {
 	PageHistory *PageHistory // "page-history"
 	PageCompare *PageCompare // "page-compare"
 
-	// Two-factor set-up ("two-factor-setup"): the secret to type into an
-	// authenticator app and its otpauth:// URI; "two-factor-codes": the
-	// recovery codes, shown once.
+	// Two-factor set-up ("two-factor-setup", "console-setup"): the secret
+	// to type into an authenticator app and its otpauth:// URI;
+	// "two-factor-codes", "console-codes": the recovery codes, shown once.
 	TOTPSecret    string
 	TOTPURI       string
 	RecoveryCodes []string

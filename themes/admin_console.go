@@ -18,11 +18,6 @@ type ConsoleView struct {
 	Announcement []ConsoleAnnouncementRow
 	Tokens       []ConsoleTokenRow // "console-tokens"
 	NewToken     string            // "console-token-created": shown once
-
-	// Two-factor set-up at first sign-in ("console-setup").
-	TOTPSecret    string
-	TOTPURI       string
-	RecoveryCodes []string // "console-codes": shown once
 }
 
 // ConsoleForm is a form of one or more fields that ends with a button. Every

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -36,7 +35,7 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 			// shared computer the next person must not find it signed in
 			// once the database is back. Only an outage, which no other
 			// site can cause, so this is no sign-out-by-CSRF.
-			setCookie(c, d, sessionCookie, "", true)
+			d.signInLayer().ExpireSession(c)
 		}
 		view := themes.Admin{Status: p.Status, Title: p.Title, Message: p.Message}
 		if t := tenants.FromCtx(c); t != nil {
@@ -54,13 +53,7 @@ func signingOut(c *fiber.Ctx) bool {
 
 // render writes an admin page with status.
 func render(c *fiber.Ctx, d Deps, status int, name string, view themes.Admin) error {
-	var buf bytes.Buffer
-	if err := d.Themes.RenderAdmin(&buf, name, view); err != nil {
-		d.Logger.ErrorContext(c.UserContext(), "render admin page", "page", name, "error", err)
-		return c.Status(fiber.StatusInternalServerError).SendString("Internal Server Error")
-	}
-	c.Type("html", "utf-8")
-	return c.Status(status).Send(buf.Bytes())
+	return web.RenderAdmin(c, d.Themes, d.Logger, status, name, view)
 }
 
 func tenantID(c *fiber.Ctx) int64 {

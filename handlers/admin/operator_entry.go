@@ -32,14 +32,15 @@ func operatorEntry(d Deps) fiber.Handler {
 		case err != nil:
 			return err
 		}
-		if old := c.Cookies(sessionCookie); old != "" {
+		l := d.signInLayer()
+		if old := l.SessionToken(c); old != "" {
 			_ = d.Sessions.Delete(ctx, old)
 		}
 		token, _, err := d.Sessions.Create(ctx, u.ID, t.ID)
 		if err != nil {
 			return err
 		}
-		setCookie(c, d, sessionCookie, token, false)
+		l.SetSession(c, token)
 		audit(c, d, u, auditOperatorEntry, "entered from the operators' console")
 		return redirect.To(c, "/admin", fiber.StatusSeeOther)
 	}

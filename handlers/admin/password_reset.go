@@ -190,11 +190,10 @@ func resetPassword(c *fiber.Ctx, d Deps) error {
 	if err := d.Sessions.DeleteUser(ctx, u.ID); err != nil {
 		return err
 	}
-	if err := d.Throttle.Succeeded(ctx, attempt(c, d, u.Email)); err != nil {
-		d.Logger.WarnContext(ctx, "reset sign-in failures", "error", err)
-	}
-	setCookie(c, d, sessionCookie, "", true)
-	setCookie(c, d, pendingCookie, "", true)
+	l := d.signInLayer()
+	l.ForgetFailures(c, u.Email)
+	l.ExpireSession(c)
+	l.ExpirePending(c)
 	audit(c, d, u, models.AuditPasswordReset, "")
 	return redirect.To(c, "/admin/sign-in?reset=1", fiber.StatusSeeOther)
 }

@@ -3,104 +3,106 @@ package admin
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/auth"
-	"github.com/pcnweb/pcnweb/handlers/web"
-	"github.com/pcnweb/pcnweb/internal/redirect"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
+	"github.com/pcnweb/pcnweb/themes"
 )
 
-// Cookie names. Both are host-only (no Domain), limited to /admin, HttpOnly,
-// SameSite=Lax, and Secure when the deployment is HTTPS.
-const (
-	sessionCookie = "pcnweb_session"
-	csrfCookie    = "pcnweb_csrf" // the sign-in form's double-submit token
-	csrfField     = "_csrf"
-	cookiePath    = "/admin"
-)
-
-// Account is the signed-in user of a request: a member of the host's tenant.
-type Account struct {
-	Session auth.Session
-	User    models.User
-	Role    models.Role
-	// Operator: a platform operator who entered from the console (with a
-	// manager's rights, on a suspended tenant too); not a member.
-	Operator bool
-	token    string
-}
-
-// Actor is the account as the audit log names it.
-func (a *Account) Actor() models.Actor {
-	return models.Actor{UserID: a.User.ID, Name: a.User.Email}
-}
-
-type accountKey struct{}
+// Account is the signed-in user of a request: a member of the host's
+// tenant, or a platform operator who entered from the console (Operator,
+// with a manager's rights, on a suspended tenant too).
+type Account = signin.Account
 
 // AccountFromCtx returns the request's signed-in account, or nil.
-func AccountFromCtx(c *fiber.Ctx) *Account {
-	a, _ := c.Locals(accountKey{}).(*Account)
-	return a
+func AccountFromCtx(c *fiber.Ctx) *Account { return signin.FromCtx(c) }
+
+// signInLayer is the panel's sign-in (package signin): the members of the
+// host's tenant sign in, two-factor when they have turned it on. Cookies
+// are host-only, limited to /admin, HttpOnly, SameSite=Lax, and Secure
+// when the deployment is HTTPS. The sign-in form also takes the password
+// reset's steps.
+func (d Deps) signInLayer() *signin.Layer {
+	return signin.New(signin.Deps{DB: d.DB, Themes: d.Themes, Sessions: d.Sessions, Throttle: d.Throttle,
+		Key: d.CSRFKey, Logger: d.Logger, Secure: d.Web.Secure, Now: d.Now,
+	}, signin.Policy{
+		Cookies:    signin.Cookies{Session: "pcnweb_session", Form: "pcnweb_csrf", Pending: "pcnweb_2fa", Device: "pcnweb_device", Path: "/admin"},
+		Pages:      signin.Pages{SignIn: "sign-in", Code: "two-factor-sign-in"},
+		SignInPath: "/admin/sign-in",
+		Home:       "/admin",
+		Notices: []signin.Notice{{Query: "signed-out", Text: "You have signed out."},
+			{Query: "reset", Text: "Your password has been changed. Sign in with your new password."}},
+		// The invitation page's form uses the sign-in form's token.
+		OpenForm: func(path string) bool { return strings.HasPrefix(path, "/admin/invitation/") },
+		Steps: map[string]fiber.Handler{
+			stepResetRequest:  func(c *fiber.Ctx) error { return requestPasswordReset(c, d) },
+			stepResetPassword: func(c *fiber.Ctx) error { return resetPassword(c, d) },
+		},
+		Scope:          tenantID,
+		MaySignIn:      func(c *fiber.Ctx, u models.User) (bool, error) { return isMember(c, d, u) },
+		Admit:          func(c *fiber.Ctx, a *Account) (bool, error) { return admit(c, d, a) },
+		PendingTimeout: PendingTimeout,
+		PendingLabel:   "sign-in-2fa",
+		View:           func(c *fiber.Ctx) themes.Admin { return themes.Admin{Site: tenants.FromCtx(c).Name} },
+		Record:         func(c *fiber.Ctx, u models.User, e signin.Event) { audit(c, d, u, signInAudit[e], "") },
+	})
+}
+
+// signInAudit is the tenant audit log's action of each sign-in event.
+var signInAudit = map[signin.Event]string{
+	signin.SignedIn:            models.AuditSignIn,
+	signin.SignedOut:           models.AuditSignOut,
+	signin.SignedOutEverywhere: models.AuditSignOutAll,
+	signin.TwoFactorOn:         models.AuditTwoFactorEnable,
+}
+
+// isMember reports whether u is a member of the host's tenant: a user of
+// another tenant signs in nowhere here.
+func isMember(c *fiber.Ctx, d Deps, u models.User) (bool, error) {
+	_, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Membership(u.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// admit lets in a session of a member of the host's tenant, with their
+// role, or of an operator who entered from the console (operatorEntry:
+// sessions of operators on a tenant host are made nowhere else).
+func admit(c *fiber.Ctx, d Deps, a *Account) (bool, error) {
+	t := tenants.FromCtx(c)
+	if t == nil {
+		return false, nil
+	}
+	m, err := t.Store(c.UserContext(), d.DB).Membership(a.User.ID)
+	switch {
+	case err == nil:
+		a.Role = m.Role
+	case errors.Is(err, models.ErrNotFound) && a.User.IsOperator:
+		a.Role, a.Operator = models.RoleManager, true
+	case errors.Is(err, models.ErrNotFound):
+		return false, nil
+	default:
+		return false, err
+	}
+	return true, nil
 }
 
 // loadSession finds the request's session. A session made on another
 // tenant's host, or of a user who is no longer a member of this tenant,
 // counts as no session.
-func loadSession(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		token := c.Cookies(sessionCookie)
-		if token == "" {
-			return c.Next()
-		}
-		ctx := c.UserContext()
-		s, err := d.Sessions.Lookup(ctx, token)
-		switch {
-		case errors.Is(err, auth.ErrNoSession):
-			return c.Next()
-		case err != nil:
-			return err
-		}
-		t := tenants.FromCtx(c)
-		if s.TenantID != t.ID {
-			return c.Next()
-		}
-		u, err := d.DB.UserByID(ctx, s.UserID)
-		switch {
-		case errors.Is(err, models.ErrNotFound):
-			return c.Next()
-		case err != nil:
-			return err
-		}
-		a := &Account{Session: s, User: u, token: token}
-		m, err := t.Store(ctx, d.DB).Membership(s.UserID)
-		switch {
-		case err == nil:
-			a.Role = m.Role
-		case errors.Is(err, models.ErrNotFound) && u.IsOperator:
-			// Entered from the console (operatorEntry): sessions of
-			// operators on a tenant host are made nowhere else.
-			a.Role, a.Operator = models.RoleManager, true
-		case errors.Is(err, models.ErrNotFound):
-			return c.Next()
-		default:
-			return err
-		}
-		c.Locals(accountKey{}, a)
-		return c.Next()
-	}
-}
+func loadSession(d Deps) fiber.Handler { return d.signInLayer().LoadSession() }
+
+// checkCSRF refuses every POST without the right token: the session's
+// synchronizer token once signed in, the signed double-submit token on the
+// sign-in form and the invitation page (/admin/invitation/…).
+func checkCSRF(d Deps) fiber.Handler { return d.signInLayer().CheckCSRF() }
 
 // requireUser sends a visitor who is not signed in to the sign-in page.
-func requireUser(c *fiber.Ctx) error {
-	if AccountFromCtx(c) == nil {
-		return redirect.To(c, "/admin/sign-in", fiber.StatusSeeOther)
-	}
-	return c.Next()
-}
+var requireUser = signin.Required("/admin/sign-in")
 
 // requireManager lets only the tenant's managers through: users, settings
 // and the audit log are theirs. An editor gets a 403 page that says so.
@@ -122,40 +124,4 @@ func sectionOf(path string) string {
 		rest = rest[:i]
 	}
 	return rest
-}
-
-// checkCSRF refuses every POST without the right token: the session's
-// synchronizer token once signed in, the signed double-submit token on the
-// sign-in form and the invitation page (/admin/invitation/…). A POST
-// without a session (other than those) goes to the sign-in page: there is
-// nothing it could do.
-func checkCSRF(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if c.Method() != fiber.MethodPost {
-			return c.Next()
-		}
-		form := c.FormValue(csrfField)
-		if c.Path() == "/admin/sign-in" || strings.HasPrefix(c.Path(), "/admin/invitation/") {
-			if !auth.CheckFormToken(d.CSRFKey, c.Cookies(csrfCookie), form) {
-				return web.ErrCSRF
-			}
-			return c.Next()
-		}
-		a := AccountFromCtx(c)
-		if a == nil {
-			return redirect.To(c, "/admin/sign-in", fiber.StatusSeeOther)
-		}
-		if !auth.CheckSessionToken(a.Session, form) {
-			return web.ErrCSRF
-		}
-		return c.Next()
-	}
-}
-
-func setCookie(c *fiber.Ctx, d Deps, name, value string, expire bool) {
-	ck := &fiber.Cookie{Name: name, Value: value, Path: cookiePath, HTTPOnly: true, Secure: d.Web.Secure, SameSite: fiber.CookieSameSiteLaxMode}
-	if expire {
-		ck.Value, ck.MaxAge, ck.Expires = "", -1, time.Unix(0, 0)
-	}
-	c.Cookie(ck)
 }

@@ -8,7 +8,6 @@
 package console
 
 import (
-	"bytes"
 	"log/slog"
 	"time"
 
@@ -55,14 +54,6 @@ func (d Deps) now() time.Time {
 	return time.Now()
 }
 
-// Cookie names: host-only on the console host, path /.
-const (
-	sessionCookie = "pcnweb_console"
-	csrfCookie    = "pcnweb_console_csrf"
-	pendingCookie = "pcnweb_console_2fa"
-	csrfField     = "_csrf"
-)
-
 // New builds the console app. Middleware order: no caching and no indexing,
 // errors rendered here, the operator's session, CSRF on every POST.
 func New(d Deps) *fiber.App {
@@ -98,19 +89,5 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 
 // render writes a console page with status.
 func render(c *fiber.Ctx, d Deps, status int, name string, view themes.Admin) error {
-	var buf bytes.Buffer
-	if err := d.Themes.RenderAdmin(&buf, name, view); err != nil {
-		d.Logger.ErrorContext(c.UserContext(), "render console page", "page", name, "error", err)
-		return c.Status(fiber.StatusInternalServerError).SendString("Internal Server Error")
-	}
-	c.Type("html", "utf-8")
-	return c.Status(status).Send(buf.Bytes())
-}
-
-func setCookie(c *fiber.Ctx, d Deps, name, value string, expire bool) {
-	ck := &fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, Secure: d.Web.Secure, SameSite: fiber.CookieSameSiteLaxMode}
-	if expire {
-		ck.Value, ck.MaxAge, ck.Expires = "", -1, time.Unix(0, 0)
-	}
-	c.Cookie(ck)
+	return web.RenderAdmin(c, d.Themes, d.Logger, status, name, view)
 }
