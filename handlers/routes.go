@@ -30,6 +30,8 @@ import (
 func New(d Deps) *fiber.App {
 	s := d.Site.WithDefaults()
 	app := fiber.New(web.FiberConfig(s.Web, site.ErrorHandler(s)))
+
+	// -- every host
 	app.Use(recover.New())
 	app.Use(web.Context(s.Web))
 	app.Use(web.AccessLog(s.Logger, s.Metrics, "site", tenantID))
@@ -37,10 +39,12 @@ func New(d Deps) *fiber.App {
 	app.Use(web.SecurityHeaders(s.Web))
 	app.Get("/static/*", site.ServeAsset(s))
 
+	// -- the console host (handlers/console/routes.go, handlers/api/routes.go)
 	if d.ConsoleHost != "" {
 		app.Use(consoleHost(d.ConsoleHost, build(d.Console, console.New), build(d.API, api.New)))
 	}
 
+	// -- a tenant's host (handlers/admin/routes.go, handlers/site/routes.go)
 	app.Use(tenants.Middleware(s.Resolver, tenants.MiddlewareOptions{Scheme: s.Scheme, Port: s.Port}))
 	if d.Admin != nil {
 		app.Mount(tenants.AdminPath, admin.New(*d.Admin))
