@@ -29,6 +29,16 @@ func FromCtx(c *fiber.Ctx) *Tenant {
 	return t
 }
 
+// AdminPath is where the admin panel is on a tenant's host: on the
+// platform host only (Middleware sends it there from custom domains), never
+// behind the page cache. The front door (handlers.New) mounts the panel here.
+const AdminPath = "/admin"
+
+// IsAdmin reports whether path is the admin panel's (AdminPath or under it).
+func IsAdmin(path string) bool {
+	return path == AdminPath || strings.HasPrefix(path, AdminPath+"/")
+}
+
 // MiddlewareOptions configure Middleware.
 type MiddlewareOptions struct {
 	// Scheme and Port build the redirect to a primary domain ("https", "").
@@ -39,7 +49,7 @@ type MiddlewareOptions struct {
 // Middleware resolves the tenant from the Host (or, from trusted proxies
 // only, X-Forwarded-Host), redirects to the tenant's primary domain, refuses
 // suspended sites, and puts the tenant in the request's locals and context.
-// /admin on the platform host is never redirected: the admin panel lives there.
+// AdminPath on the platform host is never redirected: the admin panel lives there.
 func Middleware(r *Resolver, opts MiddlewareOptions) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		t, host, err := r.resolve(c.UserContext(), c.Hostname())
@@ -49,7 +59,7 @@ func Middleware(r *Resolver, opts MiddlewareOptions) fiber.Handler {
 		case err != nil:
 			return &UnavailableError{Err: err}
 		}
-		admin := c.Path() == "/admin" || strings.HasPrefix(c.Path(), "/admin/")
+		admin := IsAdmin(c.Path())
 		platformHost := PlatformHost(t.Slug, r.base)
 		target := ""
 		switch {

@@ -11,10 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/admin"
 	"github.com/pcnweb/pcnweb/handlers/api"
 	"github.com/pcnweb/pcnweb/handlers/console"
@@ -99,31 +99,34 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		_ = iln.Close()
 		return fmt.Errorf("PCNWEB_MEDIA_DIR: %w", err)
 	}
-	adminApp, err := e.adminApp(ctx, p, reg, webCfg, publicPort, mediaStore)
+	adminDeps, err := e.adminDeps(ctx, p, reg, webCfg, publicPort, mediaStore)
 	if err != nil {
 		_ = ln.Close()
 		_ = iln.Close()
 		return err
 	}
-	// -- operators' API (issue 5): /api/v1 on the console host.
-	apiApp := api.New(api.Deps{
-		DB: p.db, Logger: e.log, Web: webCfg, Mailer: mailer(e.cfg, e.log), Scheme: e.cfg.scheme(), Port: publicPort,
-		BaseDomain: e.cfg.BaseDomain, ConsoleHost: e.cfg.ConsoleHost, Themes: reg.Themes(),
-	})
 	// The operators' console, on PCNWEB_CONSOLE_HOST.
-	consoleApp, err := e.consoleApp(ctx, p, reg, webCfg, m)
+	consoleDeps, err := e.consoleDeps(ctx, p, reg, webCfg, m)
 	if err != nil {
 		_ = ln.Close()
 		_ = iln.Close()
 		return err
 	}
-	app := site.New(site.Deps{
-		DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
-		Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Admin: adminApp,
-		Media: mediaStore, ConsoleHost: e.cfg.ConsoleHost,
-		API:      apiApp,
-		Console:  consoleApp,
-		Contacts: site.NewContactCards(p.redis, e.cfg.RedisPrefix, e.log),
+	// The public listener: handlers/routes.go shows where each request goes.
+	app := handlers.New(handlers.Deps{
+		Site: site.Deps{
+			DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
+			Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Media: mediaStore,
+			Contacts: site.NewContactCards(p.redis, e.cfg.RedisPrefix, e.log),
+		},
+		Admin:       adminDeps,
+		ConsoleHost: e.cfg.ConsoleHost,
+		Console:     consoleDeps,
+		// -- operators' API (issue 5): /api/v1 on the console host.
+		API: &api.Deps{
+			DB: p.db, Logger: e.log, Web: webCfg, Mailer: mailer(e.cfg, e.log), Scheme: e.cfg.scheme(), Port: publicPort,
+			BaseDomain: e.cfg.BaseDomain, ConsoleHost: e.cfg.ConsoleHost, Themes: reg.Themes(),
+		},
 	})
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
@@ -206,10 +209,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	return err
 }
 
-// adminApp builds the admin panel: sessions in the database with Redis, when
+// adminDeps are the admin panel's: sessions in the database with Redis, when
 // it is configured, as a cache in front; sign-in counters in Redis (shared
 // by every replica), else in this process.
-func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, port string, store media.Storage) (*fiber.App, error) {
+func (e *env) adminDeps(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, port string, store media.Storage) (*admin.Deps, error) {
 	var rc redis.UniversalClient
 	if p.redis != nil {
 		rc = p.redis.Client()
@@ -222,19 +225,19 @@ func (e *env) adminApp(ctx context.Context, p *platform, reg *themes.Registry, w
 	// Sessions are kept in the database whether or not Redis caches them
 	// (Redis expires its own copies). The console's are in the same table.
 	go sweepSessions(ctx, sessions, e.log)
-	return admin.New(admin.Deps{
+	return &admin.Deps{
 		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, Scheme: e.cfg.scheme(), Port: port, BaseDomain: e.cfg.BaseDomain, CSRFKey: key,
 		Sessions: sessions,
 		Mailer:   mailer(e.cfg, e.log),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
 		Media:    store,
 		Images:   media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
-	}), nil
+	}, nil
 }
 
-// consoleApp builds the operators' console: its sessions and sign-in
+// consoleDeps are the operators' console's: its sessions and sign-in
 // counters live where the admin panel's do.
-func (e *env) consoleApp(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, m *metrics.Metrics) (*fiber.App, error) {
+func (e *env) consoleDeps(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, m *metrics.Metrics) (*console.Deps, error) {
 	var rc redis.UniversalClient
 	if p.redis != nil {
 		rc = p.redis.Client()
@@ -243,7 +246,7 @@ func (e *env) consoleApp(ctx context.Context, p *platform, reg *themes.Registry,
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
-	return console.New(console.Deps{
+	return &console.Deps{
 		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, CSRFKey: key, Metrics: m, ODSDir: e.cfg.ODSDir,
 		Sessions: auth.NewSessions(auth.SessionOptions{DB: p.db, Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
@@ -252,7 +255,7 @@ func (e *env) consoleApp(ctx context.Context, p *platform, reg *themes.Registry,
 			u := e.tenantURLs(t)[0] // ends in "/"
 			return u[:len(u)-1]
 		},
-	}), nil
+	}, nil
 }
 
 // sweepSessions deletes expired sessions from the database every quarter

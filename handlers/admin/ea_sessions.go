@@ -31,17 +31,6 @@ var eaSessionDays = [7]struct{ Value, Name string }{
 // eaSessionFields are the form's inputs a model error may name.
 var eaSessionFields = map[string]bool{"days": true, "starts_at": true, "ends_at": true, "practice_id": true}
 
-func eaSessionRoutes(app *fiber.App, d Deps) {
-	app.Get("/sessions", requireUser, listEASessions(d))
-	app.Get("/sessions/new", requireUser, editEASession(d))
-	app.Post("/sessions/new", requireUser, saveEASession(d))
-	app.Get("/sessions/:id/edit", requireUser, editEASession(d))
-	app.Post("/sessions/:id/edit", requireUser, saveEASession(d))
-	app.Post("/sessions/:id/move", requireUser, moveEASession(d))
-	app.Get("/sessions/:id/delete", requireUser, confirmDeleteEASession(d))
-	app.Post("/sessions/:id/delete", requireUser, deleteEASession(d))
-}
-
 // eaSessionDaysText names a session's days, Monday first: "Monday to
 // Friday" for a run of three or more, otherwise "Monday, Wednesday and
 // Friday", as the public page names them.

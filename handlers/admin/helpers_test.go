@@ -2,7 +2,6 @@ package admin_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,19 +14,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/admin"
-	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/media"
-	"github.com/pcnweb/pcnweb/internal/metrics"
-	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/internal/testenv"
 	"github.com/pcnweb/pcnweb/internal/webtest"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/pagecache"
-	"github.com/pcnweb/pcnweb/tenants"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
 const password = "correct horse battery staple"
@@ -45,11 +39,11 @@ func (c *clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// server is the public app with the admin panel mounted, wired as
-// cmd/pcnweb/serve.go wires it, on a real database and a real Redis.
+// server is the public listener (handlers.New) with the admin panel, on a
+// real database and a real Redis.
 type server struct {
 	app   *fiber.App
-	admin *fiber.App // the panel, as mounted under /admin
+	admin *fiber.App // the panel built from the same Deps, for its route list
 	dbURL string
 	db    *models.DB
 	// mediaDir is the directory of the media library's files.
@@ -84,7 +78,6 @@ type options struct {
 
 func newServer(t *testing.T, o options) *server {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
 	dbURL := modelstest.NewURL(t)
 	var proxy *testenv.Proxy
 	if o.proxiedDB {
@@ -95,41 +88,20 @@ func newServer(t *testing.T, o options) *server {
 		}
 		dbURL = proxied
 	}
-	db := modelstest.Open(t, dbURL)
-	var redisURL, prefix string
 	var rs *testenv.RedisServer
+	var redisURL, prefix string
 	if o.privateRedis {
 		rs = testenv.StartRedis(t)
 		redisURL, prefix = rs.URL, "pcnwebtest:"
-	} else {
-		redisURL, prefix = testenv.Redis(t)
 	}
-	ropts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := redis.NewClient(ropts)
-	t.Cleanup(func() { _ = rc.Close() })
-	mon := redishealth.New(rc, log, 200*time.Millisecond)
-	reg, err := themes.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := metrics.New()
-	resolver := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
-	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: resolver, Prefix: prefix, Logger: log, Metrics: m})
-	db.SetNotifier(bus)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	ready := make(chan struct{})
-	go bus.Run(ctx, ready)
-	<-ready
+	svc := webtest.Start(t, webtest.Options{DB: modelstest.Open(t, dbURL), RedisURL: redisURL, Prefix: prefix})
+	db := svc.DB
 	clk := &clock{t: time.Now()}
 	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
 	if !o.dbSessions {
-		sessRedis = rc
+		sessRedis = svc.Redis
 	}
-	key, err := db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
+	key, err := db.PlatformSecret(context.Background(), "csrf", func() []byte { return []byte(auth.NewToken()) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,15 +118,15 @@ func newServer(t *testing.T, o options) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adminApp := admin.New(admin.Deps{
-		DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", BaseDomain: "localhost", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store, Images: o.images,
-		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db, Now: clk.Now}),
-		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix}),
-	})
-	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
-	app := site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
-		Web: webCfg, Scheme: "http", Admin: adminApp, Media: store})
-	return &server{app: app, admin: adminApp, dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: rc, redisServer: rs, prefix: prefix, dbProxy: proxy}
+	adminDeps := admin.Deps{
+		DB: db, Themes: svc.Themes, Logger: svc.Logger, Web: webCfg, Scheme: "http", BaseDomain: "localhost", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store, Images: o.images,
+		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: svc.Prefix, DB: db, Now: clk.Now}),
+		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: svc.Redis, Prefix: svc.Prefix}),
+	}
+	sd := svc.Site()
+	sd.Web, sd.Media = webCfg, store
+	app := handlers.New(handlers.Deps{Site: sd, Admin: &adminDeps})
+	return &server{app: app, admin: admin.New(adminDeps), dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: svc.Redis, redisServer: rs, prefix: svc.Prefix, dbProxy: proxy}
 }
 
 // setupActor is who the tests' own direct writes (PutPage) are made by:

@@ -27,18 +27,6 @@ const (
 // errMediaStorage: the panel was built without a media Storage.
 var errMediaStorage = errors.New("admin: no media storage configured")
 
-// mediaRoutes registers the media library: upload, alt text, delete.
-// Editors and managers may use it all.
-func mediaRoutes(app *fiber.App, d Deps) {
-	app.Get("/media", requireUser, listMedia(d))
-	app.Get("/media/new", requireUser, newMedia(d))
-	app.Post("/media/new", requireUser, uploadMedia(d))
-	app.Get("/media/:id/edit", requireUser, editMedia(d))
-	app.Post("/media/:id/edit", requireUser, saveMedia(d))
-	app.Get("/media/:id/delete", requireUser, confirmDeleteMedia(d))
-	app.Post("/media/:id/delete", requireUser, deleteMedia(d))
-}
-
 // mediaSize is a file size as people read it: "230 KB", "2.4 MB".
 func mediaSize(n int64) string {
 	switch {

@@ -14,23 +14,6 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// pagesRoutes are the pages area: the list with the legal pages, create,
-// unpublish, delete, revision history, compare, restore, preview, and the
-// editor's live Markdown preview. Editing is in page.go (routes.go).
-func pagesRoutes(app *fiber.App, d Deps) {
-	app.Get("/pages", requireUser, listPages(d))
-	app.Get("/pages/new", requireUser, newPage(d))
-	app.Post("/pages/new", requireUser, createPage(d))
-	app.Post("/pages/unpublish", requireUser, unpublishPage(d))
-	app.Get("/pages/delete", requireUser, confirmDeletePage(d))
-	app.Post("/pages/delete", requireUser, deletePage(d))
-	app.Get("/pages/history", requireUser, showPageHistory(d))
-	app.Get("/pages/compare", requireUser, comparePageRevisions(d))
-	app.Post("/pages/restore", requireUser, restorePageRevision(d))
-	app.Get("/pages/preview", requireUser, previewPage(d))
-	app.Post("/preview/markdown", requireUser, previewMarkdown(d))
-}
-
 // Audit actions of the pages area (saving and publishing are the models'
 // AuditPageSaveDraft and AuditPagePublish).
 const (

@@ -35,32 +35,6 @@ var practiceFormFields = map[string]bool{
 	"appointments_url": true, "registration_url": true, "prescriptions_url": true, "accessibility_notes": true,
 }
 
-// practicesRoutes registers the practices, their opening hours and
-// exceptions, and the enhanced access sessions. Adding and deleting a
-// practice (who is in the network) is for managers; editors keep the
-// details, hours, exceptions and sessions up to date.
-func practicesRoutes(app *fiber.App, d Deps) {
-	app.Get("/practices", requireUser, listPractices(d))
-	app.Get("/practices/new", requireUser, requireManager, newPractice(d))
-	app.Post("/practices/new", requireUser, requireManager, savePractice(d))
-	app.Get("/practices/:id/edit", requireUser, editPractice(d))
-	app.Post("/practices/:id/edit", requireUser, savePractice(d))
-	app.Post("/practices/:id/move", requireUser, movePractice(d))
-	app.Get("/practices/:id/delete", requireUser, requireManager, confirmDeletePractice(d))
-	app.Post("/practices/:id/delete", requireUser, requireManager, deletePractice(d))
-	app.Get("/practices/ods/:ods/:page", requireUser, practiceByODS(d))
-	app.Get("/practices/:id/hours", requireUser, editPracticeHours(d))
-	app.Post("/practices/:id/hours", requireUser, savePracticeHours(d))
-	app.Get("/practices/:id/exceptions", requireUser, listPracticeExceptions(d))
-	app.Get("/practices/:id/exceptions/new", requireUser, editPracticeException(d))
-	app.Post("/practices/:id/exceptions/new", requireUser, savePracticeException(d))
-	app.Get("/practices/:id/exceptions/:eid/edit", requireUser, editPracticeException(d))
-	app.Post("/practices/:id/exceptions/:eid/edit", requireUser, savePracticeException(d))
-	app.Get("/practices/:id/exceptions/:eid/delete", requireUser, confirmDeletePracticeException(d))
-	app.Post("/practices/:id/exceptions/:eid/delete", requireUser, deletePracticeException(d))
-	eaSessionRoutes(app, d)
-}
-
 // practiceParam reads a positive id from the URL parameter name; anything
 // else is a 404.
 func practiceParam(c *fiber.Ctx, name string) (int64, error) {

@@ -1,7 +1,8 @@
-// Package admin serves the PCN managers' panel at /admin on a tenant's
-// platform host: sign-in, the dashboard and page editing. It is its own
-// Fiber app, mounted by the public app under /admin after tenant resolution
-// and before the page cache, with its own error pages and templates.
+// Package admin serves the PCN managers' panel at /admin (tenants.AdminPath)
+// on a tenant's platform host: sign-in, the dashboard, and the editing of
+// every part of the site. It is its own Fiber app, with its own error pages
+// and templates, mounted by the front door (handlers.New) after tenant
+// resolution and before the page cache. New below lists all of its routes.
 package admin
 
 import (
@@ -60,6 +61,7 @@ func New(d Deps) *fiber.App {
 	app.Use(activeTenant)
 	app.Use(checkCSRF(d))
 
+	// -- sign-in, sign-out and the dashboard
 	app.Get("/sign-in", showSignIn(d))
 	app.Get("/operator-entry/:token", operatorEntry(d))
 	app.Post("/sign-in", signIn(d))
@@ -68,7 +70,8 @@ func New(d Deps) *fiber.App {
 	app.Get("/", requireUser, showDashboard(d))
 	app.Get("/pages/edit", requireUser, editPage(d))
 	app.Post("/pages/edit", requireUser, updatePage(d))
-	// news and site health
+
+	// -- news and site health
 	app.Get("/news", requireUser, listNews(d))
 	app.Get("/news/new", requireUser, newNews(d))
 	app.Post("/news/new", requireUser, saveNews(d))
@@ -79,24 +82,135 @@ func New(d Deps) *fiber.App {
 	app.Get("/news/:id/delete", requireUser, confirmDeleteNews(d))
 	app.Post("/news/:id/delete", requireUser, deleteNews(d))
 	app.Get("/health", requireUser, showHealth(d))
-	// two-factor and password reset
+
+	// -- two-factor and password reset
 	app.Get("/account/two-factor", requireUser, showTwoFactor(d))
 	app.Post("/account/two-factor", requireUser, updateTwoFactor(d))
 	app.Get("/password-reset", showPasswordReset(d))
 	app.Get("/password-reset/:token", showNewPassword(d))
-	// Each part of the panel registers its own routes below, one line each.
-	// -- routes: practices and enhanced access
-	practicesRoutes(app, d)
-	// -- routes: services, events and vacancies
-	servicesRoutes(app, d)
-	// -- routes: pages, revisions, preview and legal pages
-	pagesRoutes(app, d)
-	// -- routes: users, invitations, settings, menu and audit log
-	peopleRoutes(app, d)
-	// -- routes: media library
-	mediaRoutes(app, d)
-	// -- routes: schedules
-	scheduleRoutes(app, d)
+
+	// -- practices, their opening hours and exceptions. Adding and deleting
+	// a practice (who is in the network) is for managers; editors keep the
+	// details, hours and exceptions up to date.
+	app.Get("/practices", requireUser, listPractices(d))
+	app.Get("/practices/new", requireUser, requireManager, newPractice(d))
+	app.Post("/practices/new", requireUser, requireManager, savePractice(d))
+	app.Get("/practices/:id/edit", requireUser, editPractice(d))
+	app.Post("/practices/:id/edit", requireUser, savePractice(d))
+	app.Post("/practices/:id/move", requireUser, movePractice(d))
+	app.Get("/practices/:id/delete", requireUser, requireManager, confirmDeletePractice(d))
+	app.Post("/practices/:id/delete", requireUser, requireManager, deletePractice(d))
+	app.Get("/practices/ods/:ods/:page", requireUser, practiceByODS(d))
+	app.Get("/practices/:id/hours", requireUser, editPracticeHours(d))
+	app.Post("/practices/:id/hours", requireUser, savePracticeHours(d))
+	app.Get("/practices/:id/exceptions", requireUser, listPracticeExceptions(d))
+	app.Get("/practices/:id/exceptions/new", requireUser, editPracticeException(d))
+	app.Post("/practices/:id/exceptions/new", requireUser, savePracticeException(d))
+	app.Get("/practices/:id/exceptions/:eid/edit", requireUser, editPracticeException(d))
+	app.Post("/practices/:id/exceptions/:eid/edit", requireUser, savePracticeException(d))
+	app.Get("/practices/:id/exceptions/:eid/delete", requireUser, confirmDeletePracticeException(d))
+	app.Post("/practices/:id/exceptions/:eid/delete", requireUser, deletePracticeException(d))
+
+	// -- enhanced access (evening and weekend) sessions
+	app.Get("/sessions", requireUser, listEASessions(d))
+	app.Get("/sessions/new", requireUser, editEASession(d))
+	app.Post("/sessions/new", requireUser, saveEASession(d))
+	app.Get("/sessions/:id/edit", requireUser, editEASession(d))
+	app.Post("/sessions/:id/edit", requireUser, saveEASession(d))
+	app.Post("/sessions/:id/move", requireUser, moveEASession(d))
+	app.Get("/sessions/:id/delete", requireUser, confirmDeleteEASession(d))
+	app.Post("/sessions/:id/delete", requireUser, deleteEASession(d))
+
+	// -- services, team, events and vacancies: content, so open to editors
+	// as well as managers
+	app.Get("/services", requireUser, listServices(d))
+	app.Get("/services/new", requireUser, newService(d))
+	app.Post("/services/new", requireUser, saveService(d))
+	app.Get("/services/:id/edit", requireUser, editService(d))
+	app.Post("/services/:id/edit", requireUser, saveService(d))
+	app.Get("/services/:id/delete", requireUser, confirmDeleteService(d))
+	app.Post("/services/:id/delete", requireUser, deleteService(d))
+	app.Post("/services/:id/move", requireUser, moveService(d))
+
+	app.Get("/team", requireUser, listTeam(d))
+	app.Get("/team/new", requireUser, newStaff(d))
+	app.Post("/team/new", requireUser, saveStaff(d))
+	app.Get("/team/:id/edit", requireUser, editStaff(d))
+	app.Post("/team/:id/edit", requireUser, saveStaff(d))
+	app.Get("/team/:id/delete", requireUser, confirmDeleteStaff(d))
+	app.Post("/team/:id/delete", requireUser, deleteStaff(d))
+	app.Post("/team/:id/move", requireUser, moveStaff(d))
+
+	app.Get("/events", requireUser, listEvents(d))
+	app.Get("/events/new", requireUser, newEvent(d))
+	app.Post("/events/new", requireUser, saveEvent(d))
+	app.Get("/events/:id/edit", requireUser, editEvent(d))
+	app.Post("/events/:id/edit", requireUser, saveEvent(d))
+	app.Get("/events/:id/delete", requireUser, confirmDeleteEvent(d))
+	app.Post("/events/:id/delete", requireUser, deleteEvent(d))
+
+	app.Get("/vacancies", requireUser, listVacancies(d))
+	app.Get("/vacancies/new", requireUser, newVacancy(d))
+	app.Post("/vacancies/new", requireUser, saveVacancy(d))
+	app.Get("/vacancies/:id/edit", requireUser, editVacancy(d))
+	app.Post("/vacancies/:id/edit", requireUser, saveVacancy(d))
+	app.Get("/vacancies/:id/delete", requireUser, confirmDeleteVacancy(d))
+	app.Post("/vacancies/:id/delete", requireUser, deleteVacancy(d))
+
+	// -- pages: the list with the legal pages, create, unpublish, delete,
+	// revision history, compare, restore, preview, and the editor's live
+	// Markdown preview (editing is above, with the dashboard)
+	app.Get("/pages", requireUser, listPages(d))
+	app.Get("/pages/new", requireUser, newPage(d))
+	app.Post("/pages/new", requireUser, createPage(d))
+	app.Post("/pages/unpublish", requireUser, unpublishPage(d))
+	app.Get("/pages/delete", requireUser, confirmDeletePage(d))
+	app.Post("/pages/delete", requireUser, deletePage(d))
+	app.Get("/pages/history", requireUser, showPageHistory(d))
+	app.Get("/pages/compare", requireUser, comparePageRevisions(d))
+	app.Post("/pages/restore", requireUser, restorePageRevision(d))
+	app.Get("/pages/preview", requireUser, previewPage(d))
+	app.Post("/preview/markdown", requireUser, previewMarkdown(d))
+
+	// -- users and invitations (managers only), the audit log and settings
+	// (managers only), and the menu
+	app.Get("/users", requireUser, requireManager, listUsers(d))
+	app.Post("/users/invite", requireUser, requireManager, inviteUser(d))
+	app.Post("/users/invitations/:id/resend", requireUser, requireManager, resendInvitation(d))
+	app.Post("/users/invitations/:id/cancel", requireUser, requireManager, cancelInvitation(d))
+	app.Get("/users/:id/edit", requireUser, requireManager, editMember(d))
+	app.Post("/users/:id/edit", requireUser, requireManager, saveMemberRole(d))
+	app.Get("/users/:id/remove", requireUser, requireManager, confirmRemoveMember(d))
+	app.Post("/users/:id/remove", requireUser, requireManager, removeMember(d))
+	app.Get("/invitation/:token", showInvitation(d))
+	app.Post("/invitation/:token", acceptInvitation(d))
+	app.Get("/audit", requireUser, requireManager, showAuditLog(d))
+	app.Get("/settings", requireUser, requireManager, editSettings(d))
+	app.Post("/settings", requireUser, requireManager, saveSettings(d))
+	app.Get("/menu", requireUser, showMenu(d))
+	app.Post("/menu/add", requireUser, addMenuItem(d))
+	app.Post("/menu/start", requireUser, startMenu(d))
+	app.Get("/menu/:id/edit", requireUser, editMenuItem(d))
+	app.Post("/menu/:id/edit", requireUser, renameMenuItem(d))
+	app.Post("/menu/:id/remove", requireUser, removeMenuItem(d))
+	app.Post("/menu/:id/move", requireUser, moveMenuItem(d))
+
+	// -- media library: upload, alt text, delete (editors and managers)
+	app.Get("/media", requireUser, listMedia(d))
+	app.Get("/media/new", requireUser, newMedia(d))
+	app.Post("/media/new", requireUser, uploadMedia(d))
+	app.Get("/media/:id/edit", requireUser, editMedia(d))
+	app.Post("/media/:id/edit", requireUser, saveMedia(d))
+	app.Get("/media/:id/delete", requireUser, confirmDeleteMedia(d))
+	app.Post("/media/:id/delete", requireUser, deleteMedia(d))
+
+	// -- scheduled publish and unpublish: content editing, so editors too
+	app.Get("/schedule", requireUser, listSchedule(d))
+	app.Post("/schedule/:id/cancel", requireUser, cancelSchedule(d))
+	app.Get("/pages/schedule", requireUser, showPageSchedule(d))
+	app.Post("/pages/schedule", requireUser, schedulePage(d))
+
+	// Anything else under the panel: its own 404 page.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
 }

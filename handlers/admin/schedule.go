@@ -28,15 +28,6 @@ const (
 const msgScheduleStale = "Someone else changed this page after you opened this form. Nothing has been scheduled: " +
 	"check the page's latest changes, then schedule again to publish them."
 
-// scheduleRoutes are the scheduled publish and unpublish pages; content
-// editing, so editors may use them too.
-func scheduleRoutes(app *fiber.App, d Deps) {
-	app.Get("/schedule", requireUser, listSchedule(d))
-	app.Post("/schedule/:id/cancel", requireUser, cancelSchedule(d))
-	app.Get("/pages/schedule", requireUser, showPageSchedule(d))
-	app.Post("/pages/schedule", requireUser, schedulePage(d))
-}
-
 // scheduleRow describes a pending change for people.
 func scheduleRow(c models.ScheduledChange) themes.ScheduleRow {
 	verb := "Publish"

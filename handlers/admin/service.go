@@ -13,44 +13,6 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// servicesRoutes are the pages of services and team, events and vacancies:
-// content, so open to editors as well as managers.
-func servicesRoutes(app *fiber.App, d Deps) {
-	app.Get("/services", requireUser, listServices(d))
-	app.Get("/services/new", requireUser, newService(d))
-	app.Post("/services/new", requireUser, saveService(d))
-	app.Get("/services/:id/edit", requireUser, editService(d))
-	app.Post("/services/:id/edit", requireUser, saveService(d))
-	app.Get("/services/:id/delete", requireUser, confirmDeleteService(d))
-	app.Post("/services/:id/delete", requireUser, deleteService(d))
-	app.Post("/services/:id/move", requireUser, moveService(d))
-
-	app.Get("/team", requireUser, listTeam(d))
-	app.Get("/team/new", requireUser, newStaff(d))
-	app.Post("/team/new", requireUser, saveStaff(d))
-	app.Get("/team/:id/edit", requireUser, editStaff(d))
-	app.Post("/team/:id/edit", requireUser, saveStaff(d))
-	app.Get("/team/:id/delete", requireUser, confirmDeleteStaff(d))
-	app.Post("/team/:id/delete", requireUser, deleteStaff(d))
-	app.Post("/team/:id/move", requireUser, moveStaff(d))
-
-	app.Get("/events", requireUser, listEvents(d))
-	app.Get("/events/new", requireUser, newEvent(d))
-	app.Post("/events/new", requireUser, saveEvent(d))
-	app.Get("/events/:id/edit", requireUser, editEvent(d))
-	app.Post("/events/:id/edit", requireUser, saveEvent(d))
-	app.Get("/events/:id/delete", requireUser, confirmDeleteEvent(d))
-	app.Post("/events/:id/delete", requireUser, deleteEvent(d))
-
-	app.Get("/vacancies", requireUser, listVacancies(d))
-	app.Get("/vacancies/new", requireUser, newVacancy(d))
-	app.Post("/vacancies/new", requireUser, saveVacancy(d))
-	app.Get("/vacancies/:id/edit", requireUser, editVacancy(d))
-	app.Post("/vacancies/:id/edit", requireUser, saveVacancy(d))
-	app.Get("/vacancies/:id/delete", requireUser, confirmDeleteVacancy(d))
-	app.Post("/vacancies/:id/delete", requireUser, deleteVacancy(d))
-}
-
 // Audit actions of services, team members, events and vacancies.
 const (
 	auditServiceSave   = "service.save"

@@ -18,31 +18,6 @@ import (
 // pending invitations, inviting by email, changing a role and removing a
 // member.
 
-// peopleRoutes registers the users, invitation, settings, menu and audit
-// log pages.
-func peopleRoutes(app *fiber.App, d Deps) {
-	app.Get("/users", requireUser, requireManager, listUsers(d))
-	app.Post("/users/invite", requireUser, requireManager, inviteUser(d))
-	app.Post("/users/invitations/:id/resend", requireUser, requireManager, resendInvitation(d))
-	app.Post("/users/invitations/:id/cancel", requireUser, requireManager, cancelInvitation(d))
-	app.Get("/users/:id/edit", requireUser, requireManager, editMember(d))
-	app.Post("/users/:id/edit", requireUser, requireManager, saveMemberRole(d))
-	app.Get("/users/:id/remove", requireUser, requireManager, confirmRemoveMember(d))
-	app.Post("/users/:id/remove", requireUser, requireManager, removeMember(d))
-	app.Get("/invitation/:token", showInvitation(d))
-	app.Post("/invitation/:token", acceptInvitation(d))
-	app.Get("/audit", requireUser, requireManager, showAuditLog(d))
-	app.Get("/settings", requireUser, requireManager, editSettings(d))
-	app.Post("/settings", requireUser, requireManager, saveSettings(d))
-	app.Get("/menu", requireUser, showMenu(d))
-	app.Post("/menu/add", requireUser, addMenuItem(d))
-	app.Post("/menu/start", requireUser, startMenu(d))
-	app.Get("/menu/:id/edit", requireUser, editMenuItem(d))
-	app.Post("/menu/:id/edit", requireUser, renameMenuItem(d))
-	app.Post("/menu/:id/remove", requireUser, removeMenuItem(d))
-	app.Post("/menu/:id/move", requireUser, moveMenuItem(d))
-}
-
 const msgUserStale = "Someone else changed this person's role while you were looking at it. Nothing has been changed: reload the page and try again."
 
 // userRoleName is how a role reads in a table.

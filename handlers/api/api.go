@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
@@ -49,36 +48,6 @@ func (d Deps) now() time.Time { return d.Now() }
 // maxBody bounds a request body: a page's largest Markdown source, JSON
 // escaped, and its other fields.
 const maxBody = 2*richtext.MaxSource + 16<<10
-
-// New builds the API app. It is mounted by the public app (site.Deps.API),
-// which has logged and counted the request and set the security headers.
-func New(d Deps) *fiber.App {
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
-	cfg := web.FiberConfig(d.Web, errorHandler(d))
-	app := fiber.New(cfg)
-	app.Use(recover.New())
-	app.Use(requestContext(d.Web))
-	app.Use(func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.Next()
-	})
-	v1 := app.Group("/api/v1", authenticate(d), jsonBody)
-	v1.Get("/tenants", need("tenants:read"), listTenants(d))
-	v1.Post("/tenants", need("tenants:write"), createTenant(d))
-	v1.Get("/tenants/:slug", need("tenants:read"), showTenant(d))
-	v1.Post("/tenants/:slug/suspend", need("tenants:write"), suspendTenant(d))
-	v1.Post("/tenants/:slug/resume", need("tenants:write"), resumeTenant(d))
-	v1.Post("/tenants/:slug/domains", need("domains:write"), addDomain(d))
-	v1.Delete("/tenants/:slug/domains/:host", need("domains:write"), removeDomain(d))
-	v1.Post("/tenants/:slug/users", need("users:write"), inviteUser(d))
-	v1.Put("/tenants/:slug/pages", need("pages:write"), putPage(d))
-	return app
-}
 
 // requestContext gives the request a context with a deadline. The public
 // app in front has given the request its id (X-Request-ID, in the access

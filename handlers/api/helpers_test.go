@@ -13,26 +13,20 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/api"
-	"github.com/pcnweb/pcnweb/handlers/site"
-	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/metrics"
-	"github.com/pcnweb/pcnweb/internal/redishealth"
-	"github.com/pcnweb/pcnweb/internal/testenv"
+	"github.com/pcnweb/pcnweb/internal/webtest"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/pagecache"
-	"github.com/pcnweb/pcnweb/tenants"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
 const apiTestConsoleHost = "console.localhost"
 
-// apiTestServer is the public app wired as serve.go wires it, with the API
-// on the console host, on a real PostgreSQL and Redis.
+// apiTestServer is the public listener (handlers.New) with the API on the
+// console host, on a real PostgreSQL and Redis.
 type apiTestServer struct {
 	app     *fiber.App
 	db      *models.DB
@@ -84,39 +78,16 @@ func newAPITestServer(t testing.TB) *apiTestServer {
 // newAPITestServerOn is the server on db (PostgreSQL or SQLite).
 func newAPITestServerOn(t testing.TB, db *models.DB) *apiTestServer {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
-	redisURL, prefix := testenv.Redis(t)
-	ropts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ropts.DialTimeout, ropts.ReadTimeout, ropts.MaxRetries = 200*time.Millisecond, 200*time.Millisecond, 0
-	rc := redis.NewClient(ropts)
-	t.Cleanup(func() { _ = rc.Close() })
-	mon := redishealth.New(rc, log, 200*time.Millisecond)
-	reg, err := themes.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := metrics.New()
-	resolver := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
-	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: resolver, Prefix: prefix, Logger: log, Metrics: m})
-	db.SetNotifier(bus)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	ready := make(chan struct{})
-	go bus.Run(ctx, ready)
-	<-ready
-	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
+	svc := webtest.Start(t, webtest.Options{DB: db, FailFast: true})
 	mail := &apiTestMailer{}
 	logs := &apiTestLog{}
-	apiApp := api.New(api.Deps{DB: db, Logger: slog.New(slog.NewTextHandler(logs, nil)), Mailer: mail, Scheme: "http", BaseDomain: "localhost",
-		ConsoleHost: apiTestConsoleHost, Themes: reg.Themes()})
-	app := site.New(site.Deps{
-		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
-		Web: web.Config{}, Scheme: "http", ConsoleHost: apiTestConsoleHost, API: apiApp,
+	app := handlers.New(handlers.Deps{
+		Site:        svc.Site(),
+		ConsoleHost: apiTestConsoleHost,
+		API: &api.Deps{DB: db, Logger: slog.New(slog.NewTextHandler(logs, nil)), Mailer: mail, Scheme: "http", BaseDomain: "localhost",
+			ConsoleHost: apiTestConsoleHost, Themes: svc.Themes.Themes()},
 	})
-	return &apiTestServer{app: app, db: db, metrics: m, mail: mail, logs: logs}
+	return &apiTestServer{app: app, db: db, metrics: svc.Metrics, mail: mail, logs: logs}
 }
 
 // token stores an API token with scopes (and an expiry, when not nil) and

@@ -3,8 +3,8 @@
 // authentication, tenants and their domains and people, the platform view
 // with the announcement banner, API tokens and the operator audit log. It
 // is its own Fiber app, handed every request for the console host (other
-// than /api/) by the public app, before tenant resolution and the page
-// cache.
+// than /api/) by the front door (handlers.New), before tenant resolution
+// and the page cache. routes.go lists all of its routes.
 package console
 
 import (
@@ -16,7 +16,6 @@ import (
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/metrics"
-	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -54,30 +53,6 @@ func (d Deps) now() time.Time {
 	return time.Now()
 }
 
-// New builds the console app. Middleware order: no caching and no indexing,
-// errors rendered here, the operator's session, CSRF on every POST.
-func New(d Deps) *fiber.App {
-	if d.Verifier == nil {
-		d.Verifier = HTTPVerifier{}
-	}
-	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
-	app.Use(web.Private)
-	app.Use(web.HandleErrors(errorHandler(d)))
-	app.Use(loadSession(d))
-	app.Use(checkCSRF(d))
-
-	app.Get("/sign-in", showSignIn(d))
-	app.Post("/sign-in", signIn(d))
-	app.Post("/sign-out", requireOperator, signOut(d))
-	app.Get("/", requireOperator, func(c *fiber.Ctx) error { return redirect.To(c, "/tenants", fiber.StatusSeeOther) })
-	tenantRoutes(app, d)
-	domainRoutes(app, d)
-	platformRoutes(app, d)
-	tokenRoutes(app, d)
-	app.Get("/audit", requireOperator, showAudit(d))
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
-	return app
-}
 
 // errorHandler maps every error of the console to a page (web.Describe).
 func errorHandler(d Deps) fiber.ErrorHandler {

@@ -58,16 +58,6 @@ func (v HTTPVerifier) Verify(ctx context.Context, host, token string) (bool, err
 	return strings.TrimSpace(string(b)) == token, nil
 }
 
-func domainRoutes(app *fiber.App, d Deps) {
-	app.Get("/tenants/:slug/domains/new", requireOperator, showAddDomain(d))
-	app.Post("/tenants/:slug/domains/new", requireOperator, addDomain(d))
-	for _, a := range domainActions {
-		app.Get("/tenants/:slug/domains/:host/"+a.path, requireOperator, showDomainAction(d, a))
-		app.Post("/tenants/:slug/domains/:host/"+a.path, requireOperator, doDomainAction(d, a))
-	}
-	app.Post("/tenants/:slug/domains/:host/check", requireOperator, checkDomain(d))
-}
-
 func addDomainForm(t models.Tenant) themes.ConsoleForm {
 	return themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/domains/new", Button: "Attach domain", Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
 		Fields: []themes.ConsoleField{

@@ -14,11 +14,6 @@ import (
 // EntryTTL is how long a link into a tenant's admin panel works (once).
 const EntryTTL = time.Minute
 
-func enterRoutes(app *fiber.App, d Deps) {
-	app.Get("/tenants/:slug/enter", requireOperator, showEnter(d))
-	app.Post("/tenants/:slug/enter", requireOperator, enter(d))
-}
-
 func enterForm(t models.Tenant) themes.ConsoleForm {
 	return themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/enter", Button: "Open the admin panel",
 		Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,

@@ -3,7 +3,6 @@ package console_test
 import (
 	"context"
 	"html"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,19 +16,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/admin"
 	"github.com/pcnweb/pcnweb/handlers/console"
-	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/metrics"
-	"github.com/pcnweb/pcnweb/internal/redishealth"
-	"github.com/pcnweb/pcnweb/internal/testenv"
 	"github.com/pcnweb/pcnweb/internal/webtest"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/pagecache"
-	"github.com/pcnweb/pcnweb/tenants"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
 func TestMain(m *testing.M) { os.Exit(modelstest.Main(m)) }
@@ -70,8 +64,8 @@ func (m *mailbox) Send(_ context.Context, to, subject, body string) error {
 	return nil
 }
 
-// server is the public app with the admin panel and the console wired as
-// cmd/pcnweb/serve.go wires them, on a real database and a real Redis.
+// server is the public listener (handlers.New) with the admin panel and the
+// console, on a real database and a real Redis.
 type server struct {
 	app      *fiber.App
 	db       *models.DB
@@ -87,48 +81,30 @@ type options struct {
 
 func newServer(t *testing.T, o options) *server {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
-	db := modelstest.NewDB(t)
-	redisURL, prefix := testenv.Redis(t)
-	ropts, err := redis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := redis.NewClient(ropts)
-	t.Cleanup(func() { _ = rc.Close() })
-	mon := redishealth.New(rc, log, 200*time.Millisecond)
-	reg, err := themes.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := metrics.New()
-	resolver := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
-	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: resolver, Prefix: prefix, Logger: log, Metrics: m})
-	db.SetNotifier(bus)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	ready := make(chan struct{})
-	go bus.Run(ctx, ready)
-	<-ready
+	svc := webtest.Start(t, webtest.Options{})
+	db := svc.DB
 	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
 	if !o.dbSessions {
-		sessRedis = rc
+		sessRedis = svc.Redis
 	}
-	key, err := db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
+	key, err := db.PlatformSecret(context.Background(), "csrf", func() []byte { return []byte(auth.NewToken()) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	webCfg := web.Config{}
-	sessions := auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: prefix, DB: db})
-	throttle := auth.NewThrottle(auth.ThrottleOptions{Redis: rc, Prefix: prefix})
-	adminApp := admin.New(admin.Deps{DB: db, Themes: reg, Logger: log, Web: webCfg, Scheme: "http", CSRFKey: key, Sessions: sessions, Throttle: throttle})
-	s := &server{db: db, verifier: &fakeVerifier{published: map[string]string{}}, mail: &mailbox{}, metrics: m}
-	consoleApp := console.New(console.Deps{DB: db, Themes: reg, Logger: log, Web: webCfg, CSRFKey: key, Sessions: sessions, Throttle: throttle,
-		Mailer: s.mail, Metrics: m, Verifier: s.verifier, ODSDir: o.odsDir,
-		TenantURL: func(t models.Tenant) string { return "http://" + t.Slug + ".localhost" }})
-	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log})
-	s.app = site.New(site.Deps{DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
-		Web: webCfg, Scheme: "http", Admin: adminApp, Console: consoleApp, ConsoleHost: consoleHost})
+	sessions := auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: svc.Prefix, DB: db})
+	throttle := auth.NewThrottle(auth.ThrottleOptions{Redis: svc.Redis, Prefix: svc.Prefix})
+	s := &server{db: db, verifier: &fakeVerifier{published: map[string]string{}}, mail: &mailbox{}, metrics: svc.Metrics}
+	sd := svc.Site()
+	sd.Web = webCfg
+	s.app = handlers.New(handlers.Deps{
+		Site:        sd,
+		Admin:       &admin.Deps{DB: db, Themes: svc.Themes, Logger: svc.Logger, Web: webCfg, Scheme: "http", CSRFKey: key, Sessions: sessions, Throttle: throttle},
+		ConsoleHost: consoleHost,
+		Console: &console.Deps{DB: db, Themes: svc.Themes, Logger: svc.Logger, Web: webCfg, CSRFKey: key, Sessions: sessions, Throttle: throttle,
+			Mailer: s.mail, Metrics: svc.Metrics, Verifier: s.verifier, ODSDir: o.odsDir,
+			TenantURL: func(t models.Tenant) string { return "http://" + t.Slug + ".localhost" }},
+	})
 	return s
 }
 

@@ -26,14 +26,6 @@ var london = func() *time.Location {
 	return l
 }()
 
-func platformRoutes(app *fiber.App, d Deps) {
-	app.Get("/platform", requireOperator, showPlatform(d))
-	app.Get("/platform/announcements/new", requireOperator, formGet(d, "Add an announcement", "platform", func(*fiber.Ctx) themes.ConsoleForm { return announcementForm() }))
-	app.Post("/platform/announcements/new", requireOperator, addAnnouncement(d))
-	app.Get("/platform/announcements/:id/end", requireOperator, showEndAnnouncement(d))
-	app.Post("/platform/announcements/:id/end", requireOperator, endAnnouncement(d))
-}
-
 func showPlatform(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
@@ -177,14 +169,6 @@ func endAnnouncement(d Deps) fiber.Handler {
 			return "/platform?done=ended", nil
 		})
 	}
-}
-
-func tokenRoutes(app *fiber.App, d Deps) {
-	app.Get("/tokens", requireOperator, listTokens(d))
-	app.Get("/tokens/new", requireOperator, formGet(d, "Create an API token", "tokens", func(*fiber.Ctx) themes.ConsoleForm { return tokenForm() }))
-	app.Post("/tokens/new", requireOperator, createToken(d))
-	app.Get("/tokens/:id/revoke", requireOperator, showRevoke(d))
-	app.Post("/tokens/:id/revoke", requireOperator, revokeToken(d))
 }
 
 func listTokens(d Deps) fiber.Handler {

@@ -16,24 +16,6 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-func tenantRoutes(app *fiber.App, d Deps) {
-	app.Get("/tenants", requireOperator, listTenants(d))
-	app.Get("/tenants/new", requireOperator, formGet(d, "Create a tenant", "tenants", newTenantForm(d)))
-	app.Post("/tenants/new", requireOperator, createTenant(d))
-	app.Get("/tenants/new-from-ods", requireOperator, formGet(d, "Create a tenant from ODS", "tenants", odsForm(d)))
-	app.Post("/tenants/new-from-ods", requireOperator, createFromODS(d))
-	app.Get("/tenants/:slug", requireOperator, showTenant(d))
-	for _, a := range statusActions {
-		app.Get("/tenants/:slug/"+a.path, requireOperator, showStatusForm(d, a))
-		app.Post("/tenants/:slug/"+a.path, requireOperator, changeStatus(d, a))
-	}
-	enterRoutes(app, d)
-	app.Get("/tenants/:slug/invite", requireOperator, showInvite(d))
-	app.Post("/tenants/:slug/invite", requireOperator, invite(d))
-	app.Get("/tenants/:slug/users/:id/reset-2fa", requireOperator, showReset2FA(d))
-	app.Post("/tenants/:slug/users/:id/reset-2fa", requireOperator, reset2FA(d))
-}
-
 // formGet shows an empty form.
 func formGet(d Deps, title, section string, f func(c *fiber.Ctx) themes.ConsoleForm) fiber.Handler {
 	return func(c *fiber.Ctx) error {

@@ -1,15 +1,13 @@
 // Package ops serves the internal listener: liveness, readiness, Prometheus
-// metrics, pprof and the TLS terminator's "ask" endpoint. It is bound to a private address, never the public one.
+// metrics, pprof and the TLS terminator's "ask" endpoint (routes.go lists
+// them all). It is bound to a private address, never the public one.
 package ops
 
 import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/pprof"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/internal/redishealth"
@@ -27,24 +25,6 @@ type Deps struct {
 	Hosts interface {
 		Has(ctx context.Context, host string) bool
 	}
-}
-
-// New returns the internal listener's handler.
-func New(d Deps) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("GET /readyz", readyz(d))
-	mux.HandleFunc("GET /.well-known/pcnweb/tls-ask", tlsAsk(d))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(d.Metrics.Registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	return mux
 }
 
 // readyz answers 200 when the process has started and its database and

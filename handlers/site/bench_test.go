@@ -24,6 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/valyala/fasthttp"
 
+	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/demo"
@@ -99,10 +100,10 @@ func newBenchApp(b *testing.B) *benchApp {
 	cache := pagecache.New(pagecache.Options{
 		Redis: mon, Prefix: prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log,
 	})
-	app := site.New(site.Deps{
+	app := handlers.New(handlers.Deps{Site: site.Deps{
 		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: web.Config{}, Scheme: "http", Port: "",
-	})
+	}})
 
 	bg, stop := context.WithCancel(ctx)
 	b.Cleanup(stop)

@@ -14,10 +14,11 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// errorHandler maps every error of the public app to a page, in one place.
+// ErrorHandler maps every error of the public listener (handlers.New) to a
+// page, in one place.
 // Host problems get the platform's unbranded pages; a known tenant gets its
 // own themed 404 and 500 pages. Internal error text never reaches the client.
-func errorHandler(d Deps) fiber.ErrorHandler {
+func ErrorHandler(d Deps) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		var (
 			suspended   *tenants.SuspendedError

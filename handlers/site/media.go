@@ -15,7 +15,7 @@ import (
 	"github.com/pcnweb/pcnweb/tenants"
 )
 
-// serveMedia serves a file of the tenant's media library,
+// ServeMedia serves a file of the tenant's media library,
 // /media/<id>/<file>: "640.jpg" for an image at one width, "file.pdf" for
 // a PDF. A file never changes under its address (a new upload is a new id),
 // so browsers and proxies may keep it for a year. Another tenant's id, or a
@@ -23,7 +23,7 @@ import (
 // cache: files are streamed from the Storage, not kept in the cache.
 // Media is same-origin only (Cross-Origin-Resource-Policy): another site
 // cannot embed a tenant's files.
-func serveMedia(d Deps) fiber.Handler {
+func ServeMedia(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if d.Media == nil {
 			return fiber.ErrNotFound

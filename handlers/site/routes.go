@@ -1,13 +1,13 @@
-// Package site serves the public sites of tenants: what patients see.
+// Package site serves the public sites of tenants: what patients see. Its
+// pages are registered by Routes on the public listener (handlers.New),
+// after tenant resolution, the admin panel and the media library.
 package site
 
 import (
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/media"
@@ -32,53 +32,34 @@ type Deps struct {
 	Port   string
 	// Now is the clock; nil means time.Now. Tests inject one.
 	Now func() time.Time
-	// Admin is the admin panel (handlers/admin), mounted at /admin after
-	// tenant resolution and before the page cache; nil serves no panel.
-	Admin *fiber.App
 	// Media holds the media library's files (/media/<id>/<file>); nil
 	// serves none.
 	Media media.Storage
-	// ConsoleHost is the operators' host (normalised); its requests go to
-	// Console, and /api/... to API. Either may be nil (a 404 then).
-	ConsoleHost string
-	Console     *fiber.App
-	API         *fiber.App
 	// Contacts keeps each tenant's phone numbers for the page shown while
 	// the database is unreachable; nil keeps them in this process only.
 	Contacts *ContactCards
 }
 
-// New builds the public app. Middleware order: recover, request context,
-// access log, unambiguous framing (one Host, one Content-Length), security headers, static assets (the same for every host, so
-// platform pages have their CSS), tenant resolution, the admin panel under
-// /admin, then each page's route: page cache (with the route's declared
-// query parameters), clock expiry, handler.
-func New(d Deps) *fiber.App {
+// WithDefaults fills in what was left unset: the clock, and contact cards
+// kept in this process. The front door calls it once, so that the error
+// pages, the media library and every page share them.
+func (d Deps) WithDefaults() Deps {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
 	if d.Contacts == nil {
 		d.Contacts = NewContactCards(nil, "", d.Logger)
 	}
-	app := fiber.New(web.FiberConfig(d.Web, errorHandler(d)))
-	app.Use(recover.New())
-	app.Use(web.Context(d.Web))
-	app.Use(web.AccessLog(d.Logger, d.Metrics, "site", tenantID))
-	app.Use(web.StrictFraming) // the public listener's one app: admin, console and API are reached through it
-	app.Use(web.SecurityHeaders(d.Web))
-	app.Get("/static/*", serveAsset(d.Themes, newReleaseAssets(d.DB, d.Logger)))
-	if d.ConsoleHost != "" {
-		app.Use(consoleHost(d))
-	}
-	app.Use(tenants.Middleware(d.Resolver, tenants.MiddlewareOptions{Scheme: d.Scheme, Port: d.Port}))
-	if d.Admin != nil {
-		app.Mount("/admin", d.Admin)
-	}
-	app.Get("/media/:id/:file", serveMedia(d)) // files, not pages: before the page cache
+	return d
+}
 
-	// Every page, behind the page cache. Each declares the query parameters
-	// its handler reads (pagecache.Param): the only ones it sees, and the
-	// only ones in its cache key.
+// Routes registers every page of the public site on app, behind the page
+// cache: page cache (with the route's declared query parameters), clock
+// expiry, handler. d has its defaults (WithDefaults).
+func Routes(app *fiber.App, d Deps) {
+	// Each page declares the query parameters its handler reads
+	// (pagecache.Param): the only ones it sees, and the only ones in its
+	// cache key.
 	page := func(path string, h fiber.Handler, params ...string) {
 		app.Get(path, d.Cache.Middleware(cacheScope, params...), clockExpiry, h)
 	}
@@ -106,7 +87,6 @@ func New(d Deps) *fiber.App {
 	page("/*", showPage(d))
 	// Any other method: a bypass, with its Cache-Status, then 404 or 405.
 	app.Use(d.Cache.Middleware(cacheScope))
-	return app
 }
 
 func tenantID(c *fiber.Ctx) int64 {
@@ -117,11 +97,11 @@ func tenantID(c *fiber.Ctx) int64 {
 }
 
 // cacheScope keys the page cache by the request's tenant and generation.
-// /admin is never cached (the admin app answers it before the cache; this
-// also covers a server without the panel).
+// The admin panel (tenants.AdminPath) is never cached (the front door
+// mounts it before the site; this also covers a server without the panel).
 func cacheScope(c *fiber.Ctx) (pagecache.Scope, bool) {
 	t := tenants.FromCtx(c)
-	if p := c.Path(); t == nil || p == "/admin" || strings.HasPrefix(p, "/admin/") {
+	if t == nil || tenants.IsAdmin(c.Path()) {
 		return pagecache.Scope{}, false
 	}
 	return pagecache.Scope{TenantID: t.ID, Generation: t.Generation()}, true

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/media"
@@ -43,11 +44,11 @@ func listen(t *testing.T) *listening {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := site.New(site.Deps{
+	app := handlers.New(handlers.Deps{Site: site.Deps{
 		DB: db, Resolver: tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log}),
 		Themes: reg, Cache: pagecache.New(pagecache.Options{ServeStale: site.ServeStale, Logger: log}),
 		Logger: log, Web: web.Config{}, Scheme: "http", Media: store,
-	})
+	}})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

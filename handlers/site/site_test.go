@@ -3,7 +3,6 @@ package site_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,22 +10,21 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/redis/go-redis/v9"
 
+	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
-	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/internal/testenv"
+	"github.com/pcnweb/pcnweb/internal/webtest"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
-	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// server is the public app wired as cmd/pcnweb/serve.go wires it, on a real
-// database and a real Redis.
+// server is the public listener (handlers.New) with the public site only,
+// on a real database and a real Redis.
 type server struct {
 	app      *fiber.App
 	db       *models.DB
@@ -49,47 +47,21 @@ type serverOptions struct {
 
 func newServer(t testing.TB, o serverOptions) *server {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
 	if o.dbURL == "" {
 		o.dbURL = modelstest.NewURL(t)
 	}
-	if o.redisURL == "" {
-		o.redisURL, o.prefix = testenv.Redis(t)
-	}
-	db := modelstest.Open(t, o.dbURL)
-	ropts, err := redis.ParseURL(o.redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ropts.DialTimeout, ropts.ReadTimeout, ropts.MaxRetries = 200*time.Millisecond, 200*time.Millisecond, 0
-	rc := redis.NewClient(ropts)
-	t.Cleanup(func() { _ = rc.Close() })
-	mon := redishealth.New(rc, log, 200*time.Millisecond)
-	reg, err := themes.Load(o.themes...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := webtest.Start(t, webtest.Options{DB: modelstest.Open(t, o.dbURL), RedisURL: o.redisURL, Prefix: o.prefix, FailFast: true,
+		Themes: o.themes, Now: o.now, MaxRenders: o.maxRenders})
 	// As serve does at start-up: this release's assets, for other releases.
-	if err := site.RecordRelease(context.Background(), db, reg); err != nil {
+	if err := site.RecordRelease(context.Background(), svc.DB, svc.Themes); err != nil {
 		t.Fatal(err)
 	}
-	m := metrics.New()
-	resolver := tenants.NewResolver(db, tenants.ResolverOptions{BaseDomain: "localhost", Logger: log})
-	bus := tenants.NewBus(tenants.BusOptions{Redis: mon, Resolver: resolver, Prefix: o.prefix, Logger: log, Metrics: m})
-	db.SetNotifier(bus)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	ready := make(chan struct{})
-	go bus.Run(ctx, ready)
-	<-ready
-	cache := pagecache.New(pagecache.Options{Redis: mon, Prefix: o.prefix, ServeStale: site.ServeStale, Metrics: m, Logger: log, Now: o.now,
-		Fingerprint: reg.Fingerprint(), MaxRenders: o.maxRenders})
-	app := site.New(site.Deps{
-		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
-		Web: web.Config{TrustedProxies: o.trustedProxies, Secure: o.secure}, Scheme: "http", Port: "", Now: o.now,
-		Contacts: site.NewContactCards(mon, o.prefix, log),
-	})
-	return &server{app: app, db: db, resolver: resolver, bus: bus, redis: mon, themes: reg}
+	sd := svc.Site()
+	sd.Web = web.Config{TrustedProxies: o.trustedProxies, Secure: o.secure}
+	sd.Now = o.now
+	sd.Contacts = site.NewContactCards(svc.Monitor, svc.Prefix, svc.Logger)
+	app := handlers.New(handlers.Deps{Site: sd})
+	return &server{app: app, db: svc.DB, resolver: svc.Resolver, bus: svc.Bus, redis: svc.Monitor, themes: svc.Themes}
 }
 
 type result struct {

@@ -27,6 +27,12 @@ const (
 // KeepReleases is how many releases' assets the database keeps (RecordRelease).
 const KeepReleases = 5
 
+// ServeAsset serves the themes' static assets (/static/...), for every
+// host: platform pages have their CSS too (serveAsset).
+func ServeAsset(d Deps) fiber.Handler {
+	return serveAsset(d.Themes, newReleaseAssets(d.DB, d.Logger))
+}
+
 // serveAsset serves theme assets from memory: this build's, else a recent
 // release's from the database (a page that release rendered links them:
 // during a rolling deploy, or from the shared cache), else this build's

@@ -1,5 +1,7 @@
-// Package webtest drives a Fiber app in handler tests the way a browser
-// does: host-only cookies kept per host, forms posted url-encoded.
+// Package webtest is what handler tests share: Start runs the services the
+// public listener stands on (a real database and Redis, wired as serve.go
+// wires them), and Do drives the app the way a browser does: host-only
+// cookies kept per host, forms posted url-encoded.
 package webtest
 
 import (
