@@ -53,7 +53,6 @@ func (d Deps) now() time.Time {
 	return time.Now()
 }
 
-
 // errorHandler maps every error of the console to a page (web.Describe).
 func errorHandler(d Deps) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
