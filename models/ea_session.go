@@ -5,6 +5,62 @@ import (
 	"strings"
 )
 
+// Session is an enhanced access session: evening and weekend appointments
+// the PCN runs for patients of every member practice.
+type Session struct {
+	ID         int64 `gorm:"primaryKey"`
+	TenantID   int64
+	PracticeID *int64
+	Weekdays   string // comma-separated day numbers, Sunday = 0: "1,2,3,4,5"
+	StartsAt   int    // minutes after midnight
+	EndsAt     int
+	Clinicians string
+	HowToBook  string
+	SortOrder  int
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
+}
+
+// TableName keeps the SQL name explicit.
+func (Session) TableName() string { return "enhanced_access_sessions" }
+
+// AddSession records an enhanced access session; ods names the practice
+// that hosts it ("" for none).
+func (t *TenantDB) AddSession(ods string, s Session) error {
+	if s.EndsAt <= s.StartsAt || s.StartsAt < 0 || s.EndsAt > 1440 {
+		return invalid("ends_at", "the end time must be after the start time")
+	}
+	if strings.Trim(s.Weekdays, "0123456,") != "" || s.Weekdays == "" {
+		return invalid("weekdays", "choose at least one day")
+	}
+	err := t.change(func(tx *TenantDB) error {
+		if ods != "" {
+			var p Practice
+			if err := tx.scoped.Where("ods_code = ?", ods).Take(&p).Error; err != nil {
+				return err
+			}
+			s.PracticeID = &p.ID
+		}
+		s.ID, s.TenantID = 0, t.tenantID
+		return tx.scoped.Create(&s).Error
+	})
+	return translate("add session", err)
+}
+
+// Sessions lists the enhanced access sessions in display order.
+func (t *TenantDB) Sessions() ([]Session, error) {
+	var ss []Session
+	err := t.scoped.Order("sort_order, starts_at").Find(&ss).Error
+	return ss, translate("list sessions", err)
+}
+
+// SessionsAtPractice lists the enhanced access sessions held at a practice.
+func (t *TenantDB) SessionsAtPractice(id int64) ([]Session, error) {
+	var ss []Session
+	err := t.scoped.Where("practice_id = ?", id).Order("sort_order, starts_at, id").Find(&ss).Error
+	return ss, translate(fmt.Sprintf("sessions at practice %d", id), err)
+}
+
 // SessionByID returns one enhanced access session; another tenant's id is
 // ErrNotFound.
 func (t *TenantDB) SessionByID(id int64) (Session, error) {
@@ -95,7 +151,7 @@ func (t *TenantDB) DeleteSession(id int64) error {
 
 // MoveSession moves an enhanced access session one place up or down the list.
 func (t *TenantDB) MoveSession(id int64, up bool) error {
-	if err := t.practiceOrderSettle("enhanced_access_sessions", "sort_order, starts_at, id"); err != nil {
+	if err := t.settleOrder("enhanced_access_sessions", "sort_order, starts_at, id"); err != nil {
 		return fmt.Errorf("models: move session %d: %w", id, err)
 	}
 	return t.moveRow("enhanced_access_sessions", id, up, "")

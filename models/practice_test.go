@@ -246,3 +246,61 @@ func TestPracticeExceptions(t *testing.T) {
 		}
 	})
 }
+
+func TestSavePracticeValidatesAndUpserts(t *testing.T) {
+	dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "highfives").ID)
+		tests := []struct {
+			p     models.Practice
+			field string
+		}{
+			{models.Practice{ODSCode: "Y99001"}, "name"},
+			{models.Practice{Name: "X", ODSCode: "bad code"}, "ods_code"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Postcode: "NOT A POSTCODE"}, "postcode"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Phone: "call us"}, "phone"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Website: "javascript:alert(1)"}, "website"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Hours: weekdays("18:30", "08:00")}, "hours"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Hours: weekdays("8 o'clock", "18:00")}, "hours"},
+		}
+		for _, tt := range tests {
+			_, err := store.SavePractice(tt.p)
+			var ve *models.ValidationError
+			if !errors.As(err, &ve) || ve.Field != tt.field {
+				t.Errorf("SavePractice(%+v): err = %v, want a validation error on %s", tt.p, err, tt.field)
+			}
+		}
+		p, err := store.SavePractice(models.Practice{Name: "Fivefields", ODSCode: "y99001", Postcode: "ls11aa", Hours: weekdays("08:00", "18:30")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ODSCode != "Y99001" || p.Postcode != "LS1 1AA" {
+			t.Errorf("normalised to %q %q", p.ODSCode, p.Postcode)
+		}
+		if _, err := store.SavePractice(models.Practice{Name: "Fivefields Medical Centre", ODSCode: "Y99001", Hours: weekdays("08:00", "18:30")}); err != nil {
+			t.Fatal(err)
+		}
+		ps, _ := store.Practices()
+		if len(ps) != 1 || ps[0].Name != "Fivefields Medical Centre" {
+			t.Errorf("upsert by ODS code: %+v", ps)
+		}
+		if err := store.AddException("Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 12, 23, 0, 0, 0, 0, time.UTC)}); err == nil {
+			t.Error("an exception ending before it starts was accepted")
+		}
+		if err := store.AddException("Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), Closed: true, Reason: "Christmas"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.PracticeByODS("y99001")
+		if err != nil || len(got.Exceptions) != 1 || got.Week()[1][0].Open != 8*60 {
+			t.Errorf("PracticeByODS = %+v, %v", got, err)
+		}
+	})
+}
+
+func weekdays(open, close string) string {
+	w := models.WeeklyHours{}
+	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday"} {
+		w[d] = []models.ClockSpan{{Open: open, Close: close}}
+	}
+	return models.EncodeHours(w)
+}
