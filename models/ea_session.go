@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// Session is an enhanced access session: evening and weekend appointments
+// EASession is an enhanced access session: evening and weekend appointments
 // the PCN runs for patients of every member practice.
-type Session struct {
+type EASession struct {
 	ID         int64 `gorm:"primaryKey"`
 	TenantID   int64
 	PracticeID *int64
@@ -22,11 +22,11 @@ type Session struct {
 }
 
 // TableName keeps the SQL name explicit.
-func (Session) TableName() string { return "enhanced_access_sessions" }
+func (EASession) TableName() string { return "enhanced_access_sessions" }
 
-// AddSession records an enhanced access session; ods names the practice
+// AddEASession records an enhanced access session; ods names the practice
 // that hosts it ("" for none).
-func (t *TenantDB) AddSession(ods string, s Session) error {
+func (t *TenantDB) AddEASession(ods string, s EASession) error {
 	if s.EndsAt <= s.StartsAt || s.StartsAt < 0 || s.EndsAt > 1440 {
 		return invalid("ends_at", "the end time must be after the start time")
 	}
@@ -47,44 +47,44 @@ func (t *TenantDB) AddSession(ods string, s Session) error {
 	return translate("add session", err)
 }
 
-// Sessions lists the enhanced access sessions in display order.
-func (t *TenantDB) Sessions() ([]Session, error) {
-	var ss []Session
+// EASessions lists the enhanced access sessions in display order.
+func (t *TenantDB) EASessions() ([]EASession, error) {
+	var ss []EASession
 	err := t.scoped.Order("sort_order, starts_at").Find(&ss).Error
 	return ss, translate("list sessions", err)
 }
 
-// SessionsAtPractice lists the enhanced access sessions held at a practice.
-func (t *TenantDB) SessionsAtPractice(id int64) ([]Session, error) {
-	var ss []Session
+// EASessionsAtPractice lists the enhanced access sessions held at a practice.
+func (t *TenantDB) EASessionsAtPractice(id int64) ([]EASession, error) {
+	var ss []EASession
 	err := t.scoped.Where("practice_id = ?", id).Order("sort_order, starts_at, id").Find(&ss).Error
 	return ss, translate(fmt.Sprintf("sessions at practice %d", id), err)
 }
 
-// SessionByID returns one enhanced access session; another tenant's id is
+// EASessionByID returns one enhanced access session; another tenant's id is
 // ErrNotFound.
-func (t *TenantDB) SessionByID(id int64) (Session, error) {
-	var s Session
+func (t *TenantDB) EASessionByID(id int64) (EASession, error) {
+	var s EASession
 	err := t.scoped.Where("id = ?", id).Take(&s).Error
 	return s, translate(fmt.Sprintf("session %d", id), err)
 }
 
-// SaveSessionByID creates an enhanced access session (id 0, placed last) or
+// SaveEASessionByID creates an enhanced access session (id 0, placed last) or
 // updates the one with that id, which must still be at version. Weekdays are
 // day numbers (Sunday = 0) separated by commas; PracticeID, when set, must
 // be one of the tenant's practices (nil: across the network).
-func (t *TenantDB) SaveSessionByID(id int64, version int, s Session) (Session, error) {
+func (t *TenantDB) SaveEASessionByID(id int64, version int, s EASession) (EASession, error) {
 	days := map[string]bool{}
 	for _, f := range strings.Split(s.Weekdays, ",") {
 		if f = strings.TrimSpace(f); f != "" {
 			if len(f) != 1 || f[0] < '0' || f[0] > '6' {
-				return Session{}, invalid("days", "choose the days of the session from the list")
+				return EASession{}, invalid("days", "choose the days of the session from the list")
 			}
 			days[f] = true
 		}
 	}
 	if len(days) == 0 {
-		return Session{}, invalid("days", "choose at least one day")
+		return EASession{}, invalid("days", "choose at least one day")
 	}
 	var ordered []string
 	for _, d := range []string{"1", "2", "3", "4", "5", "6", "0"} { // Monday first
@@ -95,11 +95,11 @@ func (t *TenantDB) SaveSessionByID(id int64, version int, s Session) (Session, e
 	s.Weekdays = strings.Join(ordered, ",")
 	switch {
 	case s.StartsAt < 0 || s.StartsAt >= 1440:
-		return Session{}, invalid("starts_at", "enter the start time, like 6:30pm or 18:30")
+		return EASession{}, invalid("starts_at", "enter the start time, like 6:30pm or 18:30")
 	case s.EndsAt <= 0 || s.EndsAt > 1440:
-		return Session{}, invalid("ends_at", "enter the end time, like 8pm or 20:00")
+		return EASession{}, invalid("ends_at", "enter the end time, like 8pm or 20:00")
 	case s.EndsAt <= s.StartsAt:
-		return Session{}, invalid("ends_at", "the end time must be after the start time")
+		return EASession{}, invalid("ends_at", "the end time must be after the start time")
 	}
 	s.Clinicians, s.HowToBook = strings.TrimSpace(s.Clinicians), strings.TrimSpace(s.HowToBook)
 	s.TenantID = t.tenantID
@@ -115,7 +115,7 @@ func (t *TenantDB) SaveSessionByID(id int64, version int, s Session) (Session, e
 		}
 		if id == 0 {
 			var last struct{ N *int }
-			if err := tx.scoped.Model(&Session{}).Select("MAX(sort_order) AS n").Scan(&last).Error; err != nil {
+			if err := tx.scoped.Model(&EASession{}).Select("MAX(sort_order) AS n").Scan(&last).Error; err != nil {
 				return err
 			}
 			s.ID, s.SortOrder = 0, 0
@@ -128,19 +128,19 @@ func (t *TenantDB) SaveSessionByID(id int64, version int, s Session) (Session, e
 			return err
 		}
 		s.ID = id
-		return tx.scoped.Model(&Session{}).Where("id = ?", id).
+		return tx.scoped.Model(&EASession{}).Where("id = ?", id).
 			Select("practice_id", "weekdays", "starts_at", "ends_at", "clinicians", "how_to_book").Updates(&s).Error
 	})
 	if err != nil {
-		return Session{}, translate(fmt.Sprintf("save session %d", id), err)
+		return EASession{}, translate(fmt.Sprintf("save session %d", id), err)
 	}
-	return t.SessionByID(s.ID)
+	return t.EASessionByID(s.ID)
 }
 
-// DeleteSession deletes an enhanced access session.
-func (t *TenantDB) DeleteSession(id int64) error {
+// DeleteEASession deletes an enhanced access session.
+func (t *TenantDB) DeleteEASession(id int64) error {
 	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Where("id = ?", id).Delete(&Session{})
+		res := tx.scoped.Where("id = ?", id).Delete(&EASession{})
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrNotFound
 		}
@@ -149,8 +149,8 @@ func (t *TenantDB) DeleteSession(id int64) error {
 	return translate(fmt.Sprintf("delete session %d", id), err)
 }
 
-// MoveSession moves an enhanced access session one place up or down the list.
-func (t *TenantDB) MoveSession(id int64, up bool) error {
+// MoveEASession moves an enhanced access session one place up or down the list.
+func (t *TenantDB) MoveEASession(id int64, up bool) error {
 	if err := t.settleOrder("enhanced_access_sessions", "sort_order, starts_at, id"); err != nil {
 		return fmt.Errorf("models: move session %d: %w", id, err)
 	}

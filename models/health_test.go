@@ -23,7 +23,7 @@ func completeSite(t *testing.T, store *models.TenantDB) {
 	if _, err := store.SavePractice(models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.AddSession("Y99001", models.Session{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
+	if err := store.AddEASession("Y99001", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "See [practices](/practices), [Fivefields](/practices/y99001#map), [news](/news/flu) and ![A clinic](/static/logo.svg)"}); err != nil {

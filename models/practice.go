@@ -316,7 +316,7 @@ func (t *TenantDB) DeletePractice(id int64) error {
 			return err
 		}
 		var n int64
-		if err := tx.scoped.Model(&Session{}).Where("practice_id = ?", id).Count(&n).Error; err != nil {
+		if err := tx.scoped.Model(&EASession{}).Where("practice_id = ?", id).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {

@@ -144,7 +144,7 @@ func TestDeletePracticeAndOrder(t *testing.T) {
 			t.Errorf("after moving up: %v", got)
 		}
 		// Sessions held at a practice block its delete.
-		if _, err := store.SaveSessionByID(0, 0, models.Session{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &b.ID}); err != nil {
+		if _, err := store.SaveEASessionByID(0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &b.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.SaveException(b.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 12, 24), Closed: true}, nil); err != nil {
@@ -153,8 +153,8 @@ func TestDeletePracticeAndOrder(t *testing.T) {
 		if err := store.DeletePractice(b.ID); !errors.Is(err, models.ErrPracticeHostsSessions) {
 			t.Errorf("delete with sessions: %v", err)
 		}
-		ss, _ := store.SessionsAtPractice(b.ID)
-		if err := store.DeleteSession(ss[0].ID); err != nil {
+		ss, _ := store.EASessionsAtPractice(b.ID)
+		if err := store.DeleteEASession(ss[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := store.DeletePractice(b.ID); err != nil {

@@ -38,7 +38,7 @@ func TestContentIsolation(t *testing.T) {
 	if err := b.SetNavItems([]models.NavItem{{Title: "B", Path: "/b"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.AddSession("Y99002", models.Session{Weekdays: "6", StartsAt: 540, EndsAt: 1020}); err != nil {
+	if err := b.AddEASession("Y99002", models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 1020}); err != nil {
 		t.Fatal(err)
 	}
 	checks := []struct {
@@ -51,7 +51,7 @@ func TestContentIsolation(t *testing.T) {
 		{"events", func() (int, error) { v, err := a.Events(now); return len(v), err }},
 		{"vacancies", func() (int, error) { v, err := a.Vacancies(now); return len(v), err }},
 		{"nav", func() (int, error) { v, err := a.NavItems(); return len(v), err }},
-		{"sessions", func() (int, error) { v, err := a.Sessions(); return len(v), err }},
+		{"sessions", func() (int, error) { v, err := a.EASessions(); return len(v), err }},
 		{"staff", func() (int, error) { v, err := a.Staff(); return len(v), err }},
 	}
 	for _, c := range checks {

@@ -67,7 +67,7 @@ func TestSiteHealthPage(t *testing.T) {
 		Hours: `{"monday":[{"open":"08:00","close":"18:30"}]}`}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.AddSession("Y99001", models.Session{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
+	if err := b.AddEASession("Y99001", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
 		t.Fatal(err)
 	}
 	sam := s.browser()

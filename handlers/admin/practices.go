@@ -261,7 +261,7 @@ func practiceDeleteView(c *fiber.Ctx, d Deps, store *models.TenantDB, p models.P
 	view := baseView(c, d, "Delete "+p.Name)
 	pe := practiceEditOf(p)
 	pe.Exceptions = len(p.Exceptions)
-	ss, err := store.SessionsAtPractice(p.ID)
+	ss, err := store.EASessionsAtPractice(p.ID)
 	if err != nil {
 		return view, err
 	}

@@ -119,13 +119,13 @@ func highFives(s *models.TenantDB, c clock) error {
 	}
 
 	howToBook := "Call your own practice or ask at reception. Some appointments can also be booked in the NHS App. You do not need to be registered at the practice where the appointment is."
-	if err := s.AddSession("Y99002", models.Session{
+	if err := s.AddEASession("Y99002", models.EASession{
 		Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0),
 		Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 0,
 	}); err != nil {
 		return err
 	}
-	if err := s.AddSession("Y99004", models.Session{
+	if err := s.AddEASession("Y99004", models.EASession{
 		Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0),
 		Clinicians: "GPs, practice nurses, physiotherapists and health care assistants (for blood tests and blood pressure checks)", HowToBook: howToBook, SortOrder: 1,
 	}); err != nil {

@@ -61,10 +61,10 @@ func riverside(s *models.TenantDB, c clock) error {
 		return err
 	}
 	howToBook := "Call your own practice or ask at reception."
-	if err := s.AddSession("Y99011", models.Session{Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses", HowToBook: howToBook}); err != nil {
+	if err := s.AddEASession("Y99011", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses", HowToBook: howToBook}); err != nil {
 		return err
 	}
-	if err := s.AddSession("Y99012", models.Session{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 1}); err != nil {
+	if err := s.AddEASession("Y99012", models.EASession{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 1}); err != nil {
 		return err
 	}
 	services := []models.Service{
@@ -151,15 +151,15 @@ func moorland(s *models.TenantDB, c clock) error {
 	}
 	sessions := []struct {
 		ods string
-		s   models.Session
+		s   models.EASession
 	}{
-		{"Y99021", models.Session{Weekdays: "1,3,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses"}},
-		{"Y99022", models.Session{Weekdays: "2,4", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and pharmacists"}},
-		{"Y99023", models.Session{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and physiotherapists"}},
+		{"Y99021", models.EASession{Weekdays: "1,3,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses"}},
+		{"Y99022", models.EASession{Weekdays: "2,4", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and pharmacists"}},
+		{"Y99023", models.EASession{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and physiotherapists"}},
 	}
 	for i, x := range sessions {
 		x.s.SortOrder, x.s.HowToBook = i, "Call your own practice to book."
-		if err := s.AddSession(x.ods, x.s); err != nil {
+		if err := s.AddEASession(x.ods, x.s); err != nil {
 			return err
 		}
 	}
