@@ -74,8 +74,8 @@ func renderBody(md string) (string, error) {
 	return string(h), nil
 }
 
-// servicesCheckSummary trims a summary and limits its length.
-func servicesCheckSummary(s *string) error {
+// checkSummary trims a summary and limits its length.
+func checkSummary(s *string) error {
 	*s = strings.TrimSpace(*s)
 	if utf8.RuneCountInString(*s) > 500 {
 		return invalid("summary", "use 500 characters or fewer for the summary")
@@ -83,14 +83,14 @@ func servicesCheckSummary(s *string) error {
 	return nil
 }
 
-// servicesSaveByID is the id-based save of a content row with a slug
+// saveSlugRowByID is the id-based save of a content row with a slug
 // (services, events, vacancies). Inside one change it claims the version
 // the form was opened at (when id > 0: another tenant's id is ErrNotFound, a
 // moved-on version an *EditConflictError), refuses a slug another row of
 // the tenant uses (taken is the message), lets prepare adjust the row
 // (existing is nil when creating), then creates (id 0) or overwrites the
 // row. row is read back afterwards, version included; idp points at its ID.
-func servicesSaveByID[T any](t *TenantDB, table, what string, id int64, version int, slug, taken string,
+func saveSlugRowByID[T any](t *TenantDB, table, what string, id int64, version int, slug, taken string,
 	row *T, idp *int64, prepare func(tx *TenantDB, existing *T) error) error {
 	return t.change(func(tx *TenantDB) error {
 		var existing *T
@@ -134,9 +134,9 @@ func servicesSaveByID[T any](t *TenantDB, table, what string, id int64, version 
 	})
 }
 
-// servicesNextSortOrder is the sort_order that puts a new row last among
+// nextSortOrder is the sort_order that puts a new row last among
 // the rows of table matching where/args ("" for all the tenant's rows).
-func servicesNextSortOrder(tx *TenantDB, table, where string, args ...any) (int, error) {
+func nextSortOrder(tx *TenantDB, table, where string, args ...any) (int, error) {
 	q := tx.scoped.Table(table)
 	if where != "" {
 		q = q.Where(where, args...)

@@ -75,7 +75,7 @@ func validateEvent(e *Event) error {
 	if err := checkSlugTitle(&e.Slug, &e.Title); err != nil {
 		return err
 	}
-	if err := servicesCheckSummary(&e.Summary); err != nil {
+	if err := checkSummary(&e.Summary); err != nil {
 		return err
 	}
 	if e.StartsAt.IsZero() {
@@ -119,7 +119,7 @@ func (t *TenantDB) SaveEventByID(id int64, version int, e Event) (Event, error) 
 	}
 	e.TenantID = t.tenantID
 	what := fmt.Sprintf("event %d", id)
-	err := servicesSaveByID(t, "events", what, id, version, e.Slug,
+	err := saveSlugRowByID(t, "events", what, id, version, e.Slug,
 		"another event already uses this web address: change it", &e, &e.ID, nil)
 	return e, translate("save "+what, err)
 }

@@ -56,7 +56,7 @@ func validateService(s *Service) error {
 	if err := checkSlugTitle(&s.Slug, &s.Name); err != nil {
 		return err
 	}
-	if err := servicesCheckSummary(&s.Summary); err != nil {
+	if err := checkSummary(&s.Summary); err != nil {
 		return err
 	}
 	s.WhoFor, s.HowToAccess = strings.TrimSpace(s.WhoFor), strings.TrimSpace(s.HowToAccess)
@@ -90,7 +90,7 @@ func (t *TenantDB) SaveServiceByID(id int64, version int, s Service) (Service, e
 	}
 	s.TenantID = t.tenantID
 	what := fmt.Sprintf("service %d", id)
-	err := servicesSaveByID(t, "services", what, id, version, s.Slug,
+	err := saveSlugRowByID(t, "services", what, id, version, s.Slug,
 		"another service already uses this web address: change it", &s, &s.ID,
 		func(tx *TenantDB, existing *Service) error {
 			if existing != nil {
@@ -98,7 +98,7 @@ func (t *TenantDB) SaveServiceByID(id int64, version int, s Service) (Service, e
 				return nil
 			}
 			var err error
-			s.SortOrder, err = servicesNextSortOrder(tx, "services", "")
+			s.SortOrder, err = nextSortOrder(tx, "services", "")
 			return err
 		})
 	return s, translate("save "+what, err)

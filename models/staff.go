@@ -121,9 +121,9 @@ func (t *TenantDB) SaveStaffByID(id int64, version int, m StaffMember) (StaffMem
 		} else {
 			var err error
 			if m.ServiceID == nil {
-				m.SortOrder, err = servicesNextSortOrder(tx, "staff", "service_id IS NULL")
+				m.SortOrder, err = nextSortOrder(tx, "staff", "service_id IS NULL")
 			} else {
-				m.SortOrder, err = servicesNextSortOrder(tx, "staff", "service_id = ?", *m.ServiceID)
+				m.SortOrder, err = nextSortOrder(tx, "staff", "service_id = ?", *m.ServiceID)
 			}
 			if err != nil {
 				return err

@@ -93,7 +93,7 @@ func validateVacancy(v *Vacancy) error {
 	if err := checkSlugTitle(&v.Slug, &v.Title); err != nil {
 		return err
 	}
-	if err := servicesCheckSummary(&v.Summary); err != nil {
+	if err := checkSummary(&v.Summary); err != nil {
 		return err
 	}
 	if v.ClosesOn.IsZero() {
@@ -140,7 +140,7 @@ func (t *TenantDB) SaveVacancyByID(id int64, version int, v Vacancy) (Vacancy, e
 	}
 	v.TenantID = t.tenantID
 	what := fmt.Sprintf("vacancy %d", id)
-	err := servicesSaveByID(t, "vacancies", what, id, version, v.Slug,
+	err := saveSlugRowByID(t, "vacancies", what, id, version, v.Slug,
 		"another vacancy already uses this web address: change it", &v, &v.ID, nil)
 	return v, translate("save "+what, err)
 }
