@@ -26,17 +26,6 @@ type Event struct {
 	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
-// SaveEvent creates or updates (by slug) an event.
-func (t *TenantDB) SaveEvent(e Event) (Event, error) {
-	if err := validateEvent(&e); err != nil {
-		return Event{}, err
-	}
-	e.TenantID = t.tenantID
-	e.ID = 0
-	err := saveByKey(t, "slug", e.Slug, &e, func(row, existing *Event) { row.ID = existing.ID })
-	return e, translate("save event "+e.Slug, err)
-}
-
 // Events lists published events by start time, past ones too; now is the
 // time they are shown at: the handle records when the first of those not
 // over yet is over (NextChange).
@@ -111,9 +100,9 @@ func (t *TenantDB) EventByID(id int64) (Event, error) {
 	return e, translate(fmt.Sprintf("event %d", id), err)
 }
 
-// SaveEventByID creates an event (id 0) or overwrites the event with that
+// SaveEvent creates an event (id 0) or overwrites the event with that
 // id, opened at version. A slug another event of the tenant uses is refused.
-func (t *TenantDB) SaveEventByID(id int64, version int, e Event) (Event, error) {
+func (t *TenantDB) SaveEvent(id int64, version int, e Event) (Event, error) {
 	if err := validateEvent(&e); err != nil {
 		return Event{}, err
 	}

@@ -23,22 +23,6 @@ type Post struct {
 	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
-// SavePost creates or updates (by slug) a news post.
-func (t *TenantDB) SavePost(p Post) (Post, error) {
-	if err := checkSlugTitle(&p.Slug, &p.Title); err != nil {
-		return Post{}, err
-	}
-	p.PublishedAt = utcPtr(p.PublishedAt)
-	var err error
-	if p.BodyHTML, err = renderBody(p.BodyMD); err != nil {
-		return Post{}, err
-	}
-	p.TenantID = t.tenantID
-	p.ID = 0
-	err = saveByKey(t, "slug", p.Slug, &p, func(row, existing *Post) { row.ID = existing.ID; row.CreatedAt = existing.CreatedAt })
-	return p, translate("save post "+p.Slug, err)
-}
-
 // PublishedPosts lists posts published by now, newest first; limit 0 means
 // all. The list changes when the next scheduled post goes live, which the
 // handle records (NextChange).
@@ -106,11 +90,11 @@ func (t *TenantDB) PostByID(id int64) (Post, error) {
 	return p, translate(fmt.Sprintf("post %d", id), err)
 }
 
-// SavePostByID creates a post (id 0) or replaces the post with that id,
+// SavePost creates a post (id 0) or replaces the post with that id,
 // slug included. A slug another post of the tenant uses is refused. A
 // p.Version other than 0 is the version the post was opened at: if it has
 // moved on, nothing is written and an *EditConflictError is returned.
-func (t *TenantDB) SavePostByID(id int64, p Post) (Post, error) {
+func (t *TenantDB) SavePost(id int64, p Post) (Post, error) {
 	if err := checkSlugTitle(&p.Slug, &p.Title); err != nil {
 		return Post{}, err
 	}

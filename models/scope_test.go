@@ -20,16 +20,16 @@ func TestContentIsolation(t *testing.T) {
 	if _, err := b.SavePractice(models.Practice{Name: "B surgery", ODSCode: "Y99002"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SaveService(models.Service{Name: "B service", Published: true}); err != nil {
+	if _, err := b.SaveService(0, 0, models.Service{Name: "B service", Published: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SavePost(models.Post{Title: "B post", PublishedAt: &now}); err != nil {
+	if _, err := b.SavePost(0, models.Post{Title: "B post", PublishedAt: &now}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SaveEvent(models.Event{Title: "B event", StartsAt: now, Published: true}); err != nil {
+	if _, err := b.SaveEvent(0, 0, models.Event{Title: "B event", StartsAt: now, Published: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SaveVacancy(models.Vacancy{Title: "B job", ClosesOn: now.AddDate(0, 1, 0), Published: true}); err != nil {
+	if _, err := b.SaveVacancy(0, 0, models.Vacancy{Title: "B job", ClosesOn: now.AddDate(0, 1, 0), Published: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.SaveSettings(models.SiteSettings{Phone: "0113 496 0999"}); err != nil {

@@ -25,17 +25,6 @@ type Service struct {
 	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
-// SaveService creates or updates (by slug) a service.
-func (t *TenantDB) SaveService(s Service) (Service, error) {
-	if err := validateService(&s); err != nil {
-		return Service{}, err
-	}
-	s.TenantID = t.tenantID
-	s.ID = 0
-	err := saveByKey(t, "slug", s.Slug, &s, func(row, existing *Service) { row.ID = existing.ID })
-	return s, translate("save service "+s.Slug, err)
-}
-
 // Services lists the published services in display order.
 func (t *TenantDB) Services() ([]Service, error) {
 	var ss []Service
@@ -81,10 +70,10 @@ func (t *TenantDB) ServiceByID(id int64) (Service, error) {
 	return s, translate(fmt.Sprintf("service %d", id), err)
 }
 
-// SaveServiceByID creates a service (id 0, placed last) or overwrites the
+// SaveService creates a service (id 0, placed last) or overwrites the
 // service with that id, opened at version; its place in the order is kept.
 // A slug another service of the tenant uses is refused.
-func (t *TenantDB) SaveServiceByID(id int64, version int, s Service) (Service, error) {
+func (t *TenantDB) SaveService(id int64, version int, s Service) (Service, error) {
 	if err := validateService(&s); err != nil {
 		return Service{}, err
 	}

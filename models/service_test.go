@@ -23,14 +23,14 @@ func TestServiceByIDLifecycle(t *testing.T) {
 		a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		b := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
 
-		first, err := a.SaveServiceByID(0, 0, models.Service{Name: "Social prescribing", BodyMD: "**Help**", Published: true})
+		first, err := a.SaveService(0, 0, models.Service{Name: "Social prescribing", BodyMD: "**Help**", Published: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if first.ID == 0 || first.Slug != "social-prescribing" || first.Version != 1 || first.BodyHTML == "" {
 			t.Fatalf("created %+v", first)
 		}
-		second, err := a.SaveServiceByID(0, 0, models.Service{Name: "Pharmacists"})
+		second, err := a.SaveService(0, 0, models.Service{Name: "Pharmacists"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,19 +39,19 @@ func TestServiceByIDLifecycle(t *testing.T) {
 		}
 
 		// The same slug in another tenant is fine; in this one it is refused.
-		if _, err := b.SaveServiceByID(0, 0, models.Service{Name: "Pharmacists"}); err != nil {
+		if _, err := b.SaveService(0, 0, models.Service{Name: "Pharmacists"}); err != nil {
 			t.Errorf("beta's own pharmacists: %v", err)
 		}
-		if _, err := a.SaveServiceByID(first.ID, first.Version, models.Service{Name: "X", Slug: "pharmacists"}); servicesFieldOf(err) != "slug" {
+		if _, err := a.SaveService(first.ID, first.Version, models.Service{Name: "X", Slug: "pharmacists"}); servicesFieldOf(err) != "slug" {
 			t.Errorf("taken slug: %v", err)
 		}
 
 		// Edit from the current version; a second edit from the old one is stale.
-		saved, err := a.SaveServiceByID(first.ID, first.Version, models.Service{Name: "Social prescribing team", Slug: "social-prescribing", SelfReferral: true})
+		saved, err := a.SaveService(first.ID, first.Version, models.Service{Name: "Social prescribing team", Slug: "social-prescribing", SelfReferral: true})
 		if err != nil || saved.Version != 2 || !saved.SelfReferral || saved.Published || saved.SortOrder != first.SortOrder {
 			t.Fatalf("edit: %+v %v", saved, err)
 		}
-		_, err = a.SaveServiceByID(first.ID, first.Version, models.Service{Name: "Lost update"})
+		_, err = a.SaveService(first.ID, first.Version, models.Service{Name: "Lost update"})
 		var ce *models.EditConflictError
 		if !errors.As(err, &ce) || !errors.Is(err, models.ErrStale) {
 			t.Errorf("stale save: %v", err)
@@ -68,7 +68,7 @@ func TestServiceByIDLifecycle(t *testing.T) {
 		if _, err := b.ServiceByID(first.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta reads alpha's service: %v", err)
 		}
-		if _, err := b.SaveServiceByID(first.ID, saved.Version, models.Service{Name: "Owned"}); !errors.Is(err, models.ErrNotFound) {
+		if _, err := b.SaveService(first.ID, saved.Version, models.Service{Name: "Owned"}); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta saves alpha's service: %v", err)
 		}
 		if err := b.DeleteService(first.ID); !errors.Is(err, models.ErrNotFound) {
@@ -116,7 +116,7 @@ func TestServiceValidation(t *testing.T) {
 		{models.Service{Name: "X", Slug: "Bad Slug"}, "slug"},
 		{models.Service{Name: "X", Summary: string(make([]byte, 501))}, "summary"},
 	} {
-		if _, err := a.SaveServiceByID(0, 0, tt.in); servicesFieldOf(err) != tt.field {
+		if _, err := a.SaveService(0, 0, tt.in); servicesFieldOf(err) != tt.field {
 			t.Errorf("%+v: %v, want a message for %s", tt.in, err, tt.field)
 		}
 	}

@@ -31,11 +31,11 @@ func TestStaffByIDLifecycle(t *testing.T) {
 		ctx := context.Background()
 		a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		b := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
-		svc, err := a.SaveServiceByID(0, 0, models.Service{Name: "Pharmacists"})
+		svc, err := a.SaveService(0, 0, models.Service{Name: "Pharmacists"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		bsvc, err := b.SaveServiceByID(0, 0, models.Service{Name: "Beta service"})
+		bsvc, err := b.SaveService(0, 0, models.Service{Name: "Beta service"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,17 +31,6 @@ type Vacancy struct {
 // TableName keeps the SQL name explicit.
 func (Vacancy) TableName() string { return "vacancies" }
 
-// SaveVacancy creates or updates (by slug) a vacancy.
-func (t *TenantDB) SaveVacancy(v Vacancy) (Vacancy, error) {
-	if err := validateVacancy(&v); err != nil {
-		return Vacancy{}, err
-	}
-	v.TenantID = t.tenantID
-	v.ID = 0
-	err := saveByKey(t, "slug", v.Slug, &v, func(row, existing *Vacancy) { row.ID = existing.ID })
-	return v, translate("save vacancy "+v.Slug, err)
-}
-
 // Vacancies lists every published vacancy by closing date, closed ones too
 // (callers hide them with OpenAt); now is the time they are shown at: the
 // handle records when the first one still open closes (NextChange).
@@ -131,10 +120,10 @@ func (t *TenantDB) VacancyByID(id int64) (Vacancy, error) {
 	return v, translate(fmt.Sprintf("vacancy %d", id), err)
 }
 
-// SaveVacancyByID creates a vacancy (id 0) or overwrites the vacancy with
+// SaveVacancy creates a vacancy (id 0) or overwrites the vacancy with
 // that id, opened at version. A slug another vacancy of the tenant uses is
 // refused.
-func (t *TenantDB) SaveVacancyByID(id int64, version int, v Vacancy) (Vacancy, error) {
+func (t *TenantDB) SaveVacancy(id int64, version int, v Vacancy) (Vacancy, error) {
 	if err := validateVacancy(&v); err != nil {
 		return Vacancy{}, err
 	}

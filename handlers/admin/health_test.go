@@ -27,7 +27,7 @@ func TestSiteHealthPage(t *testing.T) {
 	if _, err := a.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/old", Title: "Old page", BodyMD: "[gone](/no-such-page)", ReviewDue: &overdue}); err != nil {
 		t.Fatal(err)
 	}
-	post, err := a.SavePostByID(0, models.Post{Title: "Pictures", BodyMD: "![](/static/x.png)"})
+	post, err := a.SavePost(0, models.Post{Title: "Pictures", BodyMD: "![](/static/x.png)"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,7 +134,7 @@ func highFives(s *models.TenantDB, c clock) error {
 
 	for i, sv := range highFivesServices {
 		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(sv); err != nil {
+		if _, err := s.SaveService(0, 0, sv); err != nil {
 			return err
 		}
 	}
@@ -229,7 +229,7 @@ Read our page on [managing your health online](/health-online). It explains how 
 		},
 	}
 	for _, p := range posts {
-		if _, err := s.SavePost(p); err != nil {
+		if _, err := s.SavePost(0, p); err != nil {
 			return err
 		}
 	}
@@ -287,7 +287,7 @@ You do not need to book. Just come along.`,
 	}
 	for _, e := range events {
 		e.Published = true
-		if _, err := s.SaveEvent(e); err != nil {
+		if _, err := s.SaveEvent(0, 0, e); err != nil {
 			return err
 		}
 	}
@@ -332,7 +332,7 @@ For an informal chat, call Jordan Ellis on 0113 496 0120.`,
 	}
 	for _, v := range vacancies {
 		v.Published = true
-		if _, err := s.SaveVacancy(v); err != nil {
+		if _, err := s.SaveVacancy(0, 0, v); err != nil {
 			return err
 		}
 	}

@@ -85,14 +85,14 @@ func riverside(s *models.TenantDB, c clock) error {
 	}
 	for i, sv := range services {
 		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(sv); err != nil {
+		if _, err := s.SaveService(0, 0, sv); err != nil {
 			return err
 		}
 	}
 	if err := s.AddStaff("social-prescribing", models.StaffMember{Name: "Aisha Begum", Role: "Social prescribing link worker", Bio: "Aisha runs the Tuesday walking group from Quayside Surgery."}); err != nil {
 		return err
 	}
-	if _, err := s.SavePost(models.Post{
+	if _, err := s.SavePost(0, models.Post{
 		Slug: "evening-appointments-at-quayside", Title: "Evening appointments at Quayside Surgery",
 		Summary:     "You can now see a GP or nurse from 6:30pm to 8pm on weekdays at Quayside Surgery.",
 		PublishedAt: ptr(c.at(-20, 9, 0)),
@@ -101,7 +101,7 @@ func riverside(s *models.TenantDB, c clock) error {
 		return err
 	}
 	drop := c.next(time.Wednesday, 8)
-	_, err := s.SaveEvent(models.Event{
+	_, err := s.SaveEvent(0, 0, models.Event{
 		Slug: "blood-pressure-check-drop-in", Title: "Blood pressure check drop-in",
 		Summary:  "Have your blood pressure checked for free. You do not need to book.",
 		StartsAt: c.at(drop, 14, 0), EndsAt: ptr(c.at(drop, 16, 0)),
@@ -179,11 +179,11 @@ func moorland(s *models.TenantDB, c clock) error {
 	}
 	for i, sv := range services {
 		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(sv); err != nil {
+		if _, err := s.SaveService(0, 0, sv); err != nil {
 			return err
 		}
 	}
-	if _, err := s.SavePost(models.Post{
+	if _, err := s.SavePost(0, models.Post{
 		Slug: "physiotherapy-van-new-timetable", Title: "New timetable for the physiotherapy van",
 		Summary:     "The physiotherapy van now visits High Moor on Mondays.",
 		PublishedAt: ptr(c.at(-30, 9, 0)),
@@ -191,7 +191,7 @@ func moorland(s *models.TenantDB, c clock) error {
 	}); err != nil {
 		return err
 	}
-	if _, err := s.SaveEvent(models.Event{
+	if _, err := s.SaveEvent(0, 0, models.Event{
 		Slug: "village-health-morning", Title: "Village health morning",
 		Summary:   "Drop in for a free blood pressure check and advice about staying well.",
 		StartsAt:  c.at(c.next(time.Saturday, 12), 10, 0),
