@@ -20,7 +20,7 @@ func completeSite(t *testing.T, store *models.TenantDB) {
 	if err := store.SaveSettings(models.SiteSettings{StatementPrepared: &prepared}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SavePractice(models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30")}); err != nil {
+	if _, err := store.SavePractice(0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.AddEASession("Y99001", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
@@ -63,7 +63,7 @@ func TestHealthFindsEachGap(t *testing.T) {
 		// Another tenant's complete content must not hide or add findings.
 		completeSite(t, db.ForTenant(ctx, modelstest.Tenant(t, db, "other").ID))
 
-		if _, err := store.SavePractice(models.Practice{Name: "Nohours", ODSCode: "Y99002"}); err != nil {
+		if _, err := store.SavePractice(0, 0, models.Practice{Name: "Nohours", ODSCode: "Y99002"}); err != nil {
 			t.Fatal(err)
 		}
 		overdue := time.Now().AddDate(0, 0, -3).UTC().Truncate(24 * time.Hour)

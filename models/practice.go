@@ -198,18 +198,6 @@ func EncodeHours(w WeeklyHours) string {
 	return string(b)
 }
 
-// SavePractice creates the practice or, when one with the same ODS code
-// exists, updates it.
-func (t *TenantDB) SavePractice(p Practice) (Practice, error) {
-	if err := p.validate(); err != nil {
-		return Practice{}, err
-	}
-	p.TenantID = t.tenantID
-	p.ID, p.Exceptions = 0, nil // exceptions are saved with AddException
-	err := saveByKey(t, "ods_code", p.ODSCode, &p, func(row, existing *Practice) { row.ID, row.CreatedAt = existing.ID, existing.CreatedAt })
-	return p, translate("save practice "+p.ODSCode, err)
-}
-
 // Practices lists the practices with their exceptions, in display order.
 func (t *TenantDB) Practices() ([]Practice, error) {
 	var ps []Practice
@@ -243,7 +231,7 @@ func dateOf(t time.Time) hours.Date {
 // sessions are "across the network" without anyone deciding so.
 var ErrPracticeHostsSessions = errors.New("practice hosts enhanced access sessions")
 
-// practiceEditColumns are what SavePracticeByID writes: the practice's
+// practiceEditColumns are what SavePractice writes: the practice's
 // details, never its hours (SetPracticeHours), order or creation time.
 var practiceEditColumns = []string{"ods_code", "name", "address", "postcode", "phone", "email", "website",
 	"appointments_url", "registration_url", "prescriptions_url", "closed_on_bank_holidays", "accessibility_notes", "updated_at"}
@@ -257,11 +245,11 @@ func (t *TenantDB) PracticeByID(id int64) (Practice, error) {
 	return p, translate(fmt.Sprintf("practice %d", id), err)
 }
 
-// SavePracticeByID creates a practice (id 0, placed last) or updates the
+// SavePractice creates a practice (id 0, placed last) or updates the
 // details of the practice with that id, which must still be at version. Its
 // opening hours, exceptions and place in the list are left as they are. An
 // ODS code another practice of the tenant uses is refused on "ods_code".
-func (t *TenantDB) SavePracticeByID(id int64, version int, p Practice) (Practice, error) {
+func (t *TenantDB) SavePractice(id int64, version int, p Practice) (Practice, error) {
 	p.Address = strings.TrimSpace(strings.ReplaceAll(p.Address, "\r\n", "\n"))
 	for _, s := range []*string{&p.Phone, &p.Email, &p.Website, &p.AppointmentsURL, &p.RegistrationURL, &p.PrescriptionsURL, &p.Postcode} {
 		*s = strings.TrimSpace(*s)

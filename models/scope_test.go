@@ -17,7 +17,7 @@ func TestContentIsolation(t *testing.T) {
 	a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 	b := db.ForTenant(ctx, modelstest.Tenant(t, db, "bravo").ID)
 	now := time.Now()
-	if _, err := b.SavePractice(models.Practice{Name: "B surgery", ODSCode: "Y99002"}); err != nil {
+	if _, err := b.SavePractice(0, 0, models.Practice{Name: "B surgery", ODSCode: "Y99002"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.SaveService(0, 0, models.Service{Name: "B service", Published: true}); err != nil {

@@ -20,7 +20,7 @@ func TestSiteHealthPage(t *testing.T) {
 
 	// Alpha lacks everything it can lack.
 	a := s.db.ForTenant(ctx, gappy.ID)
-	if _, err := a.SavePractice(models.Practice{Name: "Nohours Surgery", ODSCode: "Y99002"}); err != nil {
+	if _, err := a.SavePractice(0, 0, models.Practice{Name: "Nohours Surgery", ODSCode: "Y99002"}); err != nil {
 		t.Fatal(err)
 	}
 	overdue := time.Now().AddDate(0, -1, 0).UTC().Truncate(24 * time.Hour)
@@ -63,7 +63,7 @@ func TestSiteHealthPage(t *testing.T) {
 	if err := b.SaveSettings(models.SiteSettings{StatementPrepared: &prepared}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SavePractice(models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001",
+	if _, err := b.SavePractice(0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001",
 		Hours: `{"monday":[{"open":"08:00","close":"18:30"}]}`}); err != nil {
 		t.Fatal(err)
 	}

@@ -199,7 +199,7 @@ func savePractice(d Deps) fiber.Handler {
 			RegistrationURL: c.FormValue("registration_url"), PrescriptionsURL: c.FormValue("prescriptions_url"),
 			ClosedOnBankHolidays: c.FormValue("closed_on_bank_holidays") != "", AccessibilityNotes: c.FormValue("accessibility_notes"),
 		}
-		saved, err := store.SavePracticeByID(id, version, p)
+		saved, err := store.SavePractice(id, version, p)
 		if err != nil {
 			typed := practiceEditOf(p)
 			typed.ID, typed.Version = id, version

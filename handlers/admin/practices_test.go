@@ -67,7 +67,7 @@ func practiceWeek() url.Values {
 // practiceSeed stores a practice directly, with a week of hours.
 func practiceSeed(t *testing.T, store *models.TenantDB, ods, name string) models.Practice {
 	t.Helper()
-	p, err := store.SavePracticeByID(0, 0, models.Practice{ODSCode: ods, Name: name, Phone: "01632 960 001", ClosedOnBankHolidays: true})
+	p, err := store.SavePractice(0, 0, models.Practice{ODSCode: ods, Name: name, Phone: "01632 960 001", ClosedOnBankHolidays: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -570,7 +570,7 @@ func TestPracticeHealthLinksToTheEditors(t *testing.T) {
 	tn := s.tenant(t, "alpha")
 	s.user(t, tn, "jo@example.nhs.uk", models.RoleEditor)
 	const host = "alpha.localhost"
-	p, err := s.db.ForTenant(context.Background(), tn.ID).SavePracticeByID(0, 0, models.Practice{ODSCode: "K81001", Name: "Riverside"})
+	p, err := s.db.ForTenant(context.Background(), tn.ID).SavePractice(0, 0, models.Practice{ODSCode: "K81001", Name: "Riverside"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func seedPractice(t *testing.T, store *models.TenantDB, ods, name string) {
 	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday"} {
 		week[d] = []models.ClockSpan{{Open: "08:00", Close: "18:30"}}
 	}
-	if _, err := store.SavePractice(models.Practice{ODSCode: ods, Name: name, Address: "1 High Street\nLeeds", Postcode: "LS1 1AA",
+	if _, err := store.SavePractice(0, 0, models.Practice{ODSCode: ods, Name: name, Address: "1 High Street\nLeeds", Postcode: "LS1 1AA",
 		Phone: "0113 496 0000", Hours: models.EncodeHours(week), ClosedOnBankHolidays: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestBadDataRendersCleanly(t *testing.T) {
 	modelstest.Tenant(t, s.db, "empty")
 	tn := modelstest.Tenant(t, s.db, "sparse")
 	store := s.db.ForTenant(context.Background(), tn.ID)
-	if _, err := store.SavePractice(models.Practice{ODSCode: "Y99009", Name: "No Hours Surgery"}); err != nil {
+	if _, err := store.SavePractice(0, 0, models.Practice{ODSCode: "Y99009", Name: "No Hours Surgery"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.SaveEvent(0, 0, models.Event{Title: "Open afternoon", StartsAt: london("2026-12-02 14:00"), Published: true}); err != nil {

@@ -91,7 +91,7 @@ func highFives(s *models.TenantDB, c clock) error {
 	}
 	for i, p := range practices {
 		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(p); err != nil {
+		if _, err := s.SavePractice(0, 0, p); err != nil {
 			return err
 		}
 	}

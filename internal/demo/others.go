@@ -52,7 +52,7 @@ func riverside(s *models.TenantDB, c clock) error {
 	}
 	for i, p := range practices {
 		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(p); err != nil {
+		if _, err := s.SavePractice(0, 0, p); err != nil {
 			return err
 		}
 	}
@@ -145,7 +145,7 @@ func moorland(s *models.TenantDB, c clock) error {
 	}
 	for i, p := range practices {
 		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(p); err != nil {
+		if _, err := s.SavePractice(0, 0, p); err != nil {
 			return err
 		}
 	}
