@@ -12,22 +12,6 @@ import (
 
 var contentSlugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
-// saveByKey creates row, or replaces the row of this tenant whose column
-// equals key; keep copies what the replacement must not lose (the id).
-func saveByKey[T any](t *TenantDB, column, key string, row *T, keep func(row, existing *T)) error {
-	return t.change(func(tx *TenantDB) error {
-		var existing T
-		switch err := tx.scoped.Where(column+" = ?", key).Take(&existing).Error; {
-		case isNotFound(err):
-			return tx.scoped.Create(row).Error
-		case err != nil:
-			return err
-		}
-		keep(row, &existing)
-		return tx.scoped.Save(row).Error
-	})
-}
-
 // Slugify makes a URL slug from a title.
 func Slugify(title string) string {
 	var b strings.Builder
