@@ -203,7 +203,7 @@ func (m *Sessions) DeleteExpired(ctx context.Context) (int64, error) {
 		return 0, nil
 	}
 	now := m.now().UTC()
-	return d.db.DeleteSessionsBefore(ctx, now.Add(-AbsoluteTimeout), now.Add(-IdleTimeout))
+	return d.db.DeleteSignInSessionsBefore(ctx, now.Add(-AbsoluteTimeout), now.Add(-IdleTimeout))
 }
 
 // dbStore keeps sessions in the database's sessions table.
@@ -211,14 +211,14 @@ type dbStore struct{ db *models.DB }
 
 func (d *dbStore) create(ctx context.Context, s Session, _ time.Duration) error {
 	if s.TenantID == 0 { // an operator's console session
-		return d.db.CreateConsoleSession(ctx, models.UserSession{TokenHash: s.TokenHash, UserID: s.UserID, CSRFToken: s.CSRF, CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt})
+		return d.db.CreateConsoleSignInSession(ctx, models.SignInSession{TokenHash: s.TokenHash, UserID: s.UserID, CSRFToken: s.CSRF, CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt})
 	}
-	return d.db.CreateSession(ctx, models.UserSession{TokenHash: s.TokenHash, UserID: s.UserID, TenantID: s.TenantID,
+	return d.db.CreateSignInSession(ctx, models.SignInSession{TokenHash: s.TokenHash, UserID: s.UserID, TenantID: s.TenantID,
 		CSRFToken: s.CSRF, CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt})
 }
 
 func (d *dbStore) get(ctx context.Context, hash string) (Session, error) {
-	r, err := d.db.SessionByTokenHash(ctx, hash)
+	r, err := d.db.SignInSessionByTokenHash(ctx, hash)
 	if errors.Is(err, models.ErrNotFound) {
 		return Session{}, ErrNoSession
 	}
@@ -230,7 +230,7 @@ func (d *dbStore) get(ctx context.Context, hash string) (Session, error) {
 }
 
 func (d *dbStore) touch(ctx context.Context, s Session, _ time.Duration) error {
-	err := d.db.TouchSession(ctx, s.TokenHash, s.LastSeenAt)
+	err := d.db.TouchSignInSession(ctx, s.TokenHash, s.LastSeenAt)
 	if errors.Is(err, models.ErrNotFound) {
 		return ErrNoSession // deleted meanwhile (signed out elsewhere)
 	}
@@ -238,11 +238,11 @@ func (d *dbStore) touch(ctx context.Context, s Session, _ time.Duration) error {
 }
 
 func (d *dbStore) delete(ctx context.Context, hash string) error {
-	return d.db.DeleteSession(ctx, hash)
+	return d.db.DeleteSignInSession(ctx, hash)
 }
 
 func (d *dbStore) deleteUser(ctx context.Context, userID int64) error {
-	return d.db.DeleteUserSessions(ctx, userID)
+	return d.db.DeleteUserSignInSessions(ctx, userID)
 }
 
 // redisStore keeps each session as JSON under <prefix><token hash>, expiring

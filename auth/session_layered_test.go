@@ -39,7 +39,7 @@ func TestSessionSurvivesRedisFlush(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.SessionByTokenHash(ctx, s.TokenHash); err != nil {
+	if _, err := f.db.SignInSessionByTokenHash(ctx, s.TokenHash); err != nil {
 		t.Fatalf("the session is not in the database: %v", err)
 	}
 	flushPrefix(t, f.redis, f.prefix)
@@ -57,7 +57,7 @@ func TestSessionSurvivesRedisFlush(t *testing.T) {
 	if n, _ := f.redis.Exists(ctx, f.prefix+"session:"+s.TokenHash).Result(); n != 0 {
 		t.Error("signed out, still in Redis")
 	}
-	if _, err := f.db.SessionByTokenHash(ctx, s.TokenHash); err == nil {
+	if _, err := f.db.SignInSessionByTokenHash(ctx, s.TokenHash); err == nil {
 		t.Error("signed out, still in the database")
 	}
 	if _, err := f.sessions.Lookup(ctx, token); !errors.Is(err, auth.ErrNoSession) {
@@ -121,7 +121,7 @@ func TestSessionTouchHitsTheDatabaseOncePerMinute(t *testing.T) {
 	}
 	seen := func() time.Time {
 		t.Helper()
-		r, err := f.db.SessionByTokenHash(ctx, s.TokenHash)
+		r, err := f.db.SignInSessionByTokenHash(ctx, s.TokenHash)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestSessionTouchHitsTheDatabaseOncePerMinute(t *testing.T) {
 
 	// Deleted from the database only: the Redis copy works until the next
 	// touch, at most a minute, then the session is gone from both.
-	if err := f.db.DeleteSession(ctx, s.TokenHash); err != nil {
+	if err := f.db.DeleteSignInSession(ctx, s.TokenHash); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Add(time.Minute)

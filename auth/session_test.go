@@ -108,7 +108,7 @@ func TestSessionStoredHashed(t *testing.T) {
 			if n, _ := f.redis.Exists(ctx, f.prefix+"session:"+token).Result(); n != 0 {
 				t.Error("the raw token is a Redis key")
 			}
-		} else if _, err := f.db.SessionByTokenHash(ctx, s.TokenHash); err != nil {
+		} else if _, err := f.db.SignInSessionByTokenHash(ctx, s.TokenHash); err != nil {
 			t.Errorf("no sessions row under the token's hash: %v", err)
 		}
 		if err := f.sessions.Delete(ctx, token); err != nil {
@@ -206,7 +206,7 @@ func TestDeleteExpiredSweepsTheDatabase(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("DeleteExpired = %d, %v; want 1", n, err)
 	}
-	if _, err := f.db.SessionByTokenHash(ctx, auth.HashToken(idle)); !errors.Is(err, models.ErrNotFound) {
+	if _, err := f.db.SignInSessionByTokenHash(ctx, auth.HashToken(idle)); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("the idle session is still stored: %v", err)
 	}
 	if _, err := f.sessions.Lookup(ctx, live); err != nil {

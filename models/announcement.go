@@ -7,7 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 )
 
@@ -116,32 +115,4 @@ func (d *DB) ActiveAnnouncement(ctx context.Context, now time.Time) (*Announceme
 		soonest(a.EndsAt)
 	}
 	return active, next, nil
-}
-
-// mutateAll runs fn in a transaction that also bumps every tenant's
-// generation, then tells the notifier of each: a platform-wide change that
-// every tenant's cached pages must reflect.
-func (d *DB) mutateAll(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	var gens []struct{ ID, Generation int64 }
-	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		if err := tx.Model(&Tenant{}).Where("1 = 1").
-			UpdateColumn("generation", gorm.Expr("generation + 1")).Error; err != nil {
-			return fmt.Errorf("bump generations: %w", err)
-		}
-		return tx.Model(&Tenant{}).Select("id, generation").Find(&gens).Error
-	})
-	if err != nil {
-		return markUnavailable(err)
-	}
-	// Each notification waits for the replicas' acknowledgements: send a
-	// few at a time, so a thousand tenants take a moment, not minutes.
-	var g errgroup.Group
-	g.SetLimit(16)
-	for _, gen := range gens {
-		g.Go(func() error { d.notify(ctx, gen.ID, gen.Generation); return nil })
-	}
-	return g.Wait()
 }

@@ -18,22 +18,6 @@ type Actor struct {
 // valid reports whether the actor says who it is.
 func (a Actor) valid() bool { return strings.TrimSpace(a.Name) != "" }
 
-// changeAudited is change that also appends (by, action, subject) to the
-// tenant's audit log in the same transaction: the change and its audit row
-// are committed together or not at all. An actor without a name is refused
-// before anything is written.
-func (t *TenantDB) changeAudited(by Actor, action, subject string, fn func(tx *TenantDB) error) error {
-	if !by.valid() {
-		return invalid("by", "say who is making the change")
-	}
-	return t.change(func(tx *TenantDB) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		return tx.Audit(by.UserID, by.Name, action, subject)
-	})
-}
-
 // Audit actions.
 const (
 	AuditSignIn        = "sign-in"

@@ -56,9 +56,9 @@ func (d *DB) OperatorAudit(ctx context.Context, by User, action string, tenant *
 	return translate("write operator audit", d.gorm.WithContext(ctx).Table("operator_audit").Create(row).Error)
 }
 
-// OperatorAuditLog returns the newest entries first, of one tenant when
+// OperatorAuditLogForTenantID returns the newest entries first, of one tenant when
 // tenantID is not 0.
-func (d *DB) OperatorAuditLog(ctx context.Context, tenantID int64, limit int) ([]OperatorAuditEntry, error) {
+func (d *DB) OperatorAuditLogForTenantID(ctx context.Context, tenantID int64, limit int) ([]OperatorAuditEntry, error) {
 	q := d.gorm.WithContext(ctx).Order("at DESC, id DESC").Limit(limit)
 	if tenantID != 0 {
 		q = q.Where("tenant_id = ?", tenantID)
@@ -149,11 +149,11 @@ func (d *DB) ImportODSPCN(ctx context.Context, data *ods.Data, code string, now 
 	return t, rep, translate("tenant "+code, err)
 }
 
-// CreateConsoleSession stores an operator's console session, which belongs
+// CreateConsoleSignInSession stores an operator's console session, which belongs
 // to no tenant (tenant_id 0, migration 00013), in the database's sessions
 // table. It is a plain INSERT: the tenant guard refuses tenant rows without
 // a tenant, rightly everywhere else.
-func (d *DB) CreateConsoleSession(ctx context.Context, s UserSession) error {
+func (d *DB) CreateConsoleSignInSession(ctx context.Context, s SignInSession) error {
 	if s.TenantID != 0 {
 		return fmt.Errorf("models: console session for tenant %d: %w", s.TenantID, errTenantGuard)
 	}

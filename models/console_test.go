@@ -30,7 +30,7 @@ func TestOperatorAccountsAndAudit(t *testing.T) {
 			t.Errorf("second operator with the same email: %v, want ErrConflict", err)
 		}
 		// A console session belongs to no tenant (tenant_id 0).
-		if err := db.CreateConsoleSession(ctx, models.UserSession{TokenHash: "h", UserID: op.ID, CSRFToken: "c",
+		if err := db.CreateConsoleSignInSession(ctx, models.SignInSession{TokenHash: "h", UserID: op.ID, CSRFToken: "c",
 			CreatedAt: time.Now(), LastSeenAt: time.Now()}); err != nil {
 			t.Fatalf("console session: %v", err)
 		}
@@ -41,14 +41,14 @@ func TestOperatorAccountsAndAudit(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		all, err := db.OperatorAuditLog(ctx, 0, 10)
+		all, err := db.OperatorAuditLogForTenantID(ctx, 0, 10)
 		if err != nil || len(all) != 3 {
 			t.Fatalf("log: %d, %v", len(all), err)
 		}
 		if all[0].TenantID != nil || all[0].Why != "because" || all[0].UserEmail != "op@example.nhs.uk" {
 			t.Errorf("newest entry %+v: want the platform-wide one, reason trimmed", all[0])
 		}
-		of, err := db.OperatorAuditLog(ctx, a.ID, 10)
+		of, err := db.OperatorAuditLogForTenantID(ctx, a.ID, 10)
 		if err != nil || len(of) != 1 || of[0].TenantSlug != "alpha" {
 			t.Errorf("log of alpha: %+v, %v", of, err)
 		}
@@ -88,40 +88,40 @@ func TestDomainChecks(t *testing.T) {
 		ctx := context.Background()
 		a := modelstest.Tenant(t, db, "alpha", "www.alpha.example", "alpha.example")
 		b := modelstest.Tenant(t, db, "beta", "www.beta.example")
-		checks, err := db.DomainChecks(ctx, a.ID)
+		checks, err := db.DomainChecksForTenantID(ctx, a.ID)
 		if err != nil || len(checks) != 2 {
 			t.Fatalf("checks: %+v, %v", checks, err)
 		}
-		again, _ := db.DomainChecks(ctx, a.ID)
+		again, _ := db.DomainChecksForTenantID(ctx, a.ID)
 		for i := range checks {
 			if checks[i].Token == "" || checks[i].Token != again[i].Token || checks[i].Verified() {
 				t.Errorf("domain %s: token %q then %q, verified %v", checks[i].Host, checks[i].Token, again[i].Token, checks[i].Verified())
 			}
 		}
 		now := time.Now()
-		if err := db.RecordDomainCheck(ctx, a.ID, "alpha.example", false, now); err != nil {
+		if err := db.RecordDomainCheckForTenantID(ctx, a.ID, "alpha.example", false, now); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RecordDomainCheck(ctx, a.ID, "www.alpha.example", true, now); err != nil {
+		if err := db.RecordDomainCheckForTenantID(ctx, a.ID, "www.alpha.example", true, now); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RecordDomainCheck(ctx, a.ID, "www.beta.example", true, now); !errors.Is(err, models.ErrNotFound) {
+		if err := db.RecordDomainCheckForTenantID(ctx, a.ID, "www.beta.example", true, now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("checking another tenant's domain: %v, want ErrNotFound", err)
 		}
-		c, _ := db.DomainCheckOf(ctx, a.ID, "www.alpha.example")
+		c, _ := db.DomainCheckForTenantID(ctx, a.ID, "www.alpha.example")
 		if !c.Verified() || c.CheckedAt == nil {
 			t.Errorf("www.alpha.example: %+v, want verified", c)
 		}
-		if c, _ := db.DomainCheckOf(ctx, a.ID, "alpha.example"); c.Verified() || c.CheckedAt == nil {
+		if c, _ := db.DomainCheckForTenantID(ctx, a.ID, "alpha.example"); c.Verified() || c.CheckedAt == nil {
 			t.Errorf("alpha.example: %+v, want checked, not verified", c)
 		}
-		if _, err := db.DomainCheckOf(ctx, a.ID, "www.beta.example"); !errors.Is(err, models.ErrNotFound) {
+		if _, err := db.DomainCheckForTenantID(ctx, a.ID, "www.beta.example"); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("another tenant's domain: %v", err)
 		}
-		if err := db.SetPrimaryDomain(ctx, a.ID, "alpha.example"); err != nil {
+		if err := db.SetPrimaryDomainForTenantID(ctx, a.ID, "alpha.example"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetPrimaryDomain(ctx, a.ID, "www.beta.example"); !errors.Is(err, models.ErrNotFound) {
+		if err := db.SetPrimaryDomainForTenantID(ctx, a.ID, "www.beta.example"); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("making another tenant's domain primary: %v", err)
 		}
 		got, _ := db.TenantByID(ctx, a.ID)

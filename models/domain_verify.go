@@ -43,9 +43,9 @@ func domainVerifyToken() string {
 	return "pcnweb-verify-" + hex.EncodeToString(b)
 }
 
-// DomainChecks returns the verification state of a tenant's domains,
+// DomainChecksForTenantID returns the verification state of a tenant's domains,
 // primary first, giving every domain that has none a token.
-func (d *DB) DomainChecks(ctx context.Context, tenantID int64) ([]DomainCheck, error) {
+func (d *DB) DomainChecksForTenantID(ctx context.Context, tenantID int64) ([]DomainCheck, error) {
 	db := d.gorm.WithContext(ctx)
 	var rows []domainCheckRow
 	if err := db.Where("tenant_id = ?", tenantID).Order("is_primary DESC, host").Find(&rows).Error; err != nil {
@@ -70,10 +70,10 @@ func (d *DB) DomainChecks(ctx context.Context, tenantID int64) ([]DomainCheck, e
 	return out, nil
 }
 
-// DomainCheckOf returns the state of one domain of a tenant; a host of
+// DomainCheckForTenantID returns the state of one domain of a tenant; a host of
 // another tenant is ErrNotFound.
-func (d *DB) DomainCheckOf(ctx context.Context, tenantID int64, host string) (DomainCheck, error) {
-	all, err := d.DomainChecks(ctx, tenantID)
+func (d *DB) DomainCheckForTenantID(ctx context.Context, tenantID int64, host string) (DomainCheck, error) {
+	all, err := d.DomainChecksForTenantID(ctx, tenantID)
 	if err != nil {
 		return DomainCheck{}, err
 	}
@@ -85,9 +85,9 @@ func (d *DB) DomainCheckOf(ctx context.Context, tenantID int64, host string) (Do
 	return DomainCheck{}, ErrNotFound
 }
 
-// RecordDomainCheck records a check of a tenant's domain at now; found
+// RecordDomainCheckForTenantID records a check of a tenant's domain at now; found
 // marks it verified (a later failure does not take that back).
-func (d *DB) RecordDomainCheck(ctx context.Context, tenantID int64, host string, found bool, now time.Time) error {
+func (d *DB) RecordDomainCheckForTenantID(ctx context.Context, tenantID int64, host string, found bool, now time.Time) error {
 	upd := map[string]any{"checked_at": now.UTC()}
 	if found {
 		upd["verified_at"] = gorm.Expr("COALESCE(verified_at, ?)", now.UTC())
@@ -102,9 +102,9 @@ func (d *DB) RecordDomainCheck(ctx context.Context, tenantID int64, host string,
 	return nil
 }
 
-// SetPrimaryDomain makes one of a tenant's domains its primary host, in a
+// SetPrimaryDomainForTenantID makes one of a tenant's domains its primary host, in a
 // change that every replica's cache sees.
-func (d *DB) SetPrimaryDomain(ctx context.Context, tenantID int64, host string) error {
+func (d *DB) SetPrimaryDomainForTenantID(ctx context.Context, tenantID int64, host string) error {
 	err := d.mutate(ctx, tenantID, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Domain{}).Where("tenant_id = ? AND host = ?", tenantID, host).Count(&n).Error; err != nil {

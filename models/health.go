@@ -83,7 +83,7 @@ func (t *TenantDB) Health(now time.Time) ([]HealthIssue, error) {
 		}
 	}
 
-	sessions, err := t.Sessions()
+	sessions, err := t.EASessions()
 	if err != nil {
 		return nil, err
 	}

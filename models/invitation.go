@@ -197,7 +197,7 @@ func (t *TenantDB) RemoveMember(userID, by int64) error {
 		if err := tx.scoped.Where("user_id = ?", userID).Delete(&Membership{}).Error; err != nil {
 			return err
 		}
-		return tx.scoped.Where("user_id = ?", userID).Delete(&UserSession{}).Error
+		return tx.scoped.Where("user_id = ?", userID).Delete(&SignInSession{}).Error
 	})
 	return translate(fmt.Sprintf("remove member %d", userID), err)
 }
@@ -357,6 +357,6 @@ func (t *TenantDB) AcceptInvitation(tokenHash, passwordHash, name string, now ti
 // DeleteMemberSessions deletes the user's sessions on this tenant kept in
 // the database; sessions on other tenants go on.
 func (t *TenantDB) DeleteMemberSessions(userID int64) error {
-	err := t.scoped.Where("user_id = ?", userID).Delete(&UserSession{}).Error
+	err := t.scoped.Where("user_id = ?", userID).Delete(&SignInSession{}).Error
 	return translate(fmt.Sprintf("delete sessions of user %d", userID), err)
 }

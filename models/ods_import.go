@@ -92,7 +92,7 @@ func (d *DB) ImportODS(ctx context.Context, data *ods.Data, now time.Time) (ODSR
 		touched = map[int64][]string{} // tenant → what changed, for its audit log
 		created []int64
 		isNew   = map[int64]bool{}
-		gens    map[int64]int64
+		gens    []generation
 	)
 	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var existing []odsTenantRow
@@ -328,23 +328,17 @@ func (d *DB) ImportODS(ctx context.Context, data *ods.Data, now time.Time) (ODSR
 			return err
 		}
 		var err error
-		gens, err = odsBumpGenerations(tx, bump, now)
+		gens, err = bumpGenerations(tx, bump, now)
 		return err
 	})
 	if err != nil {
 		return ODSReport{}, fmt.Errorf("models: import ods: %w", err)
 	}
+	news := make([]generation, 0, len(created)+len(gens))
 	for _, id := range created {
-		d.notify(ctx, id, 1)
+		news = append(news, generation{ID: id, Generation: 1})
 	}
-	ids := make([]int64, 0, len(gens))
-	for id := range gens {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, id := range ids {
-		d.notify(ctx, id, gens[id])
-	}
+	d.notifyAll(ctx, append(news, gens...))
 	return rep, nil
 }
 
@@ -384,27 +378,6 @@ func odsAudit(tx *gorm.DB, openPCN map[string]*odsTenantRow, touched map[int64][
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
-}
-
-// odsBumpGenerations advances the generation of every tenant in ids, as
-// mutate does for one, and returns the new generations.
-func odsBumpGenerations(tx *gorm.DB, ids []int64, now time.Time) (map[int64]int64, error) {
-	gens := make(map[int64]int64, len(ids))
-	for start := 0; start < len(ids); start += odsBatch {
-		part := ids[start:min(start+odsBatch, len(ids))]
-		if err := tx.Model(&odsTenantRow{}).Where("id IN ?", part).
-			UpdateColumns(map[string]any{"generation": gorm.Expr("generation + 1"), "updated_at": now.UTC()}).Error; err != nil {
-			return nil, fmt.Errorf("bump generations: %w", err)
-		}
-		var rows []struct{ ID, Generation int64 }
-		if err := tx.Model(&odsTenantRow{}).Select("id, generation").Where("id IN ?", part).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("read generations: %w", err)
-		}
-		for _, r := range rows {
-			gens[r.ID] = r.Generation
-		}
-	}
-	return gens, nil
 }
 
 // odsSlug derives a tenant slug from the PCN's name; when that is taken,

@@ -140,14 +140,17 @@ func TestODSImportNewerFileKeepsManagersContent(t *testing.T) {
 		// A manager writes hours, notes and a phone number of their own,
 		// and a practice ODS does not know about.
 		p, _ := store.PracticeByODS("A81001")
-		p.Hours = models.EncodeHours(models.WeeklyHours{"monday": {{Open: "08:00", Close: "18:30"}}})
 		p.AccessibilityNotes = "Step-free entrance on Lawson Street."
 		p.Phone = "01642 000111"
 		p.AppointmentsURL = "https://example.nhs.uk/book"
-		if _, err := store.SavePractice(p); err != nil {
+		saved, err := store.SavePractice(p.ID, p.Version, p)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.SavePractice(models.Practice{ODSCode: "Y99999", Name: "Branch Surgery"}); err != nil {
+		if err := store.SetPracticeHours(p.ID, saved.Version, models.WeeklyHours{"monday": {{Open: "08:00", Close: "18:30"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.SavePractice(0, 0, models.Practice{ODSCode: "Y99999", Name: "Branch Surgery"}); err != nil {
 			t.Fatal(err)
 		}
 		st, _ := store.Settings()

@@ -26,9 +26,9 @@ type operatorEntry struct {
 
 func (operatorEntry) TableName() string { return "operator_entries" }
 
-// CreateOperatorEntry stores a link (its token's hash) for operator
+// CreateOperatorEntryForTenantID stores a link (its token's hash) for operator
 // userID into tenantID's admin panel, usable once until expires.
-func (d *DB) CreateOperatorEntry(ctx context.Context, tokenHash string, userID, tenantID int64, expires time.Time) error {
+func (d *DB) CreateOperatorEntryForTenantID(ctx context.Context, tokenHash string, userID, tenantID int64, expires time.Time) error {
 	u, err := d.UserByID(ctx, userID)
 	if err != nil {
 		return err
@@ -42,10 +42,10 @@ func (d *DB) CreateOperatorEntry(ctx context.Context, tokenHash string, userID, 
 	return translate("create operator entry", d.gorm.WithContext(ctx).Table("operator_entries").Create(row).Error)
 }
 
-// UseOperatorEntry spends the link with this token hash on tenantID's host
+// UseOperatorEntryForTenantID spends the link with this token hash on tenantID's host
 // and returns its operator. A link of another tenant, or an unknown one, is
 // ErrNotFound; a used or expired one is ErrEntryUsed.
-func (d *DB) UseOperatorEntry(ctx context.Context, tokenHash string, tenantID int64, now time.Time) (User, error) {
+func (d *DB) UseOperatorEntryForTenantID(ctx context.Context, tokenHash string, tenantID int64, now time.Time) (User, error) {
 	var e operatorEntry
 	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("token_hash = ? AND tenant_id = ?", tokenHash, tenantID).Take(&e).Error; err != nil {

@@ -50,3 +50,34 @@ func (t *TenantDB) moveRow(table string, id int64, up bool, where string, args .
 	}
 	return nil
 }
+
+// settleOrder gives the rows of table distinct sort_order values in
+// the order they are listed (order), when some share one: moveRow orders by
+// sort_order then id, which must agree with what the user sees.
+func (t *TenantDB) settleOrder(table, order string) error {
+	var orders []int
+	if err := t.scoped.Table(table).Order(order).Pluck("sort_order", &orders).Error; err != nil {
+		return err
+	}
+	distinct := true
+	for i := 1; i < len(orders); i++ {
+		if orders[i] <= orders[i-1] {
+			distinct = false
+		}
+	}
+	if distinct {
+		return nil
+	}
+	return t.change(func(tx *TenantDB) error {
+		var ids []int64
+		if err := tx.scoped.Table(table).Order(order).Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		for i, v := range ids {
+			if err := tx.scoped.Table(table).Where("id = ?", v).UpdateColumn("sort_order", i).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -12,7 +12,7 @@ import (
 
 func sessionIDs(t *testing.T, store *models.TenantDB) []int64 {
 	t.Helper()
-	ss, err := store.Sessions()
+	ss, err := store.EASessions()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestMoveRowReorders(t *testing.T) {
 		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		other := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
 		for i := 0; i < 3; i++ { // equal sort_order: display falls back to start time
-			if err := store.AddSession("", models.Session{Weekdays: "1", StartsAt: 1000 + i, EndsAt: 1100}); err != nil {
+			if err := store.AddEASession("", models.EASession{Weekdays: "1", StartsAt: 1000 + i, EndsAt: 1100}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -65,7 +65,7 @@ func TestClaimVersion(t *testing.T) {
 		ctx := context.Background()
 		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		other := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
-		if err := store.AddSession("", models.Session{Weekdays: "1", StartsAt: 600, EndsAt: 700}); err != nil {
+		if err := store.AddEASession("", models.EASession{Weekdays: "1", StartsAt: 600, EndsAt: 700}); err != nil {
 			t.Fatal(err)
 		}
 		id := sessionIDs(t, store)[0]
@@ -80,7 +80,7 @@ func TestClaimVersion(t *testing.T) {
 		if err := models.ClaimVersionForTest(other, "enhanced_access_sessions", id, 2); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("another tenant claiming the row: %v, want ErrNotFound", err)
 		}
-		ss, _ := store.Sessions()
+		ss, _ := store.EASessions()
 		if ss[0].Version != 2 {
 			t.Errorf("version read back %d, want 2", ss[0].Version)
 		}

@@ -2,11 +2,14 @@ package models
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 )
@@ -36,20 +39,6 @@ type Practice struct {
 	// but no longer shown on the site. Read-only to GORM.
 	LeftPCNOn  *time.Time          `gorm:"column:left_pcn_on;->"`
 	Exceptions []PracticeException `gorm:"foreignKey:PracticeID;references:ID"`
-	// Version counts saves; a save must name the version it was opened at.
-	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
-}
-
-// PracticeException is a closure or change of hours over a range of days.
-type PracticeException struct {
-	ID         int64 `gorm:"primaryKey"`
-	TenantID   int64
-	PracticeID int64
-	StartsOn   time.Time // a date, midnight UTC
-	EndsOn     time.Time // inclusive
-	Closed     bool
-	Hours      string // JSON list of spans when not closed
-	Reason     string
 	// Version counts saves; a save must name the version it was opened at.
 	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
@@ -156,17 +145,6 @@ func NormalizePostcode(pc string) (string, bool) {
 	return pc, postcodeRE.MatchString(pc)
 }
 
-func validateURL(field, raw string) error {
-	if raw == "" {
-		return nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return invalid(field, "enter a full web address starting with https://")
-	}
-	return nil
-}
-
 func (p *Practice) validate() error {
 	p.Name = strings.TrimSpace(p.Name)
 	p.ODSCode = strings.ToUpper(strings.TrimSpace(p.ODSCode))
@@ -220,37 +198,6 @@ func EncodeHours(w WeeklyHours) string {
 	return string(b)
 }
 
-// SavePractice creates the practice or, when one with the same ODS code
-// exists, updates it.
-func (t *TenantDB) SavePractice(p Practice) (Practice, error) {
-	if err := p.validate(); err != nil {
-		return Practice{}, err
-	}
-	p.TenantID = t.tenantID
-	p.ID, p.Exceptions = 0, nil // exceptions are saved with AddException
-	err := saveByKey(t, "ods_code", p.ODSCode, &p, func(row, existing *Practice) { row.ID, row.CreatedAt = existing.ID, existing.CreatedAt })
-	return p, translate("save practice "+p.ODSCode, err)
-}
-
-// AddException records a closure or change of hours at a practice.
-func (t *TenantDB) AddException(ods string, e PracticeException) error {
-	if e.EndsOn.IsZero() {
-		e.EndsOn = e.StartsOn
-	}
-	if e.StartsOn.IsZero() || e.EndsOn.Before(e.StartsOn) {
-		return invalid("ends_on", "the end date must be on or after the start date")
-	}
-	err := t.change(func(tx *TenantDB) error {
-		var p Practice
-		if err := tx.scoped.Where("ods_code = ?", ods).Take(&p).Error; err != nil {
-			return err
-		}
-		e.ID, e.TenantID, e.PracticeID = 0, t.tenantID, p.ID
-		return tx.scoped.Create(&e).Error
-	})
-	return translate("add exception to "+ods, err)
-}
-
 // Practices lists the practices with their exceptions, in display order.
 func (t *TenantDB) Practices() ([]Practice, error) {
 	var ps []Practice
@@ -278,3 +225,124 @@ func dateOf(t time.Time) hours.Date {
 	y, m, d := t.UTC().Date()
 	return hours.Date{Y: y, M: m, D: d}
 }
+
+// ErrPracticeHostsSessions refuses to delete a practice that enhanced
+// access sessions are held at: patients would otherwise be told those
+// sessions are "across the network" without anyone deciding so.
+var ErrPracticeHostsSessions = errors.New("practice hosts enhanced access sessions")
+
+// practiceEditColumns are what SavePractice writes: the practice's
+// details, never its hours (SetPracticeHours), order or creation time.
+var practiceEditColumns = []string{"ods_code", "name", "address", "postcode", "phone", "email", "website",
+	"appointments_url", "registration_url", "prescriptions_url", "closed_on_bank_holidays", "accessibility_notes", "updated_at"}
+
+// PracticeByID returns one practice of the tenant with its exceptions;
+// another tenant's id is ErrNotFound.
+func (t *TenantDB) PracticeByID(id int64) (Practice, error) {
+	var p Practice
+	err := t.scoped.Preload("Exceptions", func(db *gorm.DB) *gorm.DB { return t.own(db).Order("starts_on, id") }).
+		Where("id = ?", id).Take(&p).Error
+	return p, translate(fmt.Sprintf("practice %d", id), err)
+}
+
+// SavePractice creates a practice (id 0, placed last) or updates the
+// details of the practice with that id, which must still be at version. Its
+// opening hours, exceptions and place in the list are left as they are. An
+// ODS code another practice of the tenant uses is refused on "ods_code".
+func (t *TenantDB) SavePractice(id int64, version int, p Practice) (Practice, error) {
+	p.Address = strings.TrimSpace(strings.ReplaceAll(p.Address, "\r\n", "\n"))
+	for _, s := range []*string{&p.Phone, &p.Email, &p.Website, &p.AppointmentsURL, &p.RegistrationURL, &p.PrescriptionsURL, &p.Postcode} {
+		*s = strings.TrimSpace(*s)
+	}
+	p.AccessibilityNotes = strings.TrimSpace(p.AccessibilityNotes)
+	if id != 0 {
+		p.Hours = "" // not this form's: validated and saved by SetPracticeHours
+	}
+	if err := p.validate(); err != nil {
+		return Practice{}, err
+	}
+	p.TenantID, p.Exceptions = t.tenantID, nil
+	p.UpdatedAt = time.Now().UTC()
+	err := t.change(func(tx *TenantDB) error {
+		var n int64
+		if err := tx.scoped.Model(&Practice{}).Where("ods_code = ? AND id <> ?", p.ODSCode, id).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return invalid("ods_code", "another practice of this network already has the ODS code "+p.ODSCode+": check the code")
+		}
+		if id == 0 {
+			var last struct{ N *int }
+			if err := tx.scoped.Model(&Practice{}).Select("MAX(sort_order) AS n").Scan(&last).Error; err != nil {
+				return err
+			}
+			p.ID, p.SortOrder, p.CreatedAt = 0, 0, p.UpdatedAt
+			if last.N != nil {
+				p.SortOrder = *last.N + 1
+			}
+			return tx.scoped.Omit(clause.Associations).Create(&p).Error
+		}
+		if err := tx.claimVersion("practices", "id", id, version, "practice "+p.ODSCode); err != nil {
+			return err
+		}
+		p.ID = id
+		return tx.scoped.Model(&Practice{}).Where("id = ?", id).Select(practiceEditColumns).Updates(&p).Error
+	})
+	if err != nil {
+		return Practice{}, translate(fmt.Sprintf("save practice %d", id), err)
+	}
+	return t.PracticeByID(p.ID)
+}
+
+// DeletePractice deletes a practice and its exceptions. A practice that
+// enhanced access sessions are held at is not deleted: the error wraps
+// ErrPracticeHostsSessions, and the sessions must be moved or deleted first.
+func (t *TenantDB) DeletePractice(id int64) error {
+	err := t.change(func(tx *TenantDB) error {
+		var p Practice
+		if err := tx.scoped.Where("id = ?", id).Take(&p).Error; err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.scoped.Model(&EASession{}).Where("practice_id = ?", id).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%d sessions: %w", n, ErrPracticeHostsSessions)
+		}
+		if err := tx.scoped.Where("practice_id = ?", id).Delete(&PracticeException{}).Error; err != nil {
+			return err
+		}
+		return tx.scoped.Where("id = ?", id).Delete(&Practice{}).Error
+	})
+	return translate(fmt.Sprintf("delete practice %d", id), err)
+}
+
+// MovePractice moves a practice one place up or down the list.
+func (t *TenantDB) MovePractice(id int64, up bool) error {
+	if err := t.settleOrder("practices", "sort_order, name, id"); err != nil {
+		return fmt.Errorf("models: move practice %d: %w", id, err)
+	}
+	return t.moveRow("practices", id, up, "")
+}
+
+// SetPracticeHours replaces a practice's usual weekly hours (day name →
+// spans, see WeeklyHours); the practice must still be at version.
+func (t *TenantDB) SetPracticeHours(id int64, version int, w WeeklyHours) error {
+	check := Practice{Name: "x", ODSCode: "X00000", Hours: EncodeHours(w)}
+	if err := check.validate(); err != nil {
+		return err
+	}
+	err := t.change(func(tx *TenantDB) error {
+		if err := tx.claimVersion("practices", "id", id, version, fmt.Sprintf("practice %d", id)); err != nil {
+			return err
+		}
+		return tx.scoped.Model(&Practice{}).Where("id = ?", id).
+			Updates(map[string]any{"hours": check.Hours, "updated_at": time.Now().UTC()}).Error
+	})
+	return translate(fmt.Sprintf("set hours of practice %d", id), err)
+}
+
+// ClockOf formats minutes after midnight in the stored form, "08:00"
+// ("24:00" for midnight at the end of the day).
+func ClockOf(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }

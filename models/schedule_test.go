@@ -23,7 +23,7 @@ func TestScheduledChangesStayInTheirTenant(t *testing.T) {
 			a, b := db.ForTenant(ctx, alpha.ID), db.ForTenant(ctx, beta.ID)
 			now := time.Now()
 			past := now.Add(-time.Hour)
-			bp, err := b.SavePostByID(0, models.Post{Title: "Beta news", BodyMD: "x", PublishedAt: &past})
+			bp, err := b.SavePost(0, models.Post{Title: "Beta news", BodyMD: "x", PublishedAt: &past})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +80,7 @@ func TestSetPostUnpublishReplacesThePendingOne(t *testing.T) {
 	db := modelstest.NewDB(t)
 	store := db.ForTenant(context.Background(), modelstest.Tenant(t, db, "alpha").ID)
 	now := time.Now()
-	p, err := store.SavePostByID(0, models.Post{Title: "Flu", BodyMD: "x", PublishedAt: &now})
+	p, err := store.SavePost(0, models.Post{Title: "Flu", BodyMD: "x", PublishedAt: &now})
 	if err != nil {
 		t.Fatal(err)
 	}

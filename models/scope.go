@@ -84,17 +84,6 @@ func (t *TenantDB) changesAt(now, at time.Time) {
 	}
 }
 
-// change runs fn in one transaction, bound to the same tenant, that also
-// bumps the tenant's generation; after the commit every cache is invalidated.
-func (t *TenantDB) change(fn func(tx *TenantDB) error) error {
-	return t.db.mutate(t.scoped.Statement.Context, t.tenantID, func(tx *gorm.DB) error {
-		bound := tx.Set(tenantKey, t.tenantID).
-			Where(clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: "tenant_id"}, Value: t.tenantID}).
-			Session(&gorm.Session{})
-		return fn(&TenantDB{db: t.db, tenantID: t.tenantID, scoped: bound, clock: t.clock})
-	})
-}
-
 // errTenantGuard is returned when a write to a tenant table lacks or
 // contradicts its tenant.
 var errTenantGuard = errors.New("models: write to a tenant table without its tenant")

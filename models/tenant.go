@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/pcnweb/pcnweb/internal/hostname"
 )
@@ -145,7 +144,7 @@ func (d *DB) CreateTenant(ctx context.Context, in NewTenant) (Tenant, error) {
 	if err != nil {
 		return Tenant{}, err
 	}
-	d.notify(ctx, t.ID, t.Generation)
+	d.notifyAll(ctx, []generation{{ID: t.ID, Generation: t.Generation}})
 	return t, nil
 }
 
@@ -257,49 +256,3 @@ func (d *DB) RemoveDomain(ctx context.Context, host string) (Tenant, error) {
 }
 
 func orderDomains(db *gorm.DB) *gorm.DB { return db.Order("is_primary DESC, host") }
-
-// Notifier learns of every committed change to a tenant's data, with the
-// tenant's new generation. The platform's implementation invalidates the
-// page cache and the host map on every replica.
-type Notifier interface {
-	TenantChanged(ctx context.Context, tenantID, generation int64)
-}
-
-// SetNotifier installs the function every mutation reports to. Call it once
-// at start-up, before the DB is shared.
-func (d *DB) SetNotifier(n Notifier) { d.notifier = n }
-
-func (d *DB) notify(ctx context.Context, tenantID, gen int64) {
-	if d.notifier != nil {
-		d.notifier.TenantChanged(ctx, tenantID, gen)
-	}
-}
-
-// mutate is the one path by which tenant data changes: fn runs in a
-// transaction that also bumps the tenant's generation, and after the commit
-// the notifier invalidates caches everywhere.
-func (d *DB) mutate(ctx context.Context, tenantID int64, fn func(tx *gorm.DB) error) error {
-	var gen int64
-	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		var t Tenant
-		res := tx.Model(&t).Clauses(clause.Returning{Columns: []clause.Column{{Name: "generation"}}}).
-			Where("id = ?", tenantID).
-			UpdateColumns(map[string]any{"generation": gorm.Expr("generation + 1"), "updated_at": time.Now().UTC()})
-		if res.Error != nil {
-			return fmt.Errorf("bump generation: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		gen = t.Generation
-		return nil
-	})
-	if err != nil {
-		return markUnavailable(err)
-	}
-	d.notify(ctx, tenantID, gen)
-	return nil
-}

@@ -254,19 +254,19 @@ func (PasswordReset) TableName() string { return "password_resets" }
 // ErrResetUnusable means a password reset link was used already or expired.
 var ErrResetUnusable = errors.New("password reset link used or expired")
 
-// CreatePasswordReset stores a reset link for userID, asked for on
+// CreatePasswordResetForTenantID stores a reset link for userID, asked for on
 // tenantID's host, valid until expires.
-func (d *DB) CreatePasswordReset(ctx context.Context, userID, tenantID int64, tokenHash string, now, expires time.Time) error {
+func (d *DB) CreatePasswordResetForTenantID(ctx context.Context, userID, tenantID int64, tokenHash string, now, expires time.Time) error {
 	// A map: the tenant guard wants rows of tables with a tenant_id written
 	// through a tenant's handle, and this row is the platform's.
 	row := map[string]any{"token_hash": tokenHash, "user_id": userID, "tenant_id": tenantID, "created_at": now.UTC(), "expires_at": expires.UTC()}
 	return translate("create password reset", d.gorm.WithContext(ctx).Table("password_resets").Create(row).Error)
 }
 
-// PasswordResetByToken returns a usable reset link of tenantID: ErrNotFound
+// PasswordResetByTokenForTenantID returns a usable reset link of tenantID: ErrNotFound
 // when there is none (another tenant's link is none), ErrResetUnusable when
 // it was used or has expired at now.
-func (d *DB) PasswordResetByToken(ctx context.Context, tokenHash string, tenantID int64, now time.Time) (PasswordReset, error) {
+func (d *DB) PasswordResetByTokenForTenantID(ctx context.Context, tokenHash string, tenantID int64, now time.Time) (PasswordReset, error) {
 	var r PasswordReset
 	if err := d.gorm.WithContext(ctx).Where("token_hash = ? AND tenant_id = ?", tokenHash, tenantID).Take(&r).Error; err != nil {
 		return r, translate("password reset", err)
@@ -277,11 +277,11 @@ func (d *DB) PasswordResetByToken(ctx context.Context, tokenHash string, tenantI
 	return r, nil
 }
 
-// ResetPassword consumes a usable reset link of tenantID and sets the
+// ResetPasswordForTenantID consumes a usable reset link of tenantID and sets the
 // password hash of its user, in one transaction; every other outstanding
 // link of the user is used up too. A link whose user is no longer a member
 // of the tenant is unusable. Errors as PasswordResetByToken.
-func (d *DB) ResetPassword(ctx context.Context, tokenHash string, tenantID int64, passwordHash string, now time.Time) (User, error) {
+func (d *DB) ResetPasswordForTenantID(ctx context.Context, tokenHash string, tenantID int64, passwordHash string, now time.Time) (User, error) {
 	var u User
 	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var r PasswordReset

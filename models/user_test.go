@@ -123,23 +123,23 @@ func TestTwoFactorAndPasswordReset(t *testing.T) {
 		}
 
 		now := time.Now().UTC()
-		if err := db.CreatePasswordReset(ctx, u.ID, a.ID, "t1", now, now.Add(time.Hour)); err != nil {
+		if err := db.CreatePasswordResetForTenantID(ctx, u.ID, a.ID, "t1", now, now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreatePasswordReset(ctx, u.ID, a.ID, "t2", now, now.Add(time.Hour)); err != nil {
+		if err := db.CreatePasswordResetForTenantID(ctx, u.ID, a.ID, "t2", now, now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.PasswordResetByToken(ctx, "t1", a.ID, now.Add(time.Hour)); !errors.Is(err, models.ErrResetUnusable) {
+		if _, err := db.PasswordResetByTokenForTenantID(ctx, "t1", a.ID, now.Add(time.Hour)); !errors.Is(err, models.ErrResetUnusable) {
 			t.Errorf("expired link: %v", err)
 		}
-		if _, err := db.PasswordResetByToken(ctx, "nope", a.ID, now); !errors.Is(err, models.ErrNotFound) {
+		if _, err := db.PasswordResetByTokenForTenantID(ctx, "nope", a.ID, now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("unknown link: %v", err)
 		}
-		if r, err := db.ResetPassword(ctx, "t1", a.ID, "new", now); err != nil || r.PasswordHash != "new" {
+		if r, err := db.ResetPasswordForTenantID(ctx, "t1", a.ID, "new", now); err != nil || r.PasswordHash != "new" {
 			t.Fatalf("reset: %+v %v", r, err)
 		}
 		for _, tok := range []string{"t1", "t2"} {
-			if _, err := db.ResetPassword(ctx, tok, a.ID, "again", now); !errors.Is(err, models.ErrResetUnusable) {
+			if _, err := db.ResetPasswordForTenantID(ctx, tok, a.ID, "again", now); !errors.Is(err, models.ErrResetUnusable) {
 				t.Errorf("link %s after a reset: %v", tok, err)
 			}
 		}
@@ -157,23 +157,23 @@ func TestPasswordResetBoundToTenant(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Now().UTC()
-		if err := db.CreatePasswordReset(ctx, u.ID, b.ID, "asked-on-beta", now, now.Add(time.Hour)); err != nil {
+		if err := db.CreatePasswordResetForTenantID(ctx, u.ID, b.ID, "asked-on-beta", now, now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.PasswordResetByToken(ctx, "asked-on-beta", a.ID, now); !errors.Is(err, models.ErrNotFound) {
+		if _, err := db.PasswordResetByTokenForTenantID(ctx, "asked-on-beta", a.ID, now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta's link looked up on alpha: %v, want ErrNotFound", err)
 		}
-		if _, err := db.ResetPassword(ctx, "asked-on-beta", a.ID, "stolen", now); !errors.Is(err, models.ErrNotFound) {
+		if _, err := db.ResetPasswordForTenantID(ctx, "asked-on-beta", a.ID, "stolen", now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta's link used on alpha: %v, want ErrNotFound", err)
 		}
 		if got, _ := db.UserByID(ctx, u.ID); got.PasswordHash != "h" {
 			t.Fatalf("the password changed: %q", got.PasswordHash)
 		}
-		if _, err := db.PasswordResetByToken(ctx, "asked-on-beta", b.ID, now); err != nil {
+		if _, err := db.PasswordResetByTokenForTenantID(ctx, "asked-on-beta", b.ID, now); err != nil {
 			t.Errorf("beta's link on beta: %v", err)
 		}
 		// jane is no member of beta (any more): the link does nothing there either.
-		if _, err := db.ResetPassword(ctx, "asked-on-beta", b.ID, "not-a-member", now); !errors.Is(err, models.ErrResetUnusable) {
+		if _, err := db.ResetPasswordForTenantID(ctx, "asked-on-beta", b.ID, "not-a-member", now); !errors.Is(err, models.ErrResetUnusable) {
 			t.Errorf("link of a non-member: %v, want ErrResetUnusable", err)
 		}
 	})

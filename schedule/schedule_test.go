@@ -57,7 +57,7 @@ func draftPage(t *testing.T, store *models.TenantDB, path string) int64 {
 func publishedPost(t *testing.T, store *models.TenantDB, slug string) models.Post {
 	t.Helper()
 	at := time.Now().Add(-time.Hour)
-	p, err := store.SavePostByID(0, models.Post{Title: "Post " + slug, Slug: slug, BodyMD: "text", PublishedAt: &at})
+	p, err := store.SavePost(0, models.Post{Title: "Post " + slug, Slug: slug, BodyMD: "text", PublishedAt: &at})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func TestCLIChangesAreAudited(t *testing.T) {
 	mustCLI(t, env, "correct horse battery staple\n", "user", "add", "--email", "op@example.nhs.uk", "--operator")
 
 	db := modelstest.Open(t, env["DATABASE_URL"])
-	rows, err := db.OperatorAuditLog(context.Background(), 0, 100)
+	rows, err := db.OperatorAuditLogForTenantID(context.Background(), 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func eaSessionDaysText(spec string) string {
 
 // eaSessionRowOf is a session as listed; place is its hosting practice's
 // name ("" for across the network).
-func eaSessionRowOf(s models.Session, place string) themes.EASessionRow {
+func eaSessionRowOf(s models.EASession, place string) themes.EASessionRow {
 	if place == "" {
 		place = "Across the network"
 	}
@@ -82,7 +82,7 @@ func eaSessionPracticeNames(store *models.TenantDB) (map[int64]string, []themes.
 func listEASessions(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
-		ss, err := store.Sessions()
+		ss, err := store.EASessions()
 		if err != nil {
 			return err
 		}
@@ -129,16 +129,16 @@ func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASe
 	return view, nil
 }
 
-func eaSessionLoad(c *fiber.Ctx, d Deps) (*models.TenantDB, models.Session, error) {
+func eaSessionLoad(c *fiber.Ctx, d Deps) (*models.TenantDB, models.EASession, error) {
 	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
 	if c.Params("id") == "" {
-		return store, models.Session{}, nil
+		return store, models.EASession{}, nil
 	}
 	id, err := practiceParam(c, "id")
 	if err != nil {
-		return nil, models.Session{}, err
+		return nil, models.EASession{}, err
 	}
-	s, err := store.SessionByID(id)
+	s, err := store.EASessionByID(id)
 	return store, s, err
 }
 
@@ -188,7 +188,7 @@ func saveEASession(d Deps) fiber.Handler {
 		}
 		se := &themes.EASessionEdit{ID: id, Version: version, StartsAt: c.FormValue("starts_at"), EndsAt: c.FormValue("ends_at"),
 			Clinicians: c.FormValue("clinicians"), HowToBook: c.FormValue("how_to_book")}
-		s := models.Session{Weekdays: strings.Join(picked, ","), Clinicians: se.Clinicians, HowToBook: se.HowToBook}
+		s := models.EASession{Weekdays: strings.Join(picked, ","), Clinicians: se.Clinicians, HowToBook: se.HowToBook}
 		var errs []themes.FieldError
 		if len(picked) == 0 {
 			errs = append(errs, themes.FieldError{Field: "days", Message: "Choose at least one day"})
@@ -213,7 +213,7 @@ func saveEASession(d Deps) fiber.Handler {
 		}
 		status := fiber.StatusUnprocessableEntity
 		if len(errs) == 0 {
-			_, err = store.SaveSessionByID(id, version, s)
+			_, err = store.SaveEASessionByID(id, version, s)
 			var ve *models.ValidationError
 			switch {
 			case err == nil:
@@ -254,7 +254,7 @@ func moveEASession(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := store.MoveSession(s.ID, up); err != nil {
+		if err := store.MoveEASession(s.ID, up); err != nil {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEASessionMove, "/enhanced-access "+eaSessionDaysText(s.Weekdays))
@@ -289,7 +289,7 @@ func deleteEASession(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := store.DeleteSession(s.ID); err != nil {
+		if err := store.DeleteEASession(s.ID); err != nil {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEASessionDelete, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))

@@ -77,7 +77,7 @@ func TestEASessionLifecycleReachesPublicSite(t *testing.T) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("edit: %d\n%s", r.status, r.body)
 	}
-	if got, _ := store.SessionByID(eaSessionID(t, weekday)); got.Weekdays != "2,4" || got.PracticeID != nil || got.Clinicians != "" {
+	if got, _ := store.EASessionByID(eaSessionID(t, weekday)); got.Weekdays != "2,4" || got.PracticeID != nil || got.Clinicians != "" {
 		t.Errorf("after edit: %+v", got)
 	}
 	if pub := public.get(t, host, "/enhanced-access"); !strings.Contains(pub.body, "Tuesday and Thursday") {
@@ -110,7 +110,7 @@ func TestEASessionLifecycleReachesPublicSite(t *testing.T) {
 	if r.status != http.StatusSeeOther || r.location() != "/admin/sessions?done=deleted" {
 		t.Fatalf("delete: %d %q", r.status, r.location())
 	}
-	if all, _ := store.Sessions(); len(all) != 1 {
+	if all, _ := store.EASessions(); len(all) != 1 {
 		t.Errorf("sessions after delete: %+v", all)
 	}
 	if pub := public.get(t, host, "/enhanced-access"); strings.Contains(pub.body, "Call 111") {

@@ -171,7 +171,7 @@ func saveEvent(d Deps) fiber.Handler {
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "event-edit", eventFormView(c, d, f, stored, []themes.FieldError{*fe}))
 		}
-		saved, err := store.SaveEventByID(id, f.Version, models.Event{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
+		saved, err := store.SaveEvent(id, f.Version, models.Event{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, StartsAt: start, EndsAt: end, Location: f.Location, Online: f.Online, BookingURL: f.BookingURL,
 			Published: f.Published})
 		if status, errs, ok := servicesRefusal(err, "event", map[string]string{"title": "title", "slug": "slug",

@@ -236,7 +236,7 @@ func saveNews(d Deps) fiber.Handler {
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
 		}
-		saved, err := store.SavePostByID(id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at, Version: f.Version})
+		saved, err := store.SavePost(id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at, Version: f.Version})
 		if errors.Is(err, models.ErrStale) {
 			errs := []themes.FieldError{{Message: msgNewsStale}}
 			return render(c, d, fiber.StatusConflict, "news-edit", newsFormView(c, d, id, f, current, errs))

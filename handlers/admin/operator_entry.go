@@ -25,7 +25,7 @@ func operatorEntry(d Deps) fiber.Handler {
 		ctx := c.UserContext()
 		t := tenants.FromCtx(c)
 		c.Set("Referrer-Policy", "no-referrer") // the token is in the URL
-		u, err := d.DB.UseOperatorEntry(ctx, auth.HashToken(strings.Clone(c.Params("token"))), t.ID, d.now())
+		u, err := d.DB.UseOperatorEntryForTenantID(ctx, auth.HashToken(strings.Clone(c.Params("token"))), t.ID, d.now())
 		switch {
 		case errors.Is(err, models.ErrEntryUsed):
 			return fiber.NewError(fiber.StatusGone, "This link has been used or has expired. Open the tenant again from the console.")

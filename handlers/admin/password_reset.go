@@ -104,7 +104,7 @@ func sendResetLink(ctx context.Context, d Deps, req resetRequest) error {
 	token := auth.NewToken()
 	now := d.now()
 	// The link is bound to this tenant: it works on this tenant's host only.
-	if err := d.DB.CreatePasswordReset(ctx, u.ID, t.ID, auth.HashToken(token), now, now.Add(ResetLinkTTL)); err != nil {
+	if err := d.DB.CreatePasswordResetForTenantID(ctx, u.ID, t.ID, auth.HashToken(token), now, now.Add(ResetLinkTTL)); err != nil {
 		return err
 	}
 	link := panel + "/password-reset/" + token
@@ -132,7 +132,7 @@ func resetUser(c *fiber.Ctx, d Deps, token string) (u models.User, done bool, er
 		err = models.ErrNotFound
 	} else {
 		var r models.PasswordReset
-		if r, err = d.DB.PasswordResetByToken(ctx, auth.HashToken(token), tenantID(c), d.now()); err == nil {
+		if r, err = d.DB.PasswordResetByTokenForTenantID(ctx, auth.HashToken(token), tenantID(c), d.now()); err == nil {
 			u, err = d.DB.UserByID(ctx, r.UserID)
 		}
 	}
@@ -179,7 +179,7 @@ func resetPassword(c *fiber.Ctx, d Deps) error {
 	if err != nil {
 		return err
 	}
-	u, err = d.DB.ResetPassword(ctx, auth.HashToken(token), tenantID(c), h, d.now())
+	u, err = d.DB.ResetPasswordForTenantID(ctx, auth.HashToken(token), tenantID(c), h, d.now())
 	if errors.Is(err, models.ErrResetUnusable) || errors.Is(err, models.ErrNotFound) {
 		return render(c, d, fiber.StatusGone, "password-reset",
 			resetForm(c, d, "", []themes.FieldError{{Field: "email", Message: msgResetGone}}))

@@ -173,7 +173,7 @@ func savePractice(d Deps) fiber.Handler {
 			RegistrationURL: c.FormValue("registration_url"), PrescriptionsURL: c.FormValue("prescriptions_url"),
 			ClosedOnBankHolidays: c.FormValue("closed_on_bank_holidays") != "", AccessibilityNotes: c.FormValue("accessibility_notes"),
 		}
-		saved, err := store.SavePracticeByID(id, version, p)
+		saved, err := store.SavePractice(id, version, p)
 		if err != nil {
 			typed := practiceEditOf(p)
 			typed.ID, typed.Version = id, version
@@ -235,7 +235,7 @@ func practiceDeleteView(c *fiber.Ctx, d Deps, store *models.TenantDB, p models.P
 	view := baseView(c, d, "Delete "+p.Name)
 	pe := practiceEditOf(p)
 	pe.Exceptions = len(p.Exceptions)
-	ss, err := store.SessionsAtPractice(p.ID)
+	ss, err := store.EASessionsAtPractice(p.ID)
 	if err != nil {
 		return view, err
 	}

@@ -67,7 +67,7 @@ func practiceWeek() url.Values {
 // practiceSeed stores a practice directly, with a week of hours.
 func practiceSeed(t *testing.T, store *models.TenantDB, ods, name string) models.Practice {
 	t.Helper()
-	p, err := store.SavePracticeByID(0, 0, models.Practice{ODSCode: ods, Name: name, Phone: "01632 960 001", ClosedOnBankHolidays: true})
+	p, err := store.SavePractice(0, 0, models.Practice{ODSCode: ods, Name: name, Phone: "01632 960 001", ClosedOnBankHolidays: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestPracticeStaleSaveIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ss, err := store.SaveSessionByID(0, 0, models.Session{Weekdays: "6", StartsAt: 540, EndsAt: 720})
+	ss, err := store.SaveEASessionByID(0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func TestPracticeStaleSaveIsRefused(t *testing.T) {
 	if got.Name != "Sam's name" || !strings.Contains(got.Hours, `"08:00"`) || got.Exceptions[0].Reason != "Sam" {
 		t.Errorf("Jo's saves overwrote Sam's: %+v", got)
 	}
-	if s2, _ := store.SessionByID(ss.ID); s2.EndsAt != 780 {
+	if s2, _ := store.EASessionByID(ss.ID); s2.EndsAt != 780 {
 		t.Errorf("session overwritten: %+v", s2)
 	}
 }
@@ -390,7 +390,7 @@ func TestPracticeFormsRefuseMissingCSRF(t *testing.T) {
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	p := practiceSeed(t, store, "K81001", "Riverside")
 	e, _ := store.SaveException(p.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC), Closed: true}, nil)
-	ss, _ := store.SaveSessionByID(0, 0, models.Session{Weekdays: "6", StartsAt: 540, EndsAt: 720})
+	ss, _ := store.SaveEASessionByID(0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720})
 	b := s.browser()
 	b.signIn(t, host, "sam@example.nhs.uk")
 	base := "/admin/practices/" + itoa(p.ID)
@@ -410,7 +410,7 @@ func TestPracticeFormsRefuseMissingCSRF(t *testing.T) {
 	if ps, _ := store.Practices(); len(ps) != 1 {
 		t.Errorf("practices after forged posts: %d", len(ps))
 	}
-	if all, _ := store.Sessions(); len(all) != 1 || all[0].Version != 1 {
+	if all, _ := store.EASessions(); len(all) != 1 || all[0].Version != 1 {
 		t.Errorf("sessions after forged posts: %+v", all)
 	}
 }
@@ -477,7 +477,7 @@ func TestPracticeOfAnotherTenantIs404(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirSess, err := beta.SaveSessionByID(0, 0, models.Session{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &theirs.ID, HowToBook: "Beta secret booking"})
+	theirSess, err := beta.SaveEASessionByID(0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &theirs.ID, HowToBook: "Beta secret booking"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -519,13 +519,13 @@ func TestPracticeOfAnotherTenantIs404(t *testing.T) {
 	if err != nil || got.Name != "Beta secret surgery" || got.Version != theirs.Version || len(got.Exceptions) != 1 || got.Exceptions[0].Reason != "Beta secret reason" {
 		t.Errorf("beta's practice changed: %+v %v", got, err)
 	}
-	if sess, err := beta.SessionByID(theirSess.ID); err != nil || sess.Version != 1 {
+	if sess, err := beta.EASessionByID(theirSess.ID); err != nil || sess.Version != 1 {
 		t.Errorf("beta's session changed: %+v %v", sess, err)
 	}
 	if es, _ := alpha.ExceptionsOf(mineOther.ID); len(es) != 1 || es[0].Version != 1 {
 		t.Errorf("alpha's other exception changed through the wrong practice: %+v", es)
 	}
-	if all, _ := alpha.Sessions(); len(all) != 0 {
+	if all, _ := alpha.EASessions(); len(all) != 0 {
 		t.Errorf("alpha gained sessions: %+v", all)
 	}
 	if log := withoutSetup(beta.AuditLog(10)); len(log) != 0 {
@@ -542,7 +542,7 @@ func TestPracticeDeleteBlockedBySessions(t *testing.T) {
 	const host = "alpha.localhost"
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	p := practiceSeed(t, store, "K81001", "Riverside")
-	ss, err := store.SaveSessionByID(0, 0, models.Session{Weekdays: "1,2,3,4,5", StartsAt: 1110, EndsAt: 1200, PracticeID: &p.ID})
+	ss, err := store.SaveEASessionByID(0, 0, models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 1110, EndsAt: 1200, PracticeID: &p.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -570,7 +570,7 @@ func TestPracticeHealthLinksToTheEditors(t *testing.T) {
 	tn := s.tenant(t, "alpha")
 	s.user(t, tn, "jo@example.nhs.uk", models.RoleEditor)
 	const host = "alpha.localhost"
-	p, err := s.db.ForTenant(context.Background(), tn.ID).SavePracticeByID(0, 0, models.Practice{ODSCode: "K81001", Name: "Riverside"})
+	p, err := s.db.ForTenant(context.Background(), tn.ID).SavePractice(0, 0, models.Practice{ODSCode: "K81001", Name: "Riverside"})
 	if err != nil {
 		t.Fatal(err)
 	}

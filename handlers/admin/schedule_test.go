@@ -339,7 +339,7 @@ func TestNewsUnpublishAtClearedIsCancelled(t *testing.T) {
 	const host = "alpha.localhost"
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	at := time.Now().Add(-time.Hour)
-	p, err := store.SavePostByID(0, models.Post{Title: "Flu", BodyMD: "x", PublishedAt: &at})
+	p, err := store.SavePost(0, models.Post{Title: "Flu", BodyMD: "x", PublishedAt: &at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +375,7 @@ func TestNewsSaveAfterScheduledUnpublishIsRefused(t *testing.T) {
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	now := time.Now()
 	at := now.Add(-time.Hour)
-	p, err := store.SavePostByID(0, models.Post{Title: "Flu", Slug: "flu", BodyMD: "x", PublishedAt: &at})
+	p, err := store.SavePost(0, models.Post{Title: "Flu", Slug: "flu", BodyMD: "x", PublishedAt: &at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +413,7 @@ func TestScheduleListShowsChangesThatFailed(t *testing.T) {
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	now := time.Now()
 	at := now.Add(-time.Hour)
-	p, err := store.SavePostByID(0, models.Post{Title: "Flu", BodyMD: "x", PublishedAt: &at})
+	p, err := store.SavePost(0, models.Post{Title: "Flu", BodyMD: "x", PublishedAt: &at})
 	if err != nil {
 		t.Fatal(err)
 	}

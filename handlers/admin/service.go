@@ -180,7 +180,7 @@ func saveService(d Deps) fiber.Handler {
 			Summary: servicesText(c, "summary"), Body: servicesText(c, "body"), WhoFor: servicesText(c, "who_for"),
 			HowToAccess: servicesText(c, "how_to_access"), SelfReferral: servicesChecked(c, "self_referral"),
 			Published: servicesChecked(c, "published")}
-		saved, err := store.SaveServiceByID(id, f.Version, models.Service{Name: f.Name, Slug: f.Slug, Summary: f.Summary,
+		saved, err := store.SaveService(id, f.Version, models.Service{Name: f.Name, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, WhoFor: f.WhoFor, HowToAccess: f.HowToAccess, SelfReferral: f.SelfReferral, Published: f.Published})
 		if status, errs, ok := servicesRefusal(err, "service", map[string]string{"title": "name", "slug": "slug",
 			"summary": "summary", "body": "body", "who_for": "who_for", "how_to_access": "how_to_access"}); ok {

@@ -162,7 +162,7 @@ func TestServicesFormRefusals(t *testing.T) {
 	s, a, _, b := servicesSignedIn(t)
 	const host = "alpha.localhost"
 	store := s.db.ForTenant(context.Background(), a.ID)
-	taken, err := store.SaveServiceByID(0, 0, models.Service{Name: "Pharmacists", Published: true})
+	taken, err := store.SaveService(0, 0, models.Service{Name: "Pharmacists", Published: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestServicesAreaOfAnotherTenantIs404(t *testing.T) {
 	s, a, bt, b := servicesSignedIn(t)
 	const host = "alpha.localhost"
 	beta := s.db.ForTenant(context.Background(), bt.ID)
-	svc, err := beta.SaveServiceByID(0, 0, models.Service{Name: "Beta secret service", Published: true})
+	svc, err := beta.SaveService(0, 0, models.Service{Name: "Beta secret service", Published: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,11 +231,11 @@ func TestServicesAreaOfAnotherTenantIs404(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := beta.SaveEventByID(0, 0, models.Event{Title: "Beta secret event", StartsAt: servicesFuture(), Published: true})
+	ev, err := beta.SaveEvent(0, 0, models.Event{Title: "Beta secret event", StartsAt: servicesFuture(), Published: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vac, err := beta.SaveVacancyByID(0, 0, models.Vacancy{Title: "Beta secret job", ClosesOn: servicesFuture(), Published: true})
+	vac, err := beta.SaveVacancy(0, 0, models.Vacancy{Title: "Beta secret job", ClosesOn: servicesFuture(), Published: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -413,10 +413,10 @@ func TestUsersRemovalEndsDatabaseSessions(t *testing.T) {
 	if r := mgr.post(t, host, "/admin/users/"+itoa(ed.ID)+"/remove", url.Values{"_csrf": {tok}}); r.status != http.StatusSeeOther {
 		t.Fatalf("remove: %d\n%s", r.status, r.body)
 	}
-	if _, err := s.db.SessionByTokenHash(ctx, auth.HashToken(editor.sessionToken(host))); !errors.Is(err, models.ErrNotFound) {
+	if _, err := s.db.SignInSessionByTokenHash(ctx, auth.HashToken(editor.sessionToken(host))); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("ed's alpha session is still stored: %v", err)
 	}
-	if _, err := s.db.SessionByTokenHash(ctx, auth.HashToken(edBeta.sessionToken("beta.localhost"))); err != nil {
+	if _, err := s.db.SignInSessionByTokenHash(ctx, auth.HashToken(edBeta.sessionToken("beta.localhost"))); err != nil {
 		t.Errorf("ed's beta session is gone: %v", err)
 	}
 	if r := edBeta.get(t, "beta.localhost", "/admin"); r.status != http.StatusOK {

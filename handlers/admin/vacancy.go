@@ -103,7 +103,7 @@ func saveVacancy(d Deps) fiber.Handler {
 			}
 			closes = time.Date(y, m, day, 0, 0, 0, 0, time.UTC) // a date: the model keeps it at UTC midnight
 		}
-		saved, err := store.SaveVacancyByID(id, f.Version, models.Vacancy{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
+		saved, err := store.SaveVacancy(id, f.Version, models.Vacancy{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, ClosesOn: closes, Salary: f.Salary, HoursText: f.Hours, ApplyURL: f.ApplyURL, Published: f.Published})
 		if status, errs, ok := servicesRefusal(err, "vacancy", map[string]string{"title": "title", "slug": "slug",
 			"summary": "summary", "body": "body", "closes_on": "closes_on", "salary": "salary", "hours_text": "hours_text",

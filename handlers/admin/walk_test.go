@@ -61,6 +61,13 @@ func tenantRows(t *testing.T, db *sql.DB, tenant int64) map[string][]int64 {
 // generation (bumped by every content change), and its audit log length.
 func tenantFingerprint(t *testing.T, s *server, slug string) string {
 	t.Helper()
+	gen, audits := tenantState(t, s, slug)
+	return fmt.Sprintf("generation %d, %d audit rows", gen, audits)
+}
+
+// tenantState is the tenant's generation and the length of its audit log.
+func tenantState(t *testing.T, s *server, slug string) (generation int64, audits int) {
+	t.Helper()
 	ctx := context.Background()
 	tn, err := s.db.TenantBySlug(ctx, slug)
 	if err != nil {
@@ -70,7 +77,19 @@ func tenantFingerprint(t *testing.T, s *server, slug string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("generation %d, %d audit rows", tn.Generation, len(log))
+	return tn.Generation, len(log)
+}
+
+// notContentPOSTs are the panel's POST routes that do not change what the
+// public site shows: signing in and out, the account's own two-factor
+// setting, accepting an invitation, the Markdown preview (writes nothing)
+// and managing the team's accounts. A successful POST to any other route
+// changes public content, so it must bump the tenant's generation (the
+// page cache's key) and write an audit row, in the same transaction.
+var notContentPOSTs = []string{
+	"/sign-in", "/sign-out", "/sign-out-everywhere", "/account/two-factor", "/invitation/:token",
+	"/preview/markdown",
+	"/users/invite", "/users/:id/edit", "/users/:id/remove", "/users/invitations/:id/cancel", "/users/invitations/:id/resend",
 }
 
 var routeParamRE = regexp.MustCompile(`:[A-Za-z_]+\??`)
@@ -142,7 +161,7 @@ func TestEveryAdminRouteRefusesAnotherTenantsObjects(t *testing.T) {
 		"path": {victimPages[0]}, "date": {"2030-01-01"}, "time": {"09:00"}, "direction": {"up"}}
 
 	before := tenantFingerprint(t, s, "highfives")
-	var walked []string
+	var walked, changed []string
 	routes := s.admin.GetRoutes(true)
 	// Routes with an object in the URL first: the others may create
 	// objects of alpha's own, whose ids the victim's could then share.
@@ -168,9 +187,20 @@ func TestEveryAdminRouteRefusesAnotherTenantsObjects(t *testing.T) {
 				}
 			} else if r.Method == http.MethodPost && !slices.Contains([]string{"/sign-in", "/sign-out", "/sign-out-everywhere"}, r.Path) {
 				target := "/admin" + r.Path
+				gen, audits := tenantState(t, s, "alpha")
 				resp := jane.post(t, "alpha.localhost", target, form)
 				if resp.status < 400 && strings.Contains(resp.location(), "highfives") {
 					t.Errorf("POST %s on alpha went to the other tenant: %d %s", target, resp.status, resp.location())
+				}
+				if resp.status < 400 && !slices.Contains(notContentPOSTs, r.Path) {
+					changed = append(changed, r.Path)
+					gen2, audits2 := tenantState(t, s, "alpha")
+					if gen2 <= gen {
+						t.Errorf("POST %s on alpha succeeded (%d) without bumping the generation (%d, then %d)", target, resp.status, gen, gen2)
+					}
+					if audits2 <= audits {
+						t.Errorf("POST %s on alpha succeeded (%d) without an audit row (%d rows, then %d)", target, resp.status, audits, audits2)
+					}
 				}
 			}
 			continue
@@ -207,5 +237,9 @@ func TestEveryAdminRouteRefusesAnotherTenantsObjects(t *testing.T) {
 	if len(walked) < 3 {
 		t.Errorf("only %d routes take an id: %v", len(walked), walked)
 	}
+	if len(changed) < 3 {
+		t.Errorf("only %d content POSTs succeeded on alpha, too few to check the generation and the audit log: %v", len(changed), changed)
+	}
 	t.Logf("walked %d routes with ids × %d foreign ids: %v", len(walked), len(ids), walked)
+	t.Logf("%d content POSTs on alpha bumped its generation and wrote an audit row: %v", len(changed), changed)
 }

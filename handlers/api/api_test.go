@@ -399,7 +399,7 @@ func TestAPIChangesAreAudited(t *testing.T) {
 		t.Errorf("%d audit records, want 2 (reads are not audited)", n)
 	}
 	// The same two in the operators' audit log the console shows.
-	entries, err := s.db.OperatorAuditLog(context.Background(), 0, 10)
+	entries, err := s.db.OperatorAuditLogForTenantID(context.Background(), 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

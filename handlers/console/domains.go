@@ -121,7 +121,7 @@ func domainOf(c *fiber.Ctx, d Deps) (models.Tenant, models.DomainCheck, error) {
 	if err != nil {
 		return t, models.DomainCheck{}, err
 	}
-	ch, err := d.DB.DomainCheckOf(c.UserContext(), t.ID, strings.ToLower(c.Params("host")))
+	ch, err := d.DB.DomainCheckForTenantID(c.UserContext(), t.ID, strings.ToLower(c.Params("host")))
 	return t, ch, err
 }
 
@@ -160,7 +160,7 @@ func doDomainAction(d Deps, a domainAction) fiber.Handler {
 				if _, err := d.DB.RemoveDomain(ctx, ch.Host); err != nil {
 					return "", err
 				}
-			} else if err := d.DB.SetPrimaryDomain(ctx, t.ID, ch.Host); err != nil {
+			} else if err := d.DB.SetPrimaryDomainForTenantID(ctx, t.ID, ch.Host); err != nil {
 				return "", err
 			}
 			audit(c, d, OperatorFromCtx(c).User, "domain."+a.path, &t, ch.Host, why)
@@ -182,7 +182,7 @@ func checkDomain(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := d.DB.RecordDomainCheck(ctx, t.ID, ch.Host, ok, d.now()); err != nil {
+		if err := d.DB.RecordDomainCheckForTenantID(ctx, t.ID, ch.Host, ok, d.now()); err != nil {
 			return err
 		}
 		done := "notyet"

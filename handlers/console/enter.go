@@ -44,7 +44,7 @@ func enter(d Deps) fiber.Handler {
 		return submit(c, d, "Open "+t.Name+"'s admin panel", "tenants", &f, func(why string) (string, error) {
 			op := OperatorFromCtx(c).User
 			token := auth.NewToken()
-			if err := d.DB.CreateOperatorEntry(c.UserContext(), auth.HashToken(token), op.ID, t.ID, d.now().Add(EntryTTL)); err != nil {
+			if err := d.DB.CreateOperatorEntryForTenantID(c.UserContext(), auth.HashToken(token), op.ID, t.ID, d.now().Add(EntryTTL)); err != nil {
 				return "", err
 			}
 			audit(c, d, op, "tenant.enter", &t, "opened the admin panel", why)

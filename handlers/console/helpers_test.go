@@ -254,7 +254,7 @@ func fieldError(body, field string) string {
 // lastAudit is the newest operator audit row.
 func (s *server) lastAudit(t *testing.T) models.OperatorAuditEntry {
 	t.Helper()
-	rows, err := s.db.OperatorAuditLog(context.Background(), 0, 1)
+	rows, err := s.db.OperatorAuditLogForTenantID(context.Background(), 0, 1)
 	if err != nil || len(rows) == 0 {
 		t.Fatalf("operator audit: %v, %v", rows, err)
 	}

@@ -323,7 +323,7 @@ func showAudit(d Deps) fiber.Handler {
 			return models.ErrNotFound
 		}
 		v.Console.AuditTenant = slug
-		rows, err := d.DB.OperatorAuditLog(ctx, tenantID, 200)
+		rows, err := d.DB.OperatorAuditLogForTenantID(ctx, tenantID, 200)
 		if err != nil {
 			return err
 		}

@@ -152,7 +152,7 @@ func showTenant(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		checks, err := d.DB.DomainChecks(ctx, t.ID)
+		checks, err := d.DB.DomainChecksForTenantID(ctx, t.ID)
 		if err != nil {
 			return err
 		}

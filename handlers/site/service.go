@@ -96,7 +96,7 @@ func showEnhancedAccess(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		sessions, err := r.store.Sessions()
+		sessions, err := r.store.EASessions()
 		if err != nil {
 			return err
 		}

@@ -97,7 +97,7 @@ func TestSeed(t *testing.T) {
 		t.Errorf("highfives has %d open and %d closed vacancies, want at least 1 of each", open, closed)
 	}
 
-	sessions, err := hf.Sessions()
+	sessions, err := hf.EASessions()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,7 +91,7 @@ func highFives(s *models.TenantDB, c clock) error {
 	}
 	for i, p := range practices {
 		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(p); err != nil {
+		if _, err := s.SavePractice(0, 0, p); err != nil {
 			return err
 		}
 	}
@@ -119,13 +119,13 @@ func highFives(s *models.TenantDB, c clock) error {
 	}
 
 	howToBook := "Call your own practice or ask at reception. Some appointments can also be booked in the NHS App. You do not need to be registered at the practice where the appointment is."
-	if err := s.AddSession("Y99002", models.Session{
+	if err := s.AddEASession("Y99002", models.EASession{
 		Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0),
 		Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 0,
 	}); err != nil {
 		return err
 	}
-	if err := s.AddSession("Y99004", models.Session{
+	if err := s.AddEASession("Y99004", models.EASession{
 		Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0),
 		Clinicians: "GPs, practice nurses, physiotherapists and health care assistants (for blood tests and blood pressure checks)", HowToBook: howToBook, SortOrder: 1,
 	}); err != nil {
@@ -134,7 +134,7 @@ func highFives(s *models.TenantDB, c clock) error {
 
 	for i, sv := range highFivesServices {
 		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(sv); err != nil {
+		if _, err := s.SaveService(0, 0, sv); err != nil {
 			return err
 		}
 	}
@@ -229,7 +229,7 @@ Read our page on [managing your health online](/health-online). It explains how 
 		},
 	}
 	for _, p := range posts {
-		if _, err := s.SavePost(p); err != nil {
+		if _, err := s.SavePost(0, p); err != nil {
 			return err
 		}
 	}
@@ -287,7 +287,7 @@ You do not need to book. Just come along.`,
 	}
 	for _, e := range events {
 		e.Published = true
-		if _, err := s.SaveEvent(e); err != nil {
+		if _, err := s.SaveEvent(0, 0, e); err != nil {
 			return err
 		}
 	}
@@ -332,7 +332,7 @@ For an informal chat, call Jordan Ellis on 0113 496 0120.`,
 	}
 	for _, v := range vacancies {
 		v.Published = true
-		if _, err := s.SaveVacancy(v); err != nil {
+		if _, err := s.SaveVacancy(0, 0, v); err != nil {
 			return err
 		}
 	}

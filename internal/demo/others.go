@@ -52,7 +52,7 @@ func riverside(s *models.TenantDB, c clock) error {
 	}
 	for i, p := range practices {
 		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(p); err != nil {
+		if _, err := s.SavePractice(0, 0, p); err != nil {
 			return err
 		}
 	}
@@ -61,10 +61,10 @@ func riverside(s *models.TenantDB, c clock) error {
 		return err
 	}
 	howToBook := "Call your own practice or ask at reception."
-	if err := s.AddSession("Y99011", models.Session{Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses", HowToBook: howToBook}); err != nil {
+	if err := s.AddEASession("Y99011", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses", HowToBook: howToBook}); err != nil {
 		return err
 	}
-	if err := s.AddSession("Y99012", models.Session{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 1}); err != nil {
+	if err := s.AddEASession("Y99012", models.EASession{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 1}); err != nil {
 		return err
 	}
 	services := []models.Service{
@@ -85,14 +85,14 @@ func riverside(s *models.TenantDB, c clock) error {
 	}
 	for i, sv := range services {
 		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(sv); err != nil {
+		if _, err := s.SaveService(0, 0, sv); err != nil {
 			return err
 		}
 	}
 	if err := s.AddStaff("social-prescribing", models.StaffMember{Name: "Aisha Begum", Role: "Social prescribing link worker", Bio: "Aisha runs the Tuesday walking group from Quayside Surgery."}); err != nil {
 		return err
 	}
-	if _, err := s.SavePost(models.Post{
+	if _, err := s.SavePost(0, models.Post{
 		Slug: "evening-appointments-at-quayside", Title: "Evening appointments at Quayside Surgery",
 		Summary:     "You can now see a GP or nurse from 6:30pm to 8pm on weekdays at Quayside Surgery.",
 		PublishedAt: ptr(c.at(-20, 9, 0)),
@@ -101,7 +101,7 @@ func riverside(s *models.TenantDB, c clock) error {
 		return err
 	}
 	drop := c.next(time.Wednesday, 8)
-	_, err := s.SaveEvent(models.Event{
+	_, err := s.SaveEvent(0, 0, models.Event{
 		Slug: "blood-pressure-check-drop-in", Title: "Blood pressure check drop-in",
 		Summary:  "Have your blood pressure checked for free. You do not need to book.",
 		StartsAt: c.at(drop, 14, 0), EndsAt: ptr(c.at(drop, 16, 0)),
@@ -145,21 +145,21 @@ func moorland(s *models.TenantDB, c clock) error {
 	}
 	for i, p := range practices {
 		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(p); err != nil {
+		if _, err := s.SavePractice(0, 0, p); err != nil {
 			return err
 		}
 	}
 	sessions := []struct {
 		ods string
-		s   models.Session
+		s   models.EASession
 	}{
-		{"Y99021", models.Session{Weekdays: "1,3,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses"}},
-		{"Y99022", models.Session{Weekdays: "2,4", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and pharmacists"}},
-		{"Y99023", models.Session{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and physiotherapists"}},
+		{"Y99021", models.EASession{Weekdays: "1,3,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses"}},
+		{"Y99022", models.EASession{Weekdays: "2,4", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and pharmacists"}},
+		{"Y99023", models.EASession{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and physiotherapists"}},
 	}
 	for i, x := range sessions {
 		x.s.SortOrder, x.s.HowToBook = i, "Call your own practice to book."
-		if err := s.AddSession(x.ods, x.s); err != nil {
+		if err := s.AddEASession(x.ods, x.s); err != nil {
 			return err
 		}
 	}
@@ -179,11 +179,11 @@ func moorland(s *models.TenantDB, c clock) error {
 	}
 	for i, sv := range services {
 		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(sv); err != nil {
+		if _, err := s.SaveService(0, 0, sv); err != nil {
 			return err
 		}
 	}
-	if _, err := s.SavePost(models.Post{
+	if _, err := s.SavePost(0, models.Post{
 		Slug: "physiotherapy-van-new-timetable", Title: "New timetable for the physiotherapy van",
 		Summary:     "The physiotherapy van now visits High Moor on Mondays.",
 		PublishedAt: ptr(c.at(-30, 9, 0)),
@@ -191,7 +191,7 @@ func moorland(s *models.TenantDB, c clock) error {
 	}); err != nil {
 		return err
 	}
-	if _, err := s.SaveEvent(models.Event{
+	if _, err := s.SaveEvent(0, 0, models.Event{
 		Slug: "village-health-morning", Title: "Village health morning",
 		Summary:   "Drop in for a free blood pressure check and advice about staying well.",
 		StartsAt:  c.at(c.next(time.Saturday, 12), 10, 0),

@@ -10,6 +10,69 @@ import (
 	"gorm.io/gorm"
 )
 
+// SiteSettings are a tenant's branding, contact details and the facts the
+// generated legal pages need. A tenant without a row has the zero settings.
+type SiteSettings struct {
+	TenantID            int64 `gorm:"primaryKey;autoIncrement:false"`
+	Description         string
+	LogoURL             string
+	Phone               string
+	Email               string
+	Address             string
+	ClinicalDirector    string
+	NHSIdentity         bool `gorm:"column:nhs_identity"`
+	SocialFacebook      string
+	SocialX             string `gorm:"column:social_x"`
+	SocialInstagram     string
+	SocialYoutube       string
+	DataController      string
+	DPOContact          string `gorm:"column:dpo_contact"`
+	AccessibilityStatus string // full, partial, not
+	AccessibilityIssues string // one per line
+	StatementPrepared   *time.Time
+	StatementReviewed   *time.Time
+	UpdatedAt           time.Time
+	// Version counts saves; a save must name the version it was opened at.
+	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
+}
+
+// Settings returns the tenant's settings, zero values when none were saved.
+func (t *TenantDB) Settings() (SiteSettings, error) {
+	var s SiteSettings
+	err := t.scoped.Take(&s).Error
+	if isNotFound(err) {
+		return SiteSettings{TenantID: t.tenantID, AccessibilityStatus: "partial"}, nil
+	}
+	return s, translate("settings", err)
+}
+
+// SaveSettings replaces the tenant's settings.
+func (t *TenantDB) SaveSettings(s SiteSettings) error {
+	s.TenantID = t.tenantID
+	switch s.AccessibilityStatus {
+	case "":
+		s.AccessibilityStatus = "partial"
+	case "full", "partial", "not":
+	default:
+		return invalid("accessibility_status", "choose full, partial or not compliant")
+	}
+	if s.Email != "" && !emailRE.MatchString(s.Email) {
+		return invalid("email", "enter an email address, like name@nhs.net")
+	}
+	for _, u := range []struct{ f, v string }{{"social_facebook", s.SocialFacebook}, {"social_x", s.SocialX}, {"social_instagram", s.SocialInstagram}, {"social_youtube", s.SocialYoutube}} {
+		if err := validateURL(u.f, u.v); err != nil {
+			return err
+		}
+	}
+	err := t.change(func(tx *TenantDB) error {
+		if err := tx.checkLogo(s.LogoURL); err != nil {
+			return err
+		}
+		return tx.scoped.Save(&s).Error
+	})
+	return translate("save settings", err)
+}
+
 // AuditSettingsSave is the audit action of saving the site settings.
 const AuditSettingsSave = "settings.save"
 

@@ -9,6 +9,52 @@ import (
 	"unicode/utf8"
 )
 
+// NavItem is one entry of the navigation menu the manager orders.
+type NavItem struct {
+	ID        int64 `gorm:"primaryKey"`
+	TenantID  int64
+	Title     string
+	Path      string
+	SortOrder int
+}
+
+// MaxNavItems follows NHS England's guidance: 5 to 7 flat items.
+const MaxNavItems = 7
+
+// SetNavItems replaces the navigation menu.
+func (t *TenantDB) SetNavItems(items []NavItem) error {
+	if len(items) > MaxNavItems {
+		return invalid("nav", fmt.Sprintf("use %d items or fewer: NHS guidance asks for 5 to 7 flat items", MaxNavItems))
+	}
+	for i := range items {
+		items[i].Title = strings.TrimSpace(items[i].Title)
+		if items[i].Title == "" {
+			return invalid("nav", "every menu item needs a title")
+		}
+		if !strings.HasPrefix(items[i].Path, "/") {
+			return invalid("nav", fmt.Sprintf("%q: menu items link to paths on this site, like /services", items[i].Path))
+		}
+		items[i].ID, items[i].TenantID, items[i].SortOrder = 0, t.tenantID, i
+	}
+	err := t.change(func(tx *TenantDB) error {
+		if err := tx.scoped.Where("1 = 1").Delete(&NavItem{}).Error; err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		return tx.scoped.Create(&items).Error
+	})
+	return translate("set navigation", err)
+}
+
+// NavItems returns the menu in order.
+func (t *TenantDB) NavItems() ([]NavItem, error) {
+	var items []NavItem
+	err := t.scoped.Order("sort_order").Find(&items).Error
+	return items, translate("navigation", err)
+}
+
 // Editing the header navigation menu one item at a time. The menu has no
 // version column: every edit names the fingerprint of the list it was made
 // on, and an edit of a list that has changed since is an *EditConflictError.

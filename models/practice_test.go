@@ -20,7 +20,7 @@ func testPracticeStores(t *testing.T, db *models.DB) (alpha, beta *models.Tenant
 
 func testPracticeAdd(t *testing.T, store *models.TenantDB, ods, name string) models.Practice {
 	t.Helper()
-	p, err := store.SavePracticeByID(0, 0, models.Practice{ODSCode: ods, Name: name, ClosedOnBankHolidays: true})
+	p, err := store.SavePractice(0, 0, models.Practice{ODSCode: ods, Name: name, ClosedOnBankHolidays: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func testPracticeDate(y int, m time.Month, d int) time.Time {
 func TestSavePracticeByID(t *testing.T) {
 	dialects(t, func(t *testing.T, db *models.DB) {
 		store, other := testPracticeStores(t, db)
-		p, err := store.SavePracticeByID(0, 0, models.Practice{ODSCode: " k81001 ", Name: "Riverside Surgery", Postcode: "rg1 1aa", Address: "1 High Street\r\nReading"})
+		p, err := store.SavePractice(0, 0, models.Practice{ODSCode: " k81001 ", Name: "Riverside Surgery", Postcode: "rg1 1aa", Address: "1 High Street\r\nReading"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestSavePracticeByID(t *testing.T) {
 		}
 		// An edit at the current version keeps the hours and the order.
 		p.Name, p.Phone = "Riverside Medical Centre", "0118 496 0000"
-		saved, err := store.SavePracticeByID(p.ID, 2, p)
+		saved, err := store.SavePractice(p.ID, 2, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func TestSavePracticeByID(t *testing.T) {
 		}
 		// A save opened at an older version is refused and writes nothing.
 		p.Name = "Overwritten"
-		_, err = store.SavePracticeByID(p.ID, 2, p)
+		_, err = store.SavePractice(p.ID, 2, p)
 		var ce *models.EditConflictError
 		if !errors.As(err, &ce) || !errors.Is(err, models.ErrStale) {
 			t.Errorf("stale save: %v", err)
@@ -63,7 +63,7 @@ func TestSavePracticeByID(t *testing.T) {
 		// Another practice's ODS code is refused on ods_code.
 		testPracticeAdd(t, store, "K81002", "Hill Surgery")
 		p.Name = "Riverside"
-		_, err = store.SavePracticeByID(p.ID, 3, models.Practice{ODSCode: "K81002", Name: "Riverside"})
+		_, err = store.SavePractice(p.ID, 3, models.Practice{ODSCode: "K81002", Name: "Riverside"})
 		var ve *models.ValidationError
 		if !errors.As(err, &ve) || ve.Field != "ods_code" {
 			t.Errorf("duplicate ODS code: %v", err)
@@ -78,7 +78,7 @@ func TestSavePracticeByID(t *testing.T) {
 			{models.Practice{Name: "X", ODSCode: "K81009", Website: "www.example.org"}, "website"},
 			{models.Practice{Name: "X", ODSCode: "K81009", Email: "nobody"}, "email"},
 		} {
-			if _, err := store.SavePracticeByID(0, 0, tt.in); !errors.As(err, &ve) || ve.Field != tt.field {
+			if _, err := store.SavePractice(0, 0, tt.in); !errors.As(err, &ve) || ve.Field != tt.field {
 				t.Errorf("%+v: %v, want an error on %s", tt.in, err, tt.field)
 			}
 		}
@@ -86,7 +86,7 @@ func TestSavePracticeByID(t *testing.T) {
 		if _, err := other.PracticeByID(p.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other tenant reads: %v", err)
 		}
-		if _, err := other.SavePracticeByID(p.ID, 3, models.Practice{ODSCode: "B00001", Name: "Owned"}); !errors.Is(err, models.ErrNotFound) {
+		if _, err := other.SavePractice(p.ID, 3, models.Practice{ODSCode: "B00001", Name: "Owned"}); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other tenant saves: %v", err)
 		}
 		if err := other.SetPracticeHours(p.ID, 3, models.WeeklyHours{}); !errors.Is(err, models.ErrNotFound) {
@@ -144,7 +144,7 @@ func TestDeletePracticeAndOrder(t *testing.T) {
 			t.Errorf("after moving up: %v", got)
 		}
 		// Sessions held at a practice block its delete.
-		if _, err := store.SaveSessionByID(0, 0, models.Session{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &b.ID}); err != nil {
+		if _, err := store.SaveEASessionByID(0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &b.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.SaveException(b.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 12, 24), Closed: true}, nil); err != nil {
@@ -153,8 +153,8 @@ func TestDeletePracticeAndOrder(t *testing.T) {
 		if err := store.DeletePractice(b.ID); !errors.Is(err, models.ErrPracticeHostsSessions) {
 			t.Errorf("delete with sessions: %v", err)
 		}
-		ss, _ := store.SessionsAtPractice(b.ID)
-		if err := store.DeleteSession(ss[0].ID); err != nil {
+		ss, _ := store.EASessionsAtPractice(b.ID)
+		if err := store.DeleteEASession(ss[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := store.DeletePractice(b.ID); err != nil {
@@ -245,4 +245,62 @@ func TestPracticeExceptions(t *testing.T) {
 			t.Errorf("after delete: %+v", es)
 		}
 	})
+}
+
+func TestSavePracticeValidatesAndUpserts(t *testing.T) {
+	dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "highfives").ID)
+		tests := []struct {
+			p     models.Practice
+			field string
+		}{
+			{models.Practice{ODSCode: "Y99001"}, "name"},
+			{models.Practice{Name: "X", ODSCode: "bad code"}, "ods_code"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Postcode: "NOT A POSTCODE"}, "postcode"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Phone: "call us"}, "phone"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Website: "javascript:alert(1)"}, "website"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Hours: weekdays("18:30", "08:00")}, "hours"},
+			{models.Practice{Name: "X", ODSCode: "Y99001", Hours: weekdays("8 o'clock", "18:00")}, "hours"},
+		}
+		for _, tt := range tests {
+			_, err := store.SavePractice(0, 0, tt.p)
+			var ve *models.ValidationError
+			if !errors.As(err, &ve) || ve.Field != tt.field {
+				t.Errorf("SavePractice(%+v): err = %v, want a validation error on %s", tt.p, err, tt.field)
+			}
+		}
+		p, err := store.SavePractice(0, 0, models.Practice{Name: "Fivefields", ODSCode: "y99001", Postcode: "ls11aa", Hours: weekdays("08:00", "18:30")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ODSCode != "Y99001" || p.Postcode != "LS1 1AA" {
+			t.Errorf("normalised to %q %q", p.ODSCode, p.Postcode)
+		}
+		if _, err := store.SavePractice(p.ID, p.Version, models.Practice{Name: "Fivefields Medical Centre", ODSCode: "Y99001"}); err != nil {
+			t.Fatal(err)
+		}
+		ps, _ := store.Practices()
+		if len(ps) != 1 || ps[0].Name != "Fivefields Medical Centre" {
+			t.Errorf("upsert by ODS code: %+v", ps)
+		}
+		if err := store.AddException("Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 12, 23, 0, 0, 0, 0, time.UTC)}); err == nil {
+			t.Error("an exception ending before it starts was accepted")
+		}
+		if err := store.AddException("Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), Closed: true, Reason: "Christmas"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.PracticeByODS("y99001")
+		if err != nil || len(got.Exceptions) != 1 || got.Week()[1][0].Open != 8*60 {
+			t.Errorf("PracticeByODS = %+v, %v", got, err)
+		}
+	})
+}
+
+func weekdays(open, close string) string {
+	w := models.WeeklyHours{}
+	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday"} {
+		w[d] = []models.ClockSpan{{Open: open, Close: close}}
+	}
+	return models.EncodeHours(w)
 }
