@@ -9,7 +9,6 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -73,7 +72,7 @@ func auditWording(action string) string {
 
 func showAuditLog(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		page, _ := strconv.Atoi(c.Query("page"))
 		if page < 1 {
 			page = 1

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -16,8 +15,7 @@ const pageDashboardRecent = 5
 // the pages updated most recently.
 func showDashboard(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx := c.UserContext()
-		pages, err := tenants.FromCtx(c).Store(ctx, d.DB).Pages()
+		pages, err := tenantStore(c).Pages()
 		if err != nil {
 			return err
 		}

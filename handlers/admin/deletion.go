@@ -4,7 +4,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -26,11 +25,11 @@ type deletion[T any] struct {
 // item loads the item named by the URL through the request's tenant.
 func (del deletion[T]) item(c *fiber.Ctx, d Deps) (*models.TenantDB, int64, T, error) {
 	var zero T
-	id, err := postID(c)
+	id, err := routeID(c, "id")
 	if err != nil {
 		return nil, 0, zero, err
 	}
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	it, err := del.load(store, id)
 	return store, id, it, err
 }

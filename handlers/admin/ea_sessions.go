@@ -10,7 +10,6 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -92,7 +91,7 @@ func eaSessionPracticeNames(store *models.TenantDB) (map[int64]string, []themes.
 
 func listEASessions(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		ss, err := store.Sessions()
 		if err != nil {
 			return err
@@ -141,11 +140,11 @@ func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASe
 }
 
 func eaSessionLoad(c *fiber.Ctx, d Deps) (*models.TenantDB, models.Session, error) {
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	if c.Params("id") == "" {
 		return store, models.Session{}, nil
 	}
-	id, err := practiceParam(c, "id")
+	id, err := routeID(c, "id")
 	if err != nil {
 		return nil, models.Session{}, err
 	}

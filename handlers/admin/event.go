@@ -8,7 +8,6 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -84,7 +83,7 @@ func eventIsOver(e models.Event, now time.Time) bool {
 
 func listEvents(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		events, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllEvents()
+		events, err := tenantStore(c).AllEvents()
 		if err != nil {
 			return err
 		}
@@ -126,11 +125,11 @@ func newEvent(d Deps) fiber.Handler {
 
 func editEvent(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		e, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).EventByID(id)
+		e, err := tenantStore(c).EventByID(id)
 		if err != nil {
 			return err
 		}
@@ -148,11 +147,11 @@ func editEvent(d Deps) fiber.Handler {
 // saveEvent creates (no :id) or updates an event.
 func saveEvent(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := servicesOptionalID(c)
+		id, err := optionalRouteID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var stored *models.Event
 		if id != 0 {
 			e, err := store.EventByID(id) // another tenant's id: 404, nothing written

@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -15,7 +14,7 @@ import (
 // each finding with the link that fixes it.
 func showHealth(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		issues, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Health(time.Now())
+		issues, err := tenantStore(c).Health(time.Now())
 		if err != nil {
 			return err
 		}

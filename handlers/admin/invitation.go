@@ -10,7 +10,6 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -43,7 +42,7 @@ func invitationOf(c *fiber.Ctx, d Deps, token string) (inv models.Invitation, ex
 		return inv, false, true, fiber.ErrNotFound
 	}
 	ctx := c.UserContext()
-	inv, err = tenants.FromCtx(c).Store(ctx, d.DB).InvitationByToken(auth.HashToken(token), d.now())
+	inv, err = tenantStore(c).InvitationByToken(auth.HashToken(token), d.now())
 	if errors.Is(err, models.ErrInvitationExpired) {
 		v := signInForm(c, d, "", nil)
 		v.Title = "This invitation has expired"
@@ -88,7 +87,7 @@ func acceptInvitation(d Deps) fiber.Handler {
 		if done {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(ctx, d.DB)
+		store := tenantStore(c)
 		password := c.FormValue("password")
 		name := strings.TrimSpace(c.FormValue("name"))
 		fail := func(status int, field, msg string) error {

@@ -13,7 +13,6 @@ import (
 	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -82,7 +81,7 @@ func mediaEditOf(m models.Media) *themes.MediaEdit {
 
 func listMedia(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		items, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllMedia()
+		items, err := tenantStore(c).AllMedia()
 		if err != nil {
 			return err
 		}
@@ -181,7 +180,7 @@ func uploadMedia(d Deps) fiber.Handler {
 			widths = append(widths, strconv.Itoa(w))
 		}
 		u := AccountFromCtx(c).User
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.AddMedia(models.Media{Kind: res.Kind, Filename: filename, ContentType: res.ContentType,
 			Alt: typed.Alt, Title: typed.Title, Widths: strings.Join(widths, ","), Width: res.Width, Height: res.Height,
 			Bytes: res.Bytes, SHA256: res.SHA256, CreatedBy: &u.ID})
@@ -225,11 +224,11 @@ func removeMediaFiles(c *fiber.Ctx, d Deps, tenantID int64, m models.Media) {
 
 // mediaItem loads the item named by the URL: another tenant's id is a 404.
 func mediaItem(c *fiber.Ctx, d Deps) (*models.TenantDB, models.Media, error) {
-	id, err := postID(c)
+	id, err := routeID(c, "id")
 	if err != nil {
 		return nil, models.Media{}, err
 	}
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	m, err := store.MediaByID(id)
 	return store, m, err
 }

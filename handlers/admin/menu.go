@@ -3,14 +3,12 @@ package admin
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -90,7 +88,7 @@ func menuChoiceOf(choices []themes.MenuChoice, path string) (themes.MenuChoice, 
 
 // menuView builds the menu page (or an item's form) with the form as typed.
 func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPath string, errs []themes.FieldError) (themes.Admin, error) {
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	items, fp, err := store.Menu()
 	if err != nil {
 		return themes.Admin{}, err
@@ -177,7 +175,7 @@ func showMenu(d Deps) fiber.Handler {
 
 func addMenuItem(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		title, path := strings.TrimSpace(c.FormValue("title")), c.FormValue("path")
 		choices, err := menuChoices(store)
 		if err != nil {
@@ -200,11 +198,11 @@ func addMenuItem(d Deps) fiber.Handler {
 }
 
 func menuItemParam(c *fiber.Ctx, d Deps) (models.NavItem, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return models.NavItem{}, fiber.ErrNotFound
+	id, err := routeID(c, "id")
+	if err != nil {
+		return models.NavItem{}, err
 	}
-	return tenants.FromCtx(c).Store(c.UserContext(), d.DB).MenuItem(id)
+	return tenantStore(c).MenuItem(id)
 }
 
 func editMenuItem(d Deps) fiber.Handler {
@@ -228,7 +226,7 @@ func renameMenuItem(d Deps) fiber.Handler {
 			return err
 		}
 		title := c.FormValue("title")
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if err := store.RenameMenuItem(c.FormValue("fingerprint"), it.ID, title); err != nil {
 			return menuFail(c, d, "menu-edit", it.ID, title, it.Path, err)
 		}
@@ -243,7 +241,7 @@ func removeMenuItem(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if err := store.RemoveMenuItem(c.FormValue("fingerprint"), it.ID); err != nil {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
@@ -262,7 +260,7 @@ func moveMenuItem(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if err := store.MoveMenuItem(c.FormValue("fingerprint"), it.ID, up); err != nil {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
@@ -274,7 +272,7 @@ func moveMenuItem(d Deps) fiber.Handler {
 // startMenu copies the standard menu into an empty one, to edit from there.
 func startMenu(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		choices, err := menuChoices(store)
 		if err != nil {
 			return err

@@ -11,7 +11,6 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -37,14 +36,6 @@ type newsForm struct {
 
 const msgNewsStale = "Someone else changed this news item while you were editing it. Your changes have not been saved: " +
 	"copy anything you need, then reload the page."
-
-func postID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
-}
 
 // postStatus is "draft", "scheduled" or "published" at now.
 func postStatus(p models.Post, now time.Time) string {
@@ -91,7 +82,7 @@ func parsePublish(date, clock string) (*time.Time, *themes.FieldError) {
 
 func listNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		posts, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllPosts()
+		posts, err := tenantStore(c).AllPosts()
 		if err != nil {
 			return err
 		}
@@ -165,11 +156,11 @@ func newNews(d Deps) fiber.Handler {
 
 func editNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PostByID(id)
 		if err != nil {
 			return err
@@ -187,15 +178,12 @@ func editNews(d Deps) fiber.Handler {
 // saveNews creates (no :id) or updates a post.
 func saveNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var id int64
-		if c.Params("id") != "" {
-			var err error
-			if id, err = postID(c); err != nil {
-				return err
-			}
+		id, err := optionalRouteID(c, "id")
+		if err != nil {
+			return err
 		}
 		a := AccountFromCtx(c)
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var current *models.Post
 		if id != 0 {
 			p, err := store.PostByID(id) // another tenant's id: 404, nothing written
@@ -275,11 +263,11 @@ func saveNews(d Deps) fiber.Handler {
 // tenant's or an unknown id), audits it and returns to the list.
 func postAction(d Deps, change func(*models.TenantDB, int64) error, action, done string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PostByID(id)
 		if err != nil {
 			return err
@@ -299,11 +287,11 @@ func unpublishNews(d Deps) fiber.Handler {
 // confirmDeleteNews asks before deleting.
 func confirmDeleteNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PostByID(id)
+		p, err := tenantStore(c).PostByID(id)
 		if err != nil {
 			return err
 		}

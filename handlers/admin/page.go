@@ -9,7 +9,6 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -31,7 +30,7 @@ func editPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		draft, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PageForEdit(path)
+		draft, err := tenantStore(c).PageForEdit(path)
 		var view themes.Admin
 		switch {
 		case errors.Is(err, models.ErrNotFound) && pageLegalName(path) != "":
@@ -67,13 +66,12 @@ func pageLegalNewView(c *fiber.Ctx, d Deps, path, title, body string) themes.Adm
 
 func updatePage(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx := c.UserContext()
 		a := AccountFromCtx(c)
 		path, err := pagePath(c.FormValue("path"))
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(ctx, d.DB)
+		store := tenantStore(c)
 		base, err := strconv.ParseInt(c.FormValue("revision"), 10, 64)
 		if err != nil || base < 0 {
 			return fiber.ErrBadRequest

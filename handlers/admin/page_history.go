@@ -10,7 +10,6 @@ import (
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/internal/textdiff"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -41,25 +40,12 @@ func showPageHistory(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		h, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).History(path)
+		h, err := tenantStore(c).History(path)
 		if err != nil {
 			return err
 		}
 		return render(c, d, fiber.StatusOK, "page-history", pageHistoryView(c, d, h))
 	}
-}
-
-// pageRevisionParam reads a revision id from the query; absent is 0.
-func pageRevisionParam(c *fiber.Ctx, name string) (int64, error) {
-	raw := c.Query(name)
-	if raw == "" {
-		return 0, nil
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
 }
 
 // comparePageRevisions shows what changed in the Markdown between two
@@ -71,15 +57,15 @@ func comparePageRevisions(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		h, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).History(path)
+		h, err := tenantStore(c).History(path)
 		if err != nil {
 			return err
 		}
-		from, err := pageRevisionParam(c, "from")
+		from, err := queryID(c, "from")
 		if err != nil {
 			return err
 		}
-		to, err := pageRevisionParam(c, "to")
+		to, err := queryID(c, "to")
 		if err != nil {
 			return err
 		}
@@ -134,7 +120,7 @@ func restorePageRevision(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		id, err := strconv.ParseInt(c.FormValue("restore"), 10, 64)
 		if err != nil || id <= 0 {
 			return fiber.ErrNotFound

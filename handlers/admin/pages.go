@@ -10,7 +10,6 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -92,7 +91,7 @@ func pageBase(c *fiber.Ctx) (int64, error) {
 
 func listPages(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		pages, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Pages()
+		pages, err := tenantStore(c).Pages()
 		if err != nil {
 			return err
 		}
@@ -151,7 +150,7 @@ func createPage(d Deps) fiber.Handler {
 		if first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/"); pageBuiltIn[first] != "" {
 			return fail("path", "The website makes /"+first+" itself from "+pageBuiltIn[first]+": choose another web address")
 		}
-		_, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).CreatePage(models.PageInput{
+		_, err := tenantStore(c).CreatePage(models.PageInput{
 			Path: path, Title: title, BodyMD: body, Draft: !publish, By: a.Actor()}) // audited by CreatePage
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
@@ -202,7 +201,7 @@ func unpublishPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if _, err := store.PageForEdit(path); err != nil { // another tenant's path: 404
 			return err
 		}
@@ -249,7 +248,7 @@ func confirmDeletePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		draft, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PageForEdit(path)
+		draft, err := tenantStore(c).PageForEdit(path)
 		if err != nil {
 			return err
 		}
@@ -263,7 +262,7 @@ func deletePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if _, err := store.PageForEdit(path); err != nil { // another tenant's path: 404
 			return err
 		}

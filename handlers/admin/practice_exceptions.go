@@ -10,7 +10,6 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -50,11 +49,11 @@ func practiceToday() time.Time {
 
 func listPracticeExceptions(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByID(id)
+		p, err := tenantStore(c).PracticeByID(id)
 		if err != nil {
 			return err
 		}
@@ -91,11 +90,11 @@ func listPracticeExceptions(d Deps) fiber.Handler {
 // practiceExceptionIDs reads the practice and exception ids of the URL (0
 // for a new exception).
 func practiceExceptionIDs(c *fiber.Ctx) (practiceID, id int64, err error) {
-	if practiceID, err = practiceParam(c, "id"); err != nil {
+	if practiceID, err = routeID(c, "id"); err != nil {
 		return 0, 0, err
 	}
 	if c.Params("eid") != "" {
-		if id, err = practiceParam(c, "eid"); err != nil {
+		if id, err = routeID(c, "eid"); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -137,7 +136,7 @@ func practiceExceptionLoad(c *fiber.Ctx, d Deps) (*models.TenantDB, models.Pract
 	if err != nil {
 		return nil, models.Practice{}, e, err
 	}
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	p, err := store.PracticeByID(practiceID)
 	if err != nil {
 		return nil, p, e, err

@@ -10,7 +10,6 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -128,11 +127,11 @@ func practiceHoursView(c *fiber.Ctx, d Deps, he *themes.PracticeHoursEdit, errs 
 
 func editPracticeHours(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByID(id)
+		p, err := tenantStore(c).PracticeByID(id)
 		if err != nil {
 			return err
 		}
@@ -151,11 +150,11 @@ func editPracticeHours(d Deps) fiber.Handler {
 // (the "copy" button) and shows the form again without saving.
 func savePracticeHours(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PracticeByID(id)
 		if err != nil {
 			return err

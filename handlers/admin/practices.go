@@ -8,7 +8,6 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -61,16 +60,6 @@ func practicesRoutes(app *fiber.App, d Deps) {
 	eaSessionRoutes(app, d)
 }
 
-// practiceParam reads a positive id from the URL parameter name; anything
-// else is a 404.
-func practiceParam(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
-}
-
 // practiceVersion reads the form's hidden version.
 func practiceVersion(c *fiber.Ctx) (int, error) {
 	v, err := strconv.Atoi(c.FormValue("version"))
@@ -92,7 +81,7 @@ func practiceByODS(d Deps) fiber.Handler {
 		if page != "edit" && page != "hours" {
 			return fiber.ErrNotFound
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByODS(c.Params("ods"))
+		p, err := tenantStore(c).PracticeByODS(c.Params("ods"))
 		if err != nil {
 			return err
 		}
@@ -102,7 +91,7 @@ func practiceByODS(d Deps) fiber.Handler {
 
 func listPractices(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ps, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllPractices()
+		ps, err := tenantStore(c).AllPractices()
 		if err != nil {
 			return err
 		}
@@ -161,11 +150,11 @@ func newPractice(d Deps) fiber.Handler {
 
 func editPractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByID(id)
+		p, err := tenantStore(c).PracticeByID(id)
 		if err != nil {
 			return err
 		}
@@ -178,11 +167,11 @@ func savePractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var id int64
 		version := 0
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var current models.Practice
 		if c.Params("id") != "" {
 			var err error
-			if id, err = practiceParam(c, "id"); err != nil {
+			if id, err = routeID(c, "id"); err != nil {
 				return err
 			}
 			if current, err = store.PracticeByID(id); err != nil { // another tenant's: 404, nothing written
@@ -234,11 +223,11 @@ func savePractice(d Deps) fiber.Handler {
 
 func movePractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PracticeByID(id)
 		if err != nil {
 			return err
@@ -274,11 +263,11 @@ func practiceDeleteView(c *fiber.Ctx, d Deps, store *models.TenantDB, p models.P
 
 func confirmDeletePractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PracticeByID(id)
 		if err != nil {
 			return err
@@ -293,11 +282,11 @@ func confirmDeletePractice(d Deps) fiber.Handler {
 
 func deletePractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PracticeByID(id)
 		if err != nil {
 			return err

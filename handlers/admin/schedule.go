@@ -12,7 +12,6 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -61,7 +60,7 @@ func pageScheduleURL(path string) string {
 
 func listSchedule(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		changes, err := store.PendingChanges("", "")
 		if err != nil {
 			return err
@@ -112,7 +111,7 @@ func showPageSchedule(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		draft, err := store.PageForEdit(path)
 		if err != nil {
 			return err
@@ -142,7 +141,7 @@ func schedulePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		draft, err := store.PageForEdit(path) // another tenant's path: 404, nothing written
 		if err != nil {
 			return err
@@ -201,11 +200,11 @@ func schedulePage(d Deps) fiber.Handler {
 // the form came from there.
 func cancelSchedule(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-		if err != nil || id <= 0 {
-			return fiber.ErrNotFound
+		id, err := routeID(c, "id")
+		if err != nil {
+			return err
 		}
-		ch, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).CancelChange(id)
+		ch, err := tenantStore(c).CancelChange(id)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -64,14 +63,6 @@ const (
 	auditVacancySave   = "vacancy.save"
 	auditVacancyDelete = "vacancy.delete"
 )
-
-// servicesOptionalID is the :id of an edit URL, 0 on a "new" URL.
-func servicesOptionalID(c *fiber.Ctx) (int64, error) {
-	if c.Params("id") == "" {
-		return 0, nil
-	}
-	return postID(c)
-}
 
 // servicesVersion is the version a form was opened at (0 when missing,
 // which no stored row has, so the save is refused as stale).
@@ -136,7 +127,7 @@ func servicesNotice(c *fiber.Ctx, thing string) string {
 
 func listServices(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		services, err := store.AllServices()
 		if err != nil {
 			return err
@@ -184,11 +175,11 @@ func newService(d Deps) fiber.Handler {
 
 func editService(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		s, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).ServiceByID(id)
+		s, err := tenantStore(c).ServiceByID(id)
 		if err != nil {
 			return err
 		}
@@ -201,11 +192,11 @@ func editService(d Deps) fiber.Handler {
 // saveService creates (no :id) or updates a service.
 func saveService(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := servicesOptionalID(c)
+		id, err := optionalRouteID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var stored *models.Service
 		if id != 0 {
 			s, err := store.ServiceByID(id) // another tenant's id: 404, nothing written
@@ -237,11 +228,11 @@ func saveService(d Deps) fiber.Handler {
 
 func moveService(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		s, err := store.ServiceByID(id)
 		if err != nil {
 			return err

@@ -72,7 +72,7 @@ func settingsView(c *fiber.Ctx, d Deps, f *themes.SettingsView, errs []themes.Fi
 
 func editSettings(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		s, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Settings()
+		s, err := tenantStore(c).Settings()
 		if err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func editSettings(d Deps) fiber.Handler {
 
 func saveSettings(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		version, err := strconv.Atoi(c.FormValue("version"))
 		if err != nil || version < 0 {
 			return fiber.ErrBadRequest

@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -22,7 +21,7 @@ func teamView(c *fiber.Ctx, d Deps, title string) themes.Admin {
 // those across the network.
 func listTeam(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		services, err := store.AllServices()
 		if err != nil {
 			return err
@@ -94,18 +93,18 @@ func renderStaffForm(c *fiber.Ctx, d Deps, store *models.TenantDB, status int, f
 
 func newStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		return renderStaffForm(c, d, store, fiber.StatusOK, themes.StaffEdit{ServiceID: c.Query("service")}, nil)
 	}
 }
 
 func editStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.StaffByID(id)
 		if err != nil {
 			return err
@@ -121,11 +120,11 @@ func editStaff(d Deps) fiber.Handler {
 // saveStaff creates (no :id) or updates a team member.
 func saveStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := servicesOptionalID(c)
+		id, err := optionalRouteID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if id != 0 {
 			if _, err := store.StaffByID(id); err != nil { // another tenant's id: 404, nothing written
 				return err
@@ -159,7 +158,7 @@ func saveStaff(d Deps) fiber.Handler {
 
 func moveStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
@@ -167,7 +166,7 @@ func moveStaff(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.StaffByID(id)
 		if err != nil {
 			return err

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,17 +52,9 @@ func userRoleName(r models.Role) string {
 	return "Editor"
 }
 
-func userParamID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
-}
-
 // usersView builds the users page with the invitation form as typed.
 func usersView(c *fiber.Ctx, d Deps, email, role string, errs []themes.FieldError) (themes.Admin, error) {
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	members, err := store.Members()
 	if err != nil {
 		return themes.Admin{}, err
@@ -156,7 +147,7 @@ func inviteUser(d Deps) fiber.Handler {
 		var inv models.Invitation
 		var err error
 		if errs == nil {
-			inv, err = tenants.FromCtx(c).Store(c.UserContext(), d.DB).Invite(email, models.Role(role), a.User, auth.HashToken(token), d.now())
+			inv, err = tenantStore(c).Invite(email, models.Role(role), a.User, auth.HashToken(token), d.now())
 			var ve *models.ValidationError
 			if errors.As(err, &ve) {
 				field := ve.Field
@@ -187,12 +178,12 @@ func inviteUser(d Deps) fiber.Handler {
 
 func resendInvitation(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
 		token := auth.NewToken()
-		inv, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).ResendInvitation(id, auth.HashToken(token), d.now())
+		inv, err := tenantStore(c).ResendInvitation(id, auth.HashToken(token), d.now())
 		if err != nil {
 			return err
 		}
@@ -208,11 +199,11 @@ func resendInvitation(d Deps) fiber.Handler {
 
 func cancelInvitation(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		inv, err := store.InvitationByID(id)
 		if err != nil {
 			return err
@@ -235,11 +226,11 @@ func memberView(c *fiber.Ctx, d Deps, title string, m models.Member, role, was s
 
 func editMember(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		m, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Member(id)
+		m, err := tenantStore(c).Member(id)
 		if err != nil {
 			return err
 		}
@@ -249,11 +240,11 @@ func editMember(d Deps) fiber.Handler {
 
 func saveMemberRole(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.Member(id) // another tenant's user: 404, nothing written
 		if err != nil {
 			return err
@@ -284,11 +275,11 @@ func saveMemberRole(d Deps) fiber.Handler {
 
 func confirmRemoveMember(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		m, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Member(id)
+		m, err := tenantStore(c).Member(id)
 		if err != nil {
 			return err
 		}
@@ -300,12 +291,12 @@ func confirmRemoveMember(d Deps) fiber.Handler {
 // tenant (their sessions on other tenants go on).
 func removeMember(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
 		a := AccountFromCtx(c)
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.Member(id)
 		if err != nil {
 			return err

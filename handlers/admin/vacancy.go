@@ -8,13 +8,12 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 func listVacancies(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		vs, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllVacancies()
+		vs, err := tenantStore(c).AllVacancies()
 		if err != nil {
 			return err
 		}
@@ -59,11 +58,11 @@ func newVacancy(d Deps) fiber.Handler {
 
 func editVacancy(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		v, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).VacancyByID(id)
+		v, err := tenantStore(c).VacancyByID(id)
 		if err != nil {
 			return err
 		}
@@ -77,11 +76,11 @@ func editVacancy(d Deps) fiber.Handler {
 // saveVacancy creates (no :id) or updates a vacancy.
 func saveVacancy(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := servicesOptionalID(c)
+		id, err := optionalRouteID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var stored *models.Vacancy
 		if id != 0 {
 			v, err := store.VacancyByID(id) // another tenant's id: 404, nothing written
