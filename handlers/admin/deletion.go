@@ -45,7 +45,7 @@ func (del deletion[T]) confirm(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		path := del.list + "/" + itoaServices(id)
+		path := del.list + "/" + formatID(id)
 		view := baseView(c, d, del.title)
 		if del.section != "" {
 			view.Section = del.section
@@ -66,6 +66,6 @@ func (del deletion[T]) delete(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, del.audit, del.subject(it))
-		return servicesDone(c, del.list, "deleted")
+		return redirectDone(c, del.list, "deleted")
 	}
 }

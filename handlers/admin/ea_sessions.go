@@ -186,7 +186,7 @@ func saveEASession(d Deps) fiber.Handler {
 		}
 		id, version := current.ID, 0
 		if id != 0 {
-			if version, err = practiceVersion(c); err != nil {
+			if version, err = requiredFormVersion(c); err != nil {
 				return err
 			}
 		}
@@ -213,12 +213,12 @@ func saveEASession(d Deps) fiber.Handler {
 		}
 		if strings.TrimSpace(se.StartsAt) == "" {
 			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter the start time, like 6:30pm or 18:30"})
-		} else if s.StartsAt, err = practiceParseClock(se.StartsAt, false); err != nil {
+		} else if s.StartsAt, err = parseOpeningClock(se.StartsAt, false); err != nil {
 			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter a real start time, like 6:30pm or 18:30"})
 		}
 		if strings.TrimSpace(se.EndsAt) == "" {
 			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter the end time, like 8pm or 20:00"})
-		} else if s.EndsAt, err = practiceParseClock(se.EndsAt, true); err != nil {
+		} else if s.EndsAt, err = parseOpeningClock(se.EndsAt, true); err != nil {
 			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter a real end time, like 8pm or 20:00"})
 		}
 		status := fiber.StatusUnprocessableEntity

@@ -1,9 +1,7 @@
 package admin
 
 import (
-	"bytes"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -50,43 +48,4 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 func signingOut(c *fiber.Ctx) bool {
 	p := strings.TrimSuffix(c.Path(), "/")
 	return c.Method() == fiber.MethodPost && (strings.HasSuffix(p, "/sign-out") || strings.HasSuffix(p, "/sign-out-everywhere"))
-}
-
-// render writes an admin page with status.
-func render(c *fiber.Ctx, d Deps, status int, name string, view themes.Admin) error {
-	var buf bytes.Buffer
-	if err := d.Themes.RenderAdmin(&buf, name, view); err != nil {
-		d.Logger.ErrorContext(c.UserContext(), "render admin page", "page", name, "error", err)
-		return c.Status(fiber.StatusInternalServerError).SendString("Internal Server Error")
-	}
-	c.Type("html", "utf-8")
-	return c.Status(status).Send(buf.Bytes())
-}
-
-func tenantID(c *fiber.Ctx) int64 {
-	if t := tenants.FromCtx(c); t != nil {
-		return t.ID
-	}
-	return 0
-}
-
-// activeTenant closes the panel of a suspended tenant to everyone but
-// platform operators (who enter from the console). It runs after
-// loadSession.
-func activeTenant(c *fiber.Ctx) error {
-	t := tenants.FromCtx(c)
-	if t == nil {
-		return fiber.ErrNotFound
-	}
-	if a := AccountFromCtx(c); a != nil && a.Operator {
-		return c.Next()
-	}
-	if strings.HasPrefix(c.Path(), "/admin/operator-entry/") {
-		return c.Next() // the entry link checks its operator itself
-	}
-	if t.Status != models.StatusActive {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(3600))
-		return fiber.ErrServiceUnavailable
-	}
-	return c.Next()
 }

@@ -11,17 +11,6 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// eventParseDate reads a date as typed (2026-03-27 from a date input, or
-// 27/3/2026); ok is false when it is not a real date.
-func eventParseDate(s string) (y int, m time.Month, d int, ok bool) {
-	for _, layout := range []string{"2006-01-02", "2/1/2006", "02/01/2006"} {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-			return t.Year(), t.Month(), t.Day(), true
-		}
-	}
-	return 0, 0, 0, false
-}
-
 // eventParseClock reads a 24-hour time, 09:30.
 func eventParseClock(s string) (h, m int, ok bool) {
 	t, err := time.Parse("15:04", strings.TrimSpace(s))
@@ -38,7 +27,7 @@ func eventParseWhen(f themes.EventEdit) (start time.Time, end *time.Time, fe *th
 	if strings.TrimSpace(f.StartDate) == "" {
 		return start, nil, &themes.FieldError{Field: "start_date", Message: "Enter the date the event starts"}
 	}
-	y, mo, d, ok := eventParseDate(f.StartDate)
+	y, mo, d, ok := parseDate(f.StartDate)
 	if !ok {
 		return start, nil, &themes.FieldError{Field: "start_date", Message: "Enter a real date, like 27/3/2026"}
 	}
@@ -55,7 +44,7 @@ func eventParseWhen(f themes.EventEdit) (start time.Time, end *time.Time, fe *th
 		return start, nil, nil
 	}
 	if endDate != "" {
-		if y, mo, d, ok = eventParseDate(endDate); !ok {
+		if y, mo, d, ok = parseDate(endDate); !ok {
 			return start, nil, &themes.FieldError{Field: "end_date", Message: "Enter a real date, like 27/3/2026, or leave it empty"}
 		}
 	}
@@ -88,7 +77,7 @@ func listEvents(d Deps) fiber.Handler {
 			return err
 		}
 		view := baseView(c, d, "Events")
-		view.Notice = servicesNotice(c, "event")
+		view.Notice = doneNotice(c, "event")
 		now := time.Now()
 		for _, e := range events {
 			row := themes.EventRow{ID: e.ID, Title: e.Title, When: hours.FormatInstant(e.StartsAt), Published: e.Published}
@@ -160,12 +149,12 @@ func saveEvent(d Deps) fiber.Handler {
 			}
 			stored = &e
 		}
-		f := themes.EventEdit{ID: id, Version: servicesVersion(c), Title: c.FormValue("title"), Slug: servicesSlug(c),
-			Summary: servicesText(c, "summary"), Body: servicesText(c, "body"),
+		f := themes.EventEdit{ID: id, Version: formVersion(c), Title: c.FormValue("title"), Slug: formSlug(c),
+			Summary: formText(c, "summary"), Body: formText(c, "body"),
 			StartDate: c.FormValue("start_date"), StartTime: c.FormValue("start_time"),
 			EndDate: c.FormValue("end_date"), EndTime: c.FormValue("end_time"),
-			Location: c.FormValue("location"), Online: servicesChecked(c, "online"), BookingURL: c.FormValue("booking_url"),
-			Published: servicesChecked(c, "published")}
+			Location: c.FormValue("location"), Online: formChecked(c, "online"), BookingURL: c.FormValue("booking_url"),
+			Published: formChecked(c, "published")}
 		start, end, fe := eventParseWhen(f)
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "event-edit", eventFormView(c, d, f, stored, []themes.FieldError{*fe}))
@@ -173,7 +162,7 @@ func saveEvent(d Deps) fiber.Handler {
 		saved, err := store.SaveEventByID(id, f.Version, models.Event{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, StartsAt: start, EndsAt: end, Location: f.Location, Online: f.Online, BookingURL: f.BookingURL,
 			Published: f.Published})
-		if status, errs, ok := servicesRefusal(err, "event", map[string]string{"title": "title", "slug": "slug",
+		if status, errs, ok := formRefusal(err, "event", map[string]string{"title": "title", "slug": "slug",
 			"summary": "summary", "body": "body", "starts_at": "start_date", "ends_at": "end_time", "booking_url": "booking_url"}); ok {
 			return render(c, d, status, "event-edit", eventFormView(c, d, f, stored, errs))
 		}
@@ -181,7 +170,7 @@ func saveEvent(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEventSave, "/events/"+saved.Slug)
-		return servicesDone(c, "/admin/events", "saved")
+		return redirectDone(c, "/admin/events", "saved")
 	}
 }
 

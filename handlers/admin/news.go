@@ -48,38 +48,6 @@ func postStatus(p models.Post, now time.Time) string {
 	return "published"
 }
 
-// parsePublish reads the publish date and time (London) of the form: nil
-// for a draft.
-func parsePublish(date, clock string) (*time.Time, *themes.FieldError) {
-	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
-	if date == "" {
-		if clock != "" {
-			return nil, &themes.FieldError{Field: "date", Message: "Enter a date as well as a time, or leave both empty to save a draft"}
-		}
-		return nil, nil
-	}
-	var d time.Time
-	var err error
-	for _, layout := range []string{"2006-01-02", "2/1/2006", "02/01/2006"} {
-		if d, err = time.ParseInLocation(layout, date, hours.Location()); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		return nil, &themes.FieldError{Field: "date", Message: "Enter a real date, like 27/3/2026"}
-	}
-	h, m := 0, 0
-	if clock != "" {
-		tm, err := time.Parse("15:04", clock)
-		if err != nil {
-			return nil, &themes.FieldError{Field: "time", Message: "Enter a real time in 24-hour form, like 09:30 or 18:00"}
-		}
-		h, m = tm.Hour(), tm.Minute()
-	}
-	at := time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, hours.Location()).UTC()
-	return &at, nil
-}
-
 func listNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		posts, err := tenantStore(c).AllPosts()

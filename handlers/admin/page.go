@@ -122,11 +122,3 @@ func updatePage(d Deps) fiber.Handler {
 		return err
 	}
 }
-
-// sentence capitalises a model's validation message for the error summary.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}

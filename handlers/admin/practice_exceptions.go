@@ -175,7 +175,7 @@ func savePracticeException(d Deps) fiber.Handler {
 		id := current.ID
 		version := 0
 		if id != 0 {
-			if version, err = practiceVersion(c); err != nil {
+			if version, err = requiredFormVersion(c); err != nil {
 				return err
 			}
 		}

@@ -20,22 +20,6 @@ var practiceDays = [7]struct{ Key, Name string }{
 	{"friday", "Friday"}, {"saturday", "Saturday"}, {"sunday", "Sunday"},
 }
 
-// practiceParseClock reads a time as typed ("08:00", "8:00", "8am",
-// "6.30pm"); a closing time of midnight is the end of the day.
-func practiceParseClock(s string, closing bool) (int, error) {
-	m, err := hours.ParseClock(s)
-	if err != nil {
-		return 0, err
-	}
-	if closing && m == 0 {
-		m = hours.MinutesPerDay
-	}
-	if !closing && m == hours.MinutesPerDay {
-		return 0, errors.New("opening at midnight at the end of the day")
-	}
-	return m, nil
-}
-
 // practicePeriods checks up to two opening periods as typed, with the form's
 // field ids prefix+"-1-open" … prefix+"-2-close" and what to call the day in
 // messages ("Monday"). It returns the spans in the stored form, or the
@@ -63,7 +47,7 @@ func practicePeriods(prefix, day string, typed [4]string) ([]models.ClockSpan, [
 			bad = true
 		default:
 			var err error
-			if o, err = practiceParseClock(open, false); err != nil {
+			if o, err = parseOpeningClock(open, false); err != nil {
 				errs = append(errs, themes.FieldError{Field: id + "-open", Message: "Enter " + day + "'s opening time like 8am, 8:30am or 08:30"})
 				bad = true
 			}
@@ -74,7 +58,7 @@ func practicePeriods(prefix, day string, typed [4]string) ([]models.ClockSpan, [
 			bad = true
 		default:
 			var err error
-			if c, err = practiceParseClock(close, true); err != nil {
+			if c, err = parseOpeningClock(close, true); err != nil {
 				errs = append(errs, themes.FieldError{Field: id + "-close", Message: "Enter " + day + "'s closing time like 6pm, 6:30pm or 18:30"})
 				bad = true
 			}
@@ -159,7 +143,7 @@ func savePracticeHours(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		version, err := practiceVersion(c)
+		version, err := requiredFormVersion(c)
 		if err != nil {
 			return err
 		}

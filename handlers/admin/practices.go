@@ -60,15 +60,6 @@ func practicesRoutes(app *fiber.App, d Deps) {
 	eaSessionRoutes(app, d)
 }
 
-// practiceVersion reads the form's hidden version.
-func practiceVersion(c *fiber.Ctx) (int, error) {
-	v, err := strconv.Atoi(c.FormValue("version"))
-	if err != nil || v < 0 {
-		return 0, fiber.ErrBadRequest
-	}
-	return v, nil
-}
-
 func practiceURL(id int64, rest string) string {
 	return "/admin/practices/" + strconv.FormatInt(id, 10) + rest
 }
@@ -177,7 +168,7 @@ func savePractice(d Deps) fiber.Handler {
 			if current, err = store.PracticeByID(id); err != nil { // another tenant's: 404, nothing written
 				return err
 			}
-			if version, err = practiceVersion(c); err != nil {
+			if version, err = requiredFormVersion(c); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,6 +24,9 @@ func routeID(c *fiber.Ctx, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// formatID writes an id as a route parameter.
+func formatID(id int64) string { return strconv.FormatInt(id, 10) }
 
 // optionalRouteID is routeID for a route that has the parameter on its
 // edit URL and not on its "new" URL: 0 when the parameter is absent.
@@ -67,4 +71,32 @@ func bindStore(d Deps) fiber.Handler {
 func tenantStore(c *fiber.Ctx) *models.TenantDB {
 	s, _ := c.Locals(storeKey{}).(*models.TenantDB)
 	return s
+}
+
+func tenantID(c *fiber.Ctx) int64 {
+	if t := tenants.FromCtx(c); t != nil {
+		return t.ID
+	}
+	return 0
+}
+
+// activeTenant closes the panel of a suspended tenant to everyone but
+// platform operators (who enter from the console). It runs after
+// loadSession.
+func activeTenant(c *fiber.Ctx) error {
+	t := tenants.FromCtx(c)
+	if t == nil {
+		return fiber.ErrNotFound
+	}
+	if a := AccountFromCtx(c); a != nil && a.Operator {
+		return c.Next()
+	}
+	if strings.HasPrefix(c.Path(), "/admin/operator-entry/") {
+		return c.Next() // the entry link checks its operator itself
+	}
+	if t.Status != models.StatusActive {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(3600))
+		return fiber.ErrServiceUnavailable
+	}
+	return c.Next()
 }

@@ -43,7 +43,7 @@ func listTeam(d Deps) fiber.Handler {
 			g.Rows = append(g.Rows, themes.StaffRow{ID: m.ID, Name: m.Name, Role: m.Role})
 		}
 		view := teamView(c, d, "Team members")
-		view.Notice = servicesNotice(c, "team member")
+		view.Notice = doneNotice(c, "team member")
 		add := func(g themes.StaffGroup) {
 			if len(g.Rows) == 0 {
 				return
@@ -75,7 +75,7 @@ func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffE
 		if !s.Published {
 			label += " (hidden)"
 		}
-		f.Services = append(f.Services, themes.ServiceOption{Value: itoaServices(s.ID), Label: label})
+		f.Services = append(f.Services, themes.ServiceOption{Value: formatID(s.ID), Label: label})
 	}
 	view := teamView(c, d, title)
 	view.Errors = errs
@@ -111,7 +111,7 @@ func editStaff(d Deps) fiber.Handler {
 		}
 		f := themes.StaffEdit{ID: m.ID, Version: m.Version, Name: m.Name, Role: m.Role, PhotoURL: m.PhotoURL, Bio: m.Bio}
 		if m.ServiceID != nil {
-			f.ServiceID = itoaServices(*m.ServiceID)
+			f.ServiceID = formatID(*m.ServiceID)
 		}
 		return renderStaffForm(c, d, store, fiber.StatusOK, f, nil)
 	}
@@ -130,8 +130,8 @@ func saveStaff(d Deps) fiber.Handler {
 				return err
 			}
 		}
-		f := themes.StaffEdit{ID: id, Version: servicesVersion(c), Name: c.FormValue("name"), Role: c.FormValue("role"),
-			ServiceID: c.FormValue("service_id"), PhotoURL: c.FormValue("photo_url"), Bio: servicesText(c, "bio")}
+		f := themes.StaffEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Role: c.FormValue("role"),
+			ServiceID: c.FormValue("service_id"), PhotoURL: c.FormValue("photo_url"), Bio: formText(c, "bio")}
 		m := models.StaffMember{Name: f.Name, Role: f.Role, PhotoURL: f.PhotoURL, Bio: f.Bio}
 		var saved models.StaffMember
 		if f.ServiceID != "" {
@@ -144,7 +144,7 @@ func saveStaff(d Deps) fiber.Handler {
 		if err == nil {
 			saved, err = store.SaveStaffByID(id, f.Version, m)
 		}
-		if status, errs, ok := servicesRefusal(err, "team member", map[string]string{"name": "name", "role": "role",
+		if status, errs, ok := formRefusal(err, "team member", map[string]string{"name": "name", "role": "role",
 			"service_id": "service_id", "photo_url": "photo_url", "bio": "bio"}); ok {
 			return renderStaffForm(c, d, store, status, f, errs)
 		}
@@ -152,7 +152,7 @@ func saveStaff(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditStaffSave, "/team "+saved.Name)
-		return servicesDone(c, "/admin/team", "saved")
+		return redirectDone(c, "/admin/team", "saved")
 	}
 }
 
@@ -175,7 +175,7 @@ func moveStaff(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditStaffMove, "/team "+m.Name)
-		return servicesDone(c, "/admin/team", "moved")
+		return redirectDone(c, "/admin/team", "moved")
 	}
 }
 

@@ -18,7 +18,7 @@ func listVacancies(d Deps) fiber.Handler {
 			return err
 		}
 		view := baseView(c, d, "Vacancies")
-		view.Notice = servicesNotice(c, "vacancy")
+		view.Notice = doneNotice(c, "vacancy")
 		y, m, day := time.Now().In(hours.Location()).Date()
 		for _, v := range vs {
 			row := themes.VacancyRow{ID: v.ID, Title: v.Title, Closes: v.ClosesOn.UTC().Format("2 January 2006"), Published: v.Published}
@@ -89,13 +89,13 @@ func saveVacancy(d Deps) fiber.Handler {
 			}
 			stored = &v
 		}
-		f := themes.VacancyEdit{ID: id, Version: servicesVersion(c), Title: c.FormValue("title"), Slug: servicesSlug(c),
-			Summary: servicesText(c, "summary"), Body: servicesText(c, "body"), ClosesOn: c.FormValue("closes_on"),
+		f := themes.VacancyEdit{ID: id, Version: formVersion(c), Title: c.FormValue("title"), Slug: formSlug(c),
+			Summary: formText(c, "summary"), Body: formText(c, "body"), ClosesOn: c.FormValue("closes_on"),
 			Salary: c.FormValue("salary"), Hours: c.FormValue("hours_text"), ApplyURL: c.FormValue("apply_url"),
-			Published: servicesChecked(c, "published")}
+			Published: formChecked(c, "published")}
 		var closes time.Time
 		if strings.TrimSpace(f.ClosesOn) != "" { // empty: the model asks for it
-			y, m, day, ok := eventParseDate(f.ClosesOn)
+			y, m, day, ok := parseDate(f.ClosesOn)
 			if !ok {
 				errs := []themes.FieldError{{Field: "closes_on", Message: "Enter a real date, like 27/3/2026"}}
 				return render(c, d, fiber.StatusUnprocessableEntity, "vacancy-edit", vacancyFormView(c, d, f, stored, errs))
@@ -104,7 +104,7 @@ func saveVacancy(d Deps) fiber.Handler {
 		}
 		saved, err := store.SaveVacancyByID(id, f.Version, models.Vacancy{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, ClosesOn: closes, Salary: f.Salary, HoursText: f.Hours, ApplyURL: f.ApplyURL, Published: f.Published})
-		if status, errs, ok := servicesRefusal(err, "vacancy", map[string]string{"title": "title", "slug": "slug",
+		if status, errs, ok := formRefusal(err, "vacancy", map[string]string{"title": "title", "slug": "slug",
 			"summary": "summary", "body": "body", "closes_on": "closes_on", "salary": "salary", "hours_text": "hours_text",
 			"apply_url": "apply_url"}); ok {
 			return render(c, d, status, "vacancy-edit", vacancyFormView(c, d, f, stored, errs))
@@ -113,7 +113,7 @@ func saveVacancy(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditVacancySave, "/vacancies/"+saved.Slug)
-		return servicesDone(c, "/admin/vacancies", "saved")
+		return redirectDone(c, "/admin/vacancies", "saved")
 	}
 }
 
