@@ -12,6 +12,12 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// auditPage is the view of "audit".
+type auditPage struct {
+	themes.Admin
+	Audit *themes.AuditView
+}
+
 // The audit log (managers only): who did what, newest first, 50 a page,
 // filtered by person.
 
@@ -90,7 +96,7 @@ func showAuditLog(d Deps) fiber.Handler {
 		if pages > 0 && page > pages {
 			return fiber.ErrNotFound
 		}
-		view := baseView(c, d, "Audit log")
+		view := auditPage{Admin: baseView(c, d, "Audit log")}
 		a := &themes.AuditView{People: people, Person: person, Page: page, Pages: pages, Total: total}
 		link := func(p int) string {
 			q := url.Values{"page": {strconv.Itoa(p)}}

@@ -8,6 +8,12 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// dashboardPage is the view of "dashboard".
+type dashboardPage struct {
+	themes.Admin
+	Pages []themes.AdminPage
+}
+
 // pageDashboardRecent is how many recently updated pages the dashboard lists.
 const pageDashboardRecent = 5
 
@@ -23,7 +29,7 @@ func showDashboard(d Deps) fiber.Handler {
 		if len(pages) > pageDashboardRecent {
 			pages = pages[:pageDashboardRecent]
 		}
-		view := baseView(c, d, "Website admin")
+		view := dashboardPage{Admin: baseView(c, d, "Website admin")}
 		for _, p := range pages {
 			view.Pages = append(view.Pages, themes.AdminPage{Path: p.Path, Title: p.Title, Published: p.Published, Draft: p.Draft, Updated: p.UpdatedAt})
 		}

@@ -7,6 +7,12 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// deletionPage is the view of "services-delete", asking before a delete.
+type deletionPage struct {
+	themes.Admin
+	ServicesDelete *themes.ServicesDelete
+}
+
 // deletion is the "Are you sure?" page and the delete of one kind of item
 // named by its id in the URL (/admin/<list>/:id/delete): another tenant's
 // or an unknown id is a 404 and nothing is deleted.
@@ -46,7 +52,7 @@ func (del deletion[T]) confirm(d Deps) fiber.Handler {
 			return err
 		}
 		path := del.list + "/" + formatID(id)
-		view := baseView(c, d, del.title)
+		view := deletionPage{Admin: baseView(c, d, del.title)}
 		if del.section != "" {
 			view.Section = del.section
 		}

@@ -13,6 +13,18 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// eaSessionsPage is the view of "ea-sessions".
+type eaSessionsPage struct {
+	themes.Admin
+	EASessions []themes.EASessionRow
+}
+
+// eaSessionPage is the view of "ea-session-edit" and "ea-session-delete".
+type eaSessionPage struct {
+	themes.Admin
+	EASession *themes.EASessionEdit
+}
+
 // Audit actions of enhanced access sessions.
 const (
 	auditEASessionCreate = "enhanced-access.create"
@@ -100,7 +112,7 @@ func listEASessions(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Enhanced access")
+		view := eaSessionsPage{Admin: baseView(c, d, "Enhanced access")}
 		for i, s := range ss {
 			place := ""
 			if s.PracticeID != nil {
@@ -119,12 +131,12 @@ func listEASessions(d Deps) fiber.Handler {
 	}
 }
 
-func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASessionEdit, days map[string]bool, errs []themes.FieldError) (themes.Admin, error) {
+func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASessionEdit, days map[string]bool, errs []themes.FieldError) (eaSessionPage, error) {
 	title := "Add an enhanced access session"
 	if se.ID != 0 {
 		title = "Edit an enhanced access session"
 	}
-	view := baseView(c, d, title)
+	view := eaSessionPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	_, options, err := eaSessionPracticeNames(store)
 	if err != nil {
@@ -287,7 +299,7 @@ func confirmDeleteEASession(d Deps) fiber.Handler {
 			place = names[*s.PracticeID]
 		}
 		row := eaSessionRowOf(s, place)
-		view := baseView(c, d, "Delete an enhanced access session")
+		view := eaSessionPage{Admin: baseView(c, d, "Delete an enhanced access session")}
 		view.EASession = &themes.EASessionEdit{ID: s.ID, Summary: row.Days + ", " + row.Times + ", " + row.Practice}
 		return render(c, d, fiber.StatusOK, "ea-session-delete", view)
 	}

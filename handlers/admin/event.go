@@ -11,6 +11,19 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// eventsPage is the view of "events".
+type eventsPage struct {
+	themes.Admin
+	UpcomingEvents []themes.EventRow
+	PastEvents     []themes.EventRow
+}
+
+// eventPage is the view of "event-edit".
+type eventPage struct {
+	themes.Admin
+	Event *themes.EventEdit
+}
+
 // eventParseClock reads a 24-hour time, 09:30.
 func eventParseClock(s string) (h, m int, ok bool) {
 	t, err := time.Parse("15:04", strings.TrimSpace(s))
@@ -76,7 +89,7 @@ func listEvents(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Events")
+		view := eventsPage{Admin: baseView(c, d, "Events")}
 		view.Notice = doneNotice(c, "event")
 		now := time.Now()
 		for _, e := range events {
@@ -92,12 +105,12 @@ func listEvents(d Deps) fiber.Handler {
 }
 
 // eventFormView builds the event form's view.
-func eventFormView(c *fiber.Ctx, d Deps, f themes.EventEdit, stored *models.Event, errs []themes.FieldError) themes.Admin {
+func eventFormView(c *fiber.Ctx, d Deps, f themes.EventEdit, stored *models.Event, errs []themes.FieldError) eventPage {
 	title := "Add an event"
 	if f.ID != 0 {
 		title = "Edit event"
 	}
-	view := baseView(c, d, title)
+	view := eventPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	if stored != nil && stored.Published {
 		f.PublicURL = view.SiteURL + "/events/" + stored.Slug

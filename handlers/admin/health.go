@@ -10,6 +10,12 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// healthPage is the view of "health".
+type healthPage struct {
+	themes.Admin
+	Health []themes.HealthFinding
+}
+
 // showHealth lists what the site is missing against NHS England's guidance,
 // each finding with the link that fixes it.
 func showHealth(d Deps) fiber.Handler {
@@ -18,7 +24,7 @@ func showHealth(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Site health")
+		view := healthPage{Admin: baseView(c, d, "Site health")}
 		for _, is := range issues {
 			view.Health = append(view.Health, themes.HealthFinding{Message: is.Message, FixURL: fixLink(is)})
 		}

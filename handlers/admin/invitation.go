@@ -13,6 +13,12 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// invitationPage is the view of "invitation".
+type invitationPage struct {
+	themes.Admin
+	Invitation *themes.InvitationView
+}
+
 // The invitation page: someone who is not signed in opens the link a
 // manager sent. A new person chooses a password; someone who already has
 // an account (a member of another PCN's website) enters its password. Then
@@ -23,8 +29,8 @@ import (
 const msgInvitationExpired = "This invitation has expired. Ask a manager of the website to send it again."
 
 // invitationView builds the page for an invitation.
-func invitationView(c *fiber.Ctx, d Deps, token string, inv models.Invitation, existing bool, name string, errs []themes.FieldError) themes.Admin {
-	v := signInForm(c, d, "", errs)
+func invitationView(c *fiber.Ctx, d Deps, token string, inv models.Invitation, existing bool, name string, errs []themes.FieldError) invitationPage {
+	v := invitationPage{Admin: signInForm(c, d, "", errs)}
 	v.Title = "Join the " + v.Site + " website admin"
 	role := "an editor"
 	if inv.Role == models.RoleManager {
@@ -44,7 +50,7 @@ func invitationOf(c *fiber.Ctx, d Deps, token string) (inv models.Invitation, ex
 	ctx := c.UserContext()
 	inv, err = tenantStore(c).InvitationByToken(auth.HashToken(token), d.now())
 	if errors.Is(err, models.ErrInvitationExpired) {
-		v := signInForm(c, d, "", nil)
+		v := invitationPage{Admin: signInForm(c, d, "", nil)}
 		v.Title = "This invitation has expired"
 		v.Message = msgInvitationExpired
 		v.Invitation = &themes.InvitationView{Expired: true, Email: inv.Email}
@@ -150,7 +156,7 @@ func acceptInvitation(d Deps) fiber.Handler {
 func invitationGone(c *fiber.Ctx, d Deps, err error) error {
 	switch {
 	case errors.Is(err, models.ErrInvitationExpired), errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrConflict):
-		v := signInForm(c, d, "", nil)
+		v := invitationPage{Admin: signInForm(c, d, "", nil)}
 		v.Title = "This invitation has expired"
 		v.Message = msgInvitationExpired
 		v.Invitation = &themes.InvitationView{Expired: true}

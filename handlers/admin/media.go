@@ -16,6 +16,18 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// mediaListPage is the view of "media".
+type mediaListPage struct {
+	themes.Admin
+	MediaList []themes.MediaRow
+}
+
+// mediaPage is the view of "media-upload", "media-edit" and "media-delete".
+type mediaPage struct {
+	themes.Admin
+	Media *themes.MediaEdit
+}
+
 // Audit actions of the media library.
 const (
 	auditMediaUpload = "media.upload"
@@ -85,7 +97,7 @@ func listMedia(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Images and files")
+		view := mediaListPage{Admin: baseView(c, d, "Images and files")}
 		for _, m := range items {
 			name := m.Title
 			if m.Kind == models.MediaImage {
@@ -107,8 +119,8 @@ func listMedia(d Deps) fiber.Handler {
 	}
 }
 
-func mediaUploadView(c *fiber.Ctx, d Deps, e themes.MediaEdit, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, "Upload an image or PDF")
+func mediaUploadView(c *fiber.Ctx, d Deps, e themes.MediaEdit, errs []themes.FieldError) mediaPage {
+	view := mediaPage{Admin: baseView(c, d, "Upload an image or PDF")}
 	view.Errors = errs
 	e.Reselect = len(errs) > 0
 	view.Media = &e
@@ -246,7 +258,7 @@ func editMedia(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, mediaEditTitle(m))
+		view := mediaPage{Admin: baseView(c, d, mediaEditTitle(m))}
 		view.Media = mediaEditOf(m)
 		return render(c, d, fiber.StatusOK, "media-edit", view)
 	}
@@ -267,7 +279,7 @@ func saveMedia(d Deps) fiber.Handler {
 			title = c.FormValue("title")
 		}
 		again := func(status int, errs []themes.FieldError) error {
-			view := baseView(c, d, mediaEditTitle(m))
+			view := mediaPage{Admin: baseView(c, d, mediaEditTitle(m))}
 			view.Errors = errs
 			e := mediaEditOf(m)
 			e.Alt, e.Title = alt, title
@@ -306,7 +318,7 @@ func confirmDeleteMedia(d Deps) fiber.Handler {
 		if m.Kind == models.MediaImage {
 			what = "image"
 		}
-		view := baseView(c, d, "Are you sure you want to delete this "+what+"?")
+		view := mediaPage{Admin: baseView(c, d, "Are you sure you want to delete this "+what+"?")}
 		view.Media = mediaEditOf(m)
 		return render(c, d, fiber.StatusOK, "media-delete", view)
 	}

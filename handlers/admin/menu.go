@@ -12,6 +12,12 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// menuPage is the view of "menu" and "menu-edit".
+type menuPage struct {
+	themes.Admin
+	Menu *themes.MenuView
+}
+
 // The header navigation menu (editors too): list, move up and down, add an
 // item linking to a published page or a built-in section, rename, remove.
 // Every form carries the fingerprint of the menu it was made on: an edit of
@@ -87,17 +93,17 @@ func menuChoiceOf(choices []themes.MenuChoice, path string) (themes.MenuChoice, 
 }
 
 // menuView builds the menu page (or an item's form) with the form as typed.
-func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPath string, errs []themes.FieldError) (themes.Admin, error) {
+func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPath string, errs []themes.FieldError) (menuPage, error) {
 	store := tenantStore(c)
 	items, fp, err := store.Menu()
 	if err != nil {
-		return themes.Admin{}, err
+		return menuPage{}, err
 	}
 	choices, err := menuChoices(store)
 	if err != nil {
-		return themes.Admin{}, err
+		return menuPage{}, err
 	}
-	view := baseView(c, d, title)
+	view := menuPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	m := &themes.MenuView{Fingerprint: fp, Full: len(items) >= models.MaxNavItems, ID: id, Title: typedTitle, Path: typedPath}
 	for i, it := range items {

@@ -14,6 +14,20 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// newsListPage is the view of "news".
+type newsListPage struct {
+	themes.Admin
+	News []themes.NewsRow
+}
+
+// newsPage is the view of "news-edit" and "news-delete".
+type newsPage struct {
+	themes.Admin
+	Post        *themes.PostEdit
+	Unpublish   themes.ScheduleWhen // the optional unpublish time
+	PostVersion int                 // the version the form was opened at
+}
+
 // Audit actions of news posts.
 const (
 	auditNewsDraft     = "news.save-draft"
@@ -54,7 +68,7 @@ func listNews(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "News")
+		view := newsListPage{Admin: baseView(c, d, "News")}
 		now := time.Now()
 		for _, p := range posts {
 			row := themes.NewsRow{EditURL: "/admin/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
@@ -83,12 +97,12 @@ func listNews(d Deps) fiber.Handler {
 }
 
 // newsFormView builds the edit form's view.
-func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Post, errs []themes.FieldError) themes.Admin {
+func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Post, errs []themes.FieldError) newsPage {
 	title := "New news item"
 	if id != 0 {
 		title = "Edit news item"
 	}
-	view := baseView(c, d, title)
+	view := newsPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	pe := &themes.PostEdit{ID: id, Title: f.Title, Slug: f.Slug, Summary: f.Summary, Body: f.Body, Date: f.Date, Time: f.Time,
 		Status: "Draft: not on the website."}
@@ -263,7 +277,7 @@ func confirmDeleteNews(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Delete news item")
+		view := newsPage{Admin: baseView(c, d, "Delete news item")}
 		view.Post = &themes.PostEdit{ID: p.ID, Title: p.Title, Slug: p.Slug}
 		return render(c, d, fiber.StatusOK, "news-delete", view)
 	}

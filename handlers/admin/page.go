@@ -31,7 +31,7 @@ func editPage(d Deps) fiber.Handler {
 			return err
 		}
 		draft, err := tenantStore(c).PageForEdit(path)
-		var view themes.Admin
+		var view pagePage
 		switch {
 		case errors.Is(err, models.ErrNotFound) && pageLegalName(path) != "":
 			// "Write your own version" of a legal page: a new page at its path.
@@ -57,8 +57,8 @@ func editPage(d Deps) fiber.Handler {
 
 // pageLegalNewView is the form of a tenant's own version of a legal page
 // that does not exist yet: saving it creates the page (base revision 0).
-func pageLegalNewView(c *fiber.Ctx, d Deps, path, title, body string) themes.Admin {
-	view := baseView(c, d, "Write your own "+strings.ToLower(pageLegalName(path)))
+func pageLegalNewView(c *fiber.Ctx, d Deps, path, title, body string) pagePage {
+	view := pagePage{Admin: baseView(c, d, "Write your own "+strings.ToLower(pageLegalName(path)))}
 	view.Edit = &themes.PageEdit{Path: path, Title: title, Body: body, New: true, PublicURL: view.SiteURL + path}
 	view.PageInfo = &themes.PageInfo{Legal: pageLegalName(path), Status: "The website shows the page generated from your settings until you publish your own version."}
 	return view
@@ -95,7 +95,7 @@ func updatePage(d Deps) fiber.Handler {
 		}
 
 		// Show the form again with the user's own text.
-		var view themes.Admin
+		var view pagePage
 		if current.Page.ID == 0 {
 			view = pageLegalNewView(c, d, path, title, body)
 		} else {

@@ -13,6 +13,18 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// pageHistoryPage is the view of "page-history".
+type pageHistoryPage struct {
+	themes.Admin
+	PageHistory *themes.PageHistory
+}
+
+// pageComparePage is the view of "page-compare".
+type pageComparePage struct {
+	themes.Admin
+	PageCompare *themes.PageCompare
+}
+
 // pageRevisionRows turns a page's revisions (newest first) into rows.
 func pageRevisionRows(h models.PageHistory) []themes.RevisionRow {
 	rows := make([]themes.RevisionRow, 0, len(h.Revisions))
@@ -24,8 +36,8 @@ func pageRevisionRows(h models.PageHistory) []themes.RevisionRow {
 }
 
 // pageHistoryView is the history page of h.
-func pageHistoryView(c *fiber.Ctx, d Deps, h models.PageHistory) themes.Admin {
-	view := baseView(c, d, "History of "+h.Page.Title)
+func pageHistoryView(c *fiber.Ctx, d Deps, h models.PageHistory) pageHistoryPage {
+	view := pageHistoryPage{Admin: baseView(c, d, "History of "+h.Page.Title)}
 	ph := &themes.PageHistory{Path: h.Page.Path, Title: h.Page.Title, Revisions: pageRevisionRows(h)}
 	if len(h.Revisions) > 0 {
 		ph.Latest = h.Revisions[0].ID
@@ -106,7 +118,7 @@ func comparePageRevisions(d Deps) fiber.Handler {
 			cmp.Lines = append(cmp.Lines, themes.DiffLine{Kind: kinds[l.Kind], Text: l.Text})
 		}
 		cmp.Added, cmp.Removed = textdiff.Count(diff)
-		view := baseView(c, d, "Compare versions of "+h.Page.Title)
+		view := pageComparePage{Admin: baseView(c, d, "Compare versions of "+h.Page.Title)}
 		view.PageCompare = cmp
 		return render(c, d, fiber.StatusOK, "page-compare", view)
 	}

@@ -13,6 +13,19 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// pagesPage is the view of "pages".
+type pagesPage struct {
+	themes.Admin
+	PageList *themes.PageList
+}
+
+// pagePage is the view of "page-edit", "page-new" and "page-delete".
+type pagePage struct {
+	themes.Admin
+	Edit     *themes.PageEdit
+	PageInfo *themes.PageInfo
+}
+
 // pagesRoutes are the pages area: the list with the legal pages, create,
 // unpublish, delete, revision history, compare, restore, preview, and the
 // editor's live Markdown preview. Editing is in page.go (routes.go).
@@ -95,7 +108,7 @@ func listPages(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Pages")
+		view := pagesPage{Admin: baseView(c, d, "Pages")}
 		list := &themes.PageList{}
 		byPath := map[string]models.PageSummary{}
 		for _, p := range pages {
@@ -120,8 +133,8 @@ func listPages(d Deps) fiber.Handler {
 }
 
 // pageNewView is the create form, as typed.
-func pageNewView(c *fiber.Ctx, d Deps, path, title, body string, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, "Create a page")
+func pageNewView(c *fiber.Ctx, d Deps, path, title, body string, errs []themes.FieldError) pagePage {
+	view := pagePage{Admin: baseView(c, d, "Create a page")}
 	view.Edit = &themes.PageEdit{Path: path, Title: title, Body: body, New: true}
 	view.Errors = errs
 	return view
@@ -169,8 +182,8 @@ func createPage(d Deps) fiber.Handler {
 }
 
 // pageEditView is the edit form of a stored page, freshly loaded.
-func pageEditView(c *fiber.Ctx, d Deps, draft models.PageDraft) themes.Admin {
-	view := baseView(c, d, "Edit "+draft.Revision.Title)
+func pageEditView(c *fiber.Ctx, d Deps, draft models.PageDraft) pagePage {
+	view := pagePage{Admin: baseView(c, d, "Edit "+draft.Revision.Title)}
 	path := draft.Page.Path
 	view.Edit = &themes.PageEdit{Path: path, Title: draft.Revision.Title, Body: draft.Revision.BodyMD, Revision: draft.Revision.ID,
 		Published: draft.Page.PublishedRevisionID != nil, PublicURL: view.SiteURL + path}
@@ -229,13 +242,13 @@ func unpublishPage(d Deps) fiber.Handler {
 }
 
 // pageDeleteView is the delete confirmation of the stored page.
-func pageDeleteView(c *fiber.Ctx, d Deps, draft models.PageDraft) themes.Admin {
+func pageDeleteView(c *fiber.Ctx, d Deps, draft models.PageDraft) pagePage {
 	info := pageInfo(draft)
 	title := "Delete page"
 	if info.Legal != "" {
 		title = "Go back to the generated " + strings.ToLower(info.Legal[:1]) + info.Legal[1:]
 	}
-	view := baseView(c, d, title)
+	view := pagePage{Admin: baseView(c, d, title)}
 	view.Edit = &themes.PageEdit{Path: draft.Page.Path, Title: draft.Revision.Title, Revision: draft.Revision.ID,
 		Published: draft.Page.PublishedRevisionID != nil}
 	view.PageInfo = info

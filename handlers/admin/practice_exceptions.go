@@ -13,6 +13,18 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// practiceExceptionsPage is the view of "practice-exceptions".
+type practiceExceptionsPage struct {
+	themes.Admin
+	PracticeExceptions *themes.PracticeExceptionsView
+}
+
+// practiceExceptionPage is the view of "practice-exception-edit" and "practice-exception-delete".
+type practiceExceptionPage struct {
+	themes.Admin
+	PracticeException *themes.PracticeExceptionEdit
+}
+
 // practiceDateLayouts are the ways a date may be typed, UK order first.
 var practiceDateLayouts = []string{"2/1/2006", "2-1-2006", "2.1.2006", "2 1 2006", "2006-01-02", "2 January 2006", "2 Jan 2006"}
 
@@ -57,7 +69,7 @@ func listPracticeExceptions(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Changes to the opening hours of "+p.Name)
+		view := practiceExceptionsPage{Admin: baseView(c, d, "Changes to the opening hours of "+p.Name)}
 		ev := &themes.PracticeExceptionsView{PracticeID: p.ID, Practice: p.Name}
 		today := practiceToday()
 		for _, e := range p.Exceptions {
@@ -101,12 +113,12 @@ func practiceExceptionIDs(c *fiber.Ctx) (practiceID, id int64, err error) {
 	return practiceID, id, nil
 }
 
-func practiceExceptionView(c *fiber.Ctx, d Deps, ee *themes.PracticeExceptionEdit, errs []themes.FieldError) themes.Admin {
+func practiceExceptionView(c *fiber.Ctx, d Deps, ee *themes.PracticeExceptionEdit, errs []themes.FieldError) practiceExceptionPage {
 	title := "Add a change to the opening hours"
 	if ee.ID != 0 {
 		title = "Edit a change to the opening hours"
 	}
-	view := baseView(c, d, title)
+	view := practiceExceptionPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	view.PracticeException = ee
 	return view
@@ -258,7 +270,7 @@ func confirmDeletePracticeException(d Deps) fiber.Handler {
 		if e.ID == 0 {
 			return fiber.ErrNotFound
 		}
-		view := baseView(c, d, "Delete a change to the opening hours")
+		view := practiceExceptionPage{Admin: baseView(c, d, "Delete a change to the opening hours")}
 		view.PracticeException = practiceExceptionEditOf(p, e)
 		return render(c, d, fiber.StatusOK, "practice-exception-delete", view)
 	}

@@ -13,6 +13,12 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// practiceHoursPage is the view of "practice-hours".
+type practiceHoursPage struct {
+	themes.Admin
+	PracticeHours *themes.PracticeHoursEdit
+}
+
 // practiceDays are the days of the hours form, Monday first: the stored
 // key (models.WeeklyHours) and the name shown.
 var practiceDays = [7]struct{ Key, Name string }{
@@ -102,8 +108,8 @@ func practiceHoursOf(p models.Practice) *themes.PracticeHoursEdit {
 	return he
 }
 
-func practiceHoursView(c *fiber.Ctx, d Deps, he *themes.PracticeHoursEdit, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, "Opening hours of "+he.Practice)
+func practiceHoursView(c *fiber.Ctx, d Deps, he *themes.PracticeHoursEdit, errs []themes.FieldError) practiceHoursPage {
+	view := practiceHoursPage{Admin: baseView(c, d, "Opening hours of "+he.Practice)}
 	view.Errors = errs
 	view.PracticeHours = he
 	return view

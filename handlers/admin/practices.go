@@ -11,6 +11,18 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// practicesPage is the view of "practices".
+type practicesPage struct {
+	themes.Admin
+	Practices []themes.PracticeRow
+}
+
+// practicePage is the view of "practice-edit" and "practice-delete".
+type practicePage struct {
+	themes.Admin
+	Practice *themes.PracticeEdit
+}
+
 // Audit actions of practices, their hours and exceptions.
 const (
 	auditPracticeCreate          = "practice.create"
@@ -86,7 +98,7 @@ func listPractices(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Practices")
+		view := practicesPage{Admin: baseView(c, d, "Practices")}
 		for i, p := range ps {
 			has := false
 			for _, day := range p.Week() {
@@ -118,12 +130,12 @@ func practiceEditOf(p models.Practice) *themes.PracticeEdit {
 
 // practiceFormView builds the details form; stored is the practice as
 // saved (nil for a new one), for the heading and the link to its page.
-func practiceFormView(c *fiber.Ctx, d Deps, pe *themes.PracticeEdit, stored *models.Practice, errs []themes.FieldError) themes.Admin {
+func practiceFormView(c *fiber.Ctx, d Deps, pe *themes.PracticeEdit, stored *models.Practice, errs []themes.FieldError) practicePage {
 	title := "Add a practice"
 	if stored != nil {
 		title = "Edit " + stored.Name
 	}
-	view := baseView(c, d, title)
+	view := practicePage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	if stored != nil {
 		pe.PublicURL = view.SiteURL + "/practices/" + stored.ODSCode
@@ -237,8 +249,8 @@ func movePractice(d Deps) fiber.Handler {
 
 // practiceDeleteView is the delete confirmation: what goes with the
 // practice, or the sessions that must be moved first.
-func practiceDeleteView(c *fiber.Ctx, d Deps, store *models.TenantDB, p models.Practice) (themes.Admin, error) {
-	view := baseView(c, d, "Delete "+p.Name)
+func practiceDeleteView(c *fiber.Ctx, d Deps, store *models.TenantDB, p models.Practice) (practicePage, error) {
+	view := practicePage{Admin: baseView(c, d, "Delete "+p.Name)}
 	pe := practiceEditOf(p)
 	pe.Exceptions = len(p.Exceptions)
 	ss, err := store.SessionsAtPractice(p.ID)

@@ -11,8 +11,9 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// render writes an admin page with status.
-func render(c *fiber.Ctx, d Deps, status int, name string, view themes.Admin) error {
+// render writes an admin page with status. view is themes.Admin or a
+// page's view that embeds it (newsPage…).
+func render(c *fiber.Ctx, d Deps, status int, name string, view any) error {
 	var buf bytes.Buffer
 	if err := d.Themes.RenderAdmin(&buf, name, view); err != nil {
 		d.Logger.ErrorContext(c.UserContext(), "render admin page", "page", name, "error", err)

@@ -15,6 +15,19 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// scheduleListPage is the view of "schedule": every pending change, and recent ones that failed.
+type scheduleListPage struct {
+	themes.Admin
+	Schedule       []themes.ScheduleRow
+	ScheduleFailed []themes.ScheduleRow
+}
+
+// pageSchedulePage is the view of "schedule-page".
+type pageSchedulePage struct {
+	themes.Admin
+	PageSchedule *themes.PageSchedule
+}
+
 // Audit actions of scheduled changes.
 const (
 	auditSchedulePagePublish   = "schedule.page-publish"
@@ -69,7 +82,7 @@ func listSchedule(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Scheduled changes")
+		view := scheduleListPage{Admin: baseView(c, d, "Scheduled changes")}
 		for _, ch := range changes {
 			view.Schedule = append(view.Schedule, scheduleRow(ch))
 		}
@@ -86,12 +99,12 @@ func listSchedule(d Deps) fiber.Handler {
 }
 
 // pageScheduleView builds the schedule form of a page, as typed in f.
-func pageScheduleView(c *fiber.Ctx, d Deps, store *models.TenantDB, draft models.PageDraft, f themes.PageSchedule) (themes.Admin, error) {
+func pageScheduleView(c *fiber.Ctx, d Deps, store *models.TenantDB, draft models.PageDraft, f themes.PageSchedule) (pageSchedulePage, error) {
 	pending, err := store.PendingChanges(models.ScheduleKindPage, draft.Page.Path)
 	if err != nil {
-		return themes.Admin{}, err
+		return pageSchedulePage{}, err
 	}
-	view := baseView(c, d, "Schedule a change")
+	view := pageSchedulePage{Admin: baseView(c, d, "Schedule a change")}
 	f.Path, f.Title = draft.Page.Path, draft.Revision.Title
 	f.Published = draft.Page.PublishedRevisionID != nil
 	f.HasDraft = !f.Published || *draft.Page.PublishedRevisionID != draft.Revision.ID

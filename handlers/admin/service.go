@@ -10,6 +10,18 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// servicesPage is the view of "services".
+type servicesPage struct {
+	themes.Admin
+	ServiceRows []themes.ServiceRow
+}
+
+// servicePage is the view of "service-edit".
+type servicePage struct {
+	themes.Admin
+	Service *themes.ServiceEdit
+}
+
 // servicesRoutes are the pages of services and team, events and vacancies:
 // content, so open to editors as well as managers.
 func servicesRoutes(app *fiber.App, d Deps) {
@@ -79,7 +91,7 @@ func listServices(d Deps) fiber.Handler {
 				count[*m.ServiceID]++
 			}
 		}
-		view := baseView(c, d, "Services")
+		view := servicesPage{Admin: baseView(c, d, "Services")}
 		view.Notice = doneNotice(c, "service")
 		for i, s := range services {
 			view.ServiceRows = append(view.ServiceRows, themes.ServiceRow{ID: s.ID, Name: s.Name, Published: s.Published,
@@ -90,12 +102,12 @@ func listServices(d Deps) fiber.Handler {
 }
 
 // serviceFormView builds the service form's view.
-func serviceFormView(c *fiber.Ctx, d Deps, f themes.ServiceEdit, stored *models.Service, errs []themes.FieldError) themes.Admin {
+func serviceFormView(c *fiber.Ctx, d Deps, f themes.ServiceEdit, stored *models.Service, errs []themes.FieldError) servicePage {
 	title := "Add a service"
 	if f.ID != 0 {
 		title = "Edit service"
 	}
-	view := baseView(c, d, title)
+	view := servicePage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	if stored != nil && stored.Published {
 		f.PublicURL = view.SiteURL + "/services/" + stored.Slug

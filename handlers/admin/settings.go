@@ -15,6 +15,12 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// settingsPage is the view of "settings".
+type settingsPage struct {
+	themes.Admin
+	Settings *themes.SettingsView
+}
+
 // Site settings (managers only): contact details, the clinical director,
 // NHS identity, social links, the data controller and DPO, and the
 // accessibility statement's facts. Saved with the version the form was
@@ -63,8 +69,8 @@ func settingsFormOf(s models.SiteSettings) *themes.SettingsView {
 	}
 }
 
-func settingsView(c *fiber.Ctx, d Deps, f *themes.SettingsView, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, "Site settings")
+func settingsView(c *fiber.Ctx, d Deps, f *themes.SettingsView, errs []themes.FieldError) settingsPage {
+	view := settingsPage{Admin: baseView(c, d, "Site settings")}
 	view.Errors = errs
 	view.Settings = f
 	return view

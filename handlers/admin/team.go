@@ -9,6 +9,18 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// teamPage is the view of "team".
+type teamPage struct {
+	themes.Admin
+	Team []themes.StaffGroup
+}
+
+// staffPage is the view of "team-edit".
+type staffPage struct {
+	themes.Admin
+	StaffMember *themes.StaffEdit
+}
+
 // teamView starts a view of the team pages, which belong to the panel's
 // "Services and team" section.
 func teamView(c *fiber.Ctx, d Deps, title string) themes.Admin {
@@ -42,7 +54,7 @@ func listTeam(d Deps) fiber.Handler {
 			}
 			g.Rows = append(g.Rows, themes.StaffRow{ID: m.ID, Name: m.Name, Role: m.Role})
 		}
-		view := teamView(c, d, "Team members")
+		view := teamPage{Admin: teamView(c, d, "Team members")}
 		view.Notice = doneNotice(c, "team member")
 		add := func(g themes.StaffGroup) {
 			if len(g.Rows) == 0 {
@@ -61,14 +73,14 @@ func listTeam(d Deps) fiber.Handler {
 
 // staffFormView builds the team member form's view, with this tenant's
 // services to choose from.
-func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffEdit, errs []themes.FieldError) (themes.Admin, error) {
+func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffEdit, errs []themes.FieldError) (staffPage, error) {
 	title := "Add a team member"
 	if f.ID != 0 {
 		title = "Edit team member"
 	}
 	services, err := store.AllServices()
 	if err != nil {
-		return themes.Admin{}, err
+		return staffPage{}, err
 	}
 	for _, s := range services {
 		label := s.Name
@@ -77,7 +89,7 @@ func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffE
 		}
 		f.Services = append(f.Services, themes.ServiceOption{Value: formatID(s.ID), Label: label})
 	}
-	view := teamView(c, d, title)
+	view := staffPage{Admin: teamView(c, d, title)}
 	view.Errors = errs
 	view.StaffMember = &f
 	return view, nil

@@ -13,6 +13,18 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// usersPage is the view of "users".
+type usersPage struct {
+	themes.Admin
+	Users *themes.UsersView
+}
+
+// memberPage is the view of "users-edit" and "users-remove".
+type memberPage struct {
+	themes.Admin
+	Member *themes.MemberView
+}
+
 // Users of a tenant (managers only): the members with their roles, the
 // pending invitations, inviting by email, changing a role and removing a
 // member.
@@ -53,17 +65,17 @@ func userRoleName(r models.Role) string {
 }
 
 // usersView builds the users page with the invitation form as typed.
-func usersView(c *fiber.Ctx, d Deps, email, role string, errs []themes.FieldError) (themes.Admin, error) {
+func usersView(c *fiber.Ctx, d Deps, email, role string, errs []themes.FieldError) (usersPage, error) {
 	store := tenantStore(c)
 	members, err := store.Members()
 	if err != nil {
-		return themes.Admin{}, err
+		return usersPage{}, err
 	}
 	invs, err := store.Invitations()
 	if err != nil {
-		return themes.Admin{}, err
+		return usersPage{}, err
 	}
-	view := baseView(c, d, "Users")
+	view := usersPage{Admin: baseView(c, d, "Users")}
 	view.Errors = errs
 	me := AccountFromCtx(c).User.ID
 	u := &themes.UsersView{InviteEmail: email, InviteRole: role}
@@ -217,8 +229,8 @@ func cancelInvitation(d Deps) fiber.Handler {
 }
 
 // memberView builds the role form or the removal confirmation.
-func memberView(c *fiber.Ctx, d Deps, title string, m models.Member, role, was string, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, title)
+func memberView(c *fiber.Ctx, d Deps, title string, m models.Member, role, was string, errs []themes.FieldError) memberPage {
+	view := memberPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	view.Member = &themes.MemberView{ID: m.UserID, Email: m.Email, Role: role, WasRole: was}
 	return view

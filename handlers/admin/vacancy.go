@@ -11,13 +11,26 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// vacanciesPage is the view of "vacancies".
+type vacanciesPage struct {
+	themes.Admin
+	OpenVacancies   []themes.VacancyRow
+	ClosedVacancies []themes.VacancyRow
+}
+
+// vacancyPage is the view of "vacancy-edit".
+type vacancyPage struct {
+	themes.Admin
+	Vacancy *themes.VacancyEdit
+}
+
 func listVacancies(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		vs, err := tenantStore(c).AllVacancies()
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Vacancies")
+		view := vacanciesPage{Admin: baseView(c, d, "Vacancies")}
 		view.Notice = doneNotice(c, "vacancy")
 		y, m, day := time.Now().In(hours.Location()).Date()
 		for _, v := range vs {
@@ -33,12 +46,12 @@ func listVacancies(d Deps) fiber.Handler {
 }
 
 // vacancyFormView builds the vacancy form's view.
-func vacancyFormView(c *fiber.Ctx, d Deps, f themes.VacancyEdit, stored *models.Vacancy, errs []themes.FieldError) themes.Admin {
+func vacancyFormView(c *fiber.Ctx, d Deps, f themes.VacancyEdit, stored *models.Vacancy, errs []themes.FieldError) vacancyPage {
 	title := "Add a vacancy"
 	if f.ID != 0 {
 		title = "Edit vacancy"
 	}
-	view := baseView(c, d, title)
+	view := vacancyPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	if stored != nil && stored.Published {
 		y, m, day := time.Now().In(hours.Location()).Date()
