@@ -3,16 +3,20 @@ package themes
 import (
 	"fmt"
 	"io"
+	"sort"
 	"time"
 )
 
 // RequiredAdminPages are the admin panel's page templates.
 var RequiredAdminPages = []string{"sign-in", "dashboard", "page-edit", "error"}
 
-// Admin is what every admin page template receives. The admin panel is one
-// template set for every tenant (admin/), built on NHS.UK frontend's form
-// patterns: labels, hints, an error summary at the top and each error
-// message next to its field.
+// Admin is the base of every admin and console page's view: what the
+// layout (layouts/base.html) and the shared partials use. The admin panel
+// is one template set for every tenant (admin/), built on NHS.UK
+// frontend's form patterns: labels, hints, an error summary at the top and
+// each error message next to its field. Each page's own view is a struct
+// of handlers/admin that embeds Admin and adds the page's fields (the
+// pages of sign-in and of the console still use Admin itself).
 type Admin struct {
 	Title   string // the page's h1 and <title>
 	Site    string // the tenant's name
@@ -34,64 +38,14 @@ type Admin struct {
 	// Operator: a platform operator entered from the console.
 	Operator bool
 
-	Pages  []AdminPage     // "dashboard"
-	Edit   *PageEdit       // "page-edit"
-	News   []NewsRow       // "news"
-	Post   *PostEdit       // "news-edit", "news-delete"
-	Health []HealthFinding // "health"
-
-	// Services and team, events and vacancies (admin_services.go).
-	ServiceRows     []ServiceRow    // "services"
-	Service         *ServiceEdit    // "service-edit"
-	Team            []StaffGroup    // "team"
-	StaffMember     *StaffEdit      // "team-edit"
-	UpcomingEvents  []EventRow      // "events"
-	PastEvents      []EventRow      // "events"
-	Event           *EventEdit      // "event-edit"
-	OpenVacancies   []VacancyRow    // "vacancies"
-	ClosedVacancies []VacancyRow    // "vacancies"
-	Vacancy         *VacancyEdit    // "vacancy-edit"
-	ServicesDelete  *ServicesDelete // "services-delete"
-	// Scheduled changes: every pending one ("schedule"), one page's form
-	// ("schedule-page") and the news form's optional unpublish time.
-	Schedule       []ScheduleRow
-	ScheduleFailed []ScheduleRow // "schedule": recent changes that failed, with Why
-	PageSchedule   *PageSchedule
-	Unpublish      ScheduleWhen
-	// PostVersion is the version the news form was opened at.
-	PostVersion int
-	MediaList   []MediaRow // "media"
-	Media       *MediaEdit // "media-upload", "media-edit", "media-delete"
-	// Practices and enhanced access (admin_practices.go).
-	Practices          []PracticeRow           // "practices"
-	Practice           *PracticeEdit           // "practice-edit", "practice-delete"
-	PracticeHours      *PracticeHoursEdit      // "practice-hours"
-	PracticeExceptions *PracticeExceptionsView // "practice-exceptions"
-	PracticeException  *PracticeExceptionEdit  // "practice-exception-edit", "practice-exception-delete"
-	EASessions         []EASessionRow          // "ea-sessions"
-	EASession          *EASessionEdit          // "ea-session-edit", "ea-session-delete"
-	// Pages, revisions and legal pages (admin_pages.go).
-	PageList    *PageList    // "pages"
-	PageInfo    *PageInfo    // "page-edit", "page-delete"
-	PageHistory *PageHistory // "page-history"
-	PageCompare *PageCompare // "page-compare"
-
-	// Two-factor set-up ("two-factor-setup", "console-setup"): the secret
-	// to type into an authenticator app and its otpauth:// URI;
-	// "two-factor-codes", "console-codes": the recovery codes, shown once.
+	// Two-factor set-up ("two-factor-setup"): the secret to type into an
+	// authenticator app and its otpauth:// URI; "two-factor-codes": the
+	// recovery codes, shown once.
 	TOTPSecret    string
 	TOTPURI       string
 	RecoveryCodes []string
 	// ResetToken is the password reset link's token ("password-reset-new").
 	ResetToken string
-
-	// Users, invitations, audit log, settings and menu (admin_people.go).
-	Users      *UsersView      // "users"
-	Member     *MemberView     // "users-edit", "users-remove"
-	Invitation *InvitationView // "invitation"
-	Audit      *AuditView      // "audit"
-	Settings   *SettingsView   // "settings"
-	Menu       *MenuView       // "menu", "menu-edit"
 
 	// The operators' console (admin_console.go): pages "console-*".
 	Console *ConsoleView
@@ -162,9 +116,24 @@ func fieldError(errs []FieldError, field string) string {
 	return ""
 }
 
-// RenderAdmin renders one of RequiredAdminPages. Nothing is written when
-// rendering fails.
-func (r *Registry) RenderAdmin(w io.Writer, name string, data Admin) error {
+// AdminPages are the names of the admin and console page templates,
+// sorted.
+func (r *Registry) AdminPages() []string {
+	if r.admin == nil {
+		return nil
+	}
+	names := make([]string, 0, len(r.admin.pages))
+	for name := range r.admin.pages {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// RenderAdmin renders an admin or console page with its view: Admin, or a
+// struct that embeds it and adds the fields of that page. Nothing is
+// written when rendering fails.
+func (r *Registry) RenderAdmin(w io.Writer, name string, data any) error {
 	if r.admin == nil {
 		return fmt.Errorf("%w: admin/%s (no admin templates)", ErrUnknownPage, name)
 	}

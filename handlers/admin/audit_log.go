@@ -9,9 +9,14 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// auditPage is the view of "audit".
+type auditPage struct {
+	themes.Admin
+	Audit *themes.AuditView
+}
 
 // The audit log (managers only): who did what, newest first, 50 a page,
 // filtered by person.
@@ -73,7 +78,7 @@ func auditWording(action string) string {
 
 func showAuditLog(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		page, _ := strconv.Atoi(c.Query("page"))
 		if page < 1 {
 			page = 1
@@ -91,7 +96,7 @@ func showAuditLog(d Deps) fiber.Handler {
 		if pages > 0 && page > pages {
 			return fiber.ErrNotFound
 		}
-		view := baseView(c, d, "Audit log")
+		view := auditPage{Admin: baseView(c, d, "Audit log")}
 		a := &themes.AuditView{People: people, Person: person, Page: page, Pages: pages, Total: total}
 		link := func(p int) string {
 			q := url.Values{"page": {strconv.Itoa(p)}}

@@ -5,9 +5,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// dashboardPage is the view of "dashboard".
+type dashboardPage struct {
+	themes.Admin
+	Pages []themes.AdminPage
+}
 
 // pageDashboardRecent is how many recently updated pages the dashboard lists.
 const pageDashboardRecent = 5
@@ -16,8 +21,7 @@ const pageDashboardRecent = 5
 // the pages updated most recently.
 func showDashboard(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx := c.UserContext()
-		pages, err := tenants.FromCtx(c).Store(ctx, d.DB).Pages()
+		pages, err := tenantStore(c).Pages()
 		if err != nil {
 			return err
 		}
@@ -25,7 +29,7 @@ func showDashboard(d Deps) fiber.Handler {
 		if len(pages) > pageDashboardRecent {
 			pages = pages[:pageDashboardRecent]
 		}
-		view := baseView(c, d, "Website admin")
+		view := dashboardPage{Admin: baseView(c, d, "Website admin")}
 		for _, p := range pages {
 			view.Pages = append(view.Pages, themes.AdminPage{Path: p.Path, Title: p.Title, Published: p.Published, Draft: p.Draft, Updated: p.UpdatedAt})
 		}

@@ -4,9 +4,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// deletionPage is the view of "services-delete", asking before a delete.
+type deletionPage struct {
+	themes.Admin
+	ServicesDelete *themes.ServicesDelete
+}
 
 // deletion is the "Are you sure?" page and the delete of one kind of item
 // named by its id in the URL (/admin/<list>/:id/delete): another tenant's
@@ -26,11 +31,11 @@ type deletion[T any] struct {
 // item loads the item named by the URL through the request's tenant.
 func (del deletion[T]) item(c *fiber.Ctx, d Deps) (*models.TenantDB, int64, T, error) {
 	var zero T
-	id, err := postID(c)
+	id, err := routeID(c, "id")
 	if err != nil {
 		return nil, 0, zero, err
 	}
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	it, err := del.load(store, id)
 	return store, id, it, err
 }
@@ -46,8 +51,8 @@ func (del deletion[T]) confirm(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		path := del.list + "/" + itoaServices(id)
-		view := baseView(c, d, del.title)
+		path := del.list + "/" + formatID(id)
+		view := deletionPage{Admin: baseView(c, d, del.title)}
 		if del.section != "" {
 			view.Section = del.section
 		}
@@ -67,6 +72,6 @@ func (del deletion[T]) delete(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, del.audit, del.subject(it))
-		return servicesDone(c, del.list, "deleted")
+		return redirectDone(c, del.list, "deleted")
 	}
 }

@@ -10,9 +10,20 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// eaSessionsPage is the view of "ea-sessions".
+type eaSessionsPage struct {
+	themes.Admin
+	EASessions []themes.EASessionRow
+}
+
+// eaSessionPage is the view of "ea-session-edit" and "ea-session-delete".
+type eaSessionPage struct {
+	themes.Admin
+	EASession *themes.EASessionEdit
+}
 
 // Audit actions of enhanced access sessions.
 const (
@@ -81,7 +92,7 @@ func eaSessionPracticeNames(store *models.TenantDB) (map[int64]string, []themes.
 
 func listEASessions(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		ss, err := store.EASessions()
 		if err != nil {
 			return err
@@ -90,7 +101,7 @@ func listEASessions(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Enhanced access")
+		view := eaSessionsPage{Admin: baseView(c, d, "Enhanced access")}
 		for i, s := range ss {
 			place := ""
 			if s.PracticeID != nil {
@@ -109,12 +120,12 @@ func listEASessions(d Deps) fiber.Handler {
 	}
 }
 
-func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASessionEdit, days map[string]bool, errs []themes.FieldError) (themes.Admin, error) {
+func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASessionEdit, days map[string]bool, errs []themes.FieldError) (eaSessionPage, error) {
 	title := "Add an enhanced access session"
 	if se.ID != 0 {
 		title = "Edit an enhanced access session"
 	}
-	view := baseView(c, d, title)
+	view := eaSessionPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	_, options, err := eaSessionPracticeNames(store)
 	if err != nil {
@@ -130,11 +141,11 @@ func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASe
 }
 
 func eaSessionLoad(c *fiber.Ctx, d Deps) (*models.TenantDB, models.EASession, error) {
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	if c.Params("id") == "" {
 		return store, models.EASession{}, nil
 	}
-	id, err := practiceParam(c, "id")
+	id, err := routeID(c, "id")
 	if err != nil {
 		return nil, models.EASession{}, err
 	}
@@ -176,7 +187,7 @@ func saveEASession(d Deps) fiber.Handler {
 		}
 		id, version := current.ID, 0
 		if id != 0 {
-			if version, err = practiceVersion(c); err != nil {
+			if version, err = requiredFormVersion(c); err != nil {
 				return err
 			}
 		}
@@ -203,12 +214,12 @@ func saveEASession(d Deps) fiber.Handler {
 		}
 		if strings.TrimSpace(se.StartsAt) == "" {
 			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter the start time, like 6:30pm or 18:30"})
-		} else if s.StartsAt, err = practiceParseClock(se.StartsAt, false); err != nil {
+		} else if s.StartsAt, err = parseOpeningClock(se.StartsAt, false); err != nil {
 			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter a real start time, like 6:30pm or 18:30"})
 		}
 		if strings.TrimSpace(se.EndsAt) == "" {
 			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter the end time, like 8pm or 20:00"})
-		} else if s.EndsAt, err = practiceParseClock(se.EndsAt, true); err != nil {
+		} else if s.EndsAt, err = parseOpeningClock(se.EndsAt, true); err != nil {
 			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter a real end time, like 8pm or 20:00"})
 		}
 		status := fiber.StatusUnprocessableEntity
@@ -277,7 +288,7 @@ func confirmDeleteEASession(d Deps) fiber.Handler {
 			place = names[*s.PracticeID]
 		}
 		row := eaSessionRowOf(s, place)
-		view := baseView(c, d, "Delete an enhanced access session")
+		view := eaSessionPage{Admin: baseView(c, d, "Delete an enhanced access session")}
 		view.EASession = &themes.EASessionEdit{ID: s.ID, Summary: row.Days + ", " + row.Times + ", " + row.Practice}
 		return render(c, d, fiber.StatusOK, "ea-session-delete", view)
 	}

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -49,37 +48,4 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 func signingOut(c *fiber.Ctx) bool {
 	p := strings.TrimSuffix(c.Path(), "/")
 	return c.Method() == fiber.MethodPost && (strings.HasSuffix(p, "/sign-out") || strings.HasSuffix(p, "/sign-out-everywhere"))
-}
-
-// render writes an admin page with status.
-func render(c *fiber.Ctx, d Deps, status int, name string, view themes.Admin) error {
-	return web.RenderAdmin(c, d.Themes, d.Logger, status, name, view)
-}
-
-func tenantID(c *fiber.Ctx) int64 {
-	if t := tenants.FromCtx(c); t != nil {
-		return t.ID
-	}
-	return 0
-}
-
-// activeTenant closes the panel of a suspended tenant to everyone but
-// platform operators (who enter from the console). It runs after
-// loadSession.
-func activeTenant(c *fiber.Ctx) error {
-	t := tenants.FromCtx(c)
-	if t == nil {
-		return fiber.ErrNotFound
-	}
-	if a := AccountFromCtx(c); a != nil && a.Operator {
-		return c.Next()
-	}
-	if strings.HasPrefix(c.Path(), "/admin/operator-entry/") {
-		return c.Next() // the entry link checks its operator itself
-	}
-	if t.Status != models.StatusActive {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(3600))
-		return fiber.ErrServiceUnavailable
-	}
-	return c.Next()
 }

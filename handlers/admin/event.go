@@ -8,19 +8,20 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// eventParseDate reads a date as typed (2026-03-27 from a date input, or
-// 27/3/2026); ok is false when it is not a real date.
-func eventParseDate(s string) (y int, m time.Month, d int, ok bool) {
-	for _, layout := range []string{"2006-01-02", "2/1/2006", "02/01/2006"} {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-			return t.Year(), t.Month(), t.Day(), true
-		}
-	}
-	return 0, 0, 0, false
+// eventsPage is the view of "events".
+type eventsPage struct {
+	themes.Admin
+	UpcomingEvents []themes.EventRow
+	PastEvents     []themes.EventRow
+}
+
+// eventPage is the view of "event-edit".
+type eventPage struct {
+	themes.Admin
+	Event *themes.EventEdit
 }
 
 // eventParseClock reads a 24-hour time, 09:30.
@@ -39,7 +40,7 @@ func eventParseWhen(f themes.EventEdit) (start time.Time, end *time.Time, fe *th
 	if strings.TrimSpace(f.StartDate) == "" {
 		return start, nil, &themes.FieldError{Field: "start_date", Message: "Enter the date the event starts"}
 	}
-	y, mo, d, ok := eventParseDate(f.StartDate)
+	y, mo, d, ok := parseDate(f.StartDate)
 	if !ok {
 		return start, nil, &themes.FieldError{Field: "start_date", Message: "Enter a real date, like 27/3/2026"}
 	}
@@ -56,7 +57,7 @@ func eventParseWhen(f themes.EventEdit) (start time.Time, end *time.Time, fe *th
 		return start, nil, nil
 	}
 	if endDate != "" {
-		if y, mo, d, ok = eventParseDate(endDate); !ok {
+		if y, mo, d, ok = parseDate(endDate); !ok {
 			return start, nil, &themes.FieldError{Field: "end_date", Message: "Enter a real date, like 27/3/2026, or leave it empty"}
 		}
 	}
@@ -84,12 +85,12 @@ func eventIsOver(e models.Event, now time.Time) bool {
 
 func listEvents(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		events, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllEvents()
+		events, err := tenantStore(c).AllEvents()
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Events")
-		view.Notice = servicesNotice(c, "event")
+		view := eventsPage{Admin: baseView(c, d, "Events")}
+		view.Notice = doneNotice(c, "event")
 		now := time.Now()
 		for _, e := range events {
 			row := themes.EventRow{ID: e.ID, Title: e.Title, When: hours.FormatInstant(e.StartsAt), Published: e.Published}
@@ -104,12 +105,12 @@ func listEvents(d Deps) fiber.Handler {
 }
 
 // eventFormView builds the event form's view.
-func eventFormView(c *fiber.Ctx, d Deps, f themes.EventEdit, stored *models.Event, errs []themes.FieldError) themes.Admin {
+func eventFormView(c *fiber.Ctx, d Deps, f themes.EventEdit, stored *models.Event, errs []themes.FieldError) eventPage {
 	title := "Add an event"
 	if f.ID != 0 {
 		title = "Edit event"
 	}
-	view := baseView(c, d, title)
+	view := eventPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	if stored != nil && stored.Published {
 		f.PublicURL = view.SiteURL + "/events/" + stored.Slug
@@ -126,11 +127,11 @@ func newEvent(d Deps) fiber.Handler {
 
 func editEvent(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		e, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).EventByID(id)
+		e, err := tenantStore(c).EventByID(id)
 		if err != nil {
 			return err
 		}
@@ -148,11 +149,11 @@ func editEvent(d Deps) fiber.Handler {
 // saveEvent creates (no :id) or updates an event.
 func saveEvent(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := servicesOptionalID(c)
+		id, err := optionalRouteID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var stored *models.Event
 		if id != 0 {
 			e, err := store.EventByID(id) // another tenant's id: 404, nothing written
@@ -161,12 +162,12 @@ func saveEvent(d Deps) fiber.Handler {
 			}
 			stored = &e
 		}
-		f := themes.EventEdit{ID: id, Version: servicesVersion(c), Title: c.FormValue("title"), Slug: servicesSlug(c),
-			Summary: servicesText(c, "summary"), Body: servicesText(c, "body"),
+		f := themes.EventEdit{ID: id, Version: formVersion(c), Title: c.FormValue("title"), Slug: formSlug(c),
+			Summary: formText(c, "summary"), Body: formText(c, "body"),
 			StartDate: c.FormValue("start_date"), StartTime: c.FormValue("start_time"),
 			EndDate: c.FormValue("end_date"), EndTime: c.FormValue("end_time"),
-			Location: c.FormValue("location"), Online: servicesChecked(c, "online"), BookingURL: c.FormValue("booking_url"),
-			Published: servicesChecked(c, "published")}
+			Location: c.FormValue("location"), Online: formChecked(c, "online"), BookingURL: c.FormValue("booking_url"),
+			Published: formChecked(c, "published")}
 		start, end, fe := eventParseWhen(f)
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "event-edit", eventFormView(c, d, f, stored, []themes.FieldError{*fe}))
@@ -174,7 +175,7 @@ func saveEvent(d Deps) fiber.Handler {
 		saved, err := store.SaveEvent(id, f.Version, models.Event{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, StartsAt: start, EndsAt: end, Location: f.Location, Online: f.Online, BookingURL: f.BookingURL,
 			Published: f.Published})
-		if status, errs, ok := servicesRefusal(err, "event", map[string]string{"title": "title", "slug": "slug",
+		if status, errs, ok := formRefusal(err, "event", map[string]string{"title": "title", "slug": "slug",
 			"summary": "summary", "body": "body", "starts_at": "start_date", "ends_at": "end_time", "booking_url": "booking_url"}); ok {
 			return render(c, d, status, "event-edit", eventFormView(c, d, f, stored, errs))
 		}
@@ -182,7 +183,7 @@ func saveEvent(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEventSave, "/events/"+saved.Slug)
-		return servicesDone(c, "/admin/events", "saved")
+		return redirectDone(c, "/admin/events", "saved")
 	}
 }
 

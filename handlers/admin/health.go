@@ -7,19 +7,24 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// healthPage is the view of "health".
+type healthPage struct {
+	themes.Admin
+	Health []themes.HealthFinding
+}
 
 // showHealth lists what the site is missing against NHS England's guidance,
 // each finding with the link that fixes it.
 func showHealth(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		issues, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Health(time.Now())
+		issues, err := tenantStore(c).Health(time.Now())
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Site health")
+		view := healthPage{Admin: baseView(c, d, "Site health")}
 		for _, is := range issues {
 			view.Health = append(view.Health, themes.HealthFinding{Message: is.Message, FixURL: fixLink(is)})
 		}

@@ -10,9 +10,14 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// invitationPage is the view of "invitation".
+type invitationPage struct {
+	themes.Admin
+	Invitation *themes.InvitationView
+}
 
 // The invitation page: someone who is not signed in opens the link a
 // manager sent. A new person chooses a password; someone who already has
@@ -24,8 +29,8 @@ import (
 const msgInvitationExpired = "This invitation has expired. Ask a manager of the website to send it again."
 
 // invitationView builds the page for an invitation.
-func invitationView(c *fiber.Ctx, d Deps, token string, inv models.Invitation, existing bool, name string, errs []themes.FieldError) themes.Admin {
-	v := signInForm(c, d, "", errs)
+func invitationView(c *fiber.Ctx, d Deps, token string, inv models.Invitation, existing bool, name string, errs []themes.FieldError) invitationPage {
+	v := invitationPage{Admin: signInForm(c, d, "", errs)}
 	v.Title = "Join the " + v.Site + " website admin"
 	role := "an editor"
 	if inv.Role == models.RoleManager {
@@ -43,9 +48,9 @@ func invitationOf(c *fiber.Ctx, d Deps, token string) (inv models.Invitation, ex
 		return inv, false, true, fiber.ErrNotFound
 	}
 	ctx := c.UserContext()
-	inv, err = tenants.FromCtx(c).Store(ctx, d.DB).InvitationByToken(auth.HashToken(token), d.now())
+	inv, err = tenantStore(c).InvitationByToken(auth.HashToken(token), d.now())
 	if errors.Is(err, models.ErrInvitationExpired) {
-		v := signInForm(c, d, "", nil)
+		v := invitationPage{Admin: signInForm(c, d, "", nil)}
 		v.Title = "This invitation has expired"
 		v.Message = msgInvitationExpired
 		v.Invitation = &themes.InvitationView{Expired: true, Email: inv.Email}
@@ -88,7 +93,7 @@ func acceptInvitation(d Deps) fiber.Handler {
 		if done {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(ctx, d.DB)
+		store := tenantStore(c)
 		password := c.FormValue("password")
 		name := strings.TrimSpace(c.FormValue("name"))
 		fail := func(status int, field, msg string) error {
@@ -151,7 +156,7 @@ func acceptInvitation(d Deps) fiber.Handler {
 func invitationGone(c *fiber.Ctx, d Deps, err error) error {
 	switch {
 	case errors.Is(err, models.ErrInvitationExpired), errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrConflict):
-		v := signInForm(c, d, "", nil)
+		v := invitationPage{Admin: signInForm(c, d, "", nil)}
 		v.Title = "This invitation has expired"
 		v.Message = msgInvitationExpired
 		v.Invitation = &themes.InvitationView{Expired: true}

@@ -13,9 +13,20 @@ import (
 	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// mediaListPage is the view of "media".
+type mediaListPage struct {
+	themes.Admin
+	MediaList []themes.MediaRow
+}
+
+// mediaPage is the view of "media-upload", "media-edit" and "media-delete".
+type mediaPage struct {
+	themes.Admin
+	Media *themes.MediaEdit
+}
 
 // Audit actions of the media library.
 const (
@@ -70,11 +81,11 @@ func mediaEditOf(m models.Media) *themes.MediaEdit {
 
 func listMedia(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		items, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllMedia()
+		items, err := tenantStore(c).AllMedia()
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Images and files")
+		view := mediaListPage{Admin: baseView(c, d, "Images and files")}
 		for _, m := range items {
 			name := m.Title
 			if m.Kind == models.MediaImage {
@@ -96,8 +107,8 @@ func listMedia(d Deps) fiber.Handler {
 	}
 }
 
-func mediaUploadView(c *fiber.Ctx, d Deps, e themes.MediaEdit, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, "Upload an image or PDF")
+func mediaUploadView(c *fiber.Ctx, d Deps, e themes.MediaEdit, errs []themes.FieldError) mediaPage {
+	view := mediaPage{Admin: baseView(c, d, "Upload an image or PDF")}
 	view.Errors = errs
 	e.Reselect = len(errs) > 0
 	view.Media = &e
@@ -169,7 +180,7 @@ func uploadMedia(d Deps) fiber.Handler {
 			widths = append(widths, strconv.Itoa(w))
 		}
 		u := AccountFromCtx(c).User
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.AddMedia(models.Media{Kind: res.Kind, Filename: filename, ContentType: res.ContentType,
 			Alt: typed.Alt, Title: typed.Title, Widths: strings.Join(widths, ","), Width: res.Width, Height: res.Height,
 			Bytes: res.Bytes, SHA256: res.SHA256, CreatedBy: &u.ID})
@@ -213,11 +224,11 @@ func removeMediaFiles(c *fiber.Ctx, d Deps, tenantID int64, m models.Media) {
 
 // mediaItem loads the item named by the URL: another tenant's id is a 404.
 func mediaItem(c *fiber.Ctx, d Deps) (*models.TenantDB, models.Media, error) {
-	id, err := postID(c)
+	id, err := routeID(c, "id")
 	if err != nil {
 		return nil, models.Media{}, err
 	}
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	m, err := store.MediaByID(id)
 	return store, m, err
 }
@@ -235,7 +246,7 @@ func editMedia(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, mediaEditTitle(m))
+		view := mediaPage{Admin: baseView(c, d, mediaEditTitle(m))}
 		view.Media = mediaEditOf(m)
 		return render(c, d, fiber.StatusOK, "media-edit", view)
 	}
@@ -256,7 +267,7 @@ func saveMedia(d Deps) fiber.Handler {
 			title = c.FormValue("title")
 		}
 		again := func(status int, errs []themes.FieldError) error {
-			view := baseView(c, d, mediaEditTitle(m))
+			view := mediaPage{Admin: baseView(c, d, mediaEditTitle(m))}
 			view.Errors = errs
 			e := mediaEditOf(m)
 			e.Alt, e.Title = alt, title
@@ -295,7 +306,7 @@ func confirmDeleteMedia(d Deps) fiber.Handler {
 		if m.Kind == models.MediaImage {
 			what = "image"
 		}
-		view := baseView(c, d, "Are you sure you want to delete this "+what+"?")
+		view := mediaPage{Admin: baseView(c, d, "Are you sure you want to delete this "+what+"?")}
 		view.Media = mediaEditOf(m)
 		return render(c, d, fiber.StatusOK, "media-delete", view)
 	}

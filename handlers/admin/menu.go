@@ -3,16 +3,20 @@ package admin
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// menuPage is the view of "menu" and "menu-edit".
+type menuPage struct {
+	themes.Admin
+	Menu *themes.MenuView
+}
 
 // The header navigation menu (editors too): list, move up and down, add an
 // item linking to a published page or a built-in section, rename, remove.
@@ -89,17 +93,17 @@ func menuChoiceOf(choices []themes.MenuChoice, path string) (themes.MenuChoice, 
 }
 
 // menuView builds the menu page (or an item's form) with the form as typed.
-func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPath string, errs []themes.FieldError) (themes.Admin, error) {
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPath string, errs []themes.FieldError) (menuPage, error) {
+	store := tenantStore(c)
 	items, fp, err := store.Menu()
 	if err != nil {
-		return themes.Admin{}, err
+		return menuPage{}, err
 	}
 	choices, err := menuChoices(store)
 	if err != nil {
-		return themes.Admin{}, err
+		return menuPage{}, err
 	}
-	view := baseView(c, d, title)
+	view := menuPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	m := &themes.MenuView{Fingerprint: fp, Full: len(items) >= models.MaxNavItems, ID: id, Title: typedTitle, Path: typedPath}
 	for i, it := range items {
@@ -177,7 +181,7 @@ func showMenu(d Deps) fiber.Handler {
 
 func addMenuItem(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		title, path := strings.TrimSpace(c.FormValue("title")), c.FormValue("path")
 		choices, err := menuChoices(store)
 		if err != nil {
@@ -200,11 +204,11 @@ func addMenuItem(d Deps) fiber.Handler {
 }
 
 func menuItemParam(c *fiber.Ctx, d Deps) (models.NavItem, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return models.NavItem{}, fiber.ErrNotFound
+	id, err := routeID(c, "id")
+	if err != nil {
+		return models.NavItem{}, err
 	}
-	return tenants.FromCtx(c).Store(c.UserContext(), d.DB).MenuItem(id)
+	return tenantStore(c).MenuItem(id)
 }
 
 func editMenuItem(d Deps) fiber.Handler {
@@ -228,7 +232,7 @@ func renameMenuItem(d Deps) fiber.Handler {
 			return err
 		}
 		title := c.FormValue("title")
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if err := store.RenameMenuItem(c.FormValue("fingerprint"), it.ID, title); err != nil {
 			return menuFail(c, d, "menu-edit", it.ID, title, it.Path, err)
 		}
@@ -243,7 +247,7 @@ func removeMenuItem(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if err := store.RemoveMenuItem(c.FormValue("fingerprint"), it.ID); err != nil {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
@@ -262,7 +266,7 @@ func moveMenuItem(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if err := store.MoveMenuItem(c.FormValue("fingerprint"), it.ID, up); err != nil {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
@@ -274,7 +278,7 @@ func moveMenuItem(d Deps) fiber.Handler {
 // startMenu copies the standard menu into an empty one, to edit from there.
 func startMenu(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		choices, err := menuChoices(store)
 		if err != nil {
 			return err

@@ -11,9 +11,22 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// newsListPage is the view of "news".
+type newsListPage struct {
+	themes.Admin
+	News []themes.NewsRow
+}
+
+// newsPage is the view of "news-edit" and "news-delete".
+type newsPage struct {
+	themes.Admin
+	Post        *themes.PostEdit
+	Unpublish   themes.ScheduleWhen // the optional unpublish time
+	PostVersion int                 // the version the form was opened at
+}
 
 // Audit actions of news posts.
 const (
@@ -38,14 +51,6 @@ type newsForm struct {
 const msgNewsStale = "Someone else changed this news item while you were editing it. Your changes have not been saved: " +
 	"copy anything you need, then reload the page."
 
-func postID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
-}
-
 // postStatus is "draft", "scheduled" or "published" at now.
 func postStatus(p models.Post, now time.Time) string {
 	switch {
@@ -57,45 +62,13 @@ func postStatus(p models.Post, now time.Time) string {
 	return "published"
 }
 
-// parsePublish reads the publish date and time (London) of the form: nil
-// for a draft.
-func parsePublish(date, clock string) (*time.Time, *themes.FieldError) {
-	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
-	if date == "" {
-		if clock != "" {
-			return nil, &themes.FieldError{Field: "date", Message: "Enter a date as well as a time, or leave both empty to save a draft"}
-		}
-		return nil, nil
-	}
-	var d time.Time
-	var err error
-	for _, layout := range []string{"2006-01-02", "2/1/2006", "02/01/2006"} {
-		if d, err = time.ParseInLocation(layout, date, hours.Location()); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		return nil, &themes.FieldError{Field: "date", Message: "Enter a real date, like 27/3/2026"}
-	}
-	h, m := 0, 0
-	if clock != "" {
-		tm, err := time.Parse("15:04", clock)
-		if err != nil {
-			return nil, &themes.FieldError{Field: "time", Message: "Enter a real time in 24-hour form, like 09:30 or 18:00"}
-		}
-		h, m = tm.Hour(), tm.Minute()
-	}
-	at := time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, hours.Location()).UTC()
-	return &at, nil
-}
-
 func listNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		posts, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllPosts()
+		posts, err := tenantStore(c).AllPosts()
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "News")
+		view := newsListPage{Admin: baseView(c, d, "News")}
 		now := time.Now()
 		for _, p := range posts {
 			row := themes.NewsRow{EditURL: "/admin/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
@@ -124,12 +97,12 @@ func listNews(d Deps) fiber.Handler {
 }
 
 // newsFormView builds the edit form's view.
-func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Post, errs []themes.FieldError) themes.Admin {
+func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Post, errs []themes.FieldError) newsPage {
 	title := "New news item"
 	if id != 0 {
 		title = "Edit news item"
 	}
-	view := baseView(c, d, title)
+	view := newsPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	pe := &themes.PostEdit{ID: id, Title: f.Title, Slug: f.Slug, Summary: f.Summary, Body: f.Body, Date: f.Date, Time: f.Time,
 		Status: "Draft: not on the website."}
@@ -165,11 +138,11 @@ func newNews(d Deps) fiber.Handler {
 
 func editNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PostByID(id)
 		if err != nil {
 			return err
@@ -187,15 +160,12 @@ func editNews(d Deps) fiber.Handler {
 // saveNews creates (no :id) or updates a post.
 func saveNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var id int64
-		if c.Params("id") != "" {
-			var err error
-			if id, err = postID(c); err != nil {
-				return err
-			}
+		id, err := optionalRouteID(c, "id")
+		if err != nil {
+			return err
 		}
 		a := AccountFromCtx(c)
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var current *models.Post
 		if id != 0 {
 			p, err := store.PostByID(id) // another tenant's id: 404, nothing written
@@ -275,11 +245,11 @@ func saveNews(d Deps) fiber.Handler {
 // tenant's or an unknown id), audits it and returns to the list.
 func postAction(d Deps, change func(*models.TenantDB, int64) error, action, done string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PostByID(id)
 		if err != nil {
 			return err
@@ -299,15 +269,15 @@ func unpublishNews(d Deps) fiber.Handler {
 // confirmDeleteNews asks before deleting.
 func confirmDeleteNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PostByID(id)
+		p, err := tenantStore(c).PostByID(id)
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Delete news item")
+		view := newsPage{Admin: baseView(c, d, "Delete news item")}
 		view.Post = &themes.PostEdit{ID: p.ID, Title: p.Title, Slug: p.Slug}
 		return render(c, d, fiber.StatusOK, "news-delete", view)
 	}

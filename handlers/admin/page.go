@@ -9,7 +9,6 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -31,8 +30,8 @@ func editPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		draft, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PageForEdit(path)
-		var view themes.Admin
+		draft, err := tenantStore(c).PageForEdit(path)
+		var view pagePage
 		switch {
 		case errors.Is(err, models.ErrNotFound) && pageLegalName(path) != "":
 			// "Write your own version" of a legal page: a new page at its path.
@@ -58,8 +57,8 @@ func editPage(d Deps) fiber.Handler {
 
 // pageLegalNewView is the form of a tenant's own version of a legal page
 // that does not exist yet: saving it creates the page (base revision 0).
-func pageLegalNewView(c *fiber.Ctx, d Deps, path, title, body string) themes.Admin {
-	view := baseView(c, d, "Write your own "+strings.ToLower(pageLegalName(path)))
+func pageLegalNewView(c *fiber.Ctx, d Deps, path, title, body string) pagePage {
+	view := pagePage{Admin: baseView(c, d, "Write your own "+strings.ToLower(pageLegalName(path)))}
 	view.Edit = &themes.PageEdit{Path: path, Title: title, Body: body, New: true, PublicURL: view.SiteURL + path}
 	view.PageInfo = &themes.PageInfo{Legal: pageLegalName(path), Status: "The website shows the page generated from your settings until you publish your own version."}
 	return view
@@ -67,13 +66,12 @@ func pageLegalNewView(c *fiber.Ctx, d Deps, path, title, body string) themes.Adm
 
 func updatePage(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx := c.UserContext()
 		a := AccountFromCtx(c)
 		path, err := pagePath(c.FormValue("path"))
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(ctx, d.DB)
+		store := tenantStore(c)
 		base, err := strconv.ParseInt(c.FormValue("revision"), 10, 64)
 		if err != nil || base < 0 {
 			return fiber.ErrBadRequest
@@ -97,7 +95,7 @@ func updatePage(d Deps) fiber.Handler {
 		}
 
 		// Show the form again with the user's own text.
-		var view themes.Admin
+		var view pagePage
 		if current.Page.ID == 0 {
 			view = pageLegalNewView(c, d, path, title, body)
 		} else {
@@ -123,12 +121,4 @@ func updatePage(d Deps) fiber.Handler {
 		}
 		return err
 	}
-}
-
-// sentence capitalises a model's validation message for the error summary.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

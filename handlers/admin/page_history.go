@@ -10,9 +10,20 @@ import (
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/internal/textdiff"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// pageHistoryPage is the view of "page-history".
+type pageHistoryPage struct {
+	themes.Admin
+	PageHistory *themes.PageHistory
+}
+
+// pageComparePage is the view of "page-compare".
+type pageComparePage struct {
+	themes.Admin
+	PageCompare *themes.PageCompare
+}
 
 // pageRevisionRows turns a page's revisions (newest first) into rows.
 func pageRevisionRows(h models.PageHistory) []themes.RevisionRow {
@@ -25,8 +36,8 @@ func pageRevisionRows(h models.PageHistory) []themes.RevisionRow {
 }
 
 // pageHistoryView is the history page of h.
-func pageHistoryView(c *fiber.Ctx, d Deps, h models.PageHistory) themes.Admin {
-	view := baseView(c, d, "History of "+h.Page.Title)
+func pageHistoryView(c *fiber.Ctx, d Deps, h models.PageHistory) pageHistoryPage {
+	view := pageHistoryPage{Admin: baseView(c, d, "History of "+h.Page.Title)}
 	ph := &themes.PageHistory{Path: h.Page.Path, Title: h.Page.Title, Revisions: pageRevisionRows(h)}
 	if len(h.Revisions) > 0 {
 		ph.Latest = h.Revisions[0].ID
@@ -41,25 +52,12 @@ func showPageHistory(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		h, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).History(path)
+		h, err := tenantStore(c).History(path)
 		if err != nil {
 			return err
 		}
 		return render(c, d, fiber.StatusOK, "page-history", pageHistoryView(c, d, h))
 	}
-}
-
-// pageRevisionParam reads a revision id from the query; absent is 0.
-func pageRevisionParam(c *fiber.Ctx, name string) (int64, error) {
-	raw := c.Query(name)
-	if raw == "" {
-		return 0, nil
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
 }
 
 // comparePageRevisions shows what changed in the Markdown between two
@@ -71,15 +69,15 @@ func comparePageRevisions(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		h, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).History(path)
+		h, err := tenantStore(c).History(path)
 		if err != nil {
 			return err
 		}
-		from, err := pageRevisionParam(c, "from")
+		from, err := queryID(c, "from")
 		if err != nil {
 			return err
 		}
-		to, err := pageRevisionParam(c, "to")
+		to, err := queryID(c, "to")
 		if err != nil {
 			return err
 		}
@@ -120,7 +118,7 @@ func comparePageRevisions(d Deps) fiber.Handler {
 			cmp.Lines = append(cmp.Lines, themes.DiffLine{Kind: kinds[l.Kind], Text: l.Text})
 		}
 		cmp.Added, cmp.Removed = textdiff.Count(diff)
-		view := baseView(c, d, "Compare versions of "+h.Page.Title)
+		view := pageComparePage{Admin: baseView(c, d, "Compare versions of "+h.Page.Title)}
 		view.PageCompare = cmp
 		return render(c, d, fiber.StatusOK, "page-compare", view)
 	}
@@ -134,7 +132,7 @@ func restorePageRevision(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		id, err := strconv.ParseInt(c.FormValue("restore"), 10, 64)
 		if err != nil || id <= 0 {
 			return fiber.ErrNotFound

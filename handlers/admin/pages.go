@@ -10,9 +10,21 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// pagesPage is the view of "pages".
+type pagesPage struct {
+	themes.Admin
+	PageList *themes.PageList
+}
+
+// pagePage is the view of "page-edit", "page-new" and "page-delete".
+type pagePage struct {
+	themes.Admin
+	Edit     *themes.PageEdit
+	PageInfo *themes.PageInfo
+}
 
 // Audit actions of the pages area (saving and publishing are the models'
 // AuditPageSaveDraft and AuditPagePublish).
@@ -75,11 +87,11 @@ func pageBase(c *fiber.Ctx) (int64, error) {
 
 func listPages(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		pages, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Pages()
+		pages, err := tenantStore(c).Pages()
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Pages")
+		view := pagesPage{Admin: baseView(c, d, "Pages")}
 		list := &themes.PageList{}
 		byPath := map[string]models.PageSummary{}
 		for _, p := range pages {
@@ -104,8 +116,8 @@ func listPages(d Deps) fiber.Handler {
 }
 
 // pageNewView is the create form, as typed.
-func pageNewView(c *fiber.Ctx, d Deps, path, title, body string, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, "Create a page")
+func pageNewView(c *fiber.Ctx, d Deps, path, title, body string, errs []themes.FieldError) pagePage {
+	view := pagePage{Admin: baseView(c, d, "Create a page")}
 	view.Edit = &themes.PageEdit{Path: path, Title: title, Body: body, New: true}
 	view.Errors = errs
 	return view
@@ -134,7 +146,7 @@ func createPage(d Deps) fiber.Handler {
 		if first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/"); pageBuiltIn[first] != "" {
 			return fail("path", "The website makes /"+first+" itself from "+pageBuiltIn[first]+": choose another web address")
 		}
-		_, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).CreatePage(models.PageInput{
+		_, err := tenantStore(c).CreatePage(models.PageInput{
 			Path: path, Title: title, BodyMD: body, Draft: !publish, By: a.Actor()}) // audited by CreatePage
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
@@ -153,8 +165,8 @@ func createPage(d Deps) fiber.Handler {
 }
 
 // pageEditView is the edit form of a stored page, freshly loaded.
-func pageEditView(c *fiber.Ctx, d Deps, draft models.PageDraft) themes.Admin {
-	view := baseView(c, d, "Edit "+draft.Revision.Title)
+func pageEditView(c *fiber.Ctx, d Deps, draft models.PageDraft) pagePage {
+	view := pagePage{Admin: baseView(c, d, "Edit "+draft.Revision.Title)}
 	path := draft.Page.Path
 	view.Edit = &themes.PageEdit{Path: path, Title: draft.Revision.Title, Body: draft.Revision.BodyMD, Revision: draft.Revision.ID,
 		Published: draft.Page.PublishedRevisionID != nil, PublicURL: view.SiteURL + path}
@@ -185,7 +197,7 @@ func unpublishPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if _, err := store.PageForEdit(path); err != nil { // another tenant's path: 404
 			return err
 		}
@@ -213,13 +225,13 @@ func unpublishPage(d Deps) fiber.Handler {
 }
 
 // pageDeleteView is the delete confirmation of the stored page.
-func pageDeleteView(c *fiber.Ctx, d Deps, draft models.PageDraft) themes.Admin {
+func pageDeleteView(c *fiber.Ctx, d Deps, draft models.PageDraft) pagePage {
 	info := pageInfo(draft)
 	title := "Delete page"
 	if info.Legal != "" {
 		title = "Go back to the generated " + strings.ToLower(info.Legal[:1]) + info.Legal[1:]
 	}
-	view := baseView(c, d, title)
+	view := pagePage{Admin: baseView(c, d, title)}
 	view.Edit = &themes.PageEdit{Path: draft.Page.Path, Title: draft.Revision.Title, Revision: draft.Revision.ID,
 		Published: draft.Page.PublishedRevisionID != nil}
 	view.PageInfo = info
@@ -232,7 +244,7 @@ func confirmDeletePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		draft, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PageForEdit(path)
+		draft, err := tenantStore(c).PageForEdit(path)
 		if err != nil {
 			return err
 		}
@@ -246,7 +258,7 @@ func deletePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if _, err := store.PageForEdit(path); err != nil { // another tenant's path: 404
 			return err
 		}

@@ -10,9 +10,20 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// practiceExceptionsPage is the view of "practice-exceptions".
+type practiceExceptionsPage struct {
+	themes.Admin
+	PracticeExceptions *themes.PracticeExceptionsView
+}
+
+// practiceExceptionPage is the view of "practice-exception-edit" and "practice-exception-delete".
+type practiceExceptionPage struct {
+	themes.Admin
+	PracticeException *themes.PracticeExceptionEdit
+}
 
 // practiceDateLayouts are the ways a date may be typed, UK order first.
 var practiceDateLayouts = []string{"2/1/2006", "2-1-2006", "2.1.2006", "2 1 2006", "2006-01-02", "2 January 2006", "2 Jan 2006"}
@@ -50,15 +61,15 @@ func practiceToday() time.Time {
 
 func listPracticeExceptions(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByID(id)
+		p, err := tenantStore(c).PracticeByID(id)
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Changes to the opening hours of "+p.Name)
+		view := practiceExceptionsPage{Admin: baseView(c, d, "Changes to the opening hours of "+p.Name)}
 		ev := &themes.PracticeExceptionsView{PracticeID: p.ID, Practice: p.Name}
 		today := practiceToday()
 		for _, e := range p.Exceptions {
@@ -91,23 +102,23 @@ func listPracticeExceptions(d Deps) fiber.Handler {
 // practiceExceptionIDs reads the practice and exception ids of the URL (0
 // for a new exception).
 func practiceExceptionIDs(c *fiber.Ctx) (practiceID, id int64, err error) {
-	if practiceID, err = practiceParam(c, "id"); err != nil {
+	if practiceID, err = routeID(c, "id"); err != nil {
 		return 0, 0, err
 	}
 	if c.Params("eid") != "" {
-		if id, err = practiceParam(c, "eid"); err != nil {
+		if id, err = routeID(c, "eid"); err != nil {
 			return 0, 0, err
 		}
 	}
 	return practiceID, id, nil
 }
 
-func practiceExceptionView(c *fiber.Ctx, d Deps, ee *themes.PracticeExceptionEdit, errs []themes.FieldError) themes.Admin {
+func practiceExceptionView(c *fiber.Ctx, d Deps, ee *themes.PracticeExceptionEdit, errs []themes.FieldError) practiceExceptionPage {
 	title := "Add a change to the opening hours"
 	if ee.ID != 0 {
 		title = "Edit a change to the opening hours"
 	}
-	view := baseView(c, d, title)
+	view := practiceExceptionPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	view.PracticeException = ee
 	return view
@@ -137,7 +148,7 @@ func practiceExceptionLoad(c *fiber.Ctx, d Deps) (*models.TenantDB, models.Pract
 	if err != nil {
 		return nil, models.Practice{}, e, err
 	}
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+	store := tenantStore(c)
 	p, err := store.PracticeByID(practiceID)
 	if err != nil {
 		return nil, p, e, err
@@ -176,7 +187,7 @@ func savePracticeException(d Deps) fiber.Handler {
 		id := current.ID
 		version := 0
 		if id != 0 {
-			if version, err = practiceVersion(c); err != nil {
+			if version, err = requiredFormVersion(c); err != nil {
 				return err
 			}
 		}
@@ -259,7 +270,7 @@ func confirmDeletePracticeException(d Deps) fiber.Handler {
 		if e.ID == 0 {
 			return fiber.ErrNotFound
 		}
-		view := baseView(c, d, "Delete a change to the opening hours")
+		view := practiceExceptionPage{Admin: baseView(c, d, "Delete a change to the opening hours")}
 		view.PracticeException = practiceExceptionEditOf(p, e)
 		return render(c, d, fiber.StatusOK, "practice-exception-delete", view)
 	}

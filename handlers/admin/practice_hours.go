@@ -10,31 +10,20 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// practiceHoursPage is the view of "practice-hours".
+type practiceHoursPage struct {
+	themes.Admin
+	PracticeHours *themes.PracticeHoursEdit
+}
 
 // practiceDays are the days of the hours form, Monday first: the stored
 // key (models.WeeklyHours) and the name shown.
 var practiceDays = [7]struct{ Key, Name string }{
 	{"monday", "Monday"}, {"tuesday", "Tuesday"}, {"wednesday", "Wednesday"}, {"thursday", "Thursday"},
 	{"friday", "Friday"}, {"saturday", "Saturday"}, {"sunday", "Sunday"},
-}
-
-// practiceParseClock reads a time as typed ("08:00", "8:00", "8am",
-// "6.30pm"); a closing time of midnight is the end of the day.
-func practiceParseClock(s string, closing bool) (int, error) {
-	m, err := hours.ParseClock(s)
-	if err != nil {
-		return 0, err
-	}
-	if closing && m == 0 {
-		m = hours.MinutesPerDay
-	}
-	if !closing && m == hours.MinutesPerDay {
-		return 0, errors.New("opening at midnight at the end of the day")
-	}
-	return m, nil
 }
 
 // practicePeriods checks up to two opening periods as typed, with the form's
@@ -64,7 +53,7 @@ func practicePeriods(prefix, day string, typed [4]string) ([]models.ClockSpan, [
 			bad = true
 		default:
 			var err error
-			if o, err = practiceParseClock(open, false); err != nil {
+			if o, err = parseOpeningClock(open, false); err != nil {
 				errs = append(errs, themes.FieldError{Field: id + "-open", Message: "Enter " + day + "'s opening time like 8am, 8:30am or 08:30"})
 				bad = true
 			}
@@ -75,7 +64,7 @@ func practicePeriods(prefix, day string, typed [4]string) ([]models.ClockSpan, [
 			bad = true
 		default:
 			var err error
-			if c, err = practiceParseClock(close, true); err != nil {
+			if c, err = parseOpeningClock(close, true); err != nil {
 				errs = append(errs, themes.FieldError{Field: id + "-close", Message: "Enter " + day + "'s closing time like 6pm, 6:30pm or 18:30"})
 				bad = true
 			}
@@ -119,8 +108,8 @@ func practiceHoursOf(p models.Practice) *themes.PracticeHoursEdit {
 	return he
 }
 
-func practiceHoursView(c *fiber.Ctx, d Deps, he *themes.PracticeHoursEdit, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, "Opening hours of "+he.Practice)
+func practiceHoursView(c *fiber.Ctx, d Deps, he *themes.PracticeHoursEdit, errs []themes.FieldError) practiceHoursPage {
+	view := practiceHoursPage{Admin: baseView(c, d, "Opening hours of "+he.Practice)}
 	view.Errors = errs
 	view.PracticeHours = he
 	return view
@@ -128,11 +117,11 @@ func practiceHoursView(c *fiber.Ctx, d Deps, he *themes.PracticeHoursEdit, errs 
 
 func editPracticeHours(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByID(id)
+		p, err := tenantStore(c).PracticeByID(id)
 		if err != nil {
 			return err
 		}
@@ -151,16 +140,16 @@ func editPracticeHours(d Deps) fiber.Handler {
 // (the "copy" button) and shows the form again without saving.
 func savePracticeHours(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PracticeByID(id)
 		if err != nil {
 			return err
 		}
-		version, err := practiceVersion(c)
+		version, err := requiredFormVersion(c)
 		if err != nil {
 			return err
 		}

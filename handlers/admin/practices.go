@@ -8,9 +8,20 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// practicesPage is the view of "practices".
+type practicesPage struct {
+	themes.Admin
+	Practices []themes.PracticeRow
+}
+
+// practicePage is the view of "practice-edit" and "practice-delete".
+type practicePage struct {
+	themes.Admin
+	Practice *themes.PracticeEdit
+}
 
 // Audit actions of practices, their hours and exceptions.
 const (
@@ -35,25 +46,6 @@ var practiceFormFields = map[string]bool{
 	"appointments_url": true, "registration_url": true, "prescriptions_url": true, "accessibility_notes": true,
 }
 
-// practiceParam reads a positive id from the URL parameter name; anything
-// else is a 404.
-func practiceParam(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
-}
-
-// practiceVersion reads the form's hidden version.
-func practiceVersion(c *fiber.Ctx) (int, error) {
-	v, err := strconv.Atoi(c.FormValue("version"))
-	if err != nil || v < 0 {
-		return 0, fiber.ErrBadRequest
-	}
-	return v, nil
-}
-
 func practiceURL(id int64, rest string) string {
 	return "/admin/practices/" + strconv.FormatInt(id, 10) + rest
 }
@@ -66,7 +58,7 @@ func practiceByODS(d Deps) fiber.Handler {
 		if page != "edit" && page != "hours" {
 			return fiber.ErrNotFound
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByODS(c.Params("ods"))
+		p, err := tenantStore(c).PracticeByODS(c.Params("ods"))
 		if err != nil {
 			return err
 		}
@@ -76,11 +68,11 @@ func practiceByODS(d Deps) fiber.Handler {
 
 func listPractices(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ps, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllPractices()
+		ps, err := tenantStore(c).AllPractices()
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Practices")
+		view := practicesPage{Admin: baseView(c, d, "Practices")}
 		for i, p := range ps {
 			has := false
 			for _, day := range p.Week() {
@@ -112,12 +104,12 @@ func practiceEditOf(p models.Practice) *themes.PracticeEdit {
 
 // practiceFormView builds the details form; stored is the practice as
 // saved (nil for a new one), for the heading and the link to its page.
-func practiceFormView(c *fiber.Ctx, d Deps, pe *themes.PracticeEdit, stored *models.Practice, errs []themes.FieldError) themes.Admin {
+func practiceFormView(c *fiber.Ctx, d Deps, pe *themes.PracticeEdit, stored *models.Practice, errs []themes.FieldError) practicePage {
 	title := "Add a practice"
 	if stored != nil {
 		title = "Edit " + stored.Name
 	}
-	view := baseView(c, d, title)
+	view := practicePage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	if stored != nil {
 		pe.PublicURL = view.SiteURL + "/practices/" + stored.ODSCode
@@ -135,11 +127,11 @@ func newPractice(d Deps) fiber.Handler {
 
 func editPractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		p, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).PracticeByID(id)
+		p, err := tenantStore(c).PracticeByID(id)
 		if err != nil {
 			return err
 		}
@@ -152,17 +144,17 @@ func savePractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var id int64
 		version := 0
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var current models.Practice
 		if c.Params("id") != "" {
 			var err error
-			if id, err = practiceParam(c, "id"); err != nil {
+			if id, err = routeID(c, "id"); err != nil {
 				return err
 			}
 			if current, err = store.PracticeByID(id); err != nil { // another tenant's: 404, nothing written
 				return err
 			}
-			if version, err = practiceVersion(c); err != nil {
+			if version, err = requiredFormVersion(c); err != nil {
 				return err
 			}
 		}
@@ -208,11 +200,11 @@ func savePractice(d Deps) fiber.Handler {
 
 func movePractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PracticeByID(id)
 		if err != nil {
 			return err
@@ -231,8 +223,8 @@ func movePractice(d Deps) fiber.Handler {
 
 // practiceDeleteView is the delete confirmation: what goes with the
 // practice, or the sessions that must be moved first.
-func practiceDeleteView(c *fiber.Ctx, d Deps, store *models.TenantDB, p models.Practice) (themes.Admin, error) {
-	view := baseView(c, d, "Delete "+p.Name)
+func practiceDeleteView(c *fiber.Ctx, d Deps, store *models.TenantDB, p models.Practice) (practicePage, error) {
+	view := practicePage{Admin: baseView(c, d, "Delete "+p.Name)}
 	pe := practiceEditOf(p)
 	pe.Exceptions = len(p.Exceptions)
 	ss, err := store.EASessionsAtPractice(p.ID)
@@ -248,11 +240,11 @@ func practiceDeleteView(c *fiber.Ctx, d Deps, store *models.TenantDB, p models.P
 
 func confirmDeletePractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PracticeByID(id)
 		if err != nil {
 			return err
@@ -267,11 +259,11 @@ func confirmDeletePractice(d Deps) fiber.Handler {
 
 func deletePractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := practiceParam(c, "id")
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		p, err := store.PracticeByID(id)
 		if err != nil {
 			return err

@@ -21,13 +21,13 @@ func previewPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		draft, err := store.PageForEdit(path)
 		if err != nil {
 			return err
 		}
 		rev := draft.Revision
-		id, err := pageRevisionParam(c, "revision")
+		id, err := queryID(c, "revision")
 		if err != nil {
 			return err
 		}
@@ -46,12 +46,12 @@ func previewPage(d Deps) fiber.Handler {
 // it once published; like previewPage, never cached and never indexed.
 func previewNews(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
 		t := tenants.FromCtx(c)
-		p, err := t.Store(c.UserContext(), d.DB).PostByID(id)
+		p, err := tenantStore(c).PostByID(id)
 		if err != nil {
 			return err
 		}

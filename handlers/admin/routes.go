@@ -59,6 +59,7 @@ func New(d Deps) *fiber.App {
 	app.Use(web.HandleErrors(errorHandler(d)))
 	app.Use(loadSession(d))
 	app.Use(activeTenant)
+	app.Use(bindStore(d))
 	app.Use(checkCSRF(d))
 
 	// -- sign-in, sign-out and the dashboard

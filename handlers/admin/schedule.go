@@ -12,9 +12,21 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// scheduleListPage is the view of "schedule": every pending change, and recent ones that failed.
+type scheduleListPage struct {
+	themes.Admin
+	Schedule       []themes.ScheduleRow
+	ScheduleFailed []themes.ScheduleRow
+}
+
+// pageSchedulePage is the view of "schedule-page".
+type pageSchedulePage struct {
+	themes.Admin
+	PageSchedule *themes.PageSchedule
+}
 
 // Audit actions of scheduled changes.
 const (
@@ -52,7 +64,7 @@ func pageScheduleURL(path string) string {
 
 func listSchedule(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		changes, err := store.PendingChanges("", "")
 		if err != nil {
 			return err
@@ -61,7 +73,7 @@ func listSchedule(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Scheduled changes")
+		view := scheduleListPage{Admin: baseView(c, d, "Scheduled changes")}
 		for _, ch := range changes {
 			view.Schedule = append(view.Schedule, scheduleRow(ch))
 		}
@@ -78,12 +90,12 @@ func listSchedule(d Deps) fiber.Handler {
 }
 
 // pageScheduleView builds the schedule form of a page, as typed in f.
-func pageScheduleView(c *fiber.Ctx, d Deps, store *models.TenantDB, draft models.PageDraft, f themes.PageSchedule) (themes.Admin, error) {
+func pageScheduleView(c *fiber.Ctx, d Deps, store *models.TenantDB, draft models.PageDraft, f themes.PageSchedule) (pageSchedulePage, error) {
 	pending, err := store.PendingChanges(models.ScheduleKindPage, draft.Page.Path)
 	if err != nil {
-		return themes.Admin{}, err
+		return pageSchedulePage{}, err
 	}
-	view := baseView(c, d, "Schedule a change")
+	view := pageSchedulePage{Admin: baseView(c, d, "Schedule a change")}
 	f.Path, f.Title = draft.Page.Path, draft.Revision.Title
 	f.Published = draft.Page.PublishedRevisionID != nil
 	f.HasDraft = !f.Published || *draft.Page.PublishedRevisionID != draft.Revision.ID
@@ -103,7 +115,7 @@ func showPageSchedule(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		draft, err := store.PageForEdit(path)
 		if err != nil {
 			return err
@@ -133,7 +145,7 @@ func schedulePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		draft, err := store.PageForEdit(path) // another tenant's path: 404, nothing written
 		if err != nil {
 			return err
@@ -192,11 +204,11 @@ func schedulePage(d Deps) fiber.Handler {
 // the form came from there.
 func cancelSchedule(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-		if err != nil || id <= 0 {
-			return fiber.ErrNotFound
+		id, err := routeID(c, "id")
+		if err != nil {
+			return err
 		}
-		ch, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).CancelChange(id)
+		ch, err := tenantStore(c).CancelChange(id)
 		if err != nil {
 			return err
 		}

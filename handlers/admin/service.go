@@ -1,17 +1,26 @@
 package admin
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// servicesPage is the view of "services".
+type servicesPage struct {
+	themes.Admin
+	ServiceRows []themes.ServiceRow
+}
+
+// servicePage is the view of "service-edit".
+type servicePage struct {
+	themes.Admin
+	Service *themes.ServiceEdit
+}
 
 // Audit actions of services, team members, events and vacancies.
 const (
@@ -27,78 +36,9 @@ const (
 	auditVacancyDelete = "vacancy.delete"
 )
 
-// servicesOptionalID is the :id of an edit URL, 0 on a "new" URL.
-func servicesOptionalID(c *fiber.Ctx) (int64, error) {
-	if c.Params("id") == "" {
-		return 0, nil
-	}
-	return postID(c)
-}
-
-// servicesVersion is the version a form was opened at (0 when missing,
-// which no stored row has, so the save is refused as stale).
-func servicesVersion(c *fiber.Ctx) int {
-	v, _ := strconv.Atoi(c.FormValue("version"))
-	return v
-}
-
-// servicesText is a text field of the form, with Windows line ends made
-// Unix ones.
-func servicesText(c *fiber.Ctx, name string) string {
-	return strings.ReplaceAll(c.FormValue(name), "\r\n", "\n")
-}
-
-// servicesSlug is the slug field as typed, lower-cased.
-func servicesSlug(c *fiber.Ctx) string {
-	return strings.TrimSpace(strings.ToLower(c.FormValue("slug")))
-}
-
-// servicesChecked reads a checkbox.
-func servicesChecked(c *fiber.Ctx, name string) bool { return c.FormValue(name) != "" }
-
-// servicesRefusal turns a save's refusal into the form's status and
-// messages: 422 with the message next to its field (fields renames the
-// model's field names to the form's input ids; a field the form does not
-// have gets no link), 409 when someone else saved first (what names the
-// thing: "service"). ok is false for any other error, which the caller
-// returns.
-func servicesRefusal(err error, what string, fields map[string]string) (status int, errs []themes.FieldError, ok bool) {
-	var ve *models.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		field, known := fields[ve.Field]
-		if !known {
-			field = ""
-		}
-		return fiber.StatusUnprocessableEntity, []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}, true
-	case errors.Is(err, models.ErrStale):
-		return fiber.StatusConflict, []themes.FieldError{{Message: "Someone else changed this " + what +
-			" while you were editing it. Your changes have not been saved: copy anything you need, then reload the page."}}, true
-	}
-	return 0, nil, false
-}
-
-// servicesDone redirects to a list with a notice.
-func servicesDone(c *fiber.Ctx, list, done string) error {
-	return redirect.To(c, list+"?done="+done, fiber.StatusSeeOther)
-}
-
-// servicesNotice is the list's message after a change.
-func servicesNotice(c *fiber.Ctx, thing string) string {
-	switch c.Query("done") {
-	case "saved":
-		return "The " + thing + " has been saved."
-	case "deleted":
-		return "The " + thing + " has been deleted."
-	case "moved":
-		return "The order has been changed."
-	}
-	return ""
-}
-
 func listServices(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		services, err := store.AllServices()
 		if err != nil {
 			return err
@@ -113,8 +53,8 @@ func listServices(d Deps) fiber.Handler {
 				count[*m.ServiceID]++
 			}
 		}
-		view := baseView(c, d, "Services")
-		view.Notice = servicesNotice(c, "service")
+		view := servicesPage{Admin: baseView(c, d, "Services")}
+		view.Notice = doneNotice(c, "service")
 		for i, s := range services {
 			view.ServiceRows = append(view.ServiceRows, themes.ServiceRow{ID: s.ID, Name: s.Name, Published: s.Published,
 				Staff: count[s.ID], First: i == 0, Last: i == len(services)-1})
@@ -124,12 +64,12 @@ func listServices(d Deps) fiber.Handler {
 }
 
 // serviceFormView builds the service form's view.
-func serviceFormView(c *fiber.Ctx, d Deps, f themes.ServiceEdit, stored *models.Service, errs []themes.FieldError) themes.Admin {
+func serviceFormView(c *fiber.Ctx, d Deps, f themes.ServiceEdit, stored *models.Service, errs []themes.FieldError) servicePage {
 	title := "Add a service"
 	if f.ID != 0 {
 		title = "Edit service"
 	}
-	view := baseView(c, d, title)
+	view := servicePage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	if stored != nil && stored.Published {
 		f.PublicURL = view.SiteURL + "/services/" + stored.Slug
@@ -146,11 +86,11 @@ func newService(d Deps) fiber.Handler {
 
 func editService(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		s, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).ServiceByID(id)
+		s, err := tenantStore(c).ServiceByID(id)
 		if err != nil {
 			return err
 		}
@@ -163,11 +103,11 @@ func editService(d Deps) fiber.Handler {
 // saveService creates (no :id) or updates a service.
 func saveService(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := servicesOptionalID(c)
+		id, err := optionalRouteID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var stored *models.Service
 		if id != 0 {
 			s, err := store.ServiceByID(id) // another tenant's id: 404, nothing written
@@ -176,13 +116,13 @@ func saveService(d Deps) fiber.Handler {
 			}
 			stored = &s
 		}
-		f := themes.ServiceEdit{ID: id, Version: servicesVersion(c), Name: c.FormValue("name"), Slug: servicesSlug(c),
-			Summary: servicesText(c, "summary"), Body: servicesText(c, "body"), WhoFor: servicesText(c, "who_for"),
-			HowToAccess: servicesText(c, "how_to_access"), SelfReferral: servicesChecked(c, "self_referral"),
-			Published: servicesChecked(c, "published")}
+		f := themes.ServiceEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Slug: formSlug(c),
+			Summary: formText(c, "summary"), Body: formText(c, "body"), WhoFor: formText(c, "who_for"),
+			HowToAccess: formText(c, "how_to_access"), SelfReferral: formChecked(c, "self_referral"),
+			Published: formChecked(c, "published")}
 		saved, err := store.SaveService(id, f.Version, models.Service{Name: f.Name, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, WhoFor: f.WhoFor, HowToAccess: f.HowToAccess, SelfReferral: f.SelfReferral, Published: f.Published})
-		if status, errs, ok := servicesRefusal(err, "service", map[string]string{"title": "name", "slug": "slug",
+		if status, errs, ok := formRefusal(err, "service", map[string]string{"title": "name", "slug": "slug",
 			"summary": "summary", "body": "body", "who_for": "who_for", "how_to_access": "how_to_access"}); ok {
 			if len(errs) == 1 && errs[0].Field == "name" && strings.TrimSpace(f.Name) == "" {
 				errs[0].Message = "Enter the name of the service"
@@ -193,17 +133,17 @@ func saveService(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditServiceSave, "/services/"+saved.Slug)
-		return servicesDone(c, "/admin/services", "saved")
+		return redirectDone(c, "/admin/services", "saved")
 	}
 }
 
 func moveService(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		s, err := store.ServiceByID(id)
 		if err != nil {
 			return err
@@ -216,11 +156,9 @@ func moveService(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditServiceMove, "/services/"+s.Slug)
-		return servicesDone(c, "/admin/services", "moved")
+		return redirectDone(c, "/admin/services", "moved")
 	}
 }
-
-func itoaServices(n int64) string { return strconv.FormatInt(n, 10) }
 
 // serviceDeletion deletes a service after asking; its team members stay.
 var serviceDeletion = deletion[models.Service]{

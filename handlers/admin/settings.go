@@ -15,6 +15,12 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// settingsPage is the view of "settings".
+type settingsPage struct {
+	themes.Admin
+	Settings *themes.SettingsView
+}
+
 // Site settings (managers only): contact details, the clinical director,
 // NHS identity, social links, the data controller and DPO, and the
 // accessibility statement's facts. Saved with the version the form was
@@ -63,8 +69,8 @@ func settingsFormOf(s models.SiteSettings) *themes.SettingsView {
 	}
 }
 
-func settingsView(c *fiber.Ctx, d Deps, f *themes.SettingsView, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, "Site settings")
+func settingsView(c *fiber.Ctx, d Deps, f *themes.SettingsView, errs []themes.FieldError) settingsPage {
+	view := settingsPage{Admin: baseView(c, d, "Site settings")}
 	view.Errors = errs
 	view.Settings = f
 	return view
@@ -72,7 +78,7 @@ func settingsView(c *fiber.Ctx, d Deps, f *themes.SettingsView, errs []themes.Fi
 
 func editSettings(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		s, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Settings()
+		s, err := tenantStore(c).Settings()
 		if err != nil {
 			return err
 		}
@@ -86,7 +92,7 @@ func editSettings(d Deps) fiber.Handler {
 
 func saveSettings(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		version, err := strconv.Atoi(c.FormValue("version"))
 		if err != nil || version < 0 {
 			return fiber.ErrBadRequest

@@ -1,14 +1,11 @@
 package admin
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -56,42 +53,3 @@ func attempt(c *fiber.Ctx, d Deps, email string) auth.Attempt {
 func signOut(d Deps) fiber.Handler { return d.signInLayer().SignOut(false) }
 
 func signOutEverywhere(d Deps) fiber.Handler { return d.signInLayer().SignOut(true) }
-
-// audit writes to the tenant's audit log; a failure is logged, not shown:
-// the action itself has happened.
-func audit(c *fiber.Ctx, d Deps, u models.User, action, subject string) {
-	ctx := c.UserContext()
-	if err := tenants.FromCtx(c).Store(ctx, d.DB).Audit(u.ID, u.Email, action, subject); err != nil {
-		d.Logger.ErrorContext(ctx, "write audit log", "tenant_id", tenantID(c), "user_id", u.ID, "action", action, "error", err)
-	}
-}
-
-// baseView is the view every signed-in page starts from.
-func baseView(c *fiber.Ctx, d Deps, title string) themes.Admin {
-	t := tenants.FromCtx(c)
-	a := AccountFromCtx(c)
-	v := themes.Admin{Title: title, Site: t.Name, SiteURL: siteURL(c, d, t)}
-	if a != nil {
-		v.User, v.CSRF = a.User.Email, a.Session.CSRF
-		v.Manager = a.Role == models.RoleManager
-		v.Operator = a.Operator
-		v.Section = sectionOf(c.Path())
-	}
-	return v
-}
-
-// siteURL is the tenant's public site: its primary domain, else its
-// platform host (as configured, not as the request spelt it).
-func siteURL(c *fiber.Ctx, d Deps, t *tenants.Tenant) string {
-	if t.PrimaryHost != "" {
-		h := t.PrimaryHost
-		if d.Port != "" {
-			h += ":" + d.Port
-		}
-		return d.Scheme + "://" + h
-	}
-	if panel, err := panelURL(d, t); err == nil {
-		return strings.TrimSuffix(panel, "/admin")
-	}
-	return d.Scheme + "://" + strings.ToLower(c.Hostname())
-}

@@ -6,9 +6,20 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// teamPage is the view of "team".
+type teamPage struct {
+	themes.Admin
+	Team []themes.StaffGroup
+}
+
+// staffPage is the view of "team-edit".
+type staffPage struct {
+	themes.Admin
+	StaffMember *themes.StaffEdit
+}
 
 // teamView starts a view of the team pages, which belong to the panel's
 // "Services and team" section.
@@ -22,7 +33,7 @@ func teamView(c *fiber.Ctx, d Deps, title string) themes.Admin {
 // those across the network.
 func listTeam(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		services, err := store.AllServices()
 		if err != nil {
 			return err
@@ -43,8 +54,8 @@ func listTeam(d Deps) fiber.Handler {
 			}
 			g.Rows = append(g.Rows, themes.StaffRow{ID: m.ID, Name: m.Name, Role: m.Role})
 		}
-		view := teamView(c, d, "Team members")
-		view.Notice = servicesNotice(c, "team member")
+		view := teamPage{Admin: teamView(c, d, "Team members")}
+		view.Notice = doneNotice(c, "team member")
 		add := func(g themes.StaffGroup) {
 			if len(g.Rows) == 0 {
 				return
@@ -62,23 +73,23 @@ func listTeam(d Deps) fiber.Handler {
 
 // staffFormView builds the team member form's view, with this tenant's
 // services to choose from.
-func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffEdit, errs []themes.FieldError) (themes.Admin, error) {
+func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffEdit, errs []themes.FieldError) (staffPage, error) {
 	title := "Add a team member"
 	if f.ID != 0 {
 		title = "Edit team member"
 	}
 	services, err := store.AllServices()
 	if err != nil {
-		return themes.Admin{}, err
+		return staffPage{}, err
 	}
 	for _, s := range services {
 		label := s.Name
 		if !s.Published {
 			label += " (hidden)"
 		}
-		f.Services = append(f.Services, themes.ServiceOption{Value: itoaServices(s.ID), Label: label})
+		f.Services = append(f.Services, themes.ServiceOption{Value: formatID(s.ID), Label: label})
 	}
-	view := teamView(c, d, title)
+	view := staffPage{Admin: teamView(c, d, title)}
 	view.Errors = errs
 	view.StaffMember = &f
 	return view, nil
@@ -94,25 +105,25 @@ func renderStaffForm(c *fiber.Ctx, d Deps, store *models.TenantDB, status int, f
 
 func newStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		return renderStaffForm(c, d, store, fiber.StatusOK, themes.StaffEdit{ServiceID: c.Query("service")}, nil)
 	}
 }
 
 func editStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.StaffByID(id)
 		if err != nil {
 			return err
 		}
 		f := themes.StaffEdit{ID: m.ID, Version: m.Version, Name: m.Name, Role: m.Role, PhotoURL: m.PhotoURL, Bio: m.Bio}
 		if m.ServiceID != nil {
-			f.ServiceID = itoaServices(*m.ServiceID)
+			f.ServiceID = formatID(*m.ServiceID)
 		}
 		return renderStaffForm(c, d, store, fiber.StatusOK, f, nil)
 	}
@@ -121,18 +132,18 @@ func editStaff(d Deps) fiber.Handler {
 // saveStaff creates (no :id) or updates a team member.
 func saveStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := servicesOptionalID(c)
+		id, err := optionalRouteID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		if id != 0 {
 			if _, err := store.StaffByID(id); err != nil { // another tenant's id: 404, nothing written
 				return err
 			}
 		}
-		f := themes.StaffEdit{ID: id, Version: servicesVersion(c), Name: c.FormValue("name"), Role: c.FormValue("role"),
-			ServiceID: c.FormValue("service_id"), PhotoURL: c.FormValue("photo_url"), Bio: servicesText(c, "bio")}
+		f := themes.StaffEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Role: c.FormValue("role"),
+			ServiceID: c.FormValue("service_id"), PhotoURL: c.FormValue("photo_url"), Bio: formText(c, "bio")}
 		m := models.StaffMember{Name: f.Name, Role: f.Role, PhotoURL: f.PhotoURL, Bio: f.Bio}
 		var saved models.StaffMember
 		if f.ServiceID != "" {
@@ -145,7 +156,7 @@ func saveStaff(d Deps) fiber.Handler {
 		if err == nil {
 			saved, err = store.SaveStaffByID(id, f.Version, m)
 		}
-		if status, errs, ok := servicesRefusal(err, "team member", map[string]string{"name": "name", "role": "role",
+		if status, errs, ok := formRefusal(err, "team member", map[string]string{"name": "name", "role": "role",
 			"service_id": "service_id", "photo_url": "photo_url", "bio": "bio"}); ok {
 			return renderStaffForm(c, d, store, status, f, errs)
 		}
@@ -153,13 +164,13 @@ func saveStaff(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditStaffSave, "/team "+saved.Name)
-		return servicesDone(c, "/admin/team", "saved")
+		return redirectDone(c, "/admin/team", "saved")
 	}
 }
 
 func moveStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
@@ -167,7 +178,7 @@ func moveStaff(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.StaffByID(id)
 		if err != nil {
 			return err
@@ -176,7 +187,7 @@ func moveStaff(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditStaffMove, "/team "+m.Name)
-		return servicesDone(c, "/admin/team", "moved")
+		return redirectDone(c, "/admin/team", "moved")
 	}
 }
 

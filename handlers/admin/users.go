@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,6 +12,18 @@ import (
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
+
+// usersPage is the view of "users".
+type usersPage struct {
+	themes.Admin
+	Users *themes.UsersView
+}
+
+// memberPage is the view of "users-edit" and "users-remove".
+type memberPage struct {
+	themes.Admin
+	Member *themes.MemberView
+}
 
 // Users of a tenant (managers only): the members with their roles, the
 // pending invitations, inviting by email, changing a role and removing a
@@ -28,26 +39,18 @@ func userRoleName(r models.Role) string {
 	return "Editor"
 }
 
-func userParamID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
-}
-
 // usersView builds the users page with the invitation form as typed.
-func usersView(c *fiber.Ctx, d Deps, email, role string, errs []themes.FieldError) (themes.Admin, error) {
-	store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+func usersView(c *fiber.Ctx, d Deps, email, role string, errs []themes.FieldError) (usersPage, error) {
+	store := tenantStore(c)
 	members, err := store.Members()
 	if err != nil {
-		return themes.Admin{}, err
+		return usersPage{}, err
 	}
 	invs, err := store.Invitations()
 	if err != nil {
-		return themes.Admin{}, err
+		return usersPage{}, err
 	}
-	view := baseView(c, d, "Users")
+	view := usersPage{Admin: baseView(c, d, "Users")}
 	view.Errors = errs
 	me := AccountFromCtx(c).User.ID
 	u := &themes.UsersView{InviteEmail: email, InviteRole: role}
@@ -131,7 +134,7 @@ func inviteUser(d Deps) fiber.Handler {
 		var inv models.Invitation
 		var err error
 		if errs == nil {
-			inv, err = tenants.FromCtx(c).Store(c.UserContext(), d.DB).Invite(email, models.Role(role), a.User, auth.HashToken(token), d.now())
+			inv, err = tenantStore(c).Invite(email, models.Role(role), a.User, auth.HashToken(token), d.now())
 			var ve *models.ValidationError
 			if errors.As(err, &ve) {
 				field := ve.Field
@@ -162,12 +165,12 @@ func inviteUser(d Deps) fiber.Handler {
 
 func resendInvitation(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
 		token := auth.NewToken()
-		inv, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).ResendInvitation(id, auth.HashToken(token), d.now())
+		inv, err := tenantStore(c).ResendInvitation(id, auth.HashToken(token), d.now())
 		if err != nil {
 			return err
 		}
@@ -183,11 +186,11 @@ func resendInvitation(d Deps) fiber.Handler {
 
 func cancelInvitation(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		inv, err := store.InvitationByID(id)
 		if err != nil {
 			return err
@@ -201,8 +204,8 @@ func cancelInvitation(d Deps) fiber.Handler {
 }
 
 // memberView builds the role form or the removal confirmation.
-func memberView(c *fiber.Ctx, d Deps, title string, m models.Member, role, was string, errs []themes.FieldError) themes.Admin {
-	view := baseView(c, d, title)
+func memberView(c *fiber.Ctx, d Deps, title string, m models.Member, role, was string, errs []themes.FieldError) memberPage {
+	view := memberPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	view.Member = &themes.MemberView{ID: m.UserID, Email: m.Email, Role: role, WasRole: was}
 	return view
@@ -210,11 +213,11 @@ func memberView(c *fiber.Ctx, d Deps, title string, m models.Member, role, was s
 
 func editMember(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		m, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Member(id)
+		m, err := tenantStore(c).Member(id)
 		if err != nil {
 			return err
 		}
@@ -224,11 +227,11 @@ func editMember(d Deps) fiber.Handler {
 
 func saveMemberRole(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.Member(id) // another tenant's user: 404, nothing written
 		if err != nil {
 			return err
@@ -259,11 +262,11 @@ func saveMemberRole(d Deps) fiber.Handler {
 
 func confirmRemoveMember(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		m, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).Member(id)
+		m, err := tenantStore(c).Member(id)
 		if err != nil {
 			return err
 		}
@@ -275,12 +278,12 @@ func confirmRemoveMember(d Deps) fiber.Handler {
 // tenant (their sessions on other tenants go on).
 func removeMember(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := userParamID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
 		a := AccountFromCtx(c)
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		m, err := store.Member(id)
 		if err != nil {
 			return err

@@ -8,18 +8,30 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// vacanciesPage is the view of "vacancies".
+type vacanciesPage struct {
+	themes.Admin
+	OpenVacancies   []themes.VacancyRow
+	ClosedVacancies []themes.VacancyRow
+}
+
+// vacancyPage is the view of "vacancy-edit".
+type vacancyPage struct {
+	themes.Admin
+	Vacancy *themes.VacancyEdit
+}
+
 func listVacancies(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		vs, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).AllVacancies()
+		vs, err := tenantStore(c).AllVacancies()
 		if err != nil {
 			return err
 		}
-		view := baseView(c, d, "Vacancies")
-		view.Notice = servicesNotice(c, "vacancy")
+		view := vacanciesPage{Admin: baseView(c, d, "Vacancies")}
+		view.Notice = doneNotice(c, "vacancy")
 		y, m, day := time.Now().In(hours.Location()).Date()
 		for _, v := range vs {
 			row := themes.VacancyRow{ID: v.ID, Title: v.Title, Closes: v.ClosesOn.UTC().Format("2 January 2006"), Published: v.Published}
@@ -34,12 +46,12 @@ func listVacancies(d Deps) fiber.Handler {
 }
 
 // vacancyFormView builds the vacancy form's view.
-func vacancyFormView(c *fiber.Ctx, d Deps, f themes.VacancyEdit, stored *models.Vacancy, errs []themes.FieldError) themes.Admin {
+func vacancyFormView(c *fiber.Ctx, d Deps, f themes.VacancyEdit, stored *models.Vacancy, errs []themes.FieldError) vacancyPage {
 	title := "Add a vacancy"
 	if f.ID != 0 {
 		title = "Edit vacancy"
 	}
-	view := baseView(c, d, title)
+	view := vacancyPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
 	if stored != nil && stored.Published {
 		y, m, day := time.Now().In(hours.Location()).Date()
@@ -59,11 +71,11 @@ func newVacancy(d Deps) fiber.Handler {
 
 func editVacancy(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := postID(c)
+		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		v, err := tenants.FromCtx(c).Store(c.UserContext(), d.DB).VacancyByID(id)
+		v, err := tenantStore(c).VacancyByID(id)
 		if err != nil {
 			return err
 		}
@@ -77,11 +89,11 @@ func editVacancy(d Deps) fiber.Handler {
 // saveVacancy creates (no :id) or updates a vacancy.
 func saveVacancy(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := servicesOptionalID(c)
+		id, err := optionalRouteID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenants.FromCtx(c).Store(c.UserContext(), d.DB)
+		store := tenantStore(c)
 		var stored *models.Vacancy
 		if id != 0 {
 			v, err := store.VacancyByID(id) // another tenant's id: 404, nothing written
@@ -90,13 +102,13 @@ func saveVacancy(d Deps) fiber.Handler {
 			}
 			stored = &v
 		}
-		f := themes.VacancyEdit{ID: id, Version: servicesVersion(c), Title: c.FormValue("title"), Slug: servicesSlug(c),
-			Summary: servicesText(c, "summary"), Body: servicesText(c, "body"), ClosesOn: c.FormValue("closes_on"),
+		f := themes.VacancyEdit{ID: id, Version: formVersion(c), Title: c.FormValue("title"), Slug: formSlug(c),
+			Summary: formText(c, "summary"), Body: formText(c, "body"), ClosesOn: c.FormValue("closes_on"),
 			Salary: c.FormValue("salary"), Hours: c.FormValue("hours_text"), ApplyURL: c.FormValue("apply_url"),
-			Published: servicesChecked(c, "published")}
+			Published: formChecked(c, "published")}
 		var closes time.Time
 		if strings.TrimSpace(f.ClosesOn) != "" { // empty: the model asks for it
-			y, m, day, ok := eventParseDate(f.ClosesOn)
+			y, m, day, ok := parseDate(f.ClosesOn)
 			if !ok {
 				errs := []themes.FieldError{{Field: "closes_on", Message: "Enter a real date, like 27/3/2026"}}
 				return render(c, d, fiber.StatusUnprocessableEntity, "vacancy-edit", vacancyFormView(c, d, f, stored, errs))
@@ -105,7 +117,7 @@ func saveVacancy(d Deps) fiber.Handler {
 		}
 		saved, err := store.SaveVacancy(id, f.Version, models.Vacancy{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, ClosesOn: closes, Salary: f.Salary, HoursText: f.Hours, ApplyURL: f.ApplyURL, Published: f.Published})
-		if status, errs, ok := servicesRefusal(err, "vacancy", map[string]string{"title": "title", "slug": "slug",
+		if status, errs, ok := formRefusal(err, "vacancy", map[string]string{"title": "title", "slug": "slug",
 			"summary": "summary", "body": "body", "closes_on": "closes_on", "salary": "salary", "hours_text": "hours_text",
 			"apply_url": "apply_url"}); ok {
 			return render(c, d, status, "vacancy-edit", vacancyFormView(c, d, f, stored, errs))
@@ -114,7 +126,7 @@ func saveVacancy(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditVacancySave, "/vacancies/"+saved.Slug)
-		return servicesDone(c, "/admin/vacancies", "saved")
+		return redirectDone(c, "/admin/vacancies", "saved")
 	}
 }
 
