@@ -2,7 +2,10 @@
 // Primary Care Networks: the ePCN workbook (sheets "PCNDetails" and "PCN
 // Core Partner Details", or the same reports as CSV files with or without
 // their header row) and the GP practice list epraccur.csv (27 columns, no
-// header). It parses and validates only; it knows nothing of the database.
+// header), or the .zip archives NHS England publishes them in. Workbooks
+// from before July 2022 name the sub-ICB columns after Clinical
+// Commissioning Groups; both are read. It parses and validates only; it
+// knows nothing of the database.
 package ods
 
 import (
@@ -110,9 +113,11 @@ const (
 )
 
 // Load reads and validates ODS files, each recognised by its content: an
-// .xlsx workbook holding the ePCN sheets, or a CSV file that is epraccur or
-// one of the ePCN reports (with or without its header row). Together the
-// files must give the PCN details, the core partner details and epraccur.
+// .xlsx workbook holding the ePCN sheets, a CSV file that is epraccur or
+// one of the ePCN reports (with or without its header row), or a .zip
+// archive of such files. Together the files must give the PCN details, the
+// core partner details and epraccur. Errors name what a file was found to
+// be or to hold as well as what was expected.
 func Load(files ...string) (*Data, error) {
 	var (
 		data                         = &Data{Practices: map[string]Practice{}}
