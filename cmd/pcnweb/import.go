@@ -9,7 +9,7 @@ import (
 	"github.com/pcnweb/pcnweb/internal/ods"
 )
 
-const importUsage = "import: usage: pcnweb import ods FILE... (the ePCN workbook, or its reports as CSV, and epraccur.csv)"
+const importUsage = "import: usage: pcnweb import ods FILE... (the ePCN workbook as .xlsx or as the ePCN.zip that holds it, or its reports as CSV; and epraccur.csv or epraccur.zip)"
 
 // importCmd is `pcnweb import ods FILE...`: it creates or updates a tenant
 // for every open PCN and its member practices from the NHS ODS files. Bad

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -49,6 +51,18 @@ func TestImportODSRefusesBadInput(t *testing.T) {
 	pcns := write("pcns.csv", "U00070,WEST MERTON PCN,36L,NHS SOUTH WEST LONDON ICB - 36L,20191001,,TREVELYAN HOUSE,,,LONDON,,SW17 0RT\n"+
 		"U00071,EAST MERTON PCN,36L,NHS SOUTH WEST LONDON ICB - 36L,20191001,,1 HIGH ST,,,LONDON,,SW17 0R\n")
 	partners := write("partners.csv", "A81001,THE DENSHAM SURGERY,16C,X,U00070,WEST MERTON PCN,36L,X,20191001,,1\n")
+	page := write("ePCN.xlsx", "<!DOCTYPE html>\n<html><title>Sign in</title></html>\n")
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	if w, err := zw.Create("ePCN/README.txt"); err != nil {
+		t.Fatal(err)
+	} else if _, err := w.Write([]byte("read me")); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	emptyZip := write("ePCN.zip", zbuf.String())
 	for _, tt := range []struct {
 		name  string
 		files []string
@@ -58,6 +72,8 @@ func TestImportODSRefusesBadInput(t *testing.T) {
 		{"no files", nil, "usage: pcnweb import ods FILE..."},
 		{"missing report", []string{epraccur}, "PCN details"},
 		{"no such file", []string{filepath.Join(dir, "nope.xlsx")}, "nope.xlsx"},
+		{"a web page saved as the workbook", []string{page, epraccur}, "import ods: ePCN.xlsx: is a web page (HTML), not the data file, expected the ePCN .xlsx workbook"},
+		{"a zip without the workbook", []string{emptyZip, epraccur}, `import ods: ePCN.zip: is a zip archive with no .xlsx or .csv file in it (found: "ePCN/README.txt")`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := cli(t, env, "", append([]string{"import", "ods"}, tt.files...)...)

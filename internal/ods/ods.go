@@ -2,7 +2,10 @@
 // Primary Care Networks: the ePCN workbook (sheets "PCNDetails" and "PCN
 // Core Partner Details", or the same reports as CSV files with or without
 // their header row) and the GP practice list epraccur.csv (27 columns, no
-// header). It parses and validates only; it knows nothing of the database.
+// header), or the .zip archives NHS England publishes them in. Workbooks
+// from before July 2022 name the sub-ICB columns after Clinical
+// Commissioning Groups; both are read. It parses and validates only; it
+// knows nothing of the database.
 package ods
 
 import (
@@ -110,14 +113,17 @@ const (
 )
 
 // Load reads and validates ODS files, each recognised by its content: an
-// .xlsx workbook holding the ePCN sheets, or a CSV file that is epraccur or
-// one of the ePCN reports (with or without its header row). Together the
-// files must give the PCN details, the core partner details and epraccur.
+// .xlsx workbook holding the ePCN sheets, a CSV file that is epraccur or
+// one of the ePCN reports (with or without its header row), or a .zip
+// archive of such files. Together the files must give the PCN details, the
+// core partner details and epraccur. Errors name what a file was found to
+// be or to hold as well as what was expected.
 func Load(files ...string) (*Data, error) {
 	var (
 		data                         = &Data{Practices: map[string]Practice{}}
 		pcnFile, partnerFile, epFile string
 	)
+	var given []string // what each file was found to hold, for a message
 	for _, name := range files {
 		base := filepath.Base(name)
 		b, err := os.ReadFile(name)
@@ -129,28 +135,35 @@ func Load(files ...string) (*Data, error) {
 			return nil, err
 		}
 		for _, t := range tables {
+			where := t.file
+			if t.sheet != "" {
+				where = fmt.Sprintf("%s sheet %q", t.file, t.sheet)
+			}
 			switch t.kind {
 			case kindPCNs:
 				if pcnFile != "" {
-					return nil, &Error{File: base, Sheet: t.sheet, Msg: "holds PCN details, but " + pcnFile + " did already: give one ePCN file"}
+					return nil, &Error{File: t.file, Sheet: t.sheet, Msg: "holds PCN details, but " + pcnFile + " did already: give one ePCN file"}
 				}
-				pcnFile = base
+				pcnFile = t.file
+				given = append(given, where+": PCN details")
 				if data.PCNs, err = parsePCNs(t); err != nil {
 					return nil, err
 				}
 			case kindPartners:
 				if partnerFile != "" {
-					return nil, &Error{File: base, Sheet: t.sheet, Msg: "holds core partner details, but " + partnerFile + " did already: give one ePCN file"}
+					return nil, &Error{File: t.file, Sheet: t.sheet, Msg: "holds core partner details, but " + partnerFile + " did already: give one ePCN file"}
 				}
-				partnerFile = base
+				partnerFile = t.file
+				given = append(given, where+": core partner details")
 				if data.Memberships, err = parseMemberships(t); err != nil {
 					return nil, err
 				}
 			case kindEpraccur:
 				if epFile != "" {
-					return nil, &Error{File: base, Msg: "is a practice list, but " + epFile + " was already given"}
+					return nil, &Error{File: t.file, Msg: "is a practice list, but " + epFile + " was already given"}
 				}
-				epFile = base
+				epFile = t.file
+				given = append(given, where+": the GP practice list")
 				if data.Practices, err = parsePractices(t); err != nil {
 					return nil, err
 				}
@@ -168,7 +181,11 @@ func Load(files ...string) (*Data, error) {
 		missing = append(missing, "the GP practice list (epraccur.csv)")
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("ods: %s missing: give the ePCN workbook and epraccur.csv", strings.Join(missing, " and "))
+		found := "no files"
+		if len(given) > 0 {
+			found = strings.Join(given, "; ")
+		}
+		return nil, fmt.Errorf("ods: %s missing: give the ePCN workbook and epraccur.csv (found: %s)", strings.Join(missing, " and "), found)
 	}
 	return data, crossCheck(data, partnerFile)
 }
@@ -206,46 +223,6 @@ type table struct {
 	csv   bool
 	// headerless: a CSV file in the fixed layout, without a header row.
 	headerless bool
-}
-
-// readTables recognises a file by content: a zip is a workbook, anything
-// else CSV.
-func readTables(base string, b []byte) ([]table, error) {
-	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
-		return workbookTables(base, b)
-	}
-	t, err := csvTable(base, b)
-	if err != nil {
-		return nil, err
-	}
-	return []table{t}, nil
-}
-
-func workbookTables(base string, b []byte) ([]table, error) {
-	wb, err := openWorkbook(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return nil, &Error{File: base, Msg: err.Error()}
-	}
-	var out []table
-	for _, l := range []struct {
-		sheet string
-		kind  tableKind
-	}{{SheetPCNs, kindPCNs}, {SheetPartners, kindPartners}} {
-		name := findSheet(wb.sheets, l.sheet)
-		if name == "" {
-			return nil, &Error{File: base, Msg: fmt.Sprintf("has no sheet %q (its sheets: %s)", l.sheet, quoteAll(wb.sheets))}
-		}
-		rows, err := wb.rows(name)
-		if err != nil {
-			return nil, &Error{File: base, Sheet: name, Msg: err.Error()}
-		}
-		t, err := headedTable(base, name, l.kind, rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, nil
 }
 
 // findSheet matches sheet names by normalised text.
@@ -286,8 +263,14 @@ var layouts = map[tableKind][]column{
 	kindPCNs: {
 		{"code", []string{"pcn code"}, 0, true},
 		{"name", []string{"pcn name"}, 1, true},
-		{"subicb_code", []string{"current sub icb loc code", "sub icb loc code", "current sub icb location code", "sub icb location code"}, 2, true},
-		{"subicb_name", []string{"sub icb location", "sub icb loc name", "current sub icb loc name", "sub icb location name"}, 3, false},
+		// Until July 2022 sub-ICB locations were Clinical Commissioning
+		// Groups, with the same codes in the same columns: the workbooks of
+		// that era (April 2022 and before) name them so.
+		{"subicb_code", []string{"current sub icb loc code", "sub icb loc code", "current sub icb location code", "sub icb location code",
+			"current clinical commissioning group code", "clinical commissioning group code", "current ccg code", "ccg code"}, 2, true},
+		{"subicb_name", []string{"sub icb location", "sub icb loc name", "current sub icb loc name", "sub icb location name",
+			"current clinical commissioning group name", "clinical commissioning group name", "current ccg name", "ccg name",
+			"clinical commissioning group", "ccg"}, 3, false},
 		{"open", []string{"open date"}, 4, true},
 		{"close", []string{"close date"}, 5, true},
 		{"addr1", []string{"address line 1"}, 6, true},
@@ -366,10 +349,45 @@ func headedTable(file, sheet string, kind tableKind, rows []sheetRow) (table, er
 			}
 		}
 		if _, ok := t.cols[c.key]; !ok && c.required {
-			return table{}, &Error{File: file, Sheet: sheet, Row: hdr.num, Msg: fmt.Sprintf("has no column %q", columnLabel(kind, c.key))}
+			return table{}, &Error{File: file, Sheet: sheet, Row: hdr.num, Msg: fmt.Sprintf("has no column %q (found: %s)", columnLabel(kind, c.key), foundHeaders(hdr.cells))}
 		}
 	}
 	return t, nil
+}
+
+// maxFound bounds how many header texts a message lists.
+const maxFound = 16
+
+// foundHeaders lists a header row's texts for a message: quoted, white
+// space made single spaces, empty cells left out, at most maxFound of them.
+func foundHeaders(cells []string) string {
+	var q []string
+	n := 0
+	for _, c := range cells {
+		c = strings.Join(strings.Fields(strings.ToValidUTF8(c, "")), " ")
+		if c == "" {
+			continue
+		}
+		if n++; n <= maxFound {
+			q = append(q, fmt.Sprintf("%q", clip(c, 60)))
+		}
+	}
+	switch {
+	case n == 0:
+		return "only empty cells"
+	case n > maxFound:
+		q = append(q, fmt.Sprintf("and %d more", n-maxFound))
+	}
+	return strings.Join(q, ", ")
+}
+
+// clip shortens s to at most n runes, marking the cut with "…".
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
 
 func containsString(ss []string, s string) bool {
@@ -432,7 +450,8 @@ func csvTable(file string, b []byte) (table, error) {
 	case len(first) == columnCounts[kindPartners] && pcnCodeRE.MatchString(strings.TrimSpace(first[4])):
 		kind = kindPartners
 	default:
-		return table{}, &Error{File: file, Row: rows[0].num, Msg: fmt.Sprintf("is not an ODS file this importer knows: its first row has %d columns (epraccur has 27; the headerless PCN details 12, core partner details 11)", len(first))}
+		return table{}, &Error{File: file, Row: rows[0].num, Msg: fmt.Sprintf("is not an ODS file this importer knows: a CSV file whose first row has %d columns (found: %s), "+
+			"expected epraccur.csv (27 columns), the ePCN .xlsx workbook, or its reports as CSV (the PCN details have 12 columns, a PCN code first; the core partner details 11)", len(first), foundHeaders(first))}
 	}
 	t := table{kind: kind, file: file, rows: rows, cols: map[string]int{}, names: map[string]string{}, csv: true, headerless: true}
 	for _, c := range layouts[kind] {

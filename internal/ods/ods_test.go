@@ -136,7 +136,7 @@ func writeTestCSV(t *testing.T, name string, rows []sheetRow, width int) {
 
 // testWorkbook builds an .xlsx file from sheets of rows; cells are inline
 // strings, and empty cells are left out so references have gaps.
-func testWorkbook(t *testing.T, sheets map[string][][]string, order ...string) []byte {
+func testWorkbook(t testing.TB, sheets map[string][][]string, order ...string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)

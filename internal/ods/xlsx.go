@@ -43,6 +43,11 @@ func openWorkbook(r io.ReaderAt, size int64) (*workbook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not an .xlsx workbook: %w", err)
 	}
+	return readWorkbook(zr)
+}
+
+// readWorkbook is openWorkbook for a zip already open.
+func readWorkbook(zr *zip.Reader) (*workbook, error) {
 	wb := &workbook{zr: zr, targets: map[string]string{}}
 	var book struct {
 		Sheets []struct {
@@ -106,7 +111,33 @@ func (wb *workbook) open(name string) (io.ReadCloser, error) {
 	return struct {
 		io.Reader
 		io.Closer
-	}{io.LimitReader(f, maxPart), f}, nil
+	}{newCapReader(f, maxPart, name), f}, nil
+}
+
+// capReader reads at most left bytes and then fails, rather than cutting
+// the text short (which would read as a malformed part, not a huge one).
+type capReader struct {
+	r         io.Reader
+	max, left int64
+	name      string
+}
+
+func newCapReader(r io.Reader, max int64, name string) *capReader {
+	return &capReader{r: r, max: max, left: max, name: name}
+}
+
+// errTooLarge is wrapped by the error a capReader returns.
+var errTooLarge = errors.New("too large")
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	if c.left -= int64(n); c.left < 0 {
+		return 0, fmt.Errorf("%s is %w: it unpacks to more than %s", c.name, errTooLarge, sizeText(c.max))
+	}
+	return n, err
 }
 
 func (wb *workbook) decodePart(name string, v any) error {
@@ -344,4 +375,15 @@ func columnName(i int) string {
 		s = string(rune('A'+(i-1)%26)) + s
 	}
 	return s
+}
+
+// sizeText writes a byte count for a message: "256 MB", "900 bytes".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
