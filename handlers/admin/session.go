@@ -26,9 +26,7 @@ func AccountFromCtx(c *fiber.Ctx) *Account { return signin.FromCtx(c) }
 // when the deployment is HTTPS. The sign-in form also takes the password
 // reset's steps.
 func (d Deps) signInLayer() *signin.Layer {
-	return signin.New(signin.Deps{DB: d.DB, Themes: d.Themes, Sessions: d.Sessions, Throttle: d.Throttle,
-		Key: d.CSRFKey, Logger: d.Logger, Secure: d.Web.Secure, Now: d.Now,
-	}, signin.Policy{
+	return signin.New(d.Deps, signin.Policy{
 		Cookies:    signin.Cookies{Session: "pcnweb_session", Form: "pcnweb_csrf", Pending: "pcnweb_2fa", Device: "pcnweb_device", Path: "/admin"},
 		Pages:      signin.Pages{SignIn: "sign-in", Code: "two-factor-sign-in"},
 		SignInPath: "/admin/sign-in",

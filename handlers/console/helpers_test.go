@@ -13,13 +13,11 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/admin"
 	"github.com/pcnweb/pcnweb/handlers/console"
-	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/internal/webtest"
 	"github.com/pcnweb/pcnweb/models"
@@ -82,27 +80,16 @@ type options struct {
 func newServer(t *testing.T, o options) *server {
 	t.Helper()
 	svc := webtest.Start(t, webtest.Options{})
-	db := svc.DB
-	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
-	if !o.dbSessions {
-		sessRedis = svc.Redis
-	}
-	key, err := db.PlatformSecret(context.Background(), "csrf", func() []byte { return []byte(auth.NewToken()) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	webCfg := web.Config{}
-	sessions := auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: svc.Prefix, DB: db})
-	throttle := auth.NewThrottle(auth.ThrottleOptions{Redis: svc.Redis, Prefix: svc.Prefix})
-	s := &server{db: db, verifier: &fakeVerifier{published: map[string]string{}}, mail: &mailbox{}, metrics: svc.Metrics}
-	sd := svc.Site()
-	sd.Web = webCfg
+	signIn := svc.SignIn(t, webtest.SignInOptions{DBSessions: o.dbSessions})
+	s := &server{db: svc.DB, verifier: &fakeVerifier{published: map[string]string{}}, mail: &mailbox{}, metrics: svc.Metrics}
+	// The console's mail goes to s.mail; the panel sends none.
+	withMail := signIn
+	withMail.Mailer = s.mail
 	s.app = handlers.New(handlers.Deps{
-		Site:        sd,
-		Admin:       &admin.Deps{DB: db, Themes: svc.Themes, Logger: svc.Logger, Web: webCfg, Scheme: "http", CSRFKey: key, Sessions: sessions, Throttle: throttle},
+		Site:        svc.Site(),
+		Admin:       &admin.Deps{Deps: signIn, Scheme: "http"},
 		ConsoleHost: consoleHost,
-		Console: &console.Deps{DB: db, Themes: svc.Themes, Logger: svc.Logger, Web: webCfg, CSRFKey: key, Sessions: sessions, Throttle: throttle,
-			Mailer: s.mail, Metrics: svc.Metrics, Verifier: s.verifier, ODSDir: o.odsDir,
+		Console: &console.Deps{Deps: withMail, Metrics: svc.Metrics, Verifier: s.verifier, ODSDir: o.odsDir,
 			TenantURL: func(t models.Tenant) string { return "http://" + t.Slug + ".localhost" }},
 	})
 	return s

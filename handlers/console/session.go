@@ -22,9 +22,7 @@ func OperatorFromCtx(c *fiber.Ctx) *Operator { return signin.FromCtx(c) }
 // session never counts here (nor a console session on a tenant's panel).
 // Cookies are host-only on the console host, path /.
 func (d Deps) signInLayer() *signin.Layer {
-	return signin.New(signin.Deps{DB: d.DB, Themes: d.Themes, Sessions: d.Sessions, Throttle: d.Throttle,
-		Key: d.CSRFKey, Logger: d.Logger, Secure: d.Web.Secure, Now: d.Now,
-	}, signin.Policy{
+	return signin.New(d.Deps, signin.Policy{
 		Cookies: signin.Cookies{Session: "pcnweb_console", Form: "pcnweb_console_csrf", Pending: "pcnweb_console_2fa",
 			Device: "pcnweb_console_device", Path: "/"},
 		Pages:      signin.Pages{SignIn: "console-sign-in", Code: "console-code", Setup: "console-setup", Codes: "console-codes"},
