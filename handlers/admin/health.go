@@ -13,7 +13,14 @@ import (
 // healthPage is the view of "health".
 type healthPage struct {
 	themes.Admin
-	Health []themes.HealthFinding
+	Health []healthFinding
+}
+
+// healthFinding is one thing the site is missing, with where to fix it
+// ("" when the admin has no editor for it yet).
+type healthFinding struct {
+	Message string
+	FixURL  string
 }
 
 // showHealth lists what the site is missing against NHS England's guidance,
@@ -26,7 +33,7 @@ func showHealth(d Deps) fiber.Handler {
 		}
 		view := healthPage{Admin: baseView(c, d, "Site health")}
 		for _, is := range issues {
-			view.Health = append(view.Health, themes.HealthFinding{Message: is.Message, FixURL: fixLink(is)})
+			view.Health = append(view.Health, healthFinding{Message: is.Message, FixURL: fixLink(is)})
 		}
 		return render(c, d, fiber.StatusOK, "health", view)
 	}

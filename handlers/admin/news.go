@@ -17,15 +17,35 @@ import (
 // newsListPage is the view of "news".
 type newsListPage struct {
 	themes.Admin
-	News []themes.NewsRow
+	News []newsRow
 }
 
 // newsPage is the view of "news-edit" and "news-delete".
 type newsPage struct {
 	themes.Admin
-	Post        *themes.PostEdit
-	Unpublish   themes.ScheduleWhen // the optional unpublish time
-	PostVersion int                 // the version the form was opened at
+	Post        *postEdit
+	Unpublish   whenInput // the optional unpublish time
+	PostVersion int       // the version the form was opened at
+}
+
+// newsRow is a row of the list of news items.
+type newsRow struct {
+	Title   string
+	EditURL string
+	Status  string // "Draft", "Published 3 March 2026 at 9:30am", "Scheduled for …"
+}
+
+// postEdit is the news item form, as stored or as typed.
+type postEdit struct {
+	ID        int64 // 0 for a new item
+	Title     string
+	Slug      string
+	Summary   string
+	Body      string // Markdown
+	Date      string // publish date, 2006-01-02, UK time; "" for a draft
+	Time      string // publish time, 15:04
+	Status    string // the status line shown above the form
+	PublicURL string // the live item, when published
 }
 
 // Audit actions of news posts.
@@ -71,7 +91,7 @@ func listNews(d Deps) fiber.Handler {
 		view := newsListPage{Admin: baseView(c, d, "News")}
 		now := time.Now()
 		for _, p := range posts {
-			row := themes.NewsRow{EditURL: "/admin/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
+			row := newsRow{EditURL: "/admin/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
 			switch postStatus(p, now) {
 			case "published":
 				row.Status = "Published " + hours.FormatInstant(*p.PublishedAt)
@@ -104,7 +124,7 @@ func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Po
 	}
 	view := newsPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
-	pe := &themes.PostEdit{ID: id, Title: f.Title, Slug: f.Slug, Summary: f.Summary, Body: f.Body, Date: f.Date, Time: f.Time,
+	pe := &postEdit{ID: id, Title: f.Title, Slug: f.Slug, Summary: f.Summary, Body: f.Body, Date: f.Date, Time: f.Time,
 		Status: "Draft: not on the website."}
 	if current != nil {
 		switch postStatus(*current, time.Now()) {
@@ -116,7 +136,7 @@ func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Po
 		}
 	}
 	view.Post = pe
-	view.Unpublish = themes.ScheduleWhen{Date: f.UnpublishDate, Time: f.UnpublishTime}
+	view.Unpublish = whenInput{Date: f.UnpublishDate, Time: f.UnpublishTime}
 	view.PostVersion = f.Version
 	return view
 }
@@ -278,7 +298,7 @@ func confirmDeleteNews(d Deps) fiber.Handler {
 			return err
 		}
 		view := newsPage{Admin: baseView(c, d, "Delete news item")}
-		view.Post = &themes.PostEdit{ID: p.ID, Title: p.Title, Slug: p.Slug}
+		view.Post = &postEdit{ID: p.ID, Title: p.Title, Slug: p.Slug}
 		return render(c, d, fiber.StatusOK, "news-delete", view)
 	}
 }

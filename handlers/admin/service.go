@@ -13,13 +13,38 @@ import (
 // servicesPage is the view of "services".
 type servicesPage struct {
 	themes.Admin
-	ServiceRows []themes.ServiceRow
+	ServiceRows []serviceRow
 }
 
 // servicePage is the view of "service-edit".
 type servicePage struct {
 	themes.Admin
-	Service *themes.ServiceEdit
+	Service *serviceEdit
+}
+
+// serviceRow is a row of the list of services, in display order.
+type serviceRow struct {
+	ID        int64
+	Name      string
+	Published bool
+	Staff     int  // team members attached to the service
+	First     bool // no "Move up"
+	Last      bool // no "Move down"
+}
+
+// serviceEdit is the service form, as stored or as typed.
+type serviceEdit struct {
+	ID           int64 // 0 for a new service
+	Version      int   // the version the form was opened at
+	Name         string
+	Slug         string
+	Summary      string
+	Body         string // Markdown
+	WhoFor       string
+	HowToAccess  string
+	SelfReferral bool
+	Published    bool
+	PublicURL    string // the live service page, when published
 }
 
 // Audit actions of services, team members, events and vacancies.
@@ -56,7 +81,7 @@ func listServices(d Deps) fiber.Handler {
 		view := servicesPage{Admin: baseView(c, d, "Services")}
 		view.Notice = doneNotice(c, "service")
 		for i, s := range services {
-			view.ServiceRows = append(view.ServiceRows, themes.ServiceRow{ID: s.ID, Name: s.Name, Published: s.Published,
+			view.ServiceRows = append(view.ServiceRows, serviceRow{ID: s.ID, Name: s.Name, Published: s.Published,
 				Staff: count[s.ID], First: i == 0, Last: i == len(services)-1})
 		}
 		return render(c, d, fiber.StatusOK, "services", view)
@@ -64,7 +89,7 @@ func listServices(d Deps) fiber.Handler {
 }
 
 // serviceFormView builds the service form's view.
-func serviceFormView(c *fiber.Ctx, d Deps, f themes.ServiceEdit, stored *models.Service, errs []themes.FieldError) servicePage {
+func serviceFormView(c *fiber.Ctx, d Deps, f serviceEdit, stored *models.Service, errs []themes.FieldError) servicePage {
 	title := "Add a service"
 	if f.ID != 0 {
 		title = "Edit service"
@@ -80,7 +105,7 @@ func serviceFormView(c *fiber.Ctx, d Deps, f themes.ServiceEdit, stored *models.
 
 func newService(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return render(c, d, fiber.StatusOK, "service-edit", serviceFormView(c, d, themes.ServiceEdit{Published: true}, nil, nil))
+		return render(c, d, fiber.StatusOK, "service-edit", serviceFormView(c, d, serviceEdit{Published: true}, nil, nil))
 	}
 }
 
@@ -94,7 +119,7 @@ func editService(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		f := themes.ServiceEdit{ID: s.ID, Version: s.Version, Name: s.Name, Slug: s.Slug, Summary: s.Summary, Body: s.BodyMD,
+		f := serviceEdit{ID: s.ID, Version: s.Version, Name: s.Name, Slug: s.Slug, Summary: s.Summary, Body: s.BodyMD,
 			WhoFor: s.WhoFor, HowToAccess: s.HowToAccess, SelfReferral: s.SelfReferral, Published: s.Published}
 		return render(c, d, fiber.StatusOK, "service-edit", serviceFormView(c, d, f, &s, nil))
 	}
@@ -116,7 +141,7 @@ func saveService(d Deps) fiber.Handler {
 			}
 			stored = &s
 		}
-		f := themes.ServiceEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Slug: formSlug(c),
+		f := serviceEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Slug: formSlug(c),
 			Summary: formText(c, "summary"), Body: formText(c, "body"), WhoFor: formText(c, "who_for"),
 			HowToAccess: formText(c, "how_to_access"), SelfReferral: formChecked(c, "self_referral"),
 			Published: formChecked(c, "published")}

@@ -51,7 +51,8 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 	}
 }
 
-// render writes a console page with status.
-func render(c *fiber.Ctx, d Deps, status int, name string, view themes.Admin) error {
+// render writes a console page with status: view is a themes.Admin with
+// its Console set (baseView).
+func render(c *fiber.Ctx, d Deps, status int, name string, view any) error {
 	return web.RenderAdmin(c, d.Themes, d.Logger, status, name, view)
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hostname"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
 // VerifyPath is where a custom domain serves its verification token.
@@ -58,9 +57,9 @@ func (v HTTPVerifier) Verify(ctx context.Context, host, token string) (bool, err
 	return strings.TrimSpace(string(b)) == token, nil
 }
 
-func addDomainForm(t models.Tenant) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/domains/new", Button: "Attach domain", Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
-		Fields: []themes.ConsoleField{
+func addDomainForm(t models.Tenant) consoleForm {
+	return consoleForm{Action: "/tenants/" + t.Slug + "/domains/new", Button: "Attach domain", Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
+		Fields: []consoleField{
 			{Name: "domain", Label: "Domain", Hint: "For example www.wandlepcn.nhs.uk", Width: 20},
 			{Name: "primary", Label: "Make it the primary domain", Hint: "The tenant's other addresses redirect to the primary domain", Kind: "checkbox"},
 			whyField(),
@@ -125,9 +124,9 @@ func domainOf(c *fiber.Ctx, d Deps) (models.Tenant, models.DomainCheck, error) {
 	return t, ch, err
 }
 
-func domainActionForm(t models.Tenant, host string, a domainAction) themes.ConsoleForm {
-	f := themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/domains/" + host + "/" + a.path, Button: a.button, Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
-		Fields: []themes.ConsoleField{whyField()}}
+func domainActionForm(t models.Tenant, host string, a domainAction) consoleForm {
+	f := consoleForm{Action: "/tenants/" + t.Slug + "/domains/" + host + "/" + a.path, Button: a.button, Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
+		Fields: []consoleField{whyField()}}
 	if a.path == "detach" {
 		f.Warning = true
 		f.Intro = "The website stops answering on " + host + "."

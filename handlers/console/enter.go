@@ -8,18 +8,17 @@ import (
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
 // EntryTTL is how long a link into a tenant's admin panel works (once).
 const EntryTTL = time.Minute
 
-func enterForm(t models.Tenant) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/enter", Button: "Open the admin panel",
+func enterForm(t models.Tenant) consoleForm {
+	return consoleForm{Action: "/tenants/" + t.Slug + "/enter", Button: "Open the admin panel",
 		Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
 		Intro: "You will be signed in to " + t.Name + "'s admin panel as a platform operator, with a manager's rights, " +
 			"even while the website is suspended. What you do there is in the tenant's own audit log under your name.",
-		Fields: []themes.ConsoleField{whyField()}}
+		Fields: []consoleField{whyField()}}
 }
 
 func showEnter(d Deps) fiber.Handler {

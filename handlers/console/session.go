@@ -40,7 +40,7 @@ func (d Deps) signInLayer() *signin.Layer {
 		PendingTimeout:   10 * time.Minute,
 		PendingLabel:     "console-2fa",
 		Issuer:           "pcnweb console",
-		View:             func(*fiber.Ctx) themes.Admin { return themes.Admin{Console: &themes.ConsoleView{}} },
+		View:             func(*fiber.Ctx) themes.Admin { return themes.Admin{Console: &consoleView{}} },
 		Record: func(c *fiber.Ctx, u models.User, e signin.Event) {
 			switch e {
 			case signin.SignedIn:
@@ -82,11 +82,33 @@ func audit(c *fiber.Ctx, d Deps, by models.User, action string, t *models.Tenant
 	}
 }
 
-// baseView is the view every signed-in console page starts from.
-func baseView(c *fiber.Ctx, title, section string) themes.Admin {
-	v := themes.Admin{Title: title, Section: section, Console: &themes.ConsoleView{}}
+// baseView is the view every signed-in console page starts from, with the
+// console's part of it (v.Console) at hand to fill in.
+func baseView(c *fiber.Ctx, title, section string) (themes.Admin, *consoleView) {
+	cv := &consoleView{}
+	v := themes.Admin{Title: title, Section: section, Console: cv}
 	if o := OperatorFromCtx(c); o != nil {
 		v.User, v.CSRF = o.User.Email, o.Session.CSRF
 	}
-	return v
+	return v, cv
+}
+
+// consoleView is what the operators' console pages ("console-*") show. The
+// console shares the admin panel's templates, partials and assets, with its
+// own layout ("consoleBase") and navigation.
+type consoleView struct {
+	// Form is the page's one form ("console-form"), as typed.
+	Form *consoleForm
+
+	Query   string      // "console-tenants": the search as typed
+	Tenants []tenantRow // "console-tenants"
+	Tenant  *tenantView // "console-tenant"
+
+	Audit        []auditRow // "console-audit"
+	AuditTenant  string     // the slug filtered on, "" for all
+	TenantSlugs  []string   // the filter's choices
+	Stats        []statRow  // "console-platform", busiest first
+	Announcement []announcementRow
+	Tokens       []tokenRow // "console-tokens"
+	NewToken     string     // "console-token-created": shown once
 }

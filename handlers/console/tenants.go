@@ -13,11 +13,45 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/ods"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
+// tenantRow is a row of the tenant list.
+type tenantRow struct {
+	Slug, Name, ODSCode, Status string
+	Domains                     []string
+	LastPublish                 string // UK time, "" for never
+	PageViews                   uint64
+}
+
+// tenantView is a tenant's page: details, domains, people and actions.
+type tenantView struct {
+	Slug, Name, ODSCode, Status, StatusReason, Theme string
+	SiteURL                                          string
+	Suspended, Archived                              bool
+	Domains                                          []domainRow
+	People                                           []personRow
+}
+
+// domainRow is one of a tenant's custom domains with its verification.
+type domainRow struct {
+	Host      string
+	Primary   bool
+	Verified  bool
+	Checked   string // UK time of the last check, "" for never
+	Token     string
+	VerifyURL string // http://<host>/.well-known/pcnweb-verify
+	Path      string // /tenants/<slug>/domains/<host>
+}
+
+// personRow is a member of a tenant.
+type personRow struct {
+	ID          int64
+	Email, Role string
+	TwoFactor   bool
+}
+
 // formGet shows an empty form.
-func formGet(d Deps, title, section string, f func(c *fiber.Ctx) themes.ConsoleForm) fiber.Handler {
+func formGet(d Deps, title, section string, f func(c *fiber.Ctx) consoleForm) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		return formPage(c, d, fiber.StatusOK, title, section, f(c), nil)
 	}
@@ -42,33 +76,33 @@ func listTenants(d Deps) fiber.Handler {
 		}
 		q := strings.TrimSpace(c.Query("q"))
 		lq := strings.ToLower(q)
-		v := baseView(c, "Tenants", "tenants")
-		v.Console.Query = q
+		v, cv := baseView(c, "Tenants", "tenants")
+		cv.Query = q
 		for _, t := range ts {
 			if lq != "" && !strings.Contains(strings.ToLower(t.Name), lq) && !strings.Contains(t.Slug, lq) && !strings.Contains(strings.ToLower(t.ODSCode), lq) {
 				continue
 			}
-			row := themes.ConsoleTenantRow{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), PageViews: views[t.ID]}
+			row := tenantRow{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), PageViews: views[t.ID]}
 			for _, dm := range t.Domains {
 				row.Domains = append(row.Domains, dm.Host)
 			}
 			if at, ok := last[t.ID]; ok {
 				row.LastPublish = hours.FormatInstant(at)
 			}
-			v.Console.Tenants = append(v.Console.Tenants, row)
+			cv.Tenants = append(cv.Tenants, row)
 		}
 		return render(c, d, fiber.StatusOK, "console-tenants", v)
 	}
 }
 
-func newTenantForm(d Deps) func(c *fiber.Ctx) themes.ConsoleForm {
-	return func(c *fiber.Ctx) themes.ConsoleForm {
-		var opts []themes.ConsoleOption
+func newTenantForm(d Deps) func(c *fiber.Ctx) consoleForm {
+	return func(c *fiber.Ctx) consoleForm {
+		var opts []consoleOption
 		for _, th := range d.Themes.Themes() {
-			opts = append(opts, themes.ConsoleOption{Value: th, Label: th})
+			opts = append(opts, consoleOption{Value: th, Label: th})
 		}
-		return themes.ConsoleForm{Action: "/tenants/new", Button: "Create tenant", Back: "/tenants", BackText: "Back to tenants",
-			Fields: []themes.ConsoleField{
+		return consoleForm{Action: "/tenants/new", Button: "Create tenant", Back: "/tenants", BackText: "Back to tenants",
+			Fields: []consoleField{
 				{Name: "slug", Label: "Slug", Hint: "Lower-case letters, digits and hyphens: the site's address under the platform domain", Width: 20},
 				{Name: "name", Label: "Name", Hint: "The PCN's name, for example Wandle Primary Care Network"},
 				{Name: "ods_code", Label: "ODS code (optional)", Hint: "For example U12345", Width: 10},
@@ -100,14 +134,14 @@ func createTenant(d Deps) fiber.Handler {
 	}
 }
 
-func odsForm(d Deps) func(c *fiber.Ctx) themes.ConsoleForm {
-	return func(c *fiber.Ctx) themes.ConsoleForm {
+func odsForm(d Deps) func(c *fiber.Ctx) consoleForm {
+	return func(c *fiber.Ctx) consoleForm {
 		intro := "Creates the PCN's tenant with its address and member practices from the NHS ODS files."
 		if d.ODSDir == "" {
 			intro = "The ODS files are not configured on this server (PCNWEB_ODS_DIR), so a tenant cannot be created from ODS here."
 		}
-		return themes.ConsoleForm{Action: "/tenants/new-from-ods", Button: "Create tenant", Back: "/tenants", BackText: "Back to tenants", Intro: intro,
-			Fields: []themes.ConsoleField{
+		return consoleForm{Action: "/tenants/new-from-ods", Button: "Create tenant", Back: "/tenants", BackText: "Back to tenants", Intro: intro,
+			Fields: []consoleField{
 				{Name: "ods_code", Label: "PCN ODS code", Hint: "For example U12345", Width: 10},
 				whyField(),
 			}}
@@ -160,13 +194,13 @@ func showTenant(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := &themes.ConsoleTenant{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), StatusReason: t.StatusReason,
+		view := &tenantView{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), StatusReason: t.StatusReason,
 			Theme: t.Theme, Suspended: t.Status == models.StatusSuspended, Archived: t.Status == models.StatusArchived}
 		if d.TenantURL != nil {
 			view.SiteURL = d.TenantURL(t)
 		}
 		for _, ch := range checks {
-			row := themes.ConsoleDomainRow{Host: ch.Host, Primary: ch.IsPrimary, Verified: ch.Verified(), Token: ch.Token,
+			row := domainRow{Host: ch.Host, Primary: ch.IsPrimary, Verified: ch.Verified(), Token: ch.Token,
 				VerifyURL: "http://" + ch.Host + VerifyPath, Path: "/tenants/" + t.Slug + "/domains/" + ch.Host}
 			if ch.CheckedAt != nil {
 				row.Checked = hours.FormatInstant(*ch.CheckedAt)
@@ -174,10 +208,10 @@ func showTenant(d Deps) fiber.Handler {
 			view.Domains = append(view.Domains, row)
 		}
 		for _, m := range members {
-			view.People = append(view.People, themes.ConsolePersonRow{ID: m.UserID, Email: m.Email, Role: string(m.Role), TwoFactor: m.TwoFactor})
+			view.People = append(view.People, personRow{ID: m.UserID, Email: m.Email, Role: string(m.Role), TwoFactor: m.TwoFactor})
 		}
-		v := baseView(c, t.Name, "tenants")
-		v.Console.Tenant = view
+		v, cv := baseView(c, t.Name, "tenants")
+		cv.Tenant = view
 		v.Notice = notices[c.Query("done")]
 		return render(c, d, fiber.StatusOK, "console-tenant", v)
 	}
@@ -211,21 +245,21 @@ var statusActions = []statusAction{
 	{path: "archive", title: "Archive", button: "Archive tenant", status: models.StatusArchived, confirm: true},
 }
 
-func statusForm(t models.Tenant, a statusAction) themes.ConsoleForm {
-	f := themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/" + a.path, Button: a.button, Warning: a.status != models.StatusActive,
+func statusForm(t models.Tenant, a statusAction) consoleForm {
+	f := consoleForm{Action: "/tenants/" + t.Slug + "/" + a.path, Button: a.button, Warning: a.status != models.StatusActive,
 		Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name}
 	switch a.status {
 	case models.StatusSuspended:
 		f.Intro = "While suspended the website shows a 503 page and its admin is closed."
-		f.Fields = append(f.Fields, themes.ConsoleField{Name: "reason", Label: "Reason for suspending", Hint: "Kept with the tenant and shown to operators", Kind: "textarea"})
+		f.Fields = append(f.Fields, consoleField{Name: "reason", Label: "Reason for suspending", Hint: "Kept with the tenant and shown to operators", Kind: "textarea"})
 	case models.StatusArchived:
 		f.Intro = "An archived tenant's website and admin are closed. It can be restored later."
-		f.Fields = append(f.Fields, themes.ConsoleField{Name: "confirm", Label: "Yes, archive " + t.Name, Kind: "checkbox"})
+		f.Fields = append(f.Fields, consoleField{Name: "confirm", Label: "Yes, archive " + t.Name, Kind: "checkbox"})
 	}
 	return append1(f, whyField())
 }
 
-func append1(f themes.ConsoleForm, fl themes.ConsoleField) themes.ConsoleForm {
+func append1(f consoleForm, fl consoleField) consoleForm {
 	f.Fields = append(f.Fields, fl)
 	return f
 }
@@ -268,7 +302,7 @@ func changeStatus(d Deps, a statusAction) fiber.Handler {
 	}
 }
 
-func fieldChecked(f *themes.ConsoleForm, name string) bool {
+func fieldChecked(f *consoleForm, name string) bool {
 	for _, fl := range f.Fields {
 		if fl.Name == name {
 			return fl.Checked
@@ -277,10 +311,10 @@ func fieldChecked(f *themes.ConsoleForm, name string) bool {
 	return false
 }
 
-func inviteForm(t models.Tenant) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/invite", Button: "Send invitation", Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
+func inviteForm(t models.Tenant) consoleForm {
+	return consoleForm{Action: "/tenants/" + t.Slug + "/invite", Button: "Send invitation", Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
 		Intro: "The person gets an email with a link to choose a password and become a manager of " + t.Name + "'s website.",
-		Fields: []themes.ConsoleField{
+		Fields: []consoleField{
 			{Name: "email", Label: "Email address", Kind: "email"},
 			whyField(),
 		}}
@@ -353,11 +387,11 @@ func memberOf(c *fiber.Ctx, d Deps, t models.Tenant) (models.Member, error) {
 	return d.DB.ForTenant(c.UserContext(), t.ID).Member(id)
 }
 
-func reset2FAForm(t models.Tenant, m models.Member) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: fmt.Sprintf("/tenants/%s/users/%d/reset-2fa", t.Slug, m.UserID), Button: "Reset two-factor", Warning: true,
+func reset2FAForm(t models.Tenant, m models.Member) consoleForm {
+	return consoleForm{Action: fmt.Sprintf("/tenants/%s/users/%d/reset-2fa", t.Slug, m.UserID), Button: "Reset two-factor", Warning: true,
 		Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
 		Intro:  "This turns two-factor authentication off for " + m.Email + " and deletes their recovery codes. They can set it up again when they sign in.",
-		Fields: []themes.ConsoleField{whyField()}}
+		Fields: []consoleField{whyField()}}
 }
 
 func showReset2FA(d Deps) fiber.Handler {
