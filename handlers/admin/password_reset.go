@@ -210,5 +210,5 @@ func panelURL(d Deps, t *tenants.Tenant) (string, error) {
 	if d.Port != "" {
 		h += ":" + d.Port
 	}
-	return d.Scheme + "://" + h + "/admin", nil
+	return d.Scheme + "://" + h + tenants.AdminPath, nil
 }
