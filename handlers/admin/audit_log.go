@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -123,7 +124,7 @@ func showAuditLog(d Deps) fiber.Handler {
 			if person != "" {
 				q.Set("person", person)
 			}
-			return "/admin/audit?" + q.Encode()
+			return tenants.AdminPath + "/audit?" + q.Encode()
 		}
 		if page > 1 {
 			a.PrevURL = link(page - 1)

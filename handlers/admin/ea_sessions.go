@@ -10,6 +10,7 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -270,7 +271,7 @@ func saveEASession(d Deps) fiber.Handler {
 					action = auditEASessionUpdate
 				}
 				audit(c, d, AccountFromCtx(c).User, action, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
-				return redirect.To(c, "/admin/sessions?done=saved", fiber.StatusSeeOther)
+				return redirect.To(c, tenants.AdminPath+"/sessions?done=saved", fiber.StatusSeeOther)
 			case errors.As(err, &ve):
 				field := ve.Field
 				if !eaSessionFields[field] {
@@ -306,7 +307,7 @@ func moveEASession(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEASessionMove, "/enhanced-access "+eaSessionDaysText(s.Weekdays))
-		return redirect.To(c, "/admin/sessions?done=moved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/sessions?done=moved", fiber.StatusSeeOther)
 	}
 }
 
@@ -341,6 +342,6 @@ func deleteEASession(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEASessionDelete, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
-		return redirect.To(c, "/admin/sessions?done=deleted", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/sessions?done=deleted", fiber.StatusSeeOther)
 	}
 }

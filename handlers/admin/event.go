@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -211,13 +212,13 @@ func saveEvent(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEventSave, "/events/"+saved.Slug)
-		return redirectDone(c, "/admin/events", "saved")
+		return redirectDone(c, tenants.AdminPath+"/events", "saved")
 	}
 }
 
 // eventDeletion deletes an event after asking.
 var eventDeletion = deletion[models.Event]{
-	title: "Delete event", list: "/admin/events",
+	title: "Delete event", list: tenants.AdminPath + "/events",
 	load: (*models.TenantDB).EventByID, remove: (*models.TenantDB).DeleteEvent,
 	ask: func(_ *models.TenantDB, e models.Event) (string, string, error) {
 		return "Are you sure you want to delete the event “" + e.Title + "”?",

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -43,16 +44,16 @@ func showHealth(d Deps) fiber.Handler {
 func fixLink(is models.HealthIssue) string {
 	switch is.Subject {
 	case models.HealthSubjectPage:
-		return "/admin/pages/edit?path=" + url.QueryEscape(is.Key)
+		return tenants.AdminPath + "/pages/edit?path=" + url.QueryEscape(is.Key)
 	case models.HealthSubjectPost:
-		return "/admin/news/" + is.Key + "/edit"
+		return tenants.AdminPath + "/news/" + is.Key + "/edit"
 	case models.HealthSubjectPractice:
 		if is.Check == models.HealthPracticeNoHours {
-			return "/admin/practices/ods/" + url.PathEscape(is.Key) + "/hours"
+			return tenants.AdminPath + "/practices/ods/" + url.PathEscape(is.Key) + "/hours"
 		}
-		return "/admin/practices/ods/" + url.PathEscape(is.Key) + "/edit"
+		return tenants.AdminPath + "/practices/ods/" + url.PathEscape(is.Key) + "/edit"
 	case models.HealthSubjectSessions:
-		return "/admin/sessions"
+		return tenants.AdminPath + "/sessions"
 	}
 	// Settings and the menu have no editor in the admin yet.
 	return ""

@@ -13,6 +13,7 @@ import (
 	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -124,7 +125,7 @@ func listMedia(d Deps) fiber.Handler {
 			}
 			view.MediaList = append(view.MediaList, mediaRow{ID: m.ID, Kind: m.Kind, Thumb: mediaThumb(m), Name: name,
 				Filename: m.Filename, Size: mediaDescription(m), Markdown: mediaMarkdown(m),
-				EditURL: "/admin/media/" + strconv.FormatInt(m.ID, 10) + "/edit"})
+				EditURL: tenants.AdminPath + "/media/" + strconv.FormatInt(m.ID, 10) + "/edit"})
 		}
 		switch c.Query("done") {
 		case "uploaded":
@@ -236,7 +237,7 @@ func uploadMedia(d Deps) fiber.Handler {
 			return fmt.Errorf("admin: store media %d: %w", m.ID, err)
 		}
 		audit(c, d, u, auditMediaUpload, m.Src())
-		return redirect.To(c, "/admin/media?done=uploaded", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/media?done=uploaded", fiber.StatusSeeOther)
 	}
 }
 
@@ -321,7 +322,7 @@ func saveMedia(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditMediaEdit, saved.Src())
-		return redirect.To(c, "/admin/media?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/media?done=saved", fiber.StatusSeeOther)
 	}
 }
 
@@ -355,6 +356,6 @@ func deleteMedia(d Deps) fiber.Handler {
 		}
 		removeMediaFiles(c, d, store.TenantID(), m)
 		audit(c, d, AccountFromCtx(c).User, auditMediaDelete, m.Src())
-		return redirect.To(c, "/admin/media?done=deleted", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/media?done=deleted", fiber.StatusSeeOther)
 	}
 }

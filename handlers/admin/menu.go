@@ -9,6 +9,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -231,7 +232,7 @@ func addMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, title, path, err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuAdd, it.Title+" ("+it.Path+")")
-		return redirect.To(c, "/admin/menu?done=added", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=added", fiber.StatusSeeOther)
 	}
 }
 
@@ -269,7 +270,7 @@ func renameMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu-edit", it.ID, title, it.Path, err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuEdit, strings.TrimSpace(title)+" ("+it.Path+")")
-		return redirect.To(c, "/admin/menu?done=renamed", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=renamed", fiber.StatusSeeOther)
 	}
 }
 
@@ -284,7 +285,7 @@ func removeMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuRemove, it.Title+" ("+it.Path+")")
-		return redirect.To(c, "/admin/menu?done=removed", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=removed", fiber.StatusSeeOther)
 	}
 }
 
@@ -303,7 +304,7 @@ func moveMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuMove, it.Title+" ("+c.FormValue("direction")+")")
-		return redirect.To(c, "/admin/menu?done=moved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=moved", fiber.StatusSeeOther)
 	}
 }
 
@@ -323,6 +324,6 @@ func startMenu(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuStart, "")
-		return redirect.To(c, "/admin/menu?done=started", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=started", fiber.StatusSeeOther)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -91,7 +92,7 @@ func listNews(d Deps) fiber.Handler {
 		view := newsListPage{Admin: baseView(c, d, "News")}
 		now := time.Now()
 		for _, p := range posts {
-			row := newsRow{EditURL: "/admin/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
+			row := newsRow{EditURL: tenants.AdminPath + "/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
 			switch postStatus(p, now) {
 			case "published":
 				row.Status = "Published " + hours.FormatInstant(*p.PublishedAt)
@@ -257,7 +258,7 @@ func saveNews(d Deps) fiber.Handler {
 		} else if changed {
 			audit(c, d, a.User, auditNewsCancelUnpublish, "/news/"+saved.Slug)
 		}
-		return redirect.To(c, "/admin/news?done="+status, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/news?done="+status, fiber.StatusSeeOther)
 	}
 }
 
@@ -278,7 +279,7 @@ func postAction(d Deps, change func(*models.TenantDB, int64) error, action, done
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, action, "/news/"+p.Slug)
-		return redirect.To(c, "/admin/news?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/news?done="+done, fiber.StatusSeeOther)
 	}
 }
 

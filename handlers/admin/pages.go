@@ -11,6 +11,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -111,7 +112,7 @@ var pageBuiltIn = map[string]string{
 
 // pageURL is an admin URL about the page at path.
 func pageURL(action, path string) string {
-	return "/admin/pages/" + action + "?path=" + url.QueryEscape(path)
+	return tenants.AdminPath + "/pages/" + action + "?path=" + url.QueryEscape(path)
 }
 
 // pageStatus says in words whether the page is live and has changes.
@@ -334,6 +335,6 @@ func deletePage(d Deps) fiber.Handler {
 		if pageLegalName(path) != "" {
 			done = "generated"
 		}
-		return redirect.To(c, "/admin/pages?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/pages?done="+done, fiber.StatusSeeOther)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -83,7 +84,7 @@ var practiceFormFields = map[string]bool{
 }
 
 func practiceURL(id int64, rest string) string {
-	return "/admin/practices/" + strconv.FormatInt(id, 10) + rest
+	return tenants.AdminPath + "/practices/" + strconv.FormatInt(id, 10) + rest
 }
 
 // practiceByODS sends a link by ODS code (the site health page's) to the
@@ -230,7 +231,7 @@ func savePractice(d Deps) fiber.Handler {
 			return redirect.To(c, practiceURL(saved.ID, "/hours?done=created"), fiber.StatusSeeOther)
 		}
 		audit(c, d, a.User, auditPracticeUpdate, "/practices/"+saved.ODSCode)
-		return redirect.To(c, "/admin/practices?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/practices?done=saved", fiber.StatusSeeOther)
 	}
 }
 
@@ -253,7 +254,7 @@ func movePractice(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPracticeMove, "/practices/"+p.ODSCode)
-		return redirect.To(c, "/admin/practices?done=moved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/practices?done=moved", fiber.StatusSeeOther)
 	}
 }
 
@@ -318,6 +319,6 @@ func deletePractice(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPracticeDelete, "/practices/"+p.ODSCode)
-		return redirect.To(c, "/admin/practices?done=deleted", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/practices?done=deleted", fiber.StatusSeeOther)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -86,17 +87,17 @@ func scheduleRow(c models.ScheduledChange) pendingChange {
 	row := pendingChange{ID: c.ID, When: hours.FormatInstant(c.RunAt), By: c.CreatedBy}
 	if c.Kind == models.ScheduleKindPost {
 		row.What = verb + " the news item " + c.Label
-		row.EditURL = "/admin/news/" + c.Target + "/edit"
+		row.EditURL = tenants.AdminPath + "/news/" + c.Target + "/edit"
 	} else {
 		row.What = verb + " the page " + c.Target
-		row.EditURL = "/admin/pages/edit?path=" + url.QueryEscape(c.Target)
+		row.EditURL = tenants.AdminPath + "/pages/edit?path=" + url.QueryEscape(c.Target)
 	}
 	return row
 }
 
 // pageScheduleURL is the schedule form of the page at path.
 func pageScheduleURL(path string) string {
-	return "/admin/pages/schedule?path=" + url.QueryEscape(path)
+	return tenants.AdminPath + "/pages/schedule?path=" + url.QueryEscape(path)
 }
 
 func listSchedule(d Deps) fiber.Handler {
@@ -254,7 +255,7 @@ func cancelSchedule(d Deps) fiber.Handler {
 		if c.FormValue("from") == "page" && ch.Kind == models.ScheduleKindPage {
 			return redirect.To(c, pageScheduleURL(ch.Target)+"&done=cancelled", fiber.StatusSeeOther)
 		}
-		return redirect.To(c, "/admin/schedule?done=cancelled", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/schedule?done=cancelled", fiber.StatusSeeOther)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -158,7 +159,7 @@ func saveService(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditServiceSave, "/services/"+saved.Slug)
-		return redirectDone(c, "/admin/services", "saved")
+		return redirectDone(c, tenants.AdminPath+"/services", "saved")
 	}
 }
 
@@ -181,13 +182,13 @@ func moveService(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditServiceMove, "/services/"+s.Slug)
-		return redirectDone(c, "/admin/services", "moved")
+		return redirectDone(c, tenants.AdminPath+"/services", "moved")
 	}
 }
 
 // serviceDeletion deletes a service after asking; its team members stay.
 var serviceDeletion = deletion[models.Service]{
-	title: "Delete service", list: "/admin/services",
+	title: "Delete service", list: tenants.AdminPath + "/services",
 	load: (*models.TenantDB).ServiceByID, remove: (*models.TenantDB).DeleteService,
 	ask: func(store *models.TenantDB, s models.Service) (string, string, error) {
 		staff, err := store.Staff()

@@ -175,7 +175,7 @@ func saveSettings(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditSettingsSave, "")
-		return redirect.To(c, "/admin/settings?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/settings?done=saved", fiber.StatusSeeOther)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -198,7 +199,7 @@ func saveStaff(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditStaffSave, "/team "+saved.Name)
-		return redirectDone(c, "/admin/team", "saved")
+		return redirectDone(c, tenants.AdminPath+"/team", "saved")
 	}
 }
 
@@ -221,13 +222,13 @@ func moveStaff(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditStaffMove, "/team "+m.Name)
-		return redirectDone(c, "/admin/team", "moved")
+		return redirectDone(c, tenants.AdminPath+"/team", "moved")
 	}
 }
 
 // staffDeletion removes a team member after asking.
 var staffDeletion = deletion[models.StaffMember]{
-	title: "Delete team member", list: "/admin/team", section: "services",
+	title: "Delete team member", list: tenants.AdminPath + "/team", section: "services",
 	load: (*models.TenantDB).StaffByID, remove: (*models.TenantDB).DeleteStaff,
 	ask: func(_ *models.TenantDB, m models.StaffMember) (string, string, error) {
 		return "Are you sure you want to remove " + m.Name + " from the team?",

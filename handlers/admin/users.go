@@ -198,7 +198,7 @@ func inviteUser(d Deps) fiber.Handler {
 			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
 			done = "not-sent"
 		}
-		return redirect.To(c, "/admin/users?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done="+done, fiber.StatusSeeOther)
 	}
 }
 
@@ -219,7 +219,7 @@ func resendInvitation(d Deps) fiber.Handler {
 			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
 			done = "not-sent"
 		}
-		return redirect.To(c, "/admin/users?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done="+done, fiber.StatusSeeOther)
 	}
 }
 
@@ -238,7 +238,7 @@ func cancelInvitation(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditUserInviteCancel, inv.Email)
-		return redirect.To(c, "/admin/users?done=cancelled", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done=cancelled", fiber.StatusSeeOther)
 	}
 }
 
@@ -295,7 +295,7 @@ func saveMemberRole(d Deps) fiber.Handler {
 		if role != was {
 			audit(c, d, AccountFromCtx(c).User, models.AuditUserRole, m.Email+" ("+role+")")
 		}
-		return redirect.To(c, "/admin/users?done=role", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done=role", fiber.StatusSeeOther)
 	}
 }
 
@@ -341,6 +341,6 @@ func removeMember(d Deps) fiber.Handler {
 			d.Logger.WarnContext(c.UserContext(), "end sessions of removed member", "tenant_id", tenantID(c), "user_id", id, "error", err)
 		}
 		audit(c, d, a.User, models.AuditUserRemove, m.Email)
-		return redirect.To(c, "/admin/users?done=removed", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done=removed", fiber.StatusSeeOther)
 	}
 }

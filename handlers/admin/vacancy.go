@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -150,13 +151,13 @@ func saveVacancy(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditVacancySave, "/vacancies/"+saved.Slug)
-		return redirectDone(c, "/admin/vacancies", "saved")
+		return redirectDone(c, tenants.AdminPath+"/vacancies", "saved")
 	}
 }
 
 // vacancyDeletion deletes a vacancy after asking.
 var vacancyDeletion = deletion[models.Vacancy]{
-	title: "Delete vacancy", list: "/admin/vacancies",
+	title: "Delete vacancy", list: tenants.AdminPath + "/vacancies",
 	load: (*models.TenantDB).VacancyByID, remove: (*models.TenantDB).DeleteVacancy,
 	ask: func(_ *models.TenantDB, v models.Vacancy) (string, string, error) {
 		return "Are you sure you want to delete the vacancy “" + v.Title + "”?",

@@ -8,6 +8,7 @@ import (
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 )
 
 // EntryTTL is how long a link into a tenant's admin panel works (once).
@@ -48,7 +49,7 @@ func enter(d Deps) fiber.Handler {
 			}
 			audit(c, d, op, "tenant.enter", &t, "opened the admin panel", why)
 			// Another host, named by the configuration: answered here ("" to submit).
-			return "", redirect.ToOrigin(c, d.TenantURL(t), "/admin/operator-entry/"+token, fiber.StatusSeeOther)
+			return "", redirect.ToOrigin(c, d.TenantURL(t), tenants.AdminPath+"/operator-entry/"+token, fiber.StatusSeeOther)
 		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/ods"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 )
 
 // tenantRow is a row of the tenant list.
@@ -370,7 +371,7 @@ func sendInvitation(c *fiber.Ctx, d Deps, t models.Tenant, inv models.Invitation
 	if d.Mailer == nil || d.TenantURL == nil {
 		return errors.New("no mailer")
 	}
-	link := d.TenantURL(t) + "/admin/invitation/" + token
+	link := d.TenantURL(t) + tenants.AdminPath + "/invitation/" + token
 	body := "The pcnweb platform team has invited you to run the " + t.Name + " website as a manager: you will be able to change the website's content, settings and users.\n\n" +
 		"To accept, open this link within 7 days:\n\n" + link + "\n\n" +
 		"The link works once. If you were not expecting this, ignore this email.\n"
