@@ -1,7 +1,6 @@
 package admin_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -24,7 +23,7 @@ import (
 	"github.com/pcnweb/pcnweb/models/modelstest"
 )
 
-const password = "correct horse battery staple"
+const password = webtest.Password
 
 // clock is an injectable clock for sessions.
 type clock struct {
@@ -136,25 +135,13 @@ func withoutSetup(log []models.AuditEntry, _ ...error) []models.AuditEntry {
 // tenant creates a tenant with an About page and returns it.
 func (s *server) tenant(t *testing.T, slug string, domains ...string) models.Tenant {
 	t.Helper()
-	tn := modelstest.Tenant(t, s.db, slug, domains...)
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About " + slug, BodyMD: slug + " original text"}); err != nil {
-		t.Fatal(err)
-	}
-	return tn
+	return webtest.Tenant(t, s.db, slug, slug+" original text", domains...)
 }
 
 // user creates an account with the test password on a tenant.
 func (s *server) user(t *testing.T, tn models.Tenant, email string, role models.Role) models.User {
 	t.Helper()
-	h, err := auth.HashPassword(password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.db.CreateUser(context.Background(), models.NewUser{Email: email, PasswordHash: h, TenantID: tn.ID, Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return webtest.Member(t, s.db, tn, email, role)
 }
 
 // browser keeps cookies per host, like a browser with host-only cookies.

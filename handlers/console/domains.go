@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/internal/hostname"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
@@ -99,7 +100,7 @@ func addDomain(d Deps) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "domain.attach", &nt, host, why)
+			audit(c, d, signin.FromCtx(c).User, "domain.attach", &nt, host, why)
 			return "/tenants/" + t.Slug + "?done=domain", nil
 		})
 	}
@@ -162,7 +163,7 @@ func doDomainAction(d Deps, a domainAction) fiber.Handler {
 			} else if err := d.DB.SetPrimaryDomainForTenantID(ctx, t.ID, ch.Host); err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "domain."+a.path, &t, ch.Host, why)
+			audit(c, d, signin.FromCtx(c).User, "domain."+a.path, &t, ch.Host, why)
 			return "/tenants/" + t.Slug + "?done=" + a.path, nil
 		})
 	}
@@ -188,7 +189,7 @@ func checkDomain(d Deps) fiber.Handler {
 		if ok {
 			done = "verified"
 			if !ch.Verified() {
-				audit(c, d, OperatorFromCtx(c).User, "domain.verified", &t, ch.Host, "token found by Check now")
+				audit(c, d, signin.FromCtx(c).User, "domain.verified", &t, ch.Host, "token found by Check now")
 			}
 		}
 		return redirect.To(c, "/tenants/"+t.Slug+"?done="+done, fiber.StatusSeeOther)

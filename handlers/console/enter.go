@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
@@ -42,7 +43,7 @@ func enter(d Deps) fiber.Handler {
 		}
 		f := enterForm(t)
 		return submit(c, d, "Open "+t.Name+"'s admin panel", "tenants", &f, func(why string) (string, error) {
-			op := OperatorFromCtx(c).User
+			op := signin.FromCtx(c).User
 			token := auth.NewToken()
 			if err := d.DB.CreateOperatorEntryForTenantID(c.UserContext(), auth.HashToken(token), op.ID, t.ID, d.now().Add(EntryTTL)); err != nil {
 				return "", err

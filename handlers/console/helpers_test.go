@@ -27,7 +27,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(modelstest.Main(m)) }
 
 const (
-	password    = "correct horse battery staple"
+	password    = webtest.Password
 	consoleHost = "console.localhost"
 )
 
@@ -98,30 +98,13 @@ func newServer(t *testing.T, o options) *server {
 // tenant creates a tenant with an About page.
 func (s *server) tenant(t *testing.T, slug string, domains ...string) models.Tenant {
 	t.Helper()
-	tn := modelstest.Tenant(t, s.db, slug, domains...)
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About " + slug, BodyMD: slug + " text"}); err != nil {
-		t.Fatal(err)
-	}
-	return tn
-}
-
-func hash(t *testing.T) string {
-	t.Helper()
-	h, err := auth.HashPassword(password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
+	return webtest.Tenant(t, s.db, slug, slug+" text", domains...)
 }
 
 // member creates a tenant's user with the test password.
 func (s *server) member(t *testing.T, tn models.Tenant, email string, role models.Role) models.User {
 	t.Helper()
-	u, err := s.db.CreateUser(context.Background(), models.NewUser{Email: email, PasswordHash: hash(t), TenantID: tn.ID, Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return webtest.Member(t, s.db, tn, email, role)
 }
 
 // operator creates an operator; with a secret, two-factor is on with it and
@@ -129,7 +112,7 @@ func (s *server) member(t *testing.T, tn models.Tenant, email string, role model
 func (s *server) operator(t *testing.T, email, secret string) models.User {
 	t.Helper()
 	ctx := context.Background()
-	u, err := s.db.CreateOperator(ctx, email, hash(t))
+	u, err := s.db.CreateOperator(ctx, email, webtest.PasswordHash(t))
 	if err != nil {
 		t.Fatal(err)
 	}

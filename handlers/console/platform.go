@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/models"
@@ -136,7 +137,7 @@ func addAnnouncement(d Deps) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			o := OperatorFromCtx(c)
+			o := signin.FromCtx(c)
 			a, err := d.DB.AddAnnouncement(c.UserContext(), models.Announcement{Title: value(&f, "title"), Body: value(&f, "body"),
 				StartsAt: start, EndsAt: end, CreatedBy: o.User.Email})
 			if err != nil {
@@ -192,7 +193,7 @@ func endAnnouncement(d Deps) fiber.Handler {
 			if err := d.DB.EndAnnouncement(c.UserContext(), a.ID, d.now()); err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "announcement.end", nil, a.Title, why)
+			audit(c, d, signin.FromCtx(c).User, "announcement.end", nil, a.Title, why)
 			return "/platform?done=ended", nil
 		})
 	}
@@ -241,7 +242,7 @@ func createToken(d Deps) fiber.Handler {
 		f := tokenForm()
 		var token string
 		err := submit(c, d, "Create an API token", "tokens", &f, func(why string) (string, error) {
-			o := OperatorFromCtx(c)
+			o := signin.FromCtx(c)
 			var scopes []string
 			for _, fl := range f.Fields {
 				if fl.Name == "scopes" {
@@ -324,7 +325,7 @@ func revokeToken(d Deps) fiber.Handler {
 			if err := d.DB.RevokeAPIToken(c.UserContext(), t.ID, d.now()); err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "token.revoke", nil, t.Name+" ("+t.Prefix+"…)", why)
+			audit(c, d, signin.FromCtx(c).User, "token.revoke", nil, t.Name+" ("+t.Prefix+"…)", why)
 			return "/tokens?done=revoked", nil
 		})
 	}

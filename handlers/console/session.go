@@ -10,12 +10,6 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// Operator is the signed-in operator of a request.
-type Operator = signin.Account
-
-// OperatorFromCtx returns the request's signed-in operator, or nil.
-func OperatorFromCtx(c *fiber.Ctx) *Operator { return signin.FromCtx(c) }
-
 // signInLayer is the console's sign-in (package signin): only platform
 // operators sign in, with two-factor authentication, which one without it
 // sets up first. Sessions are made for no tenant, so a tenant's admin
@@ -32,7 +26,7 @@ func (d Deps) signInLayer() *signin.Layer {
 		Scope:      func(*fiber.Ctx) int64 { return 0 },
 		MaySignIn:  func(_ *fiber.Ctx, u models.User) (bool, error) { return u.IsOperator, nil },
 		// A user who is still an operator, with two-factor on.
-		Admit: func(_ *fiber.Ctx, a *Operator) (bool, error) {
+		Admit: func(_ *fiber.Ctx, a *signin.Account) (bool, error) {
 			a.Operator = true
 			return a.User.IsOperator && a.User.TOTPEnabled, nil
 		},
@@ -87,7 +81,7 @@ func audit(c *fiber.Ctx, d Deps, by models.User, action string, t *models.Tenant
 func baseView(c *fiber.Ctx, title, section string) (themes.Admin, *consoleView) {
 	cv := &consoleView{}
 	v := themes.Admin{Title: title, Section: section, Console: cv}
-	if o := OperatorFromCtx(c); o != nil {
+	if o := signin.FromCtx(c); o != nil {
 		v.User, v.CSRF = o.User.Email, o.Session.CSRF
 	}
 	return v, cv

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/ods"
 	"github.com/pcnweb/pcnweb/models"
@@ -129,7 +130,7 @@ func createTenant(d Deps) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "tenant.create", &t, t.Name, why)
+			audit(c, d, signin.FromCtx(c).User, "tenant.create", &t, t.Name, why)
 			return "/tenants/" + t.Slug, nil
 		})
 	}
@@ -168,7 +169,7 @@ func createFromODS(d Deps) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "tenant.create-from-ods", &t,
+			audit(c, d, signin.FromCtx(c).User, "tenant.create-from-ods", &t,
 				fmt.Sprintf("%s (%s): %d practices", t.Name, code, rep.PracticesCreated), why)
 			return "/tenants/" + t.Slug, nil
 		})
@@ -297,7 +298,7 @@ func changeStatus(d Deps, a statusAction) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "tenant."+a.path, &nt, reason, why)
+			audit(c, d, signin.FromCtx(c).User, "tenant."+a.path, &nt, reason, why)
 			return "/tenants/" + t.Slug + "?done=" + a.path, nil
 		})
 	}
@@ -340,7 +341,7 @@ func invite(d Deps) fiber.Handler {
 		f := inviteForm(t)
 		return submit(c, d, "Invite a manager", "tenants", &f, func(why string) (string, error) {
 			ctx := c.UserContext()
-			o := OperatorFromCtx(c)
+			o := signin.FromCtx(c)
 			email := models.NormalizeEmail(value(&f, "email"))
 			if email == "" {
 				return "", &models.ValidationError{Field: "email", Message: "Enter the email address of the person to invite"}
@@ -423,7 +424,7 @@ func reset2FA(d Deps) fiber.Handler {
 			if err := d.DB.DisableTOTP(c.UserContext(), m.UserID); err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "user.reset-two-factor", &t, m.Email, why)
+			audit(c, d, signin.FromCtx(c).User, "user.reset-two-factor", &t, m.Email, why)
 			return "/tenants/" + t.Slug + "?done=reset", nil
 		})
 	}
