@@ -22,9 +22,9 @@ func AccountFromCtx(c *fiber.Ctx) *Account { return signin.FromCtx(c) }
 
 // signInLayer is the panel's sign-in (package signin): the members of the
 // host's tenant sign in, two-factor when they have turned it on. Cookies
-// are host-only, limited to /admin (tenants.AdminPath), HttpOnly, SameSite=Lax, and Secure
-// when the deployment is HTTPS. The sign-in form also takes the password
-// reset's steps.
+// are host-only, limited to the panel (tenants.AdminPath), HttpOnly,
+// SameSite=Lax, and Secure when the deployment is HTTPS. The sign-in form
+// also takes the password reset's steps.
 func (d Deps) signInLayer() *signin.Layer {
 	return signin.New(d.Deps, signin.Policy{
 		Cookies:    signin.Cookies{Session: "pcnweb_session", Form: "pcnweb_csrf", Pending: "pcnweb_2fa", Device: "pcnweb_device", Path: tenants.AdminPath},
