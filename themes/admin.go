@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"time"
 )
 
 // RequiredAdminPages are the admin panel's page templates.
@@ -15,8 +14,9 @@ var RequiredAdminPages = []string{"sign-in", "dashboard", "page-edit", "error"}
 // is one template set for every tenant (admin/), built on NHS.UK
 // frontend's form patterns: labels, hints, an error summary at the top and
 // each error message next to its field. Each page's own view is a struct
-// of handlers/admin that embeds Admin and adds the page's fields (the
-// pages of sign-in and of the console still use Admin itself).
+// of handlers/admin, next to its handler, that embeds Admin and adds the
+// page's fields (and its row and form types); the pages of sign-in use
+// Admin itself, and the console's Admin with its own view in Console.
 type Admin struct {
 	Title   string // the page's h1 and <title>
 	Site    string // the tenant's name
@@ -47,35 +47,10 @@ type Admin struct {
 	// ResetToken is the password reset link's token ("password-reset-new").
 	ResetToken string
 
-	// The operators' console (admin_console.go): pages "console-*".
-	Console *ConsoleView
-}
-
-// NewsRow is a row of the list of news items.
-type NewsRow struct {
-	Title   string
-	EditURL string
-	Status  string // "Draft", "Published 3 March 2026 at 9:30am", "Scheduled for …"
-}
-
-// PostEdit is the news item form, as stored or as typed.
-type PostEdit struct {
-	ID        int64 // 0 for a new item
-	Title     string
-	Slug      string
-	Summary   string
-	Body      string // Markdown
-	Date      string // publish date, 2006-01-02, UK time; "" for a draft
-	Time      string // publish time, 15:04
-	Status    string // the status line shown above the form
-	PublicURL string // the live item, when published
-}
-
-// HealthFinding is one thing the site is missing, with where to fix it
-// ("" when the admin has no editor for it yet).
-type HealthFinding struct {
-	Message string
-	FixURL  string
+	// Console is the operators' console's part of the view (a type of
+	// handlers/console), set on every console page ("console-*") and nil on
+	// the admin panel's: the shared sign-in partials test it.
+	Console any
 }
 
 // FieldError is a validation message for one form field; Field is the
@@ -83,27 +58,6 @@ type HealthFinding struct {
 type FieldError struct {
 	Field   string
 	Message string
-}
-
-// AdminPage is a row of the dashboard's list of pages.
-type AdminPage struct {
-	Path      string
-	Title     string
-	Published bool
-	Draft     bool // there are unpublished changes
-	Updated   time.Time
-}
-
-// PageEdit is the page edit form.
-type PageEdit struct {
-	Path     string
-	Title    string
-	Body     string // Markdown
-	Revision int64  // the latest revision when the form was opened; 0 for a new page
-	New      bool
-	// Published: the page has a live version (PublicURL links to it).
-	Published bool
-	PublicURL string
 }
 
 // fieldError returns the message for field, or "".

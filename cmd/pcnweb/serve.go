@@ -19,6 +19,7 @@ import (
 	"github.com/pcnweb/pcnweb/handlers/api"
 	"github.com/pcnweb/pcnweb/handlers/console"
 	"github.com/pcnweb/pcnweb/handlers/ops"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/demo"
@@ -99,14 +100,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		_ = iln.Close()
 		return fmt.Errorf("PCNWEB_MEDIA_DIR: %w", err)
 	}
-	adminDeps, err := e.adminDeps(ctx, p, reg, webCfg, publicPort, mediaStore)
-	if err != nil {
-		_ = ln.Close()
-		_ = iln.Close()
-		return err
-	}
-	// The operators' console, on PCNWEB_CONSOLE_HOST.
-	consoleDeps, err := e.consoleDeps(ctx, p, reg, webCfg, m)
+	// The admin panel and the operators' console share the services of
+	// signing in: sessions, sign-in counters and the CSRF key.
+	signIn, err := e.signInDeps(ctx, p, reg, webCfg)
 	if err != nil {
 		_ = ln.Close()
 		_ = iln.Close()
@@ -119,9 +115,19 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Media: mediaStore,
 			Contacts: site.NewContactCards(p.redis, e.cfg.RedisPrefix, e.log),
 		},
-		Admin:       adminDeps,
+		Admin: &admin.Deps{
+			Deps: signIn, Scheme: e.cfg.scheme(), Port: publicPort, BaseDomain: e.cfg.BaseDomain,
+			Media: mediaStore, Images: media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
+		},
+		// -- the operators' console, on PCNWEB_CONSOLE_HOST.
 		ConsoleHost: e.cfg.ConsoleHost,
-		Console:     consoleDeps,
+		Console: &console.Deps{
+			Deps: signIn, Metrics: m, ODSDir: e.cfg.ODSDir,
+			TenantURL: func(t models.Tenant) string {
+				u := e.tenantURLs(t)[0] // ends in "/"
+				return u[:len(u)-1]
+			},
+		},
 		// -- operators' API (issue 5): /api/v1 on the console host.
 		API: &api.Deps{
 			DB: p.db, Logger: e.log, Web: webCfg, Mailer: mailer(e.cfg, e.log), Scheme: e.cfg.scheme(), Port: publicPort,
@@ -209,52 +215,27 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	return err
 }
 
-// adminDeps are the admin panel's: sessions in the database with Redis, when
-// it is configured, as a cache in front; sign-in counters in Redis (shared
-// by every replica), else in this process.
-func (e *env) adminDeps(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, port string, store media.Storage) (*admin.Deps, error) {
+// signInDeps are the services of signing in to the admin panel and the
+// console: sessions in the database with Redis, when it is configured, as a
+// cache in front; sign-in counters in Redis (shared by every replica), else
+// in this process; the CSRF key every replica shares.
+func (e *env) signInDeps(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config) (signin.Deps, error) {
 	var rc redis.UniversalClient
 	if p.redis != nil {
 		rc = p.redis.Client()
 	}
 	key, err := p.db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
 	if err != nil {
-		return nil, fmt.Errorf("admin: %w", err)
+		return signin.Deps{}, fmt.Errorf("sign-in: %w", err)
 	}
 	sessions := auth.NewSessions(auth.SessionOptions{DB: p.db, Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix})
 	// Sessions are kept in the database whether or not Redis caches them
-	// (Redis expires its own copies). The console's are in the same table.
+	// (Redis expires its own copies).
 	go sweepSessions(ctx, sessions, e.log)
-	return &admin.Deps{
-		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, Scheme: e.cfg.scheme(), Port: port, BaseDomain: e.cfg.BaseDomain, CSRFKey: key,
-		Sessions: sessions,
-		Mailer:   mailer(e.cfg, e.log),
-		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
-		Media:    store,
-		Images:   media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
-	}, nil
-}
-
-// consoleDeps are the operators' console's: its sessions and sign-in
-// counters live where the admin panel's do.
-func (e *env) consoleDeps(ctx context.Context, p *platform, reg *themes.Registry, webCfg web.Config, m *metrics.Metrics) (*console.Deps, error) {
-	var rc redis.UniversalClient
-	if p.redis != nil {
-		rc = p.redis.Client()
-	}
-	key, err := p.db.PlatformSecret(ctx, "csrf", func() []byte { return []byte(auth.NewToken()) })
-	if err != nil {
-		return nil, fmt.Errorf("console: %w", err)
-	}
-	return &console.Deps{
-		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, CSRFKey: key, Metrics: m, ODSDir: e.cfg.ODSDir,
-		Sessions: auth.NewSessions(auth.SessionOptions{DB: p.db, Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
+	return signin.Deps{
+		DB: p.db, Themes: reg, Logger: e.log, Web: webCfg, CSRFKey: key, Sessions: sessions,
 		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: rc, RedisUp: p.redis.Up, Prefix: e.cfg.RedisPrefix}),
 		Mailer:   mailer(e.cfg, e.log),
-		TenantURL: func(t models.Tenant) string {
-			u := e.tenantURLs(t)[0] // ends in "/"
-			return u[:len(u)-1]
-		},
 	}, nil
 }
 

@@ -9,13 +9,34 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // auditPage is the view of "audit".
 type auditPage struct {
 	themes.Admin
-	Audit *themes.AuditView
+	Audit *auditView
+}
+
+// auditView is the "audit" page.
+type auditView struct {
+	Rows    []auditRow
+	People  []string // emails to filter by
+	Person  string   // the current filter
+	Page    int
+	Pages   int
+	Total   int64
+	PrevURL string
+	NextURL string
+}
+
+// auditRow is one line of the audit log.
+type auditRow struct {
+	When    string // UK time
+	Who     string
+	What    string
+	Subject string
 }
 
 // The audit log (managers only): who did what, newest first, 50 a page,
@@ -97,13 +118,13 @@ func showAuditLog(d Deps) fiber.Handler {
 			return fiber.ErrNotFound
 		}
 		view := auditPage{Admin: baseView(c, d, "Audit log")}
-		a := &themes.AuditView{People: people, Person: person, Page: page, Pages: pages, Total: total}
+		a := &auditView{People: people, Person: person, Page: page, Pages: pages, Total: total}
 		link := func(p int) string {
 			q := url.Values{"page": {strconv.Itoa(p)}}
 			if person != "" {
 				q.Set("person", person)
 			}
-			return "/admin/audit?" + q.Encode()
+			return tenants.AdminPath + "/audit?" + q.Encode()
 		}
 		if page > 1 {
 			a.PrevURL = link(page - 1)
@@ -116,7 +137,7 @@ func showAuditLog(d Deps) fiber.Handler {
 			if who == "" {
 				who = "The platform"
 			}
-			a.Rows = append(a.Rows, themes.AuditRow{When: hours.FormatInstant(e.At), Who: who, What: auditWording(e.Action), Subject: e.Subject})
+			a.Rows = append(a.Rows, auditRow{When: hours.FormatInstant(e.At), Who: who, What: auditWording(e.Action), Subject: e.Subject})
 		}
 		view.Audit = a
 		return render(c, d, fiber.StatusOK, "audit", view)

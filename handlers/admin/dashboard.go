@@ -2,6 +2,7 @@ package admin
 
 import (
 	"sort"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,7 +12,16 @@ import (
 // dashboardPage is the view of "dashboard".
 type dashboardPage struct {
 	themes.Admin
-	Pages []themes.AdminPage
+	Pages []dashboardRow
+}
+
+// dashboardRow is a row of the dashboard's list of pages.
+type dashboardRow struct {
+	Path      string
+	Title     string
+	Published bool
+	Draft     bool // there are unpublished changes
+	Updated   time.Time
 }
 
 // pageDashboardRecent is how many recently updated pages the dashboard lists.
@@ -31,7 +41,7 @@ func showDashboard(d Deps) fiber.Handler {
 		}
 		view := dashboardPage{Admin: baseView(c, d, "Website admin")}
 		for _, p := range pages {
-			view.Pages = append(view.Pages, themes.AdminPage{Path: p.Path, Title: p.Title, Published: p.Published, Draft: p.Draft, Updated: p.UpdatedAt})
+			view.Pages = append(view.Pages, dashboardRow{Path: p.Path, Title: p.Title, Published: p.Published, Draft: p.Draft, Updated: p.UpdatedAt})
 		}
 		return render(c, d, fiber.StatusOK, "dashboard", view)
 	}

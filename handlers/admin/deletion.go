@@ -10,7 +10,16 @@ import (
 // deletionPage is the view of "services-delete", asking before a delete.
 type deletionPage struct {
 	themes.Admin
-	ServicesDelete *themes.ServicesDelete
+	ServicesDelete *servicesDelete
+}
+
+// servicesDelete is the confirmation page before deleting a service, team
+// member, event or vacancy ("services-delete").
+type servicesDelete struct {
+	Question string // the h1: "Are you sure you want to delete …?"
+	Warning  string // what happens next
+	Action   string // the form's action
+	BackURL  string
 }
 
 // deletion is the "Are you sure?" page and the delete of one kind of item
@@ -56,7 +65,7 @@ func (del deletion[T]) confirm(d Deps) fiber.Handler {
 		if del.section != "" {
 			view.Section = del.section
 		}
-		view.ServicesDelete = &themes.ServicesDelete{Question: question, Warning: warning, Action: path + "/delete", BackURL: path + "/edit"}
+		view.ServicesDelete = &servicesDelete{Question: question, Warning: warning, Action: path + "/delete", BackURL: path + "/edit"}
 		return render(c, d, fiber.StatusOK, "services-delete", view)
 	}
 }

@@ -10,19 +10,57 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // eaSessionsPage is the view of "ea-sessions".
 type eaSessionsPage struct {
 	themes.Admin
-	EASessions []themes.EASessionRow
+	EASessions []eaSessionRow
 }
 
 // eaSessionPage is the view of "ea-session-edit" and "ea-session-delete".
 type eaSessionPage struct {
 	themes.Admin
-	EASession *themes.EASessionEdit
+	EASession *eaSessionEdit
+}
+
+// eaSessionRow is a row of the list of enhanced access sessions.
+type eaSessionRow struct {
+	ID       int64
+	Days     string // "Monday to Friday"
+	Times    string // "6:30pm to 8pm"
+	Practice string // the hosting practice, or "Across the network"
+	First    bool
+	Last     bool
+}
+
+// eaSessionEdit is the enhanced access session form.
+type eaSessionEdit struct {
+	ID         int64 // 0 for a new session
+	Version    int
+	Days       []eaSessionDay
+	StartsAt   string
+	EndsAt     string
+	PracticeID int64 // 0: across the network
+	Practices  []eaSessionPractice
+	Clinicians string
+	HowToBook  string
+	Summary    string // the delete page's description of the session
+}
+
+// eaSessionDay is one day checkbox; Value is the day number (Sunday = 0).
+type eaSessionDay struct {
+	Value   string
+	Name    string
+	Checked bool
+}
+
+// eaSessionPractice is an option of the hosting practice select.
+type eaSessionPractice struct {
+	ID   int64
+	Name string
 }
 
 // Audit actions of enhanced access sessions.
@@ -67,25 +105,25 @@ func eaSessionDaysText(spec string) string {
 
 // eaSessionRowOf is a session as listed; place is its hosting practice's
 // name ("" for across the network).
-func eaSessionRowOf(s models.EASession, place string) themes.EASessionRow {
+func eaSessionRowOf(s models.EASession, place string) eaSessionRow {
 	if place == "" {
 		place = "Across the network"
 	}
-	return themes.EASessionRow{ID: s.ID, Days: eaSessionDaysText(s.Weekdays),
+	return eaSessionRow{ID: s.ID, Days: eaSessionDaysText(s.Weekdays),
 		Times: hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}), Practice: place}
 }
 
 // eaSessionPracticeNames maps the tenant's practice ids to names.
-func eaSessionPracticeNames(store *models.TenantDB) (map[int64]string, []themes.EASessionPractice, error) {
+func eaSessionPracticeNames(store *models.TenantDB) (map[int64]string, []eaSessionPractice, error) {
 	ps, err := store.Practices()
 	if err != nil {
 		return nil, nil, err
 	}
 	names := map[int64]string{}
-	var options []themes.EASessionPractice
+	var options []eaSessionPractice
 	for _, p := range ps {
 		names[p.ID] = p.Name
-		options = append(options, themes.EASessionPractice{ID: p.ID, Name: p.Name})
+		options = append(options, eaSessionPractice{ID: p.ID, Name: p.Name})
 	}
 	return names, options, nil
 }
@@ -120,7 +158,7 @@ func listEASessions(d Deps) fiber.Handler {
 	}
 }
 
-func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASessionEdit, days map[string]bool, errs []themes.FieldError) (eaSessionPage, error) {
+func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *eaSessionEdit, days map[string]bool, errs []themes.FieldError) (eaSessionPage, error) {
 	title := "Add an enhanced access session"
 	if se.ID != 0 {
 		title = "Edit an enhanced access session"
@@ -134,7 +172,7 @@ func eaSessionView(c *fiber.Ctx, d Deps, store *models.TenantDB, se *themes.EASe
 	se.Practices = options
 	se.Days = nil
 	for _, day := range eaSessionDays {
-		se.Days = append(se.Days, themes.EASessionDay{Value: day.Value, Name: day.Name, Checked: days[day.Value]})
+		se.Days = append(se.Days, eaSessionDay{Value: day.Value, Name: day.Name, Checked: days[day.Value]})
 	}
 	view.EASession = se
 	return view, nil
@@ -159,10 +197,10 @@ func editEASession(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		se := &themes.EASessionEdit{}
+		se := &eaSessionEdit{}
 		days := map[string]bool{}
 		if s.ID != 0 {
-			se = &themes.EASessionEdit{ID: s.ID, Version: s.Version, StartsAt: models.ClockOf(s.StartsAt), EndsAt: models.ClockOf(s.EndsAt),
+			se = &eaSessionEdit{ID: s.ID, Version: s.Version, StartsAt: models.ClockOf(s.StartsAt), EndsAt: models.ClockOf(s.EndsAt),
 				Clinicians: s.Clinicians, HowToBook: s.HowToBook}
 			if s.PracticeID != nil {
 				se.PracticeID = *s.PracticeID
@@ -197,7 +235,7 @@ func saveEASession(d Deps) fiber.Handler {
 			days[string(v)] = true
 			picked = append(picked, string(v))
 		}
-		se := &themes.EASessionEdit{ID: id, Version: version, StartsAt: c.FormValue("starts_at"), EndsAt: c.FormValue("ends_at"),
+		se := &eaSessionEdit{ID: id, Version: version, StartsAt: c.FormValue("starts_at"), EndsAt: c.FormValue("ends_at"),
 			Clinicians: c.FormValue("clinicians"), HowToBook: c.FormValue("how_to_book")}
 		s := models.EASession{Weekdays: strings.Join(picked, ","), Clinicians: se.Clinicians, HowToBook: se.HowToBook}
 		var errs []themes.FieldError
@@ -233,7 +271,7 @@ func saveEASession(d Deps) fiber.Handler {
 					action = auditEASessionUpdate
 				}
 				audit(c, d, AccountFromCtx(c).User, action, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
-				return redirect.To(c, "/admin/sessions?done=saved", fiber.StatusSeeOther)
+				return redirect.To(c, tenants.AdminPath+"/sessions?done=saved", fiber.StatusSeeOther)
 			case errors.As(err, &ve):
 				field := ve.Field
 				if !eaSessionFields[field] {
@@ -269,7 +307,7 @@ func moveEASession(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEASessionMove, "/enhanced-access "+eaSessionDaysText(s.Weekdays))
-		return redirect.To(c, "/admin/sessions?done=moved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/sessions?done=moved", fiber.StatusSeeOther)
 	}
 }
 
@@ -289,7 +327,7 @@ func confirmDeleteEASession(d Deps) fiber.Handler {
 		}
 		row := eaSessionRowOf(s, place)
 		view := eaSessionPage{Admin: baseView(c, d, "Delete an enhanced access session")}
-		view.EASession = &themes.EASessionEdit{ID: s.ID, Summary: row.Days + ", " + row.Times + ", " + row.Practice}
+		view.EASession = &eaSessionEdit{ID: s.ID, Summary: row.Days + ", " + row.Times + ", " + row.Practice}
 		return render(c, d, fiber.StatusOK, "ea-session-delete", view)
 	}
 }
@@ -304,6 +342,6 @@ func deleteEASession(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEASessionDelete, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
-		return redirect.To(c, "/admin/sessions?done=deleted", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/sessions?done=deleted", fiber.StatusSeeOther)
 	}
 }

@@ -8,20 +8,49 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // eventsPage is the view of "events".
 type eventsPage struct {
 	themes.Admin
-	UpcomingEvents []themes.EventRow
-	PastEvents     []themes.EventRow
+	UpcomingEvents []eventRow
+	PastEvents     []eventRow
 }
 
 // eventPage is the view of "event-edit".
 type eventPage struct {
 	themes.Admin
-	Event *themes.EventEdit
+	Event *eventEdit
+}
+
+// eventRow is an event in the upcoming or past list.
+type eventRow struct {
+	ID        int64
+	Title     string
+	When      string // "5 December 2026 at 9am"
+	Published bool
+}
+
+// eventEdit is the event form, as stored or as typed; dates 2006-01-02 and
+// times 15:04, UK time.
+type eventEdit struct {
+	ID         int64
+	Version    int
+	Title      string
+	Slug       string
+	Summary    string
+	Body       string
+	StartDate  string
+	StartTime  string
+	EndDate    string
+	EndTime    string
+	Location   string
+	Online     bool
+	BookingURL string
+	Published  bool
+	PublicURL  string
 }
 
 // eventParseClock reads a 24-hour time, 09:30.
@@ -35,7 +64,7 @@ func eventParseClock(s string) (h, m int, ok bool) {
 
 // eventParseWhen reads the start and the optional end of the event form,
 // both UK time. An end time without an end date ends on the start's day.
-func eventParseWhen(f themes.EventEdit) (start time.Time, end *time.Time, fe *themes.FieldError) {
+func eventParseWhen(f eventEdit) (start time.Time, end *time.Time, fe *themes.FieldError) {
 	loc := hours.Location()
 	if strings.TrimSpace(f.StartDate) == "" {
 		return start, nil, &themes.FieldError{Field: "start_date", Message: "Enter the date the event starts"}
@@ -93,9 +122,9 @@ func listEvents(d Deps) fiber.Handler {
 		view.Notice = doneNotice(c, "event")
 		now := time.Now()
 		for _, e := range events {
-			row := themes.EventRow{ID: e.ID, Title: e.Title, When: hours.FormatInstant(e.StartsAt), Published: e.Published}
+			row := eventRow{ID: e.ID, Title: e.Title, When: hours.FormatInstant(e.StartsAt), Published: e.Published}
 			if eventIsOver(e, now) {
-				view.PastEvents = append([]themes.EventRow{row}, view.PastEvents...)
+				view.PastEvents = append([]eventRow{row}, view.PastEvents...)
 				continue
 			}
 			view.UpcomingEvents = append(view.UpcomingEvents, row)
@@ -105,7 +134,7 @@ func listEvents(d Deps) fiber.Handler {
 }
 
 // eventFormView builds the event form's view.
-func eventFormView(c *fiber.Ctx, d Deps, f themes.EventEdit, stored *models.Event, errs []themes.FieldError) eventPage {
+func eventFormView(c *fiber.Ctx, d Deps, f eventEdit, stored *models.Event, errs []themes.FieldError) eventPage {
 	title := "Add an event"
 	if f.ID != 0 {
 		title = "Edit event"
@@ -121,7 +150,7 @@ func eventFormView(c *fiber.Ctx, d Deps, f themes.EventEdit, stored *models.Even
 
 func newEvent(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return render(c, d, fiber.StatusOK, "event-edit", eventFormView(c, d, themes.EventEdit{Published: true}, nil, nil))
+		return render(c, d, fiber.StatusOK, "event-edit", eventFormView(c, d, eventEdit{Published: true}, nil, nil))
 	}
 }
 
@@ -136,7 +165,7 @@ func editEvent(d Deps) fiber.Handler {
 			return err
 		}
 		loc := hours.Location()
-		f := themes.EventEdit{ID: e.ID, Version: e.Version, Title: e.Title, Slug: e.Slug, Summary: e.Summary, Body: e.BodyMD,
+		f := eventEdit{ID: e.ID, Version: e.Version, Title: e.Title, Slug: e.Slug, Summary: e.Summary, Body: e.BodyMD,
 			StartDate: e.StartsAt.In(loc).Format("2006-01-02"), StartTime: e.StartsAt.In(loc).Format("15:04"),
 			Location: e.Location, Online: e.Online, BookingURL: e.BookingURL, Published: e.Published}
 		if e.EndsAt != nil {
@@ -162,7 +191,7 @@ func saveEvent(d Deps) fiber.Handler {
 			}
 			stored = &e
 		}
-		f := themes.EventEdit{ID: id, Version: formVersion(c), Title: c.FormValue("title"), Slug: formSlug(c),
+		f := eventEdit{ID: id, Version: formVersion(c), Title: c.FormValue("title"), Slug: formSlug(c),
 			Summary: formText(c, "summary"), Body: formText(c, "body"),
 			StartDate: c.FormValue("start_date"), StartTime: c.FormValue("start_time"),
 			EndDate: c.FormValue("end_date"), EndTime: c.FormValue("end_time"),
@@ -183,13 +212,13 @@ func saveEvent(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditEventSave, "/events/"+saved.Slug)
-		return redirectDone(c, "/admin/events", "saved")
+		return redirectDone(c, tenants.AdminPath+"/events", "saved")
 	}
 }
 
 // eventDeletion deletes an event after asking.
 var eventDeletion = deletion[models.Event]{
-	title: "Delete event", list: "/admin/events",
+	title: "Delete event", list: tenants.AdminPath + "/events",
 	load: (*models.TenantDB).EventByID, remove: (*models.TenantDB).DeleteEvent,
 	ask: func(_ *models.TenantDB, e models.Event) (string, string, error) {
 		return "Are you sure you want to delete the event “" + e.Title + "”?",

@@ -7,13 +7,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // healthPage is the view of "health".
 type healthPage struct {
 	themes.Admin
-	Health []themes.HealthFinding
+	Health []healthFinding
+}
+
+// healthFinding is one thing the site is missing, with where to fix it
+// ("" when the admin has no editor for it yet).
+type healthFinding struct {
+	Message string
+	FixURL  string
 }
 
 // showHealth lists what the site is missing against NHS England's guidance,
@@ -26,7 +34,7 @@ func showHealth(d Deps) fiber.Handler {
 		}
 		view := healthPage{Admin: baseView(c, d, "Site health")}
 		for _, is := range issues {
-			view.Health = append(view.Health, themes.HealthFinding{Message: is.Message, FixURL: fixLink(is)})
+			view.Health = append(view.Health, healthFinding{Message: is.Message, FixURL: fixLink(is)})
 		}
 		return render(c, d, fiber.StatusOK, "health", view)
 	}
@@ -36,16 +44,16 @@ func showHealth(d Deps) fiber.Handler {
 func fixLink(is models.HealthIssue) string {
 	switch is.Subject {
 	case models.HealthSubjectPage:
-		return "/admin/pages/edit?path=" + url.QueryEscape(is.Key)
+		return tenants.AdminPath + "/pages/edit?path=" + url.QueryEscape(is.Key)
 	case models.HealthSubjectPost:
-		return "/admin/news/" + is.Key + "/edit"
+		return tenants.AdminPath + "/news/" + is.Key + "/edit"
 	case models.HealthSubjectPractice:
 		if is.Check == models.HealthPracticeNoHours {
-			return "/admin/practices/ods/" + url.PathEscape(is.Key) + "/hours"
+			return tenants.AdminPath + "/practices/ods/" + url.PathEscape(is.Key) + "/hours"
 		}
-		return "/admin/practices/ods/" + url.PathEscape(is.Key) + "/edit"
+		return tenants.AdminPath + "/practices/ods/" + url.PathEscape(is.Key) + "/edit"
 	case models.HealthSubjectSessions:
-		return "/admin/sessions"
+		return tenants.AdminPath + "/sessions"
 	}
 	// Settings and the menu have no editor in the admin yet.
 	return ""

@@ -1,7 +1,6 @@
 package admin_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -24,7 +23,7 @@ import (
 	"github.com/pcnweb/pcnweb/models/modelstest"
 )
 
-const password = "correct horse battery staple"
+const password = webtest.Password
 
 // clock is an injectable clock for sessions.
 type clock struct {
@@ -97,34 +96,23 @@ func newServer(t *testing.T, o options) *server {
 	svc := webtest.Start(t, webtest.Options{DB: modelstest.Open(t, dbURL), RedisURL: redisURL, Prefix: prefix})
 	db := svc.DB
 	clk := &clock{t: time.Now()}
-	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
-	if !o.dbSessions {
-		sessRedis = svc.Redis
-	}
-	key, err := db.PlatformSecret(context.Background(), "csrf", func() []byte { return []byte(auth.NewToken()) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	webCfg := web.Config{Secure: o.secure}
+	signIn := svc.SignIn(t, webtest.SignInOptions{DBSessions: o.dbSessions, Now: clk.Now})
+	signIn.Web = web.Config{Secure: o.secure}
 	if o.proxied {
-		webCfg.TrustedProxies = []string{"0.0.0.0"}
+		signIn.Web.TrustedProxies = []string{"0.0.0.0"}
 	}
-	var now func() time.Time
+	signIn.Mailer = o.mailer
 	if o.adminClock {
-		now = clk.Now
+		signIn.Now = clk.Now
 	}
 	mediaDir := t.TempDir()
 	store, err := media.NewDir(mediaDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	adminDeps := admin.Deps{
-		DB: db, Themes: svc.Themes, Logger: svc.Logger, Web: webCfg, Scheme: "http", BaseDomain: "localhost", CSRFKey: key, Mailer: o.mailer, Now: now, Media: store, Images: o.images,
-		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: svc.Prefix, DB: db, Now: clk.Now}),
-		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: svc.Redis, Prefix: svc.Prefix}),
-	}
+	adminDeps := admin.Deps{Deps: signIn, Scheme: "http", BaseDomain: "localhost", Media: store, Images: o.images}
 	sd := svc.Site()
-	sd.Web, sd.Media = webCfg, store
+	sd.Web, sd.Media = signIn.Web, store
 	app := handlers.New(handlers.Deps{Site: sd, Admin: &adminDeps})
 	return &server{app: app, admin: admin.New(adminDeps), dbURL: dbURL, mediaDir: mediaDir, db: db, clock: clk, redis: svc.Redis, redisServer: rs, prefix: svc.Prefix, dbProxy: proxy}
 }
@@ -147,25 +135,13 @@ func withoutSetup(log []models.AuditEntry, _ ...error) []models.AuditEntry {
 // tenant creates a tenant with an About page and returns it.
 func (s *server) tenant(t *testing.T, slug string, domains ...string) models.Tenant {
 	t.Helper()
-	tn := modelstest.Tenant(t, s.db, slug, domains...)
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About " + slug, BodyMD: slug + " original text"}); err != nil {
-		t.Fatal(err)
-	}
-	return tn
+	return webtest.Tenant(t, s.db, slug, slug+" original text", domains...)
 }
 
 // user creates an account with the test password on a tenant.
 func (s *server) user(t *testing.T, tn models.Tenant, email string, role models.Role) models.User {
 	t.Helper()
-	h, err := auth.HashPassword(password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.db.CreateUser(context.Background(), models.NewUser{Email: email, PasswordHash: h, TenantID: tn.ID, Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return webtest.Member(t, s.db, tn, email, role)
 }
 
 // browser keeps cookies per host, like a browser with host-only cookies.

@@ -16,7 +16,17 @@ import (
 // invitationPage is the view of "invitation".
 type invitationPage struct {
 	themes.Admin
-	Invitation *themes.InvitationView
+	Invitation *invitationForm
+}
+
+// invitationForm is the "invitation" page an invited person opens.
+type invitationForm struct {
+	Token    string
+	Email    string
+	Role     string // "an editor", "a manager"
+	Existing bool   // the email has an account: enter its password
+	Name     string
+	Expired  bool // the link has expired: ask for a new one
 }
 
 // The invitation page: someone who is not signed in opens the link a
@@ -36,7 +46,7 @@ func invitationView(c *fiber.Ctx, d Deps, token string, inv models.Invitation, e
 	if inv.Role == models.RoleManager {
 		role = "a manager"
 	}
-	v.Invitation = &themes.InvitationView{Token: token, Email: inv.Email, Role: role, Existing: existing, Name: name}
+	v.Invitation = &invitationForm{Token: token, Email: inv.Email, Role: role, Existing: existing, Name: name}
 	return v
 }
 
@@ -53,7 +63,7 @@ func invitationOf(c *fiber.Ctx, d Deps, token string) (inv models.Invitation, ex
 		v := invitationPage{Admin: signInForm(c, d, "", nil)}
 		v.Title = "This invitation has expired"
 		v.Message = msgInvitationExpired
-		v.Invitation = &themes.InvitationView{Expired: true, Email: inv.Email}
+		v.Invitation = &invitationForm{Expired: true, Email: inv.Email}
 		return inv, false, true, render(c, d, fiber.StatusGone, "invitation", v)
 	}
 	if err != nil {
@@ -159,7 +169,7 @@ func invitationGone(c *fiber.Ctx, d Deps, err error) error {
 		v := invitationPage{Admin: signInForm(c, d, "", nil)}
 		v.Title = "This invitation has expired"
 		v.Message = msgInvitationExpired
-		v.Invitation = &themes.InvitationView{Expired: true}
+		v.Invitation = &invitationForm{Expired: true}
 		return render(c, d, fiber.StatusGone, "invitation", v)
 	}
 	return err

@@ -13,19 +13,51 @@ import (
 	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // mediaListPage is the view of "media".
 type mediaListPage struct {
 	themes.Admin
-	MediaList []themes.MediaRow
+	MediaList []mediaRow
 }
 
 // mediaPage is the view of "media-upload", "media-edit" and "media-delete".
 type mediaPage struct {
 	themes.Admin
-	Media *themes.MediaEdit
+	Media *mediaEdit
+}
+
+// mediaRow is a row of the media library ("media").
+type mediaRow struct {
+	ID       int64
+	Kind     string // "image" or "pdf"
+	Thumb    string // an image's smallest file; "" for a PDF
+	Name     string // an image's alt text, a PDF's title
+	Filename string // the uploaded file's name
+	Size     string // "1600 × 1200 pixels, 230 KB"; "230 KB"
+	Markdown string // what to paste into a page: ![alt](/media/12/1600.jpg)
+	EditURL  string
+}
+
+// mediaEdit is the upload form (ID 0: "media-upload"), the form that
+// changes an item's alt text or title ("media-edit") and the delete
+// confirmation ("media-delete"), as stored or as typed.
+type mediaEdit struct {
+	ID       int64
+	Kind     string // "image" or "pdf"; "" on the upload form
+	Alt      string
+	Title    string
+	Version  int // the version the form was opened at
+	Thumb    string
+	Src      string // the public address of the file
+	Filename string
+	Size     string
+	Markdown string
+	// Reselect: the upload form is shown again after a problem, and the
+	// browser does not keep the chosen file.
+	Reselect bool
 }
 
 // Audit actions of the media library.
@@ -74,8 +106,8 @@ func mediaThumb(m models.Media) string {
 	return ""
 }
 
-func mediaEditOf(m models.Media) *themes.MediaEdit {
-	return &themes.MediaEdit{ID: m.ID, Kind: m.Kind, Alt: m.Alt, Title: m.Title, Version: m.Version, Thumb: mediaThumb(m),
+func mediaEditOf(m models.Media) *mediaEdit {
+	return &mediaEdit{ID: m.ID, Kind: m.Kind, Alt: m.Alt, Title: m.Title, Version: m.Version, Thumb: mediaThumb(m),
 		Src: m.Src(), Filename: m.Filename, Size: mediaDescription(m), Markdown: mediaMarkdown(m)}
 }
 
@@ -91,9 +123,9 @@ func listMedia(d Deps) fiber.Handler {
 			if m.Kind == models.MediaImage {
 				name = m.Alt
 			}
-			view.MediaList = append(view.MediaList, themes.MediaRow{ID: m.ID, Kind: m.Kind, Thumb: mediaThumb(m), Name: name,
+			view.MediaList = append(view.MediaList, mediaRow{ID: m.ID, Kind: m.Kind, Thumb: mediaThumb(m), Name: name,
 				Filename: m.Filename, Size: mediaDescription(m), Markdown: mediaMarkdown(m),
-				EditURL: "/admin/media/" + strconv.FormatInt(m.ID, 10) + "/edit"})
+				EditURL: tenants.AdminPath + "/media/" + strconv.FormatInt(m.ID, 10) + "/edit"})
 		}
 		switch c.Query("done") {
 		case "uploaded":
@@ -107,7 +139,7 @@ func listMedia(d Deps) fiber.Handler {
 	}
 }
 
-func mediaUploadView(c *fiber.Ctx, d Deps, e themes.MediaEdit, errs []themes.FieldError) mediaPage {
+func mediaUploadView(c *fiber.Ctx, d Deps, e mediaEdit, errs []themes.FieldError) mediaPage {
 	view := mediaPage{Admin: baseView(c, d, "Upload an image or PDF")}
 	view.Errors = errs
 	e.Reselect = len(errs) > 0
@@ -117,7 +149,7 @@ func mediaUploadView(c *fiber.Ctx, d Deps, e themes.MediaEdit, errs []themes.Fie
 
 func newMedia(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return render(c, d, fiber.StatusOK, "media-upload", mediaUploadView(c, d, themes.MediaEdit{}, nil))
+		return render(c, d, fiber.StatusOK, "media-upload", mediaUploadView(c, d, mediaEdit{}, nil))
 	}
 }
 
@@ -151,7 +183,7 @@ const (
 // files under the new id. When storing fails, the record goes again.
 func uploadMedia(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		typed := themes.MediaEdit{Alt: c.FormValue("alt"), Title: c.FormValue("title")}
+		typed := mediaEdit{Alt: c.FormValue("alt"), Title: c.FormValue("title")}
 		refuse := func(fe themes.FieldError) error {
 			return render(c, d, fiber.StatusUnprocessableEntity, "media-upload", mediaUploadView(c, d, typed, []themes.FieldError{fe}))
 		}
@@ -205,7 +237,7 @@ func uploadMedia(d Deps) fiber.Handler {
 			return fmt.Errorf("admin: store media %d: %w", m.ID, err)
 		}
 		audit(c, d, u, auditMediaUpload, m.Src())
-		return redirect.To(c, "/admin/media?done=uploaded", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/media?done=uploaded", fiber.StatusSeeOther)
 	}
 }
 
@@ -290,7 +322,7 @@ func saveMedia(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditMediaEdit, saved.Src())
-		return redirect.To(c, "/admin/media?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/media?done=saved", fiber.StatusSeeOther)
 	}
 }
 
@@ -324,6 +356,6 @@ func deleteMedia(d Deps) fiber.Handler {
 		}
 		removeMediaFiles(c, d, store.TenantID(), m)
 		audit(c, d, AccountFromCtx(c).User, auditMediaDelete, m.Src())
-		return redirect.To(c, "/admin/media?done=deleted", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/media?done=deleted", fiber.StatusSeeOther)
 	}
 }

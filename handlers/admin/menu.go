@@ -9,13 +9,46 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // menuPage is the view of "menu" and "menu-edit".
 type menuPage struct {
 	themes.Admin
-	Menu *themes.MenuView
+	Menu *menuEditor
+}
+
+// menuEditor is the "menu" page and the "menu-edit" form.
+type menuEditor struct {
+	Items       []menuRow
+	Fingerprint string
+	Warning     string // outside the 5 to 7 items NHS guidance recommends
+	Full        bool   // no more items can be added
+	Choices     []menuChoice
+	// Standard is the menu the website shows while this one is empty.
+	Standard []menuChoice
+	// The add form, or the edited item, as typed.
+	ID    int64
+	Title string
+	Path  string
+}
+
+// menuRow is one menu item.
+type menuRow struct {
+	ID     int64
+	Title  string
+	Path   string
+	First  bool
+	Last   bool
+	Broken bool // links to a page that is not published
+}
+
+// menuChoice is a page a menu item can link to.
+type menuChoice struct {
+	Path     string
+	Title    string
+	Selected bool
 }
 
 // The header navigation menu (editors too): list, move up and down, add an
@@ -26,7 +59,7 @@ type menuPage struct {
 const msgMenuStale = "Someone else changed the menu while you were editing it. Your change has not been saved: check the menu as it is now and try again."
 
 // menuSections are the built-in sections of every site a menu can link to.
-var menuSections = []themes.MenuChoice{
+var menuSections = []menuChoice{
 	{Path: "/practices", Title: "Practices"},
 	{Path: "/services", Title: "Services"},
 	{Path: "/team", Title: "Our team"},
@@ -41,7 +74,7 @@ var menuSections = []themes.MenuChoice{
 
 // menuStandard is the menu the public site shows while the tenant has none
 // of its own (handlers/site's defaultNav; About us only when published).
-var menuStandard = []themes.MenuChoice{
+var menuStandard = []menuChoice{
 	{Path: "/about", Title: "About us"},
 	{Path: "/practices", Title: "Our practices"},
 	{Path: "/services", Title: "Services"},
@@ -51,8 +84,8 @@ var menuStandard = []themes.MenuChoice{
 }
 
 // menuStandardFor is the standard menu as this tenant's site shows it.
-func menuStandardFor(choices []themes.MenuChoice) []themes.MenuChoice {
-	var out []themes.MenuChoice
+func menuStandardFor(choices []menuChoice) []menuChoice {
+	var out []menuChoice
 	for _, s := range menuStandard {
 		if _, ok := menuChoiceOf(choices, s.Path); ok {
 			out = append(out, s)
@@ -63,12 +96,12 @@ func menuStandardFor(choices []themes.MenuChoice) []themes.MenuChoice {
 
 // menuChoices lists what a menu item can link to: the built-in sections and
 // the published pages (not the home page).
-func menuChoices(store *models.TenantDB) ([]themes.MenuChoice, error) {
+func menuChoices(store *models.TenantDB) ([]menuChoice, error) {
 	pages, err := store.PublishedPages()
 	if err != nil {
 		return nil, err
 	}
-	out := append([]themes.MenuChoice(nil), menuSections...)
+	out := append([]menuChoice(nil), menuSections...)
 	seen := map[string]bool{}
 	for _, s := range menuSections {
 		seen[s.Path] = true
@@ -78,18 +111,18 @@ func menuChoices(store *models.TenantDB) ([]themes.MenuChoice, error) {
 			continue
 		}
 		seen[p.Path] = true
-		out = append(out, themes.MenuChoice{Path: p.Path, Title: p.Title + " (" + p.Path + ")"})
+		out = append(out, menuChoice{Path: p.Path, Title: p.Title + " (" + p.Path + ")"})
 	}
 	return out, nil
 }
 
-func menuChoiceOf(choices []themes.MenuChoice, path string) (themes.MenuChoice, bool) {
+func menuChoiceOf(choices []menuChoice, path string) (menuChoice, bool) {
 	for _, ch := range choices {
 		if ch.Path == path {
 			return ch, true
 		}
 	}
-	return themes.MenuChoice{}, false
+	return menuChoice{}, false
 }
 
 // menuView builds the menu page (or an item's form) with the form as typed.
@@ -105,10 +138,10 @@ func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPat
 	}
 	view := menuPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
-	m := &themes.MenuView{Fingerprint: fp, Full: len(items) >= models.MaxNavItems, ID: id, Title: typedTitle, Path: typedPath}
+	m := &menuEditor{Fingerprint: fp, Full: len(items) >= models.MaxNavItems, ID: id, Title: typedTitle, Path: typedPath}
 	for i, it := range items {
 		_, ok := menuChoiceOf(choices, it.Path)
-		m.Items = append(m.Items, themes.MenuRow{ID: it.ID, Title: it.Title, Path: it.Path, First: i == 0, Last: i == len(items)-1, Broken: !ok})
+		m.Items = append(m.Items, menuRow{ID: it.ID, Title: it.Title, Path: it.Path, First: i == 0, Last: i == len(items)-1, Broken: !ok})
 	}
 	switch n := len(items); {
 	case n < models.MinNavItems:
@@ -199,7 +232,7 @@ func addMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, title, path, err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuAdd, it.Title+" ("+it.Path+")")
-		return redirect.To(c, "/admin/menu?done=added", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=added", fiber.StatusSeeOther)
 	}
 }
 
@@ -237,7 +270,7 @@ func renameMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu-edit", it.ID, title, it.Path, err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuEdit, strings.TrimSpace(title)+" ("+it.Path+")")
-		return redirect.To(c, "/admin/menu?done=renamed", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=renamed", fiber.StatusSeeOther)
 	}
 }
 
@@ -252,7 +285,7 @@ func removeMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuRemove, it.Title+" ("+it.Path+")")
-		return redirect.To(c, "/admin/menu?done=removed", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=removed", fiber.StatusSeeOther)
 	}
 }
 
@@ -271,7 +304,7 @@ func moveMenuItem(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuMove, it.Title+" ("+c.FormValue("direction")+")")
-		return redirect.To(c, "/admin/menu?done=moved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=moved", fiber.StatusSeeOther)
 	}
 }
 
@@ -291,6 +324,6 @@ func startMenu(d Deps) fiber.Handler {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditMenuStart, "")
-		return redirect.To(c, "/admin/menu?done=started", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/menu?done=started", fiber.StatusSeeOther)
 	}
 }

@@ -11,21 +11,42 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // newsListPage is the view of "news".
 type newsListPage struct {
 	themes.Admin
-	News []themes.NewsRow
+	News []newsRow
 }
 
 // newsPage is the view of "news-edit" and "news-delete".
 type newsPage struct {
 	themes.Admin
-	Post        *themes.PostEdit
-	Unpublish   themes.ScheduleWhen // the optional unpublish time
-	PostVersion int                 // the version the form was opened at
+	Post        *postEdit
+	Unpublish   whenInput // the optional unpublish time
+	PostVersion int       // the version the form was opened at
+}
+
+// newsRow is a row of the list of news items.
+type newsRow struct {
+	Title   string
+	EditURL string
+	Status  string // "Draft", "Published 3 March 2026 at 9:30am", "Scheduled for …"
+}
+
+// postEdit is the news item form, as stored or as typed.
+type postEdit struct {
+	ID        int64 // 0 for a new item
+	Title     string
+	Slug      string
+	Summary   string
+	Body      string // Markdown
+	Date      string // publish date, 2006-01-02, UK time; "" for a draft
+	Time      string // publish time, 15:04
+	Status    string // the status line shown above the form
+	PublicURL string // the live item, when published
 }
 
 // Audit actions of news posts.
@@ -71,7 +92,7 @@ func listNews(d Deps) fiber.Handler {
 		view := newsListPage{Admin: baseView(c, d, "News")}
 		now := time.Now()
 		for _, p := range posts {
-			row := themes.NewsRow{EditURL: "/admin/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
+			row := newsRow{EditURL: tenants.AdminPath + "/news/" + strconv.FormatInt(p.ID, 10) + "/edit", Title: p.Title, Status: "Draft"}
 			switch postStatus(p, now) {
 			case "published":
 				row.Status = "Published " + hours.FormatInstant(*p.PublishedAt)
@@ -104,7 +125,7 @@ func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Po
 	}
 	view := newsPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
-	pe := &themes.PostEdit{ID: id, Title: f.Title, Slug: f.Slug, Summary: f.Summary, Body: f.Body, Date: f.Date, Time: f.Time,
+	pe := &postEdit{ID: id, Title: f.Title, Slug: f.Slug, Summary: f.Summary, Body: f.Body, Date: f.Date, Time: f.Time,
 		Status: "Draft: not on the website."}
 	if current != nil {
 		switch postStatus(*current, time.Now()) {
@@ -116,7 +137,7 @@ func newsFormView(c *fiber.Ctx, d Deps, id int64, f newsForm, current *models.Po
 		}
 	}
 	view.Post = pe
-	view.Unpublish = themes.ScheduleWhen{Date: f.UnpublishDate, Time: f.UnpublishTime}
+	view.Unpublish = whenInput{Date: f.UnpublishDate, Time: f.UnpublishTime}
 	view.PostVersion = f.Version
 	return view
 }
@@ -237,7 +258,7 @@ func saveNews(d Deps) fiber.Handler {
 		} else if changed {
 			audit(c, d, a.User, auditNewsCancelUnpublish, "/news/"+saved.Slug)
 		}
-		return redirect.To(c, "/admin/news?done="+status, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/news?done="+status, fiber.StatusSeeOther)
 	}
 }
 
@@ -258,7 +279,7 @@ func postAction(d Deps, change func(*models.TenantDB, int64) error, action, done
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, action, "/news/"+p.Slug)
-		return redirect.To(c, "/admin/news?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/news?done="+done, fiber.StatusSeeOther)
 	}
 }
 
@@ -278,7 +299,7 @@ func confirmDeleteNews(d Deps) fiber.Handler {
 			return err
 		}
 		view := newsPage{Admin: baseView(c, d, "Delete news item")}
-		view.Post = &themes.PostEdit{ID: p.ID, Title: p.Title, Slug: p.Slug}
+		view.Post = &postEdit{ID: p.ID, Title: p.Title, Slug: p.Slug}
 		return render(c, d, fiber.StatusOK, "news-delete", view)
 	}
 }

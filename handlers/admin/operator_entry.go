@@ -42,6 +42,6 @@ func operatorEntry(d Deps) fiber.Handler {
 		}
 		l.SetSession(c, token)
 		audit(c, d, u, auditOperatorEntry, "entered from the operators' console")
-		return redirect.To(c, "/admin", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath, fiber.StatusSeeOther)
 	}
 }

@@ -59,8 +59,8 @@ func editPage(d Deps) fiber.Handler {
 // that does not exist yet: saving it creates the page (base revision 0).
 func pageLegalNewView(c *fiber.Ctx, d Deps, path, title, body string) pagePage {
 	view := pagePage{Admin: baseView(c, d, "Write your own "+strings.ToLower(pageLegalName(path)))}
-	view.Edit = &themes.PageEdit{Path: path, Title: title, Body: body, New: true, PublicURL: view.SiteURL + path}
-	view.PageInfo = &themes.PageInfo{Legal: pageLegalName(path), Status: "The website shows the page generated from your settings until you publish your own version."}
+	view.Edit = &pageEdit{Path: path, Title: title, Body: body, New: true, PublicURL: view.SiteURL + path}
+	view.PageInfo = &pageState{Legal: pageLegalName(path), Status: "The website shows the page generated from your settings until you publish your own version."}
 	return view
 }
 

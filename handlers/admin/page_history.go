@@ -16,20 +16,56 @@ import (
 // pageHistoryPage is the view of "page-history".
 type pageHistoryPage struct {
 	themes.Admin
-	PageHistory *themes.PageHistory
+	PageHistory *pageHistory
 }
 
 // pageComparePage is the view of "page-compare".
 type pageComparePage struct {
 	themes.Admin
-	PageCompare *themes.PageCompare
+	PageCompare *pageCompare
+}
+
+// pageHistory is the "page-history" page: a page's revisions, newest first.
+type pageHistory struct {
+	Path      string
+	Title     string
+	Latest    int64 // the latest revision: the base of a restore
+	Revisions []revisionRow
+}
+
+// revisionRow is one revision of a page.
+type revisionRow struct {
+	ID     int64
+	Title  string
+	Author string // "" when unknown (the command line)
+	When   string // UK time, "3 March 2026 at 9:30am"
+	Live   bool   // the version on the website
+	Latest bool   // the newest version: what the editor opens
+}
+
+// pageCompare is the "page-compare" page: the line diff of two revisions'
+// Markdown.
+type pageCompare struct {
+	Path      string
+	Title     string
+	From, To  revisionRow
+	Lines     []diffLine
+	Added     int
+	Removed   int
+	Revisions []revisionRow // for choosing another pair
+}
+
+// diffLine is one line of a comparison. Kind is "same", "added" or "removed".
+type diffLine struct {
+	Kind string
+	Text string
 }
 
 // pageRevisionRows turns a page's revisions (newest first) into rows.
-func pageRevisionRows(h models.PageHistory) []themes.RevisionRow {
-	rows := make([]themes.RevisionRow, 0, len(h.Revisions))
+func pageRevisionRows(h models.PageHistory) []revisionRow {
+	rows := make([]revisionRow, 0, len(h.Revisions))
 	for i, r := range h.Revisions {
-		rows = append(rows, themes.RevisionRow{ID: r.ID, Title: r.Title, Author: r.Author, When: hours.FormatInstant(r.CreatedAt),
+		rows = append(rows, revisionRow{ID: r.ID, Title: r.Title, Author: r.Author, When: hours.FormatInstant(r.CreatedAt),
 			Live: h.Page.PublishedRevisionID != nil && *h.Page.PublishedRevisionID == r.ID, Latest: i == 0})
 	}
 	return rows
@@ -38,7 +74,7 @@ func pageRevisionRows(h models.PageHistory) []themes.RevisionRow {
 // pageHistoryView is the history page of h.
 func pageHistoryView(c *fiber.Ctx, d Deps, h models.PageHistory) pageHistoryPage {
 	view := pageHistoryPage{Admin: baseView(c, d, "History of "+h.Page.Title)}
-	ph := &themes.PageHistory{Path: h.Page.Path, Title: h.Page.Title, Revisions: pageRevisionRows(h)}
+	ph := &pageHistory{Path: h.Page.Path, Title: h.Page.Title, Revisions: pageRevisionRows(h)}
 	if len(h.Revisions) > 0 {
 		ph.Latest = h.Revisions[0].ID
 	}
@@ -98,24 +134,24 @@ func comparePageRevisions(d Deps) fiber.Handler {
 			}
 		}
 		// Only this page's revisions: any other id is a 404.
-		find := func(id int64) (models.PageRevision, themes.RevisionRow, bool) {
+		find := func(id int64) (models.PageRevision, revisionRow, bool) {
 			for i, r := range h.Revisions {
 				if r.ID == id {
 					return r, rows[i], true
 				}
 			}
-			return models.PageRevision{}, themes.RevisionRow{}, false
+			return models.PageRevision{}, revisionRow{}, false
 		}
 		a, fromRow, ok1 := find(from)
 		b, toRow, ok2 := find(to)
 		if !ok1 || !ok2 {
 			return fiber.ErrNotFound
 		}
-		cmp := &themes.PageCompare{Path: path, Title: h.Page.Title, From: fromRow, To: toRow, Revisions: rows}
+		cmp := &pageCompare{Path: path, Title: h.Page.Title, From: fromRow, To: toRow, Revisions: rows}
 		diff := textdiff.Lines(a.Title+"\n\n"+a.BodyMD, b.Title+"\n\n"+b.BodyMD)
 		kinds := map[textdiff.Kind]string{textdiff.Same: "same", textdiff.Added: "added", textdiff.Removed: "removed"}
 		for _, l := range diff {
-			cmp.Lines = append(cmp.Lines, themes.DiffLine{Kind: kinds[l.Kind], Text: l.Text})
+			cmp.Lines = append(cmp.Lines, diffLine{Kind: kinds[l.Kind], Text: l.Text})
 		}
 		cmp.Added, cmp.Removed = textdiff.Count(diff)
 		view := pageComparePage{Admin: baseView(c, d, "Compare versions of "+h.Page.Title)}

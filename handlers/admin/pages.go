@@ -5,25 +5,75 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // pagesPage is the view of "pages".
 type pagesPage struct {
 	themes.Admin
-	PageList *themes.PageList
+	PageList *pageList
 }
 
 // pagePage is the view of "page-edit", "page-new" and "page-delete".
 type pagePage struct {
 	themes.Admin
-	Edit     *themes.PageEdit
-	PageInfo *themes.PageInfo
+	Edit     *pageEdit
+	PageInfo *pageState
+}
+
+// pageEdit is the page edit form.
+type pageEdit struct {
+	Path     string
+	Title    string
+	Body     string // Markdown
+	Revision int64  // the latest revision when the form was opened; 0 for a new page
+	New      bool
+	// Published: the page has a live version (PublicURL links to it).
+	Published bool
+	PublicURL string
+}
+
+// pageState is what the page form and the delete confirmation show around
+// the form: the page's state and where to go next.
+type pageState struct {
+	Status string // "Published", "Draft: not on the website", "Published, with unpublished changes"
+	// Legal is the name of the generated legal page this page replaces
+	// ("Privacy notice"), "" for other pages.
+	Legal string
+	// Exists: the page is stored (a new legal page is not, yet).
+	Exists bool
+}
+
+// pageList is the "pages" page.
+type pageList struct {
+	Rows  []pageRow
+	Legal []legalPage
+}
+
+// pageRow is one page of the list.
+type pageRow struct {
+	Path    string
+	Title   string
+	Status  string // "Published", "Draft", "Unpublished changes"
+	Updated time.Time
+}
+
+// legalPage is one of the pages the law requires (/accessibility, /privacy,
+// /cookies): generated from the settings unless the tenant wrote its own.
+type legalPage struct {
+	Path string // "/privacy"
+	Name string // "Privacy notice"
+	// Own: the tenant has its own version at the path (published or a
+	// draft); Published: the website shows it instead of the generated one.
+	Own       bool
+	Published bool
 }
 
 // Audit actions of the pages area (saving and publishing are the models'
@@ -36,7 +86,7 @@ const (
 
 // pageLegal are the pages the law requires: the site generates them from
 // the settings unless the tenant publishes its own page at the path.
-var pageLegal = []themes.LegalPage{
+var pageLegal = []legalPage{
 	{Path: "/accessibility", Name: "Accessibility statement"},
 	{Path: "/privacy", Name: "Privacy notice"},
 	{Path: "/cookies", Name: "Cookies"},
@@ -62,7 +112,7 @@ var pageBuiltIn = map[string]string{
 
 // pageURL is an admin URL about the page at path.
 func pageURL(action, path string) string {
-	return "/admin/pages/" + action + "?path=" + url.QueryEscape(path)
+	return tenants.AdminPath + "/pages/" + action + "?path=" + url.QueryEscape(path)
 }
 
 // pageStatus says in words whether the page is live and has changes.
@@ -92,11 +142,11 @@ func listPages(d Deps) fiber.Handler {
 			return err
 		}
 		view := pagesPage{Admin: baseView(c, d, "Pages")}
-		list := &themes.PageList{}
+		list := &pageList{}
 		byPath := map[string]models.PageSummary{}
 		for _, p := range pages {
 			byPath[p.Path] = p
-			list.Rows = append(list.Rows, themes.PageRow{Path: p.Path, Title: p.Title, Status: pageStatus(p.Published, p.Draft), Updated: p.UpdatedAt})
+			list.Rows = append(list.Rows, pageRow{Path: p.Path, Title: p.Title, Status: pageStatus(p.Published, p.Draft), Updated: p.UpdatedAt})
 		}
 		for _, l := range pageLegal {
 			if p, ok := byPath[l.Path]; ok {
@@ -118,7 +168,7 @@ func listPages(d Deps) fiber.Handler {
 // pageNewView is the create form, as typed.
 func pageNewView(c *fiber.Ctx, d Deps, path, title, body string, errs []themes.FieldError) pagePage {
 	view := pagePage{Admin: baseView(c, d, "Create a page")}
-	view.Edit = &themes.PageEdit{Path: path, Title: title, Body: body, New: true}
+	view.Edit = &pageEdit{Path: path, Title: title, Body: body, New: true}
 	view.Errors = errs
 	return view
 }
@@ -168,16 +218,16 @@ func createPage(d Deps) fiber.Handler {
 func pageEditView(c *fiber.Ctx, d Deps, draft models.PageDraft) pagePage {
 	view := pagePage{Admin: baseView(c, d, "Edit "+draft.Revision.Title)}
 	path := draft.Page.Path
-	view.Edit = &themes.PageEdit{Path: path, Title: draft.Revision.Title, Body: draft.Revision.BodyMD, Revision: draft.Revision.ID,
+	view.Edit = &pageEdit{Path: path, Title: draft.Revision.Title, Body: draft.Revision.BodyMD, Revision: draft.Revision.ID,
 		Published: draft.Page.PublishedRevisionID != nil, PublicURL: view.SiteURL + path}
 	view.PageInfo = pageInfo(draft)
 	return view
 }
 
 // pageInfo describes a stored page for the forms around it.
-func pageInfo(draft models.PageDraft) *themes.PageInfo {
+func pageInfo(draft models.PageDraft) *pageState {
 	pub := draft.Page.PublishedRevisionID != nil
-	info := &themes.PageInfo{Legal: pageLegalName(draft.Page.Path), Exists: draft.Page.ID != 0}
+	info := &pageState{Legal: pageLegalName(draft.Page.Path), Exists: draft.Page.ID != 0}
 	switch {
 	case !info.Exists:
 		info.Status = "New: not on the website until you publish it."
@@ -232,7 +282,7 @@ func pageDeleteView(c *fiber.Ctx, d Deps, draft models.PageDraft) pagePage {
 		title = "Go back to the generated " + strings.ToLower(info.Legal[:1]) + info.Legal[1:]
 	}
 	view := pagePage{Admin: baseView(c, d, title)}
-	view.Edit = &themes.PageEdit{Path: draft.Page.Path, Title: draft.Revision.Title, Revision: draft.Revision.ID,
+	view.Edit = &pageEdit{Path: draft.Page.Path, Title: draft.Revision.Title, Revision: draft.Revision.ID,
 		Published: draft.Page.PublishedRevisionID != nil}
 	view.PageInfo = info
 	return view
@@ -285,6 +335,6 @@ func deletePage(d Deps) fiber.Handler {
 		if pageLegalName(path) != "" {
 			done = "generated"
 		}
-		return redirect.To(c, "/admin/pages?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/pages?done="+done, fiber.StatusSeeOther)
 	}
 }

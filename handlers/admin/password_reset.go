@@ -195,7 +195,7 @@ func resetPassword(c *fiber.Ctx, d Deps) error {
 	l.ExpireSession(c)
 	l.ExpirePending(c)
 	audit(c, d, u, models.AuditPasswordReset, "")
-	return redirect.To(c, "/admin/sign-in?reset=1", fiber.StatusSeeOther)
+	return redirect.To(c, signInPath+"?reset=1", fiber.StatusSeeOther)
 }
 
 // panelURL is the address of tenant t's admin panel as configured: its
@@ -210,5 +210,5 @@ func panelURL(d Deps, t *tenants.Tenant) (string, error) {
 	if d.Port != "" {
 		h += ":" + d.Port
 	}
-	return d.Scheme + "://" + h + "/admin", nil
+	return d.Scheme + "://" + h + tenants.AdminPath, nil
 }

@@ -16,13 +16,48 @@ import (
 // practiceExceptionsPage is the view of "practice-exceptions".
 type practiceExceptionsPage struct {
 	themes.Admin
-	PracticeExceptions *themes.PracticeExceptionsView
+	PracticeExceptions *practiceExceptionsView
 }
 
 // practiceExceptionPage is the view of "practice-exception-edit" and "practice-exception-delete".
 type practiceExceptionPage struct {
 	themes.Admin
-	PracticeException *themes.PracticeExceptionEdit
+	PracticeException *practiceExceptionEdit
+}
+
+// practiceExceptionsView is a practice's list of changes to its usual hours.
+type practiceExceptionsView struct {
+	PracticeID int64
+	Practice   string
+	Upcoming   []practiceExceptionRow
+	Past       []practiceExceptionRow
+}
+
+// practiceExceptionRow is one change to a practice's hours.
+type practiceExceptionRow struct {
+	PracticeID int64
+	ID         int64
+	Dates      string // "Thursday 24 December 2026 to Sunday 27 December 2026"
+	Hours      string // "Closed all day" or "8am to 12pm"
+	Reason     string
+}
+
+// practiceExceptionEdit is the form of one change to a practice's hours.
+type practiceExceptionEdit struct {
+	PracticeID int64
+	Practice   string
+	ID         int64 // 0 for a new one
+	Version    int
+	StartsOn   string // as typed, 24/12/2026
+	EndsOn     string
+	Closed     bool // "closed" chosen; false with Open set means special hours
+	Open       bool
+	Open1      string
+	Close1     string
+	Open2      string
+	Close2     string
+	Reason     string
+	Dates      string // the delete page's description of the dates
 }
 
 // practiceDateLayouts are the ways a date may be typed, UK order first.
@@ -70,10 +105,10 @@ func listPracticeExceptions(d Deps) fiber.Handler {
 			return err
 		}
 		view := practiceExceptionsPage{Admin: baseView(c, d, "Changes to the opening hours of "+p.Name)}
-		ev := &themes.PracticeExceptionsView{PracticeID: p.ID, Practice: p.Name}
+		ev := &practiceExceptionsView{PracticeID: p.ID, Practice: p.Name}
 		today := practiceToday()
 		for _, e := range p.Exceptions {
-			row := themes.PracticeExceptionRow{PracticeID: p.ID, ID: e.ID, Dates: practiceExceptionDates(e), Reason: e.Reason, Hours: "Closed all day"}
+			row := practiceExceptionRow{PracticeID: p.ID, ID: e.ID, Dates: practiceExceptionDates(e), Reason: e.Reason, Hours: "Closed all day"}
 			if !e.Closed {
 				var spans []hours.Span
 				for _, cs := range e.ExceptionSpans() {
@@ -113,7 +148,7 @@ func practiceExceptionIDs(c *fiber.Ctx) (practiceID, id int64, err error) {
 	return practiceID, id, nil
 }
 
-func practiceExceptionView(c *fiber.Ctx, d Deps, ee *themes.PracticeExceptionEdit, errs []themes.FieldError) practiceExceptionPage {
+func practiceExceptionView(c *fiber.Ctx, d Deps, ee *practiceExceptionEdit, errs []themes.FieldError) practiceExceptionPage {
 	title := "Add a change to the opening hours"
 	if ee.ID != 0 {
 		title = "Edit a change to the opening hours"
@@ -124,8 +159,8 @@ func practiceExceptionView(c *fiber.Ctx, d Deps, ee *themes.PracticeExceptionEdi
 	return view
 }
 
-func practiceExceptionEditOf(p models.Practice, e models.PracticeException) *themes.PracticeExceptionEdit {
-	ee := &themes.PracticeExceptionEdit{PracticeID: p.ID, Practice: p.Name, ID: e.ID, Version: e.Version,
+func practiceExceptionEditOf(p models.Practice, e models.PracticeException) *practiceExceptionEdit {
+	ee := &practiceExceptionEdit{PracticeID: p.ID, Practice: p.Name, ID: e.ID, Version: e.Version,
 		StartsOn: practiceUKDate(e.StartsOn), Closed: e.Closed, Open: !e.Closed, Reason: e.Reason, Dates: practiceExceptionDates(e)}
 	if !e.EndsOn.Equal(e.StartsOn) {
 		ee.EndsOn = practiceUKDate(e.EndsOn)
@@ -167,7 +202,7 @@ func editPracticeException(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ee := &themes.PracticeExceptionEdit{PracticeID: p.ID, Practice: p.Name}
+		ee := &practiceExceptionEdit{PracticeID: p.ID, Practice: p.Name}
 		if e.ID != 0 {
 			ee = practiceExceptionEditOf(p, e)
 		}
@@ -192,7 +227,7 @@ func savePracticeException(d Deps) fiber.Handler {
 			}
 		}
 		kind := c.FormValue("kind")
-		ee := &themes.PracticeExceptionEdit{PracticeID: p.ID, Practice: p.Name, ID: id, Version: version,
+		ee := &practiceExceptionEdit{PracticeID: p.ID, Practice: p.Name, ID: id, Version: version,
 			StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"), Closed: kind == "closed", Open: kind == "open",
 			Open1: c.FormValue("exception-1-open"), Close1: c.FormValue("exception-1-close"),
 			Open2: c.FormValue("exception-2-open"), Close2: c.FormValue("exception-2-close"), Reason: c.FormValue("reason")}

@@ -16,7 +16,27 @@ import (
 // practiceHoursPage is the view of "practice-hours".
 type practiceHoursPage struct {
 	themes.Admin
-	PracticeHours *themes.PracticeHoursEdit
+	PracticeHours *practiceHoursEdit
+}
+
+// practiceHoursEdit is the weekly opening hours form.
+type practiceHoursEdit struct {
+	PracticeID int64
+	Practice   string
+	Version    int
+	Days       []practiceDayEdit // Monday to Sunday
+}
+
+// practiceDayEdit is one day of the weekly hours form; the fields' ids are
+// Key+"-closed", Key+"-1-open", Key+"-1-close", Key+"-2-open", Key+"-2-close".
+type practiceDayEdit struct {
+	Key    string // "monday"
+	Name   string // "Monday"
+	Closed bool
+	Open1  string
+	Close1 string
+	Open2  string
+	Close2 string
 }
 
 // practiceDays are the days of the hours form, Monday first: the stored
@@ -87,14 +107,14 @@ func practicePeriods(prefix, day string, typed [4]string) ([]models.ClockSpan, [
 }
 
 // practiceHoursOf fills the form from the stored hours.
-func practiceHoursOf(p models.Practice) *themes.PracticeHoursEdit {
+func practiceHoursOf(p models.Practice) *practiceHoursEdit {
 	var wh models.WeeklyHours
 	if strings.TrimSpace(p.Hours) != "" {
 		_ = json.Unmarshal([]byte(p.Hours), &wh)
 	}
-	he := &themes.PracticeHoursEdit{PracticeID: p.ID, Practice: p.Name, Version: p.Version}
+	he := &practiceHoursEdit{PracticeID: p.ID, Practice: p.Name, Version: p.Version}
 	for _, day := range practiceDays {
-		de := themes.PracticeDayEdit{Key: day.Key, Name: day.Name}
+		de := practiceDayEdit{Key: day.Key, Name: day.Name}
 		spans := wh[day.Key]
 		de.Closed = len(spans) == 0 && p.Hours != ""
 		if len(spans) > 0 {
@@ -108,7 +128,7 @@ func practiceHoursOf(p models.Practice) *themes.PracticeHoursEdit {
 	return he
 }
 
-func practiceHoursView(c *fiber.Ctx, d Deps, he *themes.PracticeHoursEdit, errs []themes.FieldError) practiceHoursPage {
+func practiceHoursView(c *fiber.Ctx, d Deps, he *practiceHoursEdit, errs []themes.FieldError) practiceHoursPage {
 	view := practiceHoursPage{Admin: baseView(c, d, "Opening hours of "+he.Practice)}
 	view.Errors = errs
 	view.PracticeHours = he
@@ -153,9 +173,9 @@ func savePracticeHours(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		he := &themes.PracticeHoursEdit{PracticeID: id, Practice: p.Name, Version: version}
+		he := &practiceHoursEdit{PracticeID: id, Practice: p.Name, Version: version}
 		for _, day := range practiceDays {
-			he.Days = append(he.Days, themes.PracticeDayEdit{Key: day.Key, Name: day.Name,
+			he.Days = append(he.Days, practiceDayEdit{Key: day.Key, Name: day.Name,
 				Closed: c.FormValue(day.Key+"-closed") != "",
 				Open1:  c.FormValue(day.Key + "-1-open"), Close1: c.FormValue(day.Key + "-1-close"),
 				Open2: c.FormValue(day.Key + "-2-open"), Close2: c.FormValue(day.Key + "-2-close")})

@@ -8,19 +8,56 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // practicesPage is the view of "practices".
 type practicesPage struct {
 	themes.Admin
-	Practices []themes.PracticeRow
+	Practices []practiceRow
 }
 
 // practicePage is the view of "practice-edit" and "practice-delete".
 type practicePage struct {
 	themes.Admin
-	Practice *themes.PracticeEdit
+	Practice *practiceEdit
+}
+
+// practiceRow is a row of the list of member practices.
+type practiceRow struct {
+	ID       int64
+	Name     string
+	ODSCode  string
+	Phone    string
+	HasHours bool
+	Left     string // why the practice is no longer on the site; "" for a member
+	First    bool   // no "Move up"
+	Last     bool   // no "Move down"
+}
+
+// practiceEdit is the practice details form, as stored or as typed, and
+// what the practice's own pages (hours, exceptions, delete) show about it.
+type practiceEdit struct {
+	ID                   int64 // 0 for a new practice
+	Version              int
+	Name                 string
+	ODSCode              string
+	Address              string // lines separated by newlines
+	Postcode             string
+	Phone                string
+	Email                string
+	Website              string
+	AppointmentsURL      string
+	RegistrationURL      string
+	PrescriptionsURL     string
+	ClosedOnBankHolidays bool
+	AccessibilityNotes   string
+	PublicURL            string // the practice's page on the website
+	// Delete confirmation: how many exceptions go with it, and the
+	// enhanced access sessions held there, which block the delete.
+	Exceptions int
+	Sessions   []eaSessionRow
 }
 
 // Audit actions of practices, their hours and exceptions.
@@ -47,7 +84,7 @@ var practiceFormFields = map[string]bool{
 }
 
 func practiceURL(id int64, rest string) string {
-	return "/admin/practices/" + strconv.FormatInt(id, 10) + rest
+	return tenants.AdminPath + "/practices/" + strconv.FormatInt(id, 10) + rest
 }
 
 // practiceByODS sends a link by ODS code (the site health page's) to the
@@ -78,7 +115,7 @@ func listPractices(d Deps) fiber.Handler {
 			for _, day := range p.Week() {
 				has = has || len(day) > 0
 			}
-			row := themes.PracticeRow{ID: p.ID, Name: p.Name, ODSCode: p.ODSCode, Phone: p.Phone,
+			row := practiceRow{ID: p.ID, Name: p.Name, ODSCode: p.ODSCode, Phone: p.Phone,
 				HasHours: has, First: i == 0, Last: i == len(ps)-1}
 			if p.LeftPCNOn != nil {
 				row.Left = "Left the network on " + p.LeftPCNOn.Format("2 January 2006") + " (NHS ODS data): not shown on the website"
@@ -95,8 +132,8 @@ func listPractices(d Deps) fiber.Handler {
 }
 
 // practiceEditOf is the form of a stored practice.
-func practiceEditOf(p models.Practice) *themes.PracticeEdit {
-	return &themes.PracticeEdit{ID: p.ID, Version: p.Version, Name: p.Name, ODSCode: p.ODSCode, Address: p.Address,
+func practiceEditOf(p models.Practice) *practiceEdit {
+	return &practiceEdit{ID: p.ID, Version: p.Version, Name: p.Name, ODSCode: p.ODSCode, Address: p.Address,
 		Postcode: p.Postcode, Phone: p.Phone, Email: p.Email, Website: p.Website, AppointmentsURL: p.AppointmentsURL,
 		RegistrationURL: p.RegistrationURL, PrescriptionsURL: p.PrescriptionsURL,
 		ClosedOnBankHolidays: p.ClosedOnBankHolidays, AccessibilityNotes: p.AccessibilityNotes}
@@ -104,7 +141,7 @@ func practiceEditOf(p models.Practice) *themes.PracticeEdit {
 
 // practiceFormView builds the details form; stored is the practice as
 // saved (nil for a new one), for the heading and the link to its page.
-func practiceFormView(c *fiber.Ctx, d Deps, pe *themes.PracticeEdit, stored *models.Practice, errs []themes.FieldError) practicePage {
+func practiceFormView(c *fiber.Ctx, d Deps, pe *practiceEdit, stored *models.Practice, errs []themes.FieldError) practicePage {
 	title := "Add a practice"
 	if stored != nil {
 		title = "Edit " + stored.Name
@@ -120,7 +157,7 @@ func practiceFormView(c *fiber.Ctx, d Deps, pe *themes.PracticeEdit, stored *mod
 
 func newPractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		pe := &themes.PracticeEdit{ClosedOnBankHolidays: true}
+		pe := &practiceEdit{ClosedOnBankHolidays: true}
 		return render(c, d, fiber.StatusOK, "practice-edit", practiceFormView(c, d, pe, nil, nil))
 	}
 }
@@ -194,7 +231,7 @@ func savePractice(d Deps) fiber.Handler {
 			return redirect.To(c, practiceURL(saved.ID, "/hours?done=created"), fiber.StatusSeeOther)
 		}
 		audit(c, d, a.User, auditPracticeUpdate, "/practices/"+saved.ODSCode)
-		return redirect.To(c, "/admin/practices?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/practices?done=saved", fiber.StatusSeeOther)
 	}
 }
 
@@ -217,7 +254,7 @@ func movePractice(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPracticeMove, "/practices/"+p.ODSCode)
-		return redirect.To(c, "/admin/practices?done=moved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/practices?done=moved", fiber.StatusSeeOther)
 	}
 }
 
@@ -282,6 +319,6 @@ func deletePractice(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditPracticeDelete, "/practices/"+p.ODSCode)
-		return redirect.To(c, "/admin/practices?done=deleted", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/practices?done=deleted", fiber.StatusSeeOther)
 	}
 }

@@ -42,7 +42,7 @@ func siteURL(c *fiber.Ctx, d Deps, t *tenants.Tenant) string {
 		return d.Scheme + "://" + h
 	}
 	if panel, err := panelURL(d, t); err == nil {
-		return strings.TrimSuffix(panel, "/admin")
+		return strings.TrimSuffix(panel, tenants.AdminPath)
 	}
 	return d.Scheme + "://" + strings.ToLower(c.Hostname())
 }

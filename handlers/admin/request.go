@@ -91,7 +91,7 @@ func activeTenant(c *fiber.Ctx) error {
 	if a := AccountFromCtx(c); a != nil && a.Operator {
 		return c.Next()
 	}
-	if strings.HasPrefix(c.Path(), "/admin/operator-entry/") {
+	if strings.HasPrefix(c.Path(), tenants.AdminPath+"/operator-entry/") {
 		return c.Next() // the entry link checks its operator itself
 	}
 	if t.Status != models.StatusActive {

@@ -6,39 +6,25 @@
 package admin
 
 import (
-	"log/slog"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/media"
-	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
-// Deps are what the admin panel needs.
+// Deps are what the admin panel needs: the services of signing in
+// (signin.Deps: the database, themes, sessions, throttle, CSRF key, logger,
+// web config, mailer of password reset links, and the clock of two-factor
+// codes and reset links), and the panel's own.
 type Deps struct {
-	DB       *models.DB
-	Themes   *themes.Registry
-	Sessions *auth.Sessions
-	Throttle *auth.Throttle
-	// CSRFKey signs the sign-in form's double-submit token; every replica
-	// must have the same one (models.DB.PlatformSecret).
-	CSRFKey []byte
-	Logger  *slog.Logger
-	Web     web.Config // Web.Secure sets the Secure flag on cookies
+	signin.Deps
 	// Scheme and Port of public URLs ("https", ""), and the platform's
 	// BaseDomain: a tenant's panel is at <slug>.<BaseDomain>, which is
 	// where the links in its emails point (never the request's Host).
 	Scheme     string
 	Port       string
 	BaseDomain string
-	// Mailer sends password reset links.
-	Mailer auth.Mailer
-	// Now is the clock of two-factor codes and reset links; nil is time.Now.
-	Now func() time.Time
 	// Media stores the media library's files; nil refuses uploads.
 	Media media.Storage
 	// Images checks and decodes uploads, a bounded number at once; nil is

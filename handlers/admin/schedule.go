@@ -12,20 +12,58 @@ import (
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // scheduleListPage is the view of "schedule": every pending change, and recent ones that failed.
 type scheduleListPage struct {
 	themes.Admin
-	Schedule       []themes.ScheduleRow
-	ScheduleFailed []themes.ScheduleRow
+	Schedule       []pendingChange
+	ScheduleFailed []pendingChange
 }
 
 // pageSchedulePage is the view of "schedule-page".
 type pageSchedulePage struct {
 	themes.Admin
-	PageSchedule *themes.PageSchedule
+	PageSchedule *pageSchedule
+}
+
+// pendingChange is one pending scheduled change, in the list of every change
+// ("schedule") or of one page ("schedule-page").
+type pendingChange struct {
+	ID      int64
+	What    string // "Publish the page /about", "Unpublish the news item Flu clinics"
+	When    string // "3 March 2026 at 9:30am"
+	By      string // who scheduled it
+	EditURL string // the page's or news item's edit form
+	Why     string // for a change that failed: the reason, in plain words
+}
+
+// pageSchedule is the form that schedules a publish or an unpublish of one
+// page, with the page's pending changes.
+type pageSchedule struct {
+	Path     string
+	Title    string // the latest revision's title
+	Revision int64  // the latest revision when the form was opened
+	// HasDraft: the latest revision is not the live one, so there is
+	// something to publish. Published: the page is on the website.
+	HasDraft  bool
+	Published bool
+	// The form as typed: "publish" or "unpublish", and the UK date
+	// (2006-01-02) and time (15:04).
+	Action string
+	Date   string
+	Time   string
+	// Pending are the page's changes that have not run yet.
+	Pending []pendingChange
+}
+
+// whenInput is an optional date and time of a form (UK time), such as
+// the news form's "Unpublish at".
+type whenInput struct {
+	Date string // 2006-01-02
+	Time string // 15:04
 }
 
 // Audit actions of scheduled changes.
@@ -41,25 +79,25 @@ const msgScheduleStale = "Someone else changed this page after you opened this f
 	"check the page's latest changes, then schedule again to publish them."
 
 // scheduleRow describes a pending change for people.
-func scheduleRow(c models.ScheduledChange) themes.ScheduleRow {
+func scheduleRow(c models.ScheduledChange) pendingChange {
 	verb := "Publish"
 	if c.Action == models.ScheduleUnpublish {
 		verb = "Unpublish"
 	}
-	row := themes.ScheduleRow{ID: c.ID, When: hours.FormatInstant(c.RunAt), By: c.CreatedBy}
+	row := pendingChange{ID: c.ID, When: hours.FormatInstant(c.RunAt), By: c.CreatedBy}
 	if c.Kind == models.ScheduleKindPost {
 		row.What = verb + " the news item " + c.Label
-		row.EditURL = "/admin/news/" + c.Target + "/edit"
+		row.EditURL = tenants.AdminPath + "/news/" + c.Target + "/edit"
 	} else {
 		row.What = verb + " the page " + c.Target
-		row.EditURL = "/admin/pages/edit?path=" + url.QueryEscape(c.Target)
+		row.EditURL = tenants.AdminPath + "/pages/edit?path=" + url.QueryEscape(c.Target)
 	}
 	return row
 }
 
 // pageScheduleURL is the schedule form of the page at path.
 func pageScheduleURL(path string) string {
-	return "/admin/pages/schedule?path=" + url.QueryEscape(path)
+	return tenants.AdminPath + "/pages/schedule?path=" + url.QueryEscape(path)
 }
 
 func listSchedule(d Deps) fiber.Handler {
@@ -90,7 +128,7 @@ func listSchedule(d Deps) fiber.Handler {
 }
 
 // pageScheduleView builds the schedule form of a page, as typed in f.
-func pageScheduleView(c *fiber.Ctx, d Deps, store *models.TenantDB, draft models.PageDraft, f themes.PageSchedule) (pageSchedulePage, error) {
+func pageScheduleView(c *fiber.Ctx, d Deps, store *models.TenantDB, draft models.PageDraft, f pageSchedule) (pageSchedulePage, error) {
 	pending, err := store.PendingChanges(models.ScheduleKindPage, draft.Page.Path)
 	if err != nil {
 		return pageSchedulePage{}, err
@@ -120,7 +158,7 @@ func showPageSchedule(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		f := themes.PageSchedule{Action: models.SchedulePublish}
+		f := pageSchedule{Action: models.SchedulePublish}
 		if draft.Page.PublishedRevisionID != nil && *draft.Page.PublishedRevisionID == draft.Revision.ID {
 			f.Action = models.ScheduleUnpublish // nothing new to publish
 		}
@@ -154,7 +192,7 @@ func schedulePage(d Deps) fiber.Handler {
 		if err != nil || base <= 0 {
 			return fiber.ErrBadRequest
 		}
-		f := themes.PageSchedule{Action: c.FormValue("action"), Date: c.FormValue("date"), Time: c.FormValue("time"), Revision: base}
+		f := pageSchedule{Action: c.FormValue("action"), Date: c.FormValue("date"), Time: c.FormValue("time"), Revision: base}
 		again := func(status int, fe themes.FieldError) error {
 			view, err := pageScheduleView(c, d, store, draft, f)
 			if err != nil {
@@ -217,7 +255,7 @@ func cancelSchedule(d Deps) fiber.Handler {
 		if c.FormValue("from") == "page" && ch.Kind == models.ScheduleKindPage {
 			return redirect.To(c, pageScheduleURL(ch.Target)+"&done=cancelled", fiber.StatusSeeOther)
 		}
-		return redirect.To(c, "/admin/schedule?done=cancelled", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/schedule?done=cancelled", fiber.StatusSeeOther)
 	}
 }
 
@@ -240,20 +278,20 @@ func parseUnpublish(date, clock string) (*time.Time, *themes.FieldError) {
 
 // pendingUnpublish is the UK date and time of a post's pending unpublish,
 // if it has one.
-func pendingUnpublish(store *models.TenantDB, postID int64) (themes.ScheduleWhen, error) {
+func pendingUnpublish(store *models.TenantDB, postID int64) (whenInput, error) {
 	pending, err := store.PendingChanges(models.ScheduleKindPost, strconv.FormatInt(postID, 10))
 	if err != nil {
-		return themes.ScheduleWhen{}, err
+		return whenInput{}, err
 	}
 	for _, ch := range pending {
 		if ch.Action == models.ScheduleUnpublish {
 			return scheduleWhen(ch.RunAt), nil
 		}
 	}
-	return themes.ScheduleWhen{}, nil
+	return whenInput{}, nil
 }
 
-func scheduleWhen(t time.Time) themes.ScheduleWhen {
+func scheduleWhen(t time.Time) whenInput {
 	l := t.In(hours.Location())
-	return themes.ScheduleWhen{Date: l.Format("2006-01-02"), Time: l.Format("15:04")}
+	return whenInput{Date: l.Format("2006-01-02"), Time: l.Format("15:04")}
 }

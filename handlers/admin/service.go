@@ -7,19 +7,45 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // servicesPage is the view of "services".
 type servicesPage struct {
 	themes.Admin
-	ServiceRows []themes.ServiceRow
+	ServiceRows []serviceRow
 }
 
 // servicePage is the view of "service-edit".
 type servicePage struct {
 	themes.Admin
-	Service *themes.ServiceEdit
+	Service *serviceEdit
+}
+
+// serviceRow is a row of the list of services, in display order.
+type serviceRow struct {
+	ID        int64
+	Name      string
+	Published bool
+	Staff     int  // team members attached to the service
+	First     bool // no "Move up"
+	Last      bool // no "Move down"
+}
+
+// serviceEdit is the service form, as stored or as typed.
+type serviceEdit struct {
+	ID           int64 // 0 for a new service
+	Version      int   // the version the form was opened at
+	Name         string
+	Slug         string
+	Summary      string
+	Body         string // Markdown
+	WhoFor       string
+	HowToAccess  string
+	SelfReferral bool
+	Published    bool
+	PublicURL    string // the live service page, when published
 }
 
 // Audit actions of services, team members, events and vacancies.
@@ -56,7 +82,7 @@ func listServices(d Deps) fiber.Handler {
 		view := servicesPage{Admin: baseView(c, d, "Services")}
 		view.Notice = doneNotice(c, "service")
 		for i, s := range services {
-			view.ServiceRows = append(view.ServiceRows, themes.ServiceRow{ID: s.ID, Name: s.Name, Published: s.Published,
+			view.ServiceRows = append(view.ServiceRows, serviceRow{ID: s.ID, Name: s.Name, Published: s.Published,
 				Staff: count[s.ID], First: i == 0, Last: i == len(services)-1})
 		}
 		return render(c, d, fiber.StatusOK, "services", view)
@@ -64,7 +90,7 @@ func listServices(d Deps) fiber.Handler {
 }
 
 // serviceFormView builds the service form's view.
-func serviceFormView(c *fiber.Ctx, d Deps, f themes.ServiceEdit, stored *models.Service, errs []themes.FieldError) servicePage {
+func serviceFormView(c *fiber.Ctx, d Deps, f serviceEdit, stored *models.Service, errs []themes.FieldError) servicePage {
 	title := "Add a service"
 	if f.ID != 0 {
 		title = "Edit service"
@@ -80,7 +106,7 @@ func serviceFormView(c *fiber.Ctx, d Deps, f themes.ServiceEdit, stored *models.
 
 func newService(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return render(c, d, fiber.StatusOK, "service-edit", serviceFormView(c, d, themes.ServiceEdit{Published: true}, nil, nil))
+		return render(c, d, fiber.StatusOK, "service-edit", serviceFormView(c, d, serviceEdit{Published: true}, nil, nil))
 	}
 }
 
@@ -94,7 +120,7 @@ func editService(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		f := themes.ServiceEdit{ID: s.ID, Version: s.Version, Name: s.Name, Slug: s.Slug, Summary: s.Summary, Body: s.BodyMD,
+		f := serviceEdit{ID: s.ID, Version: s.Version, Name: s.Name, Slug: s.Slug, Summary: s.Summary, Body: s.BodyMD,
 			WhoFor: s.WhoFor, HowToAccess: s.HowToAccess, SelfReferral: s.SelfReferral, Published: s.Published}
 		return render(c, d, fiber.StatusOK, "service-edit", serviceFormView(c, d, f, &s, nil))
 	}
@@ -116,7 +142,7 @@ func saveService(d Deps) fiber.Handler {
 			}
 			stored = &s
 		}
-		f := themes.ServiceEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Slug: formSlug(c),
+		f := serviceEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Slug: formSlug(c),
 			Summary: formText(c, "summary"), Body: formText(c, "body"), WhoFor: formText(c, "who_for"),
 			HowToAccess: formText(c, "how_to_access"), SelfReferral: formChecked(c, "self_referral"),
 			Published: formChecked(c, "published")}
@@ -133,7 +159,7 @@ func saveService(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditServiceSave, "/services/"+saved.Slug)
-		return redirectDone(c, "/admin/services", "saved")
+		return redirectDone(c, tenants.AdminPath+"/services", "saved")
 	}
 }
 
@@ -156,13 +182,13 @@ func moveService(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditServiceMove, "/services/"+s.Slug)
-		return redirectDone(c, "/admin/services", "moved")
+		return redirectDone(c, tenants.AdminPath+"/services", "moved")
 	}
 }
 
 // serviceDeletion deletes a service after asking; its team members stay.
 var serviceDeletion = deletion[models.Service]{
-	title: "Delete service", list: "/admin/services",
+	title: "Delete service", list: tenants.AdminPath + "/services",
 	load: (*models.TenantDB).ServiceByID, remove: (*models.TenantDB).DeleteService,
 	ask: func(store *models.TenantDB, s models.Service) (string, string, error) {
 		staff, err := store.Staff()

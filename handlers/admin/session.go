@@ -22,21 +22,19 @@ func AccountFromCtx(c *fiber.Ctx) *Account { return signin.FromCtx(c) }
 
 // signInLayer is the panel's sign-in (package signin): the members of the
 // host's tenant sign in, two-factor when they have turned it on. Cookies
-// are host-only, limited to /admin, HttpOnly, SameSite=Lax, and Secure
-// when the deployment is HTTPS. The sign-in form also takes the password
-// reset's steps.
+// are host-only, limited to the panel (tenants.AdminPath), HttpOnly,
+// SameSite=Lax, and Secure when the deployment is HTTPS. The sign-in form
+// also takes the password reset's steps.
 func (d Deps) signInLayer() *signin.Layer {
-	return signin.New(signin.Deps{DB: d.DB, Themes: d.Themes, Sessions: d.Sessions, Throttle: d.Throttle,
-		Key: d.CSRFKey, Logger: d.Logger, Secure: d.Web.Secure, Now: d.Now,
-	}, signin.Policy{
-		Cookies:    signin.Cookies{Session: "pcnweb_session", Form: "pcnweb_csrf", Pending: "pcnweb_2fa", Device: "pcnweb_device", Path: "/admin"},
+	return signin.New(d.Deps, signin.Policy{
+		Cookies:    signin.Cookies{Session: "pcnweb_session", Form: "pcnweb_csrf", Pending: "pcnweb_2fa", Device: "pcnweb_device", Path: tenants.AdminPath},
 		Pages:      signin.Pages{SignIn: "sign-in", Code: "two-factor-sign-in"},
-		SignInPath: "/admin/sign-in",
-		Home:       "/admin",
+		SignInPath: signInPath,
+		Home:       tenants.AdminPath,
 		Notices: []signin.Notice{{Query: "signed-out", Text: "You have signed out."},
 			{Query: "reset", Text: "Your password has been changed. Sign in with your new password."}},
 		// The invitation page's form uses the sign-in form's token.
-		OpenForm: func(path string) bool { return strings.HasPrefix(path, "/admin/invitation/") },
+		OpenForm: func(path string) bool { return strings.HasPrefix(path, tenants.AdminPath+"/invitation/") },
 		Steps: map[string]fiber.Handler{
 			stepResetRequest:  func(c *fiber.Ctx) error { return requestPasswordReset(c, d) },
 			stepResetPassword: func(c *fiber.Ctx) error { return resetPassword(c, d) },
@@ -102,7 +100,10 @@ func loadSession(d Deps) fiber.Handler { return d.signInLayer().LoadSession() }
 func checkCSRF(d Deps) fiber.Handler { return d.signInLayer().CheckCSRF() }
 
 // requireUser sends a visitor who is not signed in to the sign-in page.
-var requireUser = signin.Required("/admin/sign-in")
+var requireUser = signin.Required(signInPath)
+
+// signInPath is the panel's sign-in page.
+const signInPath = tenants.AdminPath + "/sign-in"
 
 // requireManager lets only the tenant's managers through: users, settings
 // and the audit log are theirs. An editor gets a 403 page that says so.
@@ -119,7 +120,7 @@ var errManagersOnly = fiber.NewError(fiber.StatusForbidden, "Only the website's 
 // sectionOf names the part of the panel a path belongs to, for the admin
 // navigation's current item: "/admin/practices/3/edit" is "practices".
 func sectionOf(path string) string {
-	rest := strings.TrimPrefix(strings.TrimPrefix(path, "/admin"), "/")
+	rest := strings.TrimPrefix(strings.TrimPrefix(path, tenants.AdminPath), "/")
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		rest = rest[:i]
 	}

@@ -18,7 +18,30 @@ import (
 // settingsPage is the view of "settings".
 type settingsPage struct {
 	themes.Admin
-	Settings *themes.SettingsView
+	Settings *settingsForm
+}
+
+// settingsForm is the "settings" form, as stored or as typed. Dates are
+// in UK form (27/3/2026).
+type settingsForm struct {
+	Version             int
+	Description         string
+	LogoURL             string
+	Phone               string
+	Email               string
+	Address             string
+	ClinicalDirector    string
+	NHSIdentity         bool
+	SocialFacebook      string
+	SocialX             string
+	SocialInstagram     string
+	SocialYoutube       string
+	DataController      string
+	DPOContact          string
+	AccessibilityStatus string
+	AccessibilityIssues string
+	StatementPrepared   string
+	StatementReviewed   string
 }
 
 // Site settings (managers only): contact details, the clinical director,
@@ -59,8 +82,8 @@ func settingsParseDate(field, s string) (*time.Time, *themes.FieldError) {
 	return nil, &themes.FieldError{Field: field, Message: "Enter a real date, like 27/3/2026"}
 }
 
-func settingsFormOf(s models.SiteSettings) *themes.SettingsView {
-	return &themes.SettingsView{
+func settingsFormOf(s models.SiteSettings) *settingsForm {
+	return &settingsForm{
 		Version: s.Version, Description: s.Description, LogoURL: s.LogoURL, Phone: s.Phone, Email: s.Email, Address: s.Address,
 		ClinicalDirector: s.ClinicalDirector, NHSIdentity: s.NHSIdentity, SocialFacebook: s.SocialFacebook, SocialX: s.SocialX,
 		SocialInstagram: s.SocialInstagram, SocialYoutube: s.SocialYoutube, DataController: s.DataController, DPOContact: s.DPOContact,
@@ -69,7 +92,7 @@ func settingsFormOf(s models.SiteSettings) *themes.SettingsView {
 	}
 }
 
-func settingsView(c *fiber.Ctx, d Deps, f *themes.SettingsView, errs []themes.FieldError) settingsPage {
+func settingsView(c *fiber.Ctx, d Deps, f *settingsForm, errs []themes.FieldError) settingsPage {
 	view := settingsPage{Admin: baseView(c, d, "Site settings")}
 	view.Errors = errs
 	view.Settings = f
@@ -97,7 +120,7 @@ func saveSettings(d Deps) fiber.Handler {
 		if err != nil || version < 0 {
 			return fiber.ErrBadRequest
 		}
-		f := &themes.SettingsView{
+		f := &settingsForm{
 			Version: version, Description: c.FormValue("description"), LogoURL: strings.TrimSpace(c.FormValue("logo_url")),
 			Phone: c.FormValue("phone"), Email: c.FormValue("email"), Address: c.FormValue("address"),
 			ClinicalDirector: c.FormValue("clinical_director"), NHSIdentity: c.FormValue("nhs_identity") == "on",
@@ -152,7 +175,7 @@ func saveSettings(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditSettingsSave, "")
-		return redirect.To(c, "/admin/settings?done=saved", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/settings?done=saved", fiber.StatusSeeOther)
 	}
 }
 

@@ -6,19 +6,54 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // teamPage is the view of "team".
 type teamPage struct {
 	themes.Admin
-	Team []themes.StaffGroup
+	Team []staffGroup
 }
 
 // staffPage is the view of "team-edit".
 type staffPage struct {
 	themes.Admin
-	StaffMember *themes.StaffEdit
+	StaffMember *staffEdit
+}
+
+// staffGroup is the team members of one service ("" for those who work
+// across the network), in display order.
+type staffGroup struct {
+	Service string
+	Rows    []staffRow
+}
+
+// staffRow is a team member in the list.
+type staffRow struct {
+	ID    int64
+	Name  string
+	Role  string
+	First bool
+	Last  bool
+}
+
+// staffEdit is the team member form, as stored or as typed.
+type staffEdit struct {
+	ID        int64
+	Version   int
+	Name      string
+	Role      string
+	ServiceID string // the chosen option's value; "" for across the network
+	PhotoURL  string
+	Bio       string
+	Services  []serviceOption
+}
+
+// serviceOption is an option of the team member form's service select.
+type serviceOption struct {
+	Value string
+	Label string
 }
 
 // teamView starts a view of the team pages, which belong to the panel's
@@ -42,21 +77,21 @@ func listTeam(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		groups := map[int64]*themes.StaffGroup{}
-		var loose themes.StaffGroup
+		groups := map[int64]*staffGroup{}
+		var loose staffGroup
 		for _, s := range services {
-			groups[s.ID] = &themes.StaffGroup{Service: s.Name}
+			groups[s.ID] = &staffGroup{Service: s.Name}
 		}
 		for _, m := range staff {
 			g := &loose
 			if m.ServiceID != nil && groups[*m.ServiceID] != nil {
 				g = groups[*m.ServiceID]
 			}
-			g.Rows = append(g.Rows, themes.StaffRow{ID: m.ID, Name: m.Name, Role: m.Role})
+			g.Rows = append(g.Rows, staffRow{ID: m.ID, Name: m.Name, Role: m.Role})
 		}
 		view := teamPage{Admin: teamView(c, d, "Team members")}
 		view.Notice = doneNotice(c, "team member")
-		add := func(g themes.StaffGroup) {
+		add := func(g staffGroup) {
 			if len(g.Rows) == 0 {
 				return
 			}
@@ -73,7 +108,7 @@ func listTeam(d Deps) fiber.Handler {
 
 // staffFormView builds the team member form's view, with this tenant's
 // services to choose from.
-func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffEdit, errs []themes.FieldError) (staffPage, error) {
+func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f staffEdit, errs []themes.FieldError) (staffPage, error) {
 	title := "Add a team member"
 	if f.ID != 0 {
 		title = "Edit team member"
@@ -87,7 +122,7 @@ func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffE
 		if !s.Published {
 			label += " (hidden)"
 		}
-		f.Services = append(f.Services, themes.ServiceOption{Value: formatID(s.ID), Label: label})
+		f.Services = append(f.Services, serviceOption{Value: formatID(s.ID), Label: label})
 	}
 	view := staffPage{Admin: teamView(c, d, title)}
 	view.Errors = errs
@@ -95,7 +130,7 @@ func staffFormView(c *fiber.Ctx, d Deps, store *models.TenantDB, f themes.StaffE
 	return view, nil
 }
 
-func renderStaffForm(c *fiber.Ctx, d Deps, store *models.TenantDB, status int, f themes.StaffEdit, errs []themes.FieldError) error {
+func renderStaffForm(c *fiber.Ctx, d Deps, store *models.TenantDB, status int, f staffEdit, errs []themes.FieldError) error {
 	view, err := staffFormView(c, d, store, f, errs)
 	if err != nil {
 		return err
@@ -106,7 +141,7 @@ func renderStaffForm(c *fiber.Ctx, d Deps, store *models.TenantDB, status int, f
 func newStaff(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		store := tenantStore(c)
-		return renderStaffForm(c, d, store, fiber.StatusOK, themes.StaffEdit{ServiceID: c.Query("service")}, nil)
+		return renderStaffForm(c, d, store, fiber.StatusOK, staffEdit{ServiceID: c.Query("service")}, nil)
 	}
 }
 
@@ -121,7 +156,7 @@ func editStaff(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		f := themes.StaffEdit{ID: m.ID, Version: m.Version, Name: m.Name, Role: m.Role, PhotoURL: m.PhotoURL, Bio: m.Bio}
+		f := staffEdit{ID: m.ID, Version: m.Version, Name: m.Name, Role: m.Role, PhotoURL: m.PhotoURL, Bio: m.Bio}
 		if m.ServiceID != nil {
 			f.ServiceID = formatID(*m.ServiceID)
 		}
@@ -142,7 +177,7 @@ func saveStaff(d Deps) fiber.Handler {
 				return err
 			}
 		}
-		f := themes.StaffEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Role: c.FormValue("role"),
+		f := staffEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Role: c.FormValue("role"),
 			ServiceID: c.FormValue("service_id"), PhotoURL: c.FormValue("photo_url"), Bio: formText(c, "bio")}
 		m := models.StaffMember{Name: f.Name, Role: f.Role, PhotoURL: f.PhotoURL, Bio: f.Bio}
 		var saved models.StaffMember
@@ -164,7 +199,7 @@ func saveStaff(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditStaffSave, "/team "+saved.Name)
-		return redirectDone(c, "/admin/team", "saved")
+		return redirectDone(c, tenants.AdminPath+"/team", "saved")
 	}
 }
 
@@ -187,13 +222,13 @@ func moveStaff(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditStaffMove, "/team "+m.Name)
-		return redirectDone(c, "/admin/team", "moved")
+		return redirectDone(c, tenants.AdminPath+"/team", "moved")
 	}
 }
 
 // staffDeletion removes a team member after asking.
 var staffDeletion = deletion[models.StaffMember]{
-	title: "Delete team member", list: "/admin/team", section: "services",
+	title: "Delete team member", list: tenants.AdminPath + "/team", section: "services",
 	load: (*models.TenantDB).StaffByID, remove: (*models.TenantDB).DeleteStaff,
 	ask: func(_ *models.TenantDB, m models.StaffMember) (string, string, error) {
 		return "Are you sure you want to remove " + m.Name + " from the team?",

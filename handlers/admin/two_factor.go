@@ -72,7 +72,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 		switch c.FormValue("action") {
 		case "start":
 			if u.TOTPEnabled {
-				return redirect.To(c, "/admin/account/two-factor", fiber.StatusSeeOther)
+				return redirect.To(c, tenants.AdminPath+"/account/two-factor", fiber.StatusSeeOther)
 			}
 			u, err := d.signInLayer().NewSecret(c, u)
 			if err != nil {
@@ -82,7 +82,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 
 		case "confirm":
 			if u.TOTPEnabled || u.TOTPSecret == "" {
-				return redirect.To(c, "/admin/account/two-factor", fiber.StatusSeeOther)
+				return redirect.To(c, tenants.AdminPath+"/account/two-factor", fiber.StatusSeeOther)
 			}
 			codes, errs, err := d.signInLayer().EnableTwoFactor(c, u, code)
 			if err != nil {
@@ -99,7 +99,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 
 		case "disable":
 			if !u.TOTPEnabled {
-				return redirect.To(c, "/admin/account/two-factor", fiber.StatusSeeOther)
+				return redirect.To(c, tenants.AdminPath+"/account/two-factor", fiber.StatusSeeOther)
 			}
 			if code == "" {
 				return twoFactorPage(c, d, fiber.StatusUnprocessableEntity, []themes.FieldError{{Field: "code", Message: signin.MsgSetupMissing}})
@@ -115,7 +115,7 @@ func updateTwoFactor(d Deps) fiber.Handler {
 				return err
 			}
 			audit(c, d, u, models.AuditTwoFactorDisable, "")
-			return redirect.To(c, "/admin/account/two-factor?disabled=1", fiber.StatusSeeOther)
+			return redirect.To(c, tenants.AdminPath+"/account/two-factor?disabled=1", fiber.StatusSeeOther)
 		}
 		return fiber.ErrBadRequest
 	}

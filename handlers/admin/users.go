@@ -16,13 +16,52 @@ import (
 // usersPage is the view of "users".
 type usersPage struct {
 	themes.Admin
-	Users *themes.UsersView
+	Users *memberList
 }
 
 // memberPage is the view of "users-edit" and "users-remove".
 type memberPage struct {
 	themes.Admin
-	Member *themes.MemberView
+	Member *memberForm
+}
+
+// memberList is the "users" page: the members, the pending invitations and
+// the invitation form.
+type memberList struct {
+	Members     []memberRow
+	Invitations []invitationRow
+	// The invitation form as typed.
+	InviteEmail string
+	InviteRole  string
+}
+
+// memberRow is one member of the tenant.
+type memberRow struct {
+	ID         int64
+	Email      string
+	Name       string
+	Role       string // "Manager", "Editor"
+	TwoFactor  bool
+	LastSignIn string // UK time, or "" when unknown
+	You        bool   // the signed-in manager
+}
+
+// invitationRow is one pending invitation.
+type invitationRow struct {
+	ID      int64
+	Email   string
+	Role    string
+	Status  string // "Expires 3 March 2026 at 9:30am", "Expired"
+	Expired bool
+	By      string
+}
+
+// memberForm is the "users-edit" page (role) and "users-remove" (confirm).
+type memberForm struct {
+	ID      int64
+	Email   string
+	Role    string // manager|editor, as stored or as chosen
+	WasRole string // the role when the page was opened
 }
 
 // Users of a tenant (managers only): the members with their roles, the
@@ -53,9 +92,9 @@ func usersView(c *fiber.Ctx, d Deps, email, role string, errs []themes.FieldErro
 	view := usersPage{Admin: baseView(c, d, "Users")}
 	view.Errors = errs
 	me := AccountFromCtx(c).User.ID
-	u := &themes.UsersView{InviteEmail: email, InviteRole: role}
+	u := &memberList{InviteEmail: email, InviteRole: role}
 	for _, m := range members {
-		row := themes.MemberRow{ID: m.UserID, Email: m.Email, Name: m.Name, Role: userRoleName(m.Role), TwoFactor: m.TwoFactor, You: m.UserID == me}
+		row := memberRow{ID: m.UserID, Email: m.Email, Name: m.Name, Role: userRoleName(m.Role), TwoFactor: m.TwoFactor, You: m.UserID == me}
 		if m.LastSignIn != nil {
 			row.LastSignIn = hours.FormatInstant(*m.LastSignIn)
 		}
@@ -63,7 +102,7 @@ func usersView(c *fiber.Ctx, d Deps, email, role string, errs []themes.FieldErro
 	}
 	now := d.now()
 	for _, i := range invs {
-		row := themes.InvitationRow{ID: i.ID, Email: i.Email, Role: userRoleName(i.Role), By: i.InvitedByEmail,
+		row := invitationRow{ID: i.ID, Email: i.Email, Role: userRoleName(i.Role), By: i.InvitedByEmail,
 			Status: "Link works until " + hours.FormatInstant(i.ExpiresAt)}
 		if i.Expired(now) {
 			row.Status, row.Expired = "Expired: send it again", true
@@ -159,7 +198,7 @@ func inviteUser(d Deps) fiber.Handler {
 			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
 			done = "not-sent"
 		}
-		return redirect.To(c, "/admin/users?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done="+done, fiber.StatusSeeOther)
 	}
 }
 
@@ -180,7 +219,7 @@ func resendInvitation(d Deps) fiber.Handler {
 			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
 			done = "not-sent"
 		}
-		return redirect.To(c, "/admin/users?done="+done, fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done="+done, fiber.StatusSeeOther)
 	}
 }
 
@@ -199,7 +238,7 @@ func cancelInvitation(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, models.AuditUserInviteCancel, inv.Email)
-		return redirect.To(c, "/admin/users?done=cancelled", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done=cancelled", fiber.StatusSeeOther)
 	}
 }
 
@@ -207,7 +246,7 @@ func cancelInvitation(d Deps) fiber.Handler {
 func memberView(c *fiber.Ctx, d Deps, title string, m models.Member, role, was string, errs []themes.FieldError) memberPage {
 	view := memberPage{Admin: baseView(c, d, title)}
 	view.Errors = errs
-	view.Member = &themes.MemberView{ID: m.UserID, Email: m.Email, Role: role, WasRole: was}
+	view.Member = &memberForm{ID: m.UserID, Email: m.Email, Role: role, WasRole: was}
 	return view
 }
 
@@ -256,7 +295,7 @@ func saveMemberRole(d Deps) fiber.Handler {
 		if role != was {
 			audit(c, d, AccountFromCtx(c).User, models.AuditUserRole, m.Email+" ("+role+")")
 		}
-		return redirect.To(c, "/admin/users?done=role", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done=role", fiber.StatusSeeOther)
 	}
 }
 
@@ -302,6 +341,6 @@ func removeMember(d Deps) fiber.Handler {
 			d.Logger.WarnContext(c.UserContext(), "end sessions of removed member", "tenant_id", tenantID(c), "user_id", id, "error", err)
 		}
 		audit(c, d, a.User, models.AuditUserRemove, m.Email)
-		return redirect.To(c, "/admin/users?done=removed", fiber.StatusSeeOther)
+		return redirect.To(c, tenants.AdminPath+"/users?done=removed", fiber.StatusSeeOther)
 	}
 }

@@ -8,20 +8,45 @@ import (
 
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // vacanciesPage is the view of "vacancies".
 type vacanciesPage struct {
 	themes.Admin
-	OpenVacancies   []themes.VacancyRow
-	ClosedVacancies []themes.VacancyRow
+	OpenVacancies   []vacancyRow
+	ClosedVacancies []vacancyRow
 }
 
 // vacancyPage is the view of "vacancy-edit".
 type vacancyPage struct {
 	themes.Admin
-	Vacancy *themes.VacancyEdit
+	Vacancy *vacancyEdit
+}
+
+// vacancyRow is a vacancy in the open or closed list.
+type vacancyRow struct {
+	ID        int64
+	Title     string
+	Closes    string // "31 December 2026"
+	Published bool
+}
+
+// vacancyEdit is the vacancy form, as stored or as typed.
+type vacancyEdit struct {
+	ID        int64
+	Version   int
+	Title     string
+	Slug      string
+	Summary   string
+	Body      string
+	ClosesOn  string // 2006-01-02
+	Salary    string
+	Hours     string
+	ApplyURL  string
+	Published bool
+	PublicURL string
 }
 
 func listVacancies(d Deps) fiber.Handler {
@@ -34,19 +59,19 @@ func listVacancies(d Deps) fiber.Handler {
 		view.Notice = doneNotice(c, "vacancy")
 		y, m, day := time.Now().In(hours.Location()).Date()
 		for _, v := range vs {
-			row := themes.VacancyRow{ID: v.ID, Title: v.Title, Closes: v.ClosesOn.UTC().Format("2 January 2006"), Published: v.Published}
+			row := vacancyRow{ID: v.ID, Title: v.Title, Closes: v.ClosesOn.UTC().Format("2 January 2006"), Published: v.Published}
 			if v.OpenOn(y, m, day) {
 				view.OpenVacancies = append(view.OpenVacancies, row)
 				continue
 			}
-			view.ClosedVacancies = append([]themes.VacancyRow{row}, view.ClosedVacancies...)
+			view.ClosedVacancies = append([]vacancyRow{row}, view.ClosedVacancies...)
 		}
 		return render(c, d, fiber.StatusOK, "vacancies", view)
 	}
 }
 
 // vacancyFormView builds the vacancy form's view.
-func vacancyFormView(c *fiber.Ctx, d Deps, f themes.VacancyEdit, stored *models.Vacancy, errs []themes.FieldError) vacancyPage {
+func vacancyFormView(c *fiber.Ctx, d Deps, f vacancyEdit, stored *models.Vacancy, errs []themes.FieldError) vacancyPage {
 	title := "Add a vacancy"
 	if f.ID != 0 {
 		title = "Edit vacancy"
@@ -65,7 +90,7 @@ func vacancyFormView(c *fiber.Ctx, d Deps, f themes.VacancyEdit, stored *models.
 
 func newVacancy(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return render(c, d, fiber.StatusOK, "vacancy-edit", vacancyFormView(c, d, themes.VacancyEdit{Published: true}, nil, nil))
+		return render(c, d, fiber.StatusOK, "vacancy-edit", vacancyFormView(c, d, vacancyEdit{Published: true}, nil, nil))
 	}
 }
 
@@ -79,7 +104,7 @@ func editVacancy(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		f := themes.VacancyEdit{ID: v.ID, Version: v.Version, Title: v.Title, Slug: v.Slug, Summary: v.Summary, Body: v.BodyMD,
+		f := vacancyEdit{ID: v.ID, Version: v.Version, Title: v.Title, Slug: v.Slug, Summary: v.Summary, Body: v.BodyMD,
 			ClosesOn: v.ClosesOn.UTC().Format("2006-01-02"), Salary: v.Salary, Hours: v.HoursText, ApplyURL: v.ApplyURL,
 			Published: v.Published}
 		return render(c, d, fiber.StatusOK, "vacancy-edit", vacancyFormView(c, d, f, &v, nil))
@@ -102,7 +127,7 @@ func saveVacancy(d Deps) fiber.Handler {
 			}
 			stored = &v
 		}
-		f := themes.VacancyEdit{ID: id, Version: formVersion(c), Title: c.FormValue("title"), Slug: formSlug(c),
+		f := vacancyEdit{ID: id, Version: formVersion(c), Title: c.FormValue("title"), Slug: formSlug(c),
 			Summary: formText(c, "summary"), Body: formText(c, "body"), ClosesOn: c.FormValue("closes_on"),
 			Salary: c.FormValue("salary"), Hours: c.FormValue("hours_text"), ApplyURL: c.FormValue("apply_url"),
 			Published: formChecked(c, "published")}
@@ -126,13 +151,13 @@ func saveVacancy(d Deps) fiber.Handler {
 			return err
 		}
 		audit(c, d, AccountFromCtx(c).User, auditVacancySave, "/vacancies/"+saved.Slug)
-		return redirectDone(c, "/admin/vacancies", "saved")
+		return redirectDone(c, tenants.AdminPath+"/vacancies", "saved")
 	}
 }
 
 // vacancyDeletion deletes a vacancy after asking.
 var vacancyDeletion = deletion[models.Vacancy]{
-	title: "Delete vacancy", list: "/admin/vacancies",
+	title: "Delete vacancy", list: tenants.AdminPath + "/vacancies",
 	load: (*models.TenantDB).VacancyByID, remove: (*models.TenantDB).DeleteVacancy,
 	ask: func(_ *models.TenantDB, v models.Vacancy) (string, string, error) {
 		return "Are you sure you want to delete the vacancy “" + v.Title + "”?",

@@ -8,31 +8,23 @@
 package console
 
 import (
-	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// Deps are what the console needs.
+// Deps are what the console needs: the services of signing in
+// (signin.Deps: the database, themes, sessions, throttle, CSRF key, logger,
+// web config, mailer of invitations to tenants' first managers, and the
+// clock of codes, tokens and announcements), and the console's own.
 type Deps struct {
-	DB       *models.DB
-	Themes   *themes.Registry
-	Sessions *auth.Sessions
-	Throttle *auth.Throttle
-	// CSRFKey signs the sign-in form's double-submit token and the pending
-	// two-factor step; every replica must have the same one.
-	CSRFKey []byte
-	Logger  *slog.Logger
-	Web     web.Config // Web.Secure sets the Secure flag on cookies
-	// Mailer sends invitations to tenants' first managers.
-	Mailer auth.Mailer
+	signin.Deps
 	// Metrics are this replica's counters (Tenants()); nil shows none.
 	Metrics *metrics.Metrics
 	// Verifier checks custom domains' tokens; nil uses HTTPVerifier.
@@ -42,8 +34,6 @@ type Deps struct {
 	ODSDir string
 	// TenantURL is a tenant's public site, scheme://host[:port].
 	TenantURL func(models.Tenant) string
-	// Now is the clock of codes, tokens and announcements; nil is time.Now.
-	Now func() time.Time
 }
 
 func (d Deps) now() time.Time {
@@ -61,7 +51,8 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 	}
 }
 
-// render writes a console page with status.
-func render(c *fiber.Ctx, d Deps, status int, name string, view themes.Admin) error {
+// render writes a console page with status: view is a themes.Admin with
+// its Console set (baseView).
+func render(c *fiber.Ctx, d Deps, status int, name string, view any) error {
 	return web.RenderAdmin(c, d.Themes, d.Logger, status, name, view)
 }

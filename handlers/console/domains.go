@@ -11,10 +11,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/internal/hostname"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
 // VerifyPath is where a custom domain serves its verification token.
@@ -58,9 +58,9 @@ func (v HTTPVerifier) Verify(ctx context.Context, host, token string) (bool, err
 	return strings.TrimSpace(string(b)) == token, nil
 }
 
-func addDomainForm(t models.Tenant) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/domains/new", Button: "Attach domain", Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
-		Fields: []themes.ConsoleField{
+func addDomainForm(t models.Tenant) consoleForm {
+	return consoleForm{Action: "/tenants/" + t.Slug + "/domains/new", Button: "Attach domain", Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
+		Fields: []consoleField{
 			{Name: "domain", Label: "Domain", Hint: "For example www.wandlepcn.nhs.uk", Width: 20},
 			{Name: "primary", Label: "Make it the primary domain", Hint: "The tenant's other addresses redirect to the primary domain", Kind: "checkbox"},
 			whyField(),
@@ -100,7 +100,7 @@ func addDomain(d Deps) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "domain.attach", &nt, host, why)
+			audit(c, d, signin.FromCtx(c).User, "domain.attach", &nt, host, why)
 			return "/tenants/" + t.Slug + "?done=domain", nil
 		})
 	}
@@ -125,9 +125,9 @@ func domainOf(c *fiber.Ctx, d Deps) (models.Tenant, models.DomainCheck, error) {
 	return t, ch, err
 }
 
-func domainActionForm(t models.Tenant, host string, a domainAction) themes.ConsoleForm {
-	f := themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/domains/" + host + "/" + a.path, Button: a.button, Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
-		Fields: []themes.ConsoleField{whyField()}}
+func domainActionForm(t models.Tenant, host string, a domainAction) consoleForm {
+	f := consoleForm{Action: "/tenants/" + t.Slug + "/domains/" + host + "/" + a.path, Button: a.button, Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
+		Fields: []consoleField{whyField()}}
 	if a.path == "detach" {
 		f.Warning = true
 		f.Intro = "The website stops answering on " + host + "."
@@ -163,7 +163,7 @@ func doDomainAction(d Deps, a domainAction) fiber.Handler {
 			} else if err := d.DB.SetPrimaryDomainForTenantID(ctx, t.ID, ch.Host); err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "domain."+a.path, &t, ch.Host, why)
+			audit(c, d, signin.FromCtx(c).User, "domain."+a.path, &t, ch.Host, why)
 			return "/tenants/" + t.Slug + "?done=" + a.path, nil
 		})
 	}
@@ -189,7 +189,7 @@ func checkDomain(d Deps) fiber.Handler {
 		if ok {
 			done = "verified"
 			if !ch.Verified() {
-				audit(c, d, OperatorFromCtx(c).User, "domain.verified", &t, ch.Host, "token found by Check now")
+				audit(c, d, signin.FromCtx(c).User, "domain.verified", &t, ch.Host, "token found by Check now")
 			}
 		}
 		return redirect.To(c, "/tenants/"+t.Slug+"?done="+done, fiber.StatusSeeOther)

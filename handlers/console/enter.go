@@ -6,20 +6,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/themes"
+	"github.com/pcnweb/pcnweb/tenants"
 )
 
 // EntryTTL is how long a link into a tenant's admin panel works (once).
 const EntryTTL = time.Minute
 
-func enterForm(t models.Tenant) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/enter", Button: "Open the admin panel",
+func enterForm(t models.Tenant) consoleForm {
+	return consoleForm{Action: "/tenants/" + t.Slug + "/enter", Button: "Open the admin panel",
 		Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
 		Intro: "You will be signed in to " + t.Name + "'s admin panel as a platform operator, with a manager's rights, " +
 			"even while the website is suspended. What you do there is in the tenant's own audit log under your name.",
-		Fields: []themes.ConsoleField{whyField()}}
+		Fields: []consoleField{whyField()}}
 }
 
 func showEnter(d Deps) fiber.Handler {
@@ -42,14 +43,14 @@ func enter(d Deps) fiber.Handler {
 		}
 		f := enterForm(t)
 		return submit(c, d, "Open "+t.Name+"'s admin panel", "tenants", &f, func(why string) (string, error) {
-			op := OperatorFromCtx(c).User
+			op := signin.FromCtx(c).User
 			token := auth.NewToken()
 			if err := d.DB.CreateOperatorEntryForTenantID(c.UserContext(), auth.HashToken(token), op.ID, t.ID, d.now().Add(EntryTTL)); err != nil {
 				return "", err
 			}
 			audit(c, d, op, "tenant.enter", &t, "opened the admin panel", why)
 			// Another host, named by the configuration: answered here ("" to submit).
-			return "", redirect.ToOrigin(c, d.TenantURL(t), "/admin/operator-entry/"+token, fiber.StatusSeeOther)
+			return "", redirect.ToOrigin(c, d.TenantURL(t), tenants.AdminPath+"/operator-entry/"+token, fiber.StatusSeeOther)
 		})
 	}
 }

@@ -12,13 +12,62 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
+// consoleForm is a form of one or more fields that ends with a button. Every
+// form that changes something has a "why" field.
+type consoleForm struct {
+	Action   string // the URL it posts to
+	Intro    string // a paragraph above the fields
+	Button   string
+	Warning  bool // a warning (red) button
+	Back     string
+	BackText string
+	Fields   []consoleField
+}
+
+// consoleField is one field of a consoleForm. Kind is "text" (default),
+// "textarea", "checkbox", "checkboxes" (Options), "select" (Options),
+// "date", "datetime-local" or "email".
+type consoleField struct {
+	Name    string
+	Label   string
+	Hint    string
+	Kind    string
+	Value   string
+	Checked bool
+	Width   int
+	Options []consoleOption
+	Error   string // set by the console from the page's Errors
+}
+
+// AsField is the field for the admin partials "input", "textarea" and
+// "checkbox".
+func (f consoleField) AsField() themes.Field {
+	out := themes.Field{Name: f.Name, Label: f.Label, Hint: f.Hint, Error: f.Error, Value: f.Value, Checked: f.Checked, Width: f.Width, Type: f.Kind}
+	switch f.Kind {
+	case "", "textarea", "checkbox":
+		out.Type = ""
+	case "email":
+		out.Autocomplete = "off"
+	}
+	if f.Kind == "textarea" {
+		out.Rows = 3
+	}
+	return out
+}
+
+// consoleOption is a choice of a "checkboxes" or "select" field.
+type consoleOption struct {
+	Value, Label string
+	Checked      bool
+}
+
 // whyField is the reason every form that changes something asks for.
-func whyField() themes.ConsoleField {
-	return themes.ConsoleField{Name: "why", Label: "Why?", Hint: "Recorded in the operator audit log with your name", Kind: "textarea"}
+func whyField() consoleField {
+	return consoleField{Name: "why", Label: "Why?", Hint: "Recorded in the operator audit log with your name", Kind: "textarea"}
 }
 
 // typed fills a form's fields with the values of the request.
-func typed(c *fiber.Ctx, f *themes.ConsoleForm) {
+func typed(c *fiber.Ctx, f *consoleForm) {
 	for i := range f.Fields {
 		fl := &f.Fields[i]
 		switch fl.Kind {
@@ -45,7 +94,7 @@ func formValues(c *fiber.Ctx, name string) []string {
 }
 
 // value returns the typed value of a form's field.
-func value(f *themes.ConsoleForm, name string) string {
+func value(f *consoleForm, name string) string {
 	for _, fl := range f.Fields {
 		if fl.Name == name {
 			return strings.TrimSpace(fl.Value)
@@ -55,7 +104,7 @@ func value(f *themes.ConsoleForm, name string) string {
 }
 
 // checkWhy returns the reason given, or its error.
-func checkWhy(f *themes.ConsoleForm) (string, []themes.FieldError) {
+func checkWhy(f *consoleForm) (string, []themes.FieldError) {
 	why := value(f, "why")
 	if err := models.ValidateWhy(why); err != nil {
 		return "", fieldErrors(err)
@@ -84,8 +133,8 @@ func sentence(s string) string {
 // formPage renders the form with each error next to its field. An error
 // whose field the form lacks is shown on the "why" field's neighbour: the
 // first field.
-func formPage(c *fiber.Ctx, d Deps, status int, title, section string, f themes.ConsoleForm, errs []themes.FieldError) error {
-	v := baseView(c, title, section)
+func formPage(c *fiber.Ctx, d Deps, status int, title, section string, f consoleForm, errs []themes.FieldError) error {
+	v, cv := baseView(c, title, section)
 	for i, e := range errs {
 		found := false
 		for j := range f.Fields {
@@ -101,13 +150,13 @@ func formPage(c *fiber.Ctx, d Deps, status int, title, section string, f themes.
 		}
 	}
 	v.Errors = errs
-	v.Console.Form = &f
+	cv.Form = &f
 	return render(c, d, status, "console-form", v)
 }
 
 // submit handles the POST of a form: the typed values, the reason, then
 // do; a validation error re-renders the form (422) next to its field.
-func submit(c *fiber.Ctx, d Deps, title, section string, f *themes.ConsoleForm, do func(why string) (redirect string, err error)) error {
+func submit(c *fiber.Ctx, d Deps, title, section string, f *consoleForm, do func(why string) (redirect string, err error)) error {
 	typed(c, f)
 	why, errs := checkWhy(f)
 	if errs != nil {

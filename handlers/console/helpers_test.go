@@ -13,13 +13,11 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/admin"
 	"github.com/pcnweb/pcnweb/handlers/console"
-	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/internal/webtest"
 	"github.com/pcnweb/pcnweb/models"
@@ -29,7 +27,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(modelstest.Main(m)) }
 
 const (
-	password    = "correct horse battery staple"
+	password    = webtest.Password
 	consoleHost = "console.localhost"
 )
 
@@ -82,27 +80,16 @@ type options struct {
 func newServer(t *testing.T, o options) *server {
 	t.Helper()
 	svc := webtest.Start(t, webtest.Options{})
-	db := svc.DB
-	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
-	if !o.dbSessions {
-		sessRedis = svc.Redis
-	}
-	key, err := db.PlatformSecret(context.Background(), "csrf", func() []byte { return []byte(auth.NewToken()) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	webCfg := web.Config{}
-	sessions := auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: svc.Prefix, DB: db})
-	throttle := auth.NewThrottle(auth.ThrottleOptions{Redis: svc.Redis, Prefix: svc.Prefix})
-	s := &server{db: db, verifier: &fakeVerifier{published: map[string]string{}}, mail: &mailbox{}, metrics: svc.Metrics}
-	sd := svc.Site()
-	sd.Web = webCfg
+	signIn := svc.SignIn(t, webtest.SignInOptions{DBSessions: o.dbSessions})
+	s := &server{db: svc.DB, verifier: &fakeVerifier{published: map[string]string{}}, mail: &mailbox{}, metrics: svc.Metrics}
+	// The console's mail goes to s.mail; the panel sends none.
+	withMail := signIn
+	withMail.Mailer = s.mail
 	s.app = handlers.New(handlers.Deps{
-		Site:        sd,
-		Admin:       &admin.Deps{DB: db, Themes: svc.Themes, Logger: svc.Logger, Web: webCfg, Scheme: "http", CSRFKey: key, Sessions: sessions, Throttle: throttle},
+		Site:        svc.Site(),
+		Admin:       &admin.Deps{Deps: signIn, Scheme: "http"},
 		ConsoleHost: consoleHost,
-		Console: &console.Deps{DB: db, Themes: svc.Themes, Logger: svc.Logger, Web: webCfg, CSRFKey: key, Sessions: sessions, Throttle: throttle,
-			Mailer: s.mail, Metrics: svc.Metrics, Verifier: s.verifier, ODSDir: o.odsDir,
+		Console: &console.Deps{Deps: withMail, Metrics: svc.Metrics, Verifier: s.verifier, ODSDir: o.odsDir,
 			TenantURL: func(t models.Tenant) string { return "http://" + t.Slug + ".localhost" }},
 	})
 	return s
@@ -111,30 +98,13 @@ func newServer(t *testing.T, o options) *server {
 // tenant creates a tenant with an About page.
 func (s *server) tenant(t *testing.T, slug string, domains ...string) models.Tenant {
 	t.Helper()
-	tn := modelstest.Tenant(t, s.db, slug, domains...)
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About " + slug, BodyMD: slug + " text"}); err != nil {
-		t.Fatal(err)
-	}
-	return tn
-}
-
-func hash(t *testing.T) string {
-	t.Helper()
-	h, err := auth.HashPassword(password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
+	return webtest.Tenant(t, s.db, slug, slug+" text", domains...)
 }
 
 // member creates a tenant's user with the test password.
 func (s *server) member(t *testing.T, tn models.Tenant, email string, role models.Role) models.User {
 	t.Helper()
-	u, err := s.db.CreateUser(context.Background(), models.NewUser{Email: email, PasswordHash: hash(t), TenantID: tn.ID, Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return webtest.Member(t, s.db, tn, email, role)
 }
 
 // operator creates an operator; with a secret, two-factor is on with it and
@@ -142,7 +112,7 @@ func (s *server) member(t *testing.T, tn models.Tenant, email string, role model
 func (s *server) operator(t *testing.T, email, secret string) models.User {
 	t.Helper()
 	ctx := context.Background()
-	u, err := s.db.CreateOperator(ctx, email, hash(t))
+	u, err := s.db.CreateOperator(ctx, email, webtest.PasswordHash(t))
 	if err != nil {
 		t.Fatal(err)
 	}

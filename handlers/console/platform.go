@@ -11,11 +11,39 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/themes"
 )
+
+// auditRow is one operator audit entry.
+type auditRow struct {
+	At, Who, Action, Tenant, Subject, Why string
+}
+
+// statRow is one tenant's counters on this replica.
+type statRow struct {
+	Tenant     string
+	Requests   uint64
+	HitRatio   string // "93%"
+	MeanRender string // "1.2ms"
+	Errors     uint64
+}
+
+// announcementRow is a platform announcement.
+type announcementRow struct {
+	ID                  int64
+	Title, Starts, Ends string
+	Current, Ended      bool
+}
+
+// tokenRow is an API token (never the token itself).
+type tokenRow struct {
+	ID                                                 int64
+	Name, Prefix, Scopes, CreatedBy, LastUsed, Expires string
+	Revoked                                            bool
+}
 
 // london is UK time, in which operators type announcement times.
 var london = func() *time.Location {
@@ -29,7 +57,7 @@ var london = func() *time.Location {
 func showPlatform(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
-		v := baseView(c, "Platform", "platform")
+		v, cv := baseView(c, "Platform", "platform")
 		if d.Metrics != nil {
 			stats := d.Metrics.Tenants()
 			if len(stats) > 0 {
@@ -48,7 +76,7 @@ func showPlatform(d Deps) fiber.Handler {
 					if name == "" {
 						name = fmt.Sprintf("tenant %d", s.TenantID)
 					}
-					v.Console.Stats = append(v.Console.Stats, themes.ConsoleStatRow{Tenant: name, Requests: s.Requests,
+					cv.Stats = append(cv.Stats, statRow{Tenant: name, Requests: s.Requests,
 						HitRatio: fmt.Sprintf("%.0f%%", 100*s.HitRatio()), MeanRender: s.MeanRender().Round(10 * time.Microsecond).String(), Errors: s.Errors})
 				}
 			}
@@ -59,7 +87,7 @@ func showPlatform(d Deps) fiber.Handler {
 			return err
 		}
 		for _, a := range as {
-			v.Console.Announcement = append(v.Console.Announcement, themes.ConsoleAnnouncementRow{ID: a.ID, Title: a.Title,
+			cv.Announcement = append(cv.Announcement, announcementRow{ID: a.ID, Title: a.Title,
 				Starts: hours.FormatInstant(a.StartsAt), Ends: hours.FormatInstant(a.EndsAt),
 				Current: !a.StartsAt.After(now) && a.EndsAt.After(now), Ended: !a.EndsAt.After(now)})
 		}
@@ -73,10 +101,10 @@ func showPlatform(d Deps) fiber.Handler {
 	}
 }
 
-func announcementForm() themes.ConsoleForm {
-	return themes.ConsoleForm{Action: "/platform/announcements/new", Button: "Add announcement", Back: "/platform", BackText: "Back to platform",
+func announcementForm() consoleForm {
+	return consoleForm{Action: "/platform/announcements/new", Button: "Add announcement", Back: "/platform", BackText: "Back to platform",
 		Intro: "The banner appears at the top of every tenant's website between the start and the end.",
-		Fields: []themes.ConsoleField{
+		Fields: []consoleField{
 			{Name: "title", Label: "Title", Hint: "For example: NHS App not working"},
 			{Name: "body", Label: "Text", Kind: "textarea"},
 			{Name: "starts_at", Label: "Starts (UK time)", Hint: "For example 24/11/2026 09:00", Kind: "datetime-local"},
@@ -109,7 +137,7 @@ func addAnnouncement(d Deps) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			o := OperatorFromCtx(c)
+			o := signin.FromCtx(c)
 			a, err := d.DB.AddAnnouncement(c.UserContext(), models.Announcement{Title: value(&f, "title"), Body: value(&f, "body"),
 				StartsAt: start, EndsAt: end, CreatedBy: o.User.Email})
 			if err != nil {
@@ -138,10 +166,10 @@ func announcementOf(c *fiber.Ctx, d Deps) (models.Announcement, error) {
 	return models.Announcement{}, models.ErrNotFound
 }
 
-func endForm(a models.Announcement) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: fmt.Sprintf("/platform/announcements/%d/end", a.ID), Button: "End now", Warning: true,
+func endForm(a models.Announcement) consoleForm {
+	return consoleForm{Action: fmt.Sprintf("/platform/announcements/%d/end", a.ID), Button: "End now", Warning: true,
 		Back: "/platform", BackText: "Back to platform", Intro: "The banner “" + a.Title + "” disappears from every website at once.",
-		Fields: []themes.ConsoleField{whyField()}}
+		Fields: []consoleField{whyField()}}
 }
 
 func showEndAnnouncement(d Deps) fiber.Handler {
@@ -165,7 +193,7 @@ func endAnnouncement(d Deps) fiber.Handler {
 			if err := d.DB.EndAnnouncement(c.UserContext(), a.ID, d.now()); err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "announcement.end", nil, a.Title, why)
+			audit(c, d, signin.FromCtx(c).User, "announcement.end", nil, a.Title, why)
 			return "/platform?done=ended", nil
 		})
 	}
@@ -177,16 +205,16 @@ func listTokens(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		v := baseView(c, "API tokens", "tokens")
+		v, cv := baseView(c, "API tokens", "tokens")
 		for _, t := range ts {
-			row := themes.ConsoleTokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, Scopes: strings.ReplaceAll(t.Scopes, " ", ", "), CreatedBy: t.CreatedBy, Revoked: t.RevokedAt != nil}
+			row := tokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, Scopes: strings.ReplaceAll(t.Scopes, " ", ", "), CreatedBy: t.CreatedBy, Revoked: t.RevokedAt != nil}
 			if t.LastUsedAt != nil {
 				row.LastUsed = hours.FormatInstant(*t.LastUsedAt)
 			}
 			if t.ExpiresAt != nil {
 				row.Expires = hours.FormatInstant(*t.ExpiresAt)
 			}
-			v.Console.Tokens = append(v.Console.Tokens, row)
+			cv.Tokens = append(cv.Tokens, row)
 		}
 		if c.Query("done") == "revoked" {
 			v.Notice = "The token has been revoked. It no longer works."
@@ -195,13 +223,13 @@ func listTokens(d Deps) fiber.Handler {
 	}
 }
 
-func tokenForm() themes.ConsoleForm {
-	var opts []themes.ConsoleOption
+func tokenForm() consoleForm {
+	var opts []consoleOption
 	for _, s := range models.APIScopes {
-		opts = append(opts, themes.ConsoleOption{Value: s, Label: s})
+		opts = append(opts, consoleOption{Value: s, Label: s})
 	}
-	return themes.ConsoleForm{Action: "/tokens/new", Button: "Create token", Back: "/tokens", BackText: "Back to API tokens",
-		Fields: []themes.ConsoleField{
+	return consoleForm{Action: "/tokens/new", Button: "Create token", Back: "/tokens", BackText: "Back to API tokens",
+		Fields: []consoleField{
 			{Name: "name", Label: "Name", Hint: "What the token is for, for example onboarding script"},
 			{Name: "scopes", Label: "What it may do", Kind: "checkboxes", Options: opts},
 			{Name: "expires", Label: "Expires on (optional)", Hint: "The token stops working at the start of this day, UK time", Kind: "date"},
@@ -214,7 +242,7 @@ func createToken(d Deps) fiber.Handler {
 		f := tokenForm()
 		var token string
 		err := submit(c, d, "Create an API token", "tokens", &f, func(why string) (string, error) {
-			o := OperatorFromCtx(c)
+			o := signin.FromCtx(c)
 			var scopes []string
 			for _, fl := range f.Fields {
 				if fl.Name == "scopes" {
@@ -246,8 +274,8 @@ func createToken(d Deps) fiber.Handler {
 				return "", err
 			}
 			audit(c, d, o.User, "token.create", nil, saved.Name+" ("+saved.Prefix+"…, "+saved.Scopes+")", why)
-			v := baseView(c, "Your new API token", "tokens")
-			v.Console.NewToken = token
+			v, cv := baseView(c, "Your new API token", "tokens")
+			cv.NewToken = token
 			return "", render(c, d, fiber.StatusOK, "console-token-created", v)
 		})
 		return err
@@ -271,9 +299,9 @@ func tokenOf(c *fiber.Ctx, d Deps) (models.APIToken, error) {
 	return models.APIToken{}, models.ErrNotFound
 }
 
-func revokeForm(t models.APIToken) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: fmt.Sprintf("/tokens/%d/revoke", t.ID), Button: "Revoke token", Warning: true, Back: "/tokens", BackText: "Back to API tokens",
-		Intro: "Scripts using “" + t.Name + "” (" + t.Prefix + "…) stop working at once.", Fields: []themes.ConsoleField{whyField()}}
+func revokeForm(t models.APIToken) consoleForm {
+	return consoleForm{Action: fmt.Sprintf("/tokens/%d/revoke", t.ID), Button: "Revoke token", Warning: true, Back: "/tokens", BackText: "Back to API tokens",
+		Intro: "Scripts using “" + t.Name + "” (" + t.Prefix + "…) stop working at once.", Fields: []consoleField{whyField()}}
 }
 
 func showRevoke(d Deps) fiber.Handler {
@@ -297,7 +325,7 @@ func revokeToken(d Deps) fiber.Handler {
 			if err := d.DB.RevokeAPIToken(c.UserContext(), t.ID, d.now()); err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "token.revoke", nil, t.Name+" ("+t.Prefix+"…)", why)
+			audit(c, d, signin.FromCtx(c).User, "token.revoke", nil, t.Name+" ("+t.Prefix+"…)", why)
 			return "/tokens?done=revoked", nil
 		})
 	}
@@ -310,11 +338,11 @@ func showAudit(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		v := baseView(c, "Audit log", "audit")
+		v, cv := baseView(c, "Audit log", "audit")
 		var tenantID int64
 		slug := c.Query("tenant")
 		for _, t := range ts {
-			v.Console.TenantSlugs = append(v.Console.TenantSlugs, t.Slug)
+			cv.TenantSlugs = append(cv.TenantSlugs, t.Slug)
 			if t.Slug == slug {
 				tenantID = t.ID
 			}
@@ -322,13 +350,13 @@ func showAudit(d Deps) fiber.Handler {
 		if slug != "" && tenantID == 0 {
 			return models.ErrNotFound
 		}
-		v.Console.AuditTenant = slug
+		cv.AuditTenant = slug
 		rows, err := d.DB.OperatorAuditLogForTenantID(ctx, tenantID, 200)
 		if err != nil {
 			return err
 		}
 		for _, r := range rows {
-			v.Console.Audit = append(v.Console.Audit, themes.ConsoleAuditRow{At: hours.FormatInstant(r.At), Who: r.UserEmail, Action: r.Action,
+			cv.Audit = append(cv.Audit, auditRow{At: hours.FormatInstant(r.At), Who: r.UserEmail, Action: r.Action,
 				Tenant: r.TenantSlug, Subject: r.Subject, Why: r.Why})
 		}
 		return render(c, d, fiber.StatusOK, "console-audit", v)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/redirect"
-	"github.com/pcnweb/pcnweb/themes"
 )
 
 // New builds the console app. Middleware order: no caching and no indexing,
@@ -57,14 +56,14 @@ func New(d Deps) *fiber.App {
 
 	// -- the platform view and its announcement banner
 	app.Get("/platform", requireOperator, showPlatform(d))
-	app.Get("/platform/announcements/new", requireOperator, formGet(d, "Add an announcement", "platform", func(*fiber.Ctx) themes.ConsoleForm { return announcementForm() }))
+	app.Get("/platform/announcements/new", requireOperator, formGet(d, "Add an announcement", "platform", func(*fiber.Ctx) consoleForm { return announcementForm() }))
 	app.Post("/platform/announcements/new", requireOperator, addAnnouncement(d))
 	app.Get("/platform/announcements/:id/end", requireOperator, showEndAnnouncement(d))
 	app.Post("/platform/announcements/:id/end", requireOperator, endAnnouncement(d))
 
 	// -- API tokens
 	app.Get("/tokens", requireOperator, listTokens(d))
-	app.Get("/tokens/new", requireOperator, formGet(d, "Create an API token", "tokens", func(*fiber.Ctx) themes.ConsoleForm { return tokenForm() }))
+	app.Get("/tokens/new", requireOperator, formGet(d, "Create an API token", "tokens", func(*fiber.Ctx) consoleForm { return tokenForm() }))
 	app.Post("/tokens/new", requireOperator, createToken(d))
 	app.Get("/tokens/:id/revoke", requireOperator, showRevoke(d))
 	app.Post("/tokens/:id/revoke", requireOperator, revokeToken(d))

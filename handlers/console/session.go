@@ -10,21 +10,13 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// Operator is the signed-in operator of a request.
-type Operator = signin.Account
-
-// OperatorFromCtx returns the request's signed-in operator, or nil.
-func OperatorFromCtx(c *fiber.Ctx) *Operator { return signin.FromCtx(c) }
-
 // signInLayer is the console's sign-in (package signin): only platform
 // operators sign in, with two-factor authentication, which one without it
 // sets up first. Sessions are made for no tenant, so a tenant's admin
 // session never counts here (nor a console session on a tenant's panel).
 // Cookies are host-only on the console host, path /.
 func (d Deps) signInLayer() *signin.Layer {
-	return signin.New(signin.Deps{DB: d.DB, Themes: d.Themes, Sessions: d.Sessions, Throttle: d.Throttle,
-		Key: d.CSRFKey, Logger: d.Logger, Secure: d.Web.Secure, Now: d.Now,
-	}, signin.Policy{
+	return signin.New(d.Deps, signin.Policy{
 		Cookies: signin.Cookies{Session: "pcnweb_console", Form: "pcnweb_console_csrf", Pending: "pcnweb_console_2fa",
 			Device: "pcnweb_console_device", Path: "/"},
 		Pages:      signin.Pages{SignIn: "console-sign-in", Code: "console-code", Setup: "console-setup", Codes: "console-codes"},
@@ -34,7 +26,7 @@ func (d Deps) signInLayer() *signin.Layer {
 		Scope:      func(*fiber.Ctx) int64 { return 0 },
 		MaySignIn:  func(_ *fiber.Ctx, u models.User) (bool, error) { return u.IsOperator, nil },
 		// A user who is still an operator, with two-factor on.
-		Admit: func(_ *fiber.Ctx, a *Operator) (bool, error) {
+		Admit: func(_ *fiber.Ctx, a *signin.Account) (bool, error) {
 			a.Operator = true
 			return a.User.IsOperator && a.User.TOTPEnabled, nil
 		},
@@ -42,7 +34,7 @@ func (d Deps) signInLayer() *signin.Layer {
 		PendingTimeout:   10 * time.Minute,
 		PendingLabel:     "console-2fa",
 		Issuer:           "pcnweb console",
-		View:             func(*fiber.Ctx) themes.Admin { return themes.Admin{Console: &themes.ConsoleView{}} },
+		View:             func(*fiber.Ctx) themes.Admin { return themes.Admin{Console: &consoleView{}} },
 		Record: func(c *fiber.Ctx, u models.User, e signin.Event) {
 			switch e {
 			case signin.SignedIn:
@@ -84,11 +76,33 @@ func audit(c *fiber.Ctx, d Deps, by models.User, action string, t *models.Tenant
 	}
 }
 
-// baseView is the view every signed-in console page starts from.
-func baseView(c *fiber.Ctx, title, section string) themes.Admin {
-	v := themes.Admin{Title: title, Section: section, Console: &themes.ConsoleView{}}
-	if o := OperatorFromCtx(c); o != nil {
+// baseView is the view every signed-in console page starts from, with the
+// console's part of it (v.Console) at hand to fill in.
+func baseView(c *fiber.Ctx, title, section string) (themes.Admin, *consoleView) {
+	cv := &consoleView{}
+	v := themes.Admin{Title: title, Section: section, Console: cv}
+	if o := signin.FromCtx(c); o != nil {
 		v.User, v.CSRF = o.User.Email, o.Session.CSRF
 	}
-	return v
+	return v, cv
+}
+
+// consoleView is what the operators' console pages ("console-*") show. The
+// console shares the admin panel's templates, partials and assets, with its
+// own layout ("consoleBase") and navigation.
+type consoleView struct {
+	// Form is the page's one form ("console-form"), as typed.
+	Form *consoleForm
+
+	Query   string      // "console-tenants": the search as typed
+	Tenants []tenantRow // "console-tenants"
+	Tenant  *tenantView // "console-tenant"
+
+	Audit        []auditRow // "console-audit"
+	AuditTenant  string     // the slug filtered on, "" for all
+	TenantSlugs  []string   // the filter's choices
+	Stats        []statRow  // "console-platform", busiest first
+	Announcement []announcementRow
+	Tokens       []tokenRow // "console-tokens"
+	NewToken     string     // "console-token-created": shown once
 }

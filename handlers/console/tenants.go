@@ -10,14 +10,50 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/ods"
 	"github.com/pcnweb/pcnweb/models"
-	"github.com/pcnweb/pcnweb/themes"
+	"github.com/pcnweb/pcnweb/tenants"
 )
 
+// tenantRow is a row of the tenant list.
+type tenantRow struct {
+	Slug, Name, ODSCode, Status string
+	Domains                     []string
+	LastPublish                 string // UK time, "" for never
+	PageViews                   uint64
+}
+
+// tenantView is a tenant's page: details, domains, people and actions.
+type tenantView struct {
+	Slug, Name, ODSCode, Status, StatusReason, Theme string
+	SiteURL                                          string
+	Suspended, Archived                              bool
+	Domains                                          []domainRow
+	People                                           []personRow
+}
+
+// domainRow is one of a tenant's custom domains with its verification.
+type domainRow struct {
+	Host      string
+	Primary   bool
+	Verified  bool
+	Checked   string // UK time of the last check, "" for never
+	Token     string
+	VerifyURL string // http://<host>/.well-known/pcnweb-verify
+	Path      string // /tenants/<slug>/domains/<host>
+}
+
+// personRow is a member of a tenant.
+type personRow struct {
+	ID          int64
+	Email, Role string
+	TwoFactor   bool
+}
+
 // formGet shows an empty form.
-func formGet(d Deps, title, section string, f func(c *fiber.Ctx) themes.ConsoleForm) fiber.Handler {
+func formGet(d Deps, title, section string, f func(c *fiber.Ctx) consoleForm) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		return formPage(c, d, fiber.StatusOK, title, section, f(c), nil)
 	}
@@ -42,33 +78,33 @@ func listTenants(d Deps) fiber.Handler {
 		}
 		q := strings.TrimSpace(c.Query("q"))
 		lq := strings.ToLower(q)
-		v := baseView(c, "Tenants", "tenants")
-		v.Console.Query = q
+		v, cv := baseView(c, "Tenants", "tenants")
+		cv.Query = q
 		for _, t := range ts {
 			if lq != "" && !strings.Contains(strings.ToLower(t.Name), lq) && !strings.Contains(t.Slug, lq) && !strings.Contains(strings.ToLower(t.ODSCode), lq) {
 				continue
 			}
-			row := themes.ConsoleTenantRow{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), PageViews: views[t.ID]}
+			row := tenantRow{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), PageViews: views[t.ID]}
 			for _, dm := range t.Domains {
 				row.Domains = append(row.Domains, dm.Host)
 			}
 			if at, ok := last[t.ID]; ok {
 				row.LastPublish = hours.FormatInstant(at)
 			}
-			v.Console.Tenants = append(v.Console.Tenants, row)
+			cv.Tenants = append(cv.Tenants, row)
 		}
 		return render(c, d, fiber.StatusOK, "console-tenants", v)
 	}
 }
 
-func newTenantForm(d Deps) func(c *fiber.Ctx) themes.ConsoleForm {
-	return func(c *fiber.Ctx) themes.ConsoleForm {
-		var opts []themes.ConsoleOption
+func newTenantForm(d Deps) func(c *fiber.Ctx) consoleForm {
+	return func(c *fiber.Ctx) consoleForm {
+		var opts []consoleOption
 		for _, th := range d.Themes.Themes() {
-			opts = append(opts, themes.ConsoleOption{Value: th, Label: th})
+			opts = append(opts, consoleOption{Value: th, Label: th})
 		}
-		return themes.ConsoleForm{Action: "/tenants/new", Button: "Create tenant", Back: "/tenants", BackText: "Back to tenants",
-			Fields: []themes.ConsoleField{
+		return consoleForm{Action: "/tenants/new", Button: "Create tenant", Back: "/tenants", BackText: "Back to tenants",
+			Fields: []consoleField{
 				{Name: "slug", Label: "Slug", Hint: "Lower-case letters, digits and hyphens: the site's address under the platform domain", Width: 20},
 				{Name: "name", Label: "Name", Hint: "The PCN's name, for example Wandle Primary Care Network"},
 				{Name: "ods_code", Label: "ODS code (optional)", Hint: "For example U12345", Width: 10},
@@ -94,20 +130,20 @@ func createTenant(d Deps) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "tenant.create", &t, t.Name, why)
+			audit(c, d, signin.FromCtx(c).User, "tenant.create", &t, t.Name, why)
 			return "/tenants/" + t.Slug, nil
 		})
 	}
 }
 
-func odsForm(d Deps) func(c *fiber.Ctx) themes.ConsoleForm {
-	return func(c *fiber.Ctx) themes.ConsoleForm {
+func odsForm(d Deps) func(c *fiber.Ctx) consoleForm {
+	return func(c *fiber.Ctx) consoleForm {
 		intro := "Creates the PCN's tenant with its address and member practices from the NHS ODS files."
 		if d.ODSDir == "" {
 			intro = "The ODS files are not configured on this server (PCNWEB_ODS_DIR), so a tenant cannot be created from ODS here."
 		}
-		return themes.ConsoleForm{Action: "/tenants/new-from-ods", Button: "Create tenant", Back: "/tenants", BackText: "Back to tenants", Intro: intro,
-			Fields: []themes.ConsoleField{
+		return consoleForm{Action: "/tenants/new-from-ods", Button: "Create tenant", Back: "/tenants", BackText: "Back to tenants", Intro: intro,
+			Fields: []consoleField{
 				{Name: "ods_code", Label: "PCN ODS code", Hint: "For example U12345", Width: 10},
 				whyField(),
 			}}
@@ -133,7 +169,7 @@ func createFromODS(d Deps) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "tenant.create-from-ods", &t,
+			audit(c, d, signin.FromCtx(c).User, "tenant.create-from-ods", &t,
 				fmt.Sprintf("%s (%s): %d practices", t.Name, code, rep.PracticesCreated), why)
 			return "/tenants/" + t.Slug, nil
 		})
@@ -160,13 +196,13 @@ func showTenant(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		view := &themes.ConsoleTenant{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), StatusReason: t.StatusReason,
+		view := &tenantView{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), StatusReason: t.StatusReason,
 			Theme: t.Theme, Suspended: t.Status == models.StatusSuspended, Archived: t.Status == models.StatusArchived}
 		if d.TenantURL != nil {
 			view.SiteURL = d.TenantURL(t)
 		}
 		for _, ch := range checks {
-			row := themes.ConsoleDomainRow{Host: ch.Host, Primary: ch.IsPrimary, Verified: ch.Verified(), Token: ch.Token,
+			row := domainRow{Host: ch.Host, Primary: ch.IsPrimary, Verified: ch.Verified(), Token: ch.Token,
 				VerifyURL: "http://" + ch.Host + VerifyPath, Path: "/tenants/" + t.Slug + "/domains/" + ch.Host}
 			if ch.CheckedAt != nil {
 				row.Checked = hours.FormatInstant(*ch.CheckedAt)
@@ -174,10 +210,10 @@ func showTenant(d Deps) fiber.Handler {
 			view.Domains = append(view.Domains, row)
 		}
 		for _, m := range members {
-			view.People = append(view.People, themes.ConsolePersonRow{ID: m.UserID, Email: m.Email, Role: string(m.Role), TwoFactor: m.TwoFactor})
+			view.People = append(view.People, personRow{ID: m.UserID, Email: m.Email, Role: string(m.Role), TwoFactor: m.TwoFactor})
 		}
-		v := baseView(c, t.Name, "tenants")
-		v.Console.Tenant = view
+		v, cv := baseView(c, t.Name, "tenants")
+		cv.Tenant = view
 		v.Notice = notices[c.Query("done")]
 		return render(c, d, fiber.StatusOK, "console-tenant", v)
 	}
@@ -211,21 +247,21 @@ var statusActions = []statusAction{
 	{path: "archive", title: "Archive", button: "Archive tenant", status: models.StatusArchived, confirm: true},
 }
 
-func statusForm(t models.Tenant, a statusAction) themes.ConsoleForm {
-	f := themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/" + a.path, Button: a.button, Warning: a.status != models.StatusActive,
+func statusForm(t models.Tenant, a statusAction) consoleForm {
+	f := consoleForm{Action: "/tenants/" + t.Slug + "/" + a.path, Button: a.button, Warning: a.status != models.StatusActive,
 		Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name}
 	switch a.status {
 	case models.StatusSuspended:
 		f.Intro = "While suspended the website shows a 503 page and its admin is closed."
-		f.Fields = append(f.Fields, themes.ConsoleField{Name: "reason", Label: "Reason for suspending", Hint: "Kept with the tenant and shown to operators", Kind: "textarea"})
+		f.Fields = append(f.Fields, consoleField{Name: "reason", Label: "Reason for suspending", Hint: "Kept with the tenant and shown to operators", Kind: "textarea"})
 	case models.StatusArchived:
 		f.Intro = "An archived tenant's website and admin are closed. It can be restored later."
-		f.Fields = append(f.Fields, themes.ConsoleField{Name: "confirm", Label: "Yes, archive " + t.Name, Kind: "checkbox"})
+		f.Fields = append(f.Fields, consoleField{Name: "confirm", Label: "Yes, archive " + t.Name, Kind: "checkbox"})
 	}
 	return append1(f, whyField())
 }
 
-func append1(f themes.ConsoleForm, fl themes.ConsoleField) themes.ConsoleForm {
+func append1(f consoleForm, fl consoleField) consoleForm {
 	f.Fields = append(f.Fields, fl)
 	return f
 }
@@ -262,13 +298,13 @@ func changeStatus(d Deps, a statusAction) fiber.Handler {
 			if err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "tenant."+a.path, &nt, reason, why)
+			audit(c, d, signin.FromCtx(c).User, "tenant."+a.path, &nt, reason, why)
 			return "/tenants/" + t.Slug + "?done=" + a.path, nil
 		})
 	}
 }
 
-func fieldChecked(f *themes.ConsoleForm, name string) bool {
+func fieldChecked(f *consoleForm, name string) bool {
 	for _, fl := range f.Fields {
 		if fl.Name == name {
 			return fl.Checked
@@ -277,10 +313,10 @@ func fieldChecked(f *themes.ConsoleForm, name string) bool {
 	return false
 }
 
-func inviteForm(t models.Tenant) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: "/tenants/" + t.Slug + "/invite", Button: "Send invitation", Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
+func inviteForm(t models.Tenant) consoleForm {
+	return consoleForm{Action: "/tenants/" + t.Slug + "/invite", Button: "Send invitation", Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
 		Intro: "The person gets an email with a link to choose a password and become a manager of " + t.Name + "'s website.",
-		Fields: []themes.ConsoleField{
+		Fields: []consoleField{
 			{Name: "email", Label: "Email address", Kind: "email"},
 			whyField(),
 		}}
@@ -305,7 +341,7 @@ func invite(d Deps) fiber.Handler {
 		f := inviteForm(t)
 		return submit(c, d, "Invite a manager", "tenants", &f, func(why string) (string, error) {
 			ctx := c.UserContext()
-			o := OperatorFromCtx(c)
+			o := signin.FromCtx(c)
 			email := models.NormalizeEmail(value(&f, "email"))
 			if email == "" {
 				return "", &models.ValidationError{Field: "email", Message: "Enter the email address of the person to invite"}
@@ -336,7 +372,7 @@ func sendInvitation(c *fiber.Ctx, d Deps, t models.Tenant, inv models.Invitation
 	if d.Mailer == nil || d.TenantURL == nil {
 		return errors.New("no mailer")
 	}
-	link := d.TenantURL(t) + "/admin/invitation/" + token
+	link := d.TenantURL(t) + tenants.AdminPath + "/invitation/" + token
 	body := "The pcnweb platform team has invited you to run the " + t.Name + " website as a manager: you will be able to change the website's content, settings and users.\n\n" +
 		"To accept, open this link within 7 days:\n\n" + link + "\n\n" +
 		"The link works once. If you were not expecting this, ignore this email.\n"
@@ -353,11 +389,11 @@ func memberOf(c *fiber.Ctx, d Deps, t models.Tenant) (models.Member, error) {
 	return d.DB.ForTenant(c.UserContext(), t.ID).Member(id)
 }
 
-func reset2FAForm(t models.Tenant, m models.Member) themes.ConsoleForm {
-	return themes.ConsoleForm{Action: fmt.Sprintf("/tenants/%s/users/%d/reset-2fa", t.Slug, m.UserID), Button: "Reset two-factor", Warning: true,
+func reset2FAForm(t models.Tenant, m models.Member) consoleForm {
+	return consoleForm{Action: fmt.Sprintf("/tenants/%s/users/%d/reset-2fa", t.Slug, m.UserID), Button: "Reset two-factor", Warning: true,
 		Back: "/tenants/" + t.Slug, BackText: "Back to " + t.Name,
 		Intro:  "This turns two-factor authentication off for " + m.Email + " and deletes their recovery codes. They can set it up again when they sign in.",
-		Fields: []themes.ConsoleField{whyField()}}
+		Fields: []consoleField{whyField()}}
 }
 
 func showReset2FA(d Deps) fiber.Handler {
@@ -388,7 +424,7 @@ func reset2FA(d Deps) fiber.Handler {
 			if err := d.DB.DisableTOTP(c.UserContext(), m.UserID); err != nil {
 				return "", err
 			}
-			audit(c, d, OperatorFromCtx(c).User, "user.reset-two-factor", &t, m.Email, why)
+			audit(c, d, signin.FromCtx(c).User, "user.reset-two-factor", &t, m.Email, why)
 			return "/tenants/" + t.Slug + "?done=reset", nil
 		})
 	}

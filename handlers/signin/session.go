@@ -64,7 +64,7 @@ func (l *Layer) CheckCSRF() fiber.Handler {
 		}
 		form := c.FormValue(csrfField)
 		if p := c.Path(); p == l.p.SignInPath || (l.p.OpenForm != nil && l.p.OpenForm(p)) {
-			if !auth.CheckFormToken(l.d.Key, c.Cookies(l.p.Cookies.Form), form) {
+			if !auth.CheckFormToken(l.d.CSRFKey, c.Cookies(l.p.Cookies.Form), form) {
 				return web.ErrCSRF
 			}
 			return c.Next()

@@ -21,18 +21,23 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// Deps are the services the layer uses.
+// Deps are the services of a surface that people sign in to: the layer's,
+// and the admin panel's and the console's, whose own Deps embed them (so
+// one value, built once, serves both).
 type Deps struct {
 	DB       *models.DB
 	Themes   *themes.Registry
 	Sessions *auth.Sessions
 	Throttle *auth.Throttle
-	// Key signs the sign-in form's double-submit token, the pending second
-	// step and known-device tokens; every replica must have the same one.
-	Key    []byte
-	Logger *slog.Logger
-	Secure bool // the Secure flag of every cookie
-	// Now is the clock of codes and tokens; nil is time.Now.
+	// CSRFKey signs the sign-in form's double-submit token, the pending
+	// second step and known-device tokens; every replica must have the same
+	// one (models.DB.PlatformSecret).
+	CSRFKey []byte
+	Logger  *slog.Logger
+	Web     web.Config // Web.Secure sets the Secure flag on cookies
+	// Mailer sends the surface's mail (password reset links, invitations).
+	Mailer auth.Mailer
+	// Now is the clock of codes, tokens and links; nil is time.Now.
 	Now func() time.Time
 }
 
@@ -171,12 +176,12 @@ func (l *Layer) render(c *fiber.Ctx, status int, name string, v themes.Admin) er
 }
 
 func (l *Layer) setCookie(c *fiber.Ctx, name, value string) {
-	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: l.p.Cookies.Path, HTTPOnly: true, Secure: l.d.Secure, SameSite: fiber.CookieSameSiteLaxMode})
+	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: l.p.Cookies.Path, HTTPOnly: true, Secure: l.d.Web.Secure, SameSite: fiber.CookieSameSiteLaxMode})
 }
 
 func (l *Layer) expireCookie(c *fiber.Ctx, name string) {
 	c.Cookie(&fiber.Cookie{Name: name, Path: l.p.Cookies.Path, MaxAge: -1, Expires: time.Unix(0, 0),
-		HTTPOnly: true, Secure: l.d.Secure, SameSite: fiber.CookieSameSiteLaxMode})
+		HTTPOnly: true, Secure: l.d.Web.Secure, SameSite: fiber.CookieSameSiteLaxMode})
 }
 
 // SessionToken is the browser's session cookie.
@@ -192,7 +197,7 @@ func (l *Layer) ExpireSession(c *fiber.Ctx) { l.expireCookie(c, l.p.Cookies.Sess
 func (l *Layer) ExpirePending(c *fiber.Ctx) { l.expireCookie(c, l.p.Cookies.Pending) }
 
 func (l *Layer) devices() web.KnownDevices {
-	return web.KnownDevices{Cookie: l.p.Cookies.Device, Path: l.p.Cookies.Path, Key: l.d.Key, Secure: l.d.Secure}
+	return web.KnownDevices{Cookie: l.p.Cookies.Device, Path: l.p.Cookies.Path, Key: l.d.CSRFKey, Secure: l.d.Web.Secure}
 }
 
 // Attempt is a sign-in attempt for email from this browser.
@@ -226,8 +231,8 @@ func (l *Layer) record(c *fiber.Ctx, u models.User, e Event) {
 // reusing the browser's token when it is still well signed.
 func (l *Layer) Form(c *fiber.Ctx, title, email string, errs []themes.FieldError) themes.Admin {
 	token := c.Cookies(l.p.Cookies.Form)
-	if !auth.CheckFormToken(l.d.Key, token, token) {
-		token = auth.NewFormToken(l.d.Key)
+	if !auth.CheckFormToken(l.d.CSRFKey, token, token) {
+		token = auth.NewFormToken(l.d.CSRFKey)
 		l.setCookie(c, l.p.Cookies.Form, token)
 	}
 	v := l.p.View(c)

@@ -41,7 +41,7 @@ func (l *Layer) pendingToken(c *fiber.Ctx, u models.User) string {
 }
 
 func (l *Layer) pendingMAC(payload string, u models.User) string {
-	m := hmac.New(sha256.New, l.d.Key)
+	m := hmac.New(sha256.New, l.d.CSRFKey)
 	m.Write([]byte(l.p.PendingLabel + "\x00" + payload + "\x00" + u.PasswordHash + "\x00" + u.TOTPSecret))
 	return hex.EncodeToString(m.Sum(nil))
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pcnweb/pcnweb/auth"
+	"github.com/pcnweb/pcnweb/handlers/signin"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/internal/redishealth"
@@ -99,4 +101,34 @@ func Start(t testing.TB, o Options) *Services {
 // it to handlers.New with the audiences it tests.
 func (s *Services) Site() site.Deps {
 	return site.Deps{DB: s.DB, Resolver: s.Resolver, Themes: s.Themes, Cache: s.Cache, Logger: s.Logger, Metrics: s.Metrics, Scheme: "http"}
+}
+
+// SignInOptions change SignIn's defaults.
+type SignInOptions struct {
+	// DBSessions keeps sessions in the database only, without Redis.
+	DBSessions bool
+	// Now is the sessions' clock; nil is time.Now.
+	Now func() time.Time
+}
+
+// SignIn are the services of signing in to the admin panel and the
+// console on these services, wired as serve.go wires them: sessions in
+// Redis in front of the database (the database only, with DBSessions),
+// sign-in counters in Redis, the database's CSRF key. The test adds what
+// it needs (Web, Mailer, Now) and embeds them in admin.Deps and
+// console.Deps; one value serves both, as in production.
+func (s *Services) SignIn(t testing.TB, o SignInOptions) signin.Deps {
+	t.Helper()
+	var sessRedis redis.UniversalClient // an interface: a nil *redis.Client in it would not be nil
+	if !o.DBSessions {
+		sessRedis = s.Redis
+	}
+	key, err := s.DB.PlatformSecret(context.Background(), "csrf", func() []byte { return []byte(auth.NewToken()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signin.Deps{DB: s.DB, Themes: s.Themes, Logger: s.Logger, CSRFKey: key,
+		Sessions: auth.NewSessions(auth.SessionOptions{Redis: sessRedis, Prefix: s.Prefix, DB: s.DB, Now: o.Now}),
+		Throttle: auth.NewThrottle(auth.ThrottleOptions{Redis: s.Redis, Prefix: s.Prefix}),
+	}
 }
