@@ -26,14 +26,6 @@ type pagePage struct {
 	PageInfo *themes.PageInfo
 }
 
-// Audit actions of the pages area (saving and publishing are the models'
-// AuditPageSaveDraft and AuditPagePublish).
-const (
-	auditPageUnpublish = "page.unpublish"
-	auditPageDelete    = "page.delete"
-	auditPageRestore   = "page.restore"
-)
-
 // pageLegal are the pages the law requires: the site generates them from
 // the settings unless the tenant publishes its own page at the path.
 var pageLegal = []themes.LegalPage{
@@ -205,7 +197,7 @@ func unpublishPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		err = store.UnpublishPage(path, &base)
+		err = store.UnpublishPage(actor(c), path, &base)
 		if errors.Is(err, models.ErrStale) {
 			draft, err := store.PageForEdit(path)
 			if err != nil {
@@ -219,7 +211,6 @@ func unpublishPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditPageUnpublish, path)
 		return redirect.To(c, pageURL("edit", path)+"&saved=unpublish", fiber.StatusSeeOther)
 	}
 }
@@ -266,7 +257,7 @@ func deletePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		err = store.DeletePage(path, &base)
+		err = store.DeletePage(actor(c), path, &base)
 		if errors.Is(err, models.ErrStale) {
 			draft, err := store.PageForEdit(path)
 			if err != nil {
@@ -280,7 +271,6 @@ func deletePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditPageDelete, path)
 		done := "deleted"
 		if pageLegalName(path) != "" {
 			done = "generated"
