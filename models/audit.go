@@ -18,13 +18,12 @@ type Actor struct {
 // valid reports whether the actor says who it is.
 func (a Actor) valid() bool { return strings.TrimSpace(a.Name) != "" }
 
-// Audit actions.
+// Audit actions of signing in and out. The actions of each kind of
+// content are declared beside it (AuditPagePublish, AuditEventSave …).
 const (
-	AuditSignIn        = "sign-in"
-	AuditSignOut       = "sign-out"
-	AuditSignOutAll    = "sign-out-everywhere"
-	AuditPageSaveDraft = "page.save-draft"
-	AuditPagePublish   = "page.publish"
+	AuditSignIn     = "sign-in"
+	AuditSignOut    = "sign-out"
+	AuditSignOutAll = "sign-out-everywhere"
 )
 
 // AuditEntry is one line of a tenant's audit log: who did what to which

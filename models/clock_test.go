@@ -45,27 +45,27 @@ func TestNextChangeIsTheEarliestClockChange(t *testing.T) {
 		at := func(s string) *time.Time { v := londonTime(s); return &v }
 
 		posts := db.ForTenant(ctx, modelstest.Tenant(t, db, "posts").ID)
-		must(posts.SavePost(0, models.Post{Title: "Flu jabs", PublishedAt: at("2026-07-14 09:00")}))
-		must(posts.SavePost(0, models.Post{Title: "Flu clinic dates", PublishedAt: at("2026-07-15 13:00")}))
-		must(posts.SavePost(0, models.Post{Title: "Flu later", PublishedAt: at("2026-07-15 15:00")}))
-		must(posts.SavePost(0, models.Post{Title: "Flu draft"}))
+		must(posts.SavePost(testActor, 0, models.Post{Title: "Flu jabs", PublishedAt: at("2026-07-14 09:00")}))
+		must(posts.SavePost(testActor, 0, models.Post{Title: "Flu clinic dates", PublishedAt: at("2026-07-15 13:00")}))
+		must(posts.SavePost(testActor, 0, models.Post{Title: "Flu later", PublishedAt: at("2026-07-15 15:00")}))
+		must(posts.SavePost(testActor, 0, models.Post{Title: "Flu draft"}))
 
 		vacancies := db.ForTenant(ctx, modelstest.Tenant(t, db, "vacancies").ID)
-		must(vacancies.SaveVacancy(0, 0, models.Vacancy{Title: "Flu nurse closed", ClosesOn: day("2026-07-10"), Published: true}))
-		must(vacancies.SaveVacancy(0, 0, models.Vacancy{Title: "Flu nurse", ClosesOn: day("2026-07-15"), Published: true}))
-		must(vacancies.SaveVacancy(0, 0, models.Vacancy{Title: "Flu pharmacist", ClosesOn: day("2026-07-20"), Published: true}))
-		must(vacancies.SaveVacancy(0, 0, models.Vacancy{Title: "Flu draft", ClosesOn: day("2026-07-12"), Published: false}))
+		must(vacancies.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Flu nurse closed", ClosesOn: day("2026-07-10"), Published: true}))
+		must(vacancies.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Flu nurse", ClosesOn: day("2026-07-15"), Published: true}))
+		must(vacancies.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Flu pharmacist", ClosesOn: day("2026-07-20"), Published: true}))
+		must(vacancies.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Flu draft", ClosesOn: day("2026-07-12"), Published: false}))
 
 		events := db.ForTenant(ctx, modelstest.Tenant(t, db, "events").ID)
-		must(events.SaveEvent(0, 0, models.Event{Title: "Flu past", StartsAt: londonTime("2026-07-14 09:00"), EndsAt: at("2026-07-14 12:00"), Published: true}))
-		must(events.SaveEvent(0, 0, models.Event{Title: "Flu clinic", StartsAt: londonTime("2026-07-15 09:00"), EndsAt: at("2026-07-15 16:00"), Published: true}))
-		must(events.SaveEvent(0, 0, models.Event{Title: "Flu talk", StartsAt: londonTime("2026-07-15 14:00"), Published: true})) // no end: over when it starts
-		must(events.SaveEvent(0, 0, models.Event{Title: "Flu draft", StartsAt: londonTime("2026-07-15 11:00"), Published: false}))
+		must(events.SaveEvent(testActor, 0, 0, models.Event{Title: "Flu past", StartsAt: londonTime("2026-07-14 09:00"), EndsAt: at("2026-07-14 12:00"), Published: true}))
+		must(events.SaveEvent(testActor, 0, 0, models.Event{Title: "Flu clinic", StartsAt: londonTime("2026-07-15 09:00"), EndsAt: at("2026-07-15 16:00"), Published: true}))
+		must(events.SaveEvent(testActor, 0, 0, models.Event{Title: "Flu talk", StartsAt: londonTime("2026-07-15 14:00"), Published: true})) // no end: over when it starts
+		must(events.SaveEvent(testActor, 0, 0, models.Event{Title: "Flu draft", StartsAt: londonTime("2026-07-15 11:00"), Published: false}))
 
 		// Another tenant's scheduled post changes nothing of these.
 		other := db.ForTenant(ctx, modelstest.Tenant(t, db, "other").ID)
-		must(other.SavePost(0, models.Post{Title: "Flu elsewhere", PublishedAt: at("2026-07-15 10:30")}))
-		must(other.SaveService(0, 0, models.Service{Name: "Flu service", Published: true}))
+		must(other.SavePost(testActor, 0, models.Post{Title: "Flu elsewhere", PublishedAt: at("2026-07-15 10:30")}))
+		must(other.SaveService(testActor, 0, 0, models.Service{Name: "Flu service", Published: true}))
 
 		type store = *models.TenantDB
 		tests := []struct {
@@ -124,13 +124,13 @@ func TestSearchFollowsTheClock(t *testing.T) {
 		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "highfives").ID)
 		live := londonTime("2026-07-15 13:00")
 		ends := londonTime("2026-07-15 16:00")
-		if _, err := store.SavePost(0, models.Post{Title: "Vaccine clinic dates", PublishedAt: &live}); err != nil {
+		if _, err := store.SavePost(testActor, 0, models.Post{Title: "Vaccine clinic dates", PublishedAt: &live}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.SaveVacancy(0, 0, models.Vacancy{Title: "Vaccine nurse", ClosesOn: day("2026-07-15"), Published: true}); err != nil {
+		if _, err := store.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Vaccine nurse", ClosesOn: day("2026-07-15"), Published: true}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.SaveEvent(0, 0, models.Event{Title: "Vaccine drop-in", StartsAt: londonTime("2026-07-15 09:00"), EndsAt: &ends, Published: true}); err != nil {
+		if _, err := store.SaveEvent(testActor, 0, 0, models.Event{Title: "Vaccine drop-in", StartsAt: londonTime("2026-07-15 09:00"), EndsAt: &ends, Published: true}); err != nil {
 			t.Fatal(err)
 		}
 		steps := []struct {

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -73,10 +74,11 @@ func checkSummary(s *string) error {
 // moved-on version an *EditConflictError), refuses a slug another row of
 // the tenant uses (taken is the message), lets prepare adjust the row
 // (existing is nil when creating), then creates (id 0) or overwrites the
-// row. row is read back afterwards, version included; idp points at its ID.
-func saveSlugRowByID[T any](t *TenantDB, table, what string, id int64, version int, slug, taken string,
+// row, audited by by as (action, subject). row is read back afterwards,
+// version included; idp points at its ID.
+func saveSlugRowByID[T any](t *TenantDB, by Actor, action, subject string, table, what string, id int64, version int, slug, taken string,
 	row *T, idp *int64, prepare func(tx *TenantDB, existing *T) error) error {
-	return t.change(func(tx *TenantDB) error {
+	return t.changeAudited(by, func(tx *TenantDB) error {
 		var existing *T
 		if id != 0 {
 			if err := tx.claimVersion(table, "id", id, version, what); err != nil {
@@ -114,8 +116,32 @@ func saveSlugRowByID[T any](t *TenantDB, table, what string, id int64, version i
 			return err
 		}
 		*row = fresh
-		return nil
+		return tx.audit(action, subject)
 	})
+}
+
+// deleteByID deletes the row of T with id in one change audited by by as
+// action on subject(row): another tenant's or an unknown id is
+// ErrNotFound. before, when set, runs first (to detach the rows that point
+// at it).
+func deleteByID[T any](t *TenantDB, by Actor, what string, id int64, action string, subject func(T) string,
+	before func(tx *TenantDB) error) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		var row T
+		if err := tx.scoped.Where("id = ?", id).Take(&row).Error; err != nil {
+			return err
+		}
+		if before != nil {
+			if err := before(tx); err != nil {
+				return err
+			}
+		}
+		if err := tx.scoped.Where("id = ?", id).Delete(new(T)).Error; err != nil {
+			return err
+		}
+		return tx.audit(action, subject(row))
+	})
+	return translate(fmt.Sprintf("delete %s %d", what, id), err)
 }
 
 // nextSortOrder is the sort_order that puts a new row last among

@@ -3,6 +3,8 @@ package models
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pcnweb/pcnweb/internal/hours"
 )
 
 // EASession is an enhanced access session: evening and weekend appointments
@@ -24,16 +26,63 @@ type EASession struct {
 // TableName keeps the SQL name explicit.
 func (EASession) TableName() string { return "enhanced_access_sessions" }
 
-// AddEASession records an enhanced access session; ods names the practice
-// that hosts it ("" for none).
-func (t *TenantDB) AddEASession(ods string, s EASession) error {
+// Audit actions of enhanced access sessions.
+const (
+	AuditEASessionCreate = "enhanced-access.create"
+	AuditEASessionUpdate = "enhanced-access.update"
+	AuditEASessionDelete = "enhanced-access.delete"
+	AuditEASessionMove   = "enhanced-access.move"
+)
+
+// EASessionDays are the days a session can be held on, Monday first: the
+// stored day number (Sunday = 0) and its name.
+var EASessionDays = [7]struct{ Value, Name string }{
+	{"1", "Monday"}, {"2", "Tuesday"}, {"3", "Wednesday"}, {"4", "Thursday"}, {"5", "Friday"}, {"6", "Saturday"}, {"0", "Sunday"},
+}
+
+// DaysText names the session's days, Monday first: "Monday to Friday" for
+// a run of three or more, otherwise "Monday, Wednesday and Friday", as the
+// public page names them.
+func (s EASession) DaysText() string {
+	var names []string
+	var pos []int
+	for i, day := range EASessionDays {
+		for _, f := range strings.Split(s.Weekdays, ",") {
+			if strings.TrimSpace(f) == day.Value {
+				names, pos = append(names, day.Name), append(pos, i)
+				break
+			}
+		}
+	}
+	if len(names) > 2 && pos[len(pos)-1]-pos[0] == len(pos)-1 {
+		return names[0] + " to " + names[len(names)-1]
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// eaSessionSubject is a session as the audit log names it: its days, and
+// its times when withTimes.
+func eaSessionSubject(s EASession, withTimes bool) string {
+	subject := "/enhanced-access " + s.DaysText()
+	if withTimes {
+		subject += " " + hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt})
+	}
+	return subject
+}
+
+// AddEASession records an enhanced access session, audited by by; ods
+// names the practice that hosts it ("" for none).
+func (t *TenantDB) AddEASession(by Actor, ods string, s EASession) error {
 	if s.EndsAt <= s.StartsAt || s.StartsAt < 0 || s.EndsAt > 1440 {
 		return invalid("ends_at", "the end time must be after the start time")
 	}
 	if strings.Trim(s.Weekdays, "0123456,") != "" || s.Weekdays == "" {
 		return invalid("weekdays", "choose at least one day")
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		if ods != "" {
 			var p Practice
 			if err := tx.scoped.Where("ods_code = ?", ods).Take(&p).Error; err != nil {
@@ -42,7 +91,10 @@ func (t *TenantDB) AddEASession(ods string, s EASession) error {
 			s.PracticeID = &p.ID
 		}
 		s.ID, s.TenantID = 0, t.tenantID
-		return tx.scoped.Create(&s).Error
+		if err := tx.scoped.Create(&s).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditEASessionCreate, eaSessionSubject(s, true))
 	})
 	return translate("add session", err)
 }
@@ -72,8 +124,9 @@ func (t *TenantDB) EASessionByID(id int64) (EASession, error) {
 // SaveEASessionByID creates an enhanced access session (id 0, placed last) or
 // updates the one with that id, which must still be at version. Weekdays are
 // day numbers (Sunday = 0) separated by commas; PracticeID, when set, must
-// be one of the tenant's practices (nil: across the network).
-func (t *TenantDB) SaveEASessionByID(id int64, version int, s EASession) (EASession, error) {
+// be one of the tenant's practices (nil: across the network). The change is
+// audited by by.
+func (t *TenantDB) SaveEASessionByID(by Actor, id int64, version int, s EASession) (EASession, error) {
 	days := map[string]bool{}
 	for _, f := range strings.Split(s.Weekdays, ",") {
 		if f = strings.TrimSpace(f); f != "" {
@@ -103,7 +156,7 @@ func (t *TenantDB) SaveEASessionByID(id int64, version int, s EASession) (EASess
 	}
 	s.Clinicians, s.HowToBook = strings.TrimSpace(s.Clinicians), strings.TrimSpace(s.HowToBook)
 	s.TenantID = t.tenantID
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		if s.PracticeID != nil {
 			var n int64
 			if err := tx.scoped.Model(&Practice{}).Where("id = ?", *s.PracticeID).Count(&n).Error; err != nil {
@@ -122,14 +175,20 @@ func (t *TenantDB) SaveEASessionByID(id int64, version int, s EASession) (EASess
 			if last.N != nil {
 				s.SortOrder = *last.N + 1
 			}
-			return tx.scoped.Create(&s).Error
+			if err := tx.scoped.Create(&s).Error; err != nil {
+				return err
+			}
+			return tx.audit(AuditEASessionCreate, eaSessionSubject(s, true))
 		}
 		if err := tx.claimVersion("enhanced_access_sessions", "id", id, version, fmt.Sprintf("session %d", id)); err != nil {
 			return err
 		}
 		s.ID = id
-		return tx.scoped.Model(&EASession{}).Where("id = ?", id).
-			Select("practice_id", "weekdays", "starts_at", "ends_at", "clinicians", "how_to_book").Updates(&s).Error
+		if err := tx.scoped.Model(&EASession{}).Where("id = ?", id).
+			Select("practice_id", "weekdays", "starts_at", "ends_at", "clinicians", "how_to_book").Updates(&s).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditEASessionUpdate, eaSessionSubject(s, true))
 	})
 	if err != nil {
 		return EASession{}, translate(fmt.Sprintf("save session %d", id), err)
@@ -137,22 +196,14 @@ func (t *TenantDB) SaveEASessionByID(id int64, version int, s EASession) (EASess
 	return t.EASessionByID(s.ID)
 }
 
-// DeleteEASession deletes an enhanced access session.
-func (t *TenantDB) DeleteEASession(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Where("id = ?", id).Delete(&EASession{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return res.Error
-	})
-	return translate(fmt.Sprintf("delete session %d", id), err)
+// DeleteEASession deletes an enhanced access session, audited by by.
+func (t *TenantDB) DeleteEASession(by Actor, id int64) error {
+	return deleteByID(t, by, "session", id, AuditEASessionDelete, func(s EASession) string { return eaSessionSubject(s, true) }, nil)
 }
 
-// MoveEASession moves an enhanced access session one place up or down the list.
-func (t *TenantDB) MoveEASession(id int64, up bool) error {
-	if err := t.settleOrder("enhanced_access_sessions", "sort_order, starts_at, id"); err != nil {
-		return fmt.Errorf("models: move session %d: %w", id, err)
-	}
-	return t.moveRow("enhanced_access_sessions", id, up, "")
+// MoveEASession moves an enhanced access session one place up or down the
+// list, audited by by.
+func (t *TenantDB) MoveEASession(by Actor, id int64, up bool) error {
+	return moveByID(t, by, "enhanced_access_sessions", id, up, "sort_order, starts_at, id", AuditEASessionMove,
+		func(s EASession) string { return eaSessionSubject(s, false) }, nil)
 }

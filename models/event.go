@@ -100,27 +100,30 @@ func (t *TenantDB) EventByID(id int64) (Event, error) {
 	return e, translate(fmt.Sprintf("event %d", id), err)
 }
 
+// Audit actions of events.
+const (
+	AuditEventSave   = "event.save"
+	AuditEventDelete = "event.delete"
+)
+
+// eventSubject is an event as the audit log names it.
+func eventSubject(e Event) string { return "/events/" + e.Slug }
+
 // SaveEvent creates an event (id 0) or overwrites the event with that
-// id, opened at version. A slug another event of the tenant uses is refused.
-func (t *TenantDB) SaveEvent(id int64, version int, e Event) (Event, error) {
+// id, opened at version, audited by by. A slug another event of the tenant
+// uses is refused.
+func (t *TenantDB) SaveEvent(by Actor, id int64, version int, e Event) (Event, error) {
 	if err := validateEvent(&e); err != nil {
 		return Event{}, err
 	}
 	e.TenantID = t.tenantID
 	what := fmt.Sprintf("event %d", id)
-	err := saveSlugRowByID(t, "events", what, id, version, e.Slug,
+	err := saveSlugRowByID(t, by, AuditEventSave, eventSubject(e), "events", what, id, version, e.Slug,
 		"another event already uses this web address: change it", &e, &e.ID, nil)
 	return e, translate("save "+what, err)
 }
 
-// DeleteEvent removes an event.
-func (t *TenantDB) DeleteEvent(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Where("id = ?", id).Delete(&Event{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return res.Error
-	})
-	return translate(fmt.Sprintf("delete event %d", id), err)
+// DeleteEvent removes an event, audited by by.
+func (t *TenantDB) DeleteEvent(by Actor, id int64) error {
+	return deleteByID(t, by, "event", id, AuditEventDelete, eventSubject, nil)
 }

@@ -1,15 +1,49 @@
 package models
 
+import "fmt"
+
 // CreateRowForTest inserts v through the tenant handle without the store's
 // own stamping, to prove the guard callback refuses foreign rows.
 func CreateRowForTest(t *TenantDB, v any) error { return t.scoped.Create(v).Error }
 
-// MoveRowForTest exposes moveRow for its table tests.
+// testActor makes the changes of the helpers below.
+var testActor = Actor{Name: "test"}
+
+// MoveRowForTest exposes moveRow for its table tests, in a change of its
+// own.
 func MoveRowForTest(t *TenantDB, table string, id int64, up bool) error {
-	return t.moveRow(table, id, up, "")
+	err := t.changeAudited(testActor, func(tx *TenantDB) error {
+		if err := tx.moveRow(table, id, up, ""); err != nil {
+			return err
+		}
+		return tx.audit("test.move", table)
+	})
+	if err != nil {
+		return fmt.Errorf("models: move %s %d: %w", table, id, err)
+	}
+	return nil
 }
 
 // ClaimVersionForTest runs claimVersion in its own change.
 func ClaimVersionForTest(t *TenantDB, table string, id int64, version int) error {
-	return t.change(func(tx *TenantDB) error { return tx.claimVersion(table, "id", id, version, table) })
+	return t.changeAudited(testActor, func(tx *TenantDB) error {
+		if err := tx.claimVersion(table, "id", id, version, table); err != nil {
+			return err
+		}
+		return tx.audit("test.claim", table)
+	})
+}
+
+// ChangeAuditedForTest runs write inside changeAudited as by, then audits
+// it as (action, subject): the tests of the one mutation path.
+func ChangeAuditedForTest(t *TenantDB, by Actor, action, subject string, write func(tx *TenantDB) error) error {
+	return t.changeAudited(by, func(tx *TenantDB) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		if action == "" {
+			return nil // writes no audit row
+		}
+		return tx.audit(action, subject)
+	})
 }

@@ -17,27 +17,27 @@ import (
 func completeSite(t *testing.T, store *models.TenantDB) {
 	t.Helper()
 	prepared := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	if err := store.SaveSettings(models.SiteSettings{StatementPrepared: &prepared}); err != nil {
+	if err := store.SaveSettings(testActor, models.SiteSettings{StatementPrepared: &prepared}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SavePractice(0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30")}); err != nil {
+	if _, err := store.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.AddEASession("Y99001", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
+	if err := store.AddEASession(testActor, "Y99001", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "See [practices](/practices), [Fivefields](/practices/y99001#map), [news](/news/flu) and ![A clinic](/static/logo.svg)"}); err != nil {
 		t.Fatal(err)
 	}
 	past := time.Now().Add(-time.Hour)
-	if _, err := store.SavePost(0, models.Post{Title: "Flu", Slug: "flu", BodyMD: "Read [about us](/about).", PublishedAt: &past}); err != nil {
+	if _, err := store.SavePost(testActor, 0, models.Post{Title: "Flu", Slug: "flu", BodyMD: "Read [about us](/about).", PublishedAt: &past}); err != nil {
 		t.Fatal(err)
 	}
 	var nav []models.NavItem
 	for _, p := range []string{"/about", "/practices", "/services", "/team", "/contact"} {
 		nav = append(nav, models.NavItem{Title: p, Path: p})
 	}
-	if err := store.SetNavItems(nav); err != nil {
+	if err := store.SetNavItems(testActor, nav); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -63,17 +63,17 @@ func TestHealthFindsEachGap(t *testing.T) {
 		// Another tenant's complete content must not hide or add findings.
 		completeSite(t, db.ForTenant(ctx, modelstest.Tenant(t, db, "other").ID))
 
-		if _, err := store.SavePractice(0, 0, models.Practice{Name: "Nohours", ODSCode: "Y99002"}); err != nil {
+		if _, err := store.SavePractice(testActor, 0, 0, models.Practice{Name: "Nohours", ODSCode: "Y99002"}); err != nil {
 			t.Fatal(err)
 		}
 		overdue := time.Now().AddDate(0, 0, -3).UTC().Truncate(24 * time.Hour)
 		if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/old", Title: "Old", BodyMD: "[gone](/no-such-page) and [team](/team)", ReviewDue: &overdue}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.SavePost(0, models.Post{Title: "Draft", BodyMD: "![](/static/x.png) [other](/news/unknown)"}); err != nil {
+		if _, err := store.SavePost(testActor, 0, models.Post{Title: "Draft", BodyMD: "![](/static/x.png) [other](/news/unknown)"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := store.SetNavItems([]models.NavItem{{Title: "Home", Path: "/"}, {Title: "About", Path: "/old"}}); err != nil {
+		if err := store.SetNavItems(testActor, []models.NavItem{{Title: "Home", Path: "/"}, {Title: "About", Path: "/old"}}); err != nil {
 			t.Fatal(err)
 		}
 		issues, err := store.Health(time.Now())
@@ -120,7 +120,7 @@ func TestHealthFindsEachGap(t *testing.T) {
 		for i := 0; i < 7; i++ {
 			nav = append(nav, models.NavItem{Title: "x", Path: fmt.Sprintf("/p%d", i)})
 		}
-		if err := store.SetNavItems(nav); err != nil {
+		if err := store.SetNavItems(testActor, nav); err != nil {
 			t.Fatal(err)
 		}
 		issues, _ = store.Health(time.Now())
@@ -137,15 +137,15 @@ func TestPostAdminStore(t *testing.T) {
 		ctx := context.Background()
 		a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		b := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
-		p, err := a.SavePost(0, models.Post{Title: "Hello world"})
+		p, err := a.SavePost(testActor, 0, models.Post{Title: "Hello world"})
 		if err != nil || p.Slug != "hello-world" {
 			t.Fatalf("create: %+v %v", p, err)
 		}
-		if _, err := a.SavePost(0, models.Post{Title: "Hello world"}); err == nil {
+		if _, err := a.SavePost(testActor, 0, models.Post{Title: "Hello world"}); err == nil {
 			t.Error("a second post with the same slug was accepted")
 		}
 		future := time.Now().Add(time.Hour)
-		if _, err := a.SavePost(p.ID, models.Post{Title: "Renamed", Slug: "renamed", PublishedAt: &future}); err != nil {
+		if _, err := a.SavePost(testActor, p.ID, models.Post{Title: "Renamed", Slug: "renamed", PublishedAt: &future}); err != nil {
 			t.Fatal(err)
 		}
 		all, _ := a.AllPosts()
@@ -155,22 +155,22 @@ func TestPostAdminStore(t *testing.T) {
 		if _, err := b.PostByID(p.ID); !errorsIsNotFound(err) {
 			t.Errorf("beta reads alpha's post: %v", err)
 		}
-		if _, err := b.SavePost(p.ID, models.Post{Title: "Owned"}); !errorsIsNotFound(err) {
+		if _, err := b.SavePost(testActor, p.ID, models.Post{Title: "Owned"}); !errorsIsNotFound(err) {
 			t.Errorf("beta writes alpha's post: %v", err)
 		}
-		if err := b.UnpublishPost(p.ID); !errorsIsNotFound(err) {
+		if err := b.UnpublishPost(testActor, p.ID); !errorsIsNotFound(err) {
 			t.Errorf("beta unpublishes alpha's post: %v", err)
 		}
-		if err := b.DeletePost(p.ID); !errorsIsNotFound(err) {
+		if err := b.DeletePost(testActor, p.ID); !errorsIsNotFound(err) {
 			t.Errorf("beta deletes alpha's post: %v", err)
 		}
-		if err := a.UnpublishPost(p.ID); err != nil {
+		if err := a.UnpublishPost(testActor, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := a.PostByID(p.ID); got.PublishedAt != nil || got.Title != "Renamed" {
 			t.Errorf("after unpublish: %+v", got)
 		}
-		if err := a.DeletePost(p.ID); err != nil {
+		if err := a.DeletePost(testActor, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.PostByID(p.ID); !errorsIsNotFound(err) {

@@ -140,14 +140,22 @@ func memberLockManagers(tx *TenantDB, userID int64) (int, error) {
 	return len(ids), nil
 }
 
-// ChangeRole gives a member another role. wasRole is the role the manager
-// saw: a membership that changed meanwhile is an *EditConflictError. The
-// last manager cannot become an editor.
-func (t *TenantDB) ChangeRole(userID int64, wasRole, role Role) error {
+// memberEmail is the email of the user with userID, for the audit log.
+func memberEmail(tx *TenantDB, userID int64) (string, error) {
+	var u User
+	err := memberPlain(tx).Select("email").Where("id = ?", userID).Take(&u).Error
+	return u.Email, err
+}
+
+// ChangeRole gives a member another role, audited by by (a role that does
+// not change writes nothing). wasRole is the role the manager saw: a
+// membership that changed meanwhile is an *EditConflictError. The last
+// manager cannot become an editor.
+func (t *TenantDB) ChangeRole(by Actor, userID int64, wasRole, role Role) error {
 	if !ValidRole(role) {
 		return invalid("role", "choose manager or editor")
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		var m Membership
 		if err := tx.scoped.Where("user_id = ?", userID).Take(&m).Error; err != nil {
 			return err
@@ -156,7 +164,7 @@ func (t *TenantDB) ChangeRole(userID int64, wasRole, role Role) error {
 			return &EditConflictError{What: fmt.Sprintf("membership of user %d", userID)}
 		}
 		if m.Role == role {
-			return nil
+			return errUnchanged
 		}
 		if role != RoleManager {
 			n, err := memberLockManagers(tx, userID)
@@ -167,20 +175,27 @@ func (t *TenantDB) ChangeRole(userID int64, wasRole, role Role) error {
 				return invalid("role", "this is the website's only manager: make someone else a manager first")
 			}
 		}
-		return tx.scoped.Model(&Membership{}).Where("user_id = ?", userID).Update("role", role).Error
+		if err := tx.scoped.Model(&Membership{}).Where("user_id = ?", userID).Update("role", role).Error; err != nil {
+			return err
+		}
+		email, err := memberEmail(tx, userID)
+		if err != nil {
+			return err
+		}
+		return tx.audit(AuditUserRole, email+" ("+string(role)+")")
 	})
 	return translate(fmt.Sprintf("change role of user %d", userID), err)
 }
 
 // RemoveMember ends a user's membership of the tenant and deletes their
 // sessions on it kept in the database (sessions in Redis are the caller's:
-// auth.Sessions). by is the manager doing it, who cannot remove themselves;
-// the last manager cannot be removed.
-func (t *TenantDB) RemoveMember(userID, by int64) error {
-	if userID == by {
+// auth.Sessions). by is the manager doing it (the change is audited by
+// them), who cannot remove themselves; the last manager cannot be removed.
+func (t *TenantDB) RemoveMember(by Actor, userID int64) error {
+	if userID == by.UserID {
 		return invalid("remove", "you cannot remove yourself: ask another manager to do it")
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		var m Membership
 		if err := tx.scoped.Where("user_id = ?", userID).Take(&m).Error; err != nil {
 			return err
@@ -197,7 +212,14 @@ func (t *TenantDB) RemoveMember(userID, by int64) error {
 		if err := tx.scoped.Where("user_id = ?", userID).Delete(&Membership{}).Error; err != nil {
 			return err
 		}
-		return tx.scoped.Where("user_id = ?", userID).Delete(&SignInSession{}).Error
+		if err := tx.scoped.Where("user_id = ?", userID).Delete(&SignInSession{}).Error; err != nil {
+			return err
+		}
+		email, err := memberEmail(tx, userID)
+		if err != nil {
+			return err
+		}
+		return tx.audit(AuditUserRemove, email)
 	})
 	return translate(fmt.Sprintf("remove member %d", userID), err)
 }
@@ -220,7 +242,8 @@ func (t *TenantDB) InvitationByID(id int64) (Invitation, error) {
 // Invite stores an invitation of email to the tenant with role, sent by the
 // user by. An email that is already a member, or already invited (and not
 // expired), is refused with a message for the email field; an expired
-// invitation of the same email is replaced.
+// invitation of the same email is replaced. The caller audits it: the
+// panel, the console and the API each in their own way.
 func (t *TenantDB) Invite(email string, role Role, by User, tokenHash string, now time.Time) (Invitation, error) {
 	email = NormalizeEmail(email)
 	if err := ValidateEmail(email); err != nil {
@@ -234,7 +257,7 @@ func (t *TenantDB) Invite(email string, role Role, by User, tokenHash string, no
 	if by.ID != 0 {
 		inv.InvitedBy = &by.ID
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.transact(func(tx *TenantDB) error {
 		var n int64
 		if err := tx.scoped.Model(&Membership{}).Where("user_id IN (?)",
 			memberPlain(tx).Model(&User{}).Select("id").Where("email = ?", email)).Count(&n).Error; err != nil {
@@ -264,10 +287,10 @@ func (t *TenantDB) Invite(email string, role Role, by User, tokenHash string, no
 }
 
 // ResendInvitation gives an invitation a new link (the old one stops
-// working) valid for another InvitationTTL from now.
-func (t *TenantDB) ResendInvitation(id int64, tokenHash string, now time.Time) (Invitation, error) {
+// working) valid for another InvitationTTL from now, audited by by.
+func (t *TenantDB) ResendInvitation(by Actor, id int64, tokenHash string, now time.Time) (Invitation, error) {
 	var inv Invitation
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		res := tx.scoped.Model(&Invitation{}).Where("id = ?", id).
 			Updates(map[string]any{"token_hash": tokenHash, "created_at": now.UTC(), "expires_at": now.Add(InvitationTTL).UTC()})
 		if res.Error != nil {
@@ -276,19 +299,26 @@ func (t *TenantDB) ResendInvitation(id int64, tokenHash string, now time.Time) (
 		if res.RowsAffected == 0 {
 			return gorm.ErrRecordNotFound
 		}
-		return tx.scoped.Where("id = ?", id).Take(&inv).Error
+		if err := tx.scoped.Where("id = ?", id).Take(&inv).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditUserInviteResend, inv.Email)
 	})
 	return inv, translate(fmt.Sprintf("resend invitation %d", id), err)
 }
 
-// CancelInvitation deletes an invitation: its link stops working.
-func (t *TenantDB) CancelInvitation(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Where("id = ?", id).Delete(&Invitation{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return gorm.ErrRecordNotFound
+// CancelInvitation deletes an invitation, audited by by: its link stops
+// working.
+func (t *TenantDB) CancelInvitation(by Actor, id int64) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		var inv Invitation
+		if err := tx.scoped.Where("id = ?", id).Take(&inv).Error; err != nil {
+			return err
 		}
-		return res.Error
+		if err := tx.scoped.Where("id = ?", id).Delete(&Invitation{}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditUserInviteCancel, inv.Email)
 	})
 	return translate(fmt.Sprintf("cancel invitation %d", id), err)
 }
@@ -313,9 +343,10 @@ func (t *TenantDB) InvitationByToken(tokenHash string, now time.Time) (Invitatio
 // first: an email that has one already is ErrConflict. Without, the account
 // must exist (the caller has checked its password). Only one of two
 // concurrent accepts of the same link succeeds. Errors as InvitationByToken.
+// The caller audits it, as the new member.
 func (t *TenantDB) AcceptInvitation(tokenHash, passwordHash, name string, now time.Time) (User, error) {
 	var u User
-	err := t.change(func(tx *TenantDB) error {
+	err := t.transact(func(tx *TenantDB) error {
 		var inv Invitation
 		if err := tx.scoped.Where("token_hash = ?", tokenHash).Take(&inv).Error; err != nil {
 			return err

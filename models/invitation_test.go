@@ -63,15 +63,15 @@ func TestInvitationLifecycle(t *testing.T) {
 		if _, err := beta.AcceptInvitation("hash-1", "pw", "", now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta accepts alpha's token: %v", err)
 		}
-		if err := beta.CancelInvitation(inv.ID); !errors.Is(err, models.ErrNotFound) {
+		if err := beta.CancelInvitation(testActor, inv.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta cancels alpha's invitation: %v", err)
 		}
-		if _, err := beta.ResendInvitation(inv.ID, "hash-evil", now); !errors.Is(err, models.ErrNotFound) {
+		if _, err := beta.ResendInvitation(testActor, inv.ID, "hash-evil", now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta resends alpha's invitation: %v", err)
 		}
 
 		// Resend: a new link, the old one is dead.
-		if _, err := alpha.ResendInvitation(inv.ID, "hash-2", now); err != nil {
+		if _, err := alpha.ResendInvitation(testActor, inv.ID, "hash-2", now); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := alpha.InvitationByToken("hash-1", now); !errors.Is(err, models.ErrNotFound) {
@@ -116,7 +116,7 @@ func TestInvitationLifecycle(t *testing.T) {
 		if len(list) != 1 || list[0].Email != "gone@example.nhs.uk" {
 			t.Fatalf("pending invitations: %+v", list)
 		}
-		if err := alpha.CancelInvitation(list[0].ID); err != nil {
+		if err := alpha.CancelInvitation(testActor, list[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := alpha.InvitationByToken("hash-4", now); !errors.Is(err, models.ErrNotFound) {
@@ -153,31 +153,31 @@ func TestMemberRoleAndRemoval(t *testing.T) {
 		if err != nil || len(ms) != 2 || ms[0].Email != "boss@example.nhs.uk" || ms[0].LastSignIn == nil || ms[1].LastSignIn != nil {
 			t.Errorf("members with last sign-in: %+v %v", ms, err)
 		}
-		if err := alpha.ChangeRole(boss.ID, models.RoleManager, models.RoleEditor); testPeopleField(err) != "role" {
+		if err := alpha.ChangeRole(testActor, boss.ID, models.RoleManager, models.RoleEditor); testPeopleField(err) != "role" {
 			t.Errorf("demoting the only manager: %v", err)
 		}
-		if err := alpha.RemoveMember(boss.ID, ed.ID); testPeopleField(err) != "remove" {
+		if err := alpha.RemoveMember(models.Actor{UserID: ed.ID, Name: "test"}, boss.ID); testPeopleField(err) != "remove" {
 			t.Errorf("removing the only manager: %v", err)
 		}
-		if err := alpha.RemoveMember(boss.ID, boss.ID); testPeopleField(err) != "remove" {
+		if err := alpha.RemoveMember(models.Actor{UserID: boss.ID, Name: "test"}, boss.ID); testPeopleField(err) != "remove" {
 			t.Errorf("removing yourself: %v", err)
 		}
-		if err := beta.ChangeRole(ed.ID, models.RoleEditor, models.RoleManager); !errors.Is(err, models.ErrNotFound) {
+		if err := beta.ChangeRole(testActor, ed.ID, models.RoleEditor, models.RoleManager); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta changes alpha's member: %v", err)
 		}
-		if err := beta.RemoveMember(ed.ID, 0); !errors.Is(err, models.ErrNotFound) {
+		if err := beta.RemoveMember(testActor, ed.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta removes alpha's member: %v", err)
 		}
-		if err := alpha.ChangeRole(ed.ID, models.RoleManager, models.RoleManager); !errors.Is(err, models.ErrStale) {
+		if err := alpha.ChangeRole(testActor, ed.ID, models.RoleManager, models.RoleManager); !errors.Is(err, models.ErrStale) {
 			t.Errorf("role change from a stale page: %v", err)
 		}
-		if err := alpha.ChangeRole(ed.ID, models.RoleEditor, models.RoleManager); err != nil {
+		if err := alpha.ChangeRole(testActor, ed.ID, models.RoleEditor, models.RoleManager); err != nil {
 			t.Fatal(err)
 		}
-		if err := alpha.ChangeRole(boss.ID, models.RoleManager, models.RoleEditor); err != nil {
+		if err := alpha.ChangeRole(testActor, boss.ID, models.RoleManager, models.RoleEditor); err != nil {
 			t.Errorf("demoting a manager when another is left: %v", err)
 		}
-		if err := alpha.RemoveMember(boss.ID, ed.ID); err != nil {
+		if err := alpha.RemoveMember(models.Actor{UserID: ed.ID, Name: "test"}, boss.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := alpha.Membership(boss.ID); !errors.Is(err, models.ErrNotFound) {

@@ -78,15 +78,15 @@ func TestSettingsLogoMustBeOwnImage(t *testing.T) {
 		ctx := context.Background()
 		alpha := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		beta := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
-		img, err := alpha.AddMedia(models.Media{Kind: models.MediaImage, Filename: "logo.png", ContentType: "image/png", Alt: "Logo", Widths: "320,640"})
+		img, err := alpha.AddMedia(testActor, models.Media{Kind: models.MediaImage, Filename: "logo.png", ContentType: "image/png", Alt: "Logo", Widths: "320,640"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		pdf, err := alpha.AddMedia(models.Media{Kind: models.MediaPDF, Filename: "x.pdf", ContentType: "application/pdf"})
+		pdf, err := alpha.AddMedia(testActor, models.Media{Kind: models.MediaPDF, Filename: "x.pdf", ContentType: "application/pdf"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		theirs, err := beta.AddMedia(models.Media{Kind: models.MediaImage, Filename: "b.png", ContentType: "image/png", Alt: "B", Widths: "320"})
+		theirs, err := beta.AddMedia(testActor, models.Media{Kind: models.MediaImage, Filename: "b.png", ContentType: "image/png", Alt: "B", Widths: "320"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestSettingsLogoMustBeOwnImage(t *testing.T) {
 		} {
 			s, _ := alpha.Settings()
 			s.LogoURL, s.AccessibilityStatus = tt.logo, "partial"
-			_, err := alpha.SaveSettingsAt(s, s.Version, now)
+			_, err := alpha.SaveSettingsAt(testActor, s, s.Version, now)
 			var ve *models.ValidationError
 			switch {
 			case tt.ok && err != nil:
@@ -114,7 +114,7 @@ func TestSettingsLogoMustBeOwnImage(t *testing.T) {
 			case !tt.ok && (!errors.As(err, &ve) || ve.Field != "logo_url"):
 				t.Errorf("logo %q: %v, want a logo_url error", tt.logo, err)
 			}
-			if err := alpha.SaveSettings(models.SiteSettings{LogoURL: tt.logo}); (err == nil) != tt.ok {
+			if err := alpha.SaveSettings(testActor, models.SiteSettings{LogoURL: tt.logo}); (err == nil) != tt.ok {
 				t.Errorf("SaveSettings with logo %q: %v", tt.logo, err)
 			}
 		}

@@ -144,10 +144,19 @@ func checkMediaText(m *Media) error {
 	return nil
 }
 
-// AddMedia records an uploaded file (its files are stored by the caller,
-// once the id is known). An image needs alt text; a PDF without a title is
-// named after its file.
-func (t *TenantDB) AddMedia(m Media) (Media, error) {
+// Audit actions of the media library.
+const (
+	AuditMediaUpload = "media.upload"
+	AuditMediaEdit   = "media.edit"
+	AuditMediaDelete = "media.delete"
+)
+
+// AddMedia records an uploaded file, audited by by. store, when not nil,
+// stores its files once the id is known, inside the same transaction: when
+// it fails nothing is recorded (the caller removes what it stored) and its
+// error is returned with the item it was given. An image needs alt text; a
+// PDF without a title is named after its file.
+func (t *TenantDB) AddMedia(by Actor, m Media, store func(Media) error) (Media, error) {
 	switch m.Kind {
 	case MediaImage:
 		if len(m.WidthList()) == 0 {
@@ -163,8 +172,16 @@ func (t *TenantDB) AddMedia(m Media) (Media, error) {
 	}
 	now := time.Now().UTC()
 	m.ID, m.TenantID, m.CreatedAt, m.UpdatedAt, m.Version = 0, t.tenantID, now, now, 1
-	err := t.change(func(tx *TenantDB) error {
-		return tx.scoped.Create(&m).Error
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		if err := tx.scoped.Create(&m).Error; err != nil {
+			return err
+		}
+		if store != nil {
+			if err := store(m); err != nil {
+				return err
+			}
+		}
+		return tx.audit(AuditMediaUpload, m.Src())
 	})
 	return m, translate("add media", err)
 }
@@ -185,10 +202,11 @@ func (t *TenantDB) AllMedia() ([]Media, error) {
 }
 
 // SetMediaAlt changes an item's alt text and title, if it is still at the
-// version the form was opened at (else an *EditConflictError).
-func (t *TenantDB) SetMediaAlt(id int64, version int, alt, title string) (Media, error) {
+// version the form was opened at (else an *EditConflictError), audited by
+// by.
+func (t *TenantDB) SetMediaAlt(by Actor, id int64, version int, alt, title string) (Media, error) {
 	var m Media
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		if err := tx.scoped.Where("id = ?", id).Take(&m).Error; err != nil {
 			return err
 		}
@@ -201,20 +219,17 @@ func (t *TenantDB) SetMediaAlt(id int64, version int, alt, title string) (Media,
 		}
 		m.UpdatedAt = time.Now().UTC()
 		m.Version = version + 1
-		return tx.scoped.Model(&Media{}).Where("id = ?", id).
-			Updates(map[string]any{"alt": m.Alt, "title": m.Title, "updated_at": m.UpdatedAt}).Error
+		if err := tx.scoped.Model(&Media{}).Where("id = ?", id).
+			Updates(map[string]any{"alt": m.Alt, "title": m.Title, "updated_at": m.UpdatedAt}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditMediaEdit, m.Src())
 	})
 	return m, translate(fmt.Sprintf("set alt text of media %d", id), err)
 }
 
-// DeleteMedia removes an item's record (the caller deletes its files).
-func (t *TenantDB) DeleteMedia(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Where("id = ?", id).Delete(&Media{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return res.Error
-	})
-	return translate(fmt.Sprintf("delete media %d", id), err)
+// DeleteMedia removes an item's record (the caller deletes its files),
+// audited by by.
+func (t *TenantDB) DeleteMedia(by Actor, id int64) error {
+	return deleteByID(t, by, "media", id, AuditMediaDelete, Media.Src, nil)
 }

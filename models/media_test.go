@@ -21,10 +21,10 @@ func TestMediaLifecycle(t *testing.T) {
 		ctx := context.Background()
 		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "highfives").ID)
 
-		if _, err := store.AddMedia(testMediaImage("   ")); !isMediaFieldError(err, "alt") {
+		if _, err := store.AddMedia(testActor, testMediaImage("   "), nil); !isMediaFieldError(err, "alt") {
 			t.Errorf("an image without alt text: %v, want a validation error on alt", err)
 		}
-		img, err := store.AddMedia(testMediaImage("The  surgery's front door"))
+		img, err := store.AddMedia(testActor, testMediaImage("The  surgery's front door"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestMediaLifecycle(t *testing.T) {
 		if img.Src() != "/media/"+strconv.FormatInt(img.ID, 10)+"/700.jpg" {
 			t.Errorf("src %s", img.Src())
 		}
-		pdf, err := store.AddMedia(models.Media{Kind: models.MediaPDF, Filename: "../../Annual report 2025.pdf", ContentType: "application/pdf", Bytes: 230 << 10, SHA256: "cd"})
+		pdf, err := store.AddMedia(testActor, models.Media{Kind: models.MediaPDF, Filename: "../../Annual report 2025.pdf", ContentType: "application/pdf", Bytes: 230 << 10, SHA256: "cd"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,21 +51,21 @@ func TestMediaLifecycle(t *testing.T) {
 		}
 
 		// Alt text: required, saved at the version it was opened at.
-		if _, err := store.SetMediaAlt(img.ID, 1, "", ""); !isMediaFieldError(err, "alt") {
+		if _, err := store.SetMediaAlt(testActor, img.ID, 1, "", ""); !isMediaFieldError(err, "alt") {
 			t.Errorf("clearing the alt text: %v", err)
 		}
-		saved, err := store.SetMediaAlt(img.ID, 1, "Front door of Fivefields surgery", "")
+		saved, err := store.SetMediaAlt(testActor, img.ID, 1, "Front door of Fivefields surgery", "")
 		if err != nil || saved.Version != 2 {
 			t.Fatalf("SetMediaAlt: %v version %d", err, saved.Version)
 		}
-		if _, err := store.SetMediaAlt(img.ID, 1, "An older edit", ""); !errors.Is(err, models.ErrStale) {
+		if _, err := store.SetMediaAlt(testActor, img.ID, 1, "An older edit", ""); !errors.Is(err, models.ErrStale) {
 			t.Errorf("a save from version 1 after version 2: %v, want ErrStale", err)
 		}
 		if m, _ := store.MediaByID(img.ID); m.Alt != "Front door of Fivefields surgery" || m.Version != 2 {
 			t.Errorf("after the refused save: %q version %d", m.Alt, m.Version)
 		}
 
-		if err := store.DeleteMedia(img.ID); err != nil {
+		if err := store.DeleteMedia(testActor, img.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.MediaByID(img.ID); !errors.Is(err, models.ErrNotFound) {
@@ -79,17 +79,17 @@ func TestMediaOfAnotherTenantIsNotFound(t *testing.T) {
 		ctx := context.Background()
 		a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		b := db.ForTenant(ctx, modelstest.Tenant(t, db, "bravo").ID)
-		m, err := a.AddMedia(testMediaImage("A photo"))
+		m, err := a.AddMedia(testActor, testMediaImage("A photo"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := b.MediaByID(m.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("read: %v", err)
 		}
-		if _, err := b.SetMediaAlt(m.ID, 1, "Taken over", ""); !errors.Is(err, models.ErrNotFound) {
+		if _, err := b.SetMediaAlt(testActor, m.ID, 1, "Taken over", ""); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("set alt: %v", err)
 		}
-		if err := b.DeleteMedia(m.ID); !errors.Is(err, models.ErrNotFound) {
+		if err := b.DeleteMedia(testActor, m.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("delete: %v", err)
 		}
 		if list, _ := b.AllMedia(); len(list) != 0 {

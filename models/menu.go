@@ -21,8 +21,9 @@ type NavItem struct {
 // MaxNavItems follows NHS England's guidance: 5 to 7 flat items.
 const MaxNavItems = 7
 
-// SetNavItems replaces the navigation menu.
-func (t *TenantDB) SetNavItems(items []NavItem) error {
+// SetNavItems replaces the navigation menu, audited by by as the menu's
+// start.
+func (t *TenantDB) SetNavItems(by Actor, items []NavItem) error {
 	if len(items) > MaxNavItems {
 		return invalid("nav", fmt.Sprintf("use %d items or fewer: NHS guidance asks for 5 to 7 flat items", MaxNavItems))
 	}
@@ -36,14 +37,16 @@ func (t *TenantDB) SetNavItems(items []NavItem) error {
 		}
 		items[i].ID, items[i].TenantID, items[i].SortOrder = 0, t.tenantID, i
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		if err := tx.scoped.Where("1 = 1").Delete(&NavItem{}).Error; err != nil {
 			return err
 		}
-		if len(items) == 0 {
-			return nil
+		if len(items) > 0 {
+			if err := tx.scoped.Create(&items).Error; err != nil {
+				return err
+			}
 		}
-		return tx.scoped.Create(&items).Error
+		return tx.audit(AuditMenuStart, "")
 	})
 	return translate("set navigation", err)
 }
@@ -67,6 +70,10 @@ const (
 	AuditMenuMove   = "menu.move"
 	AuditMenuStart  = "menu.start"
 )
+
+// menuSubject is a menu item as the audit log names it: its title and, in
+// brackets, its path (or the direction it moved).
+func menuSubject(title, detail string) string { return title + " (" + detail + ")" }
 
 // Recommended size of the menu: NHS England asks for 5 to 7 items.
 const MinNavItems = 5
@@ -124,8 +131,8 @@ func (t *TenantDB) MenuItem(id int64) (NavItem, error) {
 
 // AddMenuItem appends an item linking to path (a path of this site) to the
 // menu, as it was when fingerprint was taken. A full menu (MaxNavItems) and
-// a path already in the menu are refused.
-func (t *TenantDB) AddMenuItem(fingerprint, title, path string) (NavItem, error) {
+// a path already in the menu are refused. The change is audited by by.
+func (t *TenantDB) AddMenuItem(by Actor, fingerprint, title, path string) (NavItem, error) {
 	title, err := menuTitle(title)
 	if err != nil {
 		return NavItem{}, err
@@ -134,7 +141,7 @@ func (t *TenantDB) AddMenuItem(fingerprint, title, path string) (NavItem, error)
 		return NavItem{}, invalid("path", "choose a page of this website")
 	}
 	it := NavItem{TenantID: t.tenantID, Title: title, Path: path}
-	err = t.change(func(tx *TenantDB) error {
+	err = t.changeAudited(by, func(tx *TenantDB) error {
 		items, err := menuCheck(tx, fingerprint)
 		if err != nil {
 			return err
@@ -151,57 +158,75 @@ func (t *TenantDB) AddMenuItem(fingerprint, title, path string) (NavItem, error)
 		if len(items) > 0 && items[len(items)-1].SortOrder >= it.SortOrder {
 			it.SortOrder = items[len(items)-1].SortOrder + 1
 		}
-		return tx.scoped.Create(&it).Error
+		if err := tx.scoped.Create(&it).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditMenuAdd, menuSubject(it.Title, it.Path))
 	})
 	return it, translate("add menu item", err)
 }
 
-// RenameMenuItem changes the label of an item.
-func (t *TenantDB) RenameMenuItem(fingerprint string, id int64, title string) error {
+// RenameMenuItem changes the label of an item, audited by by.
+func (t *TenantDB) RenameMenuItem(by Actor, fingerprint string, id int64, title string) error {
 	title, err := menuTitle(title)
 	if err != nil {
 		return err
 	}
-	err = t.change(func(tx *TenantDB) error {
-		if _, err := tx.MenuItem(id); err != nil {
+	err = t.changeAudited(by, func(tx *TenantDB) error {
+		it, err := tx.MenuItem(id)
+		if err != nil {
 			return err
 		}
 		if _, err := menuCheck(tx, fingerprint); err != nil {
 			return err
 		}
-		return tx.scoped.Model(&NavItem{}).Where("id = ?", id).Update("title", title).Error
+		if err := tx.scoped.Model(&NavItem{}).Where("id = ?", id).Update("title", title).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditMenuEdit, menuSubject(title, it.Path))
 	})
 	return translate("rename menu item", err)
 }
 
-// RemoveMenuItem takes an item out of the menu.
-func (t *TenantDB) RemoveMenuItem(fingerprint string, id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		if _, err := tx.MenuItem(id); err != nil {
+// RemoveMenuItem takes an item out of the menu, audited by by.
+func (t *TenantDB) RemoveMenuItem(by Actor, fingerprint string, id int64) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		it, err := tx.MenuItem(id)
+		if err != nil {
 			return err
 		}
 		if _, err := menuCheck(tx, fingerprint); err != nil {
 			return err
 		}
-		return tx.scoped.Where("id = ?", id).Delete(&NavItem{}).Error
+		if err := tx.scoped.Where("id = ?", id).Delete(&NavItem{}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditMenuRemove, menuSubject(it.Title, it.Path))
 	})
 	return translate("remove menu item", err)
 }
 
-// MoveMenuItem moves an item one place up or down. The fingerprint is
-// checked just before the move, which runs in a change of its own.
-func (t *TenantDB) MoveMenuItem(fingerprint string, id int64, up bool) error {
-	if _, err := t.MenuItem(id); err != nil {
-		return err
+// MoveMenuItem moves an item one place up or down, audited by by. The
+// fingerprint is checked in the same transaction.
+func (t *TenantDB) MoveMenuItem(by Actor, fingerprint string, id int64, up bool) error {
+	direction := "down"
+	if up {
+		direction = "up"
 	}
-	items, err := menuItems(t)
-	if err != nil {
-		return translate("menu", err)
-	}
-	if MenuFingerprint(items) != fingerprint {
-		return &EditConflictError{What: menuWhat}
-	}
-	return t.moveRow("nav_items", id, up, "")
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		it, err := tx.MenuItem(id)
+		if err != nil {
+			return err
+		}
+		if _, err := menuCheck(tx, fingerprint); err != nil {
+			return err
+		}
+		if err := tx.moveRow("nav_items", id, up, ""); err != nil {
+			return err
+		}
+		return tx.audit(AuditMenuMove, menuSubject(it.Title, direction))
+	})
+	return translate(fmt.Sprintf("move menu item %d", id), err)
 }
 
 // Menu lists the menu in display order with its fingerprint, for an edit.
@@ -215,8 +240,8 @@ func (t *TenantDB) Menu() ([]NavItem, string, error) {
 
 // StartMenu fills an empty menu with items (the standard menu the public
 // site shows until the tenant has its own), as it was when fingerprint was
-// taken.
-func (t *TenantDB) StartMenu(fingerprint string, items []NavItem) error {
+// taken. The change is audited by by.
+func (t *TenantDB) StartMenu(by Actor, fingerprint string, items []NavItem) error {
 	if len(items) > MaxNavItems {
 		return invalid("title", fmt.Sprintf("use %d items or fewer", MaxNavItems))
 	}
@@ -228,7 +253,7 @@ func (t *TenantDB) StartMenu(fingerprint string, items []NavItem) error {
 		}
 		rows = append(rows, NavItem{TenantID: t.tenantID, Title: title, Path: it.Path, SortOrder: i})
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		current, err := menuCheck(tx, fingerprint)
 		if err != nil {
 			return err
@@ -236,7 +261,10 @@ func (t *TenantDB) StartMenu(fingerprint string, items []NavItem) error {
 		if len(current) > 0 || len(rows) == 0 {
 			return &EditConflictError{What: menuWhat}
 		}
-		return tx.scoped.Create(&rows).Error
+		if err := tx.scoped.Create(&rows).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditMenuStart, "")
 	})
 	return translate("start menu", err)
 }

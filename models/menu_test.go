@@ -31,7 +31,7 @@ func TestMenuEdits(t *testing.T) {
 
 		_, fp := testMenuTitles(t, alpha)
 		for _, p := range []string{"/practices", "/services", "/news"} {
-			it, err := alpha.AddMenuItem(fp, strings.ToUpper(p[1:2])+p[2:], p)
+			it, err := alpha.AddMenuItem(testActor, fp, strings.ToUpper(p[1:2])+p[2:], p)
 			if err != nil {
 				t.Fatalf("add %s: %v", p, err)
 			}
@@ -41,33 +41,33 @@ func TestMenuEdits(t *testing.T) {
 			_, fp = testMenuTitles(t, alpha)
 		}
 		items, _, _ := alpha.Menu()
-		if _, err := alpha.AddMenuItem(fp, "Again", "/news"); testPeopleField(err) != "path" {
+		if _, err := alpha.AddMenuItem(testActor, fp, "Again", "/news"); testPeopleField(err) != "path" {
 			t.Errorf("a path twice: %v", err)
 		}
-		if _, err := alpha.AddMenuItem(fp, " ", "/events"); testPeopleField(err) != "title" {
+		if _, err := alpha.AddMenuItem(testActor, fp, " ", "/events"); testPeopleField(err) != "title" {
 			t.Errorf("empty title: %v", err)
 		}
-		if _, err := alpha.AddMenuItem("old", "Events", "/events"); !errors.Is(err, models.ErrStale) {
+		if _, err := alpha.AddMenuItem(testActor, "old", "Events", "/events"); !errors.Is(err, models.ErrStale) {
 			t.Errorf("add to a changed menu: %v", err)
 		}
-		if err := alpha.MoveMenuItem(fp, items[2].ID, true); err != nil {
+		if err := alpha.MoveMenuItem(testActor, fp, items[2].ID, true); err != nil {
 			t.Fatal(err)
 		}
 		got, fp := testMenuTitles(t, alpha)
 		if got != "Practices,News,Services" {
 			t.Errorf("after moving News up: %s", got)
 		}
-		if err := alpha.MoveMenuItem("old", items[2].ID, true); !errors.Is(err, models.ErrStale) {
+		if err := alpha.MoveMenuItem(testActor, "old", items[2].ID, true); !errors.Is(err, models.ErrStale) {
 			t.Errorf("move on a changed menu: %v", err)
 		}
-		if err := alpha.RenameMenuItem(fp, items[0].ID, "Our practices"); err != nil {
+		if err := alpha.RenameMenuItem(testActor, fp, items[0].ID, "Our practices"); err != nil {
 			t.Fatal(err)
 		}
 		got, fp = testMenuTitles(t, alpha)
 		if got != "Our practices,News,Services" {
 			t.Errorf("after renaming: %s", got)
 		}
-		if err := alpha.RemoveMenuItem(fp, items[1].ID); err != nil {
+		if err := alpha.RemoveMenuItem(testActor, fp, items[1].ID); err != nil {
 			t.Fatal(err)
 		}
 		got, fp = testMenuTitles(t, alpha)
@@ -77,13 +77,13 @@ func TestMenuEdits(t *testing.T) {
 
 		// Another tenant's ids are not found, and nothing is written.
 		_, bfp := testMenuTitles(t, beta)
-		if err := beta.RenameMenuItem(bfp, items[0].ID, "Owned"); !errors.Is(err, models.ErrNotFound) {
+		if err := beta.RenameMenuItem(testActor, bfp, items[0].ID, "Owned"); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta renames alpha's item: %v", err)
 		}
-		if err := beta.RemoveMenuItem(bfp, items[0].ID); !errors.Is(err, models.ErrNotFound) {
+		if err := beta.RemoveMenuItem(testActor, bfp, items[0].ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta removes alpha's item: %v", err)
 		}
-		if err := beta.MoveMenuItem(bfp, items[2].ID, true); !errors.Is(err, models.ErrNotFound) {
+		if err := beta.MoveMenuItem(testActor, bfp, items[2].ID, true); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta moves alpha's item: %v", err)
 		}
 		if again, _ := testMenuTitles(t, alpha); again != "Our practices,News" {
@@ -92,12 +92,12 @@ func TestMenuEdits(t *testing.T) {
 
 		// The most the guidance allows.
 		for _, p := range []string{"/a", "/b", "/c", "/d", "/e"} {
-			if _, err := alpha.AddMenuItem(fp, "Item "+p, p); err != nil {
+			if _, err := alpha.AddMenuItem(testActor, fp, "Item "+p, p); err != nil {
 				t.Fatalf("add %s: %v", p, err)
 			}
 			_, fp = testMenuTitles(t, alpha)
 		}
-		if _, err := alpha.AddMenuItem(fp, "Eighth", "/f"); testPeopleField(err) != "title" {
+		if _, err := alpha.AddMenuItem(testActor, fp, "Eighth", "/f"); testPeopleField(err) != "title" {
 			t.Errorf("an eighth item: %v", err)
 		}
 	})

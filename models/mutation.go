@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 // touches (and, for a tenant's content, writes the audit row); after the
 // commit the notifier invalidates caches on every replica. The layers:
 //
-//   - (*TenantDB).change: one tenant's content, with its audit row;
+//   - (*TenantDB).changeAudited: one tenant's content, with its audit rows;
 //   - (*DB).mutate: one tenant's platform data (status, domains);
 //   - (*DB).mutateAll: platform data every site shows (announcements);
 //   - the ODS import, which bumps the tenants it changed in batches;
@@ -123,30 +124,65 @@ func (d *DB) mutateAll(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return d.mutateTenants(ctx, nil, fn)
 }
 
-// change is the one path by which a tenant's content changes: fn runs in
-// one transaction, bound to the same tenant, that also bumps the tenant's
-// generation; after the commit every cache is invalidated.
-func (t *TenantDB) change(fn func(tx *TenantDB) error) error {
+// changeAudited is the one path by which a tenant's content changes. fn
+// runs in one transaction, bound to the same tenant, and says what it did
+// with tx.audit, which appends a row to the tenant's audit log as by; the
+// same transaction bumps the tenant's generation, and after the commit every
+// cache is invalidated. The change and its audit rows are committed
+// together or not at all: an actor without a name is refused before
+// anything is written, a failed audit write rolls the change back, and so
+// does a change that wrote no audit row (a bug: every change says what it
+// did). fn returns errUnchanged when there turns out to be nothing to do:
+// the transaction is rolled back, nothing is audited or notified, and
+// changeAudited returns nil.
+func (t *TenantDB) changeAudited(by Actor, fn func(tx *TenantDB) error) error {
+	if !by.valid() {
+		return invalid("by", "say who is making the change")
+	}
+	err := t.transact(func(tx *TenantDB) error {
+		tx.by = by
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if tx.audited == 0 {
+			return errNotAudited
+		}
+		return nil
+	})
+	if errors.Is(err, errUnchanged) {
+		return nil
+	}
+	return err
+}
+
+// errUnchanged is returned by the function of a changeAudited when there is
+// nothing to change: the transaction rolls back and the change succeeds.
+var errUnchanged = errors.New("models: nothing to change")
+
+// errNotAudited rolls back a change that wrote no audit row.
+var errNotAudited = errors.New("models: a change wrote no audit row")
+
+// audit appends (action, subject) to the tenant's audit log, as the actor of
+// the change tx belongs to (changeAudited).
+func (tx *TenantDB) audit(action, subject string) error {
+	if err := tx.Audit(tx.by.UserID, tx.by.Name, action, subject); err != nil {
+		return err
+	}
+	tx.audited++
+	return nil
+}
+
+// transact runs fn in one transaction, bound to the same tenant, that also
+// bumps the tenant's generation; after the commit every cache is
+// invalidated. Content changes reach it only through changeAudited; the
+// other callers are writes that are not content (memberships and
+// invitations, audited by their callers as account events) and the
+// scheduler, which runs a change audited when it was scheduled.
+func (t *TenantDB) transact(fn func(tx *TenantDB) error) error {
 	return t.db.mutate(t.scoped.Statement.Context, t.tenantID, func(tx *gorm.DB) error {
 		bound := tx.Set(tenantKey, t.tenantID).
 			Where(clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: "tenant_id"}, Value: t.tenantID}).
 			Session(&gorm.Session{})
 		return fn(&TenantDB{db: t.db, tenantID: t.tenantID, scoped: bound, clock: t.clock})
-	})
-}
-
-// changeAudited is change that also appends (by, action, subject) to the
-// tenant's audit log in the same transaction: the change and its audit row
-// are committed together or not at all. An actor without a name is refused
-// before anything is written.
-func (t *TenantDB) changeAudited(by Actor, action, subject string, fn func(tx *TenantDB) error) error {
-	if !by.valid() {
-		return invalid("by", "say who is making the change")
-	}
-	return t.change(func(tx *TenantDB) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		return tx.Audit(by.UserID, by.Name, action, subject)
 	})
 }

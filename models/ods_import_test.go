@@ -143,19 +143,19 @@ func TestODSImportNewerFileKeepsManagersContent(t *testing.T) {
 		p.AccessibilityNotes = "Step-free entrance on Lawson Street."
 		p.Phone = "01642 000111"
 		p.AppointmentsURL = "https://example.nhs.uk/book"
-		saved, err := store.SavePractice(p.ID, p.Version, p)
+		saved, err := store.SavePractice(testActor, p.ID, p.Version, p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := store.SetPracticeHours(p.ID, saved.Version, models.WeeklyHours{"monday": {{Open: "08:00", Close: "18:30"}}}); err != nil {
+		if err := store.SetPracticeHours(testActor, p.ID, saved.Version, models.WeeklyHours{"monday": {{Open: "08:00", Close: "18:30"}}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.SavePractice(0, 0, models.Practice{ODSCode: "Y99999", Name: "Branch Surgery"}); err != nil {
+		if _, err := store.SavePractice(testActor, 0, 0, models.Practice{ODSCode: "Y99999", Name: "Branch Surgery"}); err != nil {
 			t.Fatal(err)
 		}
 		st, _ := store.Settings()
 		st.Email = "pcn@example.nhs.uk"
-		if err := store.SaveSettings(st); err != nil {
+		if err := store.SaveSettings(testActor, st); err != nil {
 			t.Fatal(err)
 		}
 		genBefore := tn.Generation
@@ -171,7 +171,16 @@ func TestODSImportNewerFileKeepsManagersContent(t *testing.T) {
 		data.Memberships[1].Ended = odsTestDate("20260331")
 		rec := &recorder{}
 		db.SetNotifier(rec)
-		rep := odsImport(t, db, data)
+		// Imported after the manager's edits, whose audit rows carry the
+		// time they were made: the import's row is the newest.
+		later := odsTestNow
+		if now := time.Now(); now.After(later) {
+			later = now
+		}
+		rep, err := db.ImportODS(ctx, data, later)
+		if err != nil {
+			t.Fatalf("import: %v", err)
+		}
 		want := models.ODSReport{TenantsUpdated: 1, TenantsUnchanged: 1, PCNsSkipped: 1, PracticesUpdated: 1, PracticesUnchanged: 1, PracticesLeft: 1}
 		if rep != want {
 			t.Errorf("report %+v, want %+v", rep, want)
@@ -238,7 +247,7 @@ func TestODSImportManagersSettingsAddressKept(t *testing.T) {
 	store := db.ForTenant(ctx, tn.ID)
 	st, _ := store.Settings()
 	st.Address = "Moorland PCN office\nThe Square\nRM7 0JU"
-	if err := store.SaveSettings(st); err != nil {
+	if err := store.SaveSettings(testActor, st); err != nil {
 		t.Fatal(err)
 	}
 	data := odsTestData()

@@ -29,7 +29,7 @@ func TestMoveRowReorders(t *testing.T) {
 		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		other := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
 		for i := 0; i < 3; i++ { // equal sort_order: display falls back to start time
-			if err := store.AddEASession("", models.EASession{Weekdays: "1", StartsAt: 1000 + i, EndsAt: 1100}); err != nil {
+			if err := store.AddEASession(testActor, "", models.EASession{Weekdays: "1", StartsAt: 1000 + i, EndsAt: 1100}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -65,7 +65,7 @@ func TestClaimVersion(t *testing.T) {
 		ctx := context.Background()
 		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		other := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
-		if err := store.AddEASession("", models.EASession{Weekdays: "1", StartsAt: 600, EndsAt: 700}); err != nil {
+		if err := store.AddEASession(testActor, "", models.EASession{Weekdays: "1", StartsAt: 600, EndsAt: 700}); err != nil {
 			t.Fatal(err)
 		}
 		id := sessionIDs(t, store)[0]

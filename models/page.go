@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -111,6 +112,16 @@ func (in *PageInput) validate() error {
 	return nil
 }
 
+// Audit actions of pages.
+const (
+	AuditPageSaveDraft  = "page.save-draft"
+	AuditPagePublish    = "page.publish"
+	AuditPageUnpublish  = "page.unpublish"
+	AuditPageDelete     = "page.delete"
+	AuditPageRestore    = "page.restore"
+	AuditPageNavigation = "page.navigation"
+)
+
 // PutPage creates the page at in.Path or adds a revision to it, and
 // publishes that revision unless in.Draft. New top-level pages appear in the
 // navigation.
@@ -127,7 +138,7 @@ func (t *TenantDB) PutPage(in PageInput) (Page, error) {
 		action = AuditPageSaveDraft
 	}
 	var page Page
-	err = t.changeAudited(in.By, action, in.Path, func(tx *TenantDB) error {
+	err = t.changeAudited(in.By, func(tx *TenantDB) error {
 		q := tx.scoped
 		if in.BaseRevisionID != nil && t.db.dialect == Postgres {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"}) // SQLite has one writer already
@@ -166,7 +177,10 @@ func (t *TenantDB) PutPage(in PageInput) (Page, error) {
 			page.PublishedRevisionID, page.PublishedAt = &rev.ID, &now
 		}
 		page.Title = in.Title
-		return tx.scoped.Model(&Page{}).Where("id = ?", page.ID).Updates(updates).Error
+		if err := tx.scoped.Model(&Page{}).Where("id = ?", page.ID).Updates(updates).Error; err != nil {
+			return err
+		}
+		return tx.audit(action, in.Path)
 	})
 	if err != nil {
 		return Page{}, translate("put page "+in.Path, err)
@@ -207,14 +221,17 @@ func isTopLevel(p string) bool { return p != "/" && strings.Count(p, "/") == 1 }
 func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
 
 // SetNavigation places the page at path in the header navigation (inNav)
-// at position order.
-func (t *TenantDB) SetNavigation(path string, order int, inNav bool) error {
-	err := t.change(func(tx *TenantDB) error {
+// at position order, audited by by.
+func (t *TenantDB) SetNavigation(by Actor, path string, order int, inNav bool) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		res := tx.scoped.Model(&Page{}).Where("path = ?", path).Updates(map[string]any{"nav_order": order, "in_nav": inNav})
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		return tx.audit(AuditPageNavigation, path)
 	})
 	return translate("set navigation of "+path, err)
 }
@@ -344,8 +361,9 @@ func (t *TenantDB) lockPage(path string) (Page, error) {
 // UnpublishPage takes the page at path off the public site and keeps it,
 // with every revision, as a draft. base, when set, is the latest revision
 // the user saw: a page saved since is a *StaleError and stays as it is.
-func (t *TenantDB) UnpublishPage(path string, base *int64) error {
-	err := t.change(func(tx *TenantDB) error {
+// The change is audited by by.
+func (t *TenantDB) UnpublishPage(by Actor, path string, base *int64) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		page, err := tx.lockPage(path)
 		if err != nil {
 			return err
@@ -353,17 +371,20 @@ func (t *TenantDB) UnpublishPage(path string, base *int64) error {
 		if err := tx.checkBase(page, base); err != nil {
 			return err
 		}
-		return tx.scoped.Model(&Page{}).Where("id = ?", page.ID).
-			Updates(map[string]any{"published_revision_id": nil, "published_at": nil, "updated_at": time.Now().UTC()}).Error
+		if err := tx.scoped.Model(&Page{}).Where("id = ?", page.ID).
+			Updates(map[string]any{"published_revision_id": nil, "published_at": nil, "updated_at": time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditPageUnpublish, path)
 	})
 	return translate("unpublish page "+path, err)
 }
 
 // DeletePage deletes the page at path and all its revisions. base, when
 // set, is the latest revision the user saw: a page saved since is a
-// *StaleError and is not deleted.
-func (t *TenantDB) DeletePage(path string, base *int64) error {
-	err := t.change(func(tx *TenantDB) error {
+// *StaleError and is not deleted. The change is audited by by.
+func (t *TenantDB) DeletePage(by Actor, path string, base *int64) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		page, err := tx.lockPage(path)
 		if err != nil {
 			return err
@@ -379,7 +400,10 @@ func (t *TenantDB) DeletePage(path string, base *int64) error {
 		if err := tx.scoped.Where("page_id = ?", page.ID).Delete(&PageRevision{}).Error; err != nil {
 			return err
 		}
-		return tx.scoped.Where("id = ?", page.ID).Delete(&Page{}).Error
+		if err := tx.scoped.Where("id = ?", page.ID).Delete(&Page{}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditPageDelete, path)
 	})
 	return translate("delete page "+path, err)
 }
@@ -397,12 +421,13 @@ func (t *TenantDB) RevisionByID(path string, id int64) (PageRevision, error) {
 }
 
 // RestoreRevision copies revision id of the page at path into a new draft
-// revision (its title and text, by author): the live page does not change
-// until the user publishes. base, when set, is the latest revision the user
-// saw: a page saved since is a *StaleError and nothing is written.
-func (t *TenantDB) RestoreRevision(path string, id int64, base *int64, author string) (PageRevision, error) {
+// revision (its title and text, written and audited by by): the live page
+// does not change until the user publishes. base, when set, is the latest
+// revision the user saw: a page saved since is a *StaleError and nothing is
+// written.
+func (t *TenantDB) RestoreRevision(by Actor, path string, id int64, base *int64) (PageRevision, error) {
 	var rev PageRevision
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		page, err := tx.lockPage(path)
 		if err != nil {
 			return err
@@ -418,12 +443,15 @@ func (t *TenantDB) RestoreRevision(path string, id int64, base *int64, author st
 		if err != nil {
 			return invalid("body", err.Error())
 		}
-		rev = PageRevision{TenantID: t.tenantID, PageID: page.ID, Title: old.Title, BodyMD: old.BodyMD, BodyHTML: string(body), Author: author}
+		rev = PageRevision{TenantID: t.tenantID, PageID: page.ID, Title: old.Title, BodyMD: old.BodyMD, BodyHTML: string(body), Author: by.Name}
 		if err := tx.scoped.Create(&rev).Error; err != nil {
 			return err
 		}
-		return tx.scoped.Model(&Page{}).Where("id = ?", page.ID).
-			Updates(map[string]any{"title": old.Title, "updated_at": time.Now().UTC()}).Error
+		if err := tx.scoped.Model(&Page{}).Where("id = ?", page.ID).
+			Updates(map[string]any{"title": old.Title, "updated_at": time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditPageRestore, path+" revision "+strconv.FormatInt(id, 10))
 	})
 	if err != nil {
 		return PageRevision{}, translate("restore revision of "+path, err)

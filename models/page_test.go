@@ -295,19 +295,19 @@ func TestUnpublishAndDeletePage(t *testing.T) {
 			}
 		}
 		// Another tenant cannot touch it.
-		if err := other.UnpublishPage("/about", nil); !errors.Is(err, models.ErrNotFound) {
+		if err := other.UnpublishPage(testActor, "/about", nil); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta unpublishes alpha's page: %v", err)
 		}
-		if err := other.DeletePage("/about", nil); !errors.Is(err, models.ErrNotFound) {
+		if err := other.DeletePage(testActor, "/about", nil); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta deletes alpha's page: %v", err)
 		}
 		// A stale base is refused.
 		old := int64(1)
-		if err := store.UnpublishPage("/about", &old); !errors.Is(err, models.ErrStale) {
+		if err := store.UnpublishPage(testActor, "/about", &old); !errors.Is(err, models.ErrStale) {
 			t.Errorf("stale unpublish = %v", err)
 		}
 		latest := testPagesLatest(t, store, "/about")
-		if err := store.UnpublishPage("/about", &latest); err != nil {
+		if err := store.UnpublishPage(testActor, "/about", &latest); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.PublishedPage("/about"); !errors.Is(err, models.ErrNotFound) {
@@ -316,16 +316,16 @@ func TestUnpublishAndDeletePage(t *testing.T) {
 		if revs, _ := store.Revisions("/about"); len(revs) != 2 {
 			t.Errorf("unpublishing lost revisions: %d left", len(revs))
 		}
-		if err := store.DeletePage("/about", &old); !errors.Is(err, models.ErrStale) {
+		if err := store.DeletePage(testActor, "/about", &old); !errors.Is(err, models.ErrStale) {
 			t.Errorf("stale delete = %v", err)
 		}
-		if err := store.DeletePage("/about", &latest); err != nil {
+		if err := store.DeletePage(testActor, "/about", &latest); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.Revisions("/about"); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("after deleting, Revisions = %v", err)
 		}
-		if err := store.DeletePage("/about", nil); !errors.Is(err, models.ErrNotFound) {
+		if err := store.DeletePage(testActor, "/about", nil); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("deleting twice = %v", err)
 		}
 		// The path can be used again.
@@ -360,17 +360,17 @@ func TestRestoreRevisionMakesADraft(t *testing.T) {
 		if _, err := store.RevisionByID("/about", betaRev); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("another tenant's revision = %v", err)
 		}
-		if _, err := db.ForTenant(ctx, b.ID).RestoreRevision("/about", first, nil, "x"); !errors.Is(err, models.ErrNotFound) {
+		if _, err := db.ForTenant(ctx, b.ID).RestoreRevision(models.Actor{Name: "x"}, "/about", first, nil); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta restores alpha's revision: %v", err)
 		}
 
 		// A stale base is refused and writes nothing.
 		stale := first
-		if _, err := store.RestoreRevision("/about", first, &stale, "bob@example.nhs.uk"); !errors.Is(err, models.ErrStale) {
+		if _, err := store.RestoreRevision(models.Actor{Name: "bob@example.nhs.uk"}, "/about", first, &stale); !errors.Is(err, models.ErrStale) {
 			t.Errorf("stale restore = %v", err)
 		}
 		latest := testPagesLatest(t, store, "/about")
-		rev, err := store.RestoreRevision("/about", first, &latest, "bob@example.nhs.uk")
+		rev, err := store.RestoreRevision(models.Actor{Name: "bob@example.nhs.uk"}, "/about", first, &latest)
 		if err != nil {
 			t.Fatal(err)
 		}

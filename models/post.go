@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -90,11 +91,27 @@ func (t *TenantDB) PostByID(id int64) (Post, error) {
 	return p, translate(fmt.Sprintf("post %d", id), err)
 }
 
+// Audit actions of news posts.
+const (
+	AuditNewsDraft             = "news.save-draft"
+	AuditNewsSchedule          = "news.schedule"
+	AuditNewsPublish           = "news.publish"
+	AuditNewsUnpublish         = "news.unpublish"
+	AuditNewsDelete            = "news.delete"
+	AuditNewsScheduleUnpublish = "news.schedule-unpublish"
+	AuditNewsCancelUnpublish   = "news.cancel-unpublish"
+)
+
+// postSubject is a post as the audit log names it.
+func postSubject(slug string) string { return "/news/" + slug }
+
 // SavePost creates a post (id 0) or replaces the post with that id,
-// slug included. A slug another post of the tenant uses is refused. A
-// p.Version other than 0 is the version the post was opened at: if it has
-// moved on, nothing is written and an *EditConflictError is returned.
-func (t *TenantDB) SavePost(id int64, p Post) (Post, error) {
+// slug included, audited by by as a draft, scheduled or published save
+// according to p.PublishedAt. A slug another post of the tenant uses is
+// refused. A p.Version other than 0 is the version the post was opened at:
+// if it has moved on, nothing is written and an *EditConflictError is
+// returned.
+func (t *TenantDB) SavePost(by Actor, id int64, p Post) (Post, error) {
 	if err := checkSlugTitle(&p.Slug, &p.Title); err != nil {
 		return Post{}, err
 	}
@@ -108,7 +125,14 @@ func (t *TenantDB) SavePost(id int64, p Post) (Post, error) {
 		return Post{}, err
 	}
 	p.TenantID = t.tenantID
-	err = t.change(func(tx *TenantDB) error {
+	action := AuditNewsPublish
+	switch {
+	case p.PublishedAt == nil:
+		action = AuditNewsDraft
+	case p.PublishedAt.After(time.Now()):
+		action = AuditNewsSchedule
+	}
+	err = t.changeAudited(by, func(tx *TenantDB) error {
 		var n int64
 		if err := tx.scoped.Model(&Post{}).Where("slug = ? AND id <> ?", p.Slug, id).Count(&n).Error; err != nil {
 			return err
@@ -118,7 +142,10 @@ func (t *TenantDB) SavePost(id int64, p Post) (Post, error) {
 		}
 		if id == 0 {
 			p.ID = 0
-			return tx.scoped.Create(&p).Error
+			if err := tx.scoped.Create(&p).Error; err != nil {
+				return err
+			}
+			return tx.audit(action, postSubject(p.Slug))
 		}
 		var existing Post
 		if err := tx.scoped.Where("id = ?", id).Take(&existing).Error; err != nil {
@@ -130,31 +157,46 @@ func (t *TenantDB) SavePost(id int64, p Post) (Post, error) {
 			}
 		}
 		p.ID, p.CreatedAt = existing.ID, existing.CreatedAt
-		return tx.scoped.Save(&p).Error
+		if err := tx.scoped.Save(&p).Error; err != nil {
+			return err
+		}
+		return tx.audit(action, postSubject(p.Slug))
 	})
 	return p, translate(fmt.Sprintf("save post %d", id), err)
 }
 
 // UnpublishPost makes a post a draft again.
-func (t *TenantDB) UnpublishPost(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Model(&Post{}).Where("id = ?", id).Updates(map[string]any{"published_at": nil, "updated_at": time.Now().UTC()})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
+func (t *TenantDB) UnpublishPost(by Actor, id int64) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		var p Post
+		if err := tx.scoped.Where("id = ?", id).Take(&p).Error; err != nil {
+			return err
 		}
-		return res.Error
+		if err := tx.scoped.Model(&Post{}).Where("id = ?", id).Updates(map[string]any{"published_at": nil, "updated_at": time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditNewsUnpublish, postSubject(p.Slug))
 	})
 	return translate(fmt.Sprintf("unpublish post %d", id), err)
 }
 
-// DeletePost removes a post.
-func (t *TenantDB) DeletePost(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Where("id = ?", id).Delete(&Post{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
+// DeletePost removes a post and the unpublish scheduled for it (nothing is
+// left to unpublish). A scheduled publish of it stays, and fails when it
+// runs.
+func (t *TenantDB) DeletePost(by Actor, id int64) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		var p Post
+		if err := tx.scoped.Where("id = ?", id).Take(&p).Error; err != nil {
+			return err
 		}
-		return res.Error
+		if err := tx.scoped.Where("kind = ? AND target = ? AND action = ? AND done_at IS NULL", ScheduleKindPost, strconv.FormatInt(id, 10), ScheduleUnpublish).
+			Delete(&ScheduledChange{}).Error; err != nil {
+			return err
+		}
+		if err := tx.scoped.Where("id = ?", id).Delete(&Post{}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditNewsDelete, postSubject(p.Slug))
 	})
 	return translate(fmt.Sprintf("delete post %d", id), err)
 }

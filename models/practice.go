@@ -236,6 +236,21 @@ var ErrPracticeHostsSessions = errors.New("practice hosts enhanced access sessio
 var practiceEditColumns = []string{"ods_code", "name", "address", "postcode", "phone", "email", "website",
 	"appointments_url", "registration_url", "prescriptions_url", "closed_on_bank_holidays", "accessibility_notes", "updated_at"}
 
+// Audit actions of practices.
+const (
+	AuditPracticeCreate          = "practice.create"
+	AuditPracticeUpdate          = "practice.update"
+	AuditPracticeDelete          = "practice.delete"
+	AuditPracticeMove            = "practice.move"
+	AuditPracticeHours           = "practice.hours"
+	AuditPracticeExceptionCreate = "practice.exception-create"
+	AuditPracticeExceptionUpdate = "practice.exception-update"
+	AuditPracticeExceptionDelete = "practice.exception-delete"
+)
+
+// practiceSubject is a practice as the audit log names it.
+func practiceSubject(p Practice) string { return "/practices/" + p.ODSCode }
+
 // PracticeByID returns one practice of the tenant with its exceptions;
 // another tenant's id is ErrNotFound.
 func (t *TenantDB) PracticeByID(id int64) (Practice, error) {
@@ -249,7 +264,8 @@ func (t *TenantDB) PracticeByID(id int64) (Practice, error) {
 // details of the practice with that id, which must still be at version. Its
 // opening hours, exceptions and place in the list are left as they are. An
 // ODS code another practice of the tenant uses is refused on "ods_code".
-func (t *TenantDB) SavePractice(id int64, version int, p Practice) (Practice, error) {
+// The change is audited by by.
+func (t *TenantDB) SavePractice(by Actor, id int64, version int, p Practice) (Practice, error) {
 	p.Address = strings.TrimSpace(strings.ReplaceAll(p.Address, "\r\n", "\n"))
 	for _, s := range []*string{&p.Phone, &p.Email, &p.Website, &p.AppointmentsURL, &p.RegistrationURL, &p.PrescriptionsURL, &p.Postcode} {
 		*s = strings.TrimSpace(*s)
@@ -263,7 +279,7 @@ func (t *TenantDB) SavePractice(id int64, version int, p Practice) (Practice, er
 	}
 	p.TenantID, p.Exceptions = t.tenantID, nil
 	p.UpdatedAt = time.Now().UTC()
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		var n int64
 		if err := tx.scoped.Model(&Practice{}).Where("ods_code = ? AND id <> ?", p.ODSCode, id).Count(&n).Error; err != nil {
 			return err
@@ -280,13 +296,19 @@ func (t *TenantDB) SavePractice(id int64, version int, p Practice) (Practice, er
 			if last.N != nil {
 				p.SortOrder = *last.N + 1
 			}
-			return tx.scoped.Omit(clause.Associations).Create(&p).Error
+			if err := tx.scoped.Omit(clause.Associations).Create(&p).Error; err != nil {
+				return err
+			}
+			return tx.audit(AuditPracticeCreate, practiceSubject(p))
 		}
 		if err := tx.claimVersion("practices", "id", id, version, "practice "+p.ODSCode); err != nil {
 			return err
 		}
 		p.ID = id
-		return tx.scoped.Model(&Practice{}).Where("id = ?", id).Select(practiceEditColumns).Updates(&p).Error
+		if err := tx.scoped.Model(&Practice{}).Where("id = ?", id).Select(practiceEditColumns).Updates(&p).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditPracticeUpdate, practiceSubject(p))
 	})
 	if err != nil {
 		return Practice{}, translate(fmt.Sprintf("save practice %d", id), err)
@@ -297,8 +319,9 @@ func (t *TenantDB) SavePractice(id int64, version int, p Practice) (Practice, er
 // DeletePractice deletes a practice and its exceptions. A practice that
 // enhanced access sessions are held at is not deleted: the error wraps
 // ErrPracticeHostsSessions, and the sessions must be moved or deleted first.
-func (t *TenantDB) DeletePractice(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
+// The change is audited by by.
+func (t *TenantDB) DeletePractice(by Actor, id int64) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		var p Practice
 		if err := tx.scoped.Where("id = ?", id).Take(&p).Error; err != nil {
 			return err
@@ -313,32 +336,41 @@ func (t *TenantDB) DeletePractice(id int64) error {
 		if err := tx.scoped.Where("practice_id = ?", id).Delete(&PracticeException{}).Error; err != nil {
 			return err
 		}
-		return tx.scoped.Where("id = ?", id).Delete(&Practice{}).Error
+		if err := tx.scoped.Where("id = ?", id).Delete(&Practice{}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditPracticeDelete, practiceSubject(p))
 	})
 	return translate(fmt.Sprintf("delete practice %d", id), err)
 }
 
-// MovePractice moves a practice one place up or down the list.
-func (t *TenantDB) MovePractice(id int64, up bool) error {
-	if err := t.settleOrder("practices", "sort_order, name, id"); err != nil {
-		return fmt.Errorf("models: move practice %d: %w", id, err)
-	}
-	return t.moveRow("practices", id, up, "")
+// MovePractice moves a practice one place up or down the list, audited by
+// by.
+func (t *TenantDB) MovePractice(by Actor, id int64, up bool) error {
+	return moveByID(t, by, "practices", id, up, "sort_order, name, id", AuditPracticeMove, practiceSubject, nil)
 }
 
 // SetPracticeHours replaces a practice's usual weekly hours (day name →
-// spans, see WeeklyHours); the practice must still be at version.
-func (t *TenantDB) SetPracticeHours(id int64, version int, w WeeklyHours) error {
+// spans, see WeeklyHours); the practice must still be at version. The
+// change is audited by by.
+func (t *TenantDB) SetPracticeHours(by Actor, id int64, version int, w WeeklyHours) error {
 	check := Practice{Name: "x", ODSCode: "X00000", Hours: EncodeHours(w)}
 	if err := check.validate(); err != nil {
 		return err
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		if err := tx.claimVersion("practices", "id", id, version, fmt.Sprintf("practice %d", id)); err != nil {
 			return err
 		}
-		return tx.scoped.Model(&Practice{}).Where("id = ?", id).
-			Updates(map[string]any{"hours": check.Hours, "updated_at": time.Now().UTC()}).Error
+		var p Practice
+		if err := tx.scoped.Where("id = ?", id).Take(&p).Error; err != nil {
+			return err
+		}
+		if err := tx.scoped.Model(&Practice{}).Where("id = ?", id).
+			Updates(map[string]any{"hours": check.Hours, "updated_at": time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditPracticeHours, practiceSubject(p))
 	})
 	return translate(fmt.Sprintf("set hours of practice %d", id), err)
 }

@@ -24,21 +24,31 @@ type PracticeException struct {
 	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
 
-// AddException records a closure or change of hours at a practice.
-func (t *TenantDB) AddException(ods string, e PracticeException) error {
+// exceptionSubject is an exception of practice p as the audit log names it:
+// the practice and the first day, "/practices/Y99001 24/12/2026".
+func exceptionSubject(p Practice, e PracticeException) string {
+	return practiceSubject(p) + " " + e.StartsOn.UTC().Format("2/1/2006")
+}
+
+// AddException records a closure or change of hours at a practice,
+// audited by by.
+func (t *TenantDB) AddException(by Actor, ods string, e PracticeException) error {
 	if e.EndsOn.IsZero() {
 		e.EndsOn = e.StartsOn
 	}
 	if e.StartsOn.IsZero() || e.EndsOn.Before(e.StartsOn) {
 		return invalid("ends_on", "the end date must be on or after the start date")
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		var p Practice
 		if err := tx.scoped.Where("ods_code = ?", ods).Take(&p).Error; err != nil {
 			return err
 		}
 		e.ID, e.TenantID, e.PracticeID = 0, t.tenantID, p.ID
-		return tx.scoped.Create(&e).Error
+		if err := tx.scoped.Create(&e).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditPracticeExceptionCreate, exceptionSubject(p, e))
 	})
 	return translate("add exception to "+ods, err)
 }
@@ -74,8 +84,9 @@ func (e PracticeException) ExceptionSpans() []ClockSpan {
 // dates (EndsOn zero means the same day as StartsOn), closed all day or
 // special opening times (spans, in order, not overlapping) and a reason.
 // An update must name the version it was opened at. Dates overlapping
-// another exception of the practice are refused on "starts_on".
-func (t *TenantDB) SaveException(practiceID, id int64, version int, e PracticeException, spans []ClockSpan) (PracticeException, error) {
+// another exception of the practice are refused on "starts_on". The change
+// is audited by by.
+func (t *TenantDB) SaveException(by Actor, practiceID, id int64, version int, e PracticeException, spans []ClockSpan) (PracticeException, error) {
 	e.Reason = strings.TrimSpace(e.Reason)
 	if e.StartsOn.IsZero() {
 		return PracticeException{}, invalid("starts_on", "enter the first date of the change")
@@ -109,7 +120,7 @@ func (t *TenantDB) SaveException(practiceID, id int64, version int, e PracticeEx
 		e.Hours = string(b)
 	}
 	var saved PracticeException
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		var p Practice
 		if err := tx.scoped.Where("id = ?", practiceID).Take(&p).Error; err != nil {
 			return err
@@ -147,19 +158,33 @@ func (t *TenantDB) SaveException(practiceID, id int64, version int, e PracticeEx
 				return ErrNotFound
 			}
 		}
-		return tx.scoped.Where("id = ?", e.ID).Take(&saved).Error
+		if err := tx.scoped.Where("id = ?", e.ID).Take(&saved).Error; err != nil {
+			return err
+		}
+		action := AuditPracticeExceptionCreate
+		if id != 0 {
+			action = AuditPracticeExceptionUpdate
+		}
+		return tx.audit(action, exceptionSubject(p, saved))
 	})
 	return saved, translate(fmt.Sprintf("save exception %d of practice %d", id, practiceID), err)
 }
 
-// DeleteException deletes one exception of a practice.
-func (t *TenantDB) DeleteException(practiceID, id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Where("practice_id = ? AND id = ?", practiceID, id).Delete(&PracticeException{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
+// DeleteException deletes one exception of a practice, audited by by.
+func (t *TenantDB) DeleteException(by Actor, practiceID, id int64) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		var p Practice
+		if err := tx.scoped.Where("id = ?", practiceID).Take(&p).Error; err != nil {
+			return err
 		}
-		return res.Error
+		var e PracticeException
+		if err := tx.scoped.Where("practice_id = ? AND id = ?", practiceID, id).Take(&e).Error; err != nil {
+			return err
+		}
+		if err := tx.scoped.Where("practice_id = ? AND id = ?", practiceID, id).Delete(&PracticeException{}).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditPracticeExceptionDelete, exceptionSubject(p, e))
 	})
 	return translate(fmt.Sprintf("delete exception %d of practice %d", id, practiceID), err)
 }

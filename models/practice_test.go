@@ -20,7 +20,7 @@ func testPracticeStores(t *testing.T, db *models.DB) (alpha, beta *models.Tenant
 
 func testPracticeAdd(t *testing.T, store *models.TenantDB, ods, name string) models.Practice {
 	t.Helper()
-	p, err := store.SavePractice(0, 0, models.Practice{ODSCode: ods, Name: name, ClosedOnBankHolidays: true})
+	p, err := store.SavePractice(testActor, 0, 0, models.Practice{ODSCode: ods, Name: name, ClosedOnBankHolidays: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,19 +34,19 @@ func testPracticeDate(y int, m time.Month, d int) time.Time {
 func TestSavePracticeByID(t *testing.T) {
 	dialects(t, func(t *testing.T, db *models.DB) {
 		store, other := testPracticeStores(t, db)
-		p, err := store.SavePractice(0, 0, models.Practice{ODSCode: " k81001 ", Name: "Riverside Surgery", Postcode: "rg1 1aa", Address: "1 High Street\r\nReading"})
+		p, err := store.SavePractice(testActor, 0, 0, models.Practice{ODSCode: " k81001 ", Name: "Riverside Surgery", Postcode: "rg1 1aa", Address: "1 High Street\r\nReading"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if p.ODSCode != "K81001" || p.Postcode != "RG1 1AA" || p.Address != "1 High Street\nReading" || p.Version != 1 {
 			t.Errorf("created %+v", p)
 		}
-		if err := store.SetPracticeHours(p.ID, 1, models.WeeklyHours{"monday": {{Open: "08:00", Close: "18:30"}}}); err != nil {
+		if err := store.SetPracticeHours(testActor, p.ID, 1, models.WeeklyHours{"monday": {{Open: "08:00", Close: "18:30"}}}); err != nil {
 			t.Fatal(err)
 		}
 		// An edit at the current version keeps the hours and the order.
 		p.Name, p.Phone = "Riverside Medical Centre", "0118 496 0000"
-		saved, err := store.SavePractice(p.ID, 2, p)
+		saved, err := store.SavePractice(testActor, p.ID, 2, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func TestSavePracticeByID(t *testing.T) {
 		}
 		// A save opened at an older version is refused and writes nothing.
 		p.Name = "Overwritten"
-		_, err = store.SavePractice(p.ID, 2, p)
+		_, err = store.SavePractice(testActor, p.ID, 2, p)
 		var ce *models.EditConflictError
 		if !errors.As(err, &ce) || !errors.Is(err, models.ErrStale) {
 			t.Errorf("stale save: %v", err)
@@ -63,7 +63,7 @@ func TestSavePracticeByID(t *testing.T) {
 		// Another practice's ODS code is refused on ods_code.
 		testPracticeAdd(t, store, "K81002", "Hill Surgery")
 		p.Name = "Riverside"
-		_, err = store.SavePractice(p.ID, 3, models.Practice{ODSCode: "K81002", Name: "Riverside"})
+		_, err = store.SavePractice(testActor, p.ID, 3, models.Practice{ODSCode: "K81002", Name: "Riverside"})
 		var ve *models.ValidationError
 		if !errors.As(err, &ve) || ve.Field != "ods_code" {
 			t.Errorf("duplicate ODS code: %v", err)
@@ -78,7 +78,7 @@ func TestSavePracticeByID(t *testing.T) {
 			{models.Practice{Name: "X", ODSCode: "K81009", Website: "www.example.org"}, "website"},
 			{models.Practice{Name: "X", ODSCode: "K81009", Email: "nobody"}, "email"},
 		} {
-			if _, err := store.SavePractice(0, 0, tt.in); !errors.As(err, &ve) || ve.Field != tt.field {
+			if _, err := store.SavePractice(testActor, 0, 0, tt.in); !errors.As(err, &ve) || ve.Field != tt.field {
 				t.Errorf("%+v: %v, want an error on %s", tt.in, err, tt.field)
 			}
 		}
@@ -86,13 +86,13 @@ func TestSavePracticeByID(t *testing.T) {
 		if _, err := other.PracticeByID(p.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other tenant reads: %v", err)
 		}
-		if _, err := other.SavePractice(p.ID, 3, models.Practice{ODSCode: "B00001", Name: "Owned"}); !errors.Is(err, models.ErrNotFound) {
+		if _, err := other.SavePractice(testActor, p.ID, 3, models.Practice{ODSCode: "B00001", Name: "Owned"}); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other tenant saves: %v", err)
 		}
-		if err := other.SetPracticeHours(p.ID, 3, models.WeeklyHours{}); !errors.Is(err, models.ErrNotFound) {
+		if err := other.SetPracticeHours(testActor, p.ID, 3, models.WeeklyHours{}); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other tenant sets hours: %v", err)
 		}
-		if err := other.DeletePractice(p.ID); !errors.Is(err, models.ErrNotFound) {
+		if err := other.DeletePractice(testActor, p.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other tenant deletes: %v", err)
 		}
 		testPracticeAdd(t, other, "K81001", "Beta's own")
@@ -106,7 +106,7 @@ func TestSetPracticeHoursRefusesBadHours(t *testing.T) {
 	dialects(t, func(t *testing.T, db *models.DB) {
 		store, _ := testPracticeStores(t, db)
 		p := testPracticeAdd(t, store, "K81001", "Riverside")
-		err := store.SetPracticeHours(p.ID, 1, models.WeeklyHours{"monday": {{Open: "08:00", Close: "13:00"}, {Open: "12:00", Close: "18:00"}}})
+		err := store.SetPracticeHours(testActor, p.ID, 1, models.WeeklyHours{"monday": {{Open: "08:00", Close: "13:00"}, {Open: "12:00", Close: "18:00"}}})
 		var ve *models.ValidationError
 		if !errors.As(err, &ve) {
 			t.Errorf("overlapping periods: %v", err)
@@ -137,27 +137,27 @@ func TestDeletePracticeAndOrder(t *testing.T) {
 		if got := order(); !slices.Equal(got, []int64{a.ID, b.ID, c.ID}) {
 			t.Fatalf("new practices go last: %v", got)
 		}
-		if err := store.MovePractice(c.ID, true); err != nil {
+		if err := store.MovePractice(testActor, c.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if got := order(); !slices.Equal(got, []int64{a.ID, c.ID, b.ID}) {
 			t.Errorf("after moving up: %v", got)
 		}
 		// Sessions held at a practice block its delete.
-		if _, err := store.SaveEASessionByID(0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &b.ID}); err != nil {
+		if _, err := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &b.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.SaveException(b.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 12, 24), Closed: true}, nil); err != nil {
+		if _, err := store.SaveException(testActor, b.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 12, 24), Closed: true}, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := store.DeletePractice(b.ID); !errors.Is(err, models.ErrPracticeHostsSessions) {
+		if err := store.DeletePractice(testActor, b.ID); !errors.Is(err, models.ErrPracticeHostsSessions) {
 			t.Errorf("delete with sessions: %v", err)
 		}
 		ss, _ := store.EASessionsAtPractice(b.ID)
-		if err := store.DeleteEASession(ss[0].ID); err != nil {
+		if err := store.DeleteEASession(testActor, ss[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := store.DeletePractice(b.ID); err != nil {
+		if err := store.DeletePractice(testActor, b.ID); err != nil {
 			t.Fatalf("delete: %v", err)
 		}
 		if _, err := store.PracticeByID(b.ID); !errors.Is(err, models.ErrNotFound) {
@@ -174,7 +174,7 @@ func TestPracticeExceptions(t *testing.T) {
 		store, other := testPracticeStores(t, db)
 		p := testPracticeAdd(t, store, "K81001", "Riverside")
 		q := testPracticeAdd(t, store, "K81002", "Hill")
-		training, err := store.SaveException(p.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 3, 10), Reason: " Staff training "},
+		training, err := store.SaveException(testActor, p.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 3, 10), Reason: " Staff training "},
 			[]models.ClockSpan{{Open: "08:00", Close: "12:00"}, {Open: "14:00", Close: "24:00"}})
 		if err != nil {
 			t.Fatal(err)
@@ -182,7 +182,7 @@ func TestPracticeExceptions(t *testing.T) {
 		if !training.EndsOn.Equal(training.StartsOn) || training.Reason != "Staff training" || training.Closed || len(training.ExceptionSpans()) != 2 || training.Version != 1 {
 			t.Errorf("saved %+v", training)
 		}
-		xmas, err := store.SaveException(p.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 12, 24), EndsOn: testPracticeDate(2026, 12, 27), Closed: true, Reason: "Christmas"}, nil)
+		xmas, err := store.SaveException(testActor, p.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 12, 24), EndsOn: testPracticeDate(2026, 12, 27), Closed: true, Reason: "Christmas"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,20 +199,20 @@ func TestPracticeExceptions(t *testing.T) {
 			{"closes before opening", models.PracticeException{StartsOn: testPracticeDate(2026, 5, 2)}, []models.ClockSpan{{Open: "12:00", Close: "09:00"}}, "exception-1-open"},
 			{"overlaps Christmas", models.PracticeException{StartsOn: testPracticeDate(2026, 12, 27), Closed: true}, nil, "starts_on"},
 		} {
-			if _, err := store.SaveException(p.ID, 0, 0, tt.e, tt.spans); !errors.As(err, &ve) || ve.Field != tt.field {
+			if _, err := store.SaveException(testActor, p.ID, 0, 0, tt.e, tt.spans); !errors.As(err, &ve) || ve.Field != tt.field {
 				t.Errorf("%s: %v, want an error on %s", tt.name, err, tt.field)
 			}
 		}
 		// The same dates at another practice are fine.
-		if _, err := store.SaveException(q.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 12, 25), Closed: true}, nil); err != nil {
+		if _, err := store.SaveException(testActor, q.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 12, 25), Closed: true}, nil); err != nil {
 			t.Errorf("same dates at another practice: %v", err)
 		}
 		// Edit: its own dates do not overlap itself; a stale version is refused.
 		xmas.EndsOn = testPracticeDate(2026, 12, 28)
-		if _, err := store.SaveException(p.ID, xmas.ID, 1, xmas, nil); err != nil {
+		if _, err := store.SaveException(testActor, p.ID, xmas.ID, 1, xmas, nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.SaveException(p.ID, xmas.ID, 1, xmas, nil); !errors.Is(err, models.ErrStale) {
+		if _, err := store.SaveException(testActor, p.ID, xmas.ID, 1, xmas, nil); !errors.Is(err, models.ErrStale) {
 			t.Errorf("stale exception save: %v", err)
 		}
 		es, err := store.ExceptionsOf(p.ID)
@@ -226,19 +226,19 @@ func TestPracticeExceptions(t *testing.T) {
 		if _, err := other.ExceptionByID(p.ID, xmas.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other tenant reads: %v", err)
 		}
-		if _, err := other.SaveException(p.ID, xmas.ID, 2, models.PracticeException{StartsOn: testPracticeDate(2027, 1, 1), Closed: true}, nil); !errors.Is(err, models.ErrNotFound) {
+		if _, err := other.SaveException(testActor, p.ID, xmas.ID, 2, models.PracticeException{StartsOn: testPracticeDate(2027, 1, 1), Closed: true}, nil); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other tenant saves: %v", err)
 		}
-		if _, err := store.SaveException(q.ID, xmas.ID, 2, models.PracticeException{StartsOn: testPracticeDate(2027, 1, 1), Closed: true}, nil); !errors.Is(err, models.ErrNotFound) {
+		if _, err := store.SaveException(testActor, q.ID, xmas.ID, 2, models.PracticeException{StartsOn: testPracticeDate(2027, 1, 1), Closed: true}, nil); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("save through another practice: %v", err)
 		}
-		if err := other.DeleteException(p.ID, xmas.ID); !errors.Is(err, models.ErrNotFound) {
+		if err := other.DeleteException(testActor, p.ID, xmas.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("other tenant deletes: %v", err)
 		}
-		if err := store.DeleteException(q.ID, xmas.ID); !errors.Is(err, models.ErrNotFound) {
+		if err := store.DeleteException(testActor, q.ID, xmas.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("delete through another practice: %v", err)
 		}
-		if err := store.DeleteException(p.ID, xmas.ID); err != nil {
+		if err := store.DeleteException(testActor, p.ID, xmas.ID); err != nil {
 			t.Fatal(err)
 		}
 		if es, _ := store.ExceptionsOf(p.ID); len(es) != 1 {
@@ -264,30 +264,30 @@ func TestSavePracticeValidatesAndUpserts(t *testing.T) {
 			{models.Practice{Name: "X", ODSCode: "Y99001", Hours: weekdays("8 o'clock", "18:00")}, "hours"},
 		}
 		for _, tt := range tests {
-			_, err := store.SavePractice(0, 0, tt.p)
+			_, err := store.SavePractice(testActor, 0, 0, tt.p)
 			var ve *models.ValidationError
 			if !errors.As(err, &ve) || ve.Field != tt.field {
 				t.Errorf("SavePractice(%+v): err = %v, want a validation error on %s", tt.p, err, tt.field)
 			}
 		}
-		p, err := store.SavePractice(0, 0, models.Practice{Name: "Fivefields", ODSCode: "y99001", Postcode: "ls11aa", Hours: weekdays("08:00", "18:30")})
+		p, err := store.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "y99001", Postcode: "ls11aa", Hours: weekdays("08:00", "18:30")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if p.ODSCode != "Y99001" || p.Postcode != "LS1 1AA" {
 			t.Errorf("normalised to %q %q", p.ODSCode, p.Postcode)
 		}
-		if _, err := store.SavePractice(p.ID, p.Version, models.Practice{Name: "Fivefields Medical Centre", ODSCode: "Y99001"}); err != nil {
+		if _, err := store.SavePractice(testActor, p.ID, p.Version, models.Practice{Name: "Fivefields Medical Centre", ODSCode: "Y99001"}); err != nil {
 			t.Fatal(err)
 		}
 		ps, _ := store.Practices()
 		if len(ps) != 1 || ps[0].Name != "Fivefields Medical Centre" {
 			t.Errorf("upsert by ODS code: %+v", ps)
 		}
-		if err := store.AddException("Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 12, 23, 0, 0, 0, 0, time.UTC)}); err == nil {
+		if err := store.AddException(testActor, "Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 12, 23, 0, 0, 0, 0, time.UTC)}); err == nil {
 			t.Error("an exception ending before it starts was accepted")
 		}
-		if err := store.AddException("Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), Closed: true, Reason: "Christmas"}); err != nil {
+		if err := store.AddException(testActor, "Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), Closed: true, Reason: "Christmas"}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := store.PracticeByODS("y99001")

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/pcnweb/pcnweb/internal/hours"
 )
 
 // Kinds and actions of scheduled changes.
@@ -17,6 +19,14 @@ const (
 
 	SchedulePublish   = "publish"
 	ScheduleUnpublish = "unpublish"
+)
+
+// Audit actions of scheduled changes (a post's unpublish is audited as
+// news: AuditNewsScheduleUnpublish, AuditNewsCancelUnpublish).
+const (
+	AuditSchedulePagePublish   = "schedule.page-publish"
+	AuditSchedulePageUnpublish = "schedule.page-unpublish"
+	AuditScheduleCancel        = "schedule.cancel"
 )
 
 // ScheduledChange is a publish or unpublish that runs at RunAt (to the
@@ -48,7 +58,7 @@ type ScheduleInput struct {
 	Target string // the page's path, or the post's id
 	Action string // SchedulePublish or ScheduleUnpublish
 	RunAt  time.Time
-	By     string    // the writer's email
+	By     Actor     // who asks: CreatedBy is By.Name, and the audit row is theirs
 	Now    time.Time // a RunAt not after Now is refused
 	// BaseRevisionID, for a page publish, is the latest revision the
 	// writer saw: that is the revision published. If someone saved the
@@ -56,12 +66,12 @@ type ScheduleInput struct {
 	BaseRevisionID int64
 }
 
-// ScheduleChange records a change to run at in.RunAt. A time not in the
-// future is a *ValidationError on the field "when"; a page or post the
-// tenant does not have is ErrNotFound.
+// ScheduleChange records a change to run at in.RunAt, audited by in.By. A
+// time not in the future is a *ValidationError on the field "when"; a page
+// or post the tenant does not have is ErrNotFound.
 func (t *TenantDB) ScheduleChange(in ScheduleInput) (ScheduledChange, error) {
 	c := ScheduledChange{TenantID: t.tenantID, Kind: in.Kind, Target: in.Target, Action: in.Action,
-		RunAt: in.RunAt.UTC().Truncate(time.Minute), CreatedBy: in.By}
+		RunAt: in.RunAt.UTC().Truncate(time.Minute), CreatedBy: in.By.Name}
 	switch {
 	case in.Action != SchedulePublish && in.Action != ScheduleUnpublish:
 		return c, invalid("action", "choose whether to publish or unpublish")
@@ -70,14 +80,43 @@ func (t *TenantDB) ScheduleChange(in ScheduleInput) (ScheduledChange, error) {
 	case !c.RunAt.After(in.Now):
 		return c, invalid("when", "enter a date and time in the future")
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(in.By, func(tx *TenantDB) error {
 		if err := tx.checkScheduleTarget(&c, in.BaseRevisionID); err != nil {
 			return err
 		}
 		c.ID = 0
-		return tx.scoped.Create(&c).Error
+		if err := tx.scoped.Create(&c).Error; err != nil {
+			return err
+		}
+		return tx.auditScheduled(c)
 	})
 	return c, translate("schedule "+in.Action+" of "+in.Kind+" "+in.Target, err)
+}
+
+// auditScheduled writes the audit row of scheduling c: a page's publish or
+// unpublish, or a post's ("/news/<slug>").
+func (tx *TenantDB) auditScheduled(c ScheduledChange) error {
+	at := " at " + hours.FormatInstant(c.RunAt)
+	if c.Kind == ScheduleKindPage {
+		action := AuditSchedulePagePublish
+		if c.Action == ScheduleUnpublish {
+			action = AuditSchedulePageUnpublish
+		}
+		return tx.audit(action, c.Target+at)
+	}
+	id, err := strconv.ParseInt(c.Target, 10, 64)
+	if err != nil {
+		return ErrNotFound
+	}
+	var p Post
+	if err := tx.scoped.Select("slug").Where("id = ?", id).Take(&p).Error; err != nil {
+		return err
+	}
+	action := AuditNewsSchedule
+	if c.Action == ScheduleUnpublish {
+		action = AuditNewsScheduleUnpublish
+	}
+	return tx.audit(action, postSubject(p.Slug)+at)
 }
 
 // checkScheduleTarget checks that the target exists in the tenant and, for
@@ -171,11 +210,12 @@ func (t *TenantDB) FailedChanges(since time.Time) ([]ScheduledChange, error) {
 	return cs, t.labelChanges(cs)
 }
 
-// CancelChange deletes a change that has not run yet and returns it. A
-// change of another tenant, or one that has run, is ErrNotFound.
-func (t *TenantDB) CancelChange(id int64) (ScheduledChange, error) {
+// CancelChange deletes a change that has not run yet and returns it,
+// audited by by. A change of another tenant, or one that has run, is
+// ErrNotFound.
+func (t *TenantDB) CancelChange(by Actor, id int64) (ScheduledChange, error) {
 	var c ScheduledChange
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		if err := tx.scoped.Where("id = ? AND done_at IS NULL", id).Take(&c).Error; err != nil {
 			return err
 		}
@@ -183,38 +223,65 @@ func (t *TenantDB) CancelChange(id int64) (ScheduledChange, error) {
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		return tx.audit(AuditScheduleCancel, cancelSubject(c))
 	})
 	return c, translate(fmt.Sprintf("cancel scheduled change %d", id), err)
 }
 
+// cancelSubject names a cancelled change in the audit log as the list of
+// scheduled changes shows it: "Publish the page /about at 1 March 2030 at
+// 9am". A post is named by c.Label, which a change read by CancelChange
+// does not have.
+func cancelSubject(c ScheduledChange) string {
+	verb := "Publish"
+	if c.Action == ScheduleUnpublish {
+		verb = "Unpublish"
+	}
+	what := verb + " the page " + c.Target
+	if c.Kind == ScheduleKindPost {
+		what = verb + " the news item " + c.Label
+	}
+	return what + " at " + hours.FormatInstant(c.RunAt)
+}
+
 // SetPostUnpublish replaces the pending unpublish of a post: the pending
-// one is cancelled and, when at is not nil, a new one is scheduled at at.
-// It reports whether anything changed.
-func (t *TenantDB) SetPostUnpublish(postID int64, at *time.Time, by string, now time.Time) (bool, error) {
+// one is cancelled and, when at is not nil, a new one is scheduled at at,
+// audited by by. It reports whether anything changed (nothing is written
+// or audited when not).
+func (t *TenantDB) SetPostUnpublish(by Actor, postID int64, at *time.Time, now time.Time) (bool, error) {
 	target := strconv.FormatInt(postID, 10)
 	changed := false
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		var pending []ScheduledChange
 		if err := tx.scoped.Where("kind = ? AND target = ? AND action = ? AND done_at IS NULL", ScheduleKindPost, target, ScheduleUnpublish).
 			Find(&pending).Error; err != nil {
 			return err
 		}
 		if at != nil && len(pending) == 1 && pending[0].RunAt.Equal(at.UTC().Truncate(time.Minute)) {
-			return nil // as it was
+			return errUnchanged // as it was
+		}
+		if at == nil && len(pending) == 0 {
+			return errUnchanged
+		}
+		var p Post
+		if err := tx.scoped.Select("slug").Where("id = ?", postID).Take(&p).Error; err != nil {
+			return err
 		}
 		if len(pending) > 0 {
 			if err := tx.scoped.Where("kind = ? AND target = ? AND action = ? AND done_at IS NULL", ScheduleKindPost, target, ScheduleUnpublish).
 				Delete(&ScheduledChange{}).Error; err != nil {
 				return err
 			}
-			changed = true
 		}
 		if at == nil {
-			return nil
+			changed = true
+			return tx.audit(AuditNewsCancelUnpublish, postSubject(p.Slug))
 		}
 		c := ScheduledChange{TenantID: t.tenantID, Kind: ScheduleKindPost, Target: target, Action: ScheduleUnpublish,
-			RunAt: at.UTC().Truncate(time.Minute), CreatedBy: by}
+			RunAt: at.UTC().Truncate(time.Minute), CreatedBy: by.Name}
 		if !c.RunAt.After(now) {
 			return invalid("when", "enter a date and time in the future")
 		}
@@ -222,7 +289,10 @@ func (t *TenantDB) SetPostUnpublish(postID int64, at *time.Time, by string, now 
 			return err
 		}
 		changed = true
-		return tx.scoped.Create(&c).Error
+		if err := tx.scoped.Create(&c).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditNewsScheduleUnpublish, postSubject(p.Slug)+" at "+hours.FormatInstant(*at))
 	})
 	return changed, translate("schedule unpublish of post "+target, err)
 }
@@ -308,7 +378,7 @@ func (t *TenantDB) claimChange(id int64, now time.Time, msg string) error {
 
 // applyChange runs one due change and marks it done, in one transaction.
 func (t *TenantDB) applyChange(c ScheduledChange, now time.Time) error {
-	err := t.change(func(tx *TenantDB) error {
+	err := t.transact(func(tx *TenantDB) error {
 		if err := tx.claimChange(c.ID, now, ""); err != nil {
 			return err
 		}
@@ -331,7 +401,7 @@ func (t *TenantDB) recordFailure(id int64, now time.Time, cause error) error {
 	default:
 		msg = "it could not be made; the details are in the platform's log" // the runner logs cause
 	}
-	return t.change(func(tx *TenantDB) error { return tx.claimChange(id, now, msg) })
+	return t.transact(func(tx *TenantDB) error { return tx.claimChange(id, now, msg) })
 }
 
 func (t *TenantDB) runChange(c ScheduledChange, now time.Time) error {

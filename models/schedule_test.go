@@ -23,13 +23,13 @@ func TestScheduledChangesStayInTheirTenant(t *testing.T) {
 			a, b := db.ForTenant(ctx, alpha.ID), db.ForTenant(ctx, beta.ID)
 			now := time.Now()
 			past := now.Add(-time.Hour)
-			bp, err := b.SavePost(0, models.Post{Title: "Beta news", BodyMD: "x", PublishedAt: &past})
+			bp, err := b.SavePost(testActor, 0, models.Post{Title: "Beta news", BodyMD: "x", PublishedAt: &past})
 			if err != nil {
 				t.Fatal(err)
 			}
 			bTarget := strconv.FormatInt(bp.ID, 10)
 			bc, err := b.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPost, Target: bTarget, Action: models.ScheduleUnpublish,
-				RunAt: now.Add(time.Hour), Now: now, By: "b@example.nhs.uk"})
+				RunAt: now.Add(time.Hour), Now: now, By: models.Actor{Name: "b@example.nhs.uk"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,15 +44,15 @@ func TestScheduledChangesStayInTheirTenant(t *testing.T) {
 			if got, _ := a.PendingChanges(models.ScheduleKindPost, bTarget); len(got) != 0 {
 				t.Errorf("alpha sees beta's post's changes: %+v", got)
 			}
-			if _, err := a.CancelChange(bc.ID); !errors.Is(err, models.ErrNotFound) {
+			if _, err := a.CancelChange(testActor, bc.ID); !errors.Is(err, models.ErrNotFound) {
 				t.Errorf("alpha cancels beta's change: %v", err)
 			}
-			if _, err := a.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPost, Target: bTarget, Action: models.ScheduleUnpublish,
+			if _, err := a.ScheduleChange(models.ScheduleInput{By: testActor, Kind: models.ScheduleKindPost, Target: bTarget, Action: models.ScheduleUnpublish,
 				RunAt: now.Add(time.Hour), Now: now}); !errors.Is(err, models.ErrNotFound) {
 				t.Errorf("alpha schedules beta's post: %v", err)
 			}
 			soon := now.Add(30 * time.Minute)
-			if _, err := a.SetPostUnpublish(bp.ID, &soon, "", now); !errors.Is(err, models.ErrNotFound) {
+			if _, err := a.SetPostUnpublish(testActor, bp.ID, &soon, now); !errors.Is(err, models.ErrNotFound) {
 				t.Errorf("alpha replaces the unpublish of beta's post: %v", err)
 			}
 			if got, _ := b.PendingChanges("", ""); len(got) != 1 || !got[0].RunAt.Equal(bc.RunAt) || got[0].Label != "Beta news" {
@@ -80,7 +80,7 @@ func TestSetPostUnpublishReplacesThePendingOne(t *testing.T) {
 	db := modelstest.NewDB(t)
 	store := db.ForTenant(context.Background(), modelstest.Tenant(t, db, "alpha").ID)
 	now := time.Now()
-	p, err := store.SavePost(0, models.Post{Title: "Flu", BodyMD: "x", PublishedAt: &now})
+	p, err := store.SavePost(testActor, 0, models.Post{Title: "Flu", BodyMD: "x", PublishedAt: &now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestSetPostUnpublishReplacesThePendingOne(t *testing.T) {
 		{nil, true, nil},
 		{nil, false, nil},
 	} {
-		changed, err := store.SetPostUnpublish(p.ID, step.at, "jane@example.nhs.uk", now)
+		changed, err := store.SetPostUnpublish(models.Actor{Name: "jane@example.nhs.uk"}, p.ID, step.at, now)
 		if err != nil || changed != step.changed {
 			t.Errorf("set %v: changed %v, %v; want %v", step.at, changed, err, step.changed)
 		}
@@ -107,7 +107,7 @@ func TestSetPostUnpublishReplacesThePendingOne(t *testing.T) {
 	}
 	past := now.Add(-time.Minute)
 	var ve *models.ValidationError
-	if _, err := store.SetPostUnpublish(p.ID, &past, "", now); !errors.As(err, &ve) || ve.Field != "when" {
+	if _, err := store.SetPostUnpublish(testActor, p.ID, &past, now); !errors.As(err, &ve) || ve.Field != "when" {
 		t.Errorf("a past time: %v", err)
 	}
 }

@@ -30,6 +30,10 @@ type TenantDB struct {
 	// clock collects when what the handle has read next changes with the
 	// clock (see NextChange).
 	clock *clockWatch
+	// by is who makes the change the handle belongs to, and audited how
+	// many audit rows it has written (changeAudited); zero outside one.
+	by      Actor
+	audited int
 }
 
 // ForTenant binds data access to one tenant for the life of ctx.

@@ -17,28 +17,28 @@ func TestContentIsolation(t *testing.T) {
 	a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 	b := db.ForTenant(ctx, modelstest.Tenant(t, db, "bravo").ID)
 	now := time.Now()
-	if _, err := b.SavePractice(0, 0, models.Practice{Name: "B surgery", ODSCode: "Y99002"}); err != nil {
+	if _, err := b.SavePractice(testActor, 0, 0, models.Practice{Name: "B surgery", ODSCode: "Y99002"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SaveService(0, 0, models.Service{Name: "B service", Published: true}); err != nil {
+	if _, err := b.SaveService(testActor, 0, 0, models.Service{Name: "B service", Published: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SavePost(0, models.Post{Title: "B post", PublishedAt: &now}); err != nil {
+	if _, err := b.SavePost(testActor, 0, models.Post{Title: "B post", PublishedAt: &now}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SaveEvent(0, 0, models.Event{Title: "B event", StartsAt: now, Published: true}); err != nil {
+	if _, err := b.SaveEvent(testActor, 0, 0, models.Event{Title: "B event", StartsAt: now, Published: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SaveVacancy(0, 0, models.Vacancy{Title: "B job", ClosesOn: now.AddDate(0, 1, 0), Published: true}); err != nil {
+	if _, err := b.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "B job", ClosesOn: now.AddDate(0, 1, 0), Published: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.SaveSettings(models.SiteSettings{Phone: "0113 496 0999"}); err != nil {
+	if err := b.SaveSettings(testActor, models.SiteSettings{Phone: "0113 496 0999"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.SetNavItems([]models.NavItem{{Title: "B", Path: "/b"}}); err != nil {
+	if err := b.SetNavItems(testActor, []models.NavItem{{Title: "B", Path: "/b"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.AddEASession("Y99002", models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 1020}); err != nil {
+	if err := b.AddEASession(testActor, "Y99002", models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 1020}); err != nil {
 		t.Fatal(err)
 	}
 	checks := []struct {
@@ -65,10 +65,10 @@ func TestContentIsolation(t *testing.T) {
 	if _, err := a.PracticeByODS("Y99002"); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("A read B's practice: %v", err)
 	}
-	if err := a.AddException("Y99002", models.PracticeException{StartsOn: now, Closed: true}); !errors.Is(err, models.ErrNotFound) {
+	if err := a.AddException(testActor, "Y99002", models.PracticeException{StartsOn: now, Closed: true}); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("A added an exception to B's practice: %v", err)
 	}
-	if err := a.AddStaff("b-service", models.StaffMember{Name: "X", Role: "Y"}); !errors.Is(err, models.ErrNotFound) {
+	if err := a.AddStaff(testActor, "b-service", models.StaffMember{Name: "X", Role: "Y"}); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("A attached staff to B's service: %v", err)
 	}
 	if _, err := a.ServiceBySlug("b-service"); !errors.Is(err, models.ErrNotFound) {

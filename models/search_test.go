@@ -22,17 +22,17 @@ func TestSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		_, err := a.SavePost(0, models.Post{Title: "New clinical pharmacists", BodyMD: "Our pharmacists review medicines.", PublishedAt: &past})
+		_, err := a.SavePost(testActor, 0, models.Post{Title: "New clinical pharmacists", BodyMD: "Our pharmacists review medicines.", PublishedAt: &past})
 		must(err)
-		_, err = a.SavePost(0, models.Post{Title: "Pharmacist news to come", BodyMD: "Not yet.", PublishedAt: &future})
+		_, err = a.SavePost(testActor, 0, models.Post{Title: "Pharmacist news to come", BodyMD: "Not yet.", PublishedAt: &future})
 		must(err)
-		_, err = a.SaveService(0, 0, models.Service{Name: "Clinical pharmacists", Summary: "Medicine reviews", Published: true})
+		_, err = a.SaveService(testActor, 0, 0, models.Service{Name: "Clinical pharmacists", Summary: "Medicine reviews", Published: true})
 		must(err)
-		_, err = a.SaveVacancy(0, 0, models.Vacancy{Title: "Pharmacist vacancy", ClosesOn: now.AddDate(0, 0, -1), Published: true})
+		_, err = a.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Pharmacist vacancy", ClosesOn: now.AddDate(0, 0, -1), Published: true})
 		must(err)
 		_, err = a.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "Pharmacy services across five practices."})
 		must(err)
-		_, err = b.SavePost(0, models.Post{Title: "Bravo pharmacist", PublishedAt: &past})
+		_, err = b.SavePost(testActor, 0, models.Post{Title: "Bravo pharmacist", PublishedAt: &past})
 		must(err)
 
 		results, err := a.Search("pharmacist", now)

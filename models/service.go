@@ -70,16 +70,26 @@ func (t *TenantDB) ServiceByID(id int64) (Service, error) {
 	return s, translate(fmt.Sprintf("service %d", id), err)
 }
 
+// Audit actions of services.
+const (
+	AuditServiceSave   = "service.save"
+	AuditServiceDelete = "service.delete"
+	AuditServiceMove   = "service.move"
+)
+
+// serviceSubject is a service as the audit log names it.
+func serviceSubject(s Service) string { return "/services/" + s.Slug }
+
 // SaveService creates a service (id 0, placed last) or overwrites the
-// service with that id, opened at version; its place in the order is kept.
-// A slug another service of the tenant uses is refused.
-func (t *TenantDB) SaveService(id int64, version int, s Service) (Service, error) {
+// service with that id, opened at version, audited by by; its place in the
+// order is kept. A slug another service of the tenant uses is refused.
+func (t *TenantDB) SaveService(by Actor, id int64, version int, s Service) (Service, error) {
 	if err := validateService(&s); err != nil {
 		return Service{}, err
 	}
 	s.TenantID = t.tenantID
 	what := fmt.Sprintf("service %d", id)
-	err := saveSlugRowByID(t, "services", what, id, version, s.Slug,
+	err := saveSlugRowByID(t, by, AuditServiceSave, serviceSubject(s), "services", what, id, version, s.Slug,
 		"another service already uses this web address: change it", &s, &s.ID,
 		func(tx *TenantDB, existing *Service) error {
 			if existing != nil {
@@ -93,24 +103,17 @@ func (t *TenantDB) SaveService(id int64, version int, s Service) (Service, error
 	return s, translate("save "+what, err)
 }
 
-// DeleteService removes a service. Its team members stay on the team,
-// attached to no service.
-func (t *TenantDB) DeleteService(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
+// DeleteService removes a service, audited by by. Its team members stay on
+// the team, attached to no service.
+func (t *TenantDB) DeleteService(by Actor, id int64) error {
+	return deleteByID(t, by, "service", id, AuditServiceDelete, serviceSubject, func(tx *TenantDB) error {
 		// SQLite's staff table has no ON DELETE SET NULL: detach explicitly.
-		if err := tx.scoped.Model(&StaffMember{}).Where("service_id = ?", id).UpdateColumn("service_id", nil).Error; err != nil {
-			return err
-		}
-		res := tx.scoped.Where("id = ?", id).Delete(&Service{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return res.Error
+		return tx.scoped.Model(&StaffMember{}).Where("service_id = ?", id).UpdateColumn("service_id", nil).Error
 	})
-	return translate(fmt.Sprintf("delete service %d", id), err)
 }
 
-// MoveService moves a service one place up (earlier) or down in the order.
-func (t *TenantDB) MoveService(id int64, up bool) error {
-	return t.moveRow("services", id, up, "")
+// MoveService moves a service one place up (earlier) or down in the order,
+// audited by by.
+func (t *TenantDB) MoveService(by Actor, id int64, up bool) error {
+	return moveByID(t, by, "services", id, up, "", AuditServiceMove, serviceSubject, nil)
 }

@@ -23,14 +23,14 @@ func TestServiceByIDLifecycle(t *testing.T) {
 		a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		b := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
 
-		first, err := a.SaveService(0, 0, models.Service{Name: "Social prescribing", BodyMD: "**Help**", Published: true})
+		first, err := a.SaveService(testActor, 0, 0, models.Service{Name: "Social prescribing", BodyMD: "**Help**", Published: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if first.ID == 0 || first.Slug != "social-prescribing" || first.Version != 1 || first.BodyHTML == "" {
 			t.Fatalf("created %+v", first)
 		}
-		second, err := a.SaveService(0, 0, models.Service{Name: "Pharmacists"})
+		second, err := a.SaveService(testActor, 0, 0, models.Service{Name: "Pharmacists"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,19 +39,19 @@ func TestServiceByIDLifecycle(t *testing.T) {
 		}
 
 		// The same slug in another tenant is fine; in this one it is refused.
-		if _, err := b.SaveService(0, 0, models.Service{Name: "Pharmacists"}); err != nil {
+		if _, err := b.SaveService(testActor, 0, 0, models.Service{Name: "Pharmacists"}); err != nil {
 			t.Errorf("beta's own pharmacists: %v", err)
 		}
-		if _, err := a.SaveService(first.ID, first.Version, models.Service{Name: "X", Slug: "pharmacists"}); servicesFieldOf(err) != "slug" {
+		if _, err := a.SaveService(testActor, first.ID, first.Version, models.Service{Name: "X", Slug: "pharmacists"}); servicesFieldOf(err) != "slug" {
 			t.Errorf("taken slug: %v", err)
 		}
 
 		// Edit from the current version; a second edit from the old one is stale.
-		saved, err := a.SaveService(first.ID, first.Version, models.Service{Name: "Social prescribing team", Slug: "social-prescribing", SelfReferral: true})
+		saved, err := a.SaveService(testActor, first.ID, first.Version, models.Service{Name: "Social prescribing team", Slug: "social-prescribing", SelfReferral: true})
 		if err != nil || saved.Version != 2 || !saved.SelfReferral || saved.Published || saved.SortOrder != first.SortOrder {
 			t.Fatalf("edit: %+v %v", saved, err)
 		}
-		_, err = a.SaveService(first.ID, first.Version, models.Service{Name: "Lost update"})
+		_, err = a.SaveService(testActor, first.ID, first.Version, models.Service{Name: "Lost update"})
 		var ce *models.EditConflictError
 		if !errors.As(err, &ce) || !errors.Is(err, models.ErrStale) {
 			t.Errorf("stale save: %v", err)
@@ -68,13 +68,13 @@ func TestServiceByIDLifecycle(t *testing.T) {
 		if _, err := b.ServiceByID(first.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta reads alpha's service: %v", err)
 		}
-		if _, err := b.SaveService(first.ID, saved.Version, models.Service{Name: "Owned"}); !errors.Is(err, models.ErrNotFound) {
+		if _, err := b.SaveService(testActor, first.ID, saved.Version, models.Service{Name: "Owned"}); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta saves alpha's service: %v", err)
 		}
-		if err := b.DeleteService(first.ID); !errors.Is(err, models.ErrNotFound) {
+		if err := b.DeleteService(testActor, first.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta deletes alpha's service: %v", err)
 		}
-		if err := b.MoveService(second.ID, true); !errors.Is(err, models.ErrNotFound) {
+		if err := b.MoveService(testActor, second.ID, true); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta moves alpha's service: %v", err)
 		}
 		if s, err := a.ServiceByID(first.ID); err != nil || s.Name != "Social prescribing team" || s.Version != 2 {
@@ -82,18 +82,18 @@ func TestServiceByIDLifecycle(t *testing.T) {
 		}
 
 		// Move, then delete: its team stays, attached to no service.
-		if err := a.MoveService(second.ID, true); err != nil {
+		if err := a.MoveService(testActor, second.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if all, _ := a.AllServices(); all[0].ID != second.ID {
 			t.Errorf("after moving up: %d first", all[0].ID)
 		}
 		sid := first.ID
-		m, err := a.SaveStaffByID(0, 0, models.StaffMember{Name: "Aisha", Role: "Link worker", ServiceID: &sid})
+		m, err := a.SaveStaffByID(testActor, 0, 0, models.StaffMember{Name: "Aisha", Role: "Link worker", ServiceID: &sid})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.DeleteService(first.ID); err != nil {
+		if err := a.DeleteService(testActor, first.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.ServiceByID(first.ID); !errors.Is(err, models.ErrNotFound) {
@@ -116,7 +116,7 @@ func TestServiceValidation(t *testing.T) {
 		{models.Service{Name: "X", Slug: "Bad Slug"}, "slug"},
 		{models.Service{Name: "X", Summary: string(make([]byte, 501))}, "summary"},
 	} {
-		if _, err := a.SaveService(0, 0, tt.in); servicesFieldOf(err) != tt.field {
+		if _, err := a.SaveService(testActor, 0, 0, tt.in); servicesFieldOf(err) != tt.field {
 			t.Errorf("%+v: %v, want a message for %s", tt.in, err, tt.field)
 		}
 	}

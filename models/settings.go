@@ -46,8 +46,8 @@ func (t *TenantDB) Settings() (SiteSettings, error) {
 	return s, translate("settings", err)
 }
 
-// SaveSettings replaces the tenant's settings.
-func (t *TenantDB) SaveSettings(s SiteSettings) error {
+// SaveSettings replaces the tenant's settings, audited by by.
+func (t *TenantDB) SaveSettings(by Actor, s SiteSettings) error {
 	s.TenantID = t.tenantID
 	switch s.AccessibilityStatus {
 	case "":
@@ -64,11 +64,14 @@ func (t *TenantDB) SaveSettings(s SiteSettings) error {
 			return err
 		}
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		if err := tx.checkLogo(s.LogoURL); err != nil {
 			return err
 		}
-		return tx.scoped.Save(&s).Error
+		if err := tx.scoped.Save(&s).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditSettingsSave, "")
 	})
 	return translate("save settings", err)
 }
@@ -153,14 +156,14 @@ func settingsCheck(s *SiteSettings, today time.Time) error {
 // settings row yet, so this save creates it); now is the time of the save,
 // in the zone whose date bounds the statement dates. A save opened at an older
 // version is an *EditConflictError and writes nothing. It returns the
-// settings as saved, with their new version.
-func (t *TenantDB) SaveSettingsAt(s SiteSettings, version int, now time.Time) (SiteSettings, error) {
+// settings as saved, with their new version. The change is audited by by.
+func (t *TenantDB) SaveSettingsAt(by Actor, s SiteSettings, version int, now time.Time) (SiteSettings, error) {
 	if err := settingsCheck(&s, now); err != nil {
 		return SiteSettings{}, err
 	}
 	s.TenantID = t.tenantID
 	s.UpdatedAt = now.UTC()
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		if err := tx.checkLogo(s.LogoURL); err != nil {
 			return err
 		}
@@ -176,7 +179,10 @@ func (t *TenantDB) SaveSettingsAt(s SiteSettings, version int, now time.Time) (S
 				}
 				return &EditConflictError{What: settingsWhat, Current: cur.Version}
 			}
-			return tx.scoped.Create(&s).Error
+			if err := tx.scoped.Create(&s).Error; err != nil {
+				return err
+			}
+			return tx.audit(AuditSettingsSave, "")
 		}
 		if err := tx.claimVersion("site_settings", "tenant_id", t.tenantID, version, settingsWhat); err != nil {
 			if errors.Is(err, ErrNotFound) {
@@ -184,7 +190,10 @@ func (t *TenantDB) SaveSettingsAt(s SiteSettings, version int, now time.Time) (S
 			}
 			return err
 		}
-		return tx.scoped.Model(&SiteSettings{}).Where("tenant_id = ?", t.tenantID).Select("*").Omit("tenant_id", "version").Updates(&s).Error
+		if err := tx.scoped.Model(&SiteSettings{}).Where("tenant_id = ?", t.tenantID).Select("*").Omit("tenant_id", "version").Updates(&s).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditSettingsSave, "")
 	})
 	if err != nil && (errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err)) {
 		return SiteSettings{}, &EditConflictError{What: settingsWhat}

@@ -23,20 +23,20 @@ func TestSaveSettingsAtVersion(t *testing.T) {
 			t.Fatalf("no row yet: version %d", s.Version)
 		}
 		s.Phone, s.ClinicalDirector, s.AccessibilityStatus, s.StatementPrepared = "0113 496 0000", "Dr A Smith", "full", &prepared
-		saved, err := alpha.SaveSettingsAt(s, 0, now)
+		saved, err := alpha.SaveSettingsAt(testActor, s, 0, now)
 		if err != nil || saved.Version != 1 || saved.ClinicalDirector != "Dr A Smith" {
 			t.Fatalf("first save: %+v %v", saved, err)
 		}
-		if _, err := alpha.SaveSettingsAt(s, 0, now); !errors.Is(err, models.ErrStale) {
+		if _, err := alpha.SaveSettingsAt(testActor, s, 0, now); !errors.Is(err, models.ErrStale) {
 			t.Errorf("a second first save: %v", err)
 		}
 		saved.ClinicalDirector = "Dr B Jones"
-		again, err := alpha.SaveSettingsAt(saved, 1, now)
+		again, err := alpha.SaveSettingsAt(testActor, saved, 1, now)
 		if err != nil || again.Version != 2 || again.ClinicalDirector != "Dr B Jones" || again.Phone != "0113 496 0000" {
 			t.Fatalf("second save: %+v %v", again, err)
 		}
 		saved.ClinicalDirector = "Dr Stale"
-		if _, err := alpha.SaveSettingsAt(saved, 1, now); !errors.Is(err, models.ErrStale) {
+		if _, err := alpha.SaveSettingsAt(testActor, saved, 1, now); !errors.Is(err, models.ErrStale) {
 			t.Errorf("save from version 1 after version 2: %v", err)
 		}
 		if cur, _ := alpha.Settings(); cur.ClinicalDirector != "Dr B Jones" {
@@ -62,7 +62,7 @@ func TestSaveSettingsAtVersion(t *testing.T) {
 		} {
 			bad := again
 			tt.edit(&bad)
-			if _, err := alpha.SaveSettingsAt(bad, again.Version, now); testPeopleField(err) != tt.field {
+			if _, err := alpha.SaveSettingsAt(testActor, bad, again.Version, now); testPeopleField(err) != tt.field {
 				t.Errorf("%s: %v, want a message for %s", tt.name, err, tt.field)
 			}
 		}

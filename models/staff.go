@@ -24,12 +24,23 @@ type StaffMember struct {
 // TableName keeps the SQL name explicit.
 func (StaffMember) TableName() string { return "staff" }
 
-// AddStaff adds a team member, optionally attached to a service by slug.
-func (t *TenantDB) AddStaff(serviceSlug string, m StaffMember) error {
+// Audit actions of the team.
+const (
+	AuditStaffSave   = "staff.save"
+	AuditStaffDelete = "staff.delete"
+	AuditStaffMove   = "staff.move"
+)
+
+// staffSubject is a team member as the audit log names them.
+func staffSubject(m StaffMember) string { return "/team " + m.Name }
+
+// AddStaff adds a team member, optionally attached to a service by slug,
+// audited by by.
+func (t *TenantDB) AddStaff(by Actor, serviceSlug string, m StaffMember) error {
 	if err := validateStaff(&m); err != nil {
 		return err
 	}
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		if serviceSlug != "" {
 			var s Service
 			if err := tx.scoped.Where("slug = ?", serviceSlug).Take(&s).Error; err != nil {
@@ -38,7 +49,10 @@ func (t *TenantDB) AddStaff(serviceSlug string, m StaffMember) error {
 			m.ServiceID = &s.ID
 		}
 		m.ID, m.TenantID = 0, t.tenantID
-		return tx.scoped.Create(&m).Error
+		if err := tx.scoped.Create(&m).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditStaffSave, staffSubject(m))
 	})
 	return translate("add staff", err)
 }
@@ -87,14 +101,14 @@ func (t *TenantDB) StaffByID(id int64) (StaffMember, error) {
 // SaveStaffByID creates a team member (id 0) or overwrites the one with
 // that id, opened at version. ServiceID, when set, must be one of the
 // tenant's services. A new member, or one moved to another service, goes
-// last in their service.
-func (t *TenantDB) SaveStaffByID(id int64, version int, m StaffMember) (StaffMember, error) {
+// last in their service. The change is audited by by.
+func (t *TenantDB) SaveStaffByID(by Actor, id int64, version int, m StaffMember) (StaffMember, error) {
 	if err := validateStaff(&m); err != nil {
 		return StaffMember{}, err
 	}
 	m.TenantID = t.tenantID
 	what := fmt.Sprintf("staff %d", id)
-	err := t.change(func(tx *TenantDB) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
 		var existing StaffMember
 		if id != 0 {
 			if err := tx.claimVersion("staff", "id", id, version, what); err != nil {
@@ -138,32 +152,26 @@ func (t *TenantDB) SaveStaffByID(id int64, version int, m StaffMember) (StaffMem
 		if err != nil {
 			return err
 		}
-		return tx.scoped.Where("id = ?", m.ID).Take(&m).Error
+		if err := tx.scoped.Where("id = ?", m.ID).Take(&m).Error; err != nil {
+			return err
+		}
+		return tx.audit(AuditStaffSave, staffSubject(m))
 	})
 	return m, translate("save "+what, err)
 }
 
-// DeleteStaff removes a team member.
-func (t *TenantDB) DeleteStaff(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Where("id = ?", id).Delete(&StaffMember{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return res.Error
-	})
-	return translate(fmt.Sprintf("delete staff %d", id), err)
+// DeleteStaff removes a team member, audited by by.
+func (t *TenantDB) DeleteStaff(by Actor, id int64) error {
+	return deleteByID(t, by, "staff", id, AuditStaffDelete, staffSubject, nil)
 }
 
 // MoveStaff moves a team member one place up or down among the members of
-// their own service (or of no service).
-func (t *TenantDB) MoveStaff(id int64, up bool) error {
-	m, err := t.StaffByID(id)
-	if err != nil {
-		return err
-	}
-	if m.ServiceID == nil {
-		return t.moveRow("staff", id, up, "service_id IS NULL")
-	}
-	return t.moveRow("staff", id, up, "service_id = ?", *m.ServiceID)
+// their own service (or of no service), audited by by.
+func (t *TenantDB) MoveStaff(by Actor, id int64, up bool) error {
+	return moveByID(t, by, "staff", id, up, "", AuditStaffMove, staffSubject, func(m StaffMember) (string, []any) {
+		if m.ServiceID == nil {
+			return "service_id IS NULL", nil
+		}
+		return "service_id = ?", []any{*m.ServiceID}
+	})
 }

@@ -31,38 +31,38 @@ func TestStaffByIDLifecycle(t *testing.T) {
 		ctx := context.Background()
 		a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		b := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
-		svc, err := a.SaveService(0, 0, models.Service{Name: "Pharmacists"})
+		svc, err := a.SaveService(testActor, 0, 0, models.Service{Name: "Pharmacists"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		bsvc, err := b.SaveService(0, 0, models.Service{Name: "Beta service"})
+		bsvc, err := b.SaveService(testActor, 0, 0, models.Service{Name: "Beta service"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var ids []int64
 		for _, n := range []string{"Ann", "Bob", "Cat"} {
-			m, err := a.SaveStaffByID(0, 0, models.StaffMember{Name: n, Role: "Pharmacist", ServiceID: &svc.ID})
+			m, err := a.SaveStaffByID(testActor, 0, 0, models.StaffMember{Name: n, Role: "Pharmacist", ServiceID: &svc.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
 			ids = append(ids, m.ID)
 		}
-		loose, err := a.SaveStaffByID(0, 0, models.StaffMember{Name: "Dev", Role: "Director"})
+		loose, err := a.SaveStaffByID(testActor, 0, 0, models.StaffMember{Name: "Dev", Role: "Director"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.MoveStaff(ids[2], true); err != nil {
+		if err := a.MoveStaff(testActor, ids[2], true); err != nil {
 			t.Fatal(err)
 		}
 		if got, want := servicesStaffOrder(t, a, svc.ID), []string{"Ann", "Cat", "Bob"}; !slices.Equal(got, want) {
 			t.Errorf("order %v", got)
 		}
-		if err := a.MoveStaff(loose.ID, true); err != nil { // alone in its group
+		if err := a.MoveStaff(testActor, loose.ID, true); err != nil { // alone in its group
 			t.Errorf("move the only member without a service: %v", err)
 		}
 
 		// A service of another tenant cannot be chosen.
-		if _, err := a.SaveStaffByID(0, 0, models.StaffMember{Name: "Eve", Role: "X", ServiceID: &bsvc.ID}); servicesFieldOf(err) != "service_id" {
+		if _, err := a.SaveStaffByID(testActor, 0, 0, models.StaffMember{Name: "Eve", Role: "X", ServiceID: &bsvc.ID}); servicesFieldOf(err) != "service_id" {
 			t.Errorf("beta's service: %v", err)
 		}
 		for _, tt := range []struct {
@@ -74,34 +74,34 @@ func TestStaffByIDLifecycle(t *testing.T) {
 			{models.StaffMember{Name: "X", Role: "Y", PhotoURL: "https://evil.example/a.jpg"}, "photo_url"},
 			{models.StaffMember{Name: "X", Role: "Y", PhotoURL: "//evil.example/a.jpg"}, "photo_url"},
 		} {
-			if _, err := a.SaveStaffByID(0, 0, tt.in); servicesFieldOf(err) != tt.field {
+			if _, err := a.SaveStaffByID(testActor, 0, 0, tt.in); servicesFieldOf(err) != tt.field {
 				t.Errorf("%+v: %v, want a message for %s", tt.in, err, tt.field)
 			}
 		}
 
 		// Edit, stale edit, another tenant.
 		m, _ := a.StaffByID(ids[0])
-		saved, err := a.SaveStaffByID(m.ID, m.Version, models.StaffMember{Name: "Ann Smith", Role: "Lead pharmacist", ServiceID: &svc.ID, PhotoURL: "/media/12/320.jpg"})
+		saved, err := a.SaveStaffByID(testActor, m.ID, m.Version, models.StaffMember{Name: "Ann Smith", Role: "Lead pharmacist", ServiceID: &svc.ID, PhotoURL: "/media/12/320.jpg"})
 		if err != nil || saved.Version != m.Version+1 || saved.PhotoURL != "/media/12/320.jpg" {
 			t.Fatalf("edit: %+v %v", saved, err)
 		}
-		if _, err := a.SaveStaffByID(m.ID, m.Version, models.StaffMember{Name: "Lost", Role: "X"}); !errors.Is(err, models.ErrStale) {
+		if _, err := a.SaveStaffByID(testActor, m.ID, m.Version, models.StaffMember{Name: "Lost", Role: "X"}); !errors.Is(err, models.ErrStale) {
 			t.Errorf("stale: %v", err)
 		}
 		for name, err := range map[string]error{
 			"read": func() error { _, err := b.StaffByID(m.ID); return err }(),
 			"save": func() error {
-				_, err := b.SaveStaffByID(m.ID, saved.Version, models.StaffMember{Name: "X", Role: "Y"})
+				_, err := b.SaveStaffByID(testActor, m.ID, saved.Version, models.StaffMember{Name: "X", Role: "Y"})
 				return err
 			}(),
-			"move":   b.MoveStaff(m.ID, false),
-			"delete": b.DeleteStaff(m.ID),
+			"move":   b.MoveStaff(testActor, m.ID, false),
+			"delete": b.DeleteStaff(testActor, m.ID),
 		} {
 			if !errors.Is(err, models.ErrNotFound) {
 				t.Errorf("beta %s alpha's team member: %v", name, err)
 			}
 		}
-		if err := a.DeleteStaff(m.ID); err != nil {
+		if err := a.DeleteStaff(testActor, m.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.StaffByID(m.ID); !errors.Is(err, models.ErrNotFound) {

@@ -120,28 +120,30 @@ func (t *TenantDB) VacancyByID(id int64) (Vacancy, error) {
 	return v, translate(fmt.Sprintf("vacancy %d", id), err)
 }
 
+// Audit actions of vacancies.
+const (
+	AuditVacancySave   = "vacancy.save"
+	AuditVacancyDelete = "vacancy.delete"
+)
+
+// vacancySubject is a vacancy as the audit log names it.
+func vacancySubject(v Vacancy) string { return "/vacancies/" + v.Slug }
+
 // SaveVacancy creates a vacancy (id 0) or overwrites the vacancy with
-// that id, opened at version. A slug another vacancy of the tenant uses is
-// refused.
-func (t *TenantDB) SaveVacancy(id int64, version int, v Vacancy) (Vacancy, error) {
+// that id, opened at version, audited by by. A slug another vacancy of the
+// tenant uses is refused.
+func (t *TenantDB) SaveVacancy(by Actor, id int64, version int, v Vacancy) (Vacancy, error) {
 	if err := validateVacancy(&v); err != nil {
 		return Vacancy{}, err
 	}
 	v.TenantID = t.tenantID
 	what := fmt.Sprintf("vacancy %d", id)
-	err := saveSlugRowByID(t, "vacancies", what, id, version, v.Slug,
+	err := saveSlugRowByID(t, by, AuditVacancySave, vacancySubject(v), "vacancies", what, id, version, v.Slug,
 		"another vacancy already uses this web address: change it", &v, &v.ID, nil)
 	return v, translate("save "+what, err)
 }
 
-// DeleteVacancy removes a vacancy.
-func (t *TenantDB) DeleteVacancy(id int64) error {
-	err := t.change(func(tx *TenantDB) error {
-		res := tx.scoped.Where("id = ?", id).Delete(&Vacancy{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return res.Error
-	})
-	return translate(fmt.Sprintf("delete vacancy %d", id), err)
+// DeleteVacancy removes a vacancy, audited by by.
+func (t *TenantDB) DeleteVacancy(by Actor, id int64) error {
+	return deleteByID(t, by, "vacancy", id, AuditVacancyDelete, vacancySubject, nil)
 }

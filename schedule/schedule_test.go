@@ -57,7 +57,7 @@ func draftPage(t *testing.T, store *models.TenantDB, path string) int64 {
 func publishedPost(t *testing.T, store *models.TenantDB, slug string) models.Post {
 	t.Helper()
 	at := time.Now().Add(-time.Hour)
-	p, err := store.SavePost(0, models.Post{Title: "Post " + slug, Slug: slug, BodyMD: "text", PublishedAt: &at})
+	p, err := store.SavePost(testActor, 0, models.Post{Title: "Post " + slug, Slug: slug, BodyMD: "text", PublishedAt: &at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,12 +80,12 @@ func scheduleSome(t *testing.T, store *models.TenantDB, n int, runAt, now time.T
 		path := "/page-" + strconv.Itoa(i)
 		rev := draftPage(t, store, path)
 		if _, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPage, Target: path, Action: models.SchedulePublish,
-			RunAt: runAt, By: "jane@example.nhs.uk", Now: now, BaseRevisionID: rev}); err != nil {
+			RunAt: runAt, By: models.Actor{Name: "jane@example.nhs.uk"}, Now: now, BaseRevisionID: rev}); err != nil {
 			t.Fatal(err)
 		}
 		p := publishedPost(t, store, "post-"+strconv.Itoa(i))
 		if _, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPost, Target: strconv.FormatInt(p.ID, 10),
-			Action: models.ScheduleUnpublish, RunAt: runAt, By: "jane@example.nhs.uk", Now: now}); err != nil {
+			Action: models.ScheduleUnpublish, RunAt: runAt, By: models.Actor{Name: "jane@example.nhs.uk"}, Now: now}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -262,11 +262,11 @@ func TestScheduledChangesRunOnTimeNotBefore(t *testing.T) {
 			now := time.Now()
 			ten := now.Add(24 * time.Hour).Truncate(time.Hour)
 			rev := draftPage(t, store, "/about")
-			if _, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPage, Target: "/about", Action: models.SchedulePublish,
+			if _, err := store.ScheduleChange(models.ScheduleInput{By: testActor, Kind: models.ScheduleKindPage, Target: "/about", Action: models.SchedulePublish,
 				RunAt: ten, Now: now, BaseRevisionID: rev}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPage, Target: "/about", Action: models.ScheduleUnpublish,
+			if _, err := store.ScheduleChange(models.ScheduleInput{By: testActor, Kind: models.ScheduleKindPage, Target: "/about", Action: models.ScheduleUnpublish,
 				RunAt: ten.Add(time.Hour), Now: now}); err != nil {
 				t.Fatal(err)
 			}
@@ -309,21 +309,21 @@ func TestCancelledChangesNeverRun(t *testing.T) {
 	store := db.ForTenant(context.Background(), alpha.ID)
 	now := time.Now()
 	p := publishedPost(t, store, "flu")
-	c, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPost, Target: strconv.FormatInt(p.ID, 10),
+	c, err := store.ScheduleChange(models.ScheduleInput{By: testActor, Kind: models.ScheduleKindPost, Target: strconv.FormatInt(p.ID, 10),
 		Action: models.ScheduleUnpublish, RunAt: now.Add(time.Hour), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ForTenant(context.Background(), beta.ID).CancelChange(c.ID); !errors.Is(err, models.ErrNotFound) {
+	if _, err := db.ForTenant(context.Background(), beta.ID).CancelChange(testActor, c.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("another tenant cancelled the change: %v", err)
 	}
 	if pending, _ := store.PendingChanges("", ""); len(pending) != 1 || pending[0].Label != "Post flu" {
 		t.Fatalf("pending after the other tenant's cancel: %+v", pending)
 	}
-	if _, err := store.CancelChange(c.ID); err != nil {
+	if _, err := store.CancelChange(testActor, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.CancelChange(c.ID); !errors.Is(err, models.ErrNotFound) {
+	if _, err := store.CancelChange(testActor, c.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("second cancel: %v, want ErrNotFound", err)
 	}
 	clk := &testClock{t: now.Add(2 * time.Hour)}
@@ -342,11 +342,12 @@ func TestAFailingChangeIsRecordedAndNotRetried(t *testing.T) {
 	store := db.ForTenant(context.Background(), tn.ID)
 	now := time.Now()
 	p := publishedPost(t, store, "flu")
-	if _, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPost, Target: strconv.FormatInt(p.ID, 10),
-		Action: models.ScheduleUnpublish, RunAt: now.Add(time.Hour), Now: now}); err != nil {
+	if _, err := store.ScheduleChange(models.ScheduleInput{By: testActor, Kind: models.ScheduleKindPost, Target: strconv.FormatInt(p.ID, 10),
+		Action: models.SchedulePublish, RunAt: now.Add(time.Hour), Now: now}); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.DeletePost(p.ID); err != nil {
+	// Deleting a post cancels its unpublish, not a publish: that one fails.
+	if err := store.DeletePost(testActor, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	clk := &testClock{t: now.Add(2 * time.Hour)}
@@ -373,7 +374,7 @@ func TestScheduledPublishNeverReplacesANewerPublishedVersion(t *testing.T) {
 	store := db.ForTenant(context.Background(), tn.ID)
 	now := time.Now()
 	rev := draftPage(t, store, "/about")
-	if _, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPage, Target: "/about", Action: models.SchedulePublish,
+	if _, err := store.ScheduleChange(models.ScheduleInput{By: testActor, Kind: models.ScheduleKindPage, Target: "/about", Action: models.SchedulePublish,
 		RunAt: now.Add(time.Hour), Now: now, BaseRevisionID: rev}); err != nil {
 		t.Fatal(err)
 	}
@@ -407,13 +408,13 @@ func TestScheduleChangeRefuses(t *testing.T) {
 		in    models.ScheduleInput
 		check func(error) bool
 	}{
-		{"a time in the past", models.ScheduleInput{Kind: "page", Target: "/about", Action: "publish", RunAt: now.Add(-time.Minute), BaseRevisionID: rev},
+		{"a time in the past", models.ScheduleInput{By: testActor, Kind: "page", Target: "/about", Action: "publish", RunAt: now.Add(-time.Minute), BaseRevisionID: rev},
 			func(err error) bool { return errors.As(err, &ve) && ve.Field == "when" }},
-		{"another tenant's page", models.ScheduleInput{Kind: "page", Target: "/beta-only", Action: "publish", RunAt: now.Add(time.Hour), BaseRevisionID: betaRev},
+		{"another tenant's page", models.ScheduleInput{By: testActor, Kind: "page", Target: "/beta-only", Action: "publish", RunAt: now.Add(time.Hour), BaseRevisionID: betaRev},
 			func(err error) bool { return errors.Is(err, models.ErrNotFound) }},
-		{"a revision that is no longer the latest", models.ScheduleInput{Kind: "page", Target: "/about", Action: "publish", RunAt: now.Add(time.Hour), BaseRevisionID: rev - 1},
+		{"a revision that is no longer the latest", models.ScheduleInput{By: testActor, Kind: "page", Target: "/about", Action: "publish", RunAt: now.Add(time.Hour), BaseRevisionID: rev - 1},
 			func(err error) bool { return errors.Is(err, models.ErrStale) }},
-		{"an unknown action", models.ScheduleInput{Kind: "page", Target: "/about", Action: "delete", RunAt: now.Add(time.Hour)},
+		{"an unknown action", models.ScheduleInput{By: testActor, Kind: "page", Target: "/about", Action: "delete", RunAt: now.Add(time.Hour)},
 			func(err error) bool { return errors.As(err, &ve) && ve.Field == "action" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -427,7 +428,7 @@ func TestScheduleChangeRefuses(t *testing.T) {
 	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "Live", BodyMD: "all published"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := store.ScheduleChange(models.ScheduleInput{Kind: "page", Target: "/about", Action: "publish", RunAt: now.Add(time.Hour), Now: now})
+	_, err := store.ScheduleChange(models.ScheduleInput{By: testActor, Kind: "page", Target: "/about", Action: "publish", RunAt: now.Add(time.Hour), Now: now})
 	if !errors.As(err, &ve) || ve.Field != "action" {
 		t.Errorf("publishing a page without a draft: %v", err)
 	}
@@ -435,3 +436,6 @@ func TestScheduleChangeRefuses(t *testing.T) {
 		t.Errorf("refused changes were recorded: %+v", pending)
 	}
 }
+
+// testActor makes the tests' own changes: every content write says who makes it.
+var testActor = models.Actor{Name: "test@example.nhs.uk"}

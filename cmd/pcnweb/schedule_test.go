@@ -36,7 +36,7 @@ func TestServeRunsScheduledChanges(t *testing.T) {
 	}
 	// Scheduled two minutes ago for a minute ago: due before any server ran.
 	then := time.Now().Add(-2 * time.Minute)
-	if _, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPage, Target: "/about", Action: models.SchedulePublish,
+	if _, err := store.ScheduleChange(models.ScheduleInput{By: testActor, Kind: models.ScheduleKindPage, Target: "/about", Action: models.SchedulePublish,
 		RunAt: then.Add(time.Minute), Now: then, BaseRevisionID: draft.Revision.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -71,3 +71,6 @@ func TestServeRunsScheduledChanges(t *testing.T) {
 		t.Errorf("the lease was not released on shutdown: %v %v", ok, err)
 	}
 }
+
+// testActor makes the tests' own changes: every content write says who makes it.
+var testActor = models.Actor{Name: "test@example.nhs.uk"}

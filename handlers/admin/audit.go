@@ -7,8 +7,10 @@ import (
 	"github.com/pcnweb/pcnweb/tenants"
 )
 
-// audit writes to the tenant's audit log; a failure is logged, not shown:
-// the action itself has happened. It binds its own store: the session
+// audit writes an account event (signing in and out, two-factor, a
+// password reset, an invitation sent or accepted, an operator's entry) to
+// the tenant's audit log after it has happened; a failure is logged, not
+// shown. Content changes are audited by models, in their own transaction. It binds its own store: the session
 // middleware audits before bindStore has run.
 func audit(c *fiber.Ctx, d Deps, u models.User, action, subject string) {
 	ctx := c.UserContext()

@@ -30,11 +30,10 @@ type deletion[T any] struct {
 	list    string // the list page the delete returns to, "/admin/events"
 	section string // the navigation's current section, when not the list's
 	load    func(*models.TenantDB, int64) (T, error)
-	remove  func(*models.TenantDB, int64) error
+	// remove deletes the item as the signed-in account, which it audits.
+	remove func(*models.TenantDB, models.Actor, int64) error
 	// ask is the question and warning of the confirmation page.
-	ask     func(store *models.TenantDB, item T) (question, warning string, err error)
-	audit   string         // the audit action of the delete
-	subject func(T) string // the audit subject
+	ask func(store *models.TenantDB, item T) (question, warning string, err error)
 }
 
 // item loads the item named by the URL through the request's tenant.
@@ -70,17 +69,16 @@ func (del deletion[T]) confirm(d Deps) fiber.Handler {
 	}
 }
 
-// delete removes the item, audits it and returns to the list.
+// delete removes the item (which audits it) and returns to the list.
 func (del deletion[T]) delete(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		store, id, it, err := del.item(c, d)
+		store, id, _, err := del.item(c, d)
 		if err != nil {
 			return err
 		}
-		if err := del.remove(store, id); err != nil {
+		if err := del.remove(store, actor(c), id); err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, del.audit, del.subject(it))
 		return redirectDone(c, del.list, "deleted")
 	}
 }

@@ -63,45 +63,12 @@ type eaSessionPractice struct {
 	Name string
 }
 
-// Audit actions of enhanced access sessions.
-const (
-	auditEASessionCreate = "enhanced-access.create"
-	auditEASessionUpdate = "enhanced-access.update"
-	auditEASessionDelete = "enhanced-access.delete"
-	auditEASessionMove   = "enhanced-access.move"
-)
-
 // eaSessionDays are the day checkboxes, Monday first: the stored day number
 // (Sunday = 0) and its name.
-var eaSessionDays = [7]struct{ Value, Name string }{
-	{"1", "Monday"}, {"2", "Tuesday"}, {"3", "Wednesday"}, {"4", "Thursday"}, {"5", "Friday"}, {"6", "Saturday"}, {"0", "Sunday"},
-}
+var eaSessionDays = models.EASessionDays
 
 // eaSessionFields are the form's inputs a model error may name.
 var eaSessionFields = map[string]bool{"days": true, "starts_at": true, "ends_at": true, "practice_id": true}
-
-// eaSessionDaysText names a session's days, Monday first: "Monday to
-// Friday" for a run of three or more, otherwise "Monday, Wednesday and
-// Friday", as the public page names them.
-func eaSessionDaysText(spec string) string {
-	var names []string
-	var pos []int
-	for i, day := range eaSessionDays {
-		for _, f := range strings.Split(spec, ",") {
-			if strings.TrimSpace(f) == day.Value {
-				names, pos = append(names, day.Name), append(pos, i)
-				break
-			}
-		}
-	}
-	if len(names) > 2 && pos[len(pos)-1]-pos[0] == len(pos)-1 {
-		return names[0] + " to " + names[len(names)-1]
-	}
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
 
 // eaSessionRowOf is a session as listed; place is its hosting practice's
 // name ("" for across the network).
@@ -109,7 +76,7 @@ func eaSessionRowOf(s models.EASession, place string) eaSessionRow {
 	if place == "" {
 		place = "Across the network"
 	}
-	return eaSessionRow{ID: s.ID, Days: eaSessionDaysText(s.Weekdays),
+	return eaSessionRow{ID: s.ID, Days: s.DaysText(),
 		Times: hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}), Practice: place}
 }
 
@@ -262,15 +229,10 @@ func saveEASession(d Deps) fiber.Handler {
 		}
 		status := fiber.StatusUnprocessableEntity
 		if len(errs) == 0 {
-			_, err = store.SaveEASessionByID(id, version, s)
+			_, err = store.SaveEASessionByID(actor(c), id, version, s)
 			var ve *models.ValidationError
 			switch {
 			case err == nil:
-				action := auditEASessionCreate
-				if id != 0 {
-					action = auditEASessionUpdate
-				}
-				audit(c, d, AccountFromCtx(c).User, action, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
 				return redirect.To(c, tenants.AdminPath+"/sessions?done=saved", fiber.StatusSeeOther)
 			case errors.As(err, &ve):
 				field := ve.Field
@@ -303,10 +265,9 @@ func moveEASession(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := store.MoveEASession(s.ID, up); err != nil {
+		if err := store.MoveEASession(actor(c), s.ID, up); err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditEASessionMove, "/enhanced-access "+eaSessionDaysText(s.Weekdays))
 		return redirect.To(c, tenants.AdminPath+"/sessions?done=moved", fiber.StatusSeeOther)
 	}
 }
@@ -338,10 +299,9 @@ func deleteEASession(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := store.DeleteEASession(s.ID); err != nil {
+		if err := store.DeleteEASession(actor(c), s.ID); err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditEASessionDelete, "/enhanced-access "+eaSessionDaysText(s.Weekdays)+" "+hours.FormatSpan(hours.Span{Open: s.StartsAt, Close: s.EndsAt}))
 		return redirect.To(c, tenants.AdminPath+"/sessions?done=deleted", fiber.StatusSeeOther)
 	}
 }

@@ -201,7 +201,7 @@ func saveEvent(d Deps) fiber.Handler {
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "event-edit", eventFormView(c, d, f, stored, []themes.FieldError{*fe}))
 		}
-		saved, err := store.SaveEvent(id, f.Version, models.Event{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
+		_, err = store.SaveEvent(actor(c), id, f.Version, models.Event{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, StartsAt: start, EndsAt: end, Location: f.Location, Online: f.Online, BookingURL: f.BookingURL,
 			Published: f.Published})
 		if status, errs, ok := formRefusal(err, "event", map[string]string{"title": "title", "slug": "slug",
@@ -211,7 +211,6 @@ func saveEvent(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditEventSave, "/events/"+saved.Slug)
 		return redirectDone(c, tenants.AdminPath+"/events", "saved")
 	}
 }
@@ -224,7 +223,6 @@ var eventDeletion = deletion[models.Event]{
 		return "Are you sure you want to delete the event “" + e.Title + "”?",
 			"It will be removed from the website, with its calendar file, and cannot be restored.", nil
 	},
-	audit: auditEventDelete, subject: func(e models.Event) string { return "/events/" + e.Slug },
 }
 
 func confirmDeleteEvent(d Deps) fiber.Handler { return eventDeletion.confirm(d) }

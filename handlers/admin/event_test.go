@@ -25,7 +25,7 @@ func TestEventsLifecycle(t *testing.T) {
 	public := s.browser()
 	public.get(t, host, "/events") // cached
 	past := time.Now().Add(-48 * time.Hour)
-	if _, err := store.SaveEvent(0, 0, models.Event{Title: "Last year's fair", StartsAt: past, Published: true}); err != nil {
+	if _, err := store.SaveEvent(testActor, 0, 0, models.Event{Title: "Last year's fair", StartsAt: past, Published: true}); err != nil {
 		t.Fatal(err)
 	}
 

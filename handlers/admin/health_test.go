@@ -20,18 +20,18 @@ func TestSiteHealthPage(t *testing.T) {
 
 	// Alpha lacks everything it can lack.
 	a := s.db.ForTenant(ctx, gappy.ID)
-	if _, err := a.SavePractice(0, 0, models.Practice{Name: "Nohours Surgery", ODSCode: "Y99002"}); err != nil {
+	if _, err := a.SavePractice(testActor, 0, 0, models.Practice{Name: "Nohours Surgery", ODSCode: "Y99002"}); err != nil {
 		t.Fatal(err)
 	}
 	overdue := time.Now().AddDate(0, -1, 0).UTC().Truncate(24 * time.Hour)
 	if _, err := a.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/old", Title: "Old page", BodyMD: "[gone](/no-such-page)", ReviewDue: &overdue}); err != nil {
 		t.Fatal(err)
 	}
-	post, err := a.SavePost(0, models.Post{Title: "Pictures", BodyMD: "![](/static/x.png)"})
+	post, err := a.SavePost(testActor, 0, models.Post{Title: "Pictures", BodyMD: "![](/static/x.png)"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetNavItems([]models.NavItem{{Title: "Home", Path: "/"}}); err != nil {
+	if err := a.SetNavItems(testActor, []models.NavItem{{Title: "Home", Path: "/"}}); err != nil {
 		t.Fatal(err)
 	}
 	jane := s.browser()
@@ -60,14 +60,14 @@ func TestSiteHealthPage(t *testing.T) {
 	// Beta is complete: nothing to report.
 	b := s.db.ForTenant(ctx, done.ID)
 	prepared := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	if err := b.SaveSettings(models.SiteSettings{StatementPrepared: &prepared}); err != nil {
+	if err := b.SaveSettings(testActor, models.SiteSettings{StatementPrepared: &prepared}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SavePractice(0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001",
+	if _, err := b.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001",
 		Hours: `{"monday":[{"open":"08:00","close":"18:30"}]}`}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.AddEASession("Y99001", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
+	if err := b.AddEASession(testActor, "Y99001", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
 		t.Fatal(err)
 	}
 	sam := s.browser()

@@ -232,3 +232,6 @@ func (b *browser) editForm(t *testing.T, host, path string) url.Values {
 	}
 	return url.Values{"_csrf": {csrf(t, r.body)}, "path": {path}, "revision": {rev[1]}}
 }
+
+// testActor makes the tests' own content writes, as setupActor.
+var testActor = models.Actor{Name: setupActor}

@@ -23,11 +23,11 @@ func TestSettingsLogoOnlyFromOwnMedia(t *testing.T) {
 	beta := s.tenant(t, "beta")
 	s.user(t, tn, "boss@example.nhs.uk", models.RoleManager)
 	ctx := context.Background()
-	img, err := s.db.ForTenant(ctx, tn.ID).AddMedia(models.Media{Kind: models.MediaImage, Filename: "logo.png", ContentType: "image/png", Alt: "Logo", Widths: "320"})
+	img, err := s.db.ForTenant(ctx, tn.ID).AddMedia(testActor, models.Media{Kind: models.MediaImage, Filename: "logo.png", ContentType: "image/png", Alt: "Logo", Widths: "320"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirs, err := s.db.ForTenant(ctx, beta.ID).AddMedia(models.Media{Kind: models.MediaImage, Filename: "b.png", ContentType: "image/png", Alt: "B", Widths: "320"})
+	theirs, err := s.db.ForTenant(ctx, beta.ID).AddMedia(testActor, models.Media{Kind: models.MediaImage, Filename: "b.png", ContentType: "image/png", Alt: "B", Widths: "320"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

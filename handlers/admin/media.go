@@ -60,13 +60,6 @@ type mediaEdit struct {
 	Reselect bool
 }
 
-// Audit actions of the media library.
-const (
-	auditMediaUpload = "media.upload"
-	auditMediaEdit   = "media.edit"
-	auditMediaDelete = "media.delete"
-)
-
 // errMediaStorage: the panel was built without a media Storage.
 var errMediaStorage = errors.New("admin: no media storage configured")
 
@@ -211,32 +204,32 @@ func uploadMedia(d Deps) fiber.Handler {
 		for _, w := range res.StoredWidths() {
 			widths = append(widths, strconv.Itoa(w))
 		}
-		u := AccountFromCtx(c).User
+		a := AccountFromCtx(c)
 		store := tenantStore(c)
-		m, err := store.AddMedia(models.Media{Kind: res.Kind, Filename: filename, ContentType: res.ContentType,
+		ctx := c.UserContext()
+		// The files are stored inside the record's transaction: when that
+		// fails, nothing is recorded or audited, and what was stored goes.
+		var putErr error
+		m, err := store.AddMedia(a.Actor(), models.Media{Kind: res.Kind, Filename: filename, ContentType: res.ContentType,
 			Alt: typed.Alt, Title: typed.Title, Widths: strings.Join(widths, ","), Width: res.Width, Height: res.Height,
-			Bytes: res.Bytes, SHA256: res.SHA256, CreatedBy: &u.ID})
+			Bytes: res.Bytes, SHA256: res.SHA256, CreatedBy: &a.User.ID}, func(m models.Media) error {
+			for _, f := range res.Files {
+				if putErr = d.Media.Put(ctx, models.MediaKey(store.TenantID(), m.ID, f.Name), bytes.NewReader(f.Data)); putErr != nil {
+					return putErr
+				}
+			}
+			return nil
+		})
 		var ve *models.ValidationError
-		if errors.As(err, &ve) {
+		switch {
+		case putErr != nil:
+			removeMediaFiles(c, d, store.TenantID(), m)
+			return fmt.Errorf("admin: store media %d: %w", m.ID, putErr)
+		case errors.As(err, &ve):
 			return refuse(themes.FieldError{Field: ve.Field, Message: sentence(ve.Message)})
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
-		ctx := c.UserContext()
-		for _, f := range res.Files {
-			if err = d.Media.Put(ctx, models.MediaKey(store.TenantID(), m.ID, f.Name), bytes.NewReader(f.Data)); err != nil {
-				break
-			}
-		}
-		if err != nil {
-			removeMediaFiles(c, d, store.TenantID(), m)
-			if derr := store.DeleteMedia(m.ID); derr != nil {
-				d.Logger.ErrorContext(ctx, "remove media record after a failed upload", "tenant_id", store.TenantID(), "media_id", m.ID, "error", derr)
-			}
-			return fmt.Errorf("admin: store media %d: %w", m.ID, err)
-		}
-		audit(c, d, u, auditMediaUpload, m.Src())
 		return redirect.To(c, tenants.AdminPath+"/media?done=uploaded", fiber.StatusSeeOther)
 	}
 }
@@ -311,7 +304,7 @@ func saveMedia(d Deps) fiber.Handler {
 		if err != nil {
 			return again(fiber.StatusConflict, []themes.FieldError{{Message: mediaConflictMessage}})
 		}
-		saved, err := store.SetMediaAlt(m.ID, version, alt, title)
+		_, err = store.SetMediaAlt(actor(c), m.ID, version, alt, title)
 		var ve *models.ValidationError
 		switch {
 		case errors.As(err, &ve):
@@ -321,7 +314,6 @@ func saveMedia(d Deps) fiber.Handler {
 		case err != nil:
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditMediaEdit, saved.Src())
 		return redirect.To(c, tenants.AdminPath+"/media?done=saved", fiber.StatusSeeOther)
 	}
 }
@@ -351,11 +343,10 @@ func deleteMedia(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := store.DeleteMedia(m.ID); err != nil {
+		if err := store.DeleteMedia(actor(c), m.ID); err != nil {
 			return err
 		}
 		removeMediaFiles(c, d, store.TenantID(), m)
-		audit(c, d, AccountFromCtx(c).User, auditMediaDelete, m.Src())
 		return redirect.To(c, tenants.AdminPath+"/media?done=deleted", fiber.StatusSeeOther)
 	}
 }

@@ -227,11 +227,9 @@ func addMenuItem(d Deps) fiber.Handler {
 		if title == "" {
 			title = strings.TrimSuffix(ch.Title, " ("+ch.Path+")")
 		}
-		it, err := store.AddMenuItem(c.FormValue("fingerprint"), title, ch.Path)
-		if err != nil {
+		if _, err := store.AddMenuItem(actor(c), c.FormValue("fingerprint"), title, ch.Path); err != nil {
 			return menuFail(c, d, "menu", 0, title, path, err)
 		}
-		audit(c, d, AccountFromCtx(c).User, models.AuditMenuAdd, it.Title+" ("+it.Path+")")
 		return redirect.To(c, tenants.AdminPath+"/menu?done=added", fiber.StatusSeeOther)
 	}
 }
@@ -266,10 +264,9 @@ func renameMenuItem(d Deps) fiber.Handler {
 		}
 		title := c.FormValue("title")
 		store := tenantStore(c)
-		if err := store.RenameMenuItem(c.FormValue("fingerprint"), it.ID, title); err != nil {
+		if err := store.RenameMenuItem(actor(c), c.FormValue("fingerprint"), it.ID, title); err != nil {
 			return menuFail(c, d, "menu-edit", it.ID, title, it.Path, err)
 		}
-		audit(c, d, AccountFromCtx(c).User, models.AuditMenuEdit, strings.TrimSpace(title)+" ("+it.Path+")")
 		return redirect.To(c, tenants.AdminPath+"/menu?done=renamed", fiber.StatusSeeOther)
 	}
 }
@@ -281,10 +278,9 @@ func removeMenuItem(d Deps) fiber.Handler {
 			return err
 		}
 		store := tenantStore(c)
-		if err := store.RemoveMenuItem(c.FormValue("fingerprint"), it.ID); err != nil {
+		if err := store.RemoveMenuItem(actor(c), c.FormValue("fingerprint"), it.ID); err != nil {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
-		audit(c, d, AccountFromCtx(c).User, models.AuditMenuRemove, it.Title+" ("+it.Path+")")
 		return redirect.To(c, tenants.AdminPath+"/menu?done=removed", fiber.StatusSeeOther)
 	}
 }
@@ -300,10 +296,9 @@ func moveMenuItem(d Deps) fiber.Handler {
 			return err
 		}
 		store := tenantStore(c)
-		if err := store.MoveMenuItem(c.FormValue("fingerprint"), it.ID, up); err != nil {
+		if err := store.MoveMenuItem(actor(c), c.FormValue("fingerprint"), it.ID, up); err != nil {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
-		audit(c, d, AccountFromCtx(c).User, models.AuditMenuMove, it.Title+" ("+c.FormValue("direction")+")")
 		return redirect.To(c, tenants.AdminPath+"/menu?done=moved", fiber.StatusSeeOther)
 	}
 }
@@ -320,10 +315,9 @@ func startMenu(d Deps) fiber.Handler {
 		for _, s := range menuStandardFor(choices) {
 			items = append(items, models.NavItem{Title: s.Title, Path: s.Path})
 		}
-		if err := store.StartMenu(c.FormValue("fingerprint"), items); err != nil {
+		if err := store.StartMenu(actor(c), c.FormValue("fingerprint"), items); err != nil {
 			return menuFail(c, d, "menu", 0, "", "", err)
 		}
-		audit(c, d, AccountFromCtx(c).User, models.AuditMenuStart, "")
 		return redirect.To(c, tenants.AdminPath+"/menu?done=started", fiber.StatusSeeOther)
 	}
 }

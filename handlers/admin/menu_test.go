@@ -137,7 +137,7 @@ func TestMenuEditing(t *testing.T) {
 	// Another tenant's item: 404, nothing written.
 	betaStore := s.db.ForTenant(ctx, beta.ID)
 	_, bfp, _ := betaStore.Menu()
-	bItem, err := betaStore.AddMenuItem(bfp, "Beta news", "/news")
+	bItem, err := betaStore.AddMenuItem(testActor, bfp, "Beta news", "/news")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,15 +49,6 @@ type postEdit struct {
 	PublicURL string // the live item, when published
 }
 
-// Audit actions of news posts.
-const (
-	auditNewsDraft     = "news.save-draft"
-	auditNewsSchedule  = "news.schedule"
-	auditNewsPublish   = "news.publish"
-	auditNewsUnpublish = "news.unpublish"
-	auditNewsDelete    = "news.delete"
-)
-
 // newsForm is the news form as typed.
 type newsForm struct {
 	Title, Slug, Summary, Body, Date, Time string
@@ -227,7 +218,7 @@ func saveNews(d Deps) fiber.Handler {
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
 		}
-		saved, err := store.SavePost(id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at, Version: f.Version})
+		saved, err := store.SavePost(actor(c), id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at, Version: f.Version})
 		if errors.Is(err, models.ErrStale) {
 			errs := []themes.FieldError{{Message: msgNewsStale}}
 			return render(c, d, fiber.StatusConflict, "news-edit", newsFormView(c, d, id, f, current, errs))
@@ -247,44 +238,30 @@ func saveNews(d Deps) fiber.Handler {
 			return err
 		}
 		status := postStatus(saved, now)
-		action := map[string]string{"draft": auditNewsDraft, "scheduled": auditNewsSchedule, "published": auditNewsPublish}[status]
-		audit(c, d, a.User, action, "/news/"+saved.Slug)
-		changed, err := store.SetPostUnpublish(saved.ID, until, a.User.Email, now)
-		if err != nil {
+		if _, err := store.SetPostUnpublish(a.Actor(), saved.ID, until, now); err != nil {
 			return err
-		}
-		if changed && until != nil {
-			audit(c, d, a.User, auditNewsScheduleUnpublish, "/news/"+saved.Slug+" at "+hours.FormatInstant(*until))
-		} else if changed {
-			audit(c, d, a.User, auditNewsCancelUnpublish, "/news/"+saved.Slug)
 		}
 		return redirect.To(c, tenants.AdminPath+"/news?done="+status, fiber.StatusSeeOther)
 	}
 }
 
-// postAction runs a change on the post named by the URL (404 for another
-// tenant's or an unknown id), audits it and returns to the list.
-func postAction(d Deps, change func(*models.TenantDB, int64) error, action, done string) fiber.Handler {
+// postAction runs a change (which audits it) on the post named by the URL
+// (404 for another tenant's or an unknown id) and returns to the list.
+func postAction(d Deps, change func(*models.TenantDB, models.Actor, int64) error, done string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := routeID(c, "id")
 		if err != nil {
 			return err
 		}
-		store := tenantStore(c)
-		p, err := store.PostByID(id)
-		if err != nil {
+		if err := change(tenantStore(c), actor(c), id); err != nil {
 			return err
 		}
-		if err := change(store, id); err != nil {
-			return err
-		}
-		audit(c, d, AccountFromCtx(c).User, action, "/news/"+p.Slug)
 		return redirect.To(c, tenants.AdminPath+"/news?done="+done, fiber.StatusSeeOther)
 	}
 }
 
 func unpublishNews(d Deps) fiber.Handler {
-	return postAction(d, (*models.TenantDB).UnpublishPost, auditNewsUnpublish, "unpublished")
+	return postAction(d, (*models.TenantDB).UnpublishPost, "unpublished")
 }
 
 // confirmDeleteNews asks before deleting.
@@ -304,11 +281,7 @@ func confirmDeleteNews(d Deps) fiber.Handler {
 	}
 }
 
+// deleteNews deletes the post and the unpublish scheduled for it.
 func deleteNews(d Deps) fiber.Handler {
-	return postAction(d, func(store *models.TenantDB, id int64) error {
-		if _, err := store.SetPostUnpublish(id, nil, "", time.Now()); err != nil { // nothing left to unpublish
-			return err
-		}
-		return store.DeletePost(id)
-	}, auditNewsDelete, "deleted")
+	return postAction(d, (*models.TenantDB).DeletePost, "deleted")
 }

@@ -164,7 +164,7 @@ func TestNewsValidationAndCSRF(t *testing.T) {
 		}
 	}
 	// A slug another post uses.
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).SavePost(0, models.Post{Title: "Taken"}); err != nil {
+	if _, err := s.db.ForTenant(context.Background(), tn.ID).SavePost(testActor, 0, models.Post{Title: "Taken"}); err != nil {
 		t.Fatal(err)
 	}
 	r := b.post(t, host, "/admin/news/new", url.Values{"_csrf": {tok}, "title": {"Taken"}})
@@ -206,7 +206,7 @@ func TestNewsOfAnotherTenantIs404(t *testing.T) {
 	s.user(t, a, "jane@example.nhs.uk", models.RoleManager)
 	past := time.Now().Add(-time.Hour)
 	beta := s.db.ForTenant(context.Background(), bt.ID)
-	bp, err := beta.SavePost(0, models.Post{Title: "Beta secret", BodyMD: "secret", PublishedAt: &past})
+	bp, err := beta.SavePost(testActor, 0, models.Post{Title: "Beta secret", BodyMD: "secret", PublishedAt: &past})
 	if err != nil {
 		t.Fatal(err)
 	}

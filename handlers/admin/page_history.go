@@ -181,7 +181,7 @@ func restorePageRevision(d Deps) fiber.Handler {
 			return err
 		}
 		a := AccountFromCtx(c)
-		_, err = store.RestoreRevision(path, id, &base, a.User.Email)
+		_, err = store.RestoreRevision(a.Actor(), path, id, &base)
 		if errors.Is(err, models.ErrStale) {
 			h, err := store.History(path)
 			if err != nil {
@@ -195,7 +195,6 @@ func restorePageRevision(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, a.User, auditPageRestore, path+" revision "+strconv.FormatInt(id, 10))
 		return redirect.To(c, pageURL("edit", path)+"&saved=restored", fiber.StatusSeeOther)
 	}
 }

@@ -76,14 +76,6 @@ type legalPage struct {
 	Published bool
 }
 
-// Audit actions of the pages area (saving and publishing are the models'
-// AuditPageSaveDraft and AuditPagePublish).
-const (
-	auditPageUnpublish = "page.unpublish"
-	auditPageDelete    = "page.delete"
-	auditPageRestore   = "page.restore"
-)
-
 // pageLegal are the pages the law requires: the site generates them from
 // the settings unless the tenant publishes its own page at the path.
 var pageLegal = []legalPage{
@@ -255,7 +247,7 @@ func unpublishPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		err = store.UnpublishPage(path, &base)
+		err = store.UnpublishPage(actor(c), path, &base)
 		if errors.Is(err, models.ErrStale) {
 			draft, err := store.PageForEdit(path)
 			if err != nil {
@@ -269,7 +261,6 @@ func unpublishPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditPageUnpublish, path)
 		return redirect.To(c, pageURL("edit", path)+"&saved=unpublish", fiber.StatusSeeOther)
 	}
 }
@@ -316,7 +307,7 @@ func deletePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		err = store.DeletePage(path, &base)
+		err = store.DeletePage(actor(c), path, &base)
 		if errors.Is(err, models.ErrStale) {
 			draft, err := store.PageForEdit(path)
 			if err != nil {
@@ -330,7 +321,6 @@ func deletePage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditPageDelete, path)
 		done := "deleted"
 		if pageLegalName(path) != "" {
 			done = "generated"

@@ -102,7 +102,7 @@ func TestPeoplePagesStructure(t *testing.T) {
 	newLink := peopleInvite(t, b, box, "new@example.nhs.uk", "editor")
 	oldLink := peopleInvite(t, b, box, "bob@example.nhs.uk", "manager")
 	_, fp, _ := s.db.ForTenant(context.Background(), tn.ID).Menu()
-	item, err := s.db.ForTenant(context.Background(), tn.ID).AddMenuItem(fp, "Practices", "/practices")
+	item, err := s.db.ForTenant(context.Background(), tn.ID).AddMenuItem(testActor, fp, "Practices", "/practices")
 	if err != nil {
 		t.Fatal(err)
 	}

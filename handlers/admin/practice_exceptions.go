@@ -268,7 +268,7 @@ func savePracticeException(d Deps) fiber.Handler {
 		if len(errs) > 0 {
 			return render(c, d, fiber.StatusUnprocessableEntity, "practice-exception-edit", practiceExceptionView(c, d, ee, errs))
 		}
-		saved, err := store.SaveException(p.ID, id, version, e, spans)
+		saved, err := store.SaveException(actor(c), p.ID, id, version, e, spans)
 		var ve *models.ValidationError
 		switch {
 		case errors.As(err, &ve):
@@ -283,11 +283,6 @@ func savePracticeException(d Deps) fiber.Handler {
 		case err != nil:
 			return err
 		}
-		action := auditPracticeExceptionCreate
-		if id != 0 {
-			action = auditPracticeExceptionUpdate
-		}
-		audit(c, d, AccountFromCtx(c).User, action, "/practices/"+p.ODSCode+" "+practiceUKDate(saved.StartsOn))
 		done := "saved"
 		if saved.EndsOn.Before(practiceToday()) {
 			done = "past"
@@ -320,10 +315,9 @@ func deletePracticeException(d Deps) fiber.Handler {
 		if e.ID == 0 {
 			return fiber.ErrNotFound
 		}
-		if err := store.DeleteException(p.ID, e.ID); err != nil {
+		if err := store.DeleteException(actor(c), p.ID, e.ID); err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditPracticeExceptionDelete, "/practices/"+p.ODSCode+" "+practiceUKDate(e.StartsOn))
 		return redirect.To(c, practiceURL(p.ID, "/exceptions?done=deleted"), fiber.StatusSeeOther)
 	}
 }

@@ -211,7 +211,7 @@ func savePracticeHours(d Deps) fiber.Handler {
 		if len(errs) > 0 {
 			return render(c, d, fiber.StatusUnprocessableEntity, "practice-hours", practiceHoursView(c, d, he, errs))
 		}
-		err = store.SetPracticeHours(id, version, week)
+		err = store.SetPracticeHours(actor(c), id, version, week)
 		var ve *models.ValidationError
 		switch {
 		case errors.As(err, &ve):
@@ -221,7 +221,6 @@ func savePracticeHours(d Deps) fiber.Handler {
 		case err != nil:
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditPracticeHours, "/practices/"+p.ODSCode)
 		return redirect.To(c, practiceURL(id, "/hours?done=saved"), fiber.StatusSeeOther)
 	}
 }

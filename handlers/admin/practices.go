@@ -60,18 +60,6 @@ type practiceEdit struct {
 	Sessions   []eaSessionRow
 }
 
-// Audit actions of practices, their hours and exceptions.
-const (
-	auditPracticeCreate          = "practice.create"
-	auditPracticeUpdate          = "practice.update"
-	auditPracticeDelete          = "practice.delete"
-	auditPracticeMove            = "practice.move"
-	auditPracticeHours           = "practice.hours"
-	auditPracticeExceptionCreate = "practice.exception-create"
-	auditPracticeExceptionUpdate = "practice.exception-update"
-	auditPracticeExceptionDelete = "practice.exception-delete"
-)
-
 // practiceMsgStale is the error summary of a save refused because someone
 // else saved the practice first.
 const practiceMsgStale = "Someone else changed this practice while you were editing it. Your changes have not been saved: copy anything you need, then reload the page."
@@ -202,7 +190,7 @@ func savePractice(d Deps) fiber.Handler {
 			RegistrationURL: c.FormValue("registration_url"), PrescriptionsURL: c.FormValue("prescriptions_url"),
 			ClosedOnBankHolidays: c.FormValue("closed_on_bank_holidays") != "", AccessibilityNotes: c.FormValue("accessibility_notes"),
 		}
-		saved, err := store.SavePractice(id, version, p)
+		saved, err := store.SavePractice(actor(c), id, version, p)
 		if err != nil {
 			typed := practiceEditOf(p)
 			typed.ID, typed.Version = id, version
@@ -225,12 +213,9 @@ func savePractice(d Deps) fiber.Handler {
 			}
 			return err
 		}
-		a := AccountFromCtx(c)
 		if id == 0 {
-			audit(c, d, a.User, auditPracticeCreate, "/practices/"+saved.ODSCode)
 			return redirect.To(c, practiceURL(saved.ID, "/hours?done=created"), fiber.StatusSeeOther)
 		}
-		audit(c, d, a.User, auditPracticeUpdate, "/practices/"+saved.ODSCode)
 		return redirect.To(c, tenants.AdminPath+"/practices?done=saved", fiber.StatusSeeOther)
 	}
 }
@@ -242,18 +227,16 @@ func movePractice(d Deps) fiber.Handler {
 			return err
 		}
 		store := tenantStore(c)
-		p, err := store.PracticeByID(id)
-		if err != nil {
+		if _, err := store.PracticeByID(id); err != nil {
 			return err
 		}
 		up, err := moveDirection(c)
 		if err != nil {
 			return err
 		}
-		if err := store.MovePractice(id, up); err != nil {
+		if err := store.MovePractice(actor(c), id, up); err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditPracticeMove, "/practices/"+p.ODSCode)
 		return redirect.To(c, tenants.AdminPath+"/practices?done=moved", fiber.StatusSeeOther)
 	}
 }
@@ -305,7 +288,7 @@ func deletePractice(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		err = store.DeletePractice(id)
+		err = store.DeletePractice(actor(c), id)
 		if errors.Is(err, models.ErrPracticeHostsSessions) {
 			// Sessions were added since the page was opened: show it again.
 			view, verr := practiceDeleteView(c, d, store, p)
@@ -318,7 +301,6 @@ func deletePractice(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditPracticeDelete, "/practices/"+p.ODSCode)
 		return redirect.To(c, tenants.AdminPath+"/practices?done=deleted", fiber.StatusSeeOther)
 	}
 }

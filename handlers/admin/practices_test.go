@@ -67,11 +67,11 @@ func practiceWeek() url.Values {
 // practiceSeed stores a practice directly, with a week of hours.
 func practiceSeed(t *testing.T, store *models.TenantDB, ods, name string) models.Practice {
 	t.Helper()
-	p, err := store.SavePractice(0, 0, models.Practice{ODSCode: ods, Name: name, Phone: "01632 960 001", ClosedOnBankHolidays: true})
+	p, err := store.SavePractice(testActor, 0, 0, models.Practice{ODSCode: ods, Name: name, Phone: "01632 960 001", ClosedOnBankHolidays: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.SetPracticeHours(p.ID, p.Version, models.WeeklyHours{"monday": {{Open: "08:00", Close: "18:30"}}}); err != nil {
+	if err := store.SetPracticeHours(testActor, p.ID, p.Version, models.WeeklyHours{"monday": {{Open: "08:00", Close: "18:30"}}}); err != nil {
 		t.Fatal(err)
 	}
 	p, err = store.PracticeByID(p.ID)
@@ -306,7 +306,7 @@ func TestPracticeValidationNextToTheField(t *testing.T) {
 	}
 
 	exc := b.practiceForm(t, host, edit+"/exceptions/new")
-	if _, err := store.SaveException(p.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 12, 24, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2030, 12, 27, 0, 0, 0, 0, time.UTC), Closed: true}, nil); err != nil {
+	if _, err := store.SaveException(testActor, p.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 12, 24, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2030, 12, 27, 0, 0, 0, 0, time.UTC), Closed: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
@@ -338,11 +338,11 @@ func TestPracticeStaleSaveIsRefused(t *testing.T) {
 	const host = "alpha.localhost"
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	p := practiceSeed(t, store, "K81001", "Riverside")
-	e, err := store.SaveException(p.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC), Closed: true}, nil)
+	e, err := store.SaveException(testActor, p.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC), Closed: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ss, err := store.SaveEASessionByID(0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720})
+	ss, err := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,8 +389,8 @@ func TestPracticeFormsRefuseMissingCSRF(t *testing.T) {
 	const host = "alpha.localhost"
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	p := practiceSeed(t, store, "K81001", "Riverside")
-	e, _ := store.SaveException(p.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC), Closed: true}, nil)
-	ss, _ := store.SaveEASessionByID(0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720})
+	e, _ := store.SaveException(testActor, p.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC), Closed: true}, nil)
+	ss, _ := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720})
 	b := s.browser()
 	b.signIn(t, host, "sam@example.nhs.uk")
 	base := "/admin/practices/" + itoa(p.ID)
@@ -468,16 +468,16 @@ func TestPracticeOfAnotherTenantIs404(t *testing.T) {
 	beta := s.db.ForTenant(context.Background(), bt.ID)
 	mine := practiceSeed(t, alpha, "K81001", "Alpha surgery")
 	theirs := practiceSeed(t, beta, "B00001", "Beta secret surgery")
-	theirExc, err := beta.SaveException(theirs.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC), Closed: true, Reason: "Beta secret reason"}, nil)
+	theirExc, err := beta.SaveException(testActor, theirs.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC), Closed: true, Reason: "Beta secret reason"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mineOther := practiceSeed(t, alpha, "K81002", "Alpha other")
-	otherExc, err := alpha.SaveException(mineOther.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC), Closed: true}, nil)
+	otherExc, err := alpha.SaveException(testActor, mineOther.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2030, 3, 1, 0, 0, 0, 0, time.UTC), Closed: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirSess, err := beta.SaveEASessionByID(0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &theirs.ID, HowToBook: "Beta secret booking"})
+	theirSess, err := beta.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 720, PracticeID: &theirs.ID, HowToBook: "Beta secret booking"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -542,7 +542,7 @@ func TestPracticeDeleteBlockedBySessions(t *testing.T) {
 	const host = "alpha.localhost"
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	p := practiceSeed(t, store, "K81001", "Riverside")
-	ss, err := store.SaveEASessionByID(0, 0, models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 1110, EndsAt: 1200, PracticeID: &p.ID})
+	ss, err := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 1110, EndsAt: 1200, PracticeID: &p.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -570,7 +570,7 @@ func TestPracticeHealthLinksToTheEditors(t *testing.T) {
 	tn := s.tenant(t, "alpha")
 	s.user(t, tn, "jo@example.nhs.uk", models.RoleEditor)
 	const host = "alpha.localhost"
-	p, err := s.db.ForTenant(context.Background(), tn.ID).SavePractice(0, 0, models.Practice{ODSCode: "K81001", Name: "Riverside"})
+	p, err := s.db.ForTenant(context.Background(), tn.ID).SavePractice(testActor, 0, 0, models.Practice{ODSCode: "K81001", Name: "Riverside"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,11 +15,11 @@ import (
 func TestNewsPreviewIsPrivate(t *testing.T) {
 	s, a, b, br := pagesSetup(t)
 	ctx := context.Background()
-	draft, err := s.db.ForTenant(ctx, a.ID).SavePost(0, models.Post{Title: "Flu clinics", BodyMD: "Book **now**."})
+	draft, err := s.db.ForTenant(ctx, a.ID).SavePost(testActor, 0, models.Post{Title: "Flu clinics", BodyMD: "Book **now**."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := s.db.ForTenant(ctx, b.ID).SavePost(0, models.Post{Title: "Beta secret", BodyMD: "beta draft"})
+	other, err := s.db.ForTenant(ctx, b.ID).SavePost(testActor, 0, models.Post{Title: "Beta secret", BodyMD: "beta draft"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,3 +100,7 @@ func activeTenant(c *fiber.Ctx) error {
 	}
 	return c.Next()
 }
+
+// actor is the signed-in account as the audit log records it: who makes
+// the request's changes.
+func actor(c *fiber.Ctx) models.Actor { return AccountFromCtx(c).Actor() }

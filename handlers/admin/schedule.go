@@ -66,15 +66,6 @@ type whenInput struct {
 	Time string // 15:04
 }
 
-// Audit actions of scheduled changes.
-const (
-	auditSchedulePagePublish   = "schedule.page-publish"
-	auditSchedulePageUnpublish = "schedule.page-unpublish"
-	auditScheduleCancel        = "schedule.cancel"
-	auditNewsScheduleUnpublish = "news.schedule-unpublish"
-	auditNewsCancelUnpublish   = "news.cancel-unpublish"
-)
-
 const msgScheduleStale = "Someone else changed this page after you opened this form. Nothing has been scheduled: " +
 	"check the page's latest changes, then schedule again to publish them."
 
@@ -212,8 +203,8 @@ func schedulePage(d Deps) fiber.Handler {
 		if action != models.SchedulePublish && action != models.ScheduleUnpublish {
 			action = "" // the model's message asks the user to choose
 		}
-		ch, err := store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPage, Target: path, Action: action,
-			RunAt: *at, By: a.User.Email, Now: time.Now(), BaseRevisionID: base})
+		_, err = store.ScheduleChange(models.ScheduleInput{Kind: models.ScheduleKindPage, Target: path, Action: action,
+			RunAt: *at, By: a.Actor(), Now: time.Now(), BaseRevisionID: base})
 		var (
 			ve    *models.ValidationError
 			stale *models.StaleError
@@ -228,11 +219,6 @@ func schedulePage(d Deps) fiber.Handler {
 		case err != nil:
 			return err
 		}
-		auditAction := auditSchedulePagePublish
-		if ch.Action == models.ScheduleUnpublish {
-			auditAction = auditSchedulePageUnpublish
-		}
-		audit(c, d, a.User, auditAction, path+" at "+hours.FormatInstant(ch.RunAt))
 		return redirect.To(c, pageScheduleURL(path)+"&done=scheduled", fiber.StatusSeeOther)
 	}
 }
@@ -246,12 +232,10 @@ func cancelSchedule(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ch, err := tenantStore(c).CancelChange(id)
+		ch, err := tenantStore(c).CancelChange(actor(c), id)
 		if err != nil {
 			return err
 		}
-		row := scheduleRow(ch)
-		audit(c, d, AccountFromCtx(c).User, auditScheduleCancel, row.What+" at "+row.When)
 		if c.FormValue("from") == "page" && ch.Kind == models.ScheduleKindPage {
 			return redirect.To(c, pageScheduleURL(ch.Target)+"&done=cancelled", fiber.StatusSeeOther)
 		}

@@ -48,20 +48,6 @@ type serviceEdit struct {
 	PublicURL    string // the live service page, when published
 }
 
-// Audit actions of services, team members, events and vacancies.
-const (
-	auditServiceSave   = "service.save"
-	auditServiceDelete = "service.delete"
-	auditServiceMove   = "service.move"
-	auditStaffSave     = "staff.save"
-	auditStaffDelete   = "staff.delete"
-	auditStaffMove     = "staff.move"
-	auditEventSave     = "event.save"
-	auditEventDelete   = "event.delete"
-	auditVacancySave   = "vacancy.save"
-	auditVacancyDelete = "vacancy.delete"
-)
-
 func listServices(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		store := tenantStore(c)
@@ -146,7 +132,7 @@ func saveService(d Deps) fiber.Handler {
 			Summary: formText(c, "summary"), Body: formText(c, "body"), WhoFor: formText(c, "who_for"),
 			HowToAccess: formText(c, "how_to_access"), SelfReferral: formChecked(c, "self_referral"),
 			Published: formChecked(c, "published")}
-		saved, err := store.SaveService(id, f.Version, models.Service{Name: f.Name, Slug: f.Slug, Summary: f.Summary,
+		_, err = store.SaveService(actor(c), id, f.Version, models.Service{Name: f.Name, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, WhoFor: f.WhoFor, HowToAccess: f.HowToAccess, SelfReferral: f.SelfReferral, Published: f.Published})
 		if status, errs, ok := formRefusal(err, "service", map[string]string{"title": "name", "slug": "slug",
 			"summary": "summary", "body": "body", "who_for": "who_for", "how_to_access": "how_to_access"}); ok {
@@ -158,7 +144,6 @@ func saveService(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditServiceSave, "/services/"+saved.Slug)
 		return redirectDone(c, tenants.AdminPath+"/services", "saved")
 	}
 }
@@ -170,18 +155,16 @@ func moveService(d Deps) fiber.Handler {
 			return err
 		}
 		store := tenantStore(c)
-		s, err := store.ServiceByID(id)
-		if err != nil {
+		if _, err := store.ServiceByID(id); err != nil {
 			return err
 		}
 		up, err := moveDirection(c)
 		if err != nil {
 			return err
 		}
-		if err := store.MoveService(id, up); err != nil {
+		if err := store.MoveService(actor(c), id, up); err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditServiceMove, "/services/"+s.Slug)
 		return redirectDone(c, tenants.AdminPath+"/services", "moved")
 	}
 }
@@ -211,7 +194,6 @@ var serviceDeletion = deletion[models.Service]{
 		}
 		return "Are you sure you want to delete the service “" + s.Name + "”?", warning, nil
 	},
-	audit: auditServiceDelete, subject: func(s models.Service) string { return "/services/" + s.Slug },
 }
 
 func confirmDeleteService(d Deps) fiber.Handler { return serviceDeletion.confirm(d) }

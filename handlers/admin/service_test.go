@@ -133,7 +133,7 @@ func TestServicesLifecycleReachesPublicSite(t *testing.T) {
 
 	// Delete, after a confirmation that says what happens to its team.
 	sid := all[0].ID
-	if _, err := store.SaveStaffByID(0, 0, models.StaffMember{Name: "Aisha Begum", Role: "Link worker", ServiceID: &sid}); err != nil {
+	if _, err := store.SaveStaffByID(testActor, 0, 0, models.StaffMember{Name: "Aisha Begum", Role: "Link worker", ServiceID: &sid}); err != nil {
 		t.Fatal(err)
 	}
 	confirm := b.get(t, host, "/admin/services/"+sp+"/delete")
@@ -162,7 +162,7 @@ func TestServicesFormRefusals(t *testing.T) {
 	s, a, _, b := servicesSignedIn(t)
 	const host = "alpha.localhost"
 	store := s.db.ForTenant(context.Background(), a.ID)
-	taken, err := store.SaveService(0, 0, models.Service{Name: "Pharmacists", Published: true})
+	taken, err := store.SaveService(testActor, 0, 0, models.Service{Name: "Pharmacists", Published: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,19 +223,19 @@ func TestServicesAreaOfAnotherTenantIs404(t *testing.T) {
 	s, a, bt, b := servicesSignedIn(t)
 	const host = "alpha.localhost"
 	beta := s.db.ForTenant(context.Background(), bt.ID)
-	svc, err := beta.SaveService(0, 0, models.Service{Name: "Beta secret service", Published: true})
+	svc, err := beta.SaveService(testActor, 0, 0, models.Service{Name: "Beta secret service", Published: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := beta.SaveStaffByID(0, 0, models.StaffMember{Name: "Beta secret person", Role: "X", ServiceID: &svc.ID})
+	m, err := beta.SaveStaffByID(testActor, 0, 0, models.StaffMember{Name: "Beta secret person", Role: "X", ServiceID: &svc.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := beta.SaveEvent(0, 0, models.Event{Title: "Beta secret event", StartsAt: servicesFuture(), Published: true})
+	ev, err := beta.SaveEvent(testActor, 0, 0, models.Event{Title: "Beta secret event", StartsAt: servicesFuture(), Published: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vac, err := beta.SaveVacancy(0, 0, models.Vacancy{Title: "Beta secret job", ClosesOn: servicesFuture(), Published: true})
+	vac, err := beta.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Beta secret job", ClosesOn: servicesFuture(), Published: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -160,7 +160,7 @@ func saveSettings(d Deps) fiber.Handler {
 		s.DataController, s.DPOContact = f.DataController, f.DPOContact
 		s.AccessibilityStatus, s.AccessibilityIssues = f.AccessibilityStatus, f.AccessibilityIssues
 		s.StatementPrepared, s.StatementReviewed = prepared, reviewed
-		_, err = store.SaveSettingsAt(s, version, d.now().In(hours.Location()))
+		_, err = store.SaveSettingsAt(actor(c), s, version, d.now().In(hours.Location()))
 		var ve *models.ValidationError
 		switch {
 		case errors.Is(err, models.ErrStale):
@@ -174,7 +174,6 @@ func saveSettings(d Deps) fiber.Handler {
 		case err != nil:
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, models.AuditSettingsSave, "")
 		return redirect.To(c, tenants.AdminPath+"/settings?done=saved", fiber.StatusSeeOther)
 	}
 }

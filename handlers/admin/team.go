@@ -180,7 +180,6 @@ func saveStaff(d Deps) fiber.Handler {
 		f := staffEdit{ID: id, Version: formVersion(c), Name: c.FormValue("name"), Role: c.FormValue("role"),
 			ServiceID: c.FormValue("service_id"), PhotoURL: c.FormValue("photo_url"), Bio: formText(c, "bio")}
 		m := models.StaffMember{Name: f.Name, Role: f.Role, PhotoURL: f.PhotoURL, Bio: f.Bio}
-		var saved models.StaffMember
 		if f.ServiceID != "" {
 			sid, perr := strconv.ParseInt(f.ServiceID, 10, 64)
 			if perr != nil {
@@ -189,7 +188,7 @@ func saveStaff(d Deps) fiber.Handler {
 			m.ServiceID = &sid
 		}
 		if err == nil {
-			saved, err = store.SaveStaffByID(id, f.Version, m)
+			_, err = store.SaveStaffByID(actor(c), id, f.Version, m)
 		}
 		if status, errs, ok := formRefusal(err, "team member", map[string]string{"name": "name", "role": "role",
 			"service_id": "service_id", "photo_url": "photo_url", "bio": "bio"}); ok {
@@ -198,7 +197,6 @@ func saveStaff(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditStaffSave, "/team "+saved.Name)
 		return redirectDone(c, tenants.AdminPath+"/team", "saved")
 	}
 }
@@ -214,14 +212,12 @@ func moveStaff(d Deps) fiber.Handler {
 			return err
 		}
 		store := tenantStore(c)
-		m, err := store.StaffByID(id)
-		if err != nil {
+		if _, err := store.StaffByID(id); err != nil {
 			return err
 		}
-		if err := store.MoveStaff(id, up); err != nil {
+		if err := store.MoveStaff(actor(c), id, up); err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditStaffMove, "/team "+m.Name)
 		return redirectDone(c, tenants.AdminPath+"/team", "moved")
 	}
 }
@@ -234,7 +230,6 @@ var staffDeletion = deletion[models.StaffMember]{
 		return "Are you sure you want to remove " + m.Name + " from the team?",
 			"They will be removed from the website's team and service pages. This cannot be undone.", nil
 	},
-	audit: auditStaffDelete, subject: func(m models.StaffMember) string { return "/team " + m.Name },
 }
 
 func confirmDeleteStaff(d Deps) fiber.Handler { return staffDeletion.confirm(d) }

@@ -14,7 +14,7 @@ func TestTeamLifecycle(t *testing.T) {
 	s, a, _, b := servicesSignedIn(t)
 	const host = "alpha.localhost"
 	store := s.db.ForTenant(context.Background(), a.ID)
-	svc, err := store.SaveService(0, 0, models.Service{Name: "Pharmacists", Published: true})
+	svc, err := store.SaveService(testActor, 0, 0, models.Service{Name: "Pharmacists", Published: true})
 	if err != nil {
 		t.Fatal(err)
 	}

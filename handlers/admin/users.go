@@ -209,11 +209,10 @@ func resendInvitation(d Deps) fiber.Handler {
 			return err
 		}
 		token := auth.NewToken()
-		inv, err := tenantStore(c).ResendInvitation(id, auth.HashToken(token), d.now())
+		inv, err := tenantStore(c).ResendInvitation(actor(c), id, auth.HashToken(token), d.now())
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, models.AuditUserInviteResend, inv.Email)
 		done := "resent"
 		if err := sendInvitation(c, d, inv, token); err != nil {
 			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
@@ -229,15 +228,9 @@ func cancelInvitation(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		store := tenantStore(c)
-		inv, err := store.InvitationByID(id)
-		if err != nil {
+		if err := tenantStore(c).CancelInvitation(actor(c), id); err != nil {
 			return err
 		}
-		if err := store.CancelInvitation(id); err != nil {
-			return err
-		}
-		audit(c, d, AccountFromCtx(c).User, models.AuditUserInviteCancel, inv.Email)
 		return redirect.To(c, tenants.AdminPath+"/users?done=cancelled", fiber.StatusSeeOther)
 	}
 }
@@ -280,7 +273,7 @@ func saveMemberRole(d Deps) fiber.Handler {
 			return render(c, d, fiber.StatusUnprocessableEntity, "users-edit", memberView(c, d, "Change role", m, role, was,
 				[]themes.FieldError{{Field: "role", Message: "Choose manager or editor"}}))
 		}
-		err = store.ChangeRole(id, models.Role(was), models.Role(role))
+		err = store.ChangeRole(actor(c), id, models.Role(was), models.Role(role))
 		var ve *models.ValidationError
 		switch {
 		case errors.Is(err, models.ErrStale):
@@ -291,9 +284,6 @@ func saveMemberRole(d Deps) fiber.Handler {
 				[]themes.FieldError{{Field: "role", Message: sentence(ve.Message)}}))
 		case err != nil:
 			return err
-		}
-		if role != was {
-			audit(c, d, AccountFromCtx(c).User, models.AuditUserRole, m.Email+" ("+role+")")
 		}
 		return redirect.To(c, tenants.AdminPath+"/users?done=role", fiber.StatusSeeOther)
 	}
@@ -327,7 +317,7 @@ func removeMember(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		err = store.RemoveMember(id, a.User.ID)
+		err = store.RemoveMember(a.Actor(), id)
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			return render(c, d, fiber.StatusUnprocessableEntity, "users-remove", memberView(c, d, "Remove "+m.Email, m, string(m.Role), string(m.Role),
@@ -340,7 +330,6 @@ func removeMember(d Deps) fiber.Handler {
 			// The membership is gone, so those sessions no longer open anything.
 			d.Logger.WarnContext(c.UserContext(), "end sessions of removed member", "tenant_id", tenantID(c), "user_id", id, "error", err)
 		}
-		audit(c, d, a.User, models.AuditUserRemove, m.Email)
 		return redirect.To(c, tenants.AdminPath+"/users?done=removed", fiber.StatusSeeOther)
 	}
 }

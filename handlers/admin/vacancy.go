@@ -140,7 +140,7 @@ func saveVacancy(d Deps) fiber.Handler {
 			}
 			closes = time.Date(y, m, day, 0, 0, 0, 0, time.UTC) // a date: the model keeps it at UTC midnight
 		}
-		saved, err := store.SaveVacancy(id, f.Version, models.Vacancy{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
+		_, err = store.SaveVacancy(actor(c), id, f.Version, models.Vacancy{Title: f.Title, Slug: f.Slug, Summary: f.Summary,
 			BodyMD: f.Body, ClosesOn: closes, Salary: f.Salary, HoursText: f.Hours, ApplyURL: f.ApplyURL, Published: f.Published})
 		if status, errs, ok := formRefusal(err, "vacancy", map[string]string{"title": "title", "slug": "slug",
 			"summary": "summary", "body": "body", "closes_on": "closes_on", "salary": "salary", "hours_text": "hours_text",
@@ -150,7 +150,6 @@ func saveVacancy(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		audit(c, d, AccountFromCtx(c).User, auditVacancySave, "/vacancies/"+saved.Slug)
 		return redirectDone(c, tenants.AdminPath+"/vacancies", "saved")
 	}
 }
@@ -163,7 +162,6 @@ var vacancyDeletion = deletion[models.Vacancy]{
 		return "Are you sure you want to delete the vacancy “" + v.Title + "”?",
 			"It will be removed from the website and cannot be restored. To stop taking applications but keep a record, change its closing date instead.", nil
 	},
-	audit: auditVacancyDelete, subject: func(v models.Vacancy) string { return "/vacancies/" + v.Slug },
 }
 
 func confirmDeleteVacancy(d Deps) fiber.Handler { return vacancyDeletion.confirm(d) }

@@ -18,7 +18,7 @@ func TestVacanciesLifecycle(t *testing.T) {
 	store := s.db.ForTenant(context.Background(), a.ID)
 	public := s.browser()
 	public.get(t, host, "/vacancies") // cached
-	if _, err := store.SaveVacancy(0, 0, models.Vacancy{Title: "Old job", ClosesOn: time.Date(2020, 1, 31, 0, 0, 0, 0, time.UTC), Published: true}); err != nil {
+	if _, err := store.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Old job", ClosesOn: time.Date(2020, 1, 31, 0, 0, 0, 0, time.UTC), Published: true}); err != nil {
 		t.Fatal(err)
 	}
 

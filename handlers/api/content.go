@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 )
 
 type inviteJSON struct {
@@ -61,7 +62,7 @@ func sendInvitation(ctx context.Context, d Deps, t models.Tenant, inv models.Inv
 	if d.Mailer == nil {
 		return errNoMailer
 	}
-	link := strings.TrimSuffix(siteURL(d, t), "/") + "/admin/invitation/" + token
+	link := strings.TrimSuffix(siteURL(d, t), "/") + tenants.AdminPath + "/invitation/" + token
 	role := "an editor: you will be able to change the website's content"
 	if inv.Role == models.RoleManager {
 		role = "a manager: you will be able to change the website's content, settings and users"

@@ -46,7 +46,7 @@ func seedPractice(t *testing.T, store *models.TenantDB, ods, name string) {
 	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday"} {
 		week[d] = []models.ClockSpan{{Open: "08:00", Close: "18:30"}}
 	}
-	if _, err := store.SavePractice(0, 0, models.Practice{ODSCode: ods, Name: name, Address: "1 High Street\nLeeds", Postcode: "LS1 1AA",
+	if _, err := store.SavePractice(testActor, 0, 0, models.Practice{ODSCode: ods, Name: name, Address: "1 High Street\nLeeds", Postcode: "LS1 1AA",
 		Phone: "0113 496 0000", Hours: models.EncodeHours(week), ClosedOnBankHolidays: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestOpenNowIsNeverStale(t *testing.T) {
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	seedPractice(t, store, "Y99001", "Fivefields Medical Centre")
-	if err := store.AddException("Y99001", models.PracticeException{StartsOn: date("2026-11-26"), EndsOn: date("2026-11-26"), Closed: true, Reason: "Staff training"}); err != nil {
+	if err := store.AddException(testActor, "Y99001", models.PracticeException{StartsOn: date("2026-11-26"), EndsOn: date("2026-11-26"), Closed: true, Reason: "Staff training"}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -99,7 +99,7 @@ func TestVacancyDisappearsAfterClosingDate(t *testing.T) {
 	s := newServer(t, serverOptions{now: clk.now})
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	store := s.db.ForTenant(context.Background(), tn.ID)
-	if _, err := store.SaveVacancy(0, 0, models.Vacancy{Title: "Clinical pharmacist", ClosesOn: date("2026-11-30"), Published: true}); err != nil {
+	if _, err := store.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Clinical pharmacist", ClosesOn: date("2026-11-30"), Published: true}); err != nil {
 		t.Fatal(err)
 	}
 	if r := s.get(t, "highfives.localhost", "/vacancies"); !strings.Contains(r.body, "Clinical pharmacist") {
@@ -125,10 +125,10 @@ func TestBadDataRendersCleanly(t *testing.T) {
 	modelstest.Tenant(t, s.db, "empty")
 	tn := modelstest.Tenant(t, s.db, "sparse")
 	store := s.db.ForTenant(context.Background(), tn.ID)
-	if _, err := store.SavePractice(0, 0, models.Practice{ODSCode: "Y99009", Name: "No Hours Surgery"}); err != nil {
+	if _, err := store.SavePractice(testActor, 0, 0, models.Practice{ODSCode: "Y99009", Name: "No Hours Surgery"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SaveEvent(0, 0, models.Event{Title: "Open afternoon", StartsAt: london("2026-12-02 14:00"), Published: true}); err != nil {
+	if _, err := store.SaveEvent(testActor, 0, 0, models.Event{Title: "Open afternoon", StartsAt: london("2026-12-02 14:00"), Published: true}); err != nil {
 		t.Fatal(err)
 	}
 	paths := []string{"/", "/practices", "/services", "/team", "/enhanced-access", "/news", "/news/feed.xml", "/events", "/vacancies",
@@ -164,7 +164,7 @@ func TestMachineReadableFormats(t *testing.T) {
 		{Title: "Flu jabs & more", Summary: "Book now", BodyMD: "Come <b>in</b>", PublishedAt: &published},
 		{Title: "Scheduled", BodyMD: "later", PublishedAt: &future},
 	} {
-		if _, err := store.SavePost(0, p); err != nil {
+		if _, err := store.SavePost(testActor, 0, p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -219,7 +219,7 @@ func TestLegalPagesGeneratedUnlessOverridden(t *testing.T) {
 	s := newServer(t, serverOptions{})
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	store := s.db.ForTenant(context.Background(), tn.ID)
-	if err := store.SaveSettings(models.SiteSettings{Email: "team@highfives.example", AccessibilityStatus: "partial", AccessibilityIssues: "Some PDFs are not accessible"}); err != nil {
+	if err := store.SaveSettings(testActor, models.SiteSettings{Email: "team@highfives.example", AccessibilityStatus: "partial", AccessibilityIssues: "Some PDFs are not accessible"}); err != nil {
 		t.Fatal(err)
 	}
 	if r := s.get(t, "highfives.localhost", "/accessibility"); !strings.Contains(r.body, "Some PDFs are not accessible") || !strings.Contains(r.body, "Equality and Human Rights Commission") {
@@ -241,14 +241,14 @@ func TestEveryPageParses(t *testing.T) {
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	seedPractice(t, store, "Y99001", "Fivefields Medical Centre")
-	if _, err := store.SaveService(0, 0, models.Service{Name: "Social prescribing", Summary: "Help with things that affect your health", Published: true}); err != nil {
+	if _, err := store.SaveService(testActor, 0, 0, models.Service{Name: "Social prescribing", Summary: "Help with things that affect your health", Published: true}); err != nil {
 		t.Fatal(err)
 	}
 	pub := london("2026-11-01 09:00")
-	if _, err := store.SavePost(0, models.Post{Title: "New pharmacist", PublishedAt: &pub}); err != nil {
+	if _, err := store.SavePost(testActor, 0, models.Post{Title: "New pharmacist", PublishedAt: &pub}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SaveEvent(0, 0, models.Event{Title: "Flu clinic", StartsAt: london("2026-12-05 09:00"), Published: true}); err != nil {
+	if _, err := store.SaveEvent(testActor, 0, 0, models.Event{Title: "Flu clinic", StartsAt: london("2026-12-05 09:00"), Published: true}); err != nil {
 		t.Fatal(err)
 	}
 	s.putPage(t, "highfives", "/about", "About us", "# Who we are\n\nFive practices.")
@@ -280,3 +280,6 @@ func countTag(n *html.Node, tag string) int {
 	}
 	return c
 }
+
+// testActor makes the tests' own changes: every content write says who makes it.
+var testActor = models.Actor{Name: "test@example.nhs.uk"}

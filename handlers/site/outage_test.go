@@ -40,7 +40,7 @@ func TestUncachedPageWhileDatabaseDown(t *testing.T) {
 	ctx := context.Background()
 	store := a.db.ForTenant(ctx, mustTenant(t, a, "highfives").ID)
 	seedPractice(t, store, "Y99001", "Fivefields Medical Centre")
-	if err := store.SaveSettings(models.SiteSettings{Phone: "0113 496 0999"}); err != nil {
+	if err := store.SaveSettings(testActor, models.SiteSettings{Phone: "0113 496 0999"}); err != nil {
 		t.Fatal(err)
 	}
 	// A renders highfives's home page; B only ever resolves the hosts.

@@ -79,7 +79,7 @@ func TestUndeclaredParamsShareThePlainPageEntry(t *testing.T) {
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	s.putPage(t, "highfives", "/about", "About us", "Five practices.")
 	published := london("2026-11-20 09:00")
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).SavePost(0, models.Post{Title: "Flu jabs", PublishedAt: &published}); err != nil {
+	if _, err := s.db.ForTenant(context.Background(), tn.ID).SavePost(testActor, 0, models.Post{Title: "Flu jabs", PublishedAt: &published}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct{ path, cache, contains string }{
@@ -144,7 +144,7 @@ func TestScheduledPostIsFoundOnTime(t *testing.T) {
 	s := newServer(t, serverOptions{now: clk.now})
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	live := london("2026-11-24 10:00")
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).SavePost(0, models.Post{Title: "Flu clinic dates", BodyMD: "Saturday clinics.", PublishedAt: &live}); err != nil {
+	if _, err := s.db.ForTenant(context.Background(), tn.ID).SavePost(testActor, 0, models.Post{Title: "Flu clinic dates", BodyMD: "Saturday clinics.", PublishedAt: &live}); err != nil {
 		t.Fatal(err)
 	}
 	paths := []string{"/search?q=flu", "/", "/news"}
@@ -182,7 +182,7 @@ func TestVacancyClosingOnSearchAndLists(t *testing.T) {
 			clk := &clock{t: london(tt.last)}
 			s := newServer(t, serverOptions{now: clk.now})
 			tn := modelstest.Tenant(t, s.db, "highfives")
-			if _, err := s.db.ForTenant(context.Background(), tn.ID).SaveVacancy(0, 0, models.Vacancy{Title: "Clinical pharmacist", ClosesOn: date(tt.closes), Published: true}); err != nil {
+			if _, err := s.db.ForTenant(context.Background(), tn.ID).SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "Clinical pharmacist", ClosesOn: date(tt.closes), Published: true}); err != nil {
 				t.Fatal(err)
 			}
 			pages := []struct{ path, shows string }{
@@ -218,7 +218,7 @@ func TestEventEndingOnSearchAndLists(t *testing.T) {
 	s := newServer(t, serverOptions{now: clk.now})
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	ends := london("2026-12-05 12:00")
-	if _, err := s.db.ForTenant(context.Background(), tn.ID).SaveEvent(0, 0, models.Event{Title: "Flu clinic", StartsAt: london("2026-12-05 09:00"), EndsAt: &ends, Published: true}); err != nil {
+	if _, err := s.db.ForTenant(context.Background(), tn.ID).SaveEvent(testActor, 0, 0, models.Event{Title: "Flu clinic", StartsAt: london("2026-12-05 09:00"), EndsAt: &ends, Published: true}); err != nil {
 		t.Fatal(err)
 	}
 	upcoming := func(body string) bool {

@@ -175,11 +175,11 @@ func TestMediaAndStaticHeaders(t *testing.T) {
 	ctx := context.Background()
 	tn := modelstest.Tenant(t, l.db, "highfives")
 	store := l.db.ForTenant(ctx, tn.ID)
-	pdf, err := store.AddMedia(models.Media{Kind: models.MediaPDF, Filename: `Leaflet "x"; <b>.pdf`, ContentType: "application/pdf", Bytes: 9})
+	pdf, err := store.AddMedia(testActor, models.Media{Kind: models.MediaPDF, Filename: `Leaflet "x"; <b>.pdf`, ContentType: "application/pdf", Bytes: 9}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := store.AddMedia(models.Media{Kind: models.MediaImage, Filename: "logo.png", ContentType: "image/png", Alt: "Logo", Widths: "320", Bytes: 4})
+	img, err := store.AddMedia(testActor, models.Media{Kind: models.MediaImage, Filename: "logo.png", ContentType: "image/png", Alt: "Logo", Widths: "320", Bytes: 4}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/internal/feeds"
+	"github.com/pcnweb/pcnweb/tenants"
 )
 
 // sitemap lists every public URL of the tenant's site.
@@ -83,6 +84,6 @@ func robots(d Deps) fiber.Handler {
 			return err
 		}
 		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
-		return c.SendString(feeds.Robots(r.site.BaseURL+"/sitemap.xml", "/admin", "/search"))
+		return c.SendString(feeds.Robots(r.site.BaseURL+"/sitemap.xml", tenants.AdminPath, "/search"))
 	}
 }

@@ -39,6 +39,9 @@ var tenants = []tenant{
 // legal pages are published but kept out of the header navigation: the
 // footer links to them. Only riverside overrides one (its privacy notice),
 // to show that a manager's own page replaces the generated one.
+// by makes every change of the demo content: the audit log says "demo".
+var by = models.Actor{Name: "demo"}
+
 var legal = map[string]bool{"accessibility": true, "privacy": true, "cookies": true}
 
 // reviewMonths sets an earlier "next review due" for key pages; other pages
@@ -76,7 +79,7 @@ func seed(ctx context.Context, db *models.DB, now time.Time) (int, error) {
 			if name == "home" {
 				path = "/"
 			}
-			in := models.PageInput{Path: path, Title: title, BodyMD: body, By: models.Actor{Name: "demo"}}
+			in := models.PageInput{Path: path, Title: title, BodyMD: body, By: by}
 			if m := reviewMonths[name]; m > 0 {
 				due := c.date(0).AddDate(0, m, 0)
 				in.ReviewDue = &due
@@ -84,7 +87,7 @@ func seed(ctx context.Context, db *models.DB, now time.Time) (int, error) {
 			if _, err := store.PutPage(in); err != nil {
 				return 0, fmt.Errorf("demo: %s %s: %w", t.slug, path, err)
 			}
-			if err := store.SetNavigation(path, i, !legal[name] && path != "/"); err != nil {
+			if err := store.SetNavigation(by, path, i, !legal[name] && path != "/"); err != nil {
 				return 0, err
 			}
 		}

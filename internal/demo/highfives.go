@@ -8,7 +8,7 @@ import (
 
 // highFives is the richest demo tenant: every page type has content.
 func highFives(s *models.TenantDB, c clock) error {
-	if err := s.SaveSettings(models.SiteSettings{
+	if err := s.SaveSettings(by, models.SiteSettings{
 		Description:      "Five GP practices in Highbury Vale and Fivefields working together to look after about 48,000 people.",
 		Phone:            "0113 496 0100",
 		Email:            "hello@highfivespcn.example",
@@ -91,7 +91,7 @@ func highFives(s *models.TenantDB, c clock) error {
 	}
 	for i, p := range practices {
 		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(0, 0, p); err != nil {
+		if _, err := s.SavePractice(by, 0, 0, p); err != nil {
 			return err
 		}
 	}
@@ -113,19 +113,19 @@ func highFives(s *models.TenantDB, c clock) error {
 		{"Y99005", models.PracticeException{StartsOn: newYear, EndsOn: newYear, Closed: true, Reason: "Closed for New Year's Day."}},
 	}
 	for _, x := range exceptions {
-		if err := s.AddException(x.ods, x.e); err != nil {
+		if err := s.AddException(by, x.ods, x.e); err != nil {
 			return err
 		}
 	}
 
 	howToBook := "Call your own practice or ask at reception. Some appointments can also be booked in the NHS App. You do not need to be registered at the practice where the appointment is."
-	if err := s.AddEASession("Y99002", models.EASession{
+	if err := s.AddEASession(by, "Y99002", models.EASession{
 		Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0),
 		Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 0,
 	}); err != nil {
 		return err
 	}
-	if err := s.AddEASession("Y99004", models.EASession{
+	if err := s.AddEASession(by, "Y99004", models.EASession{
 		Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0),
 		Clinicians: "GPs, practice nurses, physiotherapists and health care assistants (for blood tests and blood pressure checks)", HowToBook: howToBook, SortOrder: 1,
 	}); err != nil {
@@ -134,13 +134,13 @@ func highFives(s *models.TenantDB, c clock) error {
 
 	for i, sv := range highFivesServices {
 		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(0, 0, sv); err != nil {
+		if _, err := s.SaveService(by, 0, 0, sv); err != nil {
 			return err
 		}
 	}
 	for i, m := range highFivesStaff {
 		m.m.SortOrder = i
-		if err := s.AddStaff(m.service, m.m); err != nil {
+		if err := s.AddStaff(by, m.service, m.m); err != nil {
 			return err
 		}
 	}
@@ -229,7 +229,7 @@ Read our page on [managing your health online](/health-online). It explains how 
 		},
 	}
 	for _, p := range posts {
-		if _, err := s.SavePost(0, p); err != nil {
+		if _, err := s.SavePost(by, 0, p); err != nil {
 			return err
 		}
 	}
@@ -287,7 +287,7 @@ You do not need to book. Just come along.`,
 	}
 	for _, e := range events {
 		e.Published = true
-		if _, err := s.SaveEvent(0, 0, e); err != nil {
+		if _, err := s.SaveEvent(by, 0, 0, e); err != nil {
 			return err
 		}
 	}
@@ -332,7 +332,7 @@ For an informal chat, call Jordan Ellis on 0113 496 0120.`,
 	}
 	for _, v := range vacancies {
 		v.Published = true
-		if _, err := s.SaveVacancy(0, 0, v); err != nil {
+		if _, err := s.SaveVacancy(by, 0, 0, v); err != nil {
 			return err
 		}
 	}

@@ -9,7 +9,7 @@ import (
 // riverside is a smaller tenant with its own privacy notice, which replaces
 // the generated one.
 func riverside(s *models.TenantDB, c clock) error {
-	if err := s.SaveSettings(models.SiteSettings{
+	if err := s.SaveSettings(by, models.SiteSettings{
 		Description:         "Three GP practices along the river valley, looking after about 27,000 people together.",
 		Phone:               "01632 960100",
 		Email:               "riverside.pcn@riversidehealth.example",
@@ -52,19 +52,19 @@ func riverside(s *models.TenantDB, c clock) error {
 	}
 	for i, p := range practices {
 		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(0, 0, p); err != nil {
+		if _, err := s.SavePractice(by, 0, 0, p); err != nil {
 			return err
 		}
 	}
 	xmas := c.christmas()
-	if err := s.AddException("Y99011", models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}); err != nil {
+	if err := s.AddException(by, "Y99011", models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}); err != nil {
 		return err
 	}
 	howToBook := "Call your own practice or ask at reception."
-	if err := s.AddEASession("Y99011", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses", HowToBook: howToBook}); err != nil {
+	if err := s.AddEASession(by, "Y99011", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses", HowToBook: howToBook}); err != nil {
 		return err
 	}
-	if err := s.AddEASession("Y99012", models.EASession{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 1}); err != nil {
+	if err := s.AddEASession(by, "Y99012", models.EASession{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 1}); err != nil {
 		return err
 	}
 	services := []models.Service{
@@ -85,14 +85,14 @@ func riverside(s *models.TenantDB, c clock) error {
 	}
 	for i, sv := range services {
 		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(0, 0, sv); err != nil {
+		if _, err := s.SaveService(by, 0, 0, sv); err != nil {
 			return err
 		}
 	}
-	if err := s.AddStaff("social-prescribing", models.StaffMember{Name: "Aisha Begum", Role: "Social prescribing link worker", Bio: "Aisha runs the Tuesday walking group from Quayside Surgery."}); err != nil {
+	if err := s.AddStaff(by, "social-prescribing", models.StaffMember{Name: "Aisha Begum", Role: "Social prescribing link worker", Bio: "Aisha runs the Tuesday walking group from Quayside Surgery."}); err != nil {
 		return err
 	}
-	if _, err := s.SavePost(0, models.Post{
+	if _, err := s.SavePost(by, 0, models.Post{
 		Slug: "evening-appointments-at-quayside", Title: "Evening appointments at Quayside Surgery",
 		Summary:     "You can now see a GP or nurse from 6:30pm to 8pm on weekdays at Quayside Surgery.",
 		PublishedAt: ptr(c.at(-20, 9, 0)),
@@ -101,7 +101,7 @@ func riverside(s *models.TenantDB, c clock) error {
 		return err
 	}
 	drop := c.next(time.Wednesday, 8)
-	_, err := s.SaveEvent(0, 0, models.Event{
+	_, err := s.SaveEvent(by, 0, 0, models.Event{
 		Slug: "blood-pressure-check-drop-in", Title: "Blood pressure check drop-in",
 		Summary:  "Have your blood pressure checked for free. You do not need to book.",
 		StartsAt: c.at(drop, 14, 0), EndsAt: ptr(c.at(drop, 16, 0)),
@@ -116,7 +116,7 @@ func riverside(s *models.TenantDB, c clock) error {
 // hours at all and an event with no end, so the site shows it renders bad
 // or missing data cleanly. It also orders its own menu.
 func moorland(s *models.TenantDB, c clock) error {
-	if err := s.SaveSettings(models.SiteSettings{
+	if err := s.SaveSettings(by, models.SiteSettings{
 		Description: "Three village practices looking after about 31,000 people across the moors.",
 	}); err != nil {
 		return err
@@ -145,7 +145,7 @@ func moorland(s *models.TenantDB, c clock) error {
 	}
 	for i, p := range practices {
 		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(0, 0, p); err != nil {
+		if _, err := s.SavePractice(by, 0, 0, p); err != nil {
 			return err
 		}
 	}
@@ -159,7 +159,7 @@ func moorland(s *models.TenantDB, c clock) error {
 	}
 	for i, x := range sessions {
 		x.s.SortOrder, x.s.HowToBook = i, "Call your own practice to book."
-		if err := s.AddEASession(x.ods, x.s); err != nil {
+		if err := s.AddEASession(by, x.ods, x.s); err != nil {
 			return err
 		}
 	}
@@ -179,11 +179,11 @@ func moorland(s *models.TenantDB, c clock) error {
 	}
 	for i, sv := range services {
 		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(0, 0, sv); err != nil {
+		if _, err := s.SaveService(by, 0, 0, sv); err != nil {
 			return err
 		}
 	}
-	if _, err := s.SavePost(0, models.Post{
+	if _, err := s.SavePost(by, 0, models.Post{
 		Slug: "physiotherapy-van-new-timetable", Title: "New timetable for the physiotherapy van",
 		Summary:     "The physiotherapy van now visits High Moor on Mondays.",
 		PublishedAt: ptr(c.at(-30, 9, 0)),
@@ -191,7 +191,7 @@ func moorland(s *models.TenantDB, c clock) error {
 	}); err != nil {
 		return err
 	}
-	if _, err := s.SaveEvent(0, 0, models.Event{
+	if _, err := s.SaveEvent(by, 0, 0, models.Event{
 		Slug: "village-health-morning", Title: "Village health morning",
 		Summary:   "Drop in for a free blood pressure check and advice about staying well.",
 		StartsAt:  c.at(c.next(time.Saturday, 12), 10, 0),
@@ -201,7 +201,7 @@ func moorland(s *models.TenantDB, c clock) error {
 	}); err != nil {
 		return err
 	}
-	return s.SetNavItems([]models.NavItem{
+	return s.SetNavItems(by, []models.NavItem{
 		{Title: "About us", Path: "/about"},
 		{Title: "Our practices", Path: "/practices"},
 		{Title: "Evening and weekend appointments", Path: "/enhanced-access"},
