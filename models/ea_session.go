@@ -73,32 +73,6 @@ func eaSessionSubject(s EASession, withTimes bool) string {
 	return subject
 }
 
-// AddEASession records an enhanced access session, audited by by; ods
-// names the practice that hosts it ("" for none).
-func (t *TenantDB) AddEASession(by Actor, ods string, s EASession) error {
-	if s.EndsAt <= s.StartsAt || s.StartsAt < 0 || s.EndsAt > 1440 {
-		return invalid("ends_at", "the end time must be after the start time")
-	}
-	if strings.Trim(s.Weekdays, "0123456,") != "" || s.Weekdays == "" {
-		return invalid("weekdays", "choose at least one day")
-	}
-	err := t.changeAudited(by, func(tx *TenantDB) error {
-		if ods != "" {
-			var p Practice
-			if err := tx.scoped.Where("ods_code = ?", ods).Take(&p).Error; err != nil {
-				return err
-			}
-			s.PracticeID = &p.ID
-		}
-		s.ID, s.TenantID = 0, t.tenantID
-		if err := tx.scoped.Create(&s).Error; err != nil {
-			return err
-		}
-		return tx.audit(AuditEASessionCreate, eaSessionSubject(s, true))
-	})
-	return translate("add session", err)
-}
-
 // EASessions lists the enhanced access sessions in display order.
 func (t *TenantDB) EASessions() ([]EASession, error) {
 	var ss []EASession

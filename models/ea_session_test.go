@@ -68,11 +68,14 @@ func TestSaveSessionByID(t *testing.T) {
 func TestMoveSessionFollowsTheListedOrder(t *testing.T) {
 	dialects(t, func(t *testing.T, db *models.DB) {
 		store, _ := testPracticeStores(t, db)
-		// Added the old way (sort_order 0): listed by start time, not by id.
+		// Stored the old way (sort_order 0): listed by start time, not by id.
 		for _, start := range []int{1200, 1100, 1000} {
-			if err := store.AddEASession(testActor, "", models.EASession{Weekdays: "1", StartsAt: start, EndsAt: 1300}); err != nil {
+			if _, err := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "1", StartsAt: start, EndsAt: 1300}); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if err := models.ClearSortOrderForTest(store, "enhanced_access_sessions"); err != nil {
+			t.Fatal(err)
 		}
 		ids := sessionIDs(t, store) // 1000, 1100, 1200
 		if err := store.MoveEASession(testActor, ids[0], false); err != nil {

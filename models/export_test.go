@@ -47,3 +47,10 @@ func ChangeAuditedForTest(t *TenantDB, by Actor, action, subject string, write f
 		return tx.audit(action, subject)
 	})
 }
+
+// ClearSortOrderForTest gives every row of table sort_order 0, as rows
+// stored before their list could be ordered: the order then falls back to
+// the list's other columns.
+func ClearSortOrderForTest(t *TenantDB, table string) error {
+	return t.scoped.Table(table).Where("1 = 1").UpdateColumn("sort_order", 0).Error
+}

@@ -17,13 +17,16 @@ import (
 func completeSite(t *testing.T, store *models.TenantDB) {
 	t.Helper()
 	prepared := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	if err := store.SaveSettings(testActor, models.SiteSettings{StatementPrepared: &prepared}); err != nil {
+	settings, _ := store.Settings()
+	settings.StatementPrepared = &prepared
+	if _, err := store.SaveSettingsAt(testActor, settings, settings.Version, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30")}); err != nil {
+	p, err := store.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30")})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.AddEASession(testActor, "Y99001", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
+	if _, err := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60, PracticeID: &p.ID}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "See [practices](/practices), [Fivefields](/practices/y99001#map), [news](/news/flu) and ![A clinic](/static/logo.svg)"}); err != nil {
@@ -37,7 +40,26 @@ func completeSite(t *testing.T, store *models.TenantDB) {
 	for _, p := range []string{"/about", "/practices", "/services", "/team", "/contact"} {
 		nav = append(nav, models.NavItem{Title: p, Path: p})
 	}
-	if err := store.SetNavItems(testActor, nav); err != nil {
+	setMenu(t, store, nav)
+}
+
+// setMenu replaces the menu with items, as a manager would: removing
+// each item, then starting the menu afresh.
+func setMenu(t *testing.T, store *models.TenantDB, items []models.NavItem) {
+	t.Helper()
+	current, fingerprint, err := store.Menu()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range current {
+		if err := store.RemoveMenuItem(testActor, fingerprint, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, fingerprint, err = store.Menu(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := store.StartMenu(testActor, fingerprint, items); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -73,9 +95,7 @@ func TestHealthFindsEachGap(t *testing.T) {
 		if _, err := store.SavePost(testActor, 0, models.Post{Title: "Draft", BodyMD: "![](/static/x.png) [other](/news/unknown)"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := store.SetNavItems(testActor, []models.NavItem{{Title: "Home", Path: "/"}, {Title: "About", Path: "/old"}}); err != nil {
-			t.Fatal(err)
-		}
+		setMenu(t, store, []models.NavItem{{Title: "Home", Path: "/"}, {Title: "About", Path: "/old"}})
 		issues, err := store.Health(time.Now())
 		if err != nil {
 			t.Fatal(err)
@@ -120,9 +140,7 @@ func TestHealthFindsEachGap(t *testing.T) {
 		for i := 0; i < 7; i++ {
 			nav = append(nav, models.NavItem{Title: "x", Path: fmt.Sprintf("/p%d", i)})
 		}
-		if err := store.SetNavItems(testActor, nav); err != nil {
-			t.Fatal(err)
-		}
+		setMenu(t, store, nav)
 		issues, _ = store.Health(time.Now())
 		for _, is := range issues {
 			if is.Check == models.HealthNavLength {

@@ -114,9 +114,6 @@ func TestSettingsLogoMustBeOwnImage(t *testing.T) {
 			case !tt.ok && (!errors.As(err, &ve) || ve.Field != "logo_url"):
 				t.Errorf("logo %q: %v, want a logo_url error", tt.logo, err)
 			}
-			if err := alpha.SaveSettings(testActor, models.SiteSettings{LogoURL: tt.logo}); (err == nil) != tt.ok {
-				t.Errorf("SaveSettings with logo %q: %v", tt.logo, err)
-			}
 		}
 	})
 }

@@ -21,36 +21,6 @@ type NavItem struct {
 // MaxNavItems follows NHS England's guidance: 5 to 7 flat items.
 const MaxNavItems = 7
 
-// SetNavItems replaces the navigation menu, audited by by as the menu's
-// start.
-func (t *TenantDB) SetNavItems(by Actor, items []NavItem) error {
-	if len(items) > MaxNavItems {
-		return invalid("nav", fmt.Sprintf("use %d items or fewer: NHS guidance asks for 5 to 7 flat items", MaxNavItems))
-	}
-	for i := range items {
-		items[i].Title = strings.TrimSpace(items[i].Title)
-		if items[i].Title == "" {
-			return invalid("nav", "every menu item needs a title")
-		}
-		if !strings.HasPrefix(items[i].Path, "/") {
-			return invalid("nav", fmt.Sprintf("%q: menu items link to paths on this site, like /services", items[i].Path))
-		}
-		items[i].ID, items[i].TenantID, items[i].SortOrder = 0, t.tenantID, i
-	}
-	err := t.changeAudited(by, func(tx *TenantDB) error {
-		if err := tx.scoped.Where("1 = 1").Delete(&NavItem{}).Error; err != nil {
-			return err
-		}
-		if len(items) > 0 {
-			if err := tx.scoped.Create(&items).Error; err != nil {
-				return err
-			}
-		}
-		return tx.audit(AuditMenuStart, "")
-	})
-	return translate("set navigation", err)
-}
-
 // NavItems returns the menu in order.
 func (t *TenantDB) NavItems() ([]NavItem, error) {
 	var items []NavItem

@@ -155,7 +155,7 @@ func TestODSImportNewerFileKeepsManagersContent(t *testing.T) {
 		}
 		st, _ := store.Settings()
 		st.Email = "pcn@example.nhs.uk"
-		if err := store.SaveSettings(testActor, st); err != nil {
+		if _, err := store.SaveSettingsAt(testActor, st, st.Version, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		genBefore := tn.Generation
@@ -247,7 +247,7 @@ func TestODSImportManagersSettingsAddressKept(t *testing.T) {
 	store := db.ForTenant(ctx, tn.ID)
 	st, _ := store.Settings()
 	st.Address = "Moorland PCN office\nThe Square\nRM7 0JU"
-	if err := store.SaveSettings(testActor, st); err != nil {
+	if _, err := store.SaveSettingsAt(testActor, st, st.Version, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	data := odsTestData()

@@ -28,10 +28,14 @@ func TestMoveRowReorders(t *testing.T) {
 		ctx := context.Background()
 		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		other := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
-		for i := 0; i < 3; i++ { // equal sort_order: display falls back to start time
-			if err := store.AddEASession(testActor, "", models.EASession{Weekdays: "1", StartsAt: 1000 + i, EndsAt: 1100}); err != nil {
+		for i := 0; i < 3; i++ {
+			if _, err := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "1", StartsAt: 1000 + i, EndsAt: 1100}); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// Equal sort_order: display falls back to start time.
+		if err := models.ClearSortOrderForTest(store, "enhanced_access_sessions"); err != nil {
+			t.Fatal(err)
 		}
 		ids := sessionIDs(t, store)
 		a, b, c := ids[0], ids[1], ids[2]
@@ -65,7 +69,7 @@ func TestClaimVersion(t *testing.T) {
 		ctx := context.Background()
 		store := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		other := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
-		if err := store.AddEASession(testActor, "", models.EASession{Weekdays: "1", StartsAt: 600, EndsAt: 700}); err != nil {
+		if _, err := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "1", StartsAt: 600, EndsAt: 700}); err != nil {
 			t.Fatal(err)
 		}
 		id := sessionIDs(t, store)[0]

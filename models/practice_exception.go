@@ -30,29 +30,6 @@ func exceptionSubject(p Practice, e PracticeException) string {
 	return practiceSubject(p) + " " + e.StartsOn.UTC().Format("2/1/2006")
 }
 
-// AddException records a closure or change of hours at a practice,
-// audited by by.
-func (t *TenantDB) AddException(by Actor, ods string, e PracticeException) error {
-	if e.EndsOn.IsZero() {
-		e.EndsOn = e.StartsOn
-	}
-	if e.StartsOn.IsZero() || e.EndsOn.Before(e.StartsOn) {
-		return invalid("ends_on", "the end date must be on or after the start date")
-	}
-	err := t.changeAudited(by, func(tx *TenantDB) error {
-		var p Practice
-		if err := tx.scoped.Where("ods_code = ?", ods).Take(&p).Error; err != nil {
-			return err
-		}
-		e.ID, e.TenantID, e.PracticeID = 0, t.tenantID, p.ID
-		if err := tx.scoped.Create(&e).Error; err != nil {
-			return err
-		}
-		return tx.audit(AuditPracticeExceptionCreate, exceptionSubject(p, e))
-	})
-	return translate("add exception to "+ods, err)
-}
-
 // ExceptionsOf lists a practice's exceptions by start date; another
 // tenant's practice is ErrNotFound.
 func (t *TenantDB) ExceptionsOf(practiceID int64) ([]PracticeException, error) {

@@ -284,10 +284,10 @@ func TestSavePracticeValidatesAndUpserts(t *testing.T) {
 		if len(ps) != 1 || ps[0].Name != "Fivefields Medical Centre" {
 			t.Errorf("upsert by ODS code: %+v", ps)
 		}
-		if err := store.AddException(testActor, "Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 12, 23, 0, 0, 0, 0, time.UTC)}); err == nil {
+		if _, err := store.SaveException(testActor, p.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 12, 23, 0, 0, 0, 0, time.UTC), Closed: true}, nil); err == nil {
 			t.Error("an exception ending before it starts was accepted")
 		}
-		if err := store.AddException(testActor, "Y99001", models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), Closed: true, Reason: "Christmas"}); err != nil {
+		if _, err := store.SaveException(testActor, p.ID, 0, 0, models.PracticeException{StartsOn: time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC), Closed: true, Reason: "Christmas"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, err := store.PracticeByODS("y99001")

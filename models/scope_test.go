@@ -17,10 +17,12 @@ func TestContentIsolation(t *testing.T) {
 	a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 	b := db.ForTenant(ctx, modelstest.Tenant(t, db, "bravo").ID)
 	now := time.Now()
-	if _, err := b.SavePractice(testActor, 0, 0, models.Practice{Name: "B surgery", ODSCode: "Y99002"}); err != nil {
+	bPractice, err := b.SavePractice(testActor, 0, 0, models.Practice{Name: "B surgery", ODSCode: "Y99002"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SaveService(testActor, 0, 0, models.Service{Name: "B service", Published: true}); err != nil {
+	bService, err := b.SaveService(testActor, 0, 0, models.Service{Name: "B service", Published: true})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.SavePost(testActor, 0, models.Post{Title: "B post", PublishedAt: &now}); err != nil {
@@ -32,13 +34,20 @@ func TestContentIsolation(t *testing.T) {
 	if _, err := b.SaveVacancy(testActor, 0, 0, models.Vacancy{Title: "B job", ClosesOn: now.AddDate(0, 1, 0), Published: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.SaveSettings(testActor, models.SiteSettings{Phone: "0113 496 0999"}); err != nil {
+	bSettings, _ := b.Settings()
+	bSettings.Phone = "0113 496 0999"
+	if _, err := b.SaveSettingsAt(testActor, bSettings, bSettings.Version, now); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.SetNavItems(testActor, []models.NavItem{{Title: "B", Path: "/b"}}); err != nil {
+	_, fingerprint, _ := b.Menu()
+	if err := b.StartMenu(testActor, fingerprint, []models.NavItem{{Title: "B", Path: "/b"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.AddEASession(testActor, "Y99002", models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 1020}); err != nil {
+	if _, err := b.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 1020, PracticeID: &bPractice.ID}); err != nil {
+		t.Fatal(err)
+	}
+	bStaff, err := b.SaveStaffByID(testActor, 0, 0, models.StaffMember{Name: "B person", Role: "Y", ServiceID: &bService.ID})
+	if err != nil {
 		t.Fatal(err)
 	}
 	checks := []struct {
@@ -65,11 +74,22 @@ func TestContentIsolation(t *testing.T) {
 	if _, err := a.PracticeByODS("Y99002"); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("A read B's practice: %v", err)
 	}
-	if err := a.AddException(testActor, "Y99002", models.PracticeException{StartsOn: now, Closed: true}); !errors.Is(err, models.ErrNotFound) {
+	// A's writes cannot reach B's rows by id.
+	if _, err := a.SaveException(testActor, bPractice.ID, 0, 0, models.PracticeException{StartsOn: now, Closed: true}, nil); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("A added an exception to B's practice: %v", err)
 	}
-	if err := a.AddStaff(testActor, "b-service", models.StaffMember{Name: "X", Role: "Y"}); !errors.Is(err, models.ErrNotFound) {
+	var ve *models.ValidationError
+	if _, err := a.SaveStaffByID(testActor, 0, 0, models.StaffMember{Name: "X", Role: "Y", ServiceID: &bService.ID}); !errors.As(err, &ve) || ve.Field != "service_id" {
 		t.Errorf("A attached staff to B's service: %v", err)
+	}
+	if _, err := a.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "6", StartsAt: 540, EndsAt: 1020, PracticeID: &bPractice.ID}); !errors.As(err, &ve) || ve.Field != "practice_id" {
+		t.Errorf("A held a session at B's practice: %v", err)
+	}
+	if err := a.OrderTeam(testActor, []int64{bStaff.ID}); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("A ordered B's team: %v", err)
+	}
+	if m, _ := b.StaffByID(bStaff.ID); m.SortOrder != bStaff.SortOrder {
+		t.Errorf("A's OrderTeam moved B's member to %d", m.SortOrder)
 	}
 	if _, err := a.ServiceBySlug("b-service"); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("A read B's service: %v", err)

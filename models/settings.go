@@ -46,36 +46,6 @@ func (t *TenantDB) Settings() (SiteSettings, error) {
 	return s, translate("settings", err)
 }
 
-// SaveSettings replaces the tenant's settings, audited by by.
-func (t *TenantDB) SaveSettings(by Actor, s SiteSettings) error {
-	s.TenantID = t.tenantID
-	switch s.AccessibilityStatus {
-	case "":
-		s.AccessibilityStatus = "partial"
-	case "full", "partial", "not":
-	default:
-		return invalid("accessibility_status", "choose full, partial or not compliant")
-	}
-	if s.Email != "" && !emailRE.MatchString(s.Email) {
-		return invalid("email", "enter an email address, like name@nhs.net")
-	}
-	for _, u := range []struct{ f, v string }{{"social_facebook", s.SocialFacebook}, {"social_x", s.SocialX}, {"social_instagram", s.SocialInstagram}, {"social_youtube", s.SocialYoutube}} {
-		if err := validateURL(u.f, u.v); err != nil {
-			return err
-		}
-	}
-	err := t.changeAudited(by, func(tx *TenantDB) error {
-		if err := tx.checkLogo(s.LogoURL); err != nil {
-			return err
-		}
-		if err := tx.scoped.Save(&s).Error; err != nil {
-			return err
-		}
-		return tx.audit(AuditSettingsSave, "")
-	})
-	return translate("save settings", err)
-}
-
 // AuditSettingsSave is the audit action of saving the site settings.
 const AuditSettingsSave = "settings.save"
 

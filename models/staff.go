@@ -34,29 +34,6 @@ const (
 // staffSubject is a team member as the audit log names them.
 func staffSubject(m StaffMember) string { return "/team " + m.Name }
 
-// AddStaff adds a team member, optionally attached to a service by slug,
-// audited by by.
-func (t *TenantDB) AddStaff(by Actor, serviceSlug string, m StaffMember) error {
-	if err := validateStaff(&m); err != nil {
-		return err
-	}
-	err := t.changeAudited(by, func(tx *TenantDB) error {
-		if serviceSlug != "" {
-			var s Service
-			if err := tx.scoped.Where("slug = ?", serviceSlug).Take(&s).Error; err != nil {
-				return err
-			}
-			m.ServiceID = &s.ID
-		}
-		m.ID, m.TenantID = 0, t.tenantID
-		if err := tx.scoped.Create(&m).Error; err != nil {
-			return err
-		}
-		return tx.audit(AuditStaffSave, staffSubject(m))
-	})
-	return translate("add staff", err)
-}
-
 // Staff lists the team in display order.
 func (t *TenantDB) Staff() ([]StaffMember, error) {
 	var ms []StaffMember
@@ -174,4 +151,25 @@ func (t *TenantDB) MoveStaff(by Actor, id int64, up bool) error {
 		}
 		return "service_id = ?", []any{*m.ServiceID}
 	})
+}
+
+// OrderTeam gives the team members in ids the order of that list across
+// services, which is the order the public team page lists them in (the
+// admin orders members only within their service: MoveStaff). Members
+// left out keep their sort order. An unknown or another tenant's id is
+// ErrNotFound and changes nothing. The change is audited by by.
+func (t *TenantDB) OrderTeam(by Actor, ids []int64) error {
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		for i, id := range ids {
+			res := tx.scoped.Table("staff").Where("id = ?", id).UpdateColumn("sort_order", i)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return ErrNotFound
+			}
+		}
+		return tx.audit(AuditStaffMove, "/team")
+	})
+	return translate("order the team", err)
 }

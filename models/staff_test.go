@@ -95,6 +95,7 @@ func TestStaffByIDLifecycle(t *testing.T) {
 				return err
 			}(),
 			"move":   b.MoveStaff(testActor, m.ID, false),
+			"order":  b.OrderTeam(testActor, []int64{m.ID}),
 			"delete": b.DeleteStaff(testActor, m.ID),
 		} {
 			if !errors.Is(err, models.ErrNotFound) {
@@ -106,6 +107,51 @@ func TestStaffByIDLifecycle(t *testing.T) {
 		}
 		if _, err := a.StaffByID(m.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("deleted: %v", err)
+		}
+	})
+}
+
+// TestOrderTeam: the whole team takes the order given, across services, as
+// the public team page lists it; an unknown id changes nothing.
+func TestOrderTeam(t *testing.T) {
+	dialects(t, func(t *testing.T, db *models.DB) {
+		a := db.ForTenant(context.Background(), modelstest.Tenant(t, db, "alpha").ID)
+		svc, err := a.SaveService(testActor, 0, 0, models.Service{Name: "Pharmacists"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]int64{}
+		for _, m := range []models.StaffMember{{Name: "Ann"}, {Name: "Bob", ServiceID: &svc.ID}, {Name: "Cat", ServiceID: &svc.ID}, {Name: "Dev"}} {
+			m.Role = "X"
+			saved, err := a.SaveStaffByID(testActor, 0, 0, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byName[m.Name] = saved.ID
+		}
+		names := func() []string {
+			ms, err := a.Staff()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, m := range ms {
+				out = append(out, m.Name)
+			}
+			return out
+		}
+		if err := a.OrderTeam(testActor, []int64{byName["Dev"], byName["Cat"], byName["Ann"], byName["Bob"]}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"Dev", "Cat", "Ann", "Bob"}
+		if got := names(); !slices.Equal(got, want) {
+			t.Errorf("team %v, want %v", got, want)
+		}
+		if err := a.OrderTeam(testActor, []int64{byName["Ann"], 999999}); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("unknown id: %v, want ErrNotFound", err)
+		}
+		if got := names(); !slices.Equal(got, want) {
+			t.Errorf("after a refused order: %v, want %v", got, want)
 		}
 	})
 }

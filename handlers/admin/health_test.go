@@ -31,7 +31,8 @@ func TestSiteHealthPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetNavItems(testActor, []models.NavItem{{Title: "Home", Path: "/"}}); err != nil {
+	_, fingerprint, _ := a.Menu()
+	if err := a.StartMenu(testActor, fingerprint, []models.NavItem{{Title: "Home", Path: "/"}}); err != nil {
 		t.Fatal(err)
 	}
 	jane := s.browser()
@@ -60,14 +61,17 @@ func TestSiteHealthPage(t *testing.T) {
 	// Beta is complete: nothing to report.
 	b := s.db.ForTenant(ctx, done.ID)
 	prepared := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	if err := b.SaveSettings(testActor, models.SiteSettings{StatementPrepared: &prepared}); err != nil {
+	settings, _ := b.Settings()
+	settings.StatementPrepared = &prepared
+	if _, err := b.SaveSettingsAt(testActor, settings, settings.Version, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001",
-		Hours: `{"monday":[{"open":"08:00","close":"18:30"}]}`}); err != nil {
+	p, err := b.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001",
+		Hours: `{"monday":[{"open":"08:00","close":"18:30"}]}`})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.AddEASession(testActor, "Y99001", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60}); err != nil {
+	if _, err := b.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60, PracticeID: &p.ID}); err != nil {
 		t.Fatal(err)
 	}
 	sam := s.browser()

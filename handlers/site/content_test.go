@@ -60,7 +60,11 @@ func TestOpenNowIsNeverStale(t *testing.T) {
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	seedPractice(t, store, "Y99001", "Fivefields Medical Centre")
-	if err := store.AddException(testActor, "Y99001", models.PracticeException{StartsOn: date("2026-11-26"), EndsOn: date("2026-11-26"), Closed: true, Reason: "Staff training"}); err != nil {
+	p, err := store.PracticeByODS("Y99001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SaveException(testActor, p.ID, 0, 0, models.PracticeException{StartsOn: date("2026-11-26"), EndsOn: date("2026-11-26"), Closed: true, Reason: "Staff training"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -219,7 +223,9 @@ func TestLegalPagesGeneratedUnlessOverridden(t *testing.T) {
 	s := newServer(t, serverOptions{})
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	store := s.db.ForTenant(context.Background(), tn.ID)
-	if err := store.SaveSettings(testActor, models.SiteSettings{Email: "team@highfives.example", AccessibilityStatus: "partial", AccessibilityIssues: "Some PDFs are not accessible"}); err != nil {
+	settings, _ := store.Settings()
+	settings.Email, settings.AccessibilityStatus, settings.AccessibilityIssues = "team@highfives.example", "partial", "Some PDFs are not accessible"
+	if _, err := store.SaveSettingsAt(testActor, settings, settings.Version, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if r := s.get(t, "highfives.localhost", "/accessibility"); !strings.Contains(r.body, "Some PDFs are not accessible") || !strings.Contains(r.body, "Equality and Human Rights Commission") {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcnweb/pcnweb/internal/testenv"
-	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
 )
 
@@ -40,7 +40,9 @@ func TestUncachedPageWhileDatabaseDown(t *testing.T) {
 	ctx := context.Background()
 	store := a.db.ForTenant(ctx, mustTenant(t, a, "highfives").ID)
 	seedPractice(t, store, "Y99001", "Fivefields Medical Centre")
-	if err := store.SaveSettings(testActor, models.SiteSettings{Phone: "0113 496 0999"}); err != nil {
+	settings, _ := store.Settings()
+	settings.Phone = "0113 496 0999"
+	if _, err := store.SaveSettingsAt(testActor, settings, settings.Version, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// A renders highfives's home page; B only ever resolves the hosts.

@@ -98,6 +98,69 @@ func seed(ctx context.Context, db *models.DB, now time.Time) (int, error) {
 	return len(tenants), nil
 }
 
+// The structured content goes in through the admin panel's own writes, so
+// the demo shows what a manager could have entered: each helper below
+// passes version 0 to create, or the current version to change.
+
+// saveSettings saves a tenant's settings as the settings form does: opened
+// at their current version, statement dates checked against today in
+// London.
+func saveSettings(s *models.TenantDB, c clock, set models.SiteSettings) error {
+	cur, err := s.Settings()
+	if err != nil {
+		return err
+	}
+	_, err = s.SaveSettingsAt(by, set, cur.Version, c.now.In(c.loc))
+	return err
+}
+
+// savePractices adds practices in the order given, closed on bank
+// holidays, and returns their ids by ODS code.
+func savePractices(s *models.TenantDB, ps []models.Practice) (map[string]int64, error) {
+	ids := map[string]int64{}
+	for i, p := range ps {
+		p.ClosedOnBankHolidays, p.SortOrder = true, i
+		saved, err := s.SavePractice(by, 0, 0, p)
+		if err != nil {
+			return nil, err
+		}
+		ids[saved.ODSCode] = saved.ID
+	}
+	return ids, nil
+}
+
+// saveServices adds published services in the order given and returns
+// their ids by slug.
+func saveServices(s *models.TenantDB, svs []models.Service) (map[string]int64, error) {
+	ids := map[string]int64{}
+	for i, sv := range svs {
+		sv.Published, sv.SortOrder = true, i
+		saved, err := s.SaveService(by, 0, 0, sv)
+		if err != nil {
+			return nil, err
+		}
+		ids[saved.Slug] = saved.ID
+	}
+	return ids, nil
+}
+
+// addSession adds an enhanced access session at the practice whose id is
+// practiceID, last in the list.
+func addSession(s *models.TenantDB, practiceID int64, es models.EASession) error {
+	es.PracticeID = &practiceID
+	_, err := s.SaveEASessionByID(by, 0, 0, es)
+	return err
+}
+
+// startMenu fills the tenant's empty menu with items.
+func startMenu(s *models.TenantDB, items []models.NavItem) error {
+	_, fingerprint, err := s.Menu()
+	if err != nil {
+		return err
+	}
+	return s.StartMenu(by, fingerprint, items)
+}
+
 // splitTitle takes the first "# " heading as the page title.
 func splitTitle(md string) (title, body string) {
 	first, rest, _ := strings.Cut(md, "\n")

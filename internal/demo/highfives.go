@@ -8,7 +8,7 @@ import (
 
 // highFives is the richest demo tenant: every page type has content.
 func highFives(s *models.TenantDB, c clock) error {
-	if err := s.SaveSettings(by, models.SiteSettings{
+	if err := saveSettings(s, c, models.SiteSettings{
 		Description:      "Five GP practices in Highbury Vale and Fivefields working together to look after about 48,000 people.",
 		Phone:            "0113 496 0100",
 		Email:            "hello@highfivespcn.example",
@@ -89,60 +89,69 @@ func highFives(s *models.TenantDB, c clock) error {
 			AccessibilityNotes: "Step-free access from the car park. The hearing loop at reception is being repaired: ask staff to write things down if that helps.",
 		},
 	}
-	for i, p := range practices {
-		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(by, 0, 0, p); err != nil {
-			return err
-		}
+	practiceIDs, err := savePractices(s, practices)
+	if err != nil {
+		return err
 	}
 
 	xmas, newYear := c.christmas(), c.newYear()
 	training := c.next(time.Thursday, 5)
 	exceptions := []struct {
-		ods string
-		e   models.PracticeException
+		ods   string
+		e     models.PracticeException
+		spans []models.ClockSpan // the special opening times, when not closed
 	}{
-		{"Y99001", models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}},
-		{"Y99001", models.PracticeException{StartsOn: newYear, EndsOn: newYear, Closed: true, Reason: "Closed for New Year's Day."}},
-		{"Y99002", models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}},
-		{"Y99003", models.PracticeException{StartsOn: c.date(training), EndsOn: c.date(training), Hours: `[{"open":"08:00","close":"13:00"}]`, Reason: "Closed from 1pm for staff training. If you need help in the afternoon, call 111."}},
+		{"Y99001", models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}, nil},
+		{"Y99001", models.PracticeException{StartsOn: newYear, EndsOn: newYear, Closed: true, Reason: "Closed for New Year's Day."}, nil},
+		{"Y99002", models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}, nil},
+		{"Y99003", models.PracticeException{StartsOn: c.date(training), EndsOn: c.date(training), Reason: "Closed from 1pm for staff training. If you need help in the afternoon, call 111."}, []models.ClockSpan{span("08:00", "13:00")}},
 		// Already over: shows that past changes drop off the page.
-		{"Y99004", models.PracticeException{StartsOn: c.date(-21), EndsOn: c.date(-21), Hours: `[{"open":"08:00","close":"13:00"}]`, Reason: "Closed from 1pm for staff training."}},
-		{"Y99004", models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}},
-		{"Y99004", models.PracticeException{StartsOn: newYear, EndsOn: newYear, Closed: true, Reason: "Closed for New Year's Day."}},
-		{"Y99005", models.PracticeException{StartsOn: newYear, EndsOn: newYear, Closed: true, Reason: "Closed for New Year's Day."}},
+		{"Y99004", models.PracticeException{StartsOn: c.date(-21), EndsOn: c.date(-21), Reason: "Closed from 1pm for staff training."}, []models.ClockSpan{span("08:00", "13:00")}},
+		{"Y99004", models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}, nil},
+		{"Y99004", models.PracticeException{StartsOn: newYear, EndsOn: newYear, Closed: true, Reason: "Closed for New Year's Day."}, nil},
+		{"Y99005", models.PracticeException{StartsOn: newYear, EndsOn: newYear, Closed: true, Reason: "Closed for New Year's Day."}, nil},
 	}
 	for _, x := range exceptions {
-		if err := s.AddException(by, x.ods, x.e); err != nil {
+		if _, err := s.SaveException(by, practiceIDs[x.ods], 0, 0, x.e, x.spans); err != nil {
 			return err
 		}
 	}
 
 	howToBook := "Call your own practice or ask at reception. Some appointments can also be booked in the NHS App. You do not need to be registered at the practice where the appointment is."
-	if err := s.AddEASession(by, "Y99002", models.EASession{
+	if err := addSession(s, practiceIDs["Y99002"], models.EASession{
 		Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0),
-		Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 0,
+		Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook,
 	}); err != nil {
 		return err
 	}
-	if err := s.AddEASession(by, "Y99004", models.EASession{
+	if err := addSession(s, practiceIDs["Y99004"], models.EASession{
 		Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0),
-		Clinicians: "GPs, practice nurses, physiotherapists and health care assistants (for blood tests and blood pressure checks)", HowToBook: howToBook, SortOrder: 1,
+		Clinicians: "GPs, practice nurses, physiotherapists and health care assistants (for blood tests and blood pressure checks)", HowToBook: howToBook,
 	}); err != nil {
 		return err
 	}
 
-	for i, sv := range highFivesServices {
-		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(by, 0, 0, sv); err != nil {
-			return err
-		}
+	serviceIDs, err := saveServices(s, highFivesServices)
+	if err != nil {
+		return err
 	}
-	for i, m := range highFivesStaff {
-		m.m.SortOrder = i
-		if err := s.AddStaff(by, m.service, m.m); err != nil {
+	// The team page lists the team in the order below, across services:
+	// each member is added (last in their service), then the whole team
+	// is put in that order.
+	var team []int64
+	for _, m := range highFivesStaff {
+		if m.service != "" {
+			id := serviceIDs[m.service]
+			m.m.ServiceID = &id
+		}
+		saved, err := s.SaveStaffByID(by, 0, 0, m.m)
+		if err != nil {
 			return err
 		}
+		team = append(team, saved.ID)
+	}
+	if err := s.OrderTeam(by, team); err != nil {
+		return err
 	}
 
 	posts := []models.Post{

@@ -9,7 +9,7 @@ import (
 // riverside is a smaller tenant with its own privacy notice, which replaces
 // the generated one.
 func riverside(s *models.TenantDB, c clock) error {
-	if err := s.SaveSettings(by, models.SiteSettings{
+	if err := saveSettings(s, c, models.SiteSettings{
 		Description:         "Three GP practices along the river valley, looking after about 27,000 people together.",
 		Phone:               "01632 960100",
 		Email:               "riverside.pcn@riversidehealth.example",
@@ -50,21 +50,19 @@ func riverside(s *models.TenantDB, c clock) error {
 			Hours: week(weekdays(day, nil)),
 		},
 	}
-	for i, p := range practices {
-		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(by, 0, 0, p); err != nil {
-			return err
-		}
+	practiceIDs, err := savePractices(s, practices)
+	if err != nil {
+		return err
 	}
 	xmas := c.christmas()
-	if err := s.AddException(by, "Y99011", models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}); err != nil {
+	if _, err := s.SaveException(by, practiceIDs["Y99011"], 0, 0, models.PracticeException{StartsOn: xmas, EndsOn: xmas.AddDate(0, 0, 1), Closed: true, Reason: "Closed for Christmas. If you need help, use NHS 111 online or call 111."}, nil); err != nil {
 		return err
 	}
 	howToBook := "Call your own practice or ask at reception."
-	if err := s.AddEASession(by, "Y99011", models.EASession{Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses", HowToBook: howToBook}); err != nil {
+	if err := addSession(s, practiceIDs["Y99011"], models.EASession{Weekdays: "1,2,3,4,5", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and practice nurses", HowToBook: howToBook}); err != nil {
 		return err
 	}
-	if err := s.AddEASession(by, "Y99012", models.EASession{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook, SortOrder: 1}); err != nil {
+	if err := addSession(s, practiceIDs["Y99012"], models.EASession{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and pharmacists", HowToBook: howToBook}); err != nil {
 		return err
 	}
 	services := []models.Service{
@@ -83,13 +81,12 @@ func riverside(s *models.TenantDB, c clock) error {
 			HowToAccess: "Your practice can refer you.",
 		},
 	}
-	for i, sv := range services {
-		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(by, 0, 0, sv); err != nil {
-			return err
-		}
+	serviceIDs, err := saveServices(s, services)
+	if err != nil {
+		return err
 	}
-	if err := s.AddStaff(by, "social-prescribing", models.StaffMember{Name: "Aisha Begum", Role: "Social prescribing link worker", Bio: "Aisha runs the Tuesday walking group from Quayside Surgery."}); err != nil {
+	linkWork := serviceIDs["social-prescribing"]
+	if _, err := s.SaveStaffByID(by, 0, 0, models.StaffMember{Name: "Aisha Begum", Role: "Social prescribing link worker", ServiceID: &linkWork, Bio: "Aisha runs the Tuesday walking group from Quayside Surgery."}); err != nil {
 		return err
 	}
 	if _, err := s.SavePost(by, 0, models.Post{
@@ -101,7 +98,7 @@ func riverside(s *models.TenantDB, c clock) error {
 		return err
 	}
 	drop := c.next(time.Wednesday, 8)
-	_, err := s.SaveEvent(by, 0, 0, models.Event{
+	_, err = s.SaveEvent(by, 0, 0, models.Event{
 		Slug: "blood-pressure-check-drop-in", Title: "Blood pressure check drop-in",
 		Summary:  "Have your blood pressure checked for free. You do not need to book.",
 		StartsAt: c.at(drop, 14, 0), EndsAt: ptr(c.at(drop, 16, 0)),
@@ -116,8 +113,9 @@ func riverside(s *models.TenantDB, c clock) error {
 // hours at all and an event with no end, so the site shows it renders bad
 // or missing data cleanly. It also orders its own menu.
 func moorland(s *models.TenantDB, c clock) error {
-	if err := s.SaveSettings(by, models.SiteSettings{
-		Description: "Three village practices looking after about 31,000 people across the moors.",
+	if err := saveSettings(s, c, models.SiteSettings{
+		Description:         "Three village practices looking after about 31,000 people across the moors.",
+		AccessibilityStatus: "partial",
 	}); err != nil {
 		return err
 	}
@@ -143,11 +141,9 @@ func moorland(s *models.TenantDB, c clock) error {
 			Phone: "01632 960203",
 		},
 	}
-	for i, p := range practices {
-		p.ClosedOnBankHolidays, p.SortOrder = true, i
-		if _, err := s.SavePractice(by, 0, 0, p); err != nil {
-			return err
-		}
+	practiceIDs, err := savePractices(s, practices)
+	if err != nil {
+		return err
 	}
 	sessions := []struct {
 		ods string
@@ -157,9 +153,9 @@ func moorland(s *models.TenantDB, c clock) error {
 		{"Y99022", models.EASession{Weekdays: "2,4", StartsAt: minutes(18, 30), EndsAt: minutes(20, 0), Clinicians: "GPs and pharmacists"}},
 		{"Y99023", models.EASession{Weekdays: "6", StartsAt: minutes(9, 0), EndsAt: minutes(17, 0), Clinicians: "GPs, practice nurses and physiotherapists"}},
 	}
-	for i, x := range sessions {
-		x.s.SortOrder, x.s.HowToBook = i, "Call your own practice to book."
-		if err := s.AddEASession(by, x.ods, x.s); err != nil {
+	for _, x := range sessions {
+		x.s.HowToBook = "Call your own practice to book."
+		if err := addSession(s, practiceIDs[x.ods], x.s); err != nil {
 			return err
 		}
 	}
@@ -177,11 +173,8 @@ func moorland(s *models.TenantDB, c clock) error {
 			BodyMD:  "Our pharmacist visits each surgery once a week. They can check your medicines and help with long-term conditions like asthma and diabetes.",
 		},
 	}
-	for i, sv := range services {
-		sv.Published, sv.SortOrder = true, i
-		if _, err := s.SaveService(by, 0, 0, sv); err != nil {
-			return err
-		}
+	if _, err := saveServices(s, services); err != nil {
+		return err
 	}
 	if _, err := s.SavePost(by, 0, models.Post{
 		Slug: "physiotherapy-van-new-timetable", Title: "New timetable for the physiotherapy van",
@@ -201,7 +194,7 @@ func moorland(s *models.TenantDB, c clock) error {
 	}); err != nil {
 		return err
 	}
-	return s.SetNavItems(by, []models.NavItem{
+	return startMenu(s, []models.NavItem{
 		{Title: "About us", Path: "/about"},
 		{Title: "Our practices", Path: "/practices"},
 		{Title: "Evening and weekend appointments", Path: "/enhanced-access"},
