@@ -248,4 +248,9 @@ type Platform struct {
 	Status  int
 	Message string
 	Detail  string // optional second paragraph, plain text
+	// SiteName and Phones are what the page of a suspended site tells
+	// patients: the PCN's name, and its and its practices' phone numbers
+	// (Name, Phone and PhoneHref of each). Both optional.
+	SiteName string
+	Phones   []Practice
 }
