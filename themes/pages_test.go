@@ -63,7 +63,7 @@ func checkHome(t *testing.T, p Page, out string, doc, main *html.Node) {
 	wantLink(t, main, p.Home.Tiles[0].Title, p.Home.Tiles[0].URL)
 	// Contact a practice: name link, tel: link, today's hours, status.
 	if !reflect.DeepEqual(headingTexts(main, "h2"), []string{"Important: Flu vaccinations", "Make, change or cancel an appointment",
-		"Get a repeat prescription online", "Evening and weekend appointments", "Contact a practice", "Latest news"}) {
+		"Get a repeat prescription online", "Evening and weekend appointments", "Contact a practice", "Latest news", "Upcoming events"}) {
 		t.Errorf("home h2s = %q", headingTexts(main, "h2"))
 	}
 	for _, pr := range p.Practices {
@@ -90,6 +90,15 @@ func checkHome(t *testing.T, p Page, out string, doc, main *html.Node) {
 	}
 	wantLink(t, main, "All news", "/news")
 	wantText(t, main, "Published 1 October 2026")
+	// Upcoming events: each with when and where, and "All events".
+	for _, e := range p.Upcoming {
+		wantLink(t, main, e.Title, e.URL)
+		wantText(t, main, e.When)
+		if e.Where != "" {
+			wantText(t, main, e.When+e.Where)
+		}
+	}
+	wantLink(t, main, "All events", "/events")
 }
 
 // sayOnce fails when a status is said twice in a row: a tag followed by
@@ -231,6 +240,9 @@ func checkNews(t *testing.T, p Page, out string, doc, main *html.Node) {
 		wantText(t, main, post.Summary)
 	}
 	wantText(t, main, "Published 2 January 2026")
+	// While there are events and vacancies, the news links to them.
+	wantLink(t, main, "Upcoming events", "/events")
+	wantLink(t, main, "Vacancies", "/vacancies")
 }
 
 // checkPost: one post: its date and body.

@@ -26,8 +26,8 @@ var homeTiles = []themes.Tile{
 }
 
 // showHome renders the home page: task tiles, each practice's phone and
-// today's hours, the latest news, and the manager's own intro (the page at
-// "/" when there is one).
+// today's hours, the latest news, the next events, and the manager's own
+// intro (the page at "/" when there is one).
 func showHome(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		r, err := load(c, d)
@@ -61,6 +61,9 @@ func showHome(d Deps) fiber.Handler {
 		}
 		for _, p := range posts {
 			view.Posts = append(view.Posts, postView(p))
+		}
+		for _, e := range r.upcoming[:min(3, len(r.upcoming))] {
+			view.Upcoming = append(view.Upcoming, eventView(e))
 		}
 		view.JSONLD = organisationLD(r, practices)
 		view.FeedURL = "/news/feed.xml"
