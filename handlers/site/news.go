@@ -52,6 +52,7 @@ func showPost(d Deps) fiber.Handler {
 			return err
 		}
 		pv := postView(p)
+		pv.Body = r.body(p.BodyHTML)
 		view := r.view(p.Title, pv.URL)
 		view.Description = p.Summary
 		view.OGType = "article"

@@ -2,11 +2,13 @@ package site
 
 import (
 	"context"
+	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/internal/hours"
+	"github.com/pcnweb/pcnweb/internal/richtext"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
@@ -172,6 +174,20 @@ func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.
 		}
 	}
 	return site
+}
+
+// body is a stored (sanitised) body for display: the media library's
+// images in it get their width and height from the library, so nothing
+// jumps while they load. An image the tenant's library does not have (or
+// cannot be read now) is shown unsized, as before.
+func (r *request) body(stored string) template.HTML {
+	return richtext.SizeImages(stored, func(id int64) (int, int, bool) {
+		m, err := r.store.MediaByID(id)
+		if err != nil {
+			return 0, 0, false
+		}
+		return m.Width, m.Height, true
+	})
 }
 
 // view starts a page view for path with the frame filled in.
