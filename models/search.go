@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/pcnweb/pcnweb/internal/hours"
@@ -40,8 +41,9 @@ const MaxQuery = 200
 
 // Search finds published content matching q across pages, news, services,
 // practices, events not over and open vacancies, as they are at now.
-// PostgreSQL uses its full-text search (English stemming, websearch syntax,
-// ranked); the embedded SQLite default matches every word as a substring.
+// PostgreSQL uses its full-text search (English stemming, ranked), each
+// word matching as a prefix ("physio" finds physiotherapy, as the embedded
+// SQLite default does by matching every word as a substring).
 // What it finds changes with the clock when a scheduled news item goes
 // live, a vacancy closes or an event ends: the handle records the first of
 // these for the tenant (NextChange).
@@ -140,9 +142,13 @@ func (t *TenantDB) searchKind(k searchable, q string, named map[string]any) ([]S
 		db = db.Where(k.filter)
 	}
 	if t.db.dialect == Postgres {
+		prefixes := prefixQuery(q)
+		if prefixes == "" {
+			return nil, nil // no word to look for ("%", "--")
+		}
 		doc := "to_tsvector('english', " + k.text + ")"
-		tsq := "websearch_to_tsquery('english', @q)"
-		named["q"] = q
+		tsq := "to_tsquery('english', @q)"
+		named["q"] = prefixes
 		db = db.Select(k.title+" AS title, "+k.body+" AS body, ts_rank("+doc+", "+tsq+") AS rank"+extra, named).
 			Where(doc+" @@ "+tsq, named)
 	} else {
@@ -167,6 +173,28 @@ func (t *TenantDB) searchKind(k searchable, q string, named map[string]any) ([]S
 		out = append(out, SearchResult{Kind: k.kind, Title: title, URL: k.url(r), Snippet: snippet(str(r["body"])), Rank: rank})
 	}
 	return out, nil
+}
+
+// maxQueryWords bounds the words of a PostgreSQL query: a query of 200
+// one-letter words would otherwise become 200 prefix scans per table.
+const maxQueryWords = 12
+
+// prefixQuery turns what a patient typed into a to_tsquery expression
+// in which every word must match as a prefix: "physio back" becomes
+// "'physio':* & 'back':*". Only letters and digits make words; everything
+// else (the tsquery operators & | ! ( ) : * and quotes among them) separates
+// them, so the result is always a well-formed query and user input never
+// becomes tsquery syntax. It is "" when q has no word. The expression is
+// passed as a bind parameter, never spliced into SQL.
+func prefixQuery(q string) string {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > maxQueryWords {
+		words = words[:maxQueryWords]
+	}
+	for i, w := range words {
+		words[i] = "'" + w + "':*"
+	}
+	return strings.Join(words, " & ")
 }
 
 func escapeLike(s string) string {

@@ -56,3 +56,51 @@ func TestSearch(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchMatchesPrefixes: a word finds the longer words it starts, on
+// PostgreSQL as on SQLite ("physio" finds physiotherapy; before, PostgreSQL
+// found nothing where SQLite found 3), and characters that are tsquery
+// syntax are only separators.
+func TestSearchMatchesPrefixes(t *testing.T) {
+	dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+		a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
+		past := now.Add(-time.Hour)
+		must := func(_ any, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(a.SaveService(0, 0, models.Service{Name: "Mobile physiotherapy clinic", Summary: "A van visits each village.", Published: true}))
+		must(a.SavePost(0, models.Post{Title: "New timetable for the van", BodyMD: "The physiotherapist now visits on Mondays.", PublishedAt: &past}))
+		must(a.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "Physiotherapists, pharmacists and nurses."}))
+		must(a.SaveService(0, 0, models.Service{Name: "Pharmacist visits", Published: true}))
+		tests := []struct {
+			q    string
+			want int
+		}{
+			{"physio", 3},
+			{"Physio", 3},
+			{"physio van", 2}, // every word must match
+			{"pharm", 2},
+		}
+		for _, tt := range tests {
+			results, err := a.Search(tt.q, now)
+			if err != nil {
+				t.Errorf("Search(%q): %v", tt.q, err)
+				continue
+			}
+			if len(results) != tt.want {
+				t.Errorf("Search(%q) found %d, want %d: %+v", tt.q, len(results), tt.want, results)
+			}
+		}
+		// tsquery's own syntax typed into the box is no error.
+		for _, q := range []string{"physio:* | pharm", "phys'io", "physio)", "!physio", "&|!():*'\\", "a & ", "'"} {
+			if _, err := a.Search(q, now); err != nil {
+				t.Errorf("Search(%q): %v", q, err)
+			}
+		}
+	})
+}

@@ -41,7 +41,7 @@ func fullPage() Page {
 			Email: "riverside@example.nhs.uk", Website: "https://riverside.example/",
 			AppointmentsURL: "https://riverside.example/appointments", RegistrationURL: "https://riverside.example/register",
 			PrescriptionsURL: "https://riverside.example/prescriptions",
-			StatusKnown:      true, Open: true, Status: "Open now – closes at 6:30pm", TodayHours: "8am to 6:30pm",
+			StatusKnown:      true, Open: true, Status: "Open now", StatusDetail: "– closes at 6:30pm", TodayHours: "8am to 6:30pm",
 			Week: []DayHours{
 				{Day: "Monday", Hours: "8am to 6:30pm"},
 				{Day: "Tuesday", Hours: "8am to 6:30pm"},
@@ -62,7 +62,7 @@ func fullPage() Page {
 			ODSCode: "A81002", Name: "Hillside Medical Centre", URL: "/practices/A81002",
 			Address: []string{"2 Hill Road", "Anytown", "AN2 2BB"},
 			Phone:   "01632 960 002", PhoneHref: "tel:+441632960002",
-			StatusKnown: true, Open: false, Status: "Closed – opens at 8am tomorrow", TodayHours: "Closed",
+			StatusKnown: true, Open: false, Status: "Closed now", StatusDetail: "– opens at 8am tomorrow",
 		},
 		{
 			// No tel: href given: the template builds one from the number.
@@ -97,10 +97,10 @@ func fullPage() Page {
 		{Slug: "flu-clinic", Title: "Saturday flu clinic", URL: "/events/flu-clinic", ICSURL: "/events/flu-clinic.ics", Summary: "Walk in for your flu vaccination.",
 			Body: template.HTML(`<p id="event-body-marker">Event body</p>`), When: "Saturday 3 October 2026, 9am to 1pm",
 			Start: time.Date(2026, 10, 3, 9, 0, 0, 0, time.UTC), End: time.Date(2026, 10, 3, 13, 0, 0, 0, time.UTC),
-			Place: "Riverside Surgery", BookingURL: "https://book.example/flu"},
-		{Slug: "ppg-meeting", Title: "Patient group meeting", URL: "/events/ppg-meeting", When: "Tuesday 13 October 2026, 6pm to 7pm", Online: true},
+			Where: "Riverside Surgery", BookingURL: "https://book.example/flu"},
+		{Slug: "ppg-meeting", Title: "Patient group meeting", URL: "/events/ppg-meeting", When: "Tuesday 13 October 2026, 6pm to 7pm", Where: "Online"},
 	}
-	past := []Event{{Slug: "health-fair", Title: "Health fair", URL: "/events/health-fair", When: "Saturday 6 June 2026, 10am to 3pm", Place: "Anytown Library"}}
+	past := []Event{{Slug: "health-fair", Title: "Health fair", URL: "/events/health-fair", When: "Saturday 6 June 2026, 10am to 3pm", Where: "Anytown Library"}}
 	vacancies := []Vacancy{
 		{Slug: "nurse", Title: "Practice nurse", URL: "/vacancies/nurse", Summary: "Join our nursing team.",
 			Body: template.HTML(`<p id="vacancy-body-marker">Vacancy body</p>`), Closes: "Closing date: 12 December 2026",

@@ -63,7 +63,7 @@ func checkHome(t *testing.T, p Page, out string, doc, main *html.Node) {
 	wantLink(t, main, p.Home.Tiles[0].Title, p.Home.Tiles[0].URL)
 	// Contact a practice: name link, tel: link, today's hours, status.
 	if !reflect.DeepEqual(headingTexts(main, "h2"), []string{"Important: Flu vaccinations", "Make, change or cancel an appointment",
-		"Get a repeat prescription online", "Evening and weekend appointments", "Contact a practice", "Latest news"}) {
+		"Get a repeat prescription online", "Evening and weekend appointments", "Contact a practice", "Latest news", "Upcoming events"}) {
 		t.Errorf("home h2s = %q", headingTexts(main, "h2"))
 	}
 	for _, pr := range p.Practices {
@@ -74,9 +74,12 @@ func checkHome(t *testing.T, p Page, out string, doc, main *html.Node) {
 		}
 		wantLink(t, main, pr.Phone, want)
 	}
-	wantText(t, main, "Open Open now – closes at 6:30pm", "Open today 8am to 6:30pm",
-		"Closed Closed – opens at 8am tomorrow", "Opening times: Not available")
-	if got := tags(main); !reflect.DeepEqual(got, []string{"Open nhsuk-tag--green", "Closed nhsuk-tag--grey"}) {
+	// The tag says "Open now" and the text goes on from it: each thing
+	// is said once (before, "Open Open now", "Closed Closed now").
+	wantText(t, main, "Open now – closes at 6:30pm", "Open today 8am to 6:30pm",
+		"Closed now – opens at 8am tomorrow", "Opening times: Not available")
+	sayOnce(t, main)
+	if got := tags(main); !reflect.DeepEqual(got, []string{"Open now nhsuk-tag--green", "Closed now nhsuk-tag--grey"}) {
 		t.Errorf("home tags = %q", got)
 	}
 	// Latest news: 3 posts and "All news".
@@ -87,6 +90,33 @@ func checkHome(t *testing.T, p Page, out string, doc, main *html.Node) {
 	}
 	wantLink(t, main, "All news", "/news")
 	wantText(t, main, "Published 1 October 2026")
+	// Upcoming events: each with when and where, and "All events".
+	for _, e := range p.Upcoming {
+		wantLink(t, main, e.Title, e.URL)
+		wantText(t, main, e.When)
+		if e.Where != "" {
+			wantText(t, main, e.When+e.Where)
+		}
+	}
+	wantLink(t, main, "All events", "/events")
+}
+
+// sayOnce fails when a status is said twice in a row: a tag followed by
+// text that repeats it ("Closed Closed now"), or a place said to be online
+// twice ("Online video call, and online").
+func sayOnce(t *testing.T, main *html.Node) {
+	t.Helper()
+	all := text(main)
+	for _, twice := range []string{"Open Open", "Closed Closed", "Open now Open now", "Closed now Closed now", "Closed today Closed today"} {
+		if strings.Contains(all, twice) {
+			t.Errorf("the page says %q", twice)
+		}
+	}
+	// Once today's opening is over, no "Open today" row contradicts
+	// "Closed now": Hillside (closed, no TodayHours) has none.
+	if n := strings.Count(all, "Open today"); n > 2 {
+		t.Errorf("%d rows say \"Open today\", want one for Riverside and one for Valley (not available)", n)
+	}
 }
 
 // checkPage: a content page, with its breadcrumbs.
@@ -105,8 +135,9 @@ func checkPractices(t *testing.T, p Page, out string, doc, main *html.Node) {
 		wantLink(t, main, pr.Name, pr.URL)
 	}
 	wantLink(t, main, "01632 960 003", "tel:+441632960003")
-	wantText(t, main, "Address 1 River Street Anytown AN1 1AA", "Phone 01632 960 001", "Open today 8am to 6:30pm", "Open today Closed", "Open today Not available")
-	if got := tags(main); !reflect.DeepEqual(got, []string{"Open nhsuk-tag--green", "Closed nhsuk-tag--grey"}) {
+	wantText(t, main, "Address 1 River Street Anytown AN1 1AA", "Phone 01632 960 001", "Open today 8am to 6:30pm", "Open today Not available")
+	sayOnce(t, main)
+	if got := tags(main); !reflect.DeepEqual(got, []string{"Open now nhsuk-tag--green", "Closed now nhsuk-tag--grey"}) {
 		t.Errorf("practices tags = %q", got)
 	}
 }
@@ -115,10 +146,11 @@ func checkPractices(t *testing.T, p Page, out string, doc, main *html.Node) {
 // the week's opening times with today marked.
 func checkPractice(t *testing.T, p Page, out string, doc, main *html.Node) {
 	pr := p.Practice
-	if got := tags(main); !reflect.DeepEqual(got, []string{"Open nhsuk-tag--green"}) {
+	if got := tags(main); !reflect.DeepEqual(got, []string{"Open now nhsuk-tag--green"}) {
 		t.Errorf("practice tags = %q", got)
 	}
-	wantText(t, main, "Open Open now – closes at 6:30pm", "Address 1 River Street Anytown AN1 1AA",
+	sayOnce(t, main)
+	wantText(t, main, "Open now – closes at 6:30pm", "Address 1 River Street Anytown AN1 1AA",
 		"Accessibility "+pr.Accessibility, "Friday 25 December to Monday 28 December: Closed (Christmas)",
 		"Thursday 14 January: 8am to 1pm (Staff training)")
 	wantLink(t, main, pr.Phone, pr.PhoneHref)
@@ -208,6 +240,9 @@ func checkNews(t *testing.T, p Page, out string, doc, main *html.Node) {
 		wantText(t, main, post.Summary)
 	}
 	wantText(t, main, "Published 2 January 2026")
+	// While there are events and vacancies, the news links to them.
+	wantLink(t, main, "Upcoming events", "/events")
+	wantLink(t, main, "Vacancies", "/vacancies")
 }
 
 // checkPost: one post: its date and body.
@@ -233,7 +268,7 @@ func checkEvents(t *testing.T, p Page, out string, doc, main *html.Node) {
 // checkEvent: one event: when, where, booking and calendar buttons, and its body.
 func checkEvent(t *testing.T, p Page, out string, doc, main *html.Node) {
 	e := p.Event
-	wantText(t, main, "When "+e.When, "Where "+e.Place)
+	wantText(t, main, "When "+e.When, "Where "+e.Where)
 	wantLink(t, main, "Book a place", e.BookingURL)
 	wantLink(t, main, "Add to calendar", e.ICSURL)
 	var button bool

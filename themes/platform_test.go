@@ -50,3 +50,30 @@ func TestRenderPlatform(t *testing.T) {
 		}
 	}
 }
+
+// TestSuspendedPageNamesTheSite: a suspended site's page names the PCN and
+// lists its phone numbers as links, escaped; without them it is the
+// generic page.
+func TestSuspendedPageNamesTheSite(t *testing.T) {
+	r := mustLoad(t)
+	var buf bytes.Buffer
+	data := Platform{Status: 503, SiteName: "High <Fives> PCN", Phones: []Practice{
+		{Name: "High <Fives> PCN", Phone: "0113 496 0999", PhoneHref: "tel:+441134960999"},
+		{Name: "Fivefields Medical Centre", Phone: "0113 496 0000"},
+		{Name: "No number"},
+	}}
+	if err := r.RenderPlatform(&buf, "suspended", data); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	doc := checkDocument(t, r, out)
+	if h1 := text(elements(doc, "h1")[0]); h1 != "The website of High <Fives> PCN is temporarily unavailable" {
+		t.Errorf("h1 = %q", h1)
+	}
+	wantLink(t, doc, "0113 496 0999", "tel:+441134960999")
+	wantLink(t, doc, "0113 496 0000", "tel:+441134960000")
+	wantText(t, doc, "Fivefields Medical Centre: 0113 496 0000", "111", "999")
+	if strings.Contains(out, "<Fives>") || strings.Contains(out, "No number") {
+		t.Errorf("name not escaped, or a practice without a number listed")
+	}
+}

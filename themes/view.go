@@ -123,8 +123,9 @@ type Practice struct {
 	// Opening state now, computed in Europe/London.
 	StatusKnown   bool   // false: no hours recorded
 	Open          bool   // open now
-	Status        string // "Open now – closes at 6:30pm"
-	TodayHours    string // "8am to 6:30pm", "Closed", "" when unknown
+	Status        string // "Open now", "Closed now", "Closed today": shown as the tag
+	StatusDetail  string // what follows the tag: "– closes at 6:30pm", "(Christmas Day) – opens at 8am on Tuesday"
+	TodayHours    string // "8am to 6:30pm"; "" when unknown or when today's opening is over
 	Week          []DayHours
 	Exceptions    []ClosureNotice // upcoming closures and changed hours
 	Accessibility string          // accessibility notes (plain text)
@@ -189,17 +190,18 @@ type Post struct {
 
 // Event is an event (a flu clinic, a patient group meeting).
 type Event struct {
-	Slug       string
-	Title      string
-	URL        string
-	ICSURL     string // "/events/flu-clinic.ics"
-	Summary    string
-	Body       template.HTML
-	When       string // "Saturday 3 October 2026, 9am to 1pm"
-	Start      time.Time
-	End        time.Time // zero when the event has no end
-	Place      string
-	Online     bool
+	Slug    string
+	Title   string
+	URL     string
+	ICSURL  string // "/events/flu-clinic.ics"
+	Summary string
+	Body    template.HTML
+	When    string // "Saturday 3 October 2026, 9am to 1pm"
+	Start   time.Time
+	End     time.Time // zero when the event has no end
+	// Where it is, said once: "Riverside Library", "Online",
+	// "Riverside Library, and online".
+	Where      string
 	BookingURL string
 }
 
@@ -246,4 +248,9 @@ type Platform struct {
 	Status  int
 	Message string
 	Detail  string // optional second paragraph, plain text
+	// SiteName and Phones are what the page of a suspended site tells
+	// patients: the PCN's name, and its and its practices' phone numbers
+	// (Name, Phone and PhoneHref of each). Both optional.
+	SiteName string
+	Phones   []Practice
 }

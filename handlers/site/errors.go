@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strconv"
 
@@ -32,7 +33,7 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 			return platformPage(c, d, fiber.StatusNotFound, "unknown-host", themes.Platform{})
 		case errors.As(err, &suspended):
 			c.Set(fiber.HeaderRetryAfter, "3600")
-			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", themes.Platform{})
+			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", suspendedView(c.UserContext(), d, suspended.Tenant))
 		case errors.As(err, &unavailable):
 			d.Logger.ErrorContext(c.UserContext(), "tenant resolution failed", "request_id", web.RequestID(c), "error", err)
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterOutage))
@@ -107,6 +108,39 @@ func unavailablePage(c *fiber.Ctx, d Deps, t *tenants.Tenant, err error) error {
 	}
 	c.Type("html", "utf-8")
 	return c.Status(fiber.StatusServiceUnavailable).Send(buf.Bytes())
+}
+
+// suspendedView is what the page of a suspended site tells patients: the
+// PCN's name and the phone numbers of the network and its practices. They
+// come from the contact card the outage page uses (this process, else
+// Redis); a site suspended longer than Redis keeps cards, or never rendered,
+// has its card made from the database once and remembered.
+func suspendedView(ctx context.Context, d Deps, t *tenants.Tenant) themes.Platform {
+	view := themes.Platform{SiteName: t.Name}
+	card, ok := d.Contacts.lookup(ctx, t.ID)
+	if !ok {
+		store := t.Store(ctx, d.DB)
+		settings, err := store.Settings()
+		if err != nil {
+			d.Logger.WarnContext(ctx, "suspended page without phone numbers", "tenant_id", t.ID, "error", err)
+			return view
+		}
+		practices, err := store.Practices()
+		if err != nil {
+			d.Logger.WarnContext(ctx, "suspended page without phone numbers", "tenant_id", t.ID, "error", err)
+			return view
+		}
+		list := make([]themes.Practice, 0, len(practices))
+		for _, p := range practices {
+			list = append(list, themes.Practice{Name: p.Name, Phone: p.Phone})
+		}
+		d.Contacts.rememberHome(ctx, t.ID, settings.Phone, list)
+		if card, ok = d.Contacts.lookup(ctx, t.ID); !ok {
+			return view
+		}
+	}
+	view.Phones = card.phones(t.Name)
+	return view
 }
 
 // retryAfterOutage is the Retry-After (seconds) of pages answered while

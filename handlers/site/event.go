@@ -54,6 +54,7 @@ func showEvent(d Deps) fiber.Handler {
 			return eventICS(c, r, e)
 		}
 		ev := eventView(e)
+		ev.Body = r.body(e.BodyHTML)
 		view := r.view(e.Title, ev.URL)
 		view.Description = e.Summary
 		view.OGType = "article"
@@ -140,6 +141,7 @@ func showVacancy(d Deps) fiber.Handler {
 			return err
 		}
 		vv := vacancyView(v)
+		vv.Body = r.body(v.BodyHTML)
 		view := r.view(v.Title, vv.URL)
 		view.Description = v.Summary
 		view.Vacancy = &vv

@@ -2,7 +2,6 @@ package site
 
 import (
 	"errors"
-	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,7 +24,7 @@ func showContact(d Deps) fiber.Handler {
 		ct := &themes.Contact{Phone: r.settings.Phone, PhoneHref: telHref(r.settings.Phone), Email: r.settings.Email, Address: lines(r.settings.Address)}
 		switch p, err := r.store.PublishedPage("/contact"); {
 		case err == nil:
-			ct.Body = template.HTML(p.Revision.BodyHTML) //nolint:gosec // sanitised when written
+			ct.Body = r.body(p.Revision.BodyHTML)
 			view.Updated = p.Revision.CreatedAt
 		case !errors.Is(err, models.ErrNotFound):
 			return err

@@ -29,6 +29,13 @@ func listNews(d Deps) fiber.Handler {
 		for _, p := range posts {
 			view.Posts = append(view.Posts, postView(p))
 		}
+		// The news links to the events and vacancies while there are some.
+		for _, e := range r.upcoming {
+			view.Upcoming = append(view.Upcoming, eventView(e))
+		}
+		for _, v := range r.vacancies {
+			view.Vacancies = append(view.Vacancies, vacancyView(v))
+		}
 		return render(c, d, r.t, "news", view)
 	}
 }
@@ -45,6 +52,7 @@ func showPost(d Deps) fiber.Handler {
 			return err
 		}
 		pv := postView(p)
+		pv.Body = r.body(p.BodyHTML)
 		view := r.view(p.Title, pv.URL)
 		view.Description = p.Summary
 		view.OGType = "article"

@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"errors"
-	"html/template"
 	"strings"
 	"time"
 
@@ -26,8 +25,8 @@ var homeTiles = []themes.Tile{
 }
 
 // showHome renders the home page: task tiles, each practice's phone and
-// today's hours, the latest news, and the manager's own intro (the page at
-// "/" when there is one).
+// today's hours, the latest news, the next events, and the manager's own
+// intro (the page at "/" when there is one).
 func showHome(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		r, err := load(c, d)
@@ -41,7 +40,7 @@ func showHome(d Deps) fiber.Handler {
 		home, err := r.store.PublishedPage("/")
 		switch {
 		case err == nil:
-			view.Body = template.HTML(home.Revision.BodyHTML) //nolint:gosec // sanitised when written
+			view.Body = r.body(home.Revision.BodyHTML)
 		case !errors.Is(err, models.ErrNotFound):
 			return err
 		}
@@ -61,6 +60,9 @@ func showHome(d Deps) fiber.Handler {
 		}
 		for _, p := range posts {
 			view.Posts = append(view.Posts, postView(p))
+		}
+		for _, e := range r.upcoming[:min(3, len(r.upcoming))] {
+			view.Upcoming = append(view.Upcoming, eventView(e))
 		}
 		view.JSONLD = organisationLD(r, practices)
 		view.FeedURL = "/news/feed.xml"
@@ -92,7 +94,7 @@ func showPage(d Deps) fiber.Handler {
 
 func renderCustomPage(c *fiber.Ctx, d Deps, r *request, page models.PublishedPage) error {
 	view := r.view(page.Revision.Title, page.Page.Path)
-	view.Body = template.HTML(page.Revision.BodyHTML) //nolint:gosec // sanitised when written
+	view.Body = r.body(page.Revision.BodyHTML)
 	view.Updated = page.Revision.CreatedAt
 	view.OGType = "article"
 	if page.Page.ReviewDue != nil {

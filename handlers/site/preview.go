@@ -30,7 +30,7 @@ func Preview(c *fiber.Ctx, db *models.DB, reg *themes.Registry, siteURL string, 
 	if err != nil {
 		return err
 	}
-	body := template.HTML(rev.BodyHTML) //nolint:gosec // sanitised when written
+	body := r.body(rev.BodyHTML)
 	switch page.Path {
 	case "/": // the manager's text on the home page, as showHome shows it
 		return previewHome(c, d, r, body)
@@ -87,7 +87,7 @@ func previewFrame(c *fiber.Ctx, db *models.DB, reg *themes.Registry, siteURL, pa
 	// copy the admin's idea of the public host.
 	t := *tenants.FromCtx(c)
 	t.PrimaryHost = u.Host
-	d := Deps{DB: db, Themes: reg, Scheme: u.Scheme}
+	d := Deps{DB: db, Themes: reg, Scheme: u.Scheme, Now: time.Now}
 	r, err := frame(c.UserContext(), d, &t, path)
 	if err != nil {
 		return Deps{}, nil, err
@@ -121,6 +121,9 @@ func previewHome(c *fiber.Ctx, d Deps, r *request, body template.HTML) error {
 	}
 	for _, p := range posts {
 		view.Posts = append(view.Posts, postView(p))
+	}
+	for _, e := range r.upcoming[:min(3, len(r.upcoming))] {
+		view.Upcoming = append(view.Upcoming, eventView(e))
 	}
 	view.FeedURL = "/news/feed.xml"
 	return render(c, d, r.t, "home", view)

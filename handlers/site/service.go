@@ -43,6 +43,7 @@ func showService(d Deps) fiber.Handler {
 			return err
 		}
 		sv := serviceView(s)
+		sv.Body = r.body(s.BodyHTML)
 		for _, m := range staff {
 			if m.ServiceID != nil && *m.ServiceID == s.ID {
 				sv.Staff = append(sv.Staff, themes.Staff{Name: m.Name, Role: m.Role, Service: s.Name, PhotoURL: m.PhotoURL, Bio: m.Bio})

@@ -2,32 +2,39 @@ package site
 
 import (
 	"context"
+	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/internal/hours"
+	"github.com/pcnweb/pcnweb/internal/richtext"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
 // defaultNav is the navigation of a tenant that has not ordered its own:
-// flat, six items at most, news not among them (NHS England's guidance).
+// flat, seven items at most, news not among them (NHS England's guidance).
+// About us is there when the page is published, Events when an event is
+// still to come.
 var defaultNav = []themes.NavLink{
 	{Title: "About us", URL: "/about"},
 	{Title: "Our practices", URL: "/practices"},
 	{Title: "Services", URL: "/services"},
 	{Title: "Evening and weekend appointments", URL: "/enhanced-access"},
 	{Title: "Our team", URL: "/team"},
+	{Title: "Events", URL: "/events"},
 	{Title: "Contact us", URL: "/contact"},
 }
 
-// footerLinks are on every page: the pages the law requires, and contact.
+// footerLinks are on every page: the pages the law requires, contact, and
+// the vacancies while one is open.
 var footerLinks = []themes.NavLink{
 	{Title: "Accessibility statement", URL: "/accessibility"},
 	{Title: "Privacy notice", URL: "/privacy"},
 	{Title: "Cookies", URL: "/cookies"},
+	{Title: "Vacancies", URL: "/vacancies"},
 	{Title: "Contact us", URL: "/contact"},
 }
 
@@ -39,6 +46,10 @@ type request struct {
 	site     themes.Site
 	settings models.SiteSettings
 	pages    []models.Page // published pages
+	// upcoming are the events not over yet, soonest first, and vacancies
+	// the open ones: the frame links to them only when there are some.
+	upcoming  []models.Event
+	vacancies []models.Vacancy
 }
 
 // storeKey is the Locals key of the request's tenant store.
@@ -95,12 +106,36 @@ func frame(ctx context.Context, d Deps, t *tenants.Tenant, path string) (*reques
 	if err != nil {
 		return nil, err
 	}
-	r.site = siteFrame(d, t, r.settings, r.pages, items, path)
+	// Patients reach events and vacancies from the frame, the home page and
+	// the news while there are some (the store records when the last one
+	// ends or closes, so no page keeps a link to an empty list).
+	now := d.Now()
+	events, err := r.store.Events(now)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		if !e.Over(now) {
+			r.upcoming = append(r.upcoming, e)
+		}
+	}
+	vacancies, err := r.store.Vacancies(now)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vacancies {
+		if v.OpenAt(now) {
+			r.vacancies = append(r.vacancies, v)
+		}
+	}
+	r.site = siteFrame(d, t, r.settings, r.pages, items, path, len(r.upcoming) > 0, len(r.vacancies) > 0)
 	return r, nil
 }
 
 // siteFrame builds the branding and navigation every page of a tenant shows.
-func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.Page, items []models.NavItem, current string) themes.Site {
+// events and vacancies say whether there are upcoming events and open
+// vacancies to link to.
+func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.Page, items []models.NavItem, current string, events, vacancies bool) themes.Site {
 	site := themes.Site{
 		Name: t.Name, Description: s.Description, BaseURL: baseURL(d, t),
 		Phone: s.Phone, Email: s.Email, NHSIdentity: s.NHSIdentity,
@@ -119,7 +154,7 @@ func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.
 		}
 	} else {
 		for _, l := range defaultNav {
-			if l.URL == "/about" && !published["/about"] {
+			if l.URL == "/about" && !published["/about"] || l.URL == "/events" && !events {
 				continue
 			}
 			l.Current = isCurrent(l.URL)
@@ -127,6 +162,9 @@ func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.
 		}
 	}
 	for _, l := range footerLinks {
+		if l.URL == "/vacancies" && !vacancies {
+			continue
+		}
 		l.Current = l.URL == current
 		site.Footer = append(site.Footer, l)
 	}
@@ -136,6 +174,20 @@ func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.
 		}
 	}
 	return site
+}
+
+// body is a stored (sanitised) body for display: the media library's
+// images in it get their width and height from the library, so nothing
+// jumps while they load. An image the tenant's library does not have (or
+// cannot be read now) is shown unsized, as before.
+func (r *request) body(stored string) template.HTML {
+	return richtext.SizeImages(stored, func(id int64) (int, int, bool) {
+		m, err := r.store.MediaByID(id)
+		if err != nil {
+			return 0, 0, false
+		}
+		return m.Width, m.Height, true
+	})
 }
 
 // view starts a page view for path with the frame filled in.

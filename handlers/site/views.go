@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"regexp"
 	"strings"
 	"time"
 
@@ -37,11 +38,17 @@ func practiceView(p models.Practice, now time.Time) (themes.Practice, time.Time)
 	state := sched.StateAt(now)
 	v.StatusKnown, v.Open = state.Known, state.Open
 	if state.Known {
-		v.Status = state.Describe(now)
+		// The tag says "Closed now"; the text goes on from there.
+		v.Status, v.StatusDetail = state.Headline(), state.Detail(now)
 	}
 	today := hours.DateOf(now)
 	spans, _ := sched.Day(today)
-	v.TodayHours = describeSpans(spans)
+	if openLater(spans, now) {
+		// "Open today 8am to 6:30pm" only while that is still to come or
+		// going on: at 8pm, or on a day it is closed, the status line says
+		// when it opens next.
+		v.TodayHours = describeSpans(spans)
+	}
 	// The usual week, Monday first.
 	for i := range 7 {
 		wd := (i + 1) % 7
@@ -50,10 +57,9 @@ func practiceView(p models.Practice, now time.Time) (themes.Practice, time.Time)
 	if !state.Known {
 		v.Week, v.TodayHours = nil, ""
 	}
-	for _, e := range sched.Exceptions {
-		if dateTime(e.To).Before(dateTime(today)) || dateTime(e.From).After(dateTime(today).AddDate(0, 0, 60)) {
-			continue
-		}
+	// Changes in the next 60 days: the closures and special hours the
+	// manager entered, and the bank holidays the practice closes for.
+	for _, e := range sched.Changes(today, today.AddDays(60)) {
 		n := themes.ClosureNotice{Dates: dateRange(e.From, e.To), Reason: e.Reason, Hours: "Closed"}
 		if !e.Closed {
 			n.Hours = describeSpans(e.Spans)
@@ -68,6 +74,19 @@ func practiceView(p models.Practice, now time.Time) (themes.Practice, time.Time)
 		next = midnight
 	}
 	return v, next
+}
+
+// openLater reports whether spans (today's hours) still have opening time
+// at or after now: the practice is open, or opens again later today.
+func openLater(spans []hours.Span, now time.Time) bool {
+	l := now.In(london)
+	m := l.Hour()*60 + l.Minute()
+	for _, s := range spans {
+		if s.Close > m && s.Close > s.Open {
+			return true
+		}
+	}
+	return false
 }
 
 func describeSpans(spans []hours.Span) string {
@@ -134,7 +153,7 @@ func eventView(e models.Event) themes.Event {
 	v := themes.Event{
 		Slug: e.Slug, Title: e.Title, URL: "/events/" + e.Slug, ICSURL: "/events/" + e.Slug + ".ics", Summary: e.Summary,
 		Body:  template.HTML(e.BodyHTML), //nolint:gosec // sanitised when written
-		Start: e.StartsAt, Place: e.Location, Online: e.Online, BookingURL: e.BookingURL,
+		Start: e.StartsAt, Where: eventWhere(e.Location, e.Online), BookingURL: e.BookingURL,
 	}
 	v.When = e.StartsAt.In(london).Format("Monday 2 January 2006") + ", " + clockText(e.StartsAt)
 	if e.EndsAt != nil {
@@ -146,6 +165,23 @@ func eventView(e models.Event) themes.Event {
 		}
 	}
 	return v
+}
+
+// saysOnline matches a place that already says the event is online.
+var saysOnline = regexp.MustCompile(`(?i)\b(?:online|video|virtual)\b`)
+
+// eventWhere says where an event is, once: its place, "Online", or both
+// ("Riverside Library, and online") unless the place already says it is
+// online ("Online video call").
+func eventWhere(place string, online bool) string {
+	place = strings.TrimSpace(place)
+	switch {
+	case place == "" && online:
+		return "Online"
+	case online && !saysOnline.MatchString(place):
+		return place + ", and online"
+	}
+	return place
 }
 
 func vacancyView(v models.Vacancy) themes.Vacancy {

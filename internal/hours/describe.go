@@ -25,26 +25,47 @@ import (
 // to 6 days ahead, then the full date. The text can change at midnight even
 // when the state does not, so cache it until Expires(now), not Until.
 func (st State) Describe(now time.Time) string {
-	if !st.Known {
+	if detail := st.Detail(now); detail != "" {
+		return st.Headline() + " " + detail
+	}
+	return st.Headline()
+}
+
+// Headline is how Describe starts: "Open now", "Closed now", "Closed today"
+// or "Opening times not available". A page that shows it as a tag follows
+// it with Detail, so that nothing is said twice.
+func (st State) Headline() string {
+	switch {
+	case !st.Known:
 		return "Opening times not available"
+	case st.Open:
+		return "Open now"
+	case st.ClosedAllDay:
+		return "Closed today"
+	default:
+		return "Closed now"
+	}
+}
+
+// Detail is the rest of Describe after the Headline: the reason and when
+// the state next changes, "– closes at 6:30pm", "(Christmas Day) – opens at
+// 8am on Tuesday", or "".
+func (st State) Detail(now time.Time) string {
+	if !st.Known {
+		return ""
 	}
 	var b strings.Builder
-	switch {
-	case st.Open:
-		b.WriteString("Open now")
-	case st.ClosedAllDay:
-		b.WriteString("Closed today")
-	default:
-		b.WriteString("Closed now")
-	}
 	if st.Reason != "" {
-		b.WriteString(" (" + st.Reason + ")")
+		b.WriteString("(" + st.Reason + ")")
 	}
 	if !st.Until.IsZero() {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
 		if st.Open {
-			b.WriteString(" – closes at ")
+			b.WriteString("– closes at ")
 		} else {
-			b.WriteString(" – opens at ")
+			b.WriteString("– opens at ")
 		}
 		b.WriteString(when(DateOf(now), st.Until))
 	}

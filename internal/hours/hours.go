@@ -280,3 +280,38 @@ func hasHours(spans []Span) bool {
 	}
 	return false
 }
+
+// Changes lists the changes to the usual hours on the dates from to to
+// inclusive, in date order: every exception overlapping them, and every
+// bank holiday among them on which the practice closes although it would
+// usually open (ClosedOnBankHolidays; one-day closed Exceptions named for
+// the holiday, as Day reports them). A bank holiday inside an exception is
+// the exception's. This is what a practice page lists as "Changes to
+// opening times".
+func (s Schedule) Changes(from, to Date) []Exception {
+	var out []Exception
+	for _, e := range s.Exceptions {
+		if e.To.Before(from) || e.From.After(to) {
+			continue
+		}
+		c := e
+		c.Spans = slices.Clone(e.Spans)
+		out = append(out, c)
+	}
+	if s.ClosedOnBankHolidays {
+		for _, d := range s.BankHolidays {
+			if d.Before(from) || d.After(to) || !hasHours(s.Week[d.Weekday()]) {
+				continue
+			}
+			if _, _, bankHoliday := s.spansOn(d); !bankHoliday {
+				continue // an exception sets the day's hours
+			}
+			if slices.ContainsFunc(out, func(e Exception) bool { return e.From == d && e.To == d && e.Reason == bankHolidayName(d) }) {
+				continue // listed twice in BankHolidays
+			}
+			out = append(out, Exception{From: d, To: d, Closed: true, Reason: bankHolidayName(d)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Exception) int { return a.From.Compare(b.From) })
+	return out
+}

@@ -453,6 +453,12 @@ func TestDescribe(t *testing.T) {
 		if got := tt.st.Describe(now); got != tt.want {
 			t.Errorf("Describe(%+v) = %q, want %q", tt.st, got, tt.want)
 		}
+		// A page showing the Headline as a tag follows it with the Detail:
+		// together they say what Describe says, once.
+		head, detail := tt.st.Headline(), tt.st.Detail(now)
+		if joined := strings.TrimSpace(head + " " + detail); joined != tt.want || strings.Contains(detail, head) {
+			t.Errorf("Headline %q + Detail %q, want %q", head, detail, tt.want)
+		}
 	}
 	// In summer the day boundary is midnight BST (23:00 UTC).
 	st := State{Known: true, Until: utc(2026, 7, 2, 7, 0)} // 8am BST Thursday
@@ -461,6 +467,49 @@ func TestDescribe(t *testing.T) {
 	}
 	if got, want := st.Describe(utc(2026, 7, 1, 23, 30)), "Closed now – opens at 8am"; got != want {
 		t.Errorf("BST after midnight Describe = %q, want %q", got, want)
+	}
+}
+
+// ---- Changes ----------------------------------------------------------------
+
+// TestChanges: the changes a practice page lists include the bank holidays
+// the practice closes for (the Boxing Day substitute among them), not only
+// the exceptions the manager entered.
+func TestChanges(t *testing.T) {
+	s := practice()
+	s.Exceptions = append(s.Exceptions, Exception{From: Date{2027, 1, 1}, To: Date{2027, 1, 1}, Closed: true, Reason: "New Year"})
+	var got []string
+	for _, e := range s.Changes(Date{2026, 12, 1}, Date{2027, 1, 31}) {
+		got = append(got, e.From.String()+" "+e.Reason)
+	}
+	want := []string{
+		"2026-12-24 Christmas Eve",
+		"2026-12-25 Christmas Day",
+		"2026-12-28 Boxing Day (substitute day)",
+		"2027-01-01 New Year", // the exception, not the holiday as well
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Changes = %q, want %q", got, want)
+	}
+	// Only within the dates asked for; none when the practice opens on
+	// bank holidays; none on a day it is closed anyway.
+	if c := s.Changes(Date{2026, 12, 26}, Date{2026, 12, 27}); len(c) != 0 {
+		t.Errorf("the weekend after Christmas: %+v", c)
+	}
+	open := practice()
+	open.ClosedOnBankHolidays = false
+	if c := open.Changes(Date{2026, 12, 25}, Date{2026, 12, 28}); len(c) != 0 {
+		t.Errorf("open on bank holidays: %+v", c)
+	}
+	weekends := Schedule{Week: Week{time.Saturday: weekday}, BankHolidays: EnglandBankHolidays(2026), ClosedOnBankHolidays: true}
+	if c := weekends.Changes(Date{2026, 12, 1}, Date{2026, 12, 31}); len(c) != 0 {
+		t.Errorf("a Saturday-only practice: %+v", c)
+	}
+	// Each holiday comes with its one-day closure, as Day reports it.
+	for _, e := range s.Changes(Date{2026, 12, 25}, Date{2026, 12, 28}) {
+		if _, day := s.Day(e.From); day == nil || day.Reason != e.Reason || !e.Closed {
+			t.Errorf("%s: Changes says %+v, Day says %+v", e.From, e, day)
+		}
 	}
 }
 
