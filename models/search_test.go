@@ -73,10 +73,10 @@ func TestSearchMatchesPrefixes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		must(a.SaveService(0, 0, models.Service{Name: "Mobile physiotherapy clinic", Summary: "A van visits each village.", Published: true}))
-		must(a.SavePost(0, models.Post{Title: "New timetable for the van", BodyMD: "The physiotherapist now visits on Mondays.", PublishedAt: &past}))
+		must(a.SaveService(testActor, 0, 0, models.Service{Name: "Mobile physiotherapy clinic", Summary: "A van visits each village.", Published: true}))
+		must(a.SavePost(testActor, 0, models.Post{Title: "New timetable for the van", BodyMD: "The physiotherapist now visits on Mondays.", PublishedAt: &past}))
 		must(a.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "Physiotherapists, pharmacists and nurses."}))
-		must(a.SaveService(0, 0, models.Service{Name: "Pharmacist visits", Published: true}))
+		must(a.SaveService(testActor, 0, 0, models.Service{Name: "Pharmacist visits", Published: true}))
 		tests := []struct {
 			q    string
 			want int

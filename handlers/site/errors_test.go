@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
@@ -22,7 +23,12 @@ func TestSuspendedPageShowsNameAndPhones(t *testing.T) {
 	} {
 		store := s.db.ForTenant(ctx, modelstest.Tenant(t, s.db, x.slug).ID)
 		seedPractice(t, store, x.ods, x.practice)
-		if err := store.SaveSettings(models.SiteSettings{Phone: x.phone}); err != nil {
+		settings, err := store.Settings()
+		if err != nil {
+			t.Fatal(err)
+		}
+		settings.Phone = x.phone
+		if _, err := store.SaveSettingsAt(testActor, settings, settings.Version, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

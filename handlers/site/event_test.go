@@ -24,7 +24,7 @@ func TestEventSaysWhereOnce(t *testing.T) {
 		{Slug: "talk", Title: "Diabetes talk", StartsAt: london("2026-12-03 18:30"), Online: true, Location: "Riverside Library", Published: true},
 		{Slug: "webinar", Title: "Webinar", StartsAt: london("2026-12-04 18:30"), Online: true, Published: true},
 	} {
-		if _, err := store.SaveEvent(0, 0, e); err != nil {
+		if _, err := store.SaveEvent(testActor, 0, 0, e); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -21,15 +21,15 @@ func TestBodyImagesHaveTheirSize(t *testing.T) {
 	ctx := context.Background()
 	store := s.db.ForTenant(ctx, modelstest.Tenant(t, s.db, "highfives").ID)
 	modelstest.Tenant(t, s.db, "riverside")
-	m, err := store.AddMedia(models.Media{Kind: models.MediaImage, Filename: "door.jpg", ContentType: "image/jpeg", Alt: "The front door",
-		Widths: "320,640,1024", Width: 2048, Height: 1536})
+	m, err := store.AddMedia(testActor, models.Media{Kind: models.MediaImage, Filename: "door.jpg", ContentType: "image/jpeg", Alt: "The front door",
+		Widths: "320,640,1024", Width: 2048, Height: 1536}, func(models.Media) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
 	body := fmt.Sprintf("Our new building.\n\n![The front door](/media/%d/1024.jpg)", m.ID)
 	s.putPage(t, "highfives", "/about", "About us", body)
 	s.putPage(t, "riverside", "/about", "About us", body)
-	if _, err := store.SavePost(0, models.Post{Slug: "opening", Title: "We have moved", BodyMD: fmt.Sprintf("![The front door](/media/%d/640.jpg)", m.ID),
+	if _, err := store.SavePost(testActor, 0, models.Post{Slug: "opening", Title: "We have moved", BodyMD: fmt.Sprintf("![The front door](/media/%d/640.jpg)", m.ID),
 		PublishedAt: ptrTime(london("2026-01-05 09:00"))}); err != nil {
 		t.Fatal(err)
 	}

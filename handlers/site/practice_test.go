@@ -49,7 +49,11 @@ func TestPracticeListsUpcomingBankHolidays(t *testing.T) {
 	tn := modelstest.Tenant(t, s.db, "highfives")
 	store := s.db.ForTenant(context.Background(), tn.ID)
 	seedPractice(t, store, "Y99001", "Fivefields Medical Centre")
-	if err := store.AddException("Y99001", models.PracticeException{StartsOn: date("2026-12-16"), Closed: true, Reason: "Staff training"}); err != nil {
+	p, err := store.PracticeByODS("Y99001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SaveException(testActor, p.ID, 0, 0, models.PracticeException{StartsOn: date("2026-12-16"), EndsOn: date("2026-12-16"), Closed: true, Reason: "Staff training"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	r := s.get(t, "highfives.localhost", "/practices/Y99001")
