@@ -29,6 +29,17 @@ func (m LogMailer) Send(ctx context.Context, to, subject, body string) error {
 	return nil
 }
 
+// Delivers reports whether m really sends email: false for a LogMailer,
+// which only writes to the server's log, and for nil. A page that would say
+// "sent" says instead that nothing was, and shows what the email held.
+func Delivers(m Mailer) bool {
+	switch m.(type) {
+	case nil, LogMailer, *LogMailer:
+		return false
+	}
+	return true
+}
+
 // SMTPMailer sends through an SMTP relay at Addr (host:port), with STARTTLS
 // when the server offers it and no authentication: the relay is expected to
 // trust the platform's network. SMTP authentication is a follow-up.

@@ -26,6 +26,17 @@ func TestLogMailer(t *testing.T) {
 	}
 }
 
+func TestDelivers(t *testing.T) {
+	for _, c := range []struct {
+		m    auth.Mailer
+		want bool
+	}{{nil, false}, {auth.LogMailer{}, false}, {&auth.LogMailer{}, false}, {auth.SMTPMailer{Addr: "x:25"}, true}} {
+		if got := auth.Delivers(c.m); got != c.want {
+			t.Errorf("Delivers(%T) = %v, want %v", c.m, got, c.want)
+		}
+	}
+}
+
 // fakeSMTP accepts one message and returns what it received.
 func fakeSMTP(t *testing.T) (string, <-chan string) {
 	t.Helper()

@@ -33,6 +33,10 @@ type memberList struct {
 	// The invitation form as typed.
 	InviteEmail string
 	InviteRole  string
+	// InvitationLink is the link of the invitation just made when no mail
+	// server is set up (the email went to the server's log), for the
+	// manager to copy and pass on; "" otherwise.
+	InvitationLink string
 }
 
 // memberRow is one member of the tenant.
@@ -137,15 +141,16 @@ func listUsers(d Deps) fiber.Handler {
 	}
 }
 
-// sendInvitation emails the invitation link; the error is for the log.
-func sendInvitation(c *fiber.Ctx, d Deps, inv models.Invitation, token string) error {
+// sendInvitation emails the invitation link and returns it; the error is
+// for the log.
+func sendInvitation(c *fiber.Ctx, d Deps, inv models.Invitation, token string) (string, error) {
 	if d.Mailer == nil {
-		return errors.New("no mailer")
+		return "", errors.New("no mailer")
 	}
 	t := tenants.FromCtx(c)
 	panel, err := panelURL(d, t)
 	if err != nil {
-		return err
+		return "", err
 	}
 	link := panel + "/invitation/" + token
 	role := "an editor: you will be able to change the website's content"
@@ -155,7 +160,23 @@ func sendInvitation(c *fiber.Ctx, d Deps, inv models.Invitation, token string) e
 	body := inv.InvitedByEmail + " has invited you to help run the " + t.Name + " website as " + role + ".\n\n" +
 		"To accept, open this link within 7 days:\n\n" + link + "\n\n" +
 		"The link works once. If you were not expecting this, ignore this email.\n"
-	return d.Mailer.Send(c.UserContext(), inv.Email, "You've been invited to the "+t.Name+" website admin", body)
+	return link, d.Mailer.Send(c.UserContext(), inv.Email, "You've been invited to the "+t.Name+" website admin", body)
+}
+
+// invitationSent redirects to the users page with the notice done, or,
+// when no mail server is set up, shows that page at once with the link
+// that went only to the server's log, for the manager to pass on.
+func invitationSent(c *fiber.Ctx, d Deps, done, email, link string) error {
+	if done == "not-sent" || auth.Delivers(d.Mailer) {
+		return redirect.To(c, tenants.AdminPath+"/users?done="+done, fiber.StatusSeeOther)
+	}
+	view, err := usersView(c, d, "", "", nil)
+	if err != nil {
+		return err
+	}
+	view.Notice = "No email was sent to " + email + " because no mail server is set up: the invitation went to the server's log. Copy the link below and give it to them yourself. It works once, for 7 days."
+	view.Users.InvitationLink = link
+	return render(c, d, fiber.StatusOK, "users", view)
 }
 
 func inviteUser(d Deps) fiber.Handler {
@@ -194,11 +215,12 @@ func inviteUser(d Deps) fiber.Handler {
 		}
 		audit(c, d, a.User, models.AuditUserInvite, inv.Email+" ("+role+")")
 		done := "invited"
-		if err := sendInvitation(c, d, inv, token); err != nil {
+		link, err := sendInvitation(c, d, inv, token)
+		if err != nil {
 			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
 			done = "not-sent"
 		}
-		return redirect.To(c, tenants.AdminPath+"/users?done="+done, fiber.StatusSeeOther)
+		return invitationSent(c, d, done, inv.Email, link)
 	}
 }
 
@@ -214,11 +236,12 @@ func resendInvitation(d Deps) fiber.Handler {
 			return err
 		}
 		done := "resent"
-		if err := sendInvitation(c, d, inv, token); err != nil {
+		link, err := sendInvitation(c, d, inv, token)
+		if err != nil {
 			d.Logger.ErrorContext(c.UserContext(), "send invitation", "tenant_id", tenantID(c), "error", err)
 			done = "not-sent"
 		}
-		return redirect.To(c, tenants.AdminPath+"/users?done="+done, fiber.StatusSeeOther)
+		return invitationSent(c, d, done, inv.Email, link)
 	}
 }
 

@@ -1,11 +1,14 @@
 package admin_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -421,5 +424,48 @@ func TestUsersRemovalEndsDatabaseSessions(t *testing.T) {
 	}
 	if r := edBeta.get(t, "beta.localhost", "/admin"); r.status != http.StatusOK {
 		t.Errorf("ed on beta: %d", r.status)
+	}
+}
+
+// TestInvitationWithoutMailServer: with the log mailer (no mail server set
+// up) the manager is told plainly that no email was sent and given the link
+// to pass on, which works; the same on sending it again.
+func TestInvitationWithoutMailServer(t *testing.T) {
+	var logs bytes.Buffer
+	s := newServer(t, options{mailer: auth.LogMailer{Logger: slog.New(slog.NewTextHandler(&logs, nil))}, adminClock: true})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "boss@example.nhs.uk", models.RoleManager)
+	const host = "alpha.localhost"
+	boss := s.browser()
+	boss.signIn(t, host, "boss@example.nhs.uk")
+
+	linkRE := regexp.MustCompile(`id="invitation-link" type="text" value="http://alpha\.localhost(/admin/invitation/[A-Za-z0-9_-]+)"`)
+	check := func(r response, what string) string {
+		t.Helper()
+		m := linkRE.FindStringSubmatch(r.body)
+		if r.status != http.StatusOK || m == nil || strings.Contains(r.body, "has been sent") ||
+			!strings.Contains(r.body, "No email was sent to new@example.nhs.uk because no mail server is set up: the invitation went to the server&#39;s log") {
+			t.Fatalf("%s: %d\n%s", what, r.status, r.body)
+		}
+		if !strings.Contains(logs.String(), m[1]) {
+			t.Errorf("%s: the link is not in the server's log:\n%s", what, logs.String())
+		}
+		return m[1]
+	}
+	tok := boss.peopleToken(t, host, "/admin/users")
+	first := check(boss.post(t, host, "/admin/users/invite", url.Values{"_csrf": {tok}, "email": {"new@example.nhs.uk"}, "role": {"editor"}}), "invite")
+	inv := peopleInvitations(t, s, tn)[0]
+	tok = boss.peopleToken(t, host, "/admin/users")
+	link := check(boss.post(t, host, "/admin/users/invitations/"+strconv.FormatInt(inv.ID, 10)+"/resend", url.Values{"_csrf": {tok}}), "resend")
+	if link == first {
+		t.Fatal("resending kept the link")
+	}
+	// The link shown is the one that works.
+	if r := s.browser().get(t, host, link); r.status != http.StatusOK || !strings.Contains(r.body, "new@example.nhs.uk") {
+		t.Errorf("shown link: %d\n%s", r.status, r.body)
+	}
+	// Without a mail server a reload of the list shows no link.
+	if r := boss.get(t, host, "/admin/users"); strings.Contains(r.body, "invitation-link") {
+		t.Errorf("the list shows a link:\n%s", r.body)
 	}
 }

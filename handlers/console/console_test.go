@@ -1,7 +1,9 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -530,5 +532,33 @@ func TestConsoleLockOutAndSignOut(t *testing.T) {
 	}
 	if r := s.browser().password(t, "op@pcnweb.example", password); r.status != http.StatusTooManyRequests {
 		t.Errorf("the right password while locked out: %d", r.status)
+	}
+}
+
+// TestConsoleInviteWithoutMailServer: with the log mailer the operator is
+// told plainly that no email was sent and given the link to pass on.
+func TestConsoleInviteWithoutMailServer(t *testing.T) {
+	var logs bytes.Buffer
+	s := newServer(t, options{mailer: auth.LogMailer{Logger: slog.New(slog.NewTextHandler(&logs, nil))}})
+	s.tenant(t, "alpha")
+	s.operator(t, "op@pcnweb.example", secret)
+	b := s.browser()
+	b.signIn(t, "op@pcnweb.example", secret)
+
+	f := b.form(t, "/tenants/alpha/invite", url.Values{"email": {"first@alpha.example"}, "why": {"first manager"}})
+	r := b.post(t, "/tenants/alpha/invite", f)
+	m := regexp.MustCompile(`id="invitation-link" type="text" value="(http://alpha\.localhost/admin/invitation/[A-Za-z0-9_-]+)"`).FindStringSubmatch(r.body)
+	if r.status != http.StatusOK || m == nil || strings.Contains(r.body, "has been sent") ||
+		!strings.Contains(r.body, "No email was sent to first@alpha.example because no mail server is set up: the invitation went to the server&#39;s log") {
+		t.Fatalf("invite: %d\n%s", r.status, r.body)
+	}
+	if !strings.Contains(logs.String(), m[1]) {
+		t.Errorf("the link is not in the server's log:\n%s", logs.String())
+	}
+	if len(s.mail.sent) != 0 {
+		t.Errorf("mail %q", s.mail.sent)
+	}
+	if r := b.get(t, "/tenants/alpha"); strings.Contains(r.body, "invitation-link") {
+		t.Errorf("the tenant's page shows a link:\n%s", r.body)
 	}
 }

@@ -75,6 +75,9 @@ type server struct {
 type options struct {
 	dbSessions bool   // sessions in the database instead of Redis
 	odsDir     string // PCNWEB_ODS_DIR
+	// mailer is the console's Mailer instead of s.mail (a log mailer: no
+	// mail server set up).
+	mailer auth.Mailer
 }
 
 func newServer(t *testing.T, o options) *server {
@@ -85,6 +88,9 @@ func newServer(t *testing.T, o options) *server {
 	// The console's mail goes to s.mail; the panel sends none.
 	withMail := signIn
 	withMail.Mailer = s.mail
+	if o.mailer != nil {
+		withMail.Mailer = o.mailer
+	}
 	s.app = handlers.New(handlers.Deps{
 		Site:        svc.Site(),
 		Admin:       &admin.Deps{Deps: signIn, Scheme: "http"},

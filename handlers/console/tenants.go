@@ -32,6 +32,9 @@ type tenantView struct {
 	Suspended, Archived                              bool
 	Domains                                          []domainRow
 	People                                           []personRow
+	// InvitationLink is the link of the manager's invitation just made when
+	// no mail server is set up, for the operator to pass on; "" otherwise.
+	InvitationLink string
 }
 
 // domainRow is one of a tenant's custom domains with its verification.
@@ -183,40 +186,47 @@ func tenantOf(c *fiber.Ctx, d Deps) (models.Tenant, error) {
 
 func showTenant(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx := c.UserContext()
 		t, err := tenantOf(c, d)
 		if err != nil {
 			return err
 		}
-		checks, err := d.DB.DomainChecksForTenantID(ctx, t.ID)
-		if err != nil {
-			return err
-		}
-		members, err := d.DB.ForTenant(ctx, t.ID).Members()
-		if err != nil {
-			return err
-		}
-		view := &tenantView{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), StatusReason: t.StatusReason,
-			Theme: t.Theme, Suspended: t.Status == models.StatusSuspended, Archived: t.Status == models.StatusArchived}
-		if d.TenantURL != nil {
-			view.SiteURL = d.TenantURL(t)
-		}
-		for _, ch := range checks {
-			row := domainRow{Host: ch.Host, Primary: ch.IsPrimary, Verified: ch.Verified(), Token: ch.Token,
-				VerifyURL: "http://" + ch.Host + VerifyPath, Path: "/tenants/" + t.Slug + "/domains/" + ch.Host}
-			if ch.CheckedAt != nil {
-				row.Checked = hours.FormatInstant(*ch.CheckedAt)
-			}
-			view.Domains = append(view.Domains, row)
-		}
-		for _, m := range members {
-			view.People = append(view.People, personRow{ID: m.UserID, Email: m.Email, Role: string(m.Role), TwoFactor: m.TwoFactor})
-		}
-		v, cv := baseView(c, t.Name, "tenants")
-		cv.Tenant = view
-		v.Notice = notices[c.Query("done")]
-		return render(c, d, fiber.StatusOK, "console-tenant", v)
+		return renderTenant(c, d, t, notices[c.Query("done")], "")
 	}
+}
+
+// renderTenant shows the tenant's page with notice and, when no mail server
+// is set up, the invitation link that went only to the server's log.
+func renderTenant(c *fiber.Ctx, d Deps, t models.Tenant, notice, invitationLink string) error {
+	ctx := c.UserContext()
+	checks, err := d.DB.DomainChecksForTenantID(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	members, err := d.DB.ForTenant(ctx, t.ID).Members()
+	if err != nil {
+		return err
+	}
+	view := &tenantView{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), StatusReason: t.StatusReason,
+		Theme: t.Theme, Suspended: t.Status == models.StatusSuspended, Archived: t.Status == models.StatusArchived}
+	if d.TenantURL != nil {
+		view.SiteURL = d.TenantURL(t)
+	}
+	for _, ch := range checks {
+		row := domainRow{Host: ch.Host, Primary: ch.IsPrimary, Verified: ch.Verified(), Token: ch.Token,
+			VerifyURL: "http://" + ch.Host + VerifyPath, Path: "/tenants/" + t.Slug + "/domains/" + ch.Host}
+		if ch.CheckedAt != nil {
+			row.Checked = hours.FormatInstant(*ch.CheckedAt)
+		}
+		view.Domains = append(view.Domains, row)
+	}
+	for _, m := range members {
+		view.People = append(view.People, personRow{ID: m.UserID, Email: m.Email, Role: string(m.Role), TwoFactor: m.TwoFactor})
+	}
+	view.InvitationLink = invitationLink
+	v, cv := baseView(c, t.Name, "tenants")
+	cv.Tenant = view
+	v.Notice = notice
+	return render(c, d, fiber.StatusOK, "console-tenant", v)
 }
 
 // notices are the messages shown after an action (?done=…).
@@ -357,9 +367,12 @@ func invite(d Deps) fiber.Handler {
 			}
 			audit(c, d, o.User, "user.invite-manager", &t, inv.Email, why)
 			done := "invite"
-			if err := sendInvitation(c, d, t, inv, token); err != nil {
+			link, err := sendInvitation(c, d, t, inv, token)
+			if err != nil {
 				d.Logger.WarnContext(ctx, "send invitation", "tenant_id", t.ID, "error", err)
 				done = "notsent"
+			} else if !auth.Delivers(d.Mailer) {
+				return "", renderTenant(c, d, t, "No email was sent to "+inv.Email+" because no mail server is set up: the invitation went to the server's log. Copy the link below and give it to them yourself. It works once, for 7 days.", link)
 			}
 			return "/tenants/" + t.Slug + "?done=" + done, nil
 		})
@@ -367,16 +380,16 @@ func invite(d Deps) fiber.Handler {
 }
 
 // sendInvitation emails the invitation link on the tenant's own host, as
-// the admin panel does.
-func sendInvitation(c *fiber.Ctx, d Deps, t models.Tenant, inv models.Invitation, token string) error {
+// the admin panel does, and returns the link.
+func sendInvitation(c *fiber.Ctx, d Deps, t models.Tenant, inv models.Invitation, token string) (string, error) {
 	if d.Mailer == nil || d.TenantURL == nil {
-		return errors.New("no mailer")
+		return "", errors.New("no mailer")
 	}
 	link := d.TenantURL(t) + tenants.AdminPath + "/invitation/" + token
 	body := "The pcnweb platform team has invited you to run the " + t.Name + " website as a manager: you will be able to change the website's content, settings and users.\n\n" +
 		"To accept, open this link within 7 days:\n\n" + link + "\n\n" +
 		"The link works once. If you were not expecting this, ignore this email.\n"
-	return d.Mailer.Send(c.UserContext(), inv.Email, "You've been invited to the "+t.Name+" website admin", body)
+	return link, d.Mailer.Send(c.UserContext(), inv.Email, "You've been invited to the "+t.Name+" website admin", body)
 }
 
 // memberOf loads the :id member of the tenant; a user of another tenant is
