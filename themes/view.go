@@ -39,6 +39,30 @@ type NavLink struct {
 	Current bool   // true on the page the link points to
 }
 
+// StandardNav is the navigation of a tenant that has not made its own
+// menu, as the public site shows it and the admin's Menu page lists it:
+// flat, seven items at most, news not among them (NHS England's guidance).
+// About us is there when that page is published, Events when an event is
+// still to come. It returns a new slice each time.
+func StandardNav(aboutPublished, upcomingEvents bool) []NavLink {
+	var out []NavLink
+	for _, l := range []NavLink{
+		{Title: "About us", URL: "/about"},
+		{Title: "Our practices", URL: "/practices"},
+		{Title: "Services", URL: "/services"},
+		{Title: "Evening and weekend appointments", URL: "/enhanced-access"},
+		{Title: "Our team", URL: "/team"},
+		{Title: "Events", URL: "/events"},
+		{Title: "Contact us", URL: "/contact"},
+	} {
+		if l.URL == "/about" && !aboutPublished || l.URL == "/events" && !upcomingEvents {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
 // Page is what every tenant page template receives.
 type Page struct {
 	Site         Site

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -72,26 +73,28 @@ var menuSections = []menuChoice{
 	{Path: "/privacy", Title: "Privacy notice"},
 }
 
-// menuStandard is the menu the public site shows while the tenant has none
-// of its own (handlers/site's defaultNav; About us only when published).
-var menuStandard = []menuChoice{
-	{Path: "/about", Title: "About us"},
-	{Path: "/practices", Title: "Our practices"},
-	{Path: "/services", Title: "Services"},
-	{Path: "/enhanced-access", Title: "Evening and weekend appointments"},
-	{Path: "/team", Title: "Our team"},
-	{Path: "/contact", Title: "Contact us"},
-}
-
-// menuStandardFor is the standard menu as this tenant's site shows it.
-func menuStandardFor(choices []menuChoice) []menuChoice {
-	var out []menuChoice
-	for _, s := range menuStandard {
-		if _, ok := menuChoiceOf(choices, s.Path); ok {
-			out = append(out, s)
+// menuStandardFor is the standard menu as this tenant's site shows it
+// (themes.StandardNav, as the public site uses it): About us only when
+// published, Events only while an event is still to come.
+func menuStandardFor(store *models.TenantDB, choices []menuChoice) ([]menuChoice, error) {
+	now := time.Now()
+	events, err := store.Events(now)
+	if err != nil {
+		return nil, err
+	}
+	upcoming := false
+	for _, e := range events {
+		if !e.Over(now) {
+			upcoming = true
+			break
 		}
 	}
-	return out
+	_, about := menuChoiceOf(choices, "/about")
+	var out []menuChoice
+	for _, l := range themes.StandardNav(about, upcoming) {
+		out = append(out, menuChoice{Path: l.URL, Title: l.Title})
+	}
+	return out, nil
 }
 
 // menuChoices lists what a menu item can link to: the built-in sections and
@@ -144,6 +147,7 @@ func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPat
 		m.Items = append(m.Items, menuRow{ID: it.ID, Title: it.Title, Path: it.Path, First: i == 0, Last: i == len(items)-1, Broken: !ok})
 	}
 	switch n := len(items); {
+	case n == 0: // the site shows the standard menu, listed below
 	case n < models.MinNavItems:
 		m.Warning = fmt.Sprintf("The menu has %d items. NHS England recommends 5 to 7: fewer makes it harder for patients to find what they need.", n)
 	case n > models.MaxNavItems:
@@ -154,7 +158,9 @@ func menuView(c *fiber.Ctx, d Deps, title string, id int64, typedTitle, typedPat
 		m.Choices = append(m.Choices, ch)
 	}
 	if len(items) == 0 {
-		m.Standard = menuStandardFor(choices)
+		if m.Standard, err = menuStandardFor(store, choices); err != nil {
+			return menuPage{}, err
+		}
 	}
 	view.Menu = m
 	return view, nil
@@ -311,8 +317,12 @@ func startMenu(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		standard, err := menuStandardFor(store, choices)
+		if err != nil {
+			return err
+		}
 		var items []models.NavItem
-		for _, s := range menuStandardFor(choices) {
+		for _, s := range standard {
 			items = append(items, models.NavItem{Title: s.Title, Path: s.Path})
 		}
 		if err := store.StartMenu(actor(c), c.FormValue("fingerprint"), items); err != nil {

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcnweb/pcnweb/models"
 )
@@ -53,7 +55,7 @@ func TestMenuEditing(t *testing.T) {
 	public.get(t, host, "/about")
 
 	tok, fp, body := menuOpen(t, b, host)
-	if !strings.Contains(body, "The menu has 0 items") || !strings.Contains(body, `<option value="/about">About alpha (/about)</option>`) {
+	if strings.Contains(body, "The menu has 0 items") || !strings.Contains(body, "the website shows the standard menu of") || !strings.Contains(body, `<option value="/about">About alpha (/about)</option>`) {
 		t.Fatalf("empty menu page:\n%s", body)
 	}
 
@@ -194,7 +196,7 @@ func TestMenuStartFromStandard(t *testing.T) {
 	b := s.browser()
 	b.signIn(t, host, "ed@example.nhs.uk")
 	tok, fp, body := menuOpen(t, b, host)
-	if !strings.Contains(body, "the website shows the standard one") || !strings.Contains(body, "Our practices (/practices)") {
+	if !strings.Contains(body, "the website shows the standard menu of") || !strings.Contains(body, "Our practices (/practices)") {
 		t.Fatalf("empty menu page:\n%s", body)
 	}
 	if r := b.post(t, host, "/admin/menu/start", url.Values{"fingerprint": {fp}}); r.status != http.StatusForbidden {
@@ -212,5 +214,51 @@ func TestMenuStartFromStandard(t *testing.T) {
 	}
 	if got := menuTitles(t, s, tn); got != want {
 		t.Errorf("menu after a second start: %s", got)
+	}
+}
+
+var (
+	menuStandardRE = regexp.MustCompile(`<li>([^<]+) \((/[a-z-]*)\)</li>`)
+	menuPublicRE   = regexp.MustCompile(`class="nhsuk-header__navigation-link" href="(/[a-z-]*)"`)
+)
+
+// The Menu page lists the standard menu exactly as the public site shows it,
+// Events (before Contact us) included while an event is still to come, and
+// never says "0 items".
+func TestMenuStandardMatchesSite(t *testing.T) {
+	s := newServer(t, options{})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "ed@example.nhs.uk", models.RoleEditor)
+	const host = "alpha.localhost"
+	b := s.browser()
+	b.signIn(t, host, "ed@example.nhs.uk")
+	store := s.db.ForTenant(context.Background(), tn.ID)
+	soon := time.Now().Add(10 * 24 * time.Hour)
+	if _, err := store.SaveEvent(testActor, 0, 0, models.Event{Title: "Flu clinic", StartsAt: soon, Published: true}); err != nil {
+		t.Fatal(err)
+	}
+	tok, fp, body := menuOpen(t, b, host)
+	if strings.Contains(body, "0 items") {
+		t.Errorf("the menu page says 0 items while the site shows the standard menu:\n%s", body)
+	}
+	var admin []string
+	for _, m := range menuStandardRE.FindAllStringSubmatch(body, -1) {
+		admin = append(admin, m[2])
+	}
+	var public []string
+	for _, m := range menuPublicRE.FindAllStringSubmatch(s.browser().get(t, host, "/").body, -1) {
+		public = append(public, m[1])
+	}
+	if strings.Join(admin, ",") != strings.Join(public, ",") || !strings.Contains(strings.Join(admin, ","), "/events,/contact") {
+		t.Errorf("standard menu: admin lists %v, the site shows %v", admin, public)
+	}
+	if !strings.Contains(body, "the website shows the standard menu of "+strconv.Itoa(len(admin))+" items") {
+		t.Errorf("the menu page does not count the standard menu:\n%s", body)
+	}
+	if r := b.post(t, host, "/admin/menu/start", url.Values{"_csrf": {tok}, "fingerprint": {fp}}); r.status != http.StatusSeeOther {
+		t.Fatalf("start: %d\n%s", r.status, r.body)
+	}
+	if got, want := menuTitles(t, s, tn), "About us,Our practices,Services,Evening and weekend appointments,Our team,Events,Contact us"; got != want {
+		t.Errorf("menu started from the standard one: %s, want %s", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package admin
 import (
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -36,10 +37,12 @@ type pageHistory struct {
 // revisionRow is one revision of a page.
 type revisionRow struct {
 	ID     int64
+	Number int // 1 for the first version saved, counting up
 	Title  string
 	Author string // "" when unknown (the command line)
-	When   string // UK time, "3 March 2026 at 9:30am"
+	When   string // UK time to the second, "3 March 2026 at 9:30:05am"
 	Live   bool   // the version on the website
+	Draft  bool   // saved after the live version (or none is live): not yet published
 	Latest bool   // the newest version: what the editor opens
 }
 
@@ -64,11 +67,22 @@ type diffLine struct {
 // pageRevisionRows turns a page's revisions (newest first) into rows.
 func pageRevisionRows(h models.PageHistory) []revisionRow {
 	rows := make([]revisionRow, 0, len(h.Revisions))
+	draft := true // newest first: drafts until the live version is passed
 	for i, r := range h.Revisions {
-		rows = append(rows, revisionRow{ID: r.ID, Title: r.Title, Author: r.Author, When: hours.FormatInstant(r.CreatedAt),
-			Live: h.Page.PublishedRevisionID != nil && *h.Page.PublishedRevisionID == r.ID, Latest: i == 0})
+		live := h.Page.PublishedRevisionID != nil && *h.Page.PublishedRevisionID == r.ID
+		if live {
+			draft = false
+		}
+		rows = append(rows, revisionRow{ID: r.ID, Number: len(h.Revisions) - i, Title: r.Title, Author: r.Author,
+			When: revisionWhen(r.CreatedAt), Live: live, Draft: draft && !live, Latest: i == 0})
 	}
 	return rows
+}
+
+// revisionWhen writes when a revision was saved in UK time to the second,
+// "4 December 2026 at 8:11:05pm", so two saves in one minute read apart.
+func revisionWhen(t time.Time) string {
+	return t.In(hours.Location()).Format("2 January 2006 at 3:04:05pm")
 }
 
 // pageHistoryView is the history page of h.

@@ -336,6 +336,19 @@ func TestPageHistoryCompareAndRestore(t *testing.T) {
 	}
 }
 
+func TestPageHistoryLabelsDraftsAndSeconds(t *testing.T) {
+	s, a, _, br := pagesSetup(t)
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "sam@example.nhs.uk"}, Path: "/about", Title: "About alpha", BodyMD: "one"})
+	pagesPut(t, s, a, models.PageInput{By: models.Actor{Name: "ann@example.nhs.uk"}, Path: "/about", Title: "About alpha", BodyMD: "two", Draft: true})
+	h := br.get(t, pagesHost, "/admin/pages/history?path=%2fabout")
+	pagesWant(t, "history", h, http.StatusOK, "Live on the website", "Draft: not published", "Version 2, ", "Version 1, ", "(draft)", "(live)")
+	if n := len(pagesSecondsRE.FindAllString(h.body, -1)); n < 2 {
+		t.Errorf("history shows %d times with seconds:\n%s", n, h.body)
+	}
+}
+
+var pagesSecondsRE = regexp.MustCompile(`at \d{1,2}:\d{2}:\d{2}[ap]m`)
+
 func TestPagePreviewIsPrivateAndNeverPublic(t *testing.T) {
 	s, a, b, br := pagesSetup(t)
 	public := s.browser()

@@ -14,20 +14,6 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// defaultNav is the navigation of a tenant that has not ordered its own:
-// flat, seven items at most, news not among them (NHS England's guidance).
-// About us is there when the page is published, Events when an event is
-// still to come.
-var defaultNav = []themes.NavLink{
-	{Title: "About us", URL: "/about"},
-	{Title: "Our practices", URL: "/practices"},
-	{Title: "Services", URL: "/services"},
-	{Title: "Evening and weekend appointments", URL: "/enhanced-access"},
-	{Title: "Our team", URL: "/team"},
-	{Title: "Events", URL: "/events"},
-	{Title: "Contact us", URL: "/contact"},
-}
-
 // footerLinks are on every page: the pages the law requires, contact, and
 // the vacancies while one is open.
 var footerLinks = []themes.NavLink{
@@ -153,10 +139,7 @@ func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.
 			site.Nav = append(site.Nav, themes.NavLink{Title: it.Title, URL: it.Path, Current: isCurrent(it.Path)})
 		}
 	} else {
-		for _, l := range defaultNav {
-			if l.URL == "/about" && !published["/about"] || l.URL == "/events" && !events {
-				continue
-			}
+		for _, l := range themes.StandardNav(published["/about"], events) {
 			l.Current = isCurrent(l.URL)
 			site.Nav = append(site.Nav, l)
 		}
