@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/pcnweb/pcnweb/internal/hostname"
+	"github.com/pcnweb/pcnweb/internal/ods"
 )
 
 // TenantStatus is the lifecycle state of a tenant's site.
@@ -31,6 +32,11 @@ type Tenant struct {
 	Status       TenantStatus
 	StatusReason string
 	Theme        string
+	// SubICBCode and SubICBName are the sub-ICB location ODS places the PCN
+	// in ("36L", "NHS SOUTH WEST LONDON ICB - 36L"); "" for a tenant not
+	// made from ODS. Only the importer writes them.
+	SubICBCode string `gorm:"column:sub_icb_code;->"`
+	SubICBName string `gorm:"column:sub_icb_name;->"`
 	// Generation is bumped in the same transaction as every change to the
 	// tenant's data; rendered pages carry the generation they were made from.
 	Generation int64
@@ -48,6 +54,11 @@ func (t Tenant) PrimaryDomain() string {
 	}
 	return ""
 }
+
+// ICBName is the integrated care board that commissions the PCN, in the
+// mixed case a page shows ("NHS South West London ICB"), or "" when ODS
+// gave none.
+func (t Tenant) ICBName() string { return ods.ICBName(t.SubICBName) }
 
 // Domain is a custom host name attached to a tenant.
 type Domain struct {

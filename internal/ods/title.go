@@ -266,3 +266,14 @@ func longRuns(p string) string {
 	}
 	return b.String()
 }
+
+// ICBName turns the name ODS gives a sub-ICB location ("NHS SOUTH WEST
+// LONDON ICB - 36L") into the name of the integrated care board it belongs
+// to, as a page shows it: "NHS South West London ICB". It returns "" for "".
+func ICBName(subICBName string) string {
+	name := strings.TrimSpace(subICBName)
+	if i := strings.LastIndex(name, " - "); i > 0 {
+		name = strings.TrimSpace(name[:i])
+	}
+	return Title(name)
+}

@@ -159,3 +159,17 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+func TestICBName(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"NHS SOUTH WEST LONDON ICB - 36L", "NHS South West London ICB"},
+		{"NHS SOUTH YORKSHIRE ICB - 03N", "NHS South Yorkshire ICB"},
+		{"NHS BRISTOL, NORTH SOMERSET AND SOUTH GLOUCESTERSHIRE ICB - 15C", "NHS Bristol, North Somerset and South Gloucestershire ICB"},
+		{"NHS Kent and Medway ICB", "NHS Kent and Medway ICB"},
+		{"", ""},
+	} {
+		if got := ICBName(c.in); got != c.want {
+			t.Errorf("ICBName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
