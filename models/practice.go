@@ -41,6 +41,16 @@ type Practice struct {
 	Exceptions []PracticeException `gorm:"foreignKey:PracticeID;references:ID"`
 	// Version counts saves; a save must name the version it was opened at.
 	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
+
+	// The links NHS England's content templates need (migration 00017), each
+	// optional: where to ask for help online (the online consultation tool),
+	// see test results, ask for a fit note, and the practice's "You and Your
+	// General Practice" patient charter. A template page whose practice has
+	// no link says to phone the practice instead.
+	OnlineConsultationURL string `gorm:"column:online_consultation_url"`
+	TestResultsURL        string `gorm:"column:test_results_url"`
+	FitNotesURL           string `gorm:"column:fit_notes_url"`
+	CharterURL            string `gorm:"column:charter_url"`
 }
 
 // WeeklyHours is the stored form of a practice's usual week: day name →
@@ -167,7 +177,8 @@ func (p *Practice) validate() error {
 	if p.Email != "" && !emailRE.MatchString(p.Email) {
 		return invalid("email", "enter an email address, like name@nhs.net")
 	}
-	for _, u := range []struct{ f, v string }{{"website", p.Website}, {"appointments_url", p.AppointmentsURL}, {"registration_url", p.RegistrationURL}, {"prescriptions_url", p.PrescriptionsURL}} {
+	for _, u := range []struct{ f, v string }{{"website", p.Website}, {"appointments_url", p.AppointmentsURL}, {"registration_url", p.RegistrationURL}, {"prescriptions_url", p.PrescriptionsURL},
+		{"online_consultation_url", p.OnlineConsultationURL}, {"test_results_url", p.TestResultsURL}, {"fit_notes_url", p.FitNotesURL}, {"charter_url", p.CharterURL}} {
 		if err := validateURL(u.f, u.v); err != nil {
 			return err
 		}
@@ -234,7 +245,8 @@ var ErrPracticeHostsSessions = errors.New("practice hosts enhanced access sessio
 // practiceEditColumns are what SavePractice writes: the practice's
 // details, never its hours (SetPracticeHours), order or creation time.
 var practiceEditColumns = []string{"ods_code", "name", "address", "postcode", "phone", "email", "website",
-	"appointments_url", "registration_url", "prescriptions_url", "closed_on_bank_holidays", "accessibility_notes", "updated_at"}
+	"appointments_url", "registration_url", "prescriptions_url", "online_consultation_url", "test_results_url", "fit_notes_url", "charter_url",
+	"closed_on_bank_holidays", "accessibility_notes", "updated_at"}
 
 // Audit actions of practices.
 const (
@@ -267,7 +279,8 @@ func (t *TenantDB) PracticeByID(id int64) (Practice, error) {
 // The change is audited by by.
 func (t *TenantDB) SavePractice(by Actor, id int64, version int, p Practice) (Practice, error) {
 	p.Address = strings.TrimSpace(strings.ReplaceAll(p.Address, "\r\n", "\n"))
-	for _, s := range []*string{&p.Phone, &p.Email, &p.Website, &p.AppointmentsURL, &p.RegistrationURL, &p.PrescriptionsURL, &p.Postcode} {
+	for _, s := range []*string{&p.Phone, &p.Email, &p.Website, &p.AppointmentsURL, &p.RegistrationURL, &p.PrescriptionsURL,
+		&p.OnlineConsultationURL, &p.TestResultsURL, &p.FitNotesURL, &p.CharterURL, &p.Postcode} {
 		*s = strings.TrimSpace(*s)
 	}
 	p.AccessibilityNotes = strings.TrimSpace(p.AccessibilityNotes)

@@ -31,7 +31,12 @@ type SiteSettings struct {
 	AccessibilityIssues string // one per line
 	StatementPrepared   *time.Time
 	StatementReviewed   *time.Time
-	UpdatedAt           time.Time
+	// PatientGroup describes the network's patient participation group
+	// and PatientGroupJoin how to join it (migration 00017): the
+	// /patient-group page shows them; empty, it says how to ask a practice.
+	PatientGroup     string
+	PatientGroupJoin string
+	UpdatedAt        time.Time
 	// Version counts saves; a save must name the version it was opened at.
 	Version int `gorm:"->"` // read-only for GORM: only claimVersion writes it
 }
@@ -70,6 +75,8 @@ var settingsLimits = []struct {
 	{"data_controller", 300, func(s *SiteSettings) *string { return &s.DataController }},
 	{"dpo_contact", 500, func(s *SiteSettings) *string { return &s.DPOContact }},
 	{"accessibility_issues", 5000, func(s *SiteSettings) *string { return &s.AccessibilityIssues }},
+	{"patient_group", 2000, func(s *SiteSettings) *string { return &s.PatientGroup }},
+	{"patient_group_join", 1000, func(s *SiteSettings) *string { return &s.PatientGroupJoin }},
 }
 
 // settingsCheck trims and validates settings as the admin form saves them;

@@ -90,6 +90,9 @@ var RequiredPages = []string{
 	"practices", "practice", "services", "service", "team", "enhanced-access",
 	"news", "post", "events", "event", "vacancies", "vacancy",
 	"contact", "search", "accessibility", "privacy", "cookies",
+	// NHS England's content templates (handlers/site/guide.go).
+	"appointments", "prescriptions", "test-results", "fit-notes", "register",
+	"health-online", "proxy-access", "complaints", "patient-group",
 }
 
 // RequiredPlatformPages are the page templates the platform must provide.

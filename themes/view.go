@@ -100,6 +100,19 @@ type Page struct {
 	Contact     *Contact   // "contact"
 	Search      *Search    // "search"
 	Legal       *Legal     // "accessibility", "privacy", "cookies"
+	// Guide is for NHS England's content templates ("appointments",
+	// "prescriptions", "test-results", "fit-notes", "register",
+	// "health-online", "proxy-access", "complaints", "patient-group"),
+	// which list each practice (Practices) with its own links.
+	Guide *Guide
+}
+
+// Guide holds what the generated template pages know beyond the
+// practices. Each field is optional: a page without it says how to ask.
+type Guide struct {
+	ICB              string   // the integrated care board, "NHS South Yorkshire ICB"; "" when unknown
+	PatientGroup     []string // the manager's description of the patient group, in paragraphs
+	PatientGroupJoin []string // how to join it, in paragraphs
 }
 
 // Legal holds the facts the generated legal pages need.
@@ -144,6 +157,12 @@ type Practice struct {
 	AppointmentsURL  string // online consultation / request an appointment
 	RegistrationURL  string
 	PrescriptionsURL string
+	// Online consultation form, test results, fit notes and the "You and
+	// Your General Practice" patient charter (each optional).
+	OnlineConsultationURL string
+	TestResultsURL        string
+	FitNotesURL           string
+	CharterURL            string
 	// Opening state now, computed in Europe/London.
 	StatusKnown   bool   // false: no hours recorded
 	Open          bool   // open now

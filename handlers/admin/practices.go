@@ -39,21 +39,26 @@ type practiceRow struct {
 // practiceEdit is the practice details form, as stored or as typed, and
 // what the practice's own pages (hours, exceptions, delete) show about it.
 type practiceEdit struct {
-	ID                   int64 // 0 for a new practice
-	Version              int
-	Name                 string
-	ODSCode              string
-	Address              string // lines separated by newlines
-	Postcode             string
-	Phone                string
-	Email                string
-	Website              string
-	AppointmentsURL      string
-	RegistrationURL      string
-	PrescriptionsURL     string
-	ClosedOnBankHolidays bool
-	AccessibilityNotes   string
-	PublicURL            string // the practice's page on the website
+	ID               int64 // 0 for a new practice
+	Version          int
+	Name             string
+	ODSCode          string
+	Address          string // lines separated by newlines
+	Postcode         string
+	Phone            string
+	Email            string
+	Website          string
+	AppointmentsURL  string
+	RegistrationURL  string
+	PrescriptionsURL string
+	// The links NHS England's content templates use (optional).
+	OnlineConsultationURL string
+	TestResultsURL        string
+	FitNotesURL           string
+	CharterURL            string
+	ClosedOnBankHolidays  bool
+	AccessibilityNotes    string
+	PublicURL             string // the practice's page on the website
 	// Delete confirmation: how many exceptions go with it, and the
 	// enhanced access sessions held there, which block the delete.
 	Exceptions int
@@ -69,6 +74,7 @@ const practiceMsgStale = "Someone else changed this practice while you were edit
 var practiceFormFields = map[string]bool{
 	"name": true, "ods_code": true, "address": true, "postcode": true, "phone": true, "email": true, "website": true,
 	"appointments_url": true, "registration_url": true, "prescriptions_url": true, "accessibility_notes": true,
+	"online_consultation_url": true, "test_results_url": true, "fit_notes_url": true, "charter_url": true,
 }
 
 func practiceURL(id int64, rest string) string {
@@ -124,6 +130,7 @@ func practiceEditOf(p models.Practice) *practiceEdit {
 	return &practiceEdit{ID: p.ID, Version: p.Version, Name: p.Name, ODSCode: p.ODSCode, Address: p.Address,
 		Postcode: p.Postcode, Phone: p.Phone, Email: p.Email, Website: p.Website, AppointmentsURL: p.AppointmentsURL,
 		RegistrationURL: p.RegistrationURL, PrescriptionsURL: p.PrescriptionsURL,
+		OnlineConsultationURL: p.OnlineConsultationURL, TestResultsURL: p.TestResultsURL, FitNotesURL: p.FitNotesURL, CharterURL: p.CharterURL,
 		ClosedOnBankHolidays: p.ClosedOnBankHolidays, AccessibilityNotes: p.AccessibilityNotes}
 }
 
@@ -188,6 +195,8 @@ func savePractice(d Deps) fiber.Handler {
 			Postcode: c.FormValue("postcode"), Phone: c.FormValue("phone"), Email: c.FormValue("email"),
 			Website: c.FormValue("website"), AppointmentsURL: c.FormValue("appointments_url"),
 			RegistrationURL: c.FormValue("registration_url"), PrescriptionsURL: c.FormValue("prescriptions_url"),
+			OnlineConsultationURL: c.FormValue("online_consultation_url"), TestResultsURL: c.FormValue("test_results_url"),
+			FitNotesURL: c.FormValue("fit_notes_url"), CharterURL: c.FormValue("charter_url"),
 			ClosedOnBankHolidays: c.FormValue("closed_on_bank_holidays") != "", AccessibilityNotes: c.FormValue("accessibility_notes"),
 		}
 		saved, err := store.SavePractice(actor(c), id, version, p)

@@ -42,6 +42,8 @@ type settingsForm struct {
 	AccessibilityIssues string
 	StatementPrepared   string
 	StatementReviewed   string
+	PatientGroup        string
+	PatientGroupJoin    string
 }
 
 // Site settings (managers only): contact details, the clinical director,
@@ -56,7 +58,7 @@ var settingsFields = map[string]bool{
 	"description": true, "logo_url": true, "phone": true, "email": true, "address": true, "clinical_director": true,
 	"social_facebook": true, "social_x": true, "social_instagram": true, "social_youtube": true, "data_controller": true,
 	"dpo_contact": true, "accessibility_status": true, "accessibility_issues": true, "statement_prepared": true,
-	"statement_reviewed": true,
+	"statement_reviewed": true, "patient_group": true, "patient_group_join": true,
 }
 
 // settingsDate shows a stored date in UK form, 27/3/2026.
@@ -89,6 +91,7 @@ func settingsFormOf(s models.SiteSettings) *settingsForm {
 		SocialInstagram: s.SocialInstagram, SocialYoutube: s.SocialYoutube, DataController: s.DataController, DPOContact: s.DPOContact,
 		AccessibilityStatus: s.AccessibilityStatus, AccessibilityIssues: s.AccessibilityIssues,
 		StatementPrepared: settingsDate(s.StatementPrepared), StatementReviewed: settingsDate(s.StatementReviewed),
+		PatientGroup: s.PatientGroup, PatientGroupJoin: s.PatientGroupJoin,
 	}
 }
 
@@ -129,6 +132,7 @@ func saveSettings(d Deps) fiber.Handler {
 			DataController: c.FormValue("data_controller"), DPOContact: c.FormValue("dpo_contact"),
 			AccessibilityStatus: c.FormValue("accessibility_status"), AccessibilityIssues: c.FormValue("accessibility_issues"),
 			StatementPrepared: c.FormValue("statement_prepared"), StatementReviewed: c.FormValue("statement_reviewed"),
+			PatientGroup: c.FormValue("patient_group"), PatientGroupJoin: c.FormValue("patient_group_join"),
 		}
 		prepared, fe1 := settingsParseDate("statement_prepared", f.StatementPrepared)
 		reviewed, fe2 := settingsParseDate("statement_reviewed", f.StatementReviewed)
@@ -160,6 +164,7 @@ func saveSettings(d Deps) fiber.Handler {
 		s.DataController, s.DPOContact = f.DataController, f.DPOContact
 		s.AccessibilityStatus, s.AccessibilityIssues = f.AccessibilityStatus, f.AccessibilityIssues
 		s.StatementPrepared, s.StatementReviewed = prepared, reviewed
+		s.PatientGroup, s.PatientGroupJoin = f.PatientGroup, f.PatientGroupJoin
 		_, err = store.SaveSettingsAt(actor(c), s, version, d.now().In(hours.Location()))
 		var ve *models.ValidationError
 		switch {

@@ -81,6 +81,11 @@ func Routes(app *fiber.App, d Deps) {
 	page("/accessibility", showLegal(d, "accessibility", "Accessibility statement"))
 	page("/privacy", showLegal(d, "privacy", "Privacy notice"))
 	page("/cookies", showLegal(d, "cookies", "Cookies"))
+	// NHS England's content templates, generated unless the manager
+	// publishes their own page at the path (guide.go).
+	for _, g := range GuidePages {
+		page(g.Path, showGuide(d, g))
+	}
 	page("/search", searchSite(d), "q")
 	page("/sitemap.xml", sitemap(d))
 	page("/robots.txt", robots(d))
