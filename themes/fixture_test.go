@@ -40,8 +40,10 @@ func fullPage() Page {
 			Phone:   "01632 960 001", PhoneHref: "tel:+441632960001",
 			Email: "riverside@example.nhs.uk", Website: "https://riverside.example/",
 			AppointmentsURL: "https://riverside.example/appointments", RegistrationURL: "https://riverside.example/register",
-			PrescriptionsURL: "https://riverside.example/prescriptions",
-			StatusKnown:      true, Open: true, Status: "Open now", StatusDetail: "– closes at 6:30pm", TodayHours: "8am to 6:30pm",
+			PrescriptionsURL:      "https://riverside.example/prescriptions",
+			OnlineConsultationURL: "https://riverside.example/ask", TestResultsURL: "https://riverside.example/results",
+			FitNotesURL: "https://riverside.example/fit-notes", CharterURL: "https://riverside.example/charter",
+			StatusKnown: true, Open: true, Status: "Open now", StatusDetail: "– closes at 6:30pm", TodayHours: "8am to 6:30pm",
 			Week: []DayHours{
 				{Day: "Monday", Hours: "8am to 6:30pm"},
 				{Day: "Tuesday", Hours: "8am to 6:30pm"},
@@ -176,6 +178,8 @@ func fullPage() Page {
 			{Title: "Flu vaccinations are open", URL: "/news/flu", Kind: "News", Snippet: "Book your flu vaccination."},
 			{Title: "Saturday flu clinic", URL: "/events/flu-clinic", Kind: "Event", Snippet: "Walk in for your flu vaccination."},
 		}},
+		Guide: &Guide{ICB: "NHS Anytown ICB", PatientGroup: []string{"We meet every month to talk about <b>not bold</b> services.", "Anyone can come."},
+			PatientGroupJoin: []string{"Email ppg@highfives.example."}},
 		Legal: &Legal{
 			Organisation: "High Fives PCN", Controller: "High Fives Primary Care Network Ltd", Email: "hello@highfives.example",
 			Phone: "01632 960 000", Address: []string{"1 River Street", "Anytown", "AN1 1AA"}, DPO: "dpo@highfives.example",

@@ -35,6 +35,37 @@ var pageContent = map[string]func(t *testing.T, p Page, out string, doc, main *h
 	"accessibility":   checkAccessibility,
 	"privacy":         checkPrivacy,
 	"cookies":         checkCookies,
+	"appointments":    checkGuide("fill in Riverside Surgery's online form", "https://riverside.example/ask", "By phone: call 01632 960 002"),
+	"prescriptions":   checkGuide("Get a repeat prescription online from Riverside Surgery", "https://riverside.example/prescriptions", "To find out how to order, call 01632 960 002"),
+	"test-results":    checkGuide("Get test results from Riverside Surgery", "https://riverside.example/results", "To ask for your results, call 01632 960 002"),
+	"fit-notes":       checkGuide("Ask Riverside Surgery for a fit note", "https://riverside.example/fit-notes", "To ask for a fit note, call 01632 960 002"),
+	"register":        checkGuide("Register with Riverside Surgery online", "https://riverside.example/register", "You do not need proof of address, ID or immigration status to register"),
+	"health-online":   checkGuide("Get test results", "https://riverside.example/results", "To find out which online services the practice offers, call 01632 960 002"),
+	"proxy-access":    checkGuide("NHS App", "https://www.nhs.uk/nhs-app/", "To ask Hillside Medical Centre, call 01632 960 002"),
+	"complaints":      checkGuide("What you can expect from Riverside Surgery: You and Your General Practice", "https://riverside.example/charter", "you can complain to NHS Anytown ICB instead"),
+	"patient-group":   checkGuide("", "", "We meet every month to talk about <b>not bold</b> services. Anyone can come.", "Email ppg@highfives.example."),
+}
+
+// checkGuide checks a generated template page (NHS England's content
+// templates): the link a practice with data has, the text shown for one
+// without (its phone number as a tel: link), and never "emergency
+// appointment".
+func checkGuide(linkText, href string, texts ...string) func(t *testing.T, p Page, out string, doc, main *html.Node) {
+	return func(t *testing.T, p Page, out string, doc, main *html.Node) {
+		if linkText != "" {
+			wantLink(t, main, linkText, href)
+		}
+		wantText(t, main, texts...)
+		if strings.Contains(strings.ToLower(text(doc)), "emergency appointment") {
+			t.Errorf("the page says \"emergency appointment\"")
+		}
+		if strings.Contains(out, "&lt;b&gt;not bold") && !strings.Contains(out, "<b>not bold</b>") {
+			return // the patient group page shows the group, not the practices
+		}
+		if href, ok := link(main, "01632 960 002"); !ok || href != "tel:+441632960002" {
+			t.Errorf("no tel: link for Hillside Medical Centre, which has no links of its own")
+		}
+	}
 }
 
 // checkPageContent checks what each page type shows of fullPage().

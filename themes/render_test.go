@@ -46,6 +46,8 @@ var (
 	reviewedPages = map[string]bool{
 		"home": true, "page": true, "contact": true, "practices": true, "practice": true, "services": true,
 		"service": true, "team": true, "enhanced-access": true, "accessibility": true, "privacy": true, "cookies": true,
+		"appointments": true, "prescriptions": true, "test-results": true, "fit-notes": true, "register": true,
+		"health-online": true, "proxy-access": true, "complaints": true, "patient-group": true,
 	}
 	noCrumbPages = map[string]bool{"home": true, "notfound": true, "error": true, "unavailable": true}
 )

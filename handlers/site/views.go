@@ -32,6 +32,7 @@ func practiceView(p models.Practice, now time.Time) (themes.Practice, time.Time)
 		ODSCode: p.ODSCode, Name: p.Name, URL: "/practices/" + p.ODSCode, Address: p.AddressLines(),
 		Phone: p.Phone, PhoneHref: telHref(p.Phone), Email: p.Email, Website: p.Website,
 		AppointmentsURL: p.AppointmentsURL, RegistrationURL: p.RegistrationURL, PrescriptionsURL: p.PrescriptionsURL,
+		OnlineConsultationURL: p.OnlineConsultationURL, TestResultsURL: p.TestResultsURL, FitNotesURL: p.FitNotesURL, CharterURL: p.CharterURL,
 		Accessibility: p.AccessibilityNotes, MapQuery: p.Postcode,
 	}
 	sched := p.Schedule(bankHolidays(now))
