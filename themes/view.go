@@ -41,26 +41,27 @@ type NavLink struct {
 
 // StandardNav is the navigation of a tenant that has not made its own
 // menu, as the public site shows it and the admin's Menu page lists it:
-// flat, seven items at most, news not among them (NHS England's guidance).
-// About us is there when that page is published, Events when an event is
-// still to come. It returns a new slice each time.
+// flat, five to seven items, news not among them (NHS England's guidance:
+// Home, Appointments, Prescriptions, Services, About, Contact). The About
+// place is "About us" when that page is published, else "Our practices";
+// Events is there while an event is still to come. It returns a new slice
+// each time.
 func StandardNav(aboutPublished, upcomingEvents bool) []NavLink {
-	var out []NavLink
-	for _, l := range []NavLink{
-		{Title: "About us", URL: "/about"},
-		{Title: "Our practices", URL: "/practices"},
-		{Title: "Services", URL: "/services"},
-		{Title: "Evening and weekend appointments", URL: "/enhanced-access"},
-		{Title: "Our team", URL: "/team"},
-		{Title: "Events", URL: "/events"},
-		{Title: "Contact us", URL: "/contact"},
-	} {
-		if l.URL == "/about" && !aboutPublished || l.URL == "/events" && !upcomingEvents {
-			continue
-		}
-		out = append(out, l)
+	about := NavLink{Title: "Our practices", URL: "/practices"}
+	if aboutPublished {
+		about = NavLink{Title: "About us", URL: "/about"}
 	}
-	return out
+	out := []NavLink{
+		{Title: "Home", URL: "/"},
+		{Title: "Appointments", URL: "/appointments"},
+		{Title: "Prescriptions", URL: "/prescriptions"},
+		{Title: "Services", URL: "/services"},
+		about,
+	}
+	if upcomingEvents {
+		out = append(out, NavLink{Title: "Events", URL: "/events"})
+	}
+	return append(out, NavLink{Title: "Contact us", URL: "/contact"})
 }
 
 // Page is what every tenant page template receives.

@@ -15,13 +15,45 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-// homeTiles are the tasks patients come for, in NHS England's tested words.
-var homeTiles = []themes.Tile{
-	{Title: "Contact a practice", Description: "Phone numbers, addresses and opening times of our practices.", URL: "/practices"},
-	{Title: "Make, change or cancel an appointment", Description: "Use your own practice's online service, or phone them.", URL: "/practices"},
-	{Title: "Get a repeat prescription online", Description: "Order through your practice or the NHS App.", URL: "/practices"},
-	{Title: "Evening and weekend appointments", Description: "Appointments from 6:30pm to 8pm on weekdays and on Saturdays.", URL: "/enhanced-access"},
-	{Title: "Our services", Description: "Social prescribing, pharmacists, physiotherapy and more.", URL: "/services"},
+// homeTiles are the tasks patients come for, in NHS England's tested words,
+// each leading to a page that works for every tenant: the generated
+// template pages fall back to each practice's phone number where a link
+// is missing. Evening and weekend appointments and services get a tile
+// only when the network has entered some, and say only what was entered.
+func (r *request) homeTiles() ([]themes.Tile, error) {
+	sessions, err := r.store.EASessions()
+	if err != nil {
+		return nil, err
+	}
+	services, err := r.store.Services()
+	if err != nil {
+		return nil, err
+	}
+	tiles := []themes.Tile{
+		{Title: "Make, change or cancel an appointment", Description: "Ask your practice online, by phone or in person.", URL: "/appointments"},
+		{Title: "Get a repeat prescription online", Description: "Order through the NHS App or your practice.", URL: "/prescriptions"},
+		{Title: "Get a sick note for work", Description: "How to ask your practice for a fit note.", URL: "/fit-notes"},
+		{Title: "Get test results", Description: "How and when to get your results.", URL: "/test-results"},
+		{Title: "Register with a practice", Description: "Join one of our GP practices. You do not need proof of address or ID.", URL: "/register"},
+		{Title: "Contact a practice", Description: "Phone numbers, addresses and opening times of our practices.", URL: "/practices"},
+	}
+	if len(sessions) > 0 {
+		tiles = append(tiles, themes.Tile{Title: "Evening and weekend appointments", Description: "Where and when you can see someone outside your practice's usual hours.", URL: "/enhanced-access"})
+	}
+	if len(services) > 0 {
+		names := make([]string, 0, 3)
+		for _, s := range services[:min(3, len(services))] {
+			names = append(names, s.Name)
+		}
+		desc := strings.Join(names, ", ")
+		if len(services) > 3 {
+			desc += " and more."
+		} else {
+			desc += "."
+		}
+		tiles = append(tiles, themes.Tile{Title: "Our services", Description: desc, URL: "/services"})
+	}
+	return tiles, nil
 }
 
 // showHome renders the home page: task tiles, each practice's phone and
@@ -36,7 +68,11 @@ func showHome(d Deps) fiber.Handler {
 		now := d.Now()
 		view := r.view("", "/")
 		view.Description = r.settings.Description
-		view.Home = &themes.Home{Tiles: homeTiles}
+		tiles, err := r.homeTiles()
+		if err != nil {
+			return err
+		}
+		view.Home = &themes.Home{Tiles: tiles}
 		home, err := r.store.PublishedPage("/")
 		switch {
 		case err == nil:

@@ -105,7 +105,11 @@ func previewHome(c *fiber.Ctx, d Deps, r *request, body template.HTML) error {
 	view := r.view("", "/")
 	view.NoIndex = true
 	view.Description = r.settings.Description
-	view.Home = &themes.Home{Tiles: homeTiles}
+	tiles, err := r.homeTiles()
+	if err != nil {
+		return err
+	}
+	view.Home = &themes.Home{Tiles: tiles}
 	view.Body = body
 	practices, err := r.store.Practices()
 	if err != nil {

@@ -111,7 +111,7 @@ func showEnhancedAccess(d Deps) fiber.Handler {
 			byID[p.ID], odsByID[p.ID] = p.Name, p.ODSCode
 		}
 		view := r.view("Evening and weekend appointments", "/enhanced-access")
-		view.Description = "Appointments from 6:30pm to 8pm on weekdays and from 9am to 5pm on Saturdays for patients of " + r.t.Name + "."
+		view.Description = "Where and when patients of " + r.t.Name + " can get evening and weekend appointments."
 		view.Breadcrumbs = crumbs()
 		for _, s := range sessions {
 			sv := themes.Session{Days: sessionDays(s.Weekdays), Times: describeSpans(spanOf(s.StartsAt, s.EndsAt)), Clinicians: s.Clinicians, HowToBook: s.HowToBook}

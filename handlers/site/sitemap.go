@@ -25,6 +25,12 @@ func sitemap(d Deps) fiber.Handler {
 			add(p, time.Time{})
 		}
 		seen := map[string]bool{"/": true, "/contact": true, "/accessibility": true, "/privacy": true, "/cookies": true}
+		// NHS England's template pages: generated, or the manager's own
+		// page at the path (listed once either way).
+		for _, g := range GuidePages {
+			add(g.Path, time.Time{})
+			seen[g.Path] = true
+		}
 		for _, p := range r.pages {
 			if !seen[p.Path] {
 				add(p.Path, p.UpdatedAt)
