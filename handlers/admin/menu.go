@@ -61,6 +61,16 @@ const msgMenuStale = "Someone else changed the menu while you were editing it. Y
 
 // menuSections are the built-in sections of every site a menu can link to.
 var menuSections = []menuChoice{
+	{Path: "/", Title: "Home"},
+	{Path: "/appointments", Title: "Appointments"},
+	{Path: "/prescriptions", Title: "Prescriptions"},
+	{Path: "/test-results", Title: "Test results"},
+	{Path: "/fit-notes", Title: "Fit notes (sick notes)"},
+	{Path: "/register", Title: "Register with a GP practice"},
+	{Path: "/health-online", Title: "Managing your health online"},
+	{Path: "/proxy-access", Title: "Acting for someone else"},
+	{Path: "/complaints", Title: "Comments and complaints"},
+	{Path: "/patient-group", Title: "Patient participation group"},
 	{Path: "/practices", Title: "Practices"},
 	{Path: "/services", Title: "Services"},
 	{Path: "/team", Title: "Our team"},

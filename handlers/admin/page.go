@@ -60,7 +60,8 @@ func editPage(d Deps) fiber.Handler {
 func pageLegalNewView(c *fiber.Ctx, d Deps, path, title, body string) pagePage {
 	view := pagePage{Admin: baseView(c, d, "Write your own "+strings.ToLower(pageLegalName(path)))}
 	view.Edit = &pageEdit{Path: path, Title: title, Body: body, New: true, PublicURL: view.SiteURL + path}
-	view.PageInfo = &pageState{Legal: pageLegalName(path), Status: "The website shows the page generated from your settings until you publish your own version."}
+	view.PageInfo = &pageState{Legal: pageLegalName(path), From: pageGeneratedFrom(path),
+		Status: "The website shows the page generated from " + pageGeneratedFrom(path) + " until you publish your own version."}
 	return view
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
@@ -49,12 +50,18 @@ type pageState struct {
 	Legal string
 	// Exists: the page is stored (a new legal page is not, yet).
 	Exists bool
+	// From is what the generated page is made from: "your settings" (legal
+	// pages), "your practices' details and settings" (template pages).
+	From string
 }
 
 // pageList is the "pages" page.
 type pageList struct {
 	Rows  []pageRow
 	Legal []legalPage
+	// Guides are NHS England's template pages (/appointments, …), made
+	// from the practices' details unless the tenant wrote its own.
+	Guides []legalPage
 }
 
 // pageRow is one page of the list.
@@ -84,14 +91,36 @@ var pageLegal = []legalPage{
 	{Path: "/cookies", Name: "Cookies"},
 }
 
-// pageLegalName is the legal page at path ("Privacy notice"), or "".
+// pageGuides are NHS England's content templates: the site generates them
+// from the practices' details and the settings unless the tenant publishes
+// its own page at the path, as for the legal pages.
+var pageGuides = func() []legalPage {
+	out := make([]legalPage, 0, len(site.GuidePages))
+	for _, g := range site.GuidePages {
+		out = append(out, legalPage{Path: g.Path, Name: "“" + g.Title + "” page"})
+	}
+	return out
+}()
+
+// pageLegalName is the generated page at path, a legal page ("Privacy
+// notice") or a template page ("“Appointments” page"), or "".
 func pageLegalName(path string) string {
-	for _, l := range pageLegal {
+	for _, l := range append(pageLegal[:len(pageLegal):len(pageLegal)], pageGuides...) {
 		if l.Path == path {
 			return l.Name
 		}
 	}
 	return ""
+}
+
+// pageGeneratedFrom says what the generated page at path is made from.
+func pageGeneratedFrom(path string) string {
+	for _, l := range pageGuides {
+		if l.Path == path {
+			return "your practices' details and settings"
+		}
+	}
+	return "your settings"
 }
 
 // pageBuiltIn are the first segments of paths the website makes itself from
@@ -146,12 +175,18 @@ func listPages(d Deps) fiber.Handler {
 			}
 			list.Legal = append(list.Legal, l)
 		}
+		for _, l := range pageGuides {
+			if p, ok := byPath[l.Path]; ok {
+				l.Own, l.Published = true, p.Published
+			}
+			list.Guides = append(list.Guides, l)
+		}
 		view.PageList = list
 		switch c.Query("done") {
 		case "deleted":
 			view.Notice = "The page has been deleted."
 		case "generated":
-			view.Notice = "Your own version has been deleted. The website shows the page generated from your settings again."
+			view.Notice = "Your own version has been deleted. The website shows the generated page again."
 		}
 		return render(c, d, fiber.StatusOK, "pages", view)
 	}
@@ -219,7 +254,7 @@ func pageEditView(c *fiber.Ctx, d Deps, draft models.PageDraft) pagePage {
 // pageInfo describes a stored page for the forms around it.
 func pageInfo(draft models.PageDraft) *pageState {
 	pub := draft.Page.PublishedRevisionID != nil
-	info := &pageState{Legal: pageLegalName(draft.Page.Path), Exists: draft.Page.ID != 0}
+	info := &pageState{Legal: pageLegalName(draft.Page.Path), Exists: draft.Page.ID != 0, From: pageGeneratedFrom(draft.Page.Path)}
 	switch {
 	case !info.Exists:
 		info.Status = "New: not on the website until you publish it."
