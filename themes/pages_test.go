@@ -155,6 +155,9 @@ func checkPage(t *testing.T, p Page, out string, doc, main *html.Node) {
 	if len(elements(doc, "nav")) < 2 {
 		t.Errorf("page lacks breadcrumbs")
 	}
+	// A shared page says who it is from, and a shared notice too.
+	wantText(t, main, "From "+p.SharedFrom)
+	wantText(t, main, p.Site.Shared[0].Title)
 }
 
 // checkPractices: every practice with its address, phone and whether it is open.

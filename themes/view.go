@@ -23,6 +23,10 @@ type Site struct {
 	// Announcement is an inline, time-limited notice (never a pop-up),
 	// shown as a warning callout on every page when set.
 	Announcement *Notice
+	// Shared are the notices shared with the tenant by its ICB or
+	// federation (From names them), or the tenant's own versions (From
+	// empty), shown inline after the announcement.
+	Shared []Notice
 }
 
 // Notice is a time-limited message shown inline.
@@ -30,6 +34,7 @@ type Notice struct {
 	Title string
 	Text  string
 	Until string // formatted end date, "until 2 January 2027"; optional
+	From  string // who shared it, "NHS South Yorkshire ICB"; optional
 }
 
 // NavLink is one item of a navigation list.
@@ -80,6 +85,7 @@ type Page struct {
 
 	// Optional, per page type. Templates show what is set.
 	ReviewDue   time.Time  // "Next review due" on content pages; zero hides it
+	SharedFrom  string     // "page": who shared it ("From NHS South Yorkshire ICB" under the h1)
 	Breadcrumbs []NavLink  // trail above the h1, Home first; nil: Home only
 	FeedURL     string     // <link rel="alternate" type="application/atom+xml">
 	OGType      string     // Open Graph type: "website" (default) or "article"

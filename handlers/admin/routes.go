@@ -70,6 +70,14 @@ func New(d Deps) *fiber.App {
 	app.Post("/news/:id/delete", requireUser, deleteNews(d))
 	app.Get("/health", requireUser, showHealth(d))
 
+	// -- content shared with the site by its ICB or federation: hide, show
+	// again, replace with the tenant's own version (shared.go)
+	app.Get("/shared", requireUser, listShared(d))
+	app.Post("/shared/:id/hide", requireUser, hideShared(d))
+	app.Post("/shared/:id/show", requireUser, showSharedAgain(d))
+	app.Get("/shared/:id/replace", requireUser, replaceShared(d))
+	app.Post("/shared/:id/replace", requireUser, replaceOrSaveShared(d))
+
 	// -- two-factor and password reset
 	app.Get("/account/two-factor", requireUser, showTwoFactor(d))
 	app.Post("/account/two-factor", requireUser, updateTwoFactor(d))

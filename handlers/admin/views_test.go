@@ -49,6 +49,8 @@ var pageViews = map[string]any{
 	"services":                  servicesPage{},
 	"service-edit":              servicePage{},
 	"settings":                  settingsPage{},
+	"shared":                    sharedPage{},
+	"shared-replace":            sharedPage{},
 	"team":                      teamPage{},
 	"team-edit":                 staffPage{},
 	"users":                     usersPage{},

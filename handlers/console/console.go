@@ -8,6 +8,7 @@
 package console
 
 import (
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -47,6 +48,9 @@ func (d Deps) now() time.Time {
 func errorHandler(d Deps) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		p := web.Describe(c, d.Logger, "console", err)
+		if errors.Is(err, errSharedOnly) {
+			p.Title, p.Message = "You cannot use this page", "Your account can write and share content with the PCNs of your group only. Go to Shared content."
+		}
 		return render(c, d, p.Status, "console-error", themes.Admin{Status: p.Status, Title: p.Title, Message: p.Message})
 	}
 }

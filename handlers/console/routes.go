@@ -68,6 +68,22 @@ func New(d Deps) *fiber.App {
 	app.Get("/tokens/:id/revoke", requireOperator, showRevoke(d))
 	app.Post("/tokens/:id/revoke", requireOperator, revokeToken(d))
 
+	// -- shared content, for operators and group editors (shared.go); group
+	// editors and their invitations, for operators
+	app.Get("/shared", requireSignedIn, listShared(d))
+	app.Get("/shared/new", requireSignedIn, showNewShared(d))
+	app.Post("/shared/new", requireSignedIn, createShared(d))
+	app.Get("/shared/:id", requireSignedIn, showShared(d))
+	app.Get("/shared/:id/edit", requireSignedIn, showEditShared(d))
+	app.Post("/shared/:id/edit", requireSignedIn, updateShared(d))
+	app.Get("/shared/:id/delete", requireSignedIn, showDeleteShared(d))
+	app.Post("/shared/:id/delete", requireSignedIn, deleteShared(d))
+	app.Get("/group-editors", requireOperator, listGroupEditors(d))
+	app.Get("/group-editors/new", requireOperator, showInviteGroupEditor(d))
+	app.Post("/group-editors/new", requireOperator, inviteGroupEditor(d))
+	app.Get("/join/:token", showJoin(d))
+	app.Post("/join/:token", join(d))
+
 	// -- the operator audit log
 	app.Get("/audit", requireOperator, showAudit(d))
 

@@ -1,11 +1,13 @@
 package console
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/handlers/signin"
+	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -22,13 +24,18 @@ func (d Deps) signInLayer() *signin.Layer {
 		Pages:      signin.Pages{SignIn: "console-sign-in", Code: "console-code", Setup: "console-setup", Codes: "console-codes"},
 		SignInPath: "/sign-in",
 		Home:       "/tenants",
-		Notices:    []signin.Notice{{Query: "signed-out", Text: "You have signed out."}},
-		Scope:      func(*fiber.Ctx) int64 { return 0 },
-		MaySignIn:  func(_ *fiber.Ctx, u models.User) (bool, error) { return u.IsOperator, nil },
-		// A user who is still an operator, with two-factor on.
-		Admit: func(_ *fiber.Ctx, a *signin.Account) (bool, error) {
-			a.Operator = true
-			return a.User.IsOperator && a.User.TOTPEnabled, nil
+		Notices: []signin.Notice{{Query: "signed-out", Text: "You have signed out."},
+			{Query: "joined", Text: "Your password is set. Sign in, then set up two-factor authentication."}},
+		Scope: func(*fiber.Ctx) int64 { return 0 },
+		// Operators, and group editors (shared.go), who may use the shared
+		// content pages only.
+		MaySignIn: func(c *fiber.Ctx, u models.User) (bool, error) { return mayUseConsole(c, d, u) },
+		OpenForm:  func(path string) bool { return strings.HasPrefix(path, "/join/") },
+		// A user who is still an operator or a group editor, with two-factor on.
+		Admit: func(c *fiber.Ctx, a *signin.Account) (bool, error) {
+			a.Operator = a.User.IsOperator
+			ok, err := mayUseConsole(c, d, a.User)
+			return ok && a.User.TOTPEnabled, err
 		},
 		RequireTwoFactor: true,
 		PendingTimeout:   10 * time.Minute,
@@ -55,8 +62,27 @@ func loadSession(d Deps) fiber.Handler { return d.signInLayer().LoadSession() }
 // sign-in form.
 func checkCSRF(d Deps) fiber.Handler { return d.signInLayer().CheckCSRF() }
 
-// requireOperator sends a visitor who is not signed in to the sign-in page.
-var requireOperator = signin.Required("/sign-in")
+// requireSignedIn sends a visitor who is not signed in to the sign-in page.
+var requireSignedIn = signin.Required("/sign-in")
+
+// requireOperator sends a visitor who is not signed in to the sign-in page,
+// and refuses a group editor (shared.go), who may use the shared content
+// pages only: their home (/tenants, where sign-in lands) sends them there.
+func requireOperator(c *fiber.Ctx) error {
+	a := signin.FromCtx(c)
+	switch {
+	case a == nil:
+		return requireSignedIn(c)
+	case a.User.IsOperator:
+		return c.Next()
+	case c.Method() == fiber.MethodGet && (c.Path() == "/tenants" || c.Path() == "/"):
+		return redirect.To(c, "/shared", fiber.StatusSeeOther)
+	}
+	return errSharedOnly
+}
+
+// errSharedOnly refuses a group editor a page of the operators only.
+var errSharedOnly = fiber.NewError(fiber.StatusForbidden, "group editors use the shared content pages only")
 
 func showSignIn(d Deps) fiber.Handler { return d.signInLayer().ShowSignIn() }
 
@@ -83,6 +109,7 @@ func baseView(c *fiber.Ctx, title, section string) (themes.Admin, *consoleView) 
 	v := themes.Admin{Title: title, Section: section, Console: cv}
 	if o := signin.FromCtx(c); o != nil {
 		v.User, v.CSRF = o.User.Email, o.Session.CSRF
+		cv.GroupEditor = !o.User.IsOperator
 	}
 	return v, cv
 }
@@ -105,4 +132,14 @@ type consoleView struct {
 	Announcement []announcementRow
 	Tokens       []tokenRow // "console-tokens"
 	NewToken     string     // "console-token-created": shown once
+
+	// Shared content (shared.go). GroupEditor: the signed-in user is a
+	// group editor of GroupLabel, whose navigation is shared content only.
+	GroupEditor  bool
+	GroupLabel   string
+	Shared       []sharedRow      // "console-shared"
+	SharedItem   *sharedItemView  // "console-shared-item"
+	GroupEditors []groupEditorRow // "console-group-editors"
+	InviteLink   string           // "console-invite-created": shown once
+	InviteEmail  string
 }

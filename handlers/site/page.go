@@ -121,6 +121,9 @@ func showPage(d Deps) fiber.Handler {
 			return err
 		}
 		page, err := r.store.PublishedPage(path)
+		if errors.Is(err, models.ErrNotFound) {
+			return showSharedPage(c, d, r, path)
+		}
 		if err != nil {
 			return err
 		}
@@ -137,6 +140,23 @@ func renderCustomPage(c *fiber.Ctx, d Deps, r *request, page models.PublishedPag
 		view.ReviewDue = *page.Page.ReviewDue
 	}
 	view.Breadcrumbs = crumbs(parentCrumbs(r, page.Page.Path)...)
+	return render(c, d, r.t, "page", view)
+}
+
+// showSharedPage renders the page shared with the tenant at path (by its
+// ICB, say), with who it is from; none is ErrNotFound. The tenant's own
+// published page at the path always comes first.
+func showSharedPage(c *fiber.Ctx, d Deps, r *request, path string) error {
+	s, err := r.store.SharedPageAt(path)
+	if err != nil {
+		return err
+	}
+	view := r.view(s.Title, s.Path)
+	view.Body = r.body(s.BodyHTML)
+	view.Updated = s.UpdatedAt
+	view.OGType = "article"
+	view.SharedFrom = s.Owner
+	view.Breadcrumbs = crumbs(parentCrumbs(r, s.Path)...)
 	return render(c, d, r.t, "page", view)
 }
 

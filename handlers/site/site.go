@@ -58,6 +58,14 @@ func load(c *fiber.Ctx, d Deps) (*request, error) {
 		r.site.Announcement = &themes.Notice{Title: a.Title, Text: a.Body, Until: "until " + hours.FormatInstant(a.EndsAt)}
 	}
 	expireAt(c, next)
+	// Notices shared with the tenant (its ICB's, say), or its own versions.
+	shared, err := r.store.SharedNotices()
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range shared {
+		r.site.Shared = append(r.site.Shared, themes.Notice{Title: n.Title, Text: n.Body, From: n.From})
+	}
 	return r, nil
 }
 
