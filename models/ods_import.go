@@ -41,10 +41,10 @@ type odsTenantRow struct {
 	Status      TenantStatus
 	Theme       string
 	Generation  int64
-	SubICBCode  string `gorm:"column:sub_icb_code"`
-	SubICBName  string `gorm:"column:sub_icb_name"`
-	ODSName     string `gorm:"column:ods_name"`
-	ODSAddress  string `gorm:"column:ods_address"`
+	SubICBCode  string     `gorm:"column:sub_icb_code"`
+	SubICBName  string     `gorm:"column:sub_icb_name"`
+	ODSName     string     `gorm:"column:ods_name"`
+	ODSAddress  string     `gorm:"column:ods_address"`
 	ODSPostcode string     `gorm:"column:ods_postcode"`
 	ClosedOn    *time.Time `gorm:"column:closed_on"`
 	CreatedAt   time.Time
