@@ -15,9 +15,16 @@ import (
 // ODSReport counts what an import did.
 type ODSReport struct {
 	TenantsCreated, TenantsUpdated, TenantsUnchanged int
-	// TenantsClosed are tenants whose PCN ODS lists as closed: left as they
-	// are, for an operator to archive.
-	TenantsClosed int
+	// TenantsClosed are tenants this run closed: ODS lists their PCN as
+	// closed. Their sites show where their practices went, and those
+	// practices are marked as having left (counted in PracticesLeft).
+	// TenantsStillClosed were closed already; TenantsReopened were closed
+	// and their PCN is open again. An archived tenant is left alone.
+	TenantsClosed, TenantsStillClosed, TenantsReopened int
+	// TenantsNotInFile are tenants made from ODS whose PCN the file does
+	// not list at all: left as they are (a file may cover one region
+	// only), for an operator to look at.
+	TenantsNotInFile int
 	// PCNsSkipped are closed PCNs that have no tenant: nothing to do.
 	PCNsSkipped                                            int
 	PracticesCreated, PracticesUpdated, PracticesUnchanged int
@@ -34,11 +41,12 @@ type odsTenantRow struct {
 	Status      TenantStatus
 	Theme       string
 	Generation  int64
-	SubICBCode  string `gorm:"column:sub_icb_code"`
-	SubICBName  string `gorm:"column:sub_icb_name"`
-	ODSName     string `gorm:"column:ods_name"`
-	ODSAddress  string `gorm:"column:ods_address"`
-	ODSPostcode string `gorm:"column:ods_postcode"`
+	SubICBCode  string     `gorm:"column:sub_icb_code"`
+	SubICBName  string     `gorm:"column:sub_icb_name"`
+	ODSName     string     `gorm:"column:ods_name"`
+	ODSAddress  string     `gorm:"column:ods_address"`
+	ODSPostcode string     `gorm:"column:ods_postcode"`
+	ClosedOn    *time.Time `gorm:"column:closed_on"`
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -80,6 +88,11 @@ const odsBatch = 500
 // ImportODS creates a tenant for every PCN open on today's date that has
 // none (matched by ODS code) and brings existing ones up to date, with their
 // member practices, in one transaction: on any error nothing is written.
+// A tenant whose PCN ODS lists as closed on today's date is closed (its
+// site says where its practices went) and its practices are marked as
+// having left, so a practice is listed on one live site only; a tenant
+// whose PCN is open again is reopened. A tenant whose PCN the file does not
+// list is left alone: a file may be a part of the country.
 // Names, addresses and phone numbers follow ODS only while they still hold
 // what ODS last gave; a value a manager changed is theirs. A practice whose
 // membership ended is marked (left_pcn_on), not deleted. Every tenant that
@@ -101,6 +114,15 @@ func (d *DB) ImportODS(ctx context.Context, data *ods.Data, now time.Time) (ODSR
 		}
 		byCode := map[string]*odsTenantRow{}
 		slugs := make(map[string]bool, len(existing))
+		// Slugs kept for a renamed tenant's redirect are not given to a
+		// new tenant: only an operator takes one over.
+		var old []oldSlug
+		if err := tx.Find(&old).Error; err != nil {
+			return fmt.Errorf("load old slugs: %w", err)
+		}
+		for _, o := range old {
+			slugs[o.Slug] = true
+		}
 		for i := range existing {
 			t := &existing[i]
 			slugs[t.Slug] = true
@@ -121,14 +143,28 @@ func (d *DB) ImportODS(ctx context.Context, data *ods.Data, now time.Time) (ODSR
 		var (
 			newTenants []odsTenantRow
 			openPCN    = map[string]*odsTenantRow{} // PCN code → its tenant
+			closedPCN  = map[string]*odsTenantRow{} // PCN code → its tenant, closed this run
+			inFile     = make(map[string]bool, len(data.PCNs))
 		)
 		for _, p := range data.PCNs {
+			inFile[p.Code] = true
 			t := byCode[p.Code]
 			if !p.OpenOn(today) {
-				if t != nil {
-					rep.TenantsClosed++
-				} else {
+				switch {
+				case t == nil:
 					rep.PCNsSkipped++
+				case t.Status == StatusArchived:
+				case t.ClosedOn != nil:
+					rep.TenantsStillClosed++
+				default:
+					closed := p.Closed
+					if err := tx.Model(&odsTenantRow{}).Where("id = ?", t.ID).UpdateColumn("closed_on", closed).Error; err != nil {
+						return fmt.Errorf("close tenant %s: %w", t.Slug, err)
+					}
+					t.ClosedOn = &closed
+					closedPCN[p.Code] = t
+					rep.TenantsClosed++
+					touched[t.ID] = append(touched[t.ID], "the PCN closed on "+closed.Format("2 January 2006")+": the site is closed")
 				}
 				continue
 			}
@@ -145,6 +181,11 @@ func (d *DB) ImportODS(ctx context.Context, data *ods.Data, now time.Time) (ODSR
 			}
 			openPCN[p.Code] = t
 			upd := map[string]any{}
+			if t.ClosedOn != nil {
+				upd["closed_on"] = nil
+				rep.TenantsReopened++
+				touched[t.ID] = append(touched[t.ID], "the PCN is open again: the site is reopened")
+			}
 			if t.Name == t.ODSName && t.Name != name {
 				upd["name"] = name
 			}
@@ -200,8 +241,11 @@ func (d *DB) ImportODS(ctx context.Context, data *ods.Data, now time.Time) (ODSR
 		rep.TenantsCreated = len(newTenants)
 
 		// Practices.
-		ids := make([]int64, 0, len(openPCN))
+		ids := make([]int64, 0, len(openPCN)+len(closedPCN))
 		for _, t := range openPCN {
+			ids = append(ids, t.ID)
+		}
+		for _, t := range closedPCN {
 			ids = append(ids, t.ID)
 		}
 		var rows []odsPracticeRow
@@ -226,6 +270,12 @@ func (d *DB) ImportODS(ctx context.Context, data *ods.Data, now time.Time) (ODSR
 		for _, m := range data.Memberships {
 			t := openPCN[m.PCNCode]
 			if t == nil {
+				if c := closedPCN[m.PCNCode]; c != nil && !m.Ended.IsZero() {
+					k := key{c.ID, m.PracticeCode}
+					if m.Ended.After(ended[k]) {
+						ended[k] = m.Ended
+					}
+				}
 				continue
 			}
 			k := key{t.ID, m.PracticeCode}
@@ -301,6 +351,9 @@ func (d *DB) ImportODS(ctx context.Context, data *ods.Data, now time.Time) (ODSR
 			left := ended[k]
 			if left.IsZero() {
 				left = today
+				if c := closedOf(closedPCN, r.TenantID); c != nil {
+					left = *c.ClosedOn
+				}
 			}
 			if err := tx.Model(&odsPracticeRow{}).Where("id = ?", r.ID).
 				UpdateColumns(map[string]any{"left_pcn_on": left, "version": gorm.Expr("version + 1"), "updated_at": now.UTC()}).Error; err != nil {
@@ -324,7 +377,19 @@ func (d *DB) ImportODS(ctx context.Context, data *ods.Data, now time.Time) (ODSR
 			}
 		}
 		sort.Slice(bump, func(i, j int) bool { return bump[i] < bump[j] })
-		if err := odsAudit(tx, openPCN, touched, isNew, now); err != nil {
+		for _, t := range existing {
+			if t.ODSCode != "" && !inFile[t.ODSCode] && t.Status != StatusArchived {
+				rep.TenantsNotInFile++
+			}
+		}
+		audited := make(map[string]*odsTenantRow, len(openPCN)+len(closedPCN))
+		for code, t := range openPCN {
+			audited[code] = t
+		}
+		for code, t := range closedPCN {
+			audited[code] = t
+		}
+		if err := odsAudit(tx, audited, touched, isNew, now); err != nil {
 			return err
 		}
 		var err error
@@ -422,4 +487,14 @@ func joinAddress(addr, postcode string) string {
 		return addr
 	}
 	return addr + "\n" + postcode
+}
+
+// closedOf returns the tenant with id among those closed this run, or nil.
+func closedOf(closed map[string]*odsTenantRow, id int64) *odsTenantRow {
+	for _, t := range closed {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
 }

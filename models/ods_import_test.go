@@ -355,21 +355,3 @@ func TestODSImportFailureWritesNothing(t *testing.T) {
 		t.Errorf("a failed import renamed the tenant to %q or moved its generation %d → %d", tn.Name, before[tn.ID], after[tn.ID])
 	}
 }
-
-// A PCN that closes keeps its site: archiving it is an operator's decision.
-func TestODSImportClosedPCNLeftAsItIs(t *testing.T) {
-	db := modelstest.NewDB(t)
-	ctx := context.Background()
-	odsImport(t, db, odsTestData())
-	data := odsTestData()
-	data.PCNs[1].Closed = odsTestDate("20260930")
-	rep := odsImport(t, db, data)
-	want := models.ODSReport{TenantsUnchanged: 1, TenantsClosed: 1, PCNsSkipped: 1, PracticesUnchanged: 2}
-	if rep != want {
-		t.Errorf("report %+v, want %+v", rep, want)
-	}
-	tn, err := db.TenantBySlug(ctx, "moorland-pcn")
-	if err != nil || tn.Status != models.StatusActive {
-		t.Errorf("the closed PCN's tenant: %+v %v", tn, err)
-	}
-}

@@ -21,6 +21,11 @@ const (
 	StatusActive    TenantStatus = "active"
 	StatusSuspended TenantStatus = "suspended"
 	StatusArchived  TenantStatus = "archived"
+	// StatusClosed is a tenant whose PCN ODS lists as closed (the import
+	// sets closed_on): its site shows where its practices went. It is not
+	// stored in status (see migration 00019) but read from closed_on over
+	// an active status; resuming the tenant reopens it.
+	StatusClosed TenantStatus = "closed"
 )
 
 // Tenant is one PCN's site.
@@ -40,9 +45,20 @@ type Tenant struct {
 	// Generation is bumped in the same transaction as every change to the
 	// tenant's data; rendered pages carry the generation they were made from.
 	Generation int64
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	Domains    []Domain `gorm:"foreignKey:TenantID"`
+	// ClosedOn is the date ODS says the PCN closed; nil while it is open.
+	// Only the importer (and resuming) writes it.
+	ClosedOn  *time.Time `gorm:"column:closed_on;->"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Domains   []Domain `gorm:"foreignKey:TenantID"`
+}
+
+// AfterFind reports an active tenant whose PCN closed as StatusClosed.
+func (t *Tenant) AfterFind(*gorm.DB) error {
+	if t.ClosedOn != nil && t.Status == StatusActive {
+		t.Status = StatusClosed
+	}
+	return nil
 }
 
 // PrimaryDomain returns the host other hosts redirect to, or "".
@@ -139,9 +155,14 @@ func (d *DB) CreateTenant(ctx context.Context, in NewTenant) (Tenant, error) {
 		}
 	}
 	t := Tenant{Slug: in.Slug, Name: in.Name, ODSCode: in.ODSCode, Status: StatusActive, Theme: in.Theme, Generation: 1}
+	var formerOwner []generation
 	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Omit("Domains").Create(&t).Error; err != nil {
 			return translate("create tenant "+in.Slug, err)
+		}
+		var err error
+		if formerOwner, err = takeOldSlug(tx, in.Slug, t.ID); err != nil {
+			return err
 		}
 		for _, h := range in.Domains {
 			dom := Domain{TenantID: t.ID, Host: h}
@@ -155,7 +176,7 @@ func (d *DB) CreateTenant(ctx context.Context, in NewTenant) (Tenant, error) {
 	if err != nil {
 		return Tenant{}, err
 	}
-	d.notifyAll(ctx, []generation{{ID: t.ID, Generation: t.Generation}})
+	d.notifyAll(ctx, append([]generation{{ID: t.ID, Generation: t.Generation}}, formerOwner...))
 	return t, nil
 }
 
@@ -217,9 +238,12 @@ func (d *DB) SetTenantStatus(ctx context.Context, slug string, status TenantStat
 	if err != nil {
 		return Tenant{}, err
 	}
+	upd := map[string]any{"status": status, "status_reason": strings.TrimSpace(reason)}
+	if status == StatusActive && t.Status == StatusClosed {
+		upd["closed_on"] = nil // resuming a closed tenant reopens it
+	}
 	err = d.mutate(ctx, t.ID, func(tx *gorm.DB) error {
-		return tx.Model(&Tenant{}).Where("id = ?", t.ID).
-			Updates(map[string]any{"status": status, "status_reason": strings.TrimSpace(reason)}).Error
+		return tx.Table("tenants").Where("id = ?", t.ID).Updates(upd).Error // closed_on is read-only in Tenant
 	})
 	if err != nil {
 		return Tenant{}, translate("set status of "+slug, err)

@@ -12,8 +12,9 @@ import (
 )
 
 // HostSet answers "is this host one of ours?" from memory, for the TLS
-// terminator's on-demand certificates: every active tenant's platform host
-// (<slug>.<base>) and custom domains. It reloads the whole set every
+// terminator's on-demand certificates: every active (or closed) tenant's
+// platform host (<slug>.<base>), its old ones kept after a rename, and its
+// custom domains. It reloads the whole set every
 // Refresh interval and, when asked about a host it does not know, at most
 // once per MissReload, so a domain attached a moment ago is known within a
 // second while a flood of made-up names costs the database one query a
@@ -70,14 +71,26 @@ func (s *HostSet) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m := make(map[string]bool, 2*len(ts))
+	old, err := s.db.OldSlugs(ctx)
+	if err != nil {
+		return err
+	}
+	m := make(map[string]bool, 2*len(ts)+len(old))
+	served := map[int64]bool{}
 	for _, t := range ts {
-		if t.Status != models.StatusActive {
+		// A closed site still answers (with where its practices went).
+		if t.Status != models.StatusActive && t.Status != models.StatusClosed {
 			continue
 		}
+		served[t.ID] = true
 		m[t.Slug+"."+s.base] = true
 		for _, d := range t.Domains {
 			m[d.Host] = true
+		}
+	}
+	for slug, id := range old {
+		if served[id] {
+			m[slug+"."+s.base] = true // redirects to the renamed tenant's host
 		}
 	}
 	s.hosts.Store(&m)

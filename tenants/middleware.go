@@ -7,12 +7,19 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/internal/redirect"
+	"github.com/pcnweb/pcnweb/models"
 )
 
 // SuspendedError is returned for requests to a suspended tenant's site.
 type SuspendedError struct{ Tenant *Tenant }
 
 func (e *SuspendedError) Error() string { return "tenants: site " + e.Tenant.Slug + " is suspended" }
+
+// ClosedError is returned for requests to a closed tenant's site: its PCN
+// closed (ODS), and the site says where its practices went.
+type ClosedError struct{ Tenant *Tenant }
+
+func (e *ClosedError) Error() string { return "tenants: site " + e.Tenant.Slug + " is closed" }
 
 // UnavailableError wraps a resolution that failed because the database could
 // not be asked and nothing cached could stand in.
@@ -67,9 +74,14 @@ func Middleware(r *Resolver, opts MiddlewareOptions) fiber.Handler {
 			target = platformHost
 		case !admin && t.PrimaryHost != "" && host != t.PrimaryHost:
 			target = t.PrimaryHost
+		case !admin && host != platformHost && r.isPlatformHost(host):
+			target = platformHost // an old slug's host, kept after a rename
 		}
 		if target != "" {
 			return redirect.ToHost(c, opts.Scheme, target, opts.Port, fiber.StatusMovedPermanently)
+		}
+		if t.Status == models.StatusClosed && !admin {
+			return &ClosedError{Tenant: t}
 		}
 		if t.Status != "active" && !admin {
 			return &SuspendedError{Tenant: t}

@@ -91,6 +91,13 @@ func NewResolver(db *models.DB, opts ResolverOptions) *Resolver {
 	}
 }
 
+// isPlatformHost reports whether host is a tenant's host under the base
+// domain (<slug>.<base>), as opposed to a custom domain.
+func (r *Resolver) isPlatformHost(host string) bool {
+	slug, ok := strings.CutSuffix(host, "."+r.base)
+	return ok && slug != "" && !strings.Contains(slug, ".")
+}
+
 // BaseDomain is the platform's base domain.
 func (r *Resolver) BaseDomain() string { return r.base }
 
@@ -141,6 +148,12 @@ func (r *Resolver) load(ctx context.Context, host string) (any, error) {
 	)
 	if slug, ok := strings.CutSuffix(host, "."+r.base); ok && !strings.Contains(slug, ".") {
 		t, err = r.db.TenantBySlug(ctx, slug)
+		if errors.Is(err, models.ErrNotFound) {
+			// A renamed tenant's old platform host: the middleware
+			// redirects it to the new one. A tenant that has the slug now
+			// was found above and wins.
+			t, err = r.db.TenantByOldSlug(ctx, slug)
+		}
 	} else {
 		t, err = r.db.TenantByHost(ctx, host)
 	}

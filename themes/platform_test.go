@@ -14,6 +14,7 @@ func TestRenderPlatform(t *testing.T) {
 		"unknown-host": "No website at this address",
 		"suspended":    "This website is temporarily unavailable",
 		"bad-request":  "Sorry, there is a problem with this web address",
+		"closed":       "This website has closed",
 	}
 	for _, name := range RequiredPlatformPages {
 		for _, tc := range []struct {
@@ -75,5 +76,32 @@ func TestSuspendedPageNamesTheSite(t *testing.T) {
 	wantText(t, doc, "Fivefields Medical Centre: 0113 496 0000", "111", "999")
 	if strings.Contains(out, "<Fives>") || strings.Contains(out, "No number") {
 		t.Errorf("name not escaped, or a practice without a number listed")
+	}
+}
+
+// TestClosedPageSaysWherePracticesWent: a closed site's page names the
+// PCN and, escaped, each practice's new network, linked where it has a site.
+func TestClosedPageSaysWherePracticesWent(t *testing.T) {
+	r := mustLoad(t)
+	var buf bytes.Buffer
+	data := Platform{Status: 410, SiteName: "Moor <land> PCN", ClosedOn: "30 September 2026", Moves: []Moved{
+		{Practice: "Acklam <Medical> Centre", Phone: "01642 828210", PCN: "Riverside & Tooting PCN", URL: "https://riverside.example/"},
+		{Practice: "Green Lane Surgery", PCN: "Dale PCN"},
+		{Practice: "Hill Surgery"},
+	}}
+	if err := r.RenderPlatform(&buf, "closed", data); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	doc := checkDocument(t, r, out)
+	if h1 := text(elements(doc, "h1")[0]); h1 != "Moor <land> PCN has closed" {
+		t.Errorf("h1 = %q", h1)
+	}
+	wantLink(t, doc, "Riverside & Tooting PCN", "https://riverside.example/")
+	wantLink(t, doc, "01642 828210", "tel:+441642828210")
+	wantText(t, doc, "Acklam <Medical> Centre is now part of Riverside & Tooting PCN.", "Green Lane Surgery is now part of Dale PCN.",
+		"Hill Surgery is not part of a network on this website now.", "30 September 2026", "111", "999")
+	if strings.Contains(out, "<land>") || strings.Contains(out, "<Medical>") {
+		t.Error("names not escaped")
 	}
 }

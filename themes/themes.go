@@ -96,7 +96,7 @@ var RequiredPages = []string{
 }
 
 // RequiredPlatformPages are the page templates the platform must provide.
-var RequiredPlatformPages = []string{"unknown-host", "suspended", "bad-request"}
+var RequiredPlatformPages = []string{"unknown-host", "suspended", "bad-request", "closed"}
 
 // ErrUnknownPage is returned (wrapped) by Render and RenderPlatform for a page
 // name the theme does not have.

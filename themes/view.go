@@ -303,4 +303,17 @@ type Platform struct {
 	// (Name, Phone and PhoneHref of each). Both optional.
 	SiteName string
 	Phones   []Practice
+	// ClosedOn ("30 September 2026", optional) and Moves are what the page
+	// of a closed site (its PCN closed) tells patients: where each of its
+	// practices went.
+	ClosedOn string
+	Moves    []Moved
+}
+
+// Moved is where one practice of a closed site went (Platform.Moves).
+type Moved struct {
+	Practice, Phone string
+	// PCN is the network it is part of now ("" when none is known); URL is
+	// that network's website, "" when it has no live one.
+	PCN, URL string
 }

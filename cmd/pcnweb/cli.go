@@ -69,7 +69,7 @@ func (e *env) tenantURLs(t models.Tenant) []string {
 
 func (e *env) tenant(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usagef("tenant: say create, list, show, suspend or resume")
+		return usagef("tenant: say create, list, show, suspend, resume or rename")
 	}
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("tenant "+sub, flag.ContinueOnError)
@@ -166,6 +166,22 @@ func (e *env) tenant(ctx context.Context, args []string) error {
 			return err
 		}
 		return e.printTenant(t, *asJSON, map[string]string{"suspend": "suspended", "resume": "resumed"}[sub])
+	case "rename":
+		s, err := needSlug()
+		if err != nil {
+			return err
+		}
+		if *slug == "" {
+			return usagef("tenant rename: --slug NEW is required")
+		}
+		t, err := db.RenameTenant(ctx, s, *slug)
+		if err != nil {
+			return describe(err, "tenant "+s)
+		}
+		if err := e.audit(ctx, db, "tenant.rename", &t, s+" → "+t.Slug); err != nil {
+			return err
+		}
+		return e.printTenant(t, *asJSON, "renamed "+s+" to")
 	default:
 		return usagef("tenant: unknown subcommand %q", sub)
 	}

@@ -47,7 +47,11 @@ func (e *env) importCmd(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "tenants:   %d created, %d updated, %d unchanged\n", rep.TenantsCreated, rep.TenantsUpdated, rep.TenantsUnchanged)
 	fmt.Fprintf(e.stdout, "practices: %d created, %d updated, %d unchanged, %d marked as having left their PCN\n",
 		rep.PracticesCreated, rep.PracticesUpdated, rep.PracticesUnchanged, rep.PracticesLeft)
-	fmt.Fprintf(e.stdout, "closed PCNs: %d skipped, %d with a tenant left as it is (archive it with the console)\n", rep.PCNsSkipped, rep.TenantsClosed)
+	fmt.Fprintf(e.stdout, "closed PCNs: %d skipped (no tenant), %d tenants closed now, %d closed already, %d reopened\n",
+		rep.PCNsSkipped, rep.TenantsClosed, rep.TenantsStillClosed, rep.TenantsReopened)
+	if rep.TenantsNotInFile > 0 {
+		fmt.Fprintf(e.stdout, "not in the file: %d tenants made from ODS whose PCN the file does not list, left as they are (check them with the console)\n", rep.TenantsNotInFile)
+	}
 	fmt.Fprintf(e.stdout, "read the files in %s, imported in %s\n", parsed.Round(time.Millisecond), (time.Since(start) - parsed).Round(time.Millisecond))
 	return nil
 }

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -18,7 +20,7 @@ func TestImportODSRealFiles(t *testing.T) {
 	epcn, epraccur := odstest.Files(t)
 	env := map[string]string{"DATABASE_URL": modelstest.NewURL(t), "LOG_LEVEL": "warn"}
 	out := mustCLI(t, env, "", "import", "ods", epcn, epraccur)
-	for _, want := range []string{"tenants:   1264 created, 0 updated, 0 unchanged", "practices: 6391 created, 0 updated, 0 unchanged, 0 marked", "closed PCNs: 65 skipped"} {
+	for _, want := range []string{"tenants:   1264 created, 0 updated, 0 unchanged", "practices: 6391 created, 0 updated, 0 unchanged, 0 marked", "closed PCNs: 65 skipped (no tenant), 0 tenants closed now"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("first import printed\n%s\nwant %q", out, want)
 		}
@@ -98,5 +100,43 @@ func TestImportODSDatabaseDown(t *testing.T) {
 	var ue *usageError
 	if err == nil || errors.As(err, &ue) || exitCode(err) != 1 {
 		t.Errorf("error %v (exit %d), want a database error with exit 1", err, exitCode(err))
+	}
+}
+
+// An older file, then a newer one in which West Merton PCN has closed and
+// its practice joined East Merton: the tenant is closed, its status says so
+// in tenant show/list --json, and the practice is East Merton's only.
+func TestImportODSClosesTenant(t *testing.T) {
+	_, epraccur := odstest.Files(t)
+	env := map[string]string{"DATABASE_URL": modelstest.NewURL(t), "LOG_LEVEL": "warn"}
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pcns := "U00070,WEST MERTON PCN,36L,NHS SOUTH WEST LONDON ICB - 36L,20191001,%s,TREVELYAN HOUSE,,,LONDON,,SW17 0RT\n" +
+		"U00071,EAST MERTON PCN,36L,NHS SOUTH WEST LONDON ICB - 36L,20191001,,1 HIGH ST,,,LONDON,,SW17 0RT\n"
+	older := []string{write("pcns-2022.csv", fmt.Sprintf(pcns, "")),
+		write("partners-2022.csv", "A81001,THE DENSHAM SURGERY,16C,X,U00070,WEST MERTON PCN,36L,X,20191001,,1\n"), epraccur}
+	newer := []string{write("pcns-2023.csv", fmt.Sprintf(pcns, "20230331")),
+		write("partners-2023.csv", "A81001,THE DENSHAM SURGERY,16C,X,U00070,WEST MERTON PCN,36L,X,20191001,20230331,1\n"+
+			"A81001,THE DENSHAM SURGERY,16C,X,U00071,EAST MERTON PCN,36L,X,20230401,,1\n"), epraccur}
+	mustCLI(t, env, "", append([]string{"import", "ods"}, older...)...)
+	out := mustCLI(t, env, "", append([]string{"import", "ods"}, newer...)...)
+	if !strings.Contains(out, "1 tenants closed now") || !strings.Contains(out, "1 marked as having left") {
+		t.Errorf("the newer import printed\n%s", out)
+	}
+	if show := mustCLI(t, env, "", "tenant", "show", "west-merton-pcn", "--json"); !strings.Contains(show, `"status": "closed"`) {
+		t.Errorf("tenant show --json:\n%s", show)
+	}
+	list := mustCLI(t, env, "", "tenant", "list", "--json")
+	if !strings.Contains(list, `"status": "closed"`) || !strings.Contains(list, `"status": "active"`) {
+		t.Errorf("tenant list --json:\n%s", list)
+	}
+	if list := mustCLI(t, env, "", "tenant", "list"); !regexp.MustCompile(`west-merton-pcn\s+West Merton PCN\s+U00070\s+closed`).MatchString(list) {
+		t.Errorf("tenant list:\n%s", list)
 	}
 }

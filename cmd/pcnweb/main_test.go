@@ -333,6 +333,11 @@ func TestCLIRefusesBadInput(t *testing.T) {
 		{"bad LOG_LEVEL", map[string]string{"LOG_LEVEL": "loud"}, []string{"tenant", "list"}, "", "LOG_LEVEL"},
 		{"bad PCNWEB_RENDER_CONCURRENCY", map[string]string{"PCNWEB_RENDER_CONCURRENCY": "0"}, []string{"tenant", "list"}, "", "PCNWEB_RENDER_CONCURRENCY"},
 		{"remove unknown domain", env, []string{"domain", "remove", "nowhere.example"}, "", "does not exist"},
+		{"rename without --slug", env, []string{"tenant", "rename", "highfives"}, "", "--slug NEW is required"},
+		{"rename to a bad slug", env, []string{"tenant", "rename", "highfives", "--slug", "No Good"}, "", "slug: use 1 to 63"},
+		{"rename to a reserved slug", env, []string{"tenant", "rename", "highfives", "--slug", "console"}, "", `slug: "console" is reserved`},
+		{"rename to the same slug", env, []string{"tenant", "rename", "highfives", "--slug", "highfives"}, "", "is \"highfives\" already"},
+		{"rename an unknown tenant", env, []string{"tenant", "rename", "nobody", "--slug", "x"}, "", "tenant nobody does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -352,6 +357,30 @@ func TestCLIRefusesBadInput(t *testing.T) {
 	if out := mustCLI(t, env, "", "tenant", "list", "--json"); strings.Count(out, `"slug"`) != 1 {
 		t.Errorf("failed commands changed the store:\n%s", out)
 	}
+}
+
+// TestTenantRename: an operator changes a tenant's slug; the old slug no
+// longer names it, a slug in use is refused, and another tenant may be
+// given the old slug.
+func TestTenantRename(t *testing.T) {
+	env := map[string]string{"PCNWEB_DATA_DIR": t.TempDir(), "LOG_LEVEL": "warn"}
+	mustCLI(t, env, "", "tenant", "create", "--slug", "highfives", "--name", "High Fives PCN")
+	mustCLI(t, env, "", "tenant", "create", "--slug", "moorland", "--name", "Moorland PCN")
+	out := mustCLI(t, env, "", "tenant", "rename", "highfives", "--slug", "high-fives-pcn")
+	if !strings.Contains(out, "renamed highfives to high-fives-pcn (High Fives PCN)") || !strings.Contains(out, "http://high-fives-pcn.localhost:8080/") {
+		t.Errorf("tenant rename printed\n%s", out)
+	}
+	if show := mustCLI(t, env, "", "tenant", "show", "high-fives-pcn", "--json"); !strings.Contains(show, `"slug": "high-fives-pcn"`) {
+		t.Errorf("tenant show --json:\n%s", show)
+	}
+	if _, err := cli(t, env, "", "tenant", "show", "highfives"); err == nil || !strings.Contains(err.Error(), "tenant highfives does not exist") {
+		t.Errorf("the old slug still names a tenant: %v", err)
+	}
+	if _, err := cli(t, env, "", "tenant", "rename", "moorland", "--slug", "high-fives-pcn"); err == nil || !strings.Contains(err.Error(), `"high-fives-pcn" is taken by another tenant`) {
+		t.Errorf("renaming to a slug in use: %v", err)
+	}
+	// Another tenant may be given the old slug: it takes the host over.
+	mustCLI(t, env, "", "tenant", "rename", "moorland", "--slug", "highfives")
 }
 
 func TestVersion(t *testing.T) {

@@ -26,6 +26,7 @@ Usage:
   pcnweb tenant show S [--json]
   pcnweb tenant suspend S [--reason R]
   pcnweb tenant resume S
+  pcnweb tenant rename S --slug NEW     change a tenant's slug; its old host 301s to the new one
   pcnweb domain add S HOST [--primary]
   pcnweb domain remove HOST
   pcnweb page put --tenant S --path P --title T [--draft] < body.md

@@ -182,6 +182,7 @@ func New(d Deps) *fiber.App {
 	app.Get("/audit", requireUser, requireManager, showAuditLog(d))
 	app.Get("/settings", requireUser, requireManager, editSettings(d))
 	app.Post("/settings", requireUser, requireManager, saveSettings(d))
+	app.Post("/settings/name", requireUser, requireManager, saveSiteName(d))
 	app.Get("/menu", requireUser, showMenu(d))
 	app.Post("/menu/add", requireUser, addMenuItem(d))
 	app.Post("/menu/start", requireUser, startMenu(d))

@@ -19,6 +19,9 @@ import (
 type settingsPage struct {
 	themes.Admin
 	Settings *settingsForm
+	// SiteName is the site's display name, as stored or as typed: its own
+	// form on the page (saveSiteName).
+	SiteName string
 }
 
 // settingsForm is the "settings" form, as stored or as typed. Dates are
@@ -109,8 +112,14 @@ func editSettings(d Deps) fiber.Handler {
 			return err
 		}
 		view := settingsView(c, d, settingsFormOf(s), nil)
-		if c.Query("done") == "saved" {
+		if view.SiteName, err = tenantStore(c).SiteName(); err != nil {
+			return err
+		}
+		switch c.Query("done") {
+		case "saved":
 			view.Notice = "Your settings have been saved. The website shows them now."
+		case "name":
+			view.Notice = "The site name has been saved. The website shows it now."
 		}
 		return render(c, d, fiber.StatusOK, "settings", view)
 	}
@@ -151,7 +160,7 @@ func saveSettings(d Deps) fiber.Handler {
 			}
 		}
 		if errs != nil {
-			return render(c, d, fiber.StatusUnprocessableEntity, "settings", settingsView(c, d, f, errs))
+			return render(c, d, fiber.StatusUnprocessableEntity, "settings", withSiteName(store, settingsView(c, d, f, errs)))
 		}
 		current, err := store.Settings()
 		if err != nil {
@@ -169,17 +178,49 @@ func saveSettings(d Deps) fiber.Handler {
 		var ve *models.ValidationError
 		switch {
 		case errors.Is(err, models.ErrStale):
-			return render(c, d, fiber.StatusConflict, "settings", settingsView(c, d, f, []themes.FieldError{{Message: msgSettingsStale}}))
+			return render(c, d, fiber.StatusConflict, "settings", withSiteName(store, settingsView(c, d, f, []themes.FieldError{{Message: msgSettingsStale}})))
 		case errors.As(err, &ve):
 			field := ve.Field
 			if !settingsFields[field] {
 				field = ""
 			}
-			return render(c, d, fiber.StatusUnprocessableEntity, "settings", settingsView(c, d, f, []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}))
+			return render(c, d, fiber.StatusUnprocessableEntity, "settings", withSiteName(store, settingsView(c, d, f, []themes.FieldError{{Field: field, Message: sentence(ve.Message)}})))
 		case err != nil:
 			return err
 		}
 		return redirect.To(c, tenants.AdminPath+"/settings?done=saved", fiber.StatusSeeOther)
+	}
+}
+
+// withSiteName fills the site name form of a settings page re-shown for
+// the other form's errors (left empty if it cannot be read).
+func withSiteName(store *models.TenantDB, v settingsPage) settingsPage {
+	v.SiteName, _ = store.SiteName()
+	return v
+}
+
+// saveSiteName saves the site's display name (its own form on the
+// settings page). A name a manager chose is theirs: the ODS import no
+// longer changes it.
+func saveSiteName(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		store := tenantStore(c)
+		name := strings.Clone(c.FormValue("name"))
+		err := store.SetSiteName(actor(c), name)
+		var ve *models.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			s, serr := store.Settings()
+			if serr != nil {
+				return serr
+			}
+			view := settingsView(c, d, settingsFormOf(s), []themes.FieldError{{Field: "name", Message: sentence(ve.Message)}})
+			view.SiteName = name
+			return render(c, d, fiber.StatusUnprocessableEntity, "settings", view)
+		case err != nil:
+			return err
+		}
+		return redirect.To(c, tenants.AdminPath+"/settings?done=name", fiber.StatusSeeOther)
 	}
 }
 

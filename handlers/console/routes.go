@@ -38,6 +38,8 @@ func New(d Deps) *fiber.App {
 		app.Get("/tenants/:slug/"+a.path, requireOperator, showStatusForm(d, a))
 		app.Post("/tenants/:slug/"+a.path, requireOperator, changeStatus(d, a))
 	}
+	app.Get("/tenants/:slug/rename", requireOperator, showRename(d))
+	app.Post("/tenants/:slug/rename", requireOperator, renameTenant(d))
 	app.Get("/tenants/:slug/enter", requireOperator, showEnter(d))
 	app.Post("/tenants/:slug/enter", requireOperator, enter(d))
 	app.Get("/tenants/:slug/invite", requireOperator, showInvite(d))

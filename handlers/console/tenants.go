@@ -29,7 +29,7 @@ type tenantRow struct {
 type tenantView struct {
 	Slug, Name, ODSCode, Status, StatusReason, Theme string
 	SiteURL                                          string
-	Suspended, Archived                              bool
+	Suspended, Archived, Closed                      bool
 	Domains                                          []domainRow
 	People                                           []personRow
 	// InvitationLink is the link of the manager's invitation just made when
@@ -207,7 +207,8 @@ func renderTenant(c *fiber.Ctx, d Deps, t models.Tenant, notice, invitationLink 
 		return err
 	}
 	view := &tenantView{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), StatusReason: t.StatusReason,
-		Theme: t.Theme, Suspended: t.Status == models.StatusSuspended, Archived: t.Status == models.StatusArchived}
+		Theme: t.Theme, Suspended: t.Status == models.StatusSuspended, Archived: t.Status == models.StatusArchived,
+		Closed: t.Status == models.StatusClosed}
 	if d.TenantURL != nil {
 		view.SiteURL = d.TenantURL(t)
 	}
@@ -234,6 +235,7 @@ var notices = map[string]string{
 	"suspend":  "The tenant is suspended: its website shows a 503 page.",
 	"resume":   "The tenant is active again.",
 	"archive":  "The tenant is archived.",
+	"rename":   "The slug is changed. The old address redirects to the new one.",
 	"domain":   "The domain is attached.",
 	"primary":  "The domain is now the primary one.",
 	"detach":   "The domain is detached.",

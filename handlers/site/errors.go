@@ -23,6 +23,7 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		var (
 			suspended   *tenants.SuspendedError
+			closed      *tenants.ClosedError
 			unavailable *tenants.UnavailableError
 			fe          *fiber.Error
 		)
@@ -34,6 +35,11 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 		case errors.As(err, &suspended):
 			c.Set(fiber.HeaderRetryAfter, "3600")
 			return platformPage(c, d, fiber.StatusServiceUnavailable, "suspended", suspendedView(c.UserContext(), d, suspended.Tenant))
+		case errors.As(err, &closed):
+			// 410 Gone: search engines drop the closed site, while patients
+			// who follow an old link read where their practice went.
+			c.Set("X-Robots-Tag", "noindex")
+			return platformPage(c, d, fiber.StatusGone, "closed", closedView(c.UserContext(), d, closed.Tenant))
 		case errors.As(err, &unavailable):
 			d.Logger.ErrorContext(c.UserContext(), "tenant resolution failed", "request_id", web.RequestID(c), "error", err)
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterOutage))
@@ -140,6 +146,30 @@ func suspendedView(ctx context.Context, d Deps, t *tenants.Tenant) themes.Platfo
 		}
 	}
 	view.Phones = card.phones(t.Name)
+	return view
+}
+
+// closedView is what the page of a closed site tells patients: the PCN's
+// name, when ODS says it closed, and where each of its practices went, with
+// a link to the new network's site where it has a live one. A failed read
+// leaves the page with the name only.
+func closedView(ctx context.Context, d Deps, t *tenants.Tenant) themes.Platform {
+	view := themes.Platform{SiteName: t.Name}
+	if tn, err := d.DB.TenantByID(ctx, t.ID); err == nil && tn.ClosedOn != nil {
+		view.ClosedOn = tn.ClosedOn.Format("2 January 2006")
+	}
+	moves, err := t.Store(ctx, d.DB).PracticeMoves()
+	if err != nil {
+		d.Logger.WarnContext(ctx, "closed page without its practices", "tenant_id", t.ID, "error", err)
+		return view
+	}
+	for _, m := range moves {
+		mv := themes.Moved{Practice: m.Practice, Phone: m.Phone, PCN: m.PCN}
+		if m.Slug != "" {
+			mv.URL = baseURL(d, &tenants.Tenant{Slug: m.Slug, PrimaryHost: m.PrimaryDomain}) + "/"
+		}
+		view.Moves = append(view.Moves, mv)
+	}
 	return view
 }
 
