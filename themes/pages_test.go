@@ -255,9 +255,14 @@ func checkTeam(t *testing.T, p Page, out string, doc, main *html.Node) {
 	wantText(t, main, "Social prescribing link worker, Social prescribing", "Sam helps people", "Operations manager")
 }
 
-// checkEnhancedAccess: the evening and weekend hours and the sessions table.
+// checkEnhancedAccess: the sessions table, and no hours but the sessions'
+// own (before, every site claimed 6:30pm to 8pm and Saturdays whether or
+// not anyone entered a session).
 func checkEnhancedAccess(t *testing.T, p Page, out string, doc, main *html.Node) {
-	wantText(t, main, "from 6:30pm to 8pm, Monday to Friday", "from 9am to 5pm on Saturdays")
+	wantText(t, main, "You may be able to get an appointment in the evening or at the weekend")
+	if strings.Contains(text(main), "from 6:30pm to 8pm") || strings.Contains(text(main), "from 9am to 5pm") {
+		t.Errorf("the page states hours outside the sessions table")
+	}
 	tables := elements(main, "table")
 	if len(tables) != 1 || len(elements(tables[0], "tr")) != 3 {
 		t.Fatalf("no sessions table")

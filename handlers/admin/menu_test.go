@@ -196,7 +196,7 @@ func TestMenuStartFromStandard(t *testing.T) {
 	b := s.browser()
 	b.signIn(t, host, "ed@example.nhs.uk")
 	tok, fp, body := menuOpen(t, b, host)
-	if !strings.Contains(body, "the website shows the standard menu of") || !strings.Contains(body, "Our practices (/practices)") {
+	if !strings.Contains(body, "the website shows the standard menu of") || !strings.Contains(body, "Appointments (/appointments)") {
 		t.Fatalf("empty menu page:\n%s", body)
 	}
 	if r := b.post(t, host, "/admin/menu/start", url.Values{"fingerprint": {fp}}); r.status != http.StatusForbidden {
@@ -205,7 +205,7 @@ func TestMenuStartFromStandard(t *testing.T) {
 	if r := b.post(t, host, "/admin/menu/start", url.Values{"_csrf": {tok}, "fingerprint": {fp}}); r.status != http.StatusSeeOther || r.location() != "/admin/menu?done=started" {
 		t.Fatalf("start: %d %q\n%s", r.status, r.location(), r.body)
 	}
-	want := "About us,Our practices,Services,Evening and weekend appointments,Our team,Contact us"
+	want := "Home,Appointments,Prescriptions,Services,About us,Contact us"
 	if got := menuTitles(t, s, tn); got != want {
 		t.Errorf("menu: %s", got)
 	}
@@ -258,7 +258,7 @@ func TestMenuStandardMatchesSite(t *testing.T) {
 	if r := b.post(t, host, "/admin/menu/start", url.Values{"_csrf": {tok}, "fingerprint": {fp}}); r.status != http.StatusSeeOther {
 		t.Fatalf("start: %d\n%s", r.status, r.body)
 	}
-	if got, want := menuTitles(t, s, tn), "About us,Our practices,Services,Evening and weekend appointments,Our team,Events,Contact us"; got != want {
+	if got, want := menuTitles(t, s, tn), "Home,Appointments,Prescriptions,Services,About us,Events,Contact us"; got != want {
 		t.Errorf("menu started from the standard one: %s, want %s", got, want)
 	}
 }

@@ -427,3 +427,49 @@ func TestMarkdownPreviewEndpoint(t *testing.T) {
 	pagesWant(t, "editor page", page, http.StatusOK, `<script src="/static/`, `editor.`, `data-editor>`)
 	pagesWant(t, "news form", br.get(t, pagesHost, "/admin/news/new"), http.StatusOK, `data-editor>`)
 }
+
+// A template page (NHS England's, generated from the practices' details) is
+// overridden and brought back exactly as a legal page is: listed on the
+// Pages page, "Write your own version", publish, then "Go back to the
+// generated page", audited.
+func TestTemplatePageOverrideAndBack(t *testing.T) {
+	s, a, _, br := pagesSetup(t)
+	public := s.browser()
+	pagesWant(t, "generated appointments", public.get(t, pagesHost, "/appointments"), http.StatusOK, "Ask your practice for an appointment")
+
+	list := br.get(t, pagesHost, "/admin/pages")
+	pagesWant(t, "pages list", list, http.StatusOK, "<h2>Pages made from your practices' details</h2>",
+		`“Appointments” page <span class="nhsuk-u-font-weight-normal">(/appointments)</span>`,
+		`href="/admin/pages/edit?path=%2fpatient-group">Write your own version`)
+
+	form := br.get(t, pagesHost, "/admin/pages/edit?path=%2fappointments")
+	pagesWant(t, "own version form", form, http.StatusOK, `name="revision" value="0"`, "instead of the page generated from your practices&#39; details and settings")
+	r := br.post(t, pagesHost, "/admin/pages/edit", url.Values{"_csrf": {csrf(t, form.body)}, "path": {"/appointments"}, "revision": {"0"},
+		"title": {"Booking an appointment"}, "body": {"Phone **your practice** at 8am."}, "action": {"publish"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("publish own appointments page: %d\n%s", r.status, r.body)
+	}
+	pagesWant(t, "public own appointments", public.get(t, pagesHost, "/appointments"), http.StatusOK, "Booking an appointment", "<strong>your practice</strong>")
+	list = br.get(t, pagesHost, "/admin/pages")
+	guides := list.body[strings.Index(list.body, "Pages made from your practices"):]
+	if !strings.Contains(guides, `href="/admin/pages/delete?path=%2fappointments">Go back to the generated page`) {
+		t.Errorf("the overridden template page offers no way back:\n%s", guides)
+	}
+
+	confirm := br.get(t, pagesHost, "/admin/pages/delete?path=%2fappointments")
+	pagesWant(t, "go back confirmation", confirm, http.StatusOK, "Are you sure you want to delete your own version of the “Appointments” page?",
+		"generated from your practices&#39; details and settings")
+	base := strconv.FormatInt(pagesLatest(t, s, a, "/appointments").Revision.ID, 10)
+	r = br.post(t, pagesHost, "/admin/pages/delete", url.Values{"_csrf": {csrf(t, confirm.body)}, "path": {"/appointments"}, "revision": {base}})
+	if r.status != http.StatusSeeOther || r.location() != "/admin/pages?done=generated" {
+		t.Fatalf("go back to generated: %d %q", r.status, r.location())
+	}
+	back := public.get(t, pagesHost, "/appointments")
+	if back.status != http.StatusOK || strings.Contains(back.body, "your practice</strong>") || !strings.Contains(back.body, "Ask your practice for an appointment") {
+		t.Errorf("public /appointments after going back: %d\n%s", back.status, back.body)
+	}
+	log := withoutSetup(s.db.ForTenant(context.Background(), a.ID).AuditLog(10))
+	if len(log) == 0 || log[0].Action != "page.delete" || log[0].Subject != "/appointments" {
+		t.Errorf("audit log: %+v", log)
+	}
+}

@@ -280,6 +280,10 @@ func TestPracticeValidationNextToTheField(t *testing.T) {
 		{url.Values{"name": {"Riverside"}, "ods_code": {"K81001"}, "phone": {"0118 496 0000"}, "email": {"Typed"}}, "email", "Enter an email address"},
 		{url.Values{"name": {"Riverside"}, "ods_code": {"K81001"}, "phone": {"call us"}, "address": {"Typed"}}, "phone", "Enter a phone number"},
 		{url.Values{"name": {"Riverside"}, "ods_code": {"K81001"}, "prescriptions_url": {"example.org"}, "phone": {"0118 496 0000"}, "address": {"Typed"}}, "prescriptions_url", "Enter a full web address"},
+		{url.Values{"name": {"Riverside"}, "ods_code": {"K81001"}, "online_consultation_url": {"ask.example.org"}, "address": {"Typed"}}, "online_consultation_url", "Enter a full web address"},
+		{url.Values{"name": {"Riverside"}, "ods_code": {"K81001"}, "test_results_url": {"javascript:alert(1)"}, "address": {"Typed"}}, "test_results_url", "Enter a full web address"},
+		{url.Values{"name": {"Riverside"}, "ods_code": {"K81001"}, "fit_notes_url": {"www.example.org/fit"}, "address": {"Typed"}}, "fit_notes_url", "Enter a full web address"},
+		{url.Values{"name": {"Riverside"}, "ods_code": {"K81001"}, "charter_url": {"https://"}, "address": {"Typed"}}, "charter_url", "Enter a full web address"},
 	} {
 		check(t, b.post(t, host, edit+"/edit", practiceWith(details, tt.form)), tt.field, tt.msg, "Typed")
 	}
@@ -589,5 +593,60 @@ func TestPracticeHealthLinksToTheEditors(t *testing.T) {
 		if r := b.get(t, host, path); r.status != http.StatusNotFound {
 			t.Errorf("GET %s: %d", path, r.status)
 		}
+	}
+}
+
+// The links NHS England's template pages use are saved from the practice
+// form and shown on the practice's public page and the template pages.
+func TestPracticeTemplateLinks(t *testing.T) {
+	s := newServer(t, options{})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "sam@example.nhs.uk", models.RoleManager)
+	const host = "alpha.localhost"
+	store := s.db.ForTenant(context.Background(), tn.ID)
+	p := practiceSeed(t, store, "K81001", "Riverside")
+	b := s.browser()
+	b.signIn(t, host, "sam@example.nhs.uk")
+	edit := "/admin/practices/" + itoa(p.ID) + "/edit"
+	form := b.practiceForm(t, host, edit)
+	page := b.get(t, host, edit).body
+	for _, f := range []string{"online_consultation_url", "test_results_url", "fit_notes_url", "charter_url"} {
+		if !strings.Contains(page, `id="`+f+`"`) || !strings.Contains(page, `id="`+f+`-hint"`) {
+			t.Errorf("the practice form has no %s field with a hint", f)
+		}
+	}
+	r := b.post(t, host, edit, practiceWith(form, url.Values{"name": {"Riverside"}, "ods_code": {"K81001"}, "phone": {"01632 960 001"},
+		"online_consultation_url": {" https://ask.example.org/riverside "}, "test_results_url": {"https://riverside.example.org/results"},
+		"fit_notes_url": {"https://riverside.example.org/fit-notes"}, "charter_url": {"https://riverside.example.org/charter"}}))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", r.status, r.body)
+	}
+	got, err := store.PracticeByID(p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.OnlineConsultationURL != "https://ask.example.org/riverside" || got.TestResultsURL != "https://riverside.example.org/results" ||
+		got.FitNotesURL != "https://riverside.example.org/fit-notes" || got.CharterURL != "https://riverside.example.org/charter" {
+		t.Errorf("saved links: %+v", got)
+	}
+	public := s.browser()
+	pp := public.get(t, host, "/practices/K81001").body
+	for _, w := range []string{`href="https://ask.example.org/riverside"`, `href="https://riverside.example.org/results"`,
+		`href="https://riverside.example.org/fit-notes"`, `<a href="https://riverside.example.org/charter">You and Your General Practice</a>`} {
+		if !strings.Contains(pp, w) {
+			t.Errorf("the practice page lacks %s", w)
+		}
+	}
+	if fit := public.get(t, host, "/fit-notes").body; !strings.Contains(fit, `<a href="https://riverside.example.org/fit-notes">Ask Riverside for a fit note</a>`) {
+		t.Errorf("/fit-notes lacks the practice's link")
+	}
+	// Clearing a link brings the phone number back on the template page.
+	form = b.practiceForm(t, host, edit)
+	r = b.post(t, host, edit, practiceWith(form, url.Values{"name": {"Riverside"}, "ods_code": {"K81001"}, "phone": {"01632 960 001"}}))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("clear: %d\n%s", r.status, r.body)
+	}
+	if fit := public.get(t, host, "/fit-notes").body; !strings.Contains(fit, "To ask for a fit note, call") {
+		t.Errorf("/fit-notes gives no phone number once the link is gone")
 	}
 }

@@ -124,3 +124,37 @@ func TestSettingsForm(t *testing.T) {
 		t.Error("no settings.save in the audit log")
 	}
 }
+
+// The patient participation group the manager describes in the settings
+// is what the /patient-group page shows; too long a description is
+// refused next to its field.
+func TestSettingsPatientGroup(t *testing.T) {
+	s := newServer(t, options{})
+	tn := s.tenant(t, "alpha")
+	s.user(t, tn, "boss@example.nhs.uk", models.RoleManager)
+	const host = "alpha.localhost"
+	b := s.browser()
+	b.signIn(t, host, "boss@example.nhs.uk")
+	public := s.browser()
+	if body := public.get(t, host, "/patient-group").body; !strings.Contains(body, "ask your practice") {
+		t.Errorf("/patient-group without a group does not say to ask the practice")
+	}
+	form := settingsOpen(t, b, host)
+	form.Set("patient_group", strings.Repeat("a", 2001))
+	if r := b.post(t, host, "/admin/settings", form); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="patient_group-error"`) {
+		t.Errorf("a 2,001-character description: %d", r.status)
+	}
+	form = settingsOpen(t, b, host)
+	form.Set("patient_group", "We meet on the first Tuesday of the month.")
+	form.Set("patient_group_join", "Ask at reception for a form.")
+	if r := b.post(t, host, "/admin/settings", form); r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", r.status, r.body)
+	}
+	if page := b.get(t, host, "/admin/settings").body; !strings.Contains(page, "We meet on the first Tuesday of the month.") {
+		t.Errorf("the settings form does not show the saved group")
+	}
+	body := public.get(t, host, "/patient-group").body
+	if !strings.Contains(body, "<p>We meet on the first Tuesday of the month.</p>") || !strings.Contains(body, "<p>Ask at reception for a form.</p>") {
+		t.Errorf("/patient-group does not show the group:\n%s", body)
+	}
+}
