@@ -721,9 +721,8 @@ func (d *DB) SharedAudienceChoices(ctx context.Context, e SharedEditor) (Audienc
 type TenantShared struct {
 	SharedItem
 	State     SharedState
-	OwnTitle  string
-	OwnBody   string
-	UpdatedAt time.Time
+	OwnTitle string
+	OwnBody  string
 }
 
 // tenantAudience is the tenant's place for audiences.
@@ -948,6 +947,10 @@ type GroupEditorInput struct {
 	Email string
 	Label string // the group's name, shown as the owner of its items
 	Group Audience
+	// PasswordHash is the account's hash until they join: a hash of a
+	// random secret nobody keeps, so signing in before joining is an
+	// ordinary wrong password.
+	PasswordHash string
 }
 
 // InviteGroupEditor creates a group editor's account, without a password
@@ -984,7 +987,7 @@ func (d *DB) InviteGroupEditor(ctx context.Context, by User, in GroupEditorInput
 		if n > 0 {
 			return invalid("email", "This email address already has an account: use another")
 		}
-		u := User{Email: in.Email}
+		u := User{Email: in.Email, PasswordHash: in.PasswordHash}
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}

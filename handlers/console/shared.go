@@ -461,7 +461,11 @@ func inviteGroupEditor(d Deps) fiber.Handler {
 			group := sharedInput(&f).Audience
 			group.Kind = models.AudienceKind(value(&f, "audience"))
 			token := auth.NewToken()
-			g, err := d.DB.InviteGroupEditor(c.UserContext(), by, models.GroupEditorInput{Email: value(&f, "email"), Label: value(&f, "label"), Group: group},
+			placeholder, err := auth.HashPassword(auth.NewToken())
+			if err != nil {
+				return "", err
+			}
+			g, err := d.DB.InviteGroupEditor(c.UserContext(), by, models.GroupEditorInput{Email: value(&f, "email"), Label: value(&f, "label"), Group: group, PasswordHash: placeholder},
 				auth.HashToken(token), d.now().Add(inviteTTL), why)
 			if err != nil {
 				return "", err
