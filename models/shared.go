@@ -720,7 +720,7 @@ func (d *DB) SharedAudienceChoices(ctx context.Context, e SharedEditor) (Audienc
 // tenant's state and, for a replaced notice, its own text.
 type TenantShared struct {
 	SharedItem
-	State     SharedState
+	State    SharedState
 	OwnTitle string
 	OwnBody  string
 }
