@@ -419,8 +419,16 @@ func (d *DB) SaveSharedItem(ctx context.Context, e SharedEditor, id int64, in Sh
 				return nil, err
 			}
 		}
-		// A tenant that has left the audience keeps no state about it.
+		// A tenant that has left the audience keeps no state about it: one
+		// that showed its own version of a notice shows nothing now.
 		after := item.audience().resolve(all)
+		var dropped []int64
+		if item.Kind == SharedNotice {
+			if err := tx.Model(&sharedItemState{}).Where("item_id = ? AND state = ?", item.ID, SharedReplaced).
+				Where("tenant_id NOT IN ?", append(after, 0)).Pluck("tenant_id", &dropped).Error; err != nil {
+				return nil, err
+			}
+		}
 		if err := tx.Where("item_id = ?", item.ID).Where("tenant_id NOT IN ?", append(after, 0)).Delete(&sharedItemState{}).Error; err != nil {
 			return nil, err
 		}
@@ -428,7 +436,7 @@ func (d *DB) SaveSharedItem(ctx context.Context, e SharedEditor, id int64, in Sh
 		if err != nil {
 			return nil, err
 		}
-		reached := union(before, now2)
+		reached := union(union(before, now2), dropped)
 		subject := sharedSubject(item)
 		if err := auditTenants(tx, e.User, action, reached, subject); err != nil {
 			return nil, err
@@ -445,7 +453,8 @@ func (d *DB) SaveSharedItem(ctx context.Context, e SharedEditor, id int64, in Sh
 }
 
 // DeleteSharedItem removes a shared item as e: the tenants that inherited
-// it are re-rendered and audited, as for an edit.
+// it, and for a notice those that showed their own version of it (which
+// goes with it), are re-rendered and audited, as for an edit.
 func (d *DB) DeleteSharedItem(ctx context.Context, e SharedEditor, id int64, why string) error {
 	if err := ValidateWhy(why); err != nil {
 		return err
@@ -465,6 +474,13 @@ func (d *DB) DeleteSharedItem(ctx context.Context, e SharedEditor, id int64, why
 		reached, err := inheriting(tx, item.ID, item.audience().resolve(all))
 		if err != nil {
 			return nil, err
+		}
+		if item.Kind == SharedNotice { // their own versions of it go too
+			var own []int64
+			if err := tx.Model(&sharedItemState{}).Where("item_id = ? AND state = ?", item.ID, SharedReplaced).Pluck("tenant_id", &own).Error; err != nil {
+				return nil, err
+			}
+			reached = union(reached, own)
 		}
 		if err := tx.Delete(&SharedItem{}, item.ID).Error; err != nil {
 			return nil, err

@@ -353,7 +353,7 @@ func updateShared(d Deps) fiber.Handler {
 func deleteForm(s models.SharedItem) consoleForm {
 	return consoleForm{Action: fmt.Sprintf("/shared/%d/delete", s.ID), Button: "Delete it from every PCN", Warning: true,
 		Back: fmt.Sprintf("/shared/%d", s.ID), BackText: "Back to " + s.Title,
-		Intro:  "Every PCN that shows it stops showing it. PCNs that replaced it keep their own version.",
+		Intro:  "Every PCN that shows it stops showing it, and so do those that replaced a notice with their own words. PCNs that replaced a page keep their own page.",
 		Fields: []consoleField{whyField()}}
 }
 
