@@ -419,8 +419,16 @@ func (d *DB) SaveSharedItem(ctx context.Context, e SharedEditor, id int64, in Sh
 				return nil, err
 			}
 		}
-		// A tenant that has left the audience keeps no state about it.
+		// A tenant that has left the audience keeps no state about it: one
+		// that showed its own version of a notice shows nothing now.
 		after := item.audience().resolve(all)
+		var dropped []int64
+		if item.Kind == SharedNotice {
+			if err := tx.Model(&sharedItemState{}).Where("item_id = ? AND state = ?", item.ID, SharedReplaced).
+				Where("tenant_id NOT IN ?", append(after, 0)).Pluck("tenant_id", &dropped).Error; err != nil {
+				return nil, err
+			}
+		}
 		if err := tx.Where("item_id = ?", item.ID).Where("tenant_id NOT IN ?", append(after, 0)).Delete(&sharedItemState{}).Error; err != nil {
 			return nil, err
 		}
@@ -428,7 +436,7 @@ func (d *DB) SaveSharedItem(ctx context.Context, e SharedEditor, id int64, in Sh
 		if err != nil {
 			return nil, err
 		}
-		reached := union(before, now2)
+		reached := union(union(before, now2), dropped)
 		subject := sharedSubject(item)
 		if err := auditTenants(tx, e.User, action, reached, subject); err != nil {
 			return nil, err
@@ -445,7 +453,8 @@ func (d *DB) SaveSharedItem(ctx context.Context, e SharedEditor, id int64, in Sh
 }
 
 // DeleteSharedItem removes a shared item as e: the tenants that inherited
-// it are re-rendered and audited, as for an edit.
+// it, and for a notice those that showed their own version of it (which
+// goes with it), are re-rendered and audited, as for an edit.
 func (d *DB) DeleteSharedItem(ctx context.Context, e SharedEditor, id int64, why string) error {
 	if err := ValidateWhy(why); err != nil {
 		return err
@@ -465,6 +474,13 @@ func (d *DB) DeleteSharedItem(ctx context.Context, e SharedEditor, id int64, why
 		reached, err := inheriting(tx, item.ID, item.audience().resolve(all))
 		if err != nil {
 			return nil, err
+		}
+		if item.Kind == SharedNotice { // their own versions of it go too
+			var own []int64
+			if err := tx.Model(&sharedItemState{}).Where("item_id = ? AND state = ?", item.ID, SharedReplaced).Pluck("tenant_id", &own).Error; err != nil {
+				return nil, err
+			}
+			reached = union(reached, own)
 		}
 		if err := tx.Delete(&SharedItem{}, item.ID).Error; err != nil {
 			return nil, err
@@ -720,10 +736,9 @@ func (d *DB) SharedAudienceChoices(ctx context.Context, e SharedEditor) (Audienc
 // tenant's state and, for a replaced notice, its own text.
 type TenantShared struct {
 	SharedItem
-	State     SharedState
-	OwnTitle  string
-	OwnBody   string
-	UpdatedAt time.Time
+	State    SharedState
+	OwnTitle string
+	OwnBody  string
 }
 
 // tenantAudience is the tenant's place for audiences.
@@ -948,6 +963,10 @@ type GroupEditorInput struct {
 	Email string
 	Label string // the group's name, shown as the owner of its items
 	Group Audience
+	// PasswordHash is the account's hash until they join: a hash of a
+	// random secret nobody keeps, so signing in before joining is an
+	// ordinary wrong password.
+	PasswordHash string
 }
 
 // InviteGroupEditor creates a group editor's account, without a password
@@ -984,7 +1003,7 @@ func (d *DB) InviteGroupEditor(ctx context.Context, by User, in GroupEditorInput
 		if n > 0 {
 			return invalid("email", "This email address already has an account: use another")
 		}
-		u := User{Email: in.Email}
+		u := User{Email: in.Email, PasswordHash: in.PasswordHash}
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}

@@ -203,12 +203,17 @@ func TestSharedEditBumpsEachInheritingTenantOnce(t *testing.T) {
 		if !errors.Is(err, models.ErrInvalid) || w.gen(t, w.a) != g {
 			t.Errorf("stale save: %v, generation %d → %d", err, g, w.gen(t, w.a))
 		}
-		// Deleting re-renders the inheriting tenants only.
+		// Deleting re-renders the inheriting tenants, and charlie, whose own
+		// version of the notice goes with it; not bravo, which hid it.
 		for _, tn := range all {
 			before[tn.Slug] = w.gen(t, tn)
 		}
 		if err := db.DeleteSharedItem(ctx, w.operator, n.ID, "campaign over"); err != nil {
 			t.Fatal(err)
+		}
+		want = map[string]int64{"alpha": 1, "charlie": 1}
+		if got := noticeTitles(t, db, w.c); len(got) != 0 {
+			t.Errorf("charlie still shows %q after the delete", got)
 		}
 		for _, tn := range all {
 			if got := w.gen(t, tn) - before[tn.Slug]; got != want[tn.Slug] {

@@ -353,7 +353,7 @@ func updateShared(d Deps) fiber.Handler {
 func deleteForm(s models.SharedItem) consoleForm {
 	return consoleForm{Action: fmt.Sprintf("/shared/%d/delete", s.ID), Button: "Delete it from every PCN", Warning: true,
 		Back: fmt.Sprintf("/shared/%d", s.ID), BackText: "Back to " + s.Title,
-		Intro:  "Every PCN that shows it stops showing it. PCNs that replaced it keep their own version.",
+		Intro:  "Every PCN that shows it stops showing it, and so do those that replaced a notice with their own words. PCNs that replaced a page keep their own page.",
 		Fields: []consoleField{whyField()}}
 }
 
@@ -461,7 +461,11 @@ func inviteGroupEditor(d Deps) fiber.Handler {
 			group := sharedInput(&f).Audience
 			group.Kind = models.AudienceKind(value(&f, "audience"))
 			token := auth.NewToken()
-			g, err := d.DB.InviteGroupEditor(c.UserContext(), by, models.GroupEditorInput{Email: value(&f, "email"), Label: value(&f, "label"), Group: group},
+			placeholder, err := auth.HashPassword(auth.NewToken())
+			if err != nil {
+				return "", err
+			}
+			g, err := d.DB.InviteGroupEditor(c.UserContext(), by, models.GroupEditorInput{Email: value(&f, "email"), Label: value(&f, "label"), Group: group, PasswordHash: placeholder},
 				auth.HashToken(token), d.now().Add(inviteTTL), why)
 			if err != nil {
 				return "", err

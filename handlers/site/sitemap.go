@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/pcnweb/pcnweb/internal/feeds"
+	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 )
 
@@ -34,6 +35,17 @@ func sitemap(d Deps) fiber.Handler {
 		for _, p := range r.pages {
 			if !seen[p.Path] {
 				add(p.Path, p.UpdatedAt)
+				seen[p.Path] = true
+			}
+		}
+		// Pages shared with the tenant that it still shows.
+		shared, err := r.store.SharedItems()
+		if err != nil {
+			return err
+		}
+		for _, s := range shared {
+			if s.Kind == models.SharedPage && s.State == models.SharedInherits && !seen[s.Path] {
+				add(s.Path, s.UpdatedAt)
 			}
 		}
 		practices, err := r.store.Practices()
