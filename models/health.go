@@ -198,6 +198,14 @@ func (t *TenantDB) Health(now time.Time) ([]HealthIssue, error) {
 		}
 	}
 
+	var mediaIDs []int64
+	if err := t.scoped.Model(&Media{}).Pluck("id", &mediaIDs).Error; err != nil {
+		return nil, translate("media ids", err)
+	}
+	for _, id := range mediaIDs {
+		known["/media/"+strconv.FormatInt(id, 10)] = true
+	}
+
 	nav, err := t.NavItems()
 	if err != nil {
 		return nil, err
@@ -221,6 +229,11 @@ func (t *TenantDB) Health(now time.Time) ([]HealthIssue, error) {
 			for _, l := range sc.links {
 				if !internalPathExists(l, known) {
 					add(HealthBrokenLink, subject, key, "", "%s links to %s, which is not a page on this website.", name, l)
+				}
+			}
+			for _, src := range sc.srcs {
+				if !internalPathExists(src, known) {
+					add(HealthBrokenLink, subject, key, "", "%s shows the image %s, which is not in Images and files any more.", name, src)
 				}
 			}
 			if sc.noAlt > 0 {
@@ -307,6 +320,7 @@ func hasHours(stored string) bool {
 type contentScan struct {
 	links []string // internal paths (href="/…", not "//…"), sorted, no duplicates
 	noAlt int      // images without alt text
+	srcs  []string // internal image sources, in order, no duplicates
 	pdfs  []string // hrefs of links to PDF files, in order, no duplicates
 	vague []string // link texts that do not say where the link goes
 	text  string   // the words, outside tags
@@ -377,8 +391,12 @@ func scanContent(body string) contentScan {
 		case atom.Img:
 			alt := ""
 			for _, a := range tok.Attr {
-				if a.Key == "alt" {
+				switch {
+				case a.Key == "alt":
 					alt = a.Val
+				case a.Key == "src" && strings.HasPrefix(a.Val, "/") && !strings.HasPrefix(a.Val, "//") && !seen["img "+a.Val]:
+					seen["img "+a.Val] = true
+					sc.srcs = append(sc.srcs, a.Val)
 				}
 			}
 			if strings.TrimSpace(alt) == "" {
@@ -477,6 +495,10 @@ func internalPathExists(href string, known map[string]bool) bool {
 	p := u.Path
 	if strings.HasPrefix(p, "/static/") {
 		return true
+	}
+	if strings.HasPrefix(p, "/media/") { // a file of the library: it must still be there
+		id, _, ok := ParseMediaPath(p)
+		return ok && known["/media/"+strconv.FormatInt(id, 10)]
 	}
 	if p != "/" {
 		p = strings.TrimSuffix(path.Clean(p), "/")
