@@ -76,15 +76,15 @@ const (
 // field is one line here; the criterion becomes checked by itself.
 type practiceLink struct {
 	Criterion string
-	Label     string // "a link to …", as the gap message says it
+	Label     string // "link to …": the gap says "<practice> has no <Label>."
 	Field     string
 	Get       func(*Practice) string
 }
 
 var practiceLinks = []practiceLink{
-	{"1.02", "a link to make, change or cancel an appointment online", "appointments_url", func(p *Practice) string { return p.AppointmentsURL }},
-	{"1.07", "a link to order a repeat prescription online", "prescriptions_url", func(p *Practice) string { return p.PrescriptionsURL }},
-	{"1.12", "a link to join the surgery (register)", "registration_url", func(p *Practice) string { return p.RegistrationURL }},
+	{"1.02", "link to make, change or cancel an appointment online", "appointments_url", func(p *Practice) string { return p.AppointmentsURL }},
+	{"1.07", "link to order a repeat prescription online", "prescriptions_url", func(p *Practice) string { return p.PrescriptionsURL }},
+	{"1.12", "link to join the surgery (register)", "registration_url", func(p *Practice) string { return p.RegistrationURL }},
 }
 
 // practiceLinkCheck is the HealthIssue.Check of a practiceLinks row.

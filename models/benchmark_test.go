@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -440,4 +441,37 @@ func FuzzTimeProblems(f *testing.F) {
 			}
 		}
 	})
+}
+
+// docs/nhs-guidance.md lists the criteria as the code does.
+func TestBenchmarkTableInDocs(t *testing.T) {
+	doc, err := os.ReadFile("../docs/nhs-guidance.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		cells := strings.Split(line, " | ")
+		if len(cells) == 4 && strings.HasPrefix(line, "| ") {
+			rows[strings.TrimPrefix(cells[0], "| ")] = line
+		}
+	}
+	for _, c := range models.Criteria() {
+		row, ok := rows[c.ID]
+		if !ok {
+			t.Errorf("docs/nhs-guidance.md has no row for criterion %s", c.ID)
+			continue
+		}
+		how := "not checkable: "
+		switch {
+		case c.Platform:
+			how = "provided by the platform"
+		case c.Check != "":
+			how = "checked by software (`" + c.Check + "`)"
+		}
+		want := fmt.Sprintf("| %s | %d | %s | %s", c.ID, c.Section, c.Text, how)
+		if !strings.HasPrefix(row, want) {
+			t.Errorf("docs/nhs-guidance.md row\n%s\nwant it to start\n%s", row, want)
+		}
+	}
 }
