@@ -78,13 +78,13 @@ type practiceLink struct {
 	Criterion string
 	Label     string // "link to …": the gap says "<practice> has no <Label>."
 	Field     string
-	Get       func(*Practice) string
+	Get       func(*Practice) *string // the field
 }
 
 var practiceLinks = []practiceLink{
-	{"1.02", "link to make, change or cancel an appointment online", "appointments_url", func(p *Practice) string { return p.AppointmentsURL }},
-	{"1.07", "link to order a repeat prescription online", "prescriptions_url", func(p *Practice) string { return p.PrescriptionsURL }},
-	{"1.12", "link to join the surgery (register)", "registration_url", func(p *Practice) string { return p.RegistrationURL }},
+	{"1.02", "link to make, change or cancel an appointment online", "appointments_url", func(p *Practice) *string { return &p.AppointmentsURL }},
+	{"1.07", "link to order a repeat prescription online", "prescriptions_url", func(p *Practice) *string { return &p.PrescriptionsURL }},
+	{"1.12", "link to join the surgery (register)", "registration_url", func(p *Practice) *string { return &p.RegistrationURL }},
 }
 
 // practiceLinkCheck is the HealthIssue.Check of a practiceLinks row.

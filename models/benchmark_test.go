@@ -159,12 +159,12 @@ func monthsAgo(n int) *time.Time {
 // open), and changes close to it that are not gaps.
 func TestBenchmarkChecksEachCriterion(t *testing.T) {
 	type change = func(*testing.T, *models.TenantDB)
-	tests := []struct {
+	type criterionCase struct {
 		criterion string
 		gaps      map[string]change // name → change that makes a gap
 		passes    map[string]change // name → change that must not
-	}{
-		{"1.02", map[string]change{"no appointments link": practiceField(func(p *models.Practice) { p.AppointmentsURL = "" })}, nil},
+	}
+	tests := []criterionCase{
 		{"1.04", map[string]change{
 			"page":   withPage("Call us for an emergency appointment."),
 			"news":   withPost("Emergency Appointments are on the day."),
@@ -172,16 +172,15 @@ func TestBenchmarkChecksEachCriterion(t *testing.T) {
 		}, map[string]change{
 			"urgent wording": withPage("Ask for an urgent appointment. In an emergency, call 999."),
 		}},
-		{"1.07", map[string]change{"no prescriptions link": practiceField(func(p *models.Practice) { p.PrescriptionsURL = "" })}, nil},
-		{"1.12", map[string]change{"no registration link": practiceField(func(p *models.Practice) { p.RegistrationURL = "" })}, nil},
 		{"1.14", map[string]change{"no phone": practiceField(func(p *models.Practice) { p.Phone = "" })}, nil},
 		{"1.15", map[string]change{
 			"no address":  practiceField(func(p *models.Practice) { p.Address = "" }),
 			"no postcode": practiceField(func(p *models.Practice) { p.Postcode = "" }),
 		}, nil},
 		{"1.16", map[string]change{"a practice without hours": func(t *testing.T, s *models.TenantDB) {
-			if _, err := s.SavePractice(testActor, 0, 0, models.Practice{Name: "Nohours", ODSCode: "Y99003", Phone: "01632 960 003", Address: "2 Low Street", Postcode: "FF2 2AA",
-				AccessibilityNotes: "Step-free", AppointmentsURL: "https://example.org/b", PrescriptionsURL: "https://example.org/p", RegistrationURL: "https://example.org/r"}); err != nil {
+			p := models.Practice{Name: "Nohours", ODSCode: "Y99003", Phone: "01632 960 003", Address: "2 Low Street", Postcode: "FF2 2AA", AccessibilityNotes: "Step-free"}
+			models.SetPracticeLinksForTest(&p, "https://example.org/b")
+			if _, err := s.SavePractice(testActor, 0, 0, p); err != nil {
 				t.Fatal(err)
 			}
 		}}, nil},
@@ -259,6 +258,12 @@ func TestBenchmarkChecksEachCriterion(t *testing.T) {
 			map[string]change{"email only": settingsField(func(s *models.SiteSettings) { s.Phone, s.Email = "", "team@example.nhs.uk" })}},
 		{"3.12", map[string]change{"no access notes": practiceField(func(p *models.Practice) { p.AccessibilityNotes = "" })}, nil},
 	}
+
+	// Each practice link's criterion: a practice without that link.
+	for id, clear := range models.PracticeLinkCriteriaForTest() {
+		tests = append(tests, criterionCase{id, map[string]change{"a practice without the link": practiceField(clear)}, nil})
+	}
+	slices.SortStableFunc(tests, func(a, b criterionCase) int { return strings.Compare(a.criterion, b.criterion) })
 
 	// Another check a criterion's gap cases make too: a statement without
 	// its preparation date has no date of review either.

@@ -64,3 +64,22 @@ func ScanLinksForTest(body string) (links, pdfs, vague []string, noAlt int) {
 	sc := scanContent(body)
 	return sc.links, sc.pdfs, sc.vague, sc.noAlt
 }
+
+// SetPracticeLinksForTest sets every link a practice should have (the
+// practiceLinks table) to url.
+func SetPracticeLinksForTest(p *Practice, url string) {
+	for _, l := range practiceLinks {
+		*l.Get(p) = url
+	}
+}
+
+// PracticeLinkCriteriaForTest maps each criterion checked by a practice
+// link to a function that clears that link.
+func PracticeLinkCriteriaForTest() map[string]func(*Practice) {
+	out := map[string]func(*Practice){}
+	for _, l := range practiceLinks {
+		get := l.Get
+		out[l.Criterion] = func(p *Practice) { *get(p) = "" }
+	}
+	return out
+}

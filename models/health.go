@@ -99,7 +99,7 @@ func (t *TenantDB) Health(now time.Time) ([]HealthIssue, error) {
 			add(HealthPracticeAddress, HealthSubjectPractice, p.ODSCode, "postcode", "%s has no postcode.", p.Name)
 		}
 		for _, l := range practiceLinks {
-			if strings.TrimSpace(l.Get(p)) == "" {
+			if strings.TrimSpace(*l.Get(p)) == "" {
 				add(practiceLinkCheck(l.Field), HealthSubjectPractice, p.ODSCode, l.Field, "%s has no %s.", p.Name, l.Label)
 			}
 		}

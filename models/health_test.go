@@ -28,9 +28,10 @@ func completeSite(t *testing.T, store *models.TenantDB) {
 	if _, err := store.SaveSettingsAt(testActor, settings, settings.Version, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	p, err := store.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30"),
-		Address: "1 High Street\nFivefields", Postcode: "FF1 1AA", AccessibilityNotes: "Step-free access",
-		AppointmentsURL: "https://example.org/book", PrescriptionsURL: "https://example.org/rx", RegistrationURL: "https://example.org/join"})
+	practice := models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30"),
+		Address: "1 High Street\nFivefields", Postcode: "FF1 1AA", AccessibilityNotes: "Step-free access"}
+	models.SetPracticeLinksForTest(&practice, "https://example.org/online")
+	p, err := store.SavePractice(testActor, 0, 0, practice)
 	if err != nil {
 		t.Fatal(err)
 	}
