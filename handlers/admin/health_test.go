@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,10 +84,18 @@ func TestSiteHealthPage(t *testing.T) {
 	if _, err := b.SaveSettingsAt(testActor, settings, settings.Version, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	p, err := b.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001",
+	practice := models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001",
 		Address: "1 High Street", Postcode: "FF1 1AA", AccessibilityNotes: "Step-free access",
-		AppointmentsURL: "https://example.org/a", PrescriptionsURL: "https://example.org/p", RegistrationURL: "https://example.org/r",
-		Hours: `{"monday":[{"open":"08:00","close":"18:30"}]}`})
+		Hours: `{"monday":[{"open":"08:00","close":"18:30"}]}`}
+	// Every online link of the practice (AppointmentsURL, …: whatever
+	// links the practice form has).
+	pv := reflect.ValueOf(&practice).Elem()
+	for i := 0; i < pv.NumField(); i++ {
+		if f := pv.Type().Field(i); strings.HasSuffix(f.Name, "URL") && f.Type.Kind() == reflect.String {
+			pv.Field(i).SetString("https://example.org/" + strings.ToLower(f.Name))
+		}
+	}
+	p, err := b.SavePractice(testActor, 0, 0, practice)
 	if err != nil {
 		t.Fatal(err)
 	}
