@@ -108,9 +108,7 @@ const (
 	HealthStatementIssues   = "accessibility-issues"
 	HealthPrivacy           = "privacy-notice"
 	HealthNetworkContact    = "network-contact"
-	HealthSubjectService    = "service" // Key: service id, "" for "add one"
-	reviewMonths            = 12
-	statementReviewInterval = reviewMonths // months between reviews of the accessibility statement
+	statementReviewInterval = 12 // months between reviews of the accessibility statement
 )
 
 // contentSubjects are where words and links are checked: pages, news and

@@ -38,6 +38,7 @@ const (
 	HealthSubjectPost     = "post"     // Key: post id
 	HealthSubjectSessions = "sessions"
 	HealthSubjectNav      = "navigation"
+	HealthSubjectService  = "service" // Key: service id, "" for "add one"
 )
 
 // HealthIssue is one thing missing against the guidance, described in plain
