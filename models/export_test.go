@@ -54,3 +54,32 @@ func ChangeAuditedForTest(t *TenantDB, by Actor, action, subject string, write f
 func ClearSortOrderForTest(t *TenantDB, table string) error {
 	return t.scoped.Table(table).Where("1 = 1").UpdateColumn("sort_order", 0).Error
 }
+
+// TimeProblemsForTest exposes timeProblems, the 12-hour time check.
+func TimeProblemsForTest(text string) []string { return timeProblems(text) }
+
+// ScanLinksForTest exposes what scanContent finds of links: internal
+// paths, PDFs and vague link texts.
+func ScanLinksForTest(body string) (links, pdfs, vague []string, noAlt int) {
+	sc := scanContent(body)
+	return sc.links, sc.pdfs, sc.vague, sc.noAlt
+}
+
+// SetPracticeLinksForTest sets every link a practice should have (the
+// practiceLinks table) to url.
+func SetPracticeLinksForTest(p *Practice, url string) {
+	for _, l := range practiceLinks {
+		*l.Get(p) = url
+	}
+}
+
+// PracticeLinkCriteriaForTest maps each criterion checked by a practice
+// link to a function that clears that link.
+func PracticeLinkCriteriaForTest() map[string]func(*Practice) {
+	out := map[string]func(*Practice){}
+	for _, l := range practiceLinks {
+		get := l.Get
+		out[l.Criterion] = func(p *Practice) { *get(p) = "" }
+	}
+	return out
+}

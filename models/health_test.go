@@ -16,20 +16,32 @@ import (
 // completeSite fills a tenant so that no health check finds anything.
 func completeSite(t *testing.T, store *models.TenantDB) {
 	t.Helper()
-	prepared := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	prepared := time.Now().AddDate(0, -1, 0).UTC().Truncate(24 * time.Hour)
 	settings, _ := store.Settings()
 	settings.StatementPrepared = &prepared
+	settings.Description = "Five practices working together in Fivefields."
+	settings.Phone = "01632 960 000"
+	settings.DataController = "Fivefields Surgery"
+	settings.DPOContact = "dpo@example.nhs.uk"
+	settings.AccessibilityStatus = "partial"
+	settings.AccessibilityIssues = "Some older pages have headings out of order"
 	if _, err := store.SaveSettingsAt(testActor, settings, settings.Version, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	p, err := store.SavePractice(testActor, 0, 0, models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30")})
+	practice := models.Practice{Name: "Fivefields", ODSCode: "Y99001", Phone: "01632 960 001", Hours: weekdays("08:00", "18:30"),
+		Address: "1 High Street\nFivefields", Postcode: "FF1 1AA", AccessibilityNotes: "Step-free access"}
+	models.SetPracticeLinksForTest(&practice, "https://example.org/online")
+	p, err := store.SavePractice(testActor, 0, 0, practice)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60, PracticeID: &p.ID}); err != nil {
+	if _, err := store.SaveEASessionByID(testActor, 0, 0, models.EASession{Weekdays: "1,2,3,4,5", StartsAt: 18*60 + 30, EndsAt: 20 * 60, PracticeID: &p.ID, HowToBook: "Ask your practice"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "See [practices](/practices), [Fivefields](/practices/y99001#map), [news](/news/flu) and ![A clinic](/static/logo.svg)"}); err != nil {
+	if _, err := store.SaveService(testActor, 0, 0, models.Service{Name: "Social prescribing", Summary: "Help with what affects your health", WhoFor: "Adults", HowToAccess: "Ask at reception", Published: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.PutPage(models.PageInput{By: models.Actor{Name: "test"}, Path: "/about", Title: "About", BodyMD: "See [practices](/practices), [Fivefields](/practices/y99001#map), [news](/news/flu) and ![A clinic](/static/logo.svg). Open 8am to 6:30pm, £1.50."}); err != nil {
 		t.Fatal(err)
 	}
 	past := time.Now().Add(-time.Hour)
@@ -109,15 +121,27 @@ func TestHealthFindsEachGap(t *testing.T) {
 		}
 		sort.Strings(got)
 		want := []string{
+			"accessibility-issues settings:",
+			"accessibility-review settings:",
 			"accessibility-statement settings:",
 			"broken-link page:/old",
 			"broken-link post:",
+			"description settings:",
 			"enhanced-access sessions:",
 			"image-alt post:",
 			"navigation navigation:",
+			"network-contact settings:",
 			"page-review page:/old",
+			"practice-access practice:Y99002",
+			"practice-address practice:Y99002",
 			"practice-hours practice:Y99002",
+			"practice-link-appointments_url practice:Y99002",
+			"practice-link-prescriptions_url practice:Y99002",
+			"practice-link-registration_url practice:Y99002",
 			"practice-phone practice:Y99002",
+			"privacy-notice settings:",
+			"privacy-notice settings:",
+			"service-access service:",
 		}
 		// Post keys are ids: compare without them.
 		for i := range got {

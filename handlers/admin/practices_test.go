@@ -581,7 +581,7 @@ func TestPracticeHealthLinksToTheEditors(t *testing.T) {
 	b := s.browser()
 	b.signIn(t, host, "jo@example.nhs.uk")
 	health := b.get(t, host, "/admin/health")
-	for _, link := range []string{`href="/admin/practices/ods/K81001/hours"`, `href="/admin/practices/ods/K81001/edit"`, `href="/admin/sessions">Fix this<span class="nhsuk-u-visually-hidden">: There are no enhanced access sessions`} {
+	for _, link := range []string{`href="/admin/practices/ods/K81001/hours"`, `href="/admin/practices/ods/K81001/edit#phone"`, `href="/admin/sessions">Fix this<span class="nhsuk-u-visually-hidden">: There are no enhanced access sessions`} {
 		if !strings.Contains(health.body, link) {
 			t.Errorf("health page lacks %s", link)
 		}

@@ -1,0 +1,5 @@
+package admin
+
+// FixLinkForTest exposes fixLink, where the site health page sends a
+// finding to be fixed.
+var FixLinkForTest = fixLink
