@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -145,5 +146,82 @@ func TestStaleSaveShowsWhoChangedWhat(t *testing.T) {
 	// Take their version: the link opens the latest in the editor.
 	if r := jane.get(t, host, "/admin/pages/edit?path=/clinics"); !strings.Contains(r.body, "Sam&#39;s &lt;own&gt; text") {
 		t.Errorf("the editor does not open the latest version:\n%s", r.body)
+	}
+}
+
+// TestMediaPickerListsOwnImages: the editor's picker reads the tenant's
+// images (not its PDFs, not another tenant's) with their alt text and the
+// address to insert; the editor links to the library for use without the
+// script.
+func TestMediaPickerListsOwnImages(t *testing.T) {
+	s, _ := newMediaServer(t)
+	a := s.tenant(t, "alpha")
+	bt := s.tenant(t, "beta")
+	s.user(t, a, "jane@example.nhs.uk", models.RoleEditor)
+	s.user(t, bt, "bob@example.nhs.uk", models.RoleEditor)
+	jane, bob := s.browser(), s.browser()
+	jane.signIn(t, "alpha.localhost", "jane@example.nhs.uk")
+	bob.signIn(t, "beta.localhost", "bob@example.nhs.uk")
+	if r := jane.uploadMedia(t, "alpha.localhost", url.Values{"alt": {"The waiting room [new]"}}, &testMediaFile{"room.png", testMediaPNGFile(t, 800, 400)}); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", r.status, r.body)
+	}
+	if r := jane.uploadMedia(t, "alpha.localhost", url.Values{"title": {"Annual report"}}, &testMediaFile{"report.pdf", testMediaPDF}); r.status != http.StatusSeeOther {
+		t.Fatalf("upload PDF: %d\n%s", r.status, r.body)
+	}
+	if r := bob.uploadMedia(t, "beta.localhost", url.Values{"alt": {"Beta's secret picture"}}, &testMediaFile{"b.png", testMediaPNGFile(t, 320, 320)}); r.status != http.StatusSeeOther {
+		t.Fatalf("upload to beta: %d\n%s", r.status, r.body)
+	}
+	items, err := s.db.ForTenant(context.Background(), a.ID).AllMedia()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var room models.Media
+	for _, m := range items {
+		if m.Kind == models.MediaImage {
+			room = m
+		}
+	}
+
+	r := jane.get(t, "alpha.localhost", "/admin/media/picker")
+	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+		t.Fatalf("picker: %d %s\n%s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	var got struct {
+		Images []struct {
+			ID            int64
+			Src, Thumb    string
+			Alt, Filename string
+			Width, Height int
+		}
+		Upload string
+	}
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Images) != 1 {
+		t.Fatalf("picker lists %d images, want alpha's one image (no PDF, nothing of beta's): %s", len(got.Images), r.body)
+	}
+	im := got.Images[0]
+	if im.ID != room.ID || im.Src != room.Src() || im.Alt != "The waiting room [new]" || im.Filename != "room.png" ||
+		im.Width != 800 || im.Height != 400 || !strings.HasPrefix(im.Thumb, "/media/") || got.Upload != "/admin/media/new" {
+		t.Errorf("picker image %+v, upload %q", im, got.Upload)
+	}
+	if strings.Contains(r.body, "secret") {
+		t.Error("the picker shows another tenant's image")
+	}
+	if r := s.browser().get(t, "alpha.localhost", "/admin/media/picker"); r.status != http.StatusSeeOther {
+		t.Errorf("picker signed out: %d, want the sign-in redirect", r.status)
+	}
+
+	// Without the script: the editors link to the library, whose rows show
+	// the Markdown to copy, alt text escaped.
+	for _, path := range []string{"/admin/pages/new", "/admin/news/new", "/admin/pages/edit?path=%2fprivacy"} {
+		r := jane.get(t, "alpha.localhost", path)
+		if !strings.Contains(r.body, `data-media-picker="/admin/media/picker"`) || !strings.Contains(r.body, `<a href="/admin/media" target="_blank" rel="noopener">images and files (opens in a new tab)</a>`) {
+			t.Errorf("%s lacks the link to the media library:\n%s", path, r.body)
+		}
+	}
+	if r := jane.get(t, "alpha.localhost", "/admin/media"); !strings.Contains(r.body, `![The waiting room \[new\]](`+room.Src()+`)`) {
+		t.Errorf("the library does not show the image's Markdown:\n%s", r.body)
 	}
 }
