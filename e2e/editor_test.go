@@ -122,7 +122,7 @@ func TestEditorImagePicker(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`(function(){var b=document.getElementById('body');b.focus();b.setSelectionRange(0,0);})()`),
 		openPicker,
 		chromedp.Click(chromedp.Search(`//dialog[@open]//label[contains(., "A floor plan of the surgery")]`)),
-		chromedp.SetValue(chromedp.CSS(`dialog.admin-picker textarea`), ""),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('dialog.admin-picker textarea').value = ''`),
 		chromedp.Click(chromedp.Search(`//dialog[@open]//button[normalize-space()="Insert image"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`dialog.admin-picker[open] .admin-picker__errors`)),
 	)

@@ -75,8 +75,9 @@ func practiceParseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// practiceUKDate formats a stored date as typed in the form, 24/12/2026.
-func practiceUKDate(t time.Time) string { return t.UTC().Format("2/1/2006") }
+// practiceUKDate formats a stored date for the form's date input,
+// 2026-12-24 (shown as 24/12/2026 in the UK).
+func practiceUKDate(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
 // practiceExceptionDates describes an exception's dates, "Thursday 24
 // December 2026 to Sunday 27 December 2026".
@@ -167,10 +168,10 @@ func practiceExceptionEditOf(p models.Practice, e models.PracticeException) *pra
 	}
 	spans := e.ExceptionSpans()
 	if len(spans) > 0 {
-		ee.Open1, ee.Close1 = spans[0].Open, spans[0].Close
+		ee.Open1, ee.Close1 = formClock(spans[0].Open), formClock(spans[0].Close)
 	}
 	if len(spans) > 1 {
-		ee.Open2, ee.Close2 = spans[1].Open, spans[1].Close
+		ee.Open2, ee.Close2 = formClock(spans[1].Open), formClock(spans[1].Close)
 	}
 	return ee
 }
