@@ -117,9 +117,11 @@ func TestEditorImagePicker(t *testing.T) {
 	}
 
 	// Alt text cleared: the picker asks for it, and stays open; "only
-	// decoration" writes the decorative marker instead.
+	// decoration" writes the decorative marker instead. The cursor is in
+	// the first line's middle: the image goes after that line, not inside
+	// it.
 	err = chromedp.Do(tb.ctx,
-		chromedp.Evaluate[chromedp.Void](`(function(){var b=document.getElementById('body');b.focus();b.setSelectionRange(0,0);})()`),
+		chromedp.Evaluate[chromedp.Void](`(function(){var b=document.getElementById('body');b.focus();b.setSelectionRange(3,3);})()`),
 		openPicker,
 		chromedp.Click(chromedp.Search(`//dialog[@open]//label[contains(., "A floor plan of the surgery")]`)),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('dialog.admin-picker textarea').value = ''`),
@@ -143,7 +145,8 @@ func TestEditorImagePicker(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond)
-	if got := bodyValue(); !strings.HasPrefix(got, "![](/media/") || !strings.Contains(got, ` "decorative")`+"\n\nOur services:") {
-		t.Errorf("decorative image at the start: body %q", got)
+	// The cursor was in the first line: the image goes after that line.
+	if got := bodyValue(); !strings.HasPrefix(got, "Our services:\n\n![](/media/") || !strings.Contains(got, ` "decorative")`+"\n\n- one\n- two\n\n") {
+		t.Errorf("decorative image after the first line: body %q", got)
 	}
 }
