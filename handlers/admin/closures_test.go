@@ -36,7 +36,9 @@ func TestOneClosureForSeveralPractices(t *testing.T) {
 	b := s.browser()
 	b.signIn(t, host, "jane@example.nhs.uk")
 	public := s.browser()
-	excURL := func(p models.Practice) string { return "/admin/practices/" + strconv.FormatInt(p.ID, 10) + "/exceptions" }
+	excURL := func(p models.Practice) string {
+		return "/admin/practices/" + strconv.FormatInt(p.ID, 10) + "/exceptions"
+	}
 	id := func(p models.Practice) string { return strconv.FormatInt(p.ID, 10) }
 
 	r := b.get(t, host, excURL(ps[0])+"/new")
