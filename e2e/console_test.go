@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -13,13 +14,19 @@ import (
 	"github.com/pcnweb/pcnweb/internal/demo"
 )
 
-// TestConsoleAccessibility signs in to the operators' console as the demo
-// operator in Chromium — which must first set up two-factor
-// authentication, as every operator must — and runs axe-core over every
-// page found from the console's navigation, at desktop and then mobile
-// width (the second sign-in uses a recovery code from the first).
+// TestConsoleAccessibility signs in to the operators' console in Chromium
+// as an operator of its own, made with `pcnweb user add --operator` (the
+// demo operator's two-factor is already on, with the recovery code serve
+// printed), which must first set up two-factor authentication, as every
+// new operator must; then it runs axe-core over every page found from the
+// console's navigation, at desktop and then mobile width (the second
+// sign-in uses a recovery code from the first).
 func TestConsoleAccessibility(t *testing.T) {
 	base := "http://" + srv.host("console")
+	const operator, password = "console-e2e@pcnweb.example", "e2e console operator password"
+	if _, err := srv.cli(password+"\n", "user", "add", "--operator", "--email", operator); err != nil {
+		t.Fatal(err)
+	}
 	tb := openTabFor(t, desktop, 10*time.Minute, chromedp.WithNewBrowserContext())
 	check := func(label string, width int64) {
 		t.Helper()
@@ -36,8 +43,8 @@ func TestConsoleAccessibility(t *testing.T) {
 	}
 	check("/sign-in", desktop.width)
 	err = chromedp.Do(tb.ctx,
-		chromedp.SendKeys(chromedp.ID("email"), demo.Operator),
-		chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
+		chromedp.SendKeys(chromedp.ID("email"), operator),
+		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Submit(chromedp.ID("password")),
 		chromedp.WaitVisible(chromedp.ID("secret")),
 	)
@@ -116,8 +123,8 @@ func TestConsoleAccessibility(t *testing.T) {
 	err = chromedp.Do(tb.ctx,
 		chromedp.Navigate(base+"/sign-in"),
 		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), demo.Operator),
-		chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
+		chromedp.SendKeys(chromedp.ID("email"), operator),
+		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Submit(chromedp.ID("password")),
 		chromedp.WaitVisible(chromedp.ID("code")),
 	)
@@ -134,4 +141,34 @@ func TestConsoleAccessibility(t *testing.T) {
 		t.Fatalf("sign in with a recovery code: %v", err)
 	}
 	walk(mobile.width)
+}
+
+// TestConsoleDemoOperatorRecoveryCode signs in to the console as the demo
+// operator with the one-time recovery code `serve --demo` printed beside
+// the sign-in hints: no authenticator app needed.
+func TestConsoleDemoOperatorRecoveryCode(t *testing.T) {
+	m := regexp.MustCompile(`Demo operator at the console: (\S+), same password, then recovery code (\S+) in place of a two-factor code`).
+		FindStringSubmatch(srv.logs.String())
+	if m == nil {
+		t.Fatalf("serve --demo printed no recovery code for the demo operator:\n%s", srv.logs.String())
+	}
+	if m[1] != demo.Operator {
+		t.Errorf("printed operator %q, want %s", m[1], demo.Operator)
+	}
+	base := "http://" + srv.host("console")
+	tb := openTabFor(t, desktop, 2*time.Minute, chromedp.WithNewBrowserContext())
+	err := chromedp.Do(tb.ctx,
+		chromedp.Navigate(base+"/sign-in"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), demo.Operator),
+		chromedp.SendKeys(chromedp.ID("password"), demo.DefaultPassword),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.ID("code")),
+		chromedp.SendKeys(chromedp.ID("code"), m[2]),
+		chromedp.Submit(chromedp.ID("code")),
+		chromedp.WaitVisible(chromedp.CSS(".admin-nav")),
+	)
+	if err != nil {
+		t.Fatalf("sign in as the demo operator with the printed recovery code: %v", err)
+	}
 }

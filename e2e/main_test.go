@@ -119,6 +119,7 @@ type server struct {
 	cmd            *exec.Cmd
 	done           chan error
 	logs           *lockedBuffer
+	env            []string // the server's environment: its store, for the command line
 }
 
 // startServer runs bin serve --demo on the embedded store in dataDir and
@@ -157,6 +158,7 @@ func startServerWith(bin string, args []string, keepStore bool, extraEnv ...stri
 		"PCNWEB_INTERNAL_ADDR="+internal,
 		"LOG_LEVEL=warn",
 	)
+	s.env = s.cmd.Env
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
@@ -185,6 +187,19 @@ func startServerWith(bin string, args []string, keepStore bool, extraEnv ...stri
 			return nil, fmt.Errorf("pcnweb %s not ready after 30s:\n%s", strings.Join(args, " "), s.logs.String())
 		}
 	}
+}
+
+// cli runs a pcnweb command against the server's store (its environment),
+// with stdin, and returns what it printed.
+func (s *server) cli(stdin string, args ...string) (string, error) {
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = s.env
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("pcnweb %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out), nil
 }
 
 // stop sends SIGTERM and waits for a graceful exit, then kills.

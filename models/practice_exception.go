@@ -57,16 +57,14 @@ func (e PracticeException) ExceptionSpans() []ClockSpan {
 	return cs
 }
 
-// SaveException creates (id 0) or updates an exception of a practice: the
-// dates (EndsOn zero means the same day as StartsOn), closed all day or
-// special opening times (spans, in order, not overlapping) and a reason.
-// An update must name the version it was opened at. Dates overlapping
-// another exception of the practice are refused on "starts_on". The change
-// is audited by by.
-func (t *TenantDB) SaveException(by Actor, practiceID, id int64, version int, e PracticeException, spans []ClockSpan) (PracticeException, error) {
+// normaliseException checks an exception before it is written: the dates
+// (EndsOn zero means the same day as StartsOn) as UTC midnights, the
+// reason, and the special opening times (spans, in order, not
+// overlapping) unless it is closed all day.
+func normaliseException(e *PracticeException, spans []ClockSpan) error {
 	e.Reason = strings.TrimSpace(e.Reason)
 	if e.StartsOn.IsZero() {
-		return PracticeException{}, invalid("starts_on", "enter the first date of the change")
+		return invalid("starts_on", "enter the first date of the change")
 	}
 	y, m, d := e.StartsOn.Date()
 	e.StartsOn = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
@@ -76,25 +74,62 @@ func (t *TenantDB) SaveException(by Actor, practiceID, id int64, version int, e 
 	y, m, d = e.EndsOn.Date()
 	e.EndsOn = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	if e.EndsOn.Before(e.StartsOn) {
-		return PracticeException{}, invalid("ends_on", "the last date must be the same as or after the first date")
+		return invalid("ends_on", "the last date must be the same as or after the first date")
 	}
 	if utf8.RuneCountInString(e.Reason) > 200 {
-		return PracticeException{}, invalid("reason", "use 200 characters or fewer for the reason")
+		return invalid("reason", "use 200 characters or fewer for the reason")
 	}
 	e.Hours = ""
 	if !e.Closed {
 		if len(spans) == 0 {
-			return PracticeException{}, invalid("exception-1-open", "enter the special opening times, or choose closed all day")
+			return invalid("exception-1-open", "enter the special opening times, or choose closed all day")
 		}
 		hs, err := spansOf(spans)
 		if err != nil {
-			return PracticeException{}, invalid("exception-1-open", "enter times like 8am or 18:30")
+			return invalid("exception-1-open", "enter times like 08:00 or 18:30")
 		}
 		if err := (hours.Schedule{Week: hours.Week{1: hs}}).Validate(); err != nil {
-			return PracticeException{}, invalid("exception-1-open", "check the special opening times: each period must close after it opens, and periods must not overlap")
+			return invalid("exception-1-open", "check the special opening times: each period must close after it opens, and periods must not overlap")
 		}
 		b, _ := json.Marshal(spans)
 		e.Hours = string(b)
+	}
+	return nil
+}
+
+// checkExceptionOverlap refuses, on "starts_on", dates that overlap another
+// exception (other than id) of practice p; named says which practice in
+// the message, for a change made to several at once.
+func (t *TenantDB) checkExceptionOverlap(p Practice, id int64, e PracticeException, named bool) error {
+	var other []PracticeException
+	if err := t.scoped.Where("practice_id = ? AND id <> ? AND starts_on <= ? AND ends_on >= ?", p.ID, id, e.EndsOn, e.StartsOn).
+		Order("starts_on").Find(&other).Error; err != nil {
+		return err
+	}
+	if len(other) == 0 {
+		return nil
+	}
+	o := other[0]
+	when := dateOf(o.StartsOn).Long()
+	if !o.EndsOn.Equal(o.StartsOn) {
+		when += " to " + dateOf(o.EndsOn).Long()
+	}
+	whose := ""
+	if named {
+		whose = " of " + p.Name
+	}
+	return invalid("starts_on", "these dates overlap another change to the hours"+whose+" ("+when+"): change the dates or edit that one instead")
+}
+
+// SaveException creates (id 0) or updates an exception of a practice: the
+// dates (EndsOn zero means the same day as StartsOn), closed all day or
+// special opening times (spans, in order, not overlapping) and a reason.
+// An update must name the version it was opened at. Dates overlapping
+// another exception of the practice are refused on "starts_on". The change
+// is audited by by.
+func (t *TenantDB) SaveException(by Actor, practiceID, id int64, version int, e PracticeException, spans []ClockSpan) (PracticeException, error) {
+	if err := normaliseException(&e, spans); err != nil {
+		return PracticeException{}, err
 	}
 	var saved PracticeException
 	err := t.changeAudited(by, func(tx *TenantDB) error {
@@ -102,18 +137,8 @@ func (t *TenantDB) SaveException(by Actor, practiceID, id int64, version int, e 
 		if err := tx.scoped.Where("id = ?", practiceID).Take(&p).Error; err != nil {
 			return err
 		}
-		var other []PracticeException
-		if err := tx.scoped.Where("practice_id = ? AND id <> ? AND starts_on <= ? AND ends_on >= ?", practiceID, id, e.EndsOn, e.StartsOn).
-			Order("starts_on").Find(&other).Error; err != nil {
+		if err := tx.checkExceptionOverlap(p, id, e, false); err != nil {
 			return err
-		}
-		if len(other) > 0 {
-			o := other[0]
-			when := dateOf(o.StartsOn).Long()
-			if !o.EndsOn.Equal(o.StartsOn) {
-				when += " to " + dateOf(o.EndsOn).Long()
-			}
-			return invalid("starts_on", "these dates overlap another change to the hours ("+when+"): change the dates or edit that one instead")
 		}
 		e.TenantID, e.PracticeID = t.tenantID, practiceID
 		if id == 0 {
@@ -145,6 +170,57 @@ func (t *TenantDB) SaveException(by Actor, practiceID, id int64, version int, e 
 		return tx.audit(action, exceptionSubject(p, saved))
 	})
 	return saved, translate(fmt.Sprintf("save exception %d of practice %d", id, practiceID), err)
+}
+
+// AddExceptionToPractices adds the same exception (a training afternoon,
+// say) to each of the practices, in one transaction: all of them or none,
+// the tenant's generation bumped once, one audit row per practice (the
+// audit log is read per practice). A practice of another tenant, or named
+// twice, is ErrNotFound; dates that overlap another exception of any of
+// them are refused on "starts_on", naming the practice. The exceptions are
+// returned in the order of practiceIDs.
+func (t *TenantDB) AddExceptionToPractices(by Actor, practiceIDs []int64, e PracticeException, spans []ClockSpan) ([]PracticeException, error) {
+	if len(practiceIDs) == 0 {
+		return nil, invalid("practices", "choose at least one practice")
+	}
+	if err := normaliseException(&e, spans); err != nil {
+		return nil, err
+	}
+	var saved []PracticeException
+	err := t.changeAudited(by, func(tx *TenantDB) error {
+		seen := map[int64]bool{}
+		for _, id := range practiceIDs {
+			if seen[id] {
+				return ErrNotFound
+			}
+			seen[id] = true
+			var p Practice
+			if err := tx.scoped.Where("id = ?", id).Take(&p).Error; err != nil {
+				return err
+			}
+			if err := tx.checkExceptionOverlap(p, 0, e, len(practiceIDs) > 1); err != nil {
+				return err
+			}
+			row := e
+			row.ID, row.TenantID, row.PracticeID = 0, t.tenantID, id
+			if err := tx.scoped.Create(&row).Error; err != nil {
+				return err
+			}
+			var s PracticeException
+			if err := tx.scoped.Where("id = ?", row.ID).Take(&s).Error; err != nil {
+				return err
+			}
+			saved = append(saved, s)
+			if err := tx.audit(AuditPracticeExceptionCreate, exceptionSubject(p, s)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, translate(fmt.Sprintf("add exception to practices %v", practiceIDs), err)
+	}
+	return saved, nil
 }
 
 // DeleteException deletes one exception of a practice, audited by by.

@@ -3,7 +3,10 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -303,4 +306,96 @@ func weekdays(open, close string) string {
 		w[d] = []models.ClockSpan{{Open: open, Close: close}}
 	}
 	return models.EncodeHours(w)
+}
+
+// TestAddExceptionToPractices: one closure for several practices is written
+// for all of them in one transaction (one generation bump, an audit row per
+// practice), or for none when one of them cannot take it.
+func TestAddExceptionToPractices(t *testing.T) {
+	dialects(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		store, other := testPracticeStores(t, db)
+		p := testPracticeAdd(t, store, "K81001", "Riverside")
+		q := testPracticeAdd(t, store, "K81002", "Hill")
+		r := testPracticeAdd(t, store, "K81003", "Fivefields")
+		elsewhere := testPracticeAdd(t, other, "K81009", "Beta's")
+		if _, err := store.SaveException(testActor, r.ID, 0, 0, models.PracticeException{StartsOn: testPracticeDate(2026, 3, 10), Closed: true, Reason: "Flood"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		state := func() string {
+			tn, err := db.TenantByID(ctx, store.TenantID())
+			if err != nil {
+				t.Fatal(err)
+			}
+			log, _ := store.AuditLog(100)
+			return fmt.Sprintf("generation %d, %d audit rows", tn.Generation, len(log))
+		}
+		training := models.PracticeException{StartsOn: testPracticeDate(2026, 3, 10), Reason: "Staff training"}
+		afternoon := []models.ClockSpan{{Open: "08:00", Close: "13:00"}}
+
+		// Refused as a whole: nothing written.
+		before := state()
+		var ve *models.ValidationError
+		for _, tt := range []struct {
+			name string
+			ids  []int64
+			want string // a validation field, or "" for ErrNotFound
+		}{
+			{"none chosen", nil, "practices"},
+			{"one overlaps", []int64{p.ID, q.ID, r.ID}, "starts_on"},
+			{"another tenant's practice", []int64{p.ID, elsewhere.ID}, ""},
+			{"twice", []int64{p.ID, p.ID}, ""},
+		} {
+			_, err := store.AddExceptionToPractices(testActor, tt.ids, training, afternoon)
+			switch {
+			case tt.want == "" && !errors.Is(err, models.ErrNotFound):
+				t.Errorf("%s: %v, want ErrNotFound", tt.name, err)
+			case tt.want != "" && (!errors.As(err, &ve) || ve.Field != tt.want):
+				t.Errorf("%s: %v, want a message on %s", tt.name, err, tt.want)
+			}
+		}
+		if _, err := store.AddExceptionToPractices(testActor, []int64{p.ID, r.ID}, training, afternoon); !errors.As(err, &ve) || !strings.Contains(ve.Message, "of Fivefields") {
+			t.Errorf("overlap with one practice's closure: %v, want the practice named", err)
+		}
+		if after := state(); after != before {
+			t.Fatalf("refused changes wrote something: %s before, %s after", before, after)
+		}
+		for _, id := range []int64{p.ID, q.ID} {
+			if es, _ := store.ExceptionsOf(id); len(es) != 0 {
+				t.Fatalf("practice %d has %d exceptions after refusals", id, len(es))
+			}
+		}
+
+		// Accepted: every practice has it, one generation bump, one audit
+		// row each.
+		tn, _ := db.TenantByID(ctx, store.TenantID())
+		saved, err := store.AddExceptionToPractices(testActor, []int64{q.ID, p.ID}, training, afternoon)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(saved) != 2 || saved[0].PracticeID != q.ID || saved[1].PracticeID != p.ID {
+			t.Fatalf("saved %+v", saved)
+		}
+		for _, s := range saved {
+			if s.Reason != "Staff training" || s.Closed || len(s.ExceptionSpans()) != 1 || !s.EndsOn.Equal(s.StartsOn) || s.Version != 1 {
+				t.Errorf("saved %+v", s)
+			}
+		}
+		got, _ := db.TenantByID(ctx, store.TenantID())
+		if got.Generation != tn.Generation+1 {
+			t.Errorf("generation %d → %d, want one bump", tn.Generation, got.Generation)
+		}
+		log, _ := store.AuditLog(2)
+		if len(log) != 2 {
+			t.Fatalf("audit log: %+v", log)
+		}
+		subjects := []string{log[0].Subject, log[1].Subject}
+		sort.Strings(subjects)
+		if log[0].Action != models.AuditPracticeExceptionCreate || subjects[0] != "/practices/K81001 10/3/2026" || subjects[1] != "/practices/K81002 10/3/2026" {
+			t.Errorf("audit rows: %+v", log)
+		}
+		if es, _ := other.ExceptionsOf(elsewhere.ID); len(es) != 0 {
+			t.Error("another tenant's practice got the closure")
+		}
+	})
 }

@@ -63,6 +63,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err := site.RecordRelease(ctx, p.db, reg); err != nil {
 		e.log.Warn("could not record this release's assets", "fingerprint", reg.Fingerprint(), "error", err)
 	}
+	var operatorCode string // the demo operator's recovery code
 	if *seed {
 		n, err := demo.Seed(ctx, p.db)
 		if err != nil {
@@ -72,6 +73,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			e.log.Info("seeded demo tenants", "count", n)
 		}
 		if _, err := demo.SeedAccounts(ctx, p.db, e.cfg.DemoPassword); err != nil {
+			return fmt.Errorf("seed demo accounts: %w", err)
+		}
+		if operatorCode, err = demo.OperatorRecoveryCode(ctx, p.db); err != nil {
 			return fmt.Errorf("seed demo accounts: %w", err)
 		}
 	}
@@ -189,7 +193,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if *seed {
 		fmt.Fprintf(e.stdout, "\nDemo sign-in at <site>/admin: %s (or editor@highfives.example), password %q\n",
 			demo.Accounts[0].Email, e.cfg.DemoPassword)
-		fmt.Fprintf(e.stdout, "Demo operator at the console: %s, same password (sets up two-factor at first sign-in)\n", demo.Operator)
+		fmt.Fprintf(e.stdout, "Demo operator at the console: %s, same password, then recovery code %s in place of a two-factor code (works once; a new one at each start)\n", demo.Operator, operatorCode)
 	}
 
 	errc := make(chan error, 2)

@@ -167,7 +167,7 @@ func editEASession(d Deps) fiber.Handler {
 		se := &eaSessionEdit{}
 		days := map[string]bool{}
 		if s.ID != 0 {
-			se = &eaSessionEdit{ID: s.ID, Version: s.Version, StartsAt: models.ClockOf(s.StartsAt), EndsAt: models.ClockOf(s.EndsAt),
+			se = &eaSessionEdit{ID: s.ID, Version: s.Version, StartsAt: formClock(models.ClockOf(s.StartsAt)), EndsAt: formClock(models.ClockOf(s.EndsAt)),
 				Clinicians: s.Clinicians, HowToBook: s.HowToBook}
 			if s.PracticeID != nil {
 				se.PracticeID = *s.PracticeID
@@ -218,14 +218,14 @@ func saveEASession(d Deps) fiber.Handler {
 			}
 		}
 		if strings.TrimSpace(se.StartsAt) == "" {
-			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter the start time, like 6:30pm or 18:30"})
+			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter the start time in 24-hour form, for example 18:30"})
 		} else if s.StartsAt, err = parseOpeningClock(se.StartsAt, false); err != nil {
-			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter a real start time, like 6:30pm or 18:30"})
+			errs = append(errs, themes.FieldError{Field: "starts_at", Message: "Enter a real start time in 24-hour form, for example 18:30"})
 		}
 		if strings.TrimSpace(se.EndsAt) == "" {
-			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter the end time, like 8pm or 20:00"})
+			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter the end time in 24-hour form, for example 20:00"})
 		} else if s.EndsAt, err = parseOpeningClock(se.EndsAt, true); err != nil {
-			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter a real end time, like 8pm or 20:00"})
+			errs = append(errs, themes.FieldError{Field: "ends_at", Message: "Enter a real end time in 24-hour form, for example 20:00"})
 		}
 		status := fiber.StatusUnprocessableEntity
 		if len(errs) == 0 {

@@ -74,11 +74,11 @@ func eventParseWhen(f eventEdit) (start time.Time, end *time.Time, fe *themes.Fi
 		return start, nil, &themes.FieldError{Field: "start_date", Message: "Enter a real date, like 27/3/2026"}
 	}
 	if strings.TrimSpace(f.StartTime) == "" {
-		return start, nil, &themes.FieldError{Field: "start_time", Message: "Enter the time the event starts, like 09:30"}
+		return start, nil, &themes.FieldError{Field: "start_time", Message: "Enter the time the event starts in 24-hour form, for example 09:30"}
 	}
 	h, mi, ok := eventParseClock(f.StartTime)
 	if !ok {
-		return start, nil, &themes.FieldError{Field: "start_time", Message: "Enter a real time in 24-hour form, like 09:30 or 18:00"}
+		return start, nil, &themes.FieldError{Field: "start_time", Message: "Enter a real time in 24-hour form, for example 09:30 or 18:00"}
 	}
 	start = time.Date(y, mo, d, h, mi, 0, 0, loc)
 	endDate, endTime := strings.TrimSpace(f.EndDate), strings.TrimSpace(f.EndTime)
@@ -94,7 +94,7 @@ func eventParseWhen(f eventEdit) (start time.Time, end *time.Time, fe *themes.Fi
 		return start, nil, &themes.FieldError{Field: "end_time", Message: "Enter the time the event ends, or leave both end fields empty"}
 	}
 	if h, mi, ok = eventParseClock(endTime); !ok {
-		return start, nil, &themes.FieldError{Field: "end_time", Message: "Enter a real time in 24-hour form, like 09:30 or 18:00"}
+		return start, nil, &themes.FieldError{Field: "end_time", Message: "Enter a real time in 24-hour form, for example 09:30 or 18:00"}
 	}
 	e := time.Date(y, mo, d, h, mi, 0, 0, loc)
 	if !e.After(start) {

@@ -132,12 +132,31 @@ func parsePublish(date, clock string) (*time.Time, *themes.FieldError) {
 	if clock != "" {
 		tm, err := time.Parse("15:04", clock)
 		if err != nil {
-			return nil, &themes.FieldError{Field: "time", Message: "Enter a real time in 24-hour form, like 09:30 or 18:00"}
+			return nil, &themes.FieldError{Field: "time", Message: "Enter a real time in 24-hour form, for example 09:30 or 18:00"}
 		}
 		h, m = tm.Hour(), tm.Minute()
 	}
 	at := time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, hours.Location()).UTC()
 	return &at, nil
+}
+
+// The panel's one convention for dates and times: native date inputs
+// (type=date, which send 2026-03-27) and native time inputs (type=time,
+// which send 24-hour "08:00" and show it as the browser's locale does,
+// 08:00 in the UK); hints and messages give times in that form, "for
+// example 08:00 or 18:30". The server still reads what a browser without
+// those inputs lets people type: 27/3/2026, 8am, 6:30pm.
+
+// formClock shows a stored time in a native time input, "08:00"; a closing
+// time at the end of the day ("24:00", which a time input cannot show) is
+// "00:00", read back as midnight. Anything that is not a time is shown as
+// it is.
+func formClock(s string) string {
+	m, err := hours.ParseClock(s)
+	if err != nil {
+		return s
+	}
+	return models.ClockOf(m % hours.MinutesPerDay)
 }
 
 // parseOpeningClock reads a time as typed ("08:00", "8:00", "8am",

@@ -47,6 +47,9 @@ type postEdit struct {
 	Time      string // publish time, 15:04
 	Status    string // the status line shown above the form
 	PublicURL string // the live item, when published
+	// AltMissing are the images without alt text that stopped a publish
+	// (the form offers "Publish anyway").
+	AltMissing []string
 }
 
 // newsForm is the news form as typed.
@@ -217,6 +220,11 @@ func saveNews(d Deps) fiber.Handler {
 		}
 		if fe != nil {
 			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", newsFormView(c, d, id, f, current, []themes.FieldError{*fe}))
+		}
+		if missing, fe := altWarning(f.Body, at != nil, c.FormValue("action")); fe != nil {
+			view := newsFormView(c, d, id, f, current, []themes.FieldError{*fe})
+			view.Post.AltMissing = missing
+			return render(c, d, fiber.StatusUnprocessableEntity, "news-edit", view)
 		}
 		saved, err := store.SavePost(actor(c), id, models.Post{Title: f.Title, Slug: f.Slug, Summary: f.Summary, BodyMD: f.Body, PublishedAt: at, Version: f.Version})
 		if errors.Is(err, models.ErrStale) {

@@ -12,9 +12,6 @@ import (
 	"github.com/pcnweb/pcnweb/themes"
 )
 
-const msgStale = "Someone else changed this page after you opened it. Your text is below and has not been saved. " +
-	"Publish or save again to replace their changes with yours, or copy your text and open the page again to see theirs."
-
 // pagePath reads and checks the path of the page being edited: a path that
 // is not a page's is a 404, never an error message about it.
 func pagePath(raw string) (string, error) {
@@ -84,9 +81,26 @@ func updatePage(d Deps) fiber.Handler {
 		case err != nil:
 			return err
 		}
-		publish := c.FormValue("action") == "publish"
+		action := c.FormValue("action")
+		publish := action == "publish" || action == actionPublishAnyway
 		title := c.FormValue("title")
 		body := strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n")
+
+		// again is the form again with the user's own text.
+		again := func() pagePage {
+			if current.Page.ID == 0 {
+				return pageLegalNewView(c, d, path, title, body)
+			}
+			view := pageEditView(c, d, current)
+			view.Edit.Title, view.Edit.Body, view.Edit.Revision = title, body, base
+			return view
+		}
+		if missing, fe := altWarning(body, publish, action); fe != nil {
+			view := again()
+			view.Edit.AltMissing = missing
+			view.Errors = []themes.FieldError{*fe}
+			return render(c, d, fiber.StatusUnprocessableEntity, "page-edit", view)
+		}
 
 		// PutPage writes the audit row itself, in the transaction of the save.
 		_, err = store.PutPage(models.PageInput{Path: path, Title: title, BodyMD: body, Draft: !publish, By: a.Actor(), BaseRevisionID: &base})
@@ -95,14 +109,7 @@ func updatePage(d Deps) fiber.Handler {
 			return redirect.To(c, pageURL("edit", path)+"&saved="+saved, fiber.StatusSeeOther)
 		}
 
-		// Show the form again with the user's own text.
-		var view pagePage
-		if current.Page.ID == 0 {
-			view = pageLegalNewView(c, d, path, title, body)
-		} else {
-			view = pageEditView(c, d, current)
-			view.Edit.Title, view.Edit.Body, view.Edit.Revision = title, body, base
-		}
+		view := again()
 		var (
 			ve    *models.ValidationError
 			stale *models.StaleError
@@ -116,7 +123,12 @@ func updatePage(d Deps) fiber.Handler {
 			view.Errors = []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}
 			return render(c, d, fiber.StatusUnprocessableEntity, "page-edit", view)
 		case errors.As(err, &stale):
-			view.Errors = []themes.FieldError{{Field: "body", Message: msgStale}}
+			conflict, err := pageConflictOf(store, path, base)
+			if err != nil {
+				return err
+			}
+			view.Edit.Conflict = conflict
+			view.Errors = []themes.FieldError{{Field: "body", Message: conflict.message()}}
 			view.Edit.Revision = stale.Latest // a second save, now knowingly, may replace theirs
 			return render(c, d, fiber.StatusConflict, "page-edit", view)
 		}

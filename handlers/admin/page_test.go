@@ -101,7 +101,7 @@ func TestConcurrentEditRefusedAndTextKept(t *testing.T) {
 	sf.Set("body", "Sam's <careful> version")
 	sf.Set("action", "publish")
 	r := sam.post(t, host, "/admin/pages/edit", sf)
-	if r.status != http.StatusConflict || !strings.Contains(r.body, "Someone else changed this page after you opened it") {
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "After you opened this page") {
 		t.Fatalf("sam's stale save: %d\n%s", r.status, r.body)
 	}
 	m := textareaRE.FindStringSubmatch(r.body)

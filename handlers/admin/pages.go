@@ -39,6 +39,11 @@ type pageEdit struct {
 	// Published: the page has a live version (PublicURL links to it).
 	Published bool
 	PublicURL string
+	// AltMissing are the images without alt text that stopped a publish
+	// (the form offers "Publish anyway").
+	AltMissing []string
+	// Conflict: a save refused because someone else saved first.
+	Conflict *pageConflict
 }
 
 // pageState is what the page form and the delete confirmation show around
@@ -215,13 +220,19 @@ func createPage(d Deps) fiber.Handler {
 		}
 		title := c.FormValue("title")
 		body := strings.ReplaceAll(c.FormValue("body"), "\r\n", "\n")
-		publish := c.FormValue("action") == "publish"
+		action := c.FormValue("action")
+		publish := action == "publish" || action == actionPublishAnyway
 		fail := func(field, msg string) error {
 			return render(c, d, fiber.StatusUnprocessableEntity, "page-new",
 				pageNewView(c, d, path, title, body, []themes.FieldError{{Field: field, Message: msg}}))
 		}
 		if first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/"); pageBuiltIn[first] != "" {
 			return fail("path", "The website makes /"+first+" itself from "+pageBuiltIn[first]+": choose another web address")
+		}
+		if missing, fe := altWarning(body, publish, action); fe != nil {
+			view := pageNewView(c, d, path, title, body, []themes.FieldError{*fe})
+			view.Edit.AltMissing = missing
+			return render(c, d, fiber.StatusUnprocessableEntity, "page-new", view)
 		}
 		_, err := tenantStore(c).CreatePage(models.PageInput{
 			Path: path, Title: title, BodyMD: body, Draft: !publish, By: a.Actor()}) // audited by CreatePage

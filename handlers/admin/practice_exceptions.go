@@ -2,6 +2,8 @@ package admin
 
 import (
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,6 +60,66 @@ type practiceExceptionEdit struct {
 	Close2     string
 	Reason     string
 	Dates      string // the delete page's description of the dates
+	// Choices are the network's practices a new closure can also go to
+	// (shown when there are several); AllPractices: "all practices" ticked.
+	Choices      []practiceChoice
+	AllPractices bool
+}
+
+// practiceChoice is a practice of the "practices this applies to" boxes.
+type practiceChoice struct {
+	ID      int64
+	Name    string
+	Checked bool
+}
+
+// practiceExceptionChoices lists the network's practices for a new
+// closure's "practices this applies to", ticked as chosen; nil when the
+// network has only one practice.
+func practiceExceptionChoices(store *models.TenantDB, chosen map[int64]bool) ([]practiceChoice, error) {
+	ps, err := store.Practices()
+	if err != nil || len(ps) < 2 {
+		return nil, err
+	}
+	out := make([]practiceChoice, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, practiceChoice{ID: p.ID, Name: p.Name, Checked: chosen[p.ID]})
+	}
+	return out, nil
+}
+
+// practiceExceptionTargets reads which practices a new closure goes to:
+// the ticked ones, every practice when "all practices" is ticked, or the
+// practice of the URL when the form had no choice (a network of one).
+// Ids that are not numbers are a 400; another tenant's are refused by the
+// save (404).
+func practiceExceptionTargets(c *fiber.Ctx, store *models.TenantDB, p models.Practice) (ids []int64, all bool, err error) {
+	if c.FormValue("practices_shown") == "" {
+		return []int64{p.ID}, false, nil
+	}
+	if formChecked(c, "all_practices") {
+		ps, err := store.Practices()
+		if err != nil {
+			return nil, true, err
+		}
+		ids = []int64{p.ID}
+		for _, q := range ps {
+			if q.ID != p.ID {
+				ids = append(ids, q.ID)
+			}
+		}
+		return ids, true, nil
+	}
+	for _, v := range c.Request().PostArgs().PeekMulti("practices") {
+		id, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil || id <= 0 {
+			return nil, false, fiber.ErrBadRequest
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, false, nil
 }
 
 // practiceDateLayouts are the ways a date may be typed, UK order first.
@@ -75,8 +137,9 @@ func practiceParseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// practiceUKDate formats a stored date as typed in the form, 24/12/2026.
-func practiceUKDate(t time.Time) string { return t.UTC().Format("2/1/2006") }
+// practiceUKDate formats a stored date for the form's date input,
+// 2026-12-24 (shown as 24/12/2026 in the UK).
+func practiceUKDate(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
 // practiceExceptionDates describes an exception's dates, "Thursday 24
 // December 2026 to Sunday 27 December 2026".
@@ -127,6 +190,7 @@ func listPracticeExceptions(d Deps) fiber.Handler {
 		view.PracticeExceptions = ev
 		view.Notice = map[string]string{
 			"saved":   "The change to the opening hours has been saved. It is on the website now.",
+			"several": "The change to the opening hours has been saved for " + strconv.Itoa(max(2, c.QueryInt("n"))) + " practices. It is on the website now; each practice has its own copy to change or delete.",
 			"past":    "The change to the opening hours has been saved. Its dates are in the past, so patients will not see it: check the dates if that is not what you meant.",
 			"deleted": "The change to the opening hours has been deleted.",
 		}[c.Query("done")]
@@ -167,10 +231,10 @@ func practiceExceptionEditOf(p models.Practice, e models.PracticeException) *pra
 	}
 	spans := e.ExceptionSpans()
 	if len(spans) > 0 {
-		ee.Open1, ee.Close1 = spans[0].Open, spans[0].Close
+		ee.Open1, ee.Close1 = formClock(spans[0].Open), formClock(spans[0].Close)
 	}
 	if len(spans) > 1 {
-		ee.Open2, ee.Close2 = spans[1].Open, spans[1].Close
+		ee.Open2, ee.Close2 = formClock(spans[1].Open), formClock(spans[1].Close)
 	}
 	return ee
 }
@@ -205,13 +269,15 @@ func editPracticeException(d Deps) fiber.Handler {
 		ee := &practiceExceptionEdit{PracticeID: p.ID, Practice: p.Name}
 		if e.ID != 0 {
 			ee = practiceExceptionEditOf(p, e)
+		} else if ee.Choices, err = practiceExceptionChoices(tenantStore(c), map[int64]bool{p.ID: true}); err != nil {
+			return err
 		}
 		return render(c, d, fiber.StatusOK, "practice-exception-edit", practiceExceptionView(c, d, ee, nil))
 	}
 }
 
 // practiceExceptionFields are the form's inputs a model error may name.
-var practiceExceptionFields = map[string]bool{"starts_on": true, "ends_on": true, "reason": true, "exception-1-open": true}
+var practiceExceptionFields = map[string]bool{"starts_on": true, "ends_on": true, "reason": true, "exception-1-open": true, "practices": true}
 
 func savePracticeException(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -232,6 +298,24 @@ func savePracticeException(d Deps) fiber.Handler {
 			Open1: c.FormValue("exception-1-open"), Close1: c.FormValue("exception-1-close"),
 			Open2: c.FormValue("exception-2-open"), Close2: c.FormValue("exception-2-close"), Reason: c.FormValue("reason")}
 		var errs []themes.FieldError
+		var targets []int64
+		if id == 0 {
+			var all bool
+			if targets, all, err = practiceExceptionTargets(c, store, p); err != nil {
+				return err
+			}
+			chosen := map[int64]bool{}
+			for _, t := range targets {
+				chosen[t] = true
+			}
+			if ee.Choices, err = practiceExceptionChoices(store, chosen); err != nil {
+				return err
+			}
+			ee.AllPractices = all
+			if len(targets) == 0 {
+				errs = append(errs, themes.FieldError{Field: "practices", Message: "Choose the practices this applies to, or all practices"})
+			}
+		}
 		e := models.PracticeException{Closed: ee.Closed, Reason: ee.Reason}
 		switch from, ok := practiceParseDate(ee.StartsOn); {
 		case strings.TrimSpace(ee.StartsOn) == "":
@@ -268,20 +352,23 @@ func savePracticeException(d Deps) fiber.Handler {
 		if len(errs) > 0 {
 			return render(c, d, fiber.StatusUnprocessableEntity, "practice-exception-edit", practiceExceptionView(c, d, ee, errs))
 		}
-		saved, err := store.SaveException(actor(c), p.ID, id, version, e, spans)
-		var ve *models.ValidationError
-		switch {
-		case errors.As(err, &ve):
-			field := ve.Field
-			if !practiceExceptionFields[field] {
-				field = ""
+		var saved models.PracticeException
+		if len(targets) > 1 || len(targets) == 1 && targets[0] != p.ID {
+			// One closure for several practices: one transaction, one
+			// audit row each.
+			all, err := store.AddExceptionToPractices(actor(c), targets, e, spans)
+			if err == nil {
+				done := "several&n=" + strconv.Itoa(len(all))
+				if len(all) == 1 {
+					done = "saved"
+				}
+				return redirect.To(c, practiceURL(targets[0], "/exceptions?done="+done), fiber.StatusSeeOther)
 			}
-			return render(c, d, fiber.StatusUnprocessableEntity, "practice-exception-edit", practiceExceptionView(c, d, ee, []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}))
-		case errors.Is(err, models.ErrStale):
-			msg := "Someone else changed this change to the opening hours while you were editing it. Your changes have not been saved: copy anything you need, then reload the page."
-			return render(c, d, fiber.StatusConflict, "practice-exception-edit", practiceExceptionView(c, d, ee, []themes.FieldError{{Message: msg}}))
-		case err != nil:
-			return err
+			return practiceExceptionRefused(c, d, ee, err)
+		}
+		saved, err = store.SaveException(actor(c), p.ID, id, version, e, spans)
+		if err != nil {
+			return practiceExceptionRefused(c, d, ee, err)
 		}
 		done := "saved"
 		if saved.EndsOn.Before(practiceToday()) {
@@ -289,6 +376,24 @@ func savePracticeException(d Deps) fiber.Handler {
 		}
 		return redirect.To(c, practiceURL(p.ID, "/exceptions?done="+done), fiber.StatusSeeOther)
 	}
+}
+
+// practiceExceptionRefused shows the form again, as typed, after a save
+// was refused; any other error is returned.
+func practiceExceptionRefused(c *fiber.Ctx, d Deps, ee *practiceExceptionEdit, err error) error {
+	var ve *models.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		field := ve.Field
+		if !practiceExceptionFields[field] {
+			field = ""
+		}
+		return render(c, d, fiber.StatusUnprocessableEntity, "practice-exception-edit", practiceExceptionView(c, d, ee, []themes.FieldError{{Field: field, Message: sentence(ve.Message)}}))
+	case errors.Is(err, models.ErrStale):
+		msg := "Someone else changed this change to the opening hours while you were editing it. Your changes have not been saved: copy anything you need, then reload the page."
+		return render(c, d, fiber.StatusConflict, "practice-exception-edit", practiceExceptionView(c, d, ee, []themes.FieldError{{Message: msg}}))
+	}
+	return err
 }
 
 func confirmDeletePracticeException(d Deps) fiber.Handler {

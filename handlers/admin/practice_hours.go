@@ -74,7 +74,7 @@ func practicePeriods(prefix, day string, typed [4]string) ([]models.ClockSpan, [
 		default:
 			var err error
 			if o, err = parseOpeningClock(open, false); err != nil {
-				errs = append(errs, themes.FieldError{Field: id + "-open", Message: "Enter " + day + "'s opening time like 8am, 8:30am or 08:30"})
+				errs = append(errs, themes.FieldError{Field: id + "-open", Message: "Enter " + day + "'s opening time in 24-hour form, for example 08:00 or 08:30"})
 				bad = true
 			}
 		}
@@ -85,7 +85,7 @@ func practicePeriods(prefix, day string, typed [4]string) ([]models.ClockSpan, [
 		default:
 			var err error
 			if c, err = parseOpeningClock(close, true); err != nil {
-				errs = append(errs, themes.FieldError{Field: id + "-close", Message: "Enter " + day + "'s closing time like 6pm, 6:30pm or 18:30"})
+				errs = append(errs, themes.FieldError{Field: id + "-close", Message: "Enter " + day + "'s closing time in 24-hour form, for example 18:00 or 18:30"})
 				bad = true
 			}
 		}
@@ -118,10 +118,10 @@ func practiceHoursOf(p models.Practice) *practiceHoursEdit {
 		spans := wh[day.Key]
 		de.Closed = len(spans) == 0 && p.Hours != ""
 		if len(spans) > 0 {
-			de.Open1, de.Close1 = spans[0].Open, spans[0].Close
+			de.Open1, de.Close1 = formClock(spans[0].Open), formClock(spans[0].Close)
 		}
 		if len(spans) > 1 {
-			de.Open2, de.Close2 = spans[1].Open, spans[1].Close
+			de.Open2, de.Close2 = formClock(spans[1].Open), formClock(spans[1].Close)
 		}
 		he.Days = append(he.Days, de)
 	}

@@ -136,7 +136,7 @@ func TestPracticeLifecycleReachesPublicSite(t *testing.T) {
 	}
 	// The form shows them back, Saturday ticked closed.
 	if r := b.get(t, host, hoursPath); !strings.Contains(r.body, `id="saturday-closed" name="saturday-closed" type="checkbox" value="on" checked`) ||
-		!strings.Contains(r.body, `id="wednesday-2-open" name="wednesday-2-open" type="text" value="13:30"`) {
+		!strings.Contains(r.body, `id="wednesday-2-open" name="wednesday-2-open" type="time" value="13:30"`) {
 		t.Errorf("hours form after saving:\n%s", r.body)
 	}
 	if list := b.get(t, host, "/admin/practices"); !strings.Contains(list.body, "Opening hours: set") {
@@ -294,7 +294,7 @@ func TestPracticeValidationNextToTheField(t *testing.T) {
 		set        url.Values
 		field, msg string
 	}{
-		{url.Values{"monday-1-open": {"8 in the morning"}}, "monday-1-open", "Enter Monday's opening time like 8am"},
+		{url.Values{"monday-1-open": {"8 in the morning"}}, "monday-1-open", "Enter Monday's opening time in 24-hour form, for example 08:00"},
 		{url.Values{"tuesday-1-close": {"7am"}}, "tuesday-1-close", "Tuesday's closing time must be after its opening time"},
 		{url.Values{"wednesday-2-open": {"12pm"}}, "wednesday-2-open", "Wednesday's second period must start after the first one closes (12:30pm)"},
 		{url.Values{"thursday-1-open": {""}}, "thursday-1-open", "Enter the time Thursday's first period opens"},

@@ -191,9 +191,11 @@ func New(d Deps) *fiber.App {
 	app.Post("/menu/:id/remove", requireUser, removeMenuItem(d))
 	app.Post("/menu/:id/move", requireUser, moveMenuItem(d))
 
-	// -- media library: upload, alt text, delete (editors and managers)
+	// -- media library: upload, alt text, delete, the editor's image picker
+	// (editors and managers)
 	app.Get("/media", requireUser, listMedia(d))
 	app.Get("/media/new", requireUser, newMedia(d))
+	app.Get("/media/picker", requireUser, pickMedia(d))
 	app.Post("/media/new", requireUser, uploadMedia(d))
 	app.Get("/media/:id/edit", requireUser, editMedia(d))
 	app.Post("/media/:id/edit", requireUser, saveMedia(d))

@@ -64,12 +64,13 @@ var settingsFields = map[string]bool{
 	"statement_reviewed": true, "patient_group": true, "patient_group_join": true,
 }
 
-// settingsDate shows a stored date in UK form, 27/3/2026.
+// settingsDate shows a stored date in the form's date input, 2026-03-27
+// (shown as 27/3/2026 in the UK).
 func settingsDate(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.UTC().Format("2/1/2006")
+	return t.UTC().Format("2006-01-02")
 }
 
 // settingsParseDate reads a date typed in UK form (or ISO, from a date

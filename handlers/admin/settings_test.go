@@ -95,7 +95,7 @@ func TestSettingsForm(t *testing.T) {
 	if r := public.get(t, host, "/contact"); !strings.Contains(r.body, "0113 496 0000") {
 		t.Errorf("public contact page after saving:\n%s", r.body)
 	}
-	if r := b.get(t, host, "/admin/settings?done=saved"); !strings.Contains(r.body, "Your settings have been saved") || !strings.Contains(r.body, `value="27/3/2025"`) {
+	if r := b.get(t, host, "/admin/settings?done=saved"); !strings.Contains(r.body, "Your settings have been saved") || !strings.Contains(r.body, `type="date" value="2025-03-27"`) {
 		t.Errorf("form after saving:\n%s", r.body)
 	}
 

@@ -74,3 +74,25 @@ func SeedAccounts(ctx context.Context, db *models.DB, password string) (int, err
 	}
 	return n, nil
 }
+
+// OperatorRecoveryCode gives the demo operator a fresh recovery code, so the
+// console can be tried without an authenticator app: it signs the operator
+// in once, in place of a two-factor code. An operator without two-factor
+// gets it turned on with a secret nobody holds; an operator with it keeps
+// the secret, and their recovery codes are replaced by this one.
+func OperatorRecoveryCode(ctx context.Context, db *models.DB) (string, error) {
+	u, err := db.UserByEmail(ctx, Operator)
+	if err != nil {
+		return "", fmt.Errorf("demo operator: %w", err)
+	}
+	if !u.TOTPEnabled {
+		if err := db.SetTOTPSecret(ctx, u.ID, auth.NewTOTPSecret()); err != nil {
+			return "", fmt.Errorf("demo operator: %w", err)
+		}
+	}
+	code := auth.NewRecoveryCodes(1)[0]
+	if err := db.EnableTOTP(ctx, u.ID, u.TOTPLastStep, []string{auth.HashRecoveryCode(code)}); err != nil {
+		return "", fmt.Errorf("demo operator: %w", err)
+	}
+	return code, nil
+}

@@ -161,3 +161,26 @@ func TestSeedAccounts(t *testing.T) {
 		t.Errorf("second SeedAccounts created %d (%v); existing accounts must be kept", n, err)
 	}
 }
+
+func TestOperatorRecoveryCode(t *testing.T) {
+	ctx := context.Background()
+	db := modelstest.NewSQLite(t)
+	if _, err := SeedAccounts(ctx, db, DefaultPassword); err != nil {
+		t.Fatal(err)
+	}
+	for run := 0; run < 2; run++ { // each start prints a fresh code
+		code, err := OperatorRecoveryCode(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := db.UserByEmail(ctx, Operator)
+		if err != nil || !u.TOTPEnabled {
+			t.Fatalf("run %d: two-factor not on: %+v %v", run, u, err)
+		}
+		for i, want := range []bool{true, false} { // works once
+			if ok, err := db.UseRecoveryCode(ctx, u.ID, auth.HashRecoveryCode(code)); ok != want || err != nil {
+				t.Errorf("run %d, use %d of %q: %v %v, want %v", run, i+1, code, ok, err, want)
+			}
+		}
+	}
+}

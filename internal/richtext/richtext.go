@@ -28,7 +28,7 @@ var (
 	md = goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(demoteH1{}, 100), util.Prioritized(mediaSrcset{}, 200))),
+			parser.WithASTTransformers(util.Prioritized(demoteH1{}, 100), util.Prioritized(decorativeImages{}, 150), util.Prioritized(mediaSrcset{}, 200))),
 	)
 	policy = newPolicy()
 )

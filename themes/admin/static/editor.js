@@ -9,6 +9,15 @@
   Keyboard: Tab reaches the toolbar, the arrow keys (and Home, End) move
   between its buttons, Enter or Space presses one; in the text, Ctrl+B (⌘B)
   makes text bold and Ctrl+I (⌘I) italic.
+
+  Image opens a picker (a native modal <dialog>: focus stays inside, Escape
+  closes it and focus goes back to the button) listing the media library's
+  images, read from the address in the field's data-media-picker. The
+  chosen image goes in on a paragraph of its own, with the alt text from
+  the library, which the user can change; an image without alt text needs
+  one, or the explicit choice that it is decoration (written
+  ![](address "decorative")). Without this script, the paragraph under the
+  field links to the library, where each image shows its Markdown to copy.
 */
 (function () {
   'use strict';
@@ -75,6 +84,232 @@
     };
   }
 
+  // paragraph inserts text as a paragraph of its own after the line the
+  // cursor is on (never inside a list item or a sentence), with an empty
+  // line before and after it, and selects it.
+  function paragraph(ta, text) {
+    var v = ta.value, s = ta.selectionEnd;
+    var lineStart = v.lastIndexOf('\n', s - 1) + 1;
+    var at = v.indexOf('\n', s);
+    if (at < 0) {
+      at = v.length;
+    }
+    if (v.slice(lineStart, at).trim() === '') {
+      at = lineStart; // an empty line: use it
+    }
+    var before = v.slice(0, at), after = v.slice(at);
+    var pre = before === '' || /\n\n$/.test(before) ? '' : (/\n$/.test(before) ? '\n' : '\n\n');
+    var post = after === '' ? '\n' : (/^\n\n/.test(after) ? '' : (/^\n/.test(after) ? '\n' : '\n\n'));
+    replace(ta, at, at, pre + text + post, pre.length, pre.length + text.length);
+  }
+
+  // imageMarkdown is the Markdown of an image: alt text between the
+  // brackets (escaped, on one line), or empty with the decorative title.
+  function imageMarkdown(src, alt, decorative) {
+    var dest = /[\s()<>]/.test(src) ? '<' + src.replace(/[<>]/g, '') + '>' : src;
+    if (decorative) {
+      return '![](' + dest + ' "decorative")';
+    }
+    var a = alt.replace(/\s+/g, ' ').trim().replace(/([\\\[\]])/g, '\\$1');
+    return '![' + a + '](' + dest + ')';
+  }
+
+  var pickerSeq = 0;
+
+  // picker builds the image picker of ta: a modal dialog with the library's
+  // images as radio buttons, the alt text, the decorative choice, and
+  // Insert and Cancel buttons.
+  function picker(ta, url) {
+    var id = ta.id + '-picker-' + (++pickerSeq);
+    var dlg = el('dialog', { 'class': 'admin-picker', 'aria-labelledby': id + '-title' });
+    var form = el('form', { method: 'dialog', novalidate: '' });
+    dlg.appendChild(form);
+    form.appendChild(el('h2', { 'class': 'nhsuk-heading-m', id: id + '-title' }, 'Insert an image'));
+    var status = el('p', { 'class': 'nhsuk-body admin-picker__status', role: 'status' });
+    form.appendChild(status);
+    var errors = el('div', { 'class': 'nhsuk-error-summary admin-picker__errors', role: 'alert', tabindex: '-1', hidden: '' });
+    form.appendChild(errors);
+
+    var group = el('div', { 'class': 'nhsuk-form-group' });
+    var fs = el('fieldset', { 'class': 'nhsuk-fieldset', id: id + '-images' });
+    fs.appendChild(el('legend', { 'class': 'nhsuk-fieldset__legend nhsuk-fieldset__legend--s' }, 'Choose an image'));
+    var chooseErr = el('span', { 'class': 'nhsuk-error-message', id: id + '-images-error', hidden: '' });
+    fs.appendChild(chooseErr);
+    var list = el('div', { 'class': 'nhsuk-radios admin-picker__list' });
+    fs.appendChild(list);
+    group.appendChild(fs);
+    form.appendChild(group);
+
+    var altGroup = el('div', { 'class': 'nhsuk-form-group' });
+    altGroup.appendChild(el('label', { 'class': 'nhsuk-label nhsuk-label--s', 'for': id + '-alt' }, 'Alt text'));
+    altGroup.appendChild(el('div', { 'class': 'nhsuk-hint', id: id + '-alt-hint' },
+      'What the image shows, for people who cannot see it. It comes from the media library; change it to suit this page'));
+    var altErr = el('span', { 'class': 'nhsuk-error-message', id: id + '-alt-error', hidden: '' });
+    altGroup.appendChild(altErr);
+    var alt = el('textarea', { 'class': 'nhsuk-textarea', id: id + '-alt', rows: '2', 'aria-describedby': id + '-alt-hint' });
+    altGroup.appendChild(alt);
+    form.appendChild(altGroup);
+
+    var decoGroup = el('div', { 'class': 'nhsuk-form-group' });
+    var decoWrap = el('div', { 'class': 'nhsuk-checkboxes' });
+    var decoItem = el('div', { 'class': 'nhsuk-checkboxes__item' });
+    var deco = el('input', { 'class': 'nhsuk-checkboxes__input', type: 'checkbox', id: id + '-decorative', 'aria-describedby': id + '-decorative-hint' });
+    decoItem.appendChild(deco);
+    decoItem.appendChild(el('label', { 'class': 'nhsuk-label nhsuk-checkboxes__label', 'for': id + '-decorative' }, 'The image is only decoration'));
+    decoItem.appendChild(el('div', { 'class': 'nhsuk-hint nhsuk-checkboxes__hint', id: id + '-decorative-hint' },
+      'It adds nothing to the text, so screen readers skip it and it has no alt text'));
+    decoWrap.appendChild(decoItem);
+    decoGroup.appendChild(decoWrap);
+    form.appendChild(decoGroup);
+
+    var buttons = el('div', { 'class': 'nhsuk-button-group' });
+    var insert = el('button', { 'class': 'nhsuk-button', type: 'submit', value: 'insert' }, 'Insert image');
+    var cancel = el('button', { 'class': 'nhsuk-button nhsuk-button--secondary', type: 'button' }, 'Cancel');
+    buttons.appendChild(insert);
+    buttons.appendChild(cancel);
+    form.appendChild(buttons);
+    var more = el('p', { 'class': 'nhsuk-body-s' });
+    form.appendChild(more);
+
+    var images = [];
+    function chosen() {
+      var r = list.querySelector('input:checked');
+      return r ? images[+r.value] : null;
+    }
+    function showError(span, group, input, msg) {
+      span.hidden = !msg;
+      span.textContent = msg ? 'Error: ' + msg : '';
+      group.classList.toggle('nhsuk-form-group--error', !!msg);
+      if (input) {
+        var ids = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (x) { return x && x !== span.id; });
+        if (msg) {
+          ids.push(span.id);
+        }
+        input.setAttribute('aria-describedby', ids.join(' '));
+      }
+    }
+    function clearErrors() {
+      errors.hidden = true;
+      errors.textContent = '';
+      showError(chooseErr, group, null, '');
+      showError(altErr, altGroup, alt, '');
+    }
+    deco.addEventListener('change', function () {
+      alt.disabled = deco.checked;
+    });
+    list.addEventListener('change', function () {
+      var img = chosen();
+      if (img) {
+        alt.value = img.alt;
+        deco.checked = false;
+        alt.disabled = false;
+      }
+    });
+    cancel.addEventListener('click', function () { dlg.close(''); });
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault(); // closed below, with the Markdown as its value
+      var img = chosen();
+      var problems = [];
+      clearErrors();
+      if (!img) {
+        problems.push(['Choose an image', fs, chooseErr, group, null]);
+      } else if (!deco.checked && alt.value.trim() === '') {
+        problems.push(['Enter alt text, or tick “The image is only decoration”', alt, altErr, altGroup, alt]);
+      }
+      if (problems.length) {
+        errors.hidden = false;
+        errors.appendChild(el('h3', { 'class': 'nhsuk-error-summary__title' }, 'There is a problem'));
+        var ul = el('ul', { 'class': 'nhsuk-list nhsuk-error-summary__list' });
+        problems.forEach(function (p) {
+          ul.appendChild(el('li', {}, p[0]));
+          showError(p[2], p[3], p[4], p[0]);
+        });
+        errors.appendChild(ul);
+        (problems[0][4] || list.querySelector('input') || errors).focus();
+        return;
+      }
+      dlg.close(imageMarkdown(img.src, alt.value, deco.checked));
+    });
+
+    // load fills the list from the library, each time the picker opens.
+    function load() {
+      clearErrors();
+      list.textContent = '';
+      more.textContent = '';
+      images = [];
+      alt.value = '';
+      deco.checked = false;
+      alt.disabled = false;
+      status.textContent = 'Loading your images…';
+      return fetch(url, { credentials: 'same-origin', redirect: 'manual', headers: { Accept: 'application/json' } }).then(function (resp) {
+        if (!resp.ok) {
+          throw new Error('status ' + resp.status);
+        }
+        return resp.json();
+      }).then(function (data) {
+        images = data.images || [];
+        status.textContent = images.length ? images.length + (images.length === 1 ? ' image' : ' images') + ' in your media library.' :
+          'There are no images in your media library yet.';
+        images.forEach(function (img, i) {
+          var item = el('div', { 'class': 'nhsuk-radios__item admin-picker__item' });
+          var rid = id + '-image-' + i;
+          item.appendChild(el('input', { 'class': 'nhsuk-radios__input', type: 'radio', name: id + '-image', id: rid, value: String(i) }));
+          var label = el('label', { 'class': 'nhsuk-label nhsuk-radios__label admin-picker__label', 'for': rid });
+          if (img.thumb) {
+            label.appendChild(el('img', { src: img.thumb, alt: '', width: '96', loading: 'lazy' }));
+          }
+          label.appendChild(el('span', {}, img.alt || 'No alt text yet'));
+          label.appendChild(el('span', { 'class': 'nhsuk-body-s admin-picker__file' }, img.filename));
+          item.appendChild(label);
+          list.appendChild(item);
+        });
+        var a = el('a', { href: data.upload || '/admin/media/new', target: '_blank', rel: 'noopener' }, 'Upload an image (opens in a new tab)');
+        more.appendChild(a);
+        more.appendChild(document.createTextNode(', then open this picker again.'));
+        insert.disabled = images.length === 0;
+      }, function () {
+        status.textContent = 'Your images could not be loaded. Copy an image\'s Markdown from the media library instead.';
+        insert.disabled = true;
+        var a = el('a', { href: '/admin/media', target: '_blank', rel: 'noopener' }, 'Open images and files (opens in a new tab)');
+        more.appendChild(a);
+      });
+    }
+
+    return { dialog: dlg, load: load };
+  }
+
+  // pickImage opens ta's picker; the chosen image goes in as a paragraph.
+  // Without a picker address (or <dialog>), it inserts a placeholder, still
+  // on a paragraph of its own.
+  function pickImage(ta, button) {
+    var group = ta.closest('.nhsuk-form-group') || ta.parentNode;
+    var source = group.querySelector('[data-media-picker]');
+    if (!source || typeof HTMLDialogElement !== 'function' || !window.fetch) {
+      var text = '![Describe the image](https://)';
+      paragraph(ta, text);
+      var start = ta.selectionStart;
+      ta.setSelectionRange(start + 2, start + 2 + 'Describe the image'.length);
+      return;
+    }
+    if (!ta.pcnwebPicker) {
+      ta.pcnwebPicker = picker(ta, source.getAttribute('data-media-picker'));
+      document.body.appendChild(ta.pcnwebPicker.dialog);
+      ta.pcnwebPicker.dialog.addEventListener('close', function () {
+        var md = ta.pcnwebPicker.dialog.returnValue;
+        if (md) {
+          paragraph(ta, md);
+        } else if (ta.pcnwebPicker.opener) {
+          ta.pcnwebPicker.opener.focus();
+        }
+      });
+    }
+    var p = ta.pcnwebPicker;
+    p.opener = button;
+    p.dialog.returnValue = '';
+    p.dialog.showModal();
+    p.load();
+  }
+
   // table inserts a two-column table on lines of its own.
   function table(ta) {
     var s = ta.selectionStart, e = ta.selectionEnd, v = ta.value;
@@ -91,7 +326,7 @@
     { label: 'Bulleted list', run: lines(function () { return '- '; }, /^[-*+] /) },
     { label: 'Numbered list', run: lines(function (i) { return (i + 1) + '. '; }, /^\d+[.)] /) },
     { label: 'Link', run: link('', 'link text') },
-    { label: 'Image', run: link('!', 'Describe the image') },
+    { label: 'Image', run: pickImage, popup: 'dialog' },
     { label: 'Table', run: table }
   ];
 
@@ -109,7 +344,10 @@
     var bar = el('div', { 'class': 'admin-editor__toolbar', role: 'toolbar', 'aria-label': 'Formatting', 'aria-controls': ta.id });
     var buttons = TOOLS.map(function (tool, i) {
       var b = el('button', { type: 'button', 'class': 'admin-editor__button', tabindex: i === 0 ? '0' : '-1' }, tool.label);
-      b.addEventListener('click', function () { tool.run(ta); });
+      if (tool.popup) {
+        b.setAttribute('aria-haspopup', tool.popup);
+      }
+      b.addEventListener('click', function () { tool.run(ta, b); });
       bar.appendChild(b);
       return b;
     });
