@@ -35,6 +35,30 @@ var pageContent = map[string]func(t *testing.T, p Page, out string, doc, main *h
 	"accessibility":   checkAccessibility,
 	"privacy":         checkPrivacy,
 	"cookies":         checkCookies,
+	"holding":         checkHolding,
+}
+
+// checkHolding: the holding page of a site not launched yet asks not to be
+// indexed, and gives each practice's phone as a tel:
+// link and 111 and 999 for help now.
+func checkHolding(t *testing.T, p Page, out string, doc, main *html.Node) {
+	t.Helper()
+	for _, want := range []string{`<meta name="robots" content="noindex">`, "Our new website is coming soon", "call 111", "Call 999"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("holding page lacks %q", want)
+		}
+	}
+	for _, pr := range p.Practices {
+		if pr.Phone == "" {
+			continue
+		}
+		if !strings.Contains(text(main), pr.Name) {
+			t.Errorf("holding page lacks %s", pr.Name)
+		}
+		if href, ok := link(main, pr.Phone); !ok || !strings.HasPrefix(href, "tel:") {
+			t.Errorf("holding page: %s's phone %q links to %q, want a tel: link", pr.Name, pr.Phone, href)
+		}
+	}
 }
 
 // checkPageContent checks what each page type shows of fullPage().

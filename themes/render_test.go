@@ -47,7 +47,7 @@ var (
 		"home": true, "page": true, "contact": true, "practices": true, "practice": true, "services": true,
 		"service": true, "team": true, "enhanced-access": true, "accessibility": true, "privacy": true, "cookies": true,
 	}
-	noCrumbPages = map[string]bool{"home": true, "notfound": true, "error": true, "unavailable": true}
+	noCrumbPages = map[string]bool{"home": true, "notfound": true, "error": true, "unavailable": true, "holding": true}
 )
 
 // ownHeadings are the <title> and <h1> of the pages that are not headed by
@@ -59,6 +59,7 @@ var ownHeadings = map[string]struct{ title, h1 string }{
 	"error":       {"Sorry, there is a problem with the service - High Fives PCN", "Sorry, there is a problem with the service"},
 	"unavailable": {"Sorry, this website is not available at the moment - High Fives PCN", "Sorry, this website is not available at the moment"},
 	"search":      {hostileTitle + " - High Fives PCN", "Search"},
+	"holding":     {"Our new website is coming soon - High Fives PCN", "High Fives PCN"},
 }
 
 // checkFull checks a page rendered from fullPage(): the layout around its

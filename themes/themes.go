@@ -90,6 +90,7 @@ var RequiredPages = []string{
 	"practices", "practice", "services", "service", "team", "enhanced-access",
 	"news", "post", "events", "event", "vacancies", "vacancy",
 	"contact", "search", "accessibility", "privacy", "cookies",
+	"holding", // a site not launched yet (issue 11 §3)
 }
 
 // RequiredPlatformPages are the page templates the platform must provide.

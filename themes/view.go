@@ -23,6 +23,9 @@ type Site struct {
 	// Announcement is an inline, time-limited notice (never a pop-up),
 	// shown as a warning callout on every page when set.
 	Announcement *Notice
+	// Holding: the site is not launched yet, and this is its holding page
+	// (no search box: every path shows the same page).
+	Holding bool
 }
 
 // Notice is a time-limited message shown inline.
@@ -30,6 +33,8 @@ type Notice struct {
 	Title string
 	Text  string
 	Until string // formatted end date, "until 2 January 2027"; optional
+	// Links follow the text (a preview's "Stop previewing"); optional.
+	Links []NavLink
 }
 
 // NavLink is one item of a navigation list.
