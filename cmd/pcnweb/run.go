@@ -26,6 +26,7 @@ Usage:
   pcnweb tenant show S [--json]
   pcnweb tenant suspend S [--reason R]
   pcnweb tenant resume S
+  pcnweb tenant launch S                from the holding page to the full public site
   pcnweb domain add S HOST [--primary]
   pcnweb domain remove HOST
   pcnweb page put --tenant S --path P --title T [--draft] < body.md
