@@ -70,6 +70,14 @@ func New(d Deps) *fiber.App {
 	app.Post("/news/:id/delete", requireUser, deleteNews(d))
 	app.Get("/health", requireUser, showHealth(d))
 
+	// -- launch: the checklist, a preview of the full site before the
+	// launch, and the launch itself (managers only)
+	app.Get("/launch", requireUser, showLaunch(d))
+	app.Get("/launch/confirm", requireUser, requireManager, confirmLaunch(d))
+	app.Post("/launch", requireUser, requireManager, launchSite(d))
+	app.Get("/launch/preview", requireUser, previewSite(d))
+	app.Get("/launch/preview/stop", stopPreview(d))
+
 	// -- two-factor and password reset
 	app.Get("/account/two-factor", requireUser, showTwoFactor(d))
 	app.Post("/account/two-factor", requireUser, updateTwoFactor(d))

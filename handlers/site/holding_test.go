@@ -43,7 +43,6 @@ func unlaunched(t *testing.T, db *models.DB) models.Tenant {
 	return tn
 }
 
-
 func TestHoldingPageUntilLaunch(t *testing.T) {
 	s := newLaunchServer(t)
 	tn := unlaunched(t, s.db)
