@@ -29,6 +29,9 @@ import (
 // own, are rendered by the site's error handler.
 func New(d Deps) *fiber.App {
 	s := d.Site.WithDefaults()
+	if d.Admin != nil && len(s.PreviewKey) == 0 {
+		s.PreviewKey = d.Admin.CSRFKey // the panel signs the preview cookie the site checks
+	}
 	app := fiber.New(web.FiberConfig(s.Web, site.ErrorHandler(s)))
 
 	// -- every host

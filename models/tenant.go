@@ -51,6 +51,9 @@ type Tenant struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Domains   []Domain `gorm:"foreignKey:TenantID"`
+	// LaunchedAt is when the site went from its holding page to the full
+	// site (launch.go); nil while it has not been launched.
+	LaunchedAt *time.Time `gorm:"column:launched_at"`
 }
 
 // AfterFind reports an active tenant whose PCN closed as StatusClosed.
@@ -92,6 +95,10 @@ type NewTenant struct {
 	ODSCode string
 	Theme   string
 	Domains []string // normalised hosts; the first is not made primary
+	// Launched makes the tenant launched from the start. A new tenant shows
+	// its holding page until someone launches it (launch.go); only the demo
+	// and test fixtures, whose sites are meant to be public at once, set it.
+	Launched bool
 }
 
 var (
@@ -156,6 +163,10 @@ func (d *DB) CreateTenant(ctx context.Context, in NewTenant) (Tenant, error) {
 	}
 	t := Tenant{Slug: in.Slug, Name: in.Name, ODSCode: in.ODSCode, Status: StatusActive, Theme: in.Theme, Generation: 1}
 	var formerOwner []generation
+	if in.Launched {
+		now := time.Now().UTC()
+		t.LaunchedAt = &now
+	}
 	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Omit("Domains").Create(&t).Error; err != nil {
 			return translate("create tenant "+in.Slug, err)

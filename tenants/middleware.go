@@ -46,6 +46,14 @@ func IsAdmin(path string) bool {
 	return path == AdminPath || strings.HasPrefix(path, AdminPath+"/")
 }
 
+// previewing reports whether the request may be a manager's preview of a
+// site not launched yet: its cookie is set on the platform host only, so
+// such a request stays there rather than going to the primary domain
+// (handlers/site checks the cookie itself).
+func previewing(c *fiber.Ctx, t *Tenant) bool {
+	return !t.Launched && c.Cookies(PreviewCookie) != ""
+}
+
 // MiddlewareOptions configure Middleware.
 type MiddlewareOptions struct {
 	// Scheme and Port build the redirect to a primary domain ("https", "").
@@ -72,7 +80,7 @@ func Middleware(r *Resolver, opts MiddlewareOptions) fiber.Handler {
 		switch {
 		case admin && host != platformHost:
 			target = platformHost
-		case !admin && t.PrimaryHost != "" && host != t.PrimaryHost:
+		case !admin && t.PrimaryHost != "" && host != t.PrimaryHost && !previewing(c, t):
 			target = t.PrimaryHost
 		case !admin && host != platformHost && r.isPlatformHost(host):
 			target = platformHost // an old slug's host, kept after a rename

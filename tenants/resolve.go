@@ -202,7 +202,7 @@ func (r *Resolver) snapshot(t models.Tenant) *Tenant {
 	}
 	return &Tenant{
 		ID: t.ID, Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Theme: t.Theme,
-		Status: t.Status, StatusReason: t.StatusReason, PrimaryHost: t.PrimaryDomain(), Hosts: hosts, gen: gen,
+		Status: t.Status, StatusReason: t.StatusReason, PrimaryHost: t.PrimaryDomain(), Hosts: hosts, Launched: t.Launched(), gen: gen,
 	}
 }
 

@@ -23,8 +23,16 @@ type Tenant struct {
 	StatusReason string
 	PrimaryHost  string   // "" when the tenant has no primary custom domain
 	Hosts        []string // custom domains
-	gen          *atomic.Int64
+	// Launched: the public host shows the full site, not the holding page
+	// (models.Tenant.Launched).
+	Launched bool
+	gen      *atomic.Int64
 }
+
+// PreviewCookie is the cookie with which a signed-in manager previews the
+// full site of a tenant not launched yet (handlers/site, the holding page).
+// The admin panel sets it, on the platform host, for the whole host.
+const PreviewCookie = "pcnweb_preview"
 
 // Generation is the tenant's current generation as this replica knows it.
 func (t *Tenant) Generation() int64 { return t.gen.Load() }

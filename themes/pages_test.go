@@ -43,6 +43,7 @@ var pageContent = map[string]func(t *testing.T, p Page, out string, doc, main *h
 	"health-online":   checkGuide("Get test results", "https://riverside.example/results", "To find out which online services the practice offers, call 01632 960 002"),
 	"proxy-access":    checkGuide("NHS App", "https://www.nhs.uk/nhs-app/", "To ask Hillside Medical Centre, call 01632 960 002"),
 	"complaints":      checkGuide("What you can expect from Riverside Surgery: You and Your General Practice", "https://riverside.example/charter", "you can complain to NHS Anytown ICB instead"),
+	"holding":         checkHolding,
 	"patient-group":   checkGuide("", "", "We meet every month to talk about <b>not bold</b> services. Anyone can come.", "Email ppg@highfives.example."),
 }
 
@@ -465,6 +466,29 @@ func TestSearchStates(t *testing.T) {
 		}
 		if !labelled {
 			t.Errorf("search field not labelled Search")
+		}
+	}
+}
+
+// checkHolding: the holding page of a site not launched yet asks not to be
+// indexed, and gives each practice's phone as a tel:
+// link and 111 and 999 for help now.
+func checkHolding(t *testing.T, p Page, out string, doc, main *html.Node) {
+	t.Helper()
+	for _, want := range []string{`<meta name="robots" content="noindex">`, "Our new website is coming soon", "call 111", "Call 999"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("holding page lacks %q", want)
+		}
+	}
+	for _, pr := range p.Practices {
+		if pr.Phone == "" {
+			continue
+		}
+		if !strings.Contains(text(main), pr.Name) {
+			t.Errorf("holding page lacks %s", pr.Name)
+		}
+		if href, ok := link(main, pr.Phone); !ok || !strings.HasPrefix(href, "tel:") {
+			t.Errorf("holding page: %s's phone %q links to %q, want a tel: link", pr.Name, pr.Phone, href)
 		}
 	}
 }

@@ -49,7 +49,7 @@ var (
 		"appointments": true, "prescriptions": true, "test-results": true, "fit-notes": true, "register": true,
 		"health-online": true, "proxy-access": true, "complaints": true, "patient-group": true,
 	}
-	noCrumbPages = map[string]bool{"home": true, "notfound": true, "error": true, "unavailable": true}
+	noCrumbPages = map[string]bool{"home": true, "notfound": true, "error": true, "unavailable": true, "holding": true}
 )
 
 // ownHeadings are the <title> and <h1> of the pages that are not headed by
@@ -61,6 +61,7 @@ var ownHeadings = map[string]struct{ title, h1 string }{
 	"error":       {"Sorry, there is a problem with the service - High Fives PCN", "Sorry, there is a problem with the service"},
 	"unavailable": {"Sorry, this website is not available at the moment - High Fives PCN", "Sorry, this website is not available at the moment"},
 	"search":      {hostileTitle + " - High Fives PCN", "Search"},
+	"holding":     {"Our new website is coming soon - High Fives PCN", "High Fives PCN"},
 }
 
 // checkFull checks a page rendered from fullPage(): the layout around its

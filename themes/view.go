@@ -27,6 +27,9 @@ type Site struct {
 	// federation (From names them), or the tenant's own versions (From
 	// empty), shown inline after the announcement.
 	Shared []Notice
+	// Holding: the site is not launched yet, and this is its holding page
+	// (no search box: every path shows the same page).
+	Holding bool
 }
 
 // Notice is a time-limited message shown inline.
@@ -35,6 +38,8 @@ type Notice struct {
 	Text  string
 	Until string // formatted end date, "until 2 January 2027"; optional
 	From  string // who shared it, "NHS South Yorkshire ICB"; optional
+	// Links follow the text (a preview's "Stop previewing"); optional.
+	Links []NavLink
 }
 
 // NavLink is one item of a navigation list.

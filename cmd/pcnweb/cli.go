@@ -11,8 +11,10 @@ import (
 	"os/user"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/pcnweb/pcnweb/internal/hostname"
+	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/richtext"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
@@ -36,11 +38,15 @@ type tenantJSON struct {
 	Domains      []string `json:"domains"`
 	PrimaryHost  string   `json:"primary_domain,omitempty"`
 	URLs         []string `json:"urls"`
+	// Launched: the public host shows the full site, not the holding page
+	// of a tenant not launched yet; LaunchedAt says since when.
+	Launched   bool       `json:"launched"`
+	LaunchedAt *time.Time `json:"launched_at,omitempty"`
 }
 
 func (e *env) tenantView(t models.Tenant) tenantJSON {
 	v := tenantJSON{ID: t.ID, Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), StatusReason: t.StatusReason,
-		Theme: t.Theme, Domains: []string{}, PrimaryHost: t.PrimaryDomain(), URLs: e.tenantURLs(t)}
+		Theme: t.Theme, Domains: []string{}, PrimaryHost: t.PrimaryDomain(), URLs: e.tenantURLs(t), Launched: t.Launched(), LaunchedAt: t.LaunchedAt}
 	for _, d := range t.Domains {
 		v.Domains = append(v.Domains, d.Host)
 	}
@@ -69,7 +75,7 @@ func (e *env) tenantURLs(t models.Tenant) []string {
 
 func (e *env) tenant(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usagef("tenant: say create, list, show, suspend, resume or rename")
+		return usagef("tenant: say create, list, show, launch, suspend, resume or rename")
 	}
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("tenant "+sub, flag.ContinueOnError)
@@ -133,10 +139,14 @@ func (e *env) tenant(ctx context.Context, args []string) error {
 			return writeJSON(e.stdout, out)
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "SLUG\tNAME\tODS\tSTATUS\tDOMAINS")
+		fmt.Fprintln(tw, "SLUG\tNAME\tODS\tSTATUS\tLAUNCHED\tDOMAINS")
 		for _, t := range ts {
 			v := e.tenantView(t)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Slug, v.Name, dash(v.ODSCode), v.Status, dash(strings.Join(v.Domains, ", ")))
+			launched := "no"
+			if v.Launched {
+				launched = "yes"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", v.Slug, v.Name, dash(v.ODSCode), v.Status, launched, dash(strings.Join(v.Domains, ", ")))
 		}
 		return tw.Flush()
 	case "show":
@@ -182,6 +192,25 @@ func (e *env) tenant(ctx context.Context, args []string) error {
 			return err
 		}
 		return e.printTenant(t, *asJSON, "renamed "+s+" to")
+	case "launch":
+		s, err := needSlug()
+		if err != nil {
+			return err
+		}
+		t, err := db.LaunchTenant(ctx, s, e.actor(), time.Now())
+		if errors.Is(err, models.ErrAlreadyLaunched) {
+			// Nothing to do: said plainly, and not a failure, so a script
+			// may launch a tenant without asking first.
+			fmt.Fprintf(e.stdout, "%s was launched already, on %s; nothing changed\n", t.Slug, hours.FormatInstant(*t.LaunchedAt))
+			return nil
+		}
+		if err != nil {
+			return describe(err, "tenant "+s)
+		}
+		if err := e.audit(ctx, db, "tenant.launch", &t, ""); err != nil {
+			return err
+		}
+		return e.printTenant(t, *asJSON, "launched")
 	default:
 		return usagef("tenant: unknown subcommand %q", sub)
 	}
@@ -193,14 +222,22 @@ func (e *env) printTenant(t models.Tenant, asJSON bool, verb string) error {
 		return writeJSON(e.stdout, v)
 	}
 	if verb != "" {
-		fmt.Fprintf(e.stdout, "%s %s (%s), status %s\n", verb, v.Slug, v.Name, v.Status)
+		fmt.Fprintf(e.stdout, "%s %s (%s), status %s, %s\n", verb, v.Slug, v.Name, v.Status, launchState(t))
 	} else {
-		fmt.Fprintf(e.stdout, "%s (%s)\n  status:  %s %s\n  ods:     %s\n  theme:   %s\n", v.Slug, v.Name, v.Status, v.StatusReason, dash(v.ODSCode), v.Theme)
+		fmt.Fprintf(e.stdout, "%s (%s)\n  status:  %s %s\n  site:    %s\n  ods:     %s\n  theme:   %s\n", v.Slug, v.Name, v.Status, v.StatusReason, launchState(t), dash(v.ODSCode), v.Theme)
 	}
 	for _, u := range v.URLs {
 		fmt.Fprintf(e.stdout, "  %s\n", u)
 	}
 	return nil
+}
+
+// launchState says whether the tenant's site is launched, for the terminal.
+func launchState(t models.Tenant) string {
+	if t.LaunchedAt == nil {
+		return "not launched (holding page; pcnweb tenant launch " + t.Slug + ")"
+	}
+	return "launched " + hours.FormatInstant(*t.LaunchedAt)
 }
 
 func (e *env) domain(ctx context.Context, args []string) error {

@@ -226,6 +226,29 @@ func TestTwoServersSharePostgresAndRedis(t *testing.T) {
 	if !strings.Contains(out, "http://highfives.localhost:8080/") || !strings.Contains(out, "http://highfivespcn.nhs.uk:8080/") {
 		t.Errorf("tenant create output lacks the URLs:\n%s", out)
 	}
+	// A new tenant shows its holding page until it is launched; launching
+	// shows the full site on both servers when the command returns.
+	mustCLI(t, env, "Before the launch.", "page", "put", "--tenant", "highfives", "--path", "/about", "--title", "About us")
+	if show := mustCLI(t, env, "", "tenant", "show", "highfives", "--json"); !strings.Contains(show, `"launched": false`) {
+		t.Errorf("tenant show --json of a new tenant:\n%s", show)
+	}
+	for _, s := range both {
+		if p := s.get(t, "highfives.localhost", "/about"); p.status != 200 || !strings.Contains(p.body, "Our new website is coming soon") ||
+			strings.Contains(p.body, "Before the launch.") || p.header.Get("X-Robots-Tag") != "noindex" {
+			t.Errorf("%s: /about before the launch: %d, want the holding page", s.addr, p.status)
+		}
+	}
+	if out := mustCLI(t, env, "", "tenant", "launch", "highfives"); !strings.HasPrefix(out, "launched highfives (High Fives PCN), status active, launched ") {
+		t.Errorf("tenant launch said %q", out)
+	}
+	for _, s := range both {
+		if p := s.get(t, "highfives.localhost", "/about"); !strings.Contains(p.body, "Before the launch.") {
+			t.Errorf("%s: /about after the launch: %d %s, want the page", s.addr, p.status, p.header.Get("Cache-Status"))
+		}
+	}
+	if out := mustCLI(t, env, "", "tenant", "launch", "highfives"); !strings.Contains(out, "highfives was launched already, on ") {
+		t.Errorf("tenant launch again said %q", out)
+	}
 	for round, title := range []string{"About us", "About High Fives", "About the network"} {
 		mustCLI(t, env, fmt.Sprintf("Round %d body.", round), "page", "put", "--tenant", "highfives", "--path", "/about", "--title", title)
 		for _, s := range both {
@@ -291,12 +314,12 @@ func TestTwoServersSharePostgresAndRedis(t *testing.T) {
 	}
 
 	list := mustCLI(t, env, "", "tenant", "list", "--json")
-	for _, want := range []string{`"slug": "highfives"`, `"name": "High Fives PCN"`, `"ods_code": "U12345"`, `"status": "active"`, `"domains": [`, `"highfivespcn.nhs.uk"`} {
+	for _, want := range []string{`"slug": "highfives"`, `"name": "High Fives PCN"`, `"ods_code": "U12345"`, `"status": "active"`, `"domains": [`, `"highfivespcn.nhs.uk"`, `"launched": true`} {
 		if !strings.Contains(list, want) {
 			t.Errorf("tenant list --json lacks %s:\n%s", want, list)
 		}
 	}
-	if show := mustCLI(t, env, "", "tenant", "show", "highfives", "--json"); !strings.Contains(show, `"slug": "highfives"`) {
+	if show := mustCLI(t, env, "", "tenant", "show", "highfives", "--json"); !strings.Contains(show, `"slug": "highfives"`) || !strings.Contains(show, `"launched": true`) {
 		t.Errorf("tenant show --json:\n%s", show)
 	}
 }
@@ -323,6 +346,8 @@ func TestCLIRefusesBadInput(t *testing.T) {
 		{"bad ODS code", env, []string{"tenant", "create", "--slug", "x", "--name", "X", "--ods", "1"}, "", "ods_code"},
 		{"bad domain", env, []string{"domain", "add", "highfives", "not a host"}, "", "is not a valid host name"},
 		{"domain under base", env, []string{"domain", "add", "highfives", "other.localhost"}, "", "base domain"},
+		{"launch unknown tenant", env, []string{"tenant", "launch", "nobody"}, "", "tenant nobody does not exist"},
+		{"launch without slug", env, []string{"tenant", "launch"}, "", "tenant launch: give exactly one tenant slug"},
 		{"unknown tenant", env, []string{"page", "put", "--tenant", "nobody", "--path", "/a", "--title", "A"}, "x", "tenant nobody does not exist"},
 		{"bad path", env, []string{"page", "put", "--tenant", "highfives", "--path", "about", "--title", "A"}, "x", "path: use a path like"},
 		{"missing title", env, []string{"page", "put", "--tenant", "highfives", "--path", "/a"}, "x", "--title is required"},

@@ -27,6 +27,7 @@ Usage:
   pcnweb tenant suspend S [--reason R]
   pcnweb tenant resume S
   pcnweb tenant rename S --slug NEW     change a tenant's slug; its old host 301s to the new one
+  pcnweb tenant launch S                from the holding page to the full public site
   pcnweb domain add S HOST [--primary]
   pcnweb domain remove HOST
   pcnweb page put --tenant S --path P --title T [--draft] < body.md

@@ -20,6 +20,7 @@ func TestServeRunsScheduledChanges(t *testing.T) {
 	url := modelstest.NewURL(t)
 	env := map[string]string{"DATABASE_URL": url, "REDIS_URL": redisURL, "PCNWEB_REDIS_PREFIX": prefix, "LOG_LEVEL": "warn"}
 	mustCLI(t, env, "", "tenant", "create", "--slug", "highfives", "--name", "High Fives PCN")
+	mustCLI(t, env, "", "tenant", "launch", "highfives")
 	mustCLI(t, env, "Live text.", "page", "put", "--tenant", "highfives", "--path", "/about", "--title", "About us")
 	mustCLI(t, env, "Scheduled text.", "page", "put", "--tenant", "highfives", "--path", "/about", "--title", "About us", "--draft")
 

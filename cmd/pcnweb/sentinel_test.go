@@ -33,6 +33,7 @@ func TestSentinelFailover(t *testing.T) {
 	}
 	mustCLI(t, env, "", "migrate")
 	mustCLI(t, env, "", "tenant", "create", "--slug", "highfives", "--name", "High Fives PCN")
+	mustCLI(t, env, "", "tenant", "launch", "highfives")
 	mustCLI(t, env, "Before the failover.", "page", "put", "--tenant", "highfives", "--path", "/about", "--title", "About us")
 	a, b := startServer(t, env), startServer(t, env)
 	for _, s := range []*instance{a, b} {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -13,6 +15,13 @@ import (
 type dashboardPage struct {
 	themes.Admin
 	Pages []dashboardRow
+	// Launch is the panel shown while the site is not launched; nil after.
+	Launch *launchPanel
+}
+
+// launchPanel says the site is not live yet and how far its checklist is.
+type launchPanel struct {
+	Missing, Total int
 }
 
 // dashboardRow is a row of the dashboard's list of pages.
@@ -40,6 +49,17 @@ func showDashboard(d Deps) fiber.Handler {
 			pages = pages[:pageDashboardRecent]
 		}
 		view := dashboardPage{Admin: baseView(c, d, "Website admin")}
+		if !tenants.FromCtx(c).Launched {
+			if at, err := tenantStore(c).LaunchedAt(); err != nil {
+				return err
+			} else if at == nil {
+				items, err := tenantStore(c).LaunchChecklist()
+				if err != nil {
+					return err
+				}
+				view.Launch = &launchPanel{Missing: models.LaunchMissing(items), Total: len(items)}
+			}
+		}
 		for _, p := range pages {
 			view.Pages = append(view.Pages, dashboardRow{Path: p.Path, Title: p.Title, Published: p.Published, Draft: p.Draft, Updated: p.UpdatedAt})
 		}

@@ -77,6 +77,13 @@ func New(d Deps) *fiber.App {
 	app.Post("/shared/:id/show", requireUser, showSharedAgain(d))
 	app.Get("/shared/:id/replace", requireUser, replaceShared(d))
 	app.Post("/shared/:id/replace", requireUser, replaceOrSaveShared(d))
+	// -- launch: the checklist, a preview of the full site before the
+	// launch, and the launch itself (managers only)
+	app.Get("/launch", requireUser, showLaunch(d))
+	app.Get("/launch/confirm", requireUser, requireManager, confirmLaunch(d))
+	app.Post("/launch", requireUser, requireManager, launchSite(d))
+	app.Get("/launch/preview", requireUser, previewSite(d))
+	app.Get("/launch/preview/stop", stopPreview(d))
 
 	// -- two-factor and password reset
 	app.Get("/account/two-factor", requireUser, showTwoFactor(d))

@@ -50,6 +50,15 @@ func attempt(c *fiber.Ctx, d Deps, email string) auth.Attempt {
 	return d.signInLayer().Attempt(c, email)
 }
 
-func signOut(d Deps) fiber.Handler { return d.signInLayer().SignOut(false) }
+func signOut(d Deps) fiber.Handler { return endPreviews(d, d.signInLayer().SignOut(false)) }
 
-func signOutEverywhere(d Deps) fiber.Handler { return d.signInLayer().SignOut(true) }
+func signOutEverywhere(d Deps) fiber.Handler { return endPreviews(d, d.signInLayer().SignOut(true)) }
+
+// endPreviews ends this browser's preview of the full site (launch.go)
+// with its session.
+func endPreviews(d Deps, h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		clearPreview(c, d)
+		return h(c)
+	}
+}

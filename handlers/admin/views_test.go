@@ -21,6 +21,8 @@ var pageViews = map[string]any{
 	"events":                    eventsPage{},
 	"event-edit":                eventPage{},
 	"health":                    healthPage{},
+	"launch":                    launchPage{},
+	"launch-confirm":            launchPage{},
 	"invitation":                invitationPage{},
 	"media":                     mediaListPage{},
 	"media-upload":              mediaPage{},

@@ -155,6 +155,30 @@ func TestAPITenants(t *testing.T) {
 		}
 		s.call(t, "GET", "/api/v1/tenants/nobody", readOnly, "").wantError(t, http.StatusNotFound, "not_found", "")
 	})
+	t.Run("launch", func(t *testing.T) {
+		var got struct {
+			Launched   bool    `json:"launched"`
+			LaunchedAt *string `json:"launched_at"`
+		}
+		s.call(t, "GET", "/api/v1/tenants/north-leeds", readOnly, "").json(t, &got)
+		if got.Launched || got.LaunchedAt != nil {
+			t.Errorf("a tenant created through the API is launched: %+v", got)
+		}
+		if r := s.callHost(t, "north-leeds.localhost", "GET", "/", "", ""); r.status != http.StatusOK || !strings.Contains(r.body, "coming soon") {
+			t.Errorf("the site of a tenant not launched: %d, want its holding page", r.status)
+		}
+		s.call(t, "POST", "/api/v1/tenants/north-leeds/launch", readOnly, "").wantError(t, http.StatusForbidden, "forbidden", "")
+		s.call(t, "POST", "/api/v1/tenants/nobody/launch", tok, "").wantError(t, http.StatusNotFound, "not_found", "")
+		r := s.call(t, "POST", "/api/v1/tenants/north-leeds/launch", tok, "")
+		r.json(t, &got)
+		if r.status != http.StatusOK || !got.Launched || got.LaunchedAt == nil {
+			t.Fatalf("launch: %d %+v", r.status, got)
+		}
+		if r := s.callHost(t, "north-leeds.localhost", "GET", "/", "", ""); r.status != http.StatusOK || strings.Contains(r.body, "coming soon") {
+			t.Errorf("the launched site: %d, still the holding page", r.status)
+		}
+		s.call(t, "POST", "/api/v1/tenants/north-leeds/launch", tok, "{}").wantError(t, http.StatusConflict, "conflict", "")
+	})
 	t.Run("suspend and resume", func(t *testing.T) {
 		s.call(t, "POST", "/api/v1/tenants/east-leeds/suspend", tok, `{"reason":"  "}`).wantError(t, http.StatusUnprocessableEntity, "validation_failed", "reason")
 		s.call(t, "POST", "/api/v1/tenants/nobody/suspend", tok, `{"reason":"x"}`).wantError(t, http.StatusNotFound, "not_found", "")

@@ -111,7 +111,7 @@ func (s *apiTestServer) allScopes(t testing.TB) string {
 
 func (s *apiTestServer) tenant(t testing.TB, slug string) models.Tenant {
 	t.Helper()
-	tn, err := s.db.CreateTenant(context.Background(), models.NewTenant{Slug: slug, Name: "PCN " + slug})
+	tn, err := s.db.CreateTenant(context.Background(), models.NewTenant{Slug: slug, Name: "PCN " + slug, Launched: true})
 	if err != nil {
 		t.Fatal(err)
 	}

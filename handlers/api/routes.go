@@ -34,6 +34,7 @@ func New(d Deps) *fiber.App {
 	v1.Get("/tenants/:slug", need("tenants:read"), showTenant(d))
 	v1.Post("/tenants/:slug/suspend", need("tenants:write"), suspendTenant(d))
 	v1.Post("/tenants/:slug/resume", need("tenants:write"), resumeTenant(d))
+	v1.Post("/tenants/:slug/launch", need("tenants:write"), launchTenant(d))
 	v1.Post("/tenants/:slug/domains", need("domains:write"), addDomain(d))
 	v1.Delete("/tenants/:slug/domains/:host", need("domains:write"), removeDomain(d))
 	v1.Post("/tenants/:slug/users", need("users:write"), inviteUser(d))

@@ -21,6 +21,7 @@ func TestAPIOnboardingOnSQLite(t *testing.T) {
 		{"POST", "/api/v1/tenants/alpha/domains", `{"host":"www.alpha.nhs.uk","primary":true}`, http.StatusCreated},
 		{"PUT", "/api/v1/tenants/alpha/pages?path=/about", `{"title":"About us","body_md":"Hello from SQLite.","publish":true}`, http.StatusOK},
 		{"POST", "/api/v1/tenants/alpha/users", `{"email":"boss@alpha.nhs.uk","role":"manager"}`, http.StatusCreated},
+		{"POST", "/api/v1/tenants/alpha/launch", "", http.StatusOK},
 		{"GET", "/api/v1/tenants?q=alpha", "", http.StatusOK},
 	}
 	for _, st := range steps {

@@ -28,6 +28,9 @@ type tenantJSON struct {
 	Domains      []domainJSON `json:"domains"`
 	CreatedAt    time.Time    `json:"created_at"`
 	UpdatedAt    time.Time    `json:"updated_at"`
+	// Launched: the public host shows the full site, not the holding page.
+	Launched   bool       `json:"launched"`
+	LaunchedAt *time.Time `json:"launched_at,omitempty"`
 }
 
 type domainJSON struct {
@@ -55,7 +58,7 @@ func siteURL(d Deps, t models.Tenant) string {
 func tenantView(d Deps, t models.Tenant) tenantJSON {
 	v := tenantJSON{ID: t.ID, Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status),
 		StatusReason: t.StatusReason, Theme: t.Theme, URL: siteURL(d, t), Domains: []domainJSON{},
-		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
+		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(), Launched: t.Launched(), LaunchedAt: t.LaunchedAt}
 	for _, dom := range t.Domains {
 		v.Domains = append(v.Domains, domainJSON{Host: dom.Host, Primary: dom.IsPrimary})
 	}
@@ -198,6 +201,31 @@ func setStatus(c *fiber.Ctx, d Deps, status models.TenantStatus, reason, action 
 	}
 	auditLog(c, d, action, t, "", reason)
 	return c.JSON(tenantView(d, t))
+}
+
+// launchTenant takes the tenant's site from its holding page to the full
+// site; audited in the tenant's log (as the token) and the operator log.
+func launchTenant(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var in struct{}
+		if err := decode(c, &in); err != nil {
+			return err
+		}
+		t, err := tenantOf(c, d)
+		if err != nil {
+			return err
+		}
+		t, err = d.DB.LaunchTenant(c.UserContext(), t.Slug, models.Actor{Name: "api: " + tokenOf(c).Name}, d.Now())
+		if errors.Is(err, models.ErrAlreadyLaunched) {
+			return &apiError{status: fiber.StatusConflict, code: "conflict",
+				message: "The site of " + t.Slug + " was launched already, at " + t.LaunchedAt.UTC().Format(time.RFC3339) + "."}
+		}
+		if err != nil {
+			return err
+		}
+		auditLog(c, d, "tenant.launch", t, "", "")
+		return c.JSON(tenantView(d, t))
+	}
 }
 
 type domainInJSON struct {

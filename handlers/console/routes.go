@@ -26,7 +26,7 @@ func New(d Deps) *fiber.App {
 	app.Post("/sign-out", requireOperator, signOut(d))
 	app.Get("/", requireOperator, func(c *fiber.Ctx) error { return redirect.To(c, "/tenants", fiber.StatusSeeOther) })
 
-	// -- tenants: create (by hand or from ODS), suspend, resume and archive, enter
+	// -- tenants: create (by hand or from ODS), launch, suspend, resume and archive, enter
 	// the admin panel, invite, reset a user's two-factor
 	app.Get("/tenants", requireOperator, listTenants(d))
 	app.Get("/tenants/new", requireOperator, formGet(d, "Create a tenant", "tenants", newTenantForm(d)))
@@ -40,6 +40,8 @@ func New(d Deps) *fiber.App {
 	}
 	app.Get("/tenants/:slug/rename", requireOperator, showRename(d))
 	app.Post("/tenants/:slug/rename", requireOperator, renameTenant(d))
+	app.Get("/tenants/:slug/launch", requireOperator, showLaunchForm(d))
+	app.Post("/tenants/:slug/launch", requireOperator, launchTenant(d))
 	app.Get("/tenants/:slug/enter", requireOperator, showEnter(d))
 	app.Post("/tenants/:slug/enter", requireOperator, enter(d))
 	app.Get("/tenants/:slug/invite", requireOperator, showInvite(d))

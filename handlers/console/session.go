@@ -123,6 +123,10 @@ type consoleView struct {
 
 	Query   string      // "console-tenants": the search as typed
 	Tenants []tenantRow // "console-tenants"
+	// States are the tenant list's filter by state (launch.go), with
+	// how many tenants are in each; State is the one chosen, "" for all.
+	States []stateOption
+	State  string
 	Tenant  *tenantView // "console-tenant"
 
 	Audit        []auditRow // "console-audit"

@@ -20,6 +20,7 @@ import (
 // tenantRow is a row of the tenant list.
 type tenantRow struct {
 	Slug, Name, ODSCode, Status string
+	State                       string // stateLabels' label: Not launched, Live, Suspended, Archived
 	Domains                     []string
 	LastPublish                 string // UK time, "" for never
 	PageViews                   uint64
@@ -30,8 +31,11 @@ type tenantView struct {
 	Slug, Name, ODSCode, Status, StatusReason, Theme string
 	SiteURL                                          string
 	Suspended, Archived, Closed                      bool
-	Domains                                          []domainRow
-	People                                           []personRow
+	// Launched is when the site was launched, "" while it shows its
+	// holding page (launch.go).
+	Launched string
+	Domains  []domainRow
+	People   []personRow
 	// InvitationLink is the link of the manager's invitation just made when
 	// no mail server is set up, for the operator to pass on; "" otherwise.
 	InvitationLink string
@@ -83,11 +87,15 @@ func listTenants(d Deps) fiber.Handler {
 		lq := strings.ToLower(q)
 		v, cv := baseView(c, "Tenants", "tenants")
 		cv.Query = q
+		cv.State, cv.States = stateFilter(c.Query("state"), ts)
 		for _, t := range ts {
 			if lq != "" && !strings.Contains(strings.ToLower(t.Name), lq) && !strings.Contains(t.Slug, lq) && !strings.Contains(strings.ToLower(t.ODSCode), lq) {
 				continue
 			}
-			row := tenantRow{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), PageViews: views[t.ID]}
+			if cv.State != "" && tenantState(t) != cv.State {
+				continue
+			}
+			row := tenantRow{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), State: stateLabel(tenantState(t)), PageViews: views[t.ID]}
 			for _, dm := range t.Domains {
 				row.Domains = append(row.Domains, dm.Host)
 			}
@@ -209,6 +217,9 @@ func renderTenant(c *fiber.Ctx, d Deps, t models.Tenant, notice, invitationLink 
 	view := &tenantView{Slug: t.Slug, Name: t.Name, ODSCode: t.ODSCode, Status: string(t.Status), StatusReason: t.StatusReason,
 		Theme: t.Theme, Suspended: t.Status == models.StatusSuspended, Archived: t.Status == models.StatusArchived,
 		Closed: t.Status == models.StatusClosed}
+	if t.LaunchedAt != nil {
+		view.Launched = hours.FormatInstant(*t.LaunchedAt)
+	}
 	if d.TenantURL != nil {
 		view.SiteURL = d.TenantURL(t)
 	}
@@ -244,6 +255,7 @@ var notices = map[string]string{
 	"invite":   "The invitation has been sent.",
 	"notsent":  "The invitation has been saved but the email could not be sent.",
 	"reset":    "Two-factor authentication has been reset for that person.",
+	"launch":   "The website is launched: patients see the full website.",
 }
 
 // statusAction is one of suspend, resume and archive.

@@ -38,6 +38,10 @@ type Deps struct {
 	// Contacts keeps each tenant's phone numbers for the page shown while
 	// the database is unreachable; nil keeps them in this process only.
 	Contacts *ContactCards
+	// PreviewKey checks the preview cookie with which members preview the
+	// full site of a tenant not launched yet (holding.go); the admin panel
+	// signs it with the same key. Empty: no previews.
+	PreviewKey []byte
 }
 
 // WithDefaults fills in what was left unset: the clock, and contact cards
@@ -60,8 +64,11 @@ func Routes(app *fiber.App, d Deps) {
 	// Each page declares the query parameters its handler reads
 	// (pagecache.Param): the only ones it sees, and the only ones in its
 	// cache key.
+	// A tenant not launched shows its holding page on every path instead
+	// (holding.go): noindex on cached copies too, then the cache, then the
+	// holding page or, for a member's preview, the page.
 	page := func(path string, h fiber.Handler, params ...string) {
-		app.Get(path, d.Cache.Middleware(cacheScope, params...), clockExpiry, h)
+		app.Get(path, holdingNoIndex, d.Cache.Middleware(cacheScope, params...), clockExpiry, unlessLaunched(d, h))
 	}
 	page("/", showHome(d))
 	page("/practices", listPractices(d))
@@ -103,10 +110,11 @@ func tenantID(c *fiber.Ctx) int64 {
 
 // cacheScope keys the page cache by the request's tenant and generation.
 // The admin panel (tenants.AdminPath) is never cached (the front door
-// mounts it before the site; this also covers a server without the panel).
+// mounts it before the site; this also covers a server without the panel),
+// nor is a preview of a site not launched (holding.go).
 func cacheScope(c *fiber.Ctx) (pagecache.Scope, bool) {
 	t := tenants.FromCtx(c)
-	if t == nil || tenants.IsAdmin(c.Path()) {
+	if t == nil || tenants.IsAdmin(c.Path()) || previewBypass(c, t) {
 		return pagecache.Scope{}, false
 	}
 	return pagecache.Scope{TenantID: t.ID, Generation: t.Generation()}, true

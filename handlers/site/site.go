@@ -57,6 +57,9 @@ func load(c *fiber.Ctx, d Deps) (*request, error) {
 	if a != nil {
 		r.site.Announcement = &themes.Notice{Title: a.Title, Text: a.Body, Until: "until " + hours.FormatInstant(a.EndsAt)}
 	}
+	if c.Locals(previewKey{}) != nil { // a manager's preview of a site not launched (holding.go)
+		r.site.Announcement = previewNotice()
+	}
 	expireAt(c, next)
 	// Notices shared with the tenant (its ICB's, say), or its own versions.
 	shared, err := r.store.SharedNotices()

@@ -64,7 +64,7 @@ func seed(ctx context.Context, db *models.DB, now time.Time) (int, error) {
 	}
 	c := newClock(now)
 	for _, t := range tenants {
-		tn, err := db.CreateTenant(ctx, models.NewTenant{Slug: t.slug, Name: t.name, ODSCode: t.ods, Theme: t.theme})
+		tn, err := db.CreateTenant(ctx, models.NewTenant{Slug: t.slug, Name: t.name, ODSCode: t.ods, Theme: t.theme, Launched: true})
 		if err != nil {
 			return 0, err
 		}

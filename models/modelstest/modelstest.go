@@ -97,8 +97,22 @@ func NewSQLite(t testing.TB) *models.DB {
 	return db
 }
 
-// Tenant creates an active tenant with the given slug.
+// Tenant creates an active, launched tenant with the given slug: its
+// public site is the full site, as most tests expect. (Tenants made
+// anywhere else start not launched: UnlaunchedTenant.)
 func Tenant(t testing.TB, db *models.DB, slug string, domains ...string) models.Tenant {
+	t.Helper()
+	tn, err := db.CreateTenant(context.Background(), models.NewTenant{Slug: slug, Name: slug + " PCN", Domains: domains, Launched: true})
+	if err != nil {
+		t.Fatalf("modelstest: create tenant %s: %v", slug, err)
+	}
+	return tn
+}
+
+// UnlaunchedTenant creates an active tenant that has not been launched, as
+// every tenant made outside the tests starts: its public host shows the
+// holding page.
+func UnlaunchedTenant(t testing.TB, db *models.DB, slug string, domains ...string) models.Tenant {
 	t.Helper()
 	tn, err := db.CreateTenant(context.Background(), models.NewTenant{Slug: slug, Name: slug + " PCN", Domains: domains})
 	if err != nil {
