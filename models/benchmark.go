@@ -85,6 +85,10 @@ var practiceLinks = []practiceLink{
 	{"1.02", "link to make, change or cancel an appointment online", "appointments_url", func(p *Practice) *string { return &p.AppointmentsURL }},
 	{"1.07", "link to order a repeat prescription online", "prescriptions_url", func(p *Practice) *string { return &p.PrescriptionsURL }},
 	{"1.12", "link to join the surgery (register)", "registration_url", func(p *Practice) *string { return &p.RegistrationURL }},
+	{"1.03", "link to its online form for asking for help", "online_consultation_url", func(p *Practice) *string { return &p.OnlineConsultationURL }},
+	{"1.09", "link to how to get a fit note", "fit_notes_url", func(p *Practice) *string { return &p.FitNotesURL }},
+	{"1.10", "link to get test results", "test_results_url", func(p *Practice) *string { return &p.TestResultsURL }},
+	{"3.13", "link to the \"You and Your General Practice\" patient charter", "charter_url", func(p *Practice) *string { return &p.CharterURL }},
 }
 
 // practiceLinkCheck is the HealthIssue.Check of a practiceLinks row.
@@ -122,8 +126,7 @@ var criteria = []Criterion{
 	{ID: "1.01", Section: 1, Platform: true, Text: "The home page leads straight to the top tasks (appointments, prescriptions, contacting a practice) in the wording tested with patients"},
 	{ID: "1.02", Section: 1, Text: "Each practice links to making, changing or cancelling an appointment online",
 		Person: "Check each practice's page links to where patients make, change or cancel an appointment online"},
-	{ID: "1.03", Section: 1, Text: "Each practice links to its online form for asking for help (its online consultation tool)",
-		Person: "The practice form has no field for the online form yet: check each practice's page links to it, and that the form opens when the site says it does and works on a phone"},
+	{ID: "1.03", Section: 1, Text: "Each practice links to its online form for asking for help (its online consultation tool)"},
 	{ID: "1.04", Section: 1, Check: HealthEmergencyWording, Subjects: contentSubjects, Text: "The site never says \"emergency appointment\" (patients confuse it with A&E): it says \"urgent\" and points to 111 and 999"},
 	{ID: "1.05", Section: 1, Text: "How to get help today for something urgent, and how to ask for routine care, are explained separately (home visits too)",
 		Person: "Read the appointments information as a patient would: software cannot tell whether urgent and routine care are explained clearly"},
@@ -133,10 +136,8 @@ var criteria = []Criterion{
 		Person: "Check each practice's page links to ordering repeat prescriptions online"},
 	{ID: "1.08", Section: 1, Text: "Prescriptions: the NHS App, nominating a pharmacy, and how long a prescription takes are explained",
 		Person: "Check the prescriptions information says how long a request takes at each practice: only the practice knows"},
-	{ID: "1.09", Section: 1, Text: "Each practice says how to get a fit note (sick note) for work",
-		Person: "The practice form has no field for fit notes yet: check each practice's page says how to get one"},
-	{ID: "1.10", Section: 1, Text: "Each practice says how to get test results",
-		Person: "The practice form has no field for test results yet: check each practice's page says how to get them"},
+	{ID: "1.09", Section: 1, Text: "Each practice says how to get a fit note (sick note) for work"},
+	{ID: "1.10", Section: 1, Text: "Each practice says how to get test results"},
 	{ID: "1.11", Section: 1, Text: "Test results: when to expect them and when to call are explained, with times in words patients use",
 		Person: "Only the practices know when results come back and when to call: check the wording with them"},
 	{ID: "1.12", Section: 1, Text: "Each practice links to joining the surgery (registering)",
@@ -184,8 +185,7 @@ var criteria = []Criterion{
 	{ID: "3.10", Section: 3, Platform: true, Text: "No cookies on public pages without consent (none are set), and a cookies page that says so"},
 	{ID: "3.11", Section: 3, Check: HealthNetworkContact, Subjects: []string{HealthSubjectSettings}, Text: "The contact page gives the network's own phone number or email address"},
 	{ID: "3.12", Section: 3, Check: HealthPracticeAccess, Subjects: []string{HealthSubjectPractice}, Text: "Each practice says how accessible its building is (step-free access, hearing loop, parking)"},
-	{ID: "3.13", Section: 3, Text: "Each practice links to the \"You and Your General Practice\" patient charter",
-		Person: "The practice form has no field for the charter yet: check each practice's page links to it"},
+	{ID: "3.13", Section: 3, Text: "Each practice links to the \"You and Your General Practice\" patient charter"},
 	{ID: "3.14", Section: 3, Platform: true, Text: "A page explains how to complain, to a practice and to the integrated care board"},
 }
 
