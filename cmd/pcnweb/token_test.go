@@ -92,6 +92,9 @@ func TestTokenWorksAgainstTheServedAPI(t *testing.T) {
 	dbURL := modelstest.NewURL(t)
 	env := map[string]string{"DATABASE_URL": dbURL, "LOG_LEVEL": "warn", "PCNWEB_CONSOLE_HOST": "console.localhost"}
 	mustCLI(t, env, "", "tenant", "create", "--slug", "alpha", "--name", "Alpha PCN")
+	// Launched, so its host serves the full site rather than the holding
+	// page that answers every path.
+	mustCLI(t, env, "", "tenant", "launch", "alpha")
 	out := mustCLI(t, env, "", "token", "create", "--name", "script", "--scope", "tenants:read")
 	token := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
 	inst := startServer(t, env)

@@ -36,7 +36,9 @@ func importedTenant(t *testing.T, db *models.DB) models.Tenant {
 	if _, err := db.ImportODS(context.Background(), data, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	tn, err := db.TenantBySlug(context.Background(), "riverside-health-pcn")
+	// Imported tenants start on their holding page: launched as they are,
+	// before anyone has written a word.
+	tn, err := db.LaunchTenant(context.Background(), "riverside-health-pcn", testActor, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
