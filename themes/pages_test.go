@@ -170,7 +170,10 @@ func checkPractices(t *testing.T, p Page, out string, doc, main *html.Node) {
 		wantLink(t, main, pr.Name, pr.URL)
 	}
 	wantLink(t, main, "01632 960 003", "tel:+441632960003")
-	wantText(t, main, "Address 1 River Street Anytown AN1 1AA", "Phone 01632 960 001", "Open today 8am to 6:30pm", "Open today Not available")
+	wantText(t, main, "Address 1 River Street Anytown AN1 1AA", "Phone 01632 960 001", "Open today 8am to 6:30pm", "Opening times: Not available")
+	if strings.Contains(text(main), "Open today Not available") {
+		t.Errorf("a practice without hours says they are not available twice")
+	}
 	sayOnce(t, main)
 	if got := tags(main); !reflect.DeepEqual(got, []string{"Open now nhsuk-tag--green", "Closed now nhsuk-tag--grey"}) {
 		t.Errorf("practices tags = %q", got)

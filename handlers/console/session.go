@@ -127,7 +127,7 @@ type consoleView struct {
 	// how many tenants are in each; State is the one chosen, "" for all.
 	States []stateOption
 	State  string
-	Tenant  *tenantView // "console-tenant"
+	Tenant *tenantView // "console-tenant"
 
 	Audit        []auditRow // "console-audit"
 	AuditTenant  string     // the slug filtered on, "" for all
