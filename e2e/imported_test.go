@@ -5,12 +5,13 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/pcnweb/pcnweb/internal/ods/odstest"
 )
 
 // West Merton PCN (U00070) in the real 2023 NHS ODS files: a PCN nobody has
@@ -22,7 +23,6 @@ const (
 )
 
 var (
-	odsDir = filepath.Join("..", "..", "shared", "data", "ods")
 	// phone is the narrow width NHS England's guidance is tried at.
 	phone = viewport{"390px", 390, 844, true}
 	// templatePaths are NHS England's content templates every tenant has.
@@ -91,7 +91,8 @@ func (tb *tab) noAxeViolations(t *testing.T, label string) {
 // filled from ODS data, at 390px and 1280px, with no axe violation.
 func TestImportedTenantLaunch(t *testing.T) {
 	dataDir := t.TempDir()
-	pcnwebCLI(t, dataDir, "", "import", "ods", filepath.Join(odsDir, "ePCN.xlsx"), filepath.Join(odsDir, "epraccur.csv"))
+	epcn, epraccur := odstest.Files(t)
+	pcnwebCLI(t, dataDir, "", "import", "ods", epcn, epraccur)
 	var tenants []struct {
 		Slug     string `json:"slug"`
 		Name     string `json:"name"`
