@@ -149,7 +149,7 @@ func sharedForm(c *fiber.Ctx, d Deps, e models.SharedEditor, action string) (con
 				{Value: "notice", Label: "A notice at the top of every page"}, {Value: "page", Label: "A page"}}},
 			{Name: "title", Label: "Title"},
 			{Name: "path", Label: "Page address", Hint: "Pages only: the address on each PCN's site, like /flu-jabs", Width: 20},
-			{Name: "body", Label: "Text", Hint: "A notice: plain text, 600 characters at most. A page: Markdown (## for a heading, - for a list).", Kind: "textarea"},
+			{Name: "body", Label: "Text", Hint: "A notice: plain text, 600 characters at most. A page: Markdown (## for a heading, - for a list). Link to images and files by their full https address: /media/ addresses work on one PCN's site only.", Kind: "textarea"},
 			{Name: "owner", Label: "Who it is from", Hint: "Patients see \"from\" and this, like: from NHS South Yorkshire ICB", Value: owner},
 			{Name: "audience", Label: "Share with", Kind: "select", Value: audiences[0].Value, Options: audiences},
 			{Name: "icb", Label: "ICB", Hint: "When sharing with one ICB", Kind: "select", Options: icbs},
