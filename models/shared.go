@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -188,6 +189,9 @@ func (in *SharedItemInput) validate() error {
 	if !utf8.ValidString(in.Body) || !utf8.ValidString(in.Title) {
 		return invalid("body", "The text is not valid UTF-8")
 	}
+	if linksSiteMedia(in.Kind, in.Body) {
+		return invalid("body", errSharedMedia)
+	}
 	switch n := utf8.RuneCountInString(in.Owner); {
 	case n == 0:
 		return invalid("owner", "Enter who it is from, like NHS South Yorkshire ICB")
@@ -195,6 +199,24 @@ func (in *SharedItemInput) validate() error {
 		return invalid("owner", "Use 100 characters or fewer")
 	}
 	return in.Audience.validate()
+}
+
+// errSharedMedia says why a shared body may not use a site's /media/ files.
+const errSharedMedia = "Do not link to a /media/ address: it points to one PCN's own files, so it breaks on every other PCN's site. " +
+	"Use the full address (starting https://) of an image or file kept somewhere else, or ask each PCN to add it to their own site"
+
+// bareSiteMedia is a /media/ address written out in a notice's plain text.
+var bareSiteMedia = regexp.MustCompile(`(?i)(?:^|[\s(\[<"'=])\.{0,2}/media(?:/|$|[\s)\]>"'])`)
+
+// linksSiteMedia reports whether body links or embeds a file of a site's
+// media library by a relative address (/media/...), which resolves against
+// whichever tenant shows it. A notice is plain text, so a /media/ address
+// written out in it counts too.
+func linksSiteMedia(kind SharedKind, body string) bool {
+	if len(richtext.SiteMediaLinks(body)) > 0 {
+		return true
+	}
+	return kind == SharedNotice && bareSiteMedia.MatchString(body)
 }
 
 // validate checks an audience's shape (not who may use it).
@@ -1082,4 +1104,91 @@ func (d *DB) AcceptGroupEditorInvitation(ctx context.Context, tokenHash, passwor
 		return tx.Where("id = ?", g.UserID).Take(&u).Error
 	})
 	return u, translate("accept group editor invitation", err)
+}
+
+// Operator actions on group editors (audited in the operator log).
+const (
+	AuditGroupEditorRemove = "group-editor.remove"
+	AuditGroupEditorReLink = "group-editor.new-link"
+)
+
+// RemoveGroupEditor takes a group editor's console access away: their
+// group goes, every session of theirs ends, and their account goes too
+// unless it is also an operator's or a member of a tenant (so the address
+// can be invited again). What they shared stays, as the group's. The
+// operator audit log gets one row. ErrNotFound when userID is not a group
+// editor.
+func (d *DB) RemoveGroupEditor(ctx context.Context, by User, userID int64, why string) error {
+	if err := ValidateWhy(why); err != nil {
+		return err
+	}
+	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var g GroupEditor
+		if err := tx.Table("group_editors").Select("group_editors.*, users.email AS email").
+			Joins("JOIN users ON users.id = group_editors.user_id").Where("group_editors.user_id = ?", userID).Take(&g).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", userID).Delete(&groupEditorTenant{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", userID).Delete(&GroupEditor{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", userID).Delete(&SignInSession{}).Error; err != nil {
+			return err
+		}
+		var u User
+		if err := tx.Where("id = ?", userID).Take(&u).Error; err != nil {
+			return err
+		}
+		var members int64
+		if err := tx.Model(&Membership{}).Where("user_id = ?", userID).Count(&members).Error; err != nil {
+			return err
+		}
+		if !u.IsOperator && members == 0 {
+			if err := tx.Delete(&User{}, userID).Error; err != nil {
+				return err
+			}
+		}
+		return operatorAuditTx(tx, by, AuditGroupEditorRemove, g.Email+" for "+g.Label, why)
+	})
+	return translate(fmt.Sprintf("remove group editor %d", userID), err)
+}
+
+// RenewGroupEditorInvitation replaces the invitation of a group editor who
+// has not joined with one whose token hashes to tokenHash, working until
+// expires: the old link stops working. An editor who has joined is a
+// ValidationError; one that is not a group editor, ErrNotFound.
+func (d *DB) RenewGroupEditorInvitation(ctx context.Context, by User, userID int64, tokenHash string, expires time.Time, why string) (GroupEditor, error) {
+	if err := ValidateWhy(why); err != nil {
+		return GroupEditor{}, err
+	}
+	if tokenHash == "" {
+		return GroupEditor{}, fmt.Errorf("models: renew group editor invitation: %w", ErrInvalid)
+	}
+	var g GroupEditor
+	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Table("group_editors").Select("group_editors.*, users.email AS email").
+			Joins("JOIN users ON users.id = group_editors.user_id").Where("group_editors.user_id = ?", userID).Take(&g).Error; err != nil {
+			return err
+		}
+		if g.InviteTokenHash == "" {
+			return invalid("why", g.Email+" has joined already: there is no invitation to make again")
+		}
+		exp := expires.UTC()
+		res := tx.Model(&GroupEditor{}).Where("user_id = ? AND invite_token_hash = ?", userID, g.InviteTokenHash).
+			Updates(map[string]any{"invite_token_hash": tokenHash, "invite_expires_at": exp})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 { // joined meanwhile
+			return invalid("why", g.Email+" has joined already: there is no invitation to make again")
+		}
+		g.InviteTokenHash, g.InviteExpiresAt = tokenHash, &exp
+		return operatorAuditTx(tx, by, AuditGroupEditorReLink, g.Email+" for "+g.Label, why)
+	})
+	if err != nil {
+		return GroupEditor{}, translate(fmt.Sprintf("renew group editor invitation %d", userID), err)
+	}
+	return g, nil
 }

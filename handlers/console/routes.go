@@ -85,6 +85,10 @@ func New(d Deps) *fiber.App {
 	app.Get("/group-editors", requireOperator, listGroupEditors(d))
 	app.Get("/group-editors/new", requireOperator, showInviteGroupEditor(d))
 	app.Post("/group-editors/new", requireOperator, inviteGroupEditor(d))
+	app.Get("/group-editors/:id/remove", requireOperator, showRemoveGroupEditor(d))
+	app.Post("/group-editors/:id/remove", requireOperator, removeGroupEditor(d))
+	app.Get("/group-editors/:id/new-link", requireOperator, showNewGroupEditorLink(d))
+	app.Post("/group-editors/:id/new-link", requireOperator, newGroupEditorLink(d))
 	app.Get("/join/:token", showJoin(d))
 	app.Post("/join/:token", join(d))
 

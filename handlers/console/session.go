@@ -146,4 +146,6 @@ type consoleView struct {
 	GroupEditors []groupEditorRow // "console-group-editors"
 	InviteLink   string           // "console-invite-created": shown once
 	InviteEmail  string
+	// InviteRenewed: the link replaces an earlier one, which no longer works.
+	InviteRenewed bool
 }

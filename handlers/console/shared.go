@@ -70,8 +70,9 @@ type reachRow struct {
 
 // groupEditorRow is a group editor of the list.
 type groupEditorRow struct {
+	UserID                int64
 	Email, Group, Invited string
-	Pending               bool
+	Pending, Expired      bool
 }
 
 // stateWords say what a tenant shows.
@@ -148,7 +149,7 @@ func sharedForm(c *fiber.Ctx, d Deps, e models.SharedEditor, action string) (con
 				{Value: "notice", Label: "A notice at the top of every page"}, {Value: "page", Label: "A page"}}},
 			{Name: "title", Label: "Title"},
 			{Name: "path", Label: "Page address", Hint: "Pages only: the address on each PCN's site, like /flu-jabs", Width: 20},
-			{Name: "body", Label: "Text", Hint: "A notice: plain text, 600 characters at most. A page: Markdown (## for a heading, - for a list).", Kind: "textarea"},
+			{Name: "body", Label: "Text", Hint: "A notice: plain text, 600 characters at most. A page: Markdown (## for a heading, - for a list). Link to images and files by their full https address: /media/ addresses work on one PCN's site only.", Kind: "textarea"},
 			{Name: "owner", Label: "Who it is from", Hint: "Patients see \"from\" and this, like: from NHS South Yorkshire ICB", Value: owner},
 			{Name: "audience", Label: "Share with", Kind: "select", Value: audiences[0].Value, Options: audiences},
 			{Name: "icb", Label: "ICB", Hint: "When sharing with one ICB", Kind: "select", Options: icbs},
@@ -406,8 +407,9 @@ func listGroupEditors(d Deps) fiber.Handler {
 		}
 		v, cv := baseView(c, "Group editors", "shared")
 		for _, g := range gs {
-			cv.GroupEditors = append(cv.GroupEditors, groupEditorRow{Email: g.Email, Group: g.Label + " (" + audienceWords(g.Audience, g.AudienceValue, len(g.TenantIDs)) + ")",
-				Invited: g.CreatedAt.In(london).Format("2 January 2006"), Pending: g.InviteTokenHash != ""})
+			cv.GroupEditors = append(cv.GroupEditors, groupEditorRow{UserID: g.UserID, Email: g.Email, Group: g.Label + " (" + audienceWords(g.Audience, g.AudienceValue, len(g.TenantIDs)) + ")",
+				Invited: g.CreatedAt.In(london).Format("2 January 2006"), Pending: g.InviteTokenHash != "",
+				Expired: g.InviteTokenHash != "" && g.InviteExpiresAt != nil && !g.InviteExpiresAt.After(d.now())})
 		}
 		return render(c, d, fiber.StatusOK, "console-group-editors", v)
 	}
@@ -473,6 +475,102 @@ func inviteGroupEditor(d Deps) fiber.Handler {
 			v, cv := baseView(c, "Send the invitation", "shared")
 			cv.InviteLink = c.Protocol() + "://" + strings.Clone(c.Hostname()) + "/join/" + token
 			cv.InviteEmail = g.Email
+			return "", render(c, d, fiber.StatusOK, "console-invite-created", v)
+		})
+	}
+}
+
+// groupEditorOf is the group editor named by the path's :id.
+func groupEditorOf(c *fiber.Ctx, d Deps) (models.GroupEditor, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return models.GroupEditor{}, fiber.ErrNotFound
+	}
+	return d.DB.GroupEditorByUserID(c.UserContext(), id)
+}
+
+// removeGroupEditorForm asks for the reason of a group editor's removal.
+func removeGroupEditorForm(g models.GroupEditor) consoleForm {
+	return consoleForm{Action: fmt.Sprintf("/group-editors/%d/remove", g.UserID), Button: "Remove " + g.Email, Warning: true,
+		Back: "/group-editors", BackText: "Back to group editors",
+		Intro: g.Email + " can no longer sign in to the console and is signed out now. What they shared stays, as " + g.Label +
+			"'s: you can change or delete it. To let them back, invite them again.",
+		Fields: []consoleField{whyField()}}
+}
+
+func showRemoveGroupEditor(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		g, err := groupEditorOf(c, d)
+		if err != nil {
+			return err
+		}
+		return formPage(c, d, fiber.StatusOK, "Remove "+g.Email, "shared", removeGroupEditorForm(g), nil)
+	}
+}
+
+// removeGroupEditor takes the editor's access away and ends their
+// sessions, the cached ones too.
+func removeGroupEditor(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		g, err := groupEditorOf(c, d)
+		if err != nil {
+			return err
+		}
+		f := removeGroupEditorForm(g)
+		by := signin.FromCtx(c).User
+		return submit(c, d, "Remove "+g.Email, "shared", &f, func(why string) (string, error) {
+			if err := d.DB.RemoveGroupEditor(c.UserContext(), by, g.UserID, why); err != nil {
+				return "", err
+			}
+			if err := d.Sessions.DeleteUser(c.UserContext(), g.UserID); err != nil {
+				return "", fmt.Errorf("console: end the sessions of removed group editor %d: %w", g.UserID, err)
+			}
+			return "/group-editors", nil
+		})
+	}
+}
+
+// newLinkForm asks for the reason of a new invitation link.
+func newLinkForm(g models.GroupEditor) consoleForm {
+	return consoleForm{Action: fmt.Sprintf("/group-editors/%d/new-link", g.UserID), Button: "Make a new link",
+		Back: "/group-editors", BackText: "Back to group editors",
+		Intro:  "The link you sent " + g.Email + " before stops working. You get a new one to send them: it works for 7 days.",
+		Fields: []consoleField{whyField()}}
+}
+
+func showNewGroupEditorLink(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		g, err := groupEditorOf(c, d)
+		if err != nil {
+			return err
+		}
+		if g.InviteTokenHash == "" {
+			return fiber.NewError(fiber.StatusConflict, g.Email+" has joined already: there is no invitation to make again")
+		}
+		return formPage(c, d, fiber.StatusOK, "Make a new link for "+g.Email, "shared", newLinkForm(g), nil)
+	}
+}
+
+// newGroupEditorLink replaces a pending invitation's link and shows the
+// new one once.
+func newGroupEditorLink(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		g, err := groupEditorOf(c, d)
+		if err != nil {
+			return err
+		}
+		f := newLinkForm(g)
+		by := signin.FromCtx(c).User
+		return submit(c, d, "Make a new link for "+g.Email, "shared", &f, func(why string) (string, error) {
+			token := auth.NewToken()
+			g, err := d.DB.RenewGroupEditorInvitation(c.UserContext(), by, g.UserID, auth.HashToken(token), d.now().Add(inviteTTL), why)
+			if err != nil {
+				return "", err
+			}
+			v, cv := baseView(c, "Send the new link", "shared")
+			cv.InviteLink = c.Protocol() + "://" + strings.Clone(c.Hostname()) + "/join/" + token
+			cv.InviteEmail = g.Email
+			cv.InviteRenewed = true
 			return "", render(c, d, fiber.StatusOK, "console-invite-created", v)
 		})
 	}
