@@ -113,6 +113,29 @@ func (d *DB) mutateTenants(ctx context.Context, ids []int64, fn func(tx *gorm.DB
 	return nil
 }
 
+// mutateSome runs fn in a transaction that also bumps the generation of
+// the tenants fn returns, once each, then notifies them: the mutation path
+// of a change whose tenants are known only inside the transaction.
+func (d *DB) mutateSome(ctx context.Context, fn func(tx *gorm.DB) ([]int64, error)) error {
+	var gens []generation
+	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ids, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		gens, err = bumpGenerations(tx, ids, time.Now())
+		return err
+	})
+	if err != nil {
+		return markUnavailable(err)
+	}
+	d.notifyAll(ctx, gens)
+	return nil
+}
+
 // mutate changes one tenant's platform data (its status, its domains).
 func (d *DB) mutate(ctx context.Context, tenantID int64, fn func(tx *gorm.DB) error) error {
 	return d.mutateTenants(ctx, []int64{tenantID}, fn)

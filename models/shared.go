@@ -516,29 +516,6 @@ func (d *DB) DeleteSharedItem(ctx context.Context, e SharedEditor, id int64, why
 	return translate(fmt.Sprintf("delete shared item %d", id), err)
 }
 
-// mutateSome runs fn in a transaction that also bumps the generation of
-// the tenants fn returns, once each, then notifies them: the mutation path
-// of a change whose tenants are known only inside the transaction.
-func (d *DB) mutateSome(ctx context.Context, fn func(tx *gorm.DB) ([]int64, error)) error {
-	var gens []generation
-	err := d.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ids, err := fn(tx)
-		if err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		gens, err = bumpGenerations(tx, ids, time.Now())
-		return err
-	})
-	if err != nil {
-		return markUnavailable(err)
-	}
-	d.notifyAll(ctx, gens)
-	return nil
-}
-
 // sharedSubject names an item in audit logs.
 func sharedSubject(s SharedItem) string {
 	what := "notice"
