@@ -214,7 +214,7 @@ func (cr *crawler) crawl(su *url.URL) error {
 	}
 	if why != "" {
 		cr.skip(su.String(), why)
-		return fmt.Errorf("%w: the start page %s %s", ErrNothing, su, why)
+		return fmt.Errorf("%w: the start page %s: %s", ErrNothing, su, why)
 	}
 	if len(cr.res.Pages) == 0 {
 		return fmt.Errorf("%w: the start page %s gave no page", ErrNothing, su)
@@ -255,9 +255,7 @@ func (cr *crawler) walk() error {
 		if why != "" {
 			cr.skip(it.u.String(), why)
 		}
-		if it.depth < cr.o.MaxDepth {
-			cr.enqueue(links, it.depth+1)
-		}
+		cr.enqueue(links, it.depth+1) // past MaxDepth they are listed as skipped
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"net/netip"
 	"net/url"
 	"path"
 	"strings"
@@ -38,7 +39,11 @@ func Normalise(base *url.URL, ref string) (u *url.URL, ok bool) {
 		port = ""
 	}
 	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
+		ip, err := netip.ParseAddr(host)
+		if err != nil || !ip.Is6() {
+			return nil, false
+		}
+		host = "[" + ip.String() + "]"
 	}
 	if port != "" {
 		host += ":" + port
@@ -48,6 +53,9 @@ func Normalise(base *url.URL, ref string) (u *url.URL, ok bool) {
 		out.Path, out.RawPath = "/", ""
 	}
 	out.RawQuery = dropTracking(r.RawQuery)
+	if _, err := url.Parse(out.String()); err != nil {
+		return nil, false
+	}
 	return out, true
 }
 
