@@ -267,8 +267,11 @@ func (cr *crawler) visit(it item, isStart bool) (links []*url.URL, why string, e
 	if len(cr.res.Pages) >= cr.o.MaxPages {
 		return nil, "", cr.stop(fmt.Sprintf("the page limit of %d was reached", cr.o.MaxPages))
 	}
+	before := cr.res.Requests
 	resp, err := cr.get(it.u)
-	defer cr.progressAfter(it.u)
+	if cr.res.Requests > before {
+		defer cr.progressAfter(it.u)
+	}
 	if err != nil {
 		if stop := cr.stopped(err); stop != nil {
 			return nil, "", stop

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -632,5 +633,14 @@ func TestCrawlCancelled(t *testing.T) {
 	_, err := Crawl(ctx, testClient(), f.srv.URL+"/", quick(Options{Progress: func(Progress) { cancel() }}))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestPageLinks(t *testing.T) {
+	base, _ := url.Parse("https://x.nhs.uk/news/")
+	links, b := pageLinks([]byte(`<html><head><base href="/archive/"></head><body>
+<a href="2019">2019</a><a>no href</a><map><area href="/map-area"></map><a href="../up" href="ignored">up</a></body></html>`), base)
+	if b.String() != "https://x.nhs.uk/archive/" || !slices.Equal(links, []string{"2019", "/map-area", "../up"}) {
+		t.Errorf("base %s links %q", b, links)
 	}
 }

@@ -28,7 +28,7 @@ func pageLinks(body []byte, pageURL *url.URL) (links []string, base *url.URL) {
 			return links, base
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			if !hasAttr {
+			if !hasAttr || !(string(name) == "a" || string(name) == "area" || string(name) == "base") {
 				continue
 			}
 			attrs := map[string]string{}

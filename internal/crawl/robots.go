@@ -12,6 +12,10 @@ import (
 // least 500 KiB; the rest is ignored).
 const robotsMaxBytes = 500 << 10
 
+// robotsMaxRules bounds the rules kept for our group, so a hostile file
+// cannot make every Allowed call slow. Real files have tens.
+const robotsMaxRules = 1000
+
 // Robots is a parsed robots.txt for one user agent. The nil *Robots and the
 // zero Robots allow everything.
 type Robots struct {
@@ -85,7 +89,9 @@ func ParseRobots(body []byte, userAgent string) *Robots {
 			if value == "" {
 				continue // "Disallow:" with nothing allows everything
 			}
-			cur.rules = append(cur.rules, robotsRule{allow: key == "allow", pattern: normalisePattern(value)})
+			if len(cur.rules) < robotsMaxRules {
+				cur.rules = append(cur.rules, robotsRule{allow: key == "allow", pattern: normalisePattern(value)})
+			}
 		case "crawl-delay":
 			if s, err := strconv.ParseFloat(value, 64); err == nil && s > 0 && s < 86400 {
 				cur.delay = time.Duration(s * float64(time.Second))
@@ -99,7 +105,7 @@ func ParseRobots(body []byte, userAgent string) *Robots {
 			for _, a := range g.agents {
 				if match(a) {
 					found = true
-					r.rules = append(r.rules, g.rules...)
+					r.rules = append(r.rules, g.rules[:min(len(g.rules), robotsMaxRules-len(r.rules))]...)
 					if g.delay > r.delay {
 						r.delay = g.delay
 					}

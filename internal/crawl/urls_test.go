@@ -100,3 +100,19 @@ func FuzzNormalise(f *testing.F) {
 		}
 	})
 }
+
+func FuzzPageLinks(f *testing.F) {
+	f.Add([]byte(`<base href="/sub/"><a href="x">x</a><area href="/y"><a href=javascript:0>`))
+	f.Add([]byte(`<a href="a" href="b"><a HREF='c'><base href="mailto:x"><a href="#f">`))
+	f.Add([]byte("<a href=\"\x00\">"))
+	base, _ := url.Parse("https://www.example-pcn.nhs.uk/a/b")
+	f.Fuzz(func(t *testing.T, body []byte) {
+		links, b := pageLinks(body, base)
+		if len(links) > maxLinksPerPage {
+			t.Fatalf("%d links", len(links))
+		}
+		if b == nil || (b.Scheme != "http" && b.Scheme != "https") {
+			t.Fatalf("base %v", b)
+		}
+	})
+}

@@ -149,19 +149,19 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Response, error) {
 func (c *Client) Open(ctx context.Context, rawURL string) (*Response, io.ReadCloser, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("safefetch: %q is not a web address: %w", rawURL, err)
+		return nil, nil, fail(nil, err, "%q is not a web address", rawURL)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, nil, fmt.Errorf("safefetch: %q is not an http or https address", rawURL)
+		return nil, nil, fail(nil, nil, "%q is not an http or https address", rawURL)
 	}
 	if u.Host == "" {
-		return nil, nil, fmt.Errorf("safefetch: %q has no host", rawURL)
+		return nil, nil, fail(nil, nil, "%q has no host name", rawURL)
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		cancel()
-		return nil, nil, fmt.Errorf("safefetch: %q: %w", rawURL, err)
+		return nil, nil, fail(nil, err, "%q cannot be requested", rawURL)
 	}
 	req.Header.Set("User-Agent", c.o.UserAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
@@ -175,15 +175,15 @@ func (c *Client) Open(ctx context.Context, rawURL string) (*Response, io.ReadClo
 			}
 			from := prev[len(prev)-1].URL
 			if next.URL.Scheme != "http" && next.URL.Scheme != "https" {
-				return fmt.Errorf("%w: %s redirects to %q, which is not a web address", ErrRedirect, from, next.URL.Redacted())
+				return fail(ErrRedirect, nil, "%s redirects to %q, which is not a web address", from, next.URL.Redacted())
 			}
 			for _, p := range prev {
 				if p.URL.String() == next.URL.String() {
-					return fmt.Errorf("%w: %s redirects in a loop (back to %s)", ErrRedirect, prev[0].URL, next.URL)
+					return fail(ErrRedirect, nil, "%s redirects in a loop (back to %s)", prev[0].URL, next.URL)
 				}
 			}
 			if len(prev) > c.o.MaxRedirects {
-				return fmt.Errorf("%w: %s redirects more than %d times", ErrRedirect, prev[0].URL, c.o.MaxRedirects)
+				return fail(ErrRedirect, nil, "%s redirects more than %d times", prev[0].URL, c.o.MaxRedirects)
 			}
 			via = append(via, from)
 			return nil
@@ -197,7 +197,7 @@ func (c *Client) Open(ctx context.Context, rawURL string) (*Response, io.ReadClo
 	if hr.ContentLength > c.o.MaxBytes {
 		hr.Body.Close()
 		cancel()
-		return nil, nil, fmt.Errorf("%w: %s is %s, more than the limit of %s", ErrTooLarge, hr.Request.URL, size(hr.ContentLength), size(c.o.MaxBytes))
+		return nil, nil, fail(ErrTooLarge, nil, "%s is %s, larger than the limit of %s", hr.Request.URL, size(hr.ContentLength), size(c.o.MaxBytes))
 	}
 	resp := &Response{
 		URL:         hr.Request.URL,
@@ -249,7 +249,7 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 }
 
 func (b *cappedBody) tooLarge() error {
-	return fmt.Errorf("%w: %s is larger than the limit of %s", ErrTooLarge, b.url, size(b.max))
+	return fail(ErrTooLarge, nil, "%s is larger than the limit of %s", b.url, size(b.max))
 }
 
 func (b *cappedBody) Close() error {
@@ -264,28 +264,46 @@ func (c *Client) explain(u *url.URL, ctx context.Context, err error) error {
 	if errors.As(err, &be) {
 		return be
 	}
-	if errors.Is(err, ErrRedirect) {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return ue.Err
-		}
-		return err
+	var fe *Error
+	if errors.As(err, &fe) {
+		return fe // a refused redirect, already explained
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("%w: %s did not answer within %s", ErrTimeout, u.Host, c.o.Timeout)
+		return fail(ErrTimeout, err, "%s did not answer within %s", u.Host, c.o.Timeout)
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-		return fmt.Errorf("safefetch: the name %s does not exist (no DNS record): %w", u.Hostname(), err)
+		return fail(nil, err, "the name %s does not exist (no DNS record)", u.Hostname())
 	}
 	if errors.Is(err, syscall.ECONNREFUSED) {
-		return fmt.Errorf("safefetch: %s refused the connection: %w", u.Host, err)
+		return fail(nil, err, "%s refused the connection (is the site down?)", u.Host)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return fmt.Errorf("safefetch: fetching %s: %w", u.Redacted(), ue.Err)
+		return fail(nil, ue.Err, "%s could not be fetched: %v", u.Redacted(), ue.Err)
 	}
-	return fmt.Errorf("safefetch: fetching %s: %w", u.Redacted(), err)
+	return fail(nil, err, "%s could not be fetched: %v", u.Redacted(), err)
+}
+
+// Error is a failed fetch, its message written for a manager ("… did not
+// answer within 20s"). It matches its kind (ErrTooLarge, ErrTimeout,
+// ErrRedirect) with errors.Is and unwraps to the underlying error.
+type Error struct {
+	Kind  error // one of this package's Err values, or nil
+	Msg   string
+	Cause error
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Is matches the error's kind.
+func (e *Error) Is(target error) bool { return e.Kind != nil && target == e.Kind }
+
+// Unwrap is the underlying error, if any.
+func (e *Error) Unwrap() error { return e.Cause }
+
+func fail(kind, cause error, format string, args ...any) *Error {
+	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...), Cause: cause}
 }
 
 // BlockedError is a refused address. It matches ErrBlocked with errors.Is.

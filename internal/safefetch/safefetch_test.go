@@ -174,8 +174,8 @@ func TestBodyOverTheCapRefused(t *testing.T) {
 	c := New(Options{AllowPrivate: true, MaxBytes: 999})
 	for _, q := range []string{"", "?chunked"} {
 		_, err := c.Get(context.Background(), base+"/"+q)
-		if !errors.Is(err, ErrTooLarge) {
-			t.Errorf("1000 bytes over a 999-byte cap (%q): err = %v, want ErrTooLarge", q, err)
+		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "larger than the limit of 999 bytes") {
+			t.Errorf("1000 bytes over a 999-byte cap (%q): err = %v, want ErrTooLarge naming the limit", q, err)
 		}
 	}
 	resp, err := New(Options{AllowPrivate: true, MaxBytes: 1000}).Get(context.Background(), base+"/?chunked")
