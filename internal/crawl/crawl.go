@@ -109,7 +109,8 @@ type crawler struct {
 	o      Options
 	ctx    context.Context
 	parent context.Context
-	site   *url.URL // the start page, after its redirects
+	site   *url.URL        // the start page, after its redirects
+	sites  map[string]bool // siteKeys of the site: the start's, and where it redirected
 	robots *Robots
 	delay  time.Duration
 	last   time.Time // when the last response was read
@@ -140,6 +141,7 @@ func Crawl(ctx context.Context, c *safefetch.Client, start string, o Options) (*
 		pages:   map[string]int{},
 		seen:    map[string]bool{},
 		seenCap: max(queueFactor*o.MaxPages, 100),
+		sites:   map[string]bool{},
 	}
 	var cancel context.CancelFunc
 	cr.ctx, cancel = context.WithTimeout(ctx, o.MaxTime)
@@ -151,6 +153,7 @@ func Crawl(ctx context.Context, c *safefetch.Client, start string, o Options) (*
 		return cr.res, fmt.Errorf("%w: %q is not a web address (http:// or https://)", ErrNothing, start)
 	}
 	cr.site = su
+	cr.sites[siteKey(su)] = true
 	if err := cr.readRobots(su); err != nil {
 		return cr.res, err
 	}
@@ -241,7 +244,7 @@ func (cr *crawler) walk() error {
 		it := cr.queue[0]
 		cr.queue[0] = item{}
 		cr.queue = cr.queue[1:]
-		if _, done := cr.pages[it.u.String()]; done {
+		if _, done := cr.pages[pageKey(it.u)]; done {
 			continue
 		}
 		if !cr.robots.Allowed(pathQuery(it.u)) {
@@ -288,33 +291,35 @@ func (cr *crawler) visit(it item, isStart bool) (links []*url.URL, why string, e
 	if ct := contentType(resp); !isHTML(ct) {
 		return nil, fmt.Sprintf("is not a web page (%s)", ct), nil
 	}
-	if isStart && !SameSite(final, cr.site) {
-		// The old address forwards to the site's newer one: that is the site.
+	if isStart && !cr.onSite(final) {
+		// The old address forwards to the site's newer one: both are the
+		// site, and the newer one's robots.txt applies.
 		cr.site = final
+		cr.sites[siteKey(final)] = true
 		if err := cr.readRobots(final); err != nil {
 			return nil, "", err
 		}
 	}
-	if !SameSite(final, cr.site) {
+	if !cr.onSite(final) {
 		return nil, "redirects off the site, to " + final.String(), nil
 	}
 
+	key := pageKey(final)
 	var aliases []*url.URL
 	for _, a := range append([]*url.URL{it.u}, resp.Redirected...) {
-		if n, ok := Normalise(nil, a.String()); ok && SameSite(n, cr.site) && n.String() != final.String() &&
-			!slices.ContainsFunc(aliases, func(x *url.URL) bool { return x.String() == n.String() }) {
+		if n, ok := Normalise(nil, a.String()); ok && cr.onSite(n) && pageKey(n) != key &&
+			!slices.ContainsFunc(aliases, func(x *url.URL) bool { return pageKey(x) == pageKey(n) }) {
 			aliases = append(aliases, n)
 		}
 	}
-	key := final.String()
 	cr.seen[key] = true
 	for _, a := range aliases {
-		cr.seen[a.String()] = true
+		cr.seen[pageKey(a)] = true
 	}
 	if i, dup := cr.pages[key]; dup {
 		p := &cr.res.Pages[i]
 		for _, a := range aliases {
-			if !slices.ContainsFunc(p.Aliases, func(x *url.URL) bool { return x.String() == a.String() }) {
+			if !slices.ContainsFunc(p.Aliases, func(x *url.URL) bool { return pageKey(x) == pageKey(a) }) {
 				p.Aliases = append(p.Aliases, a)
 			}
 		}
@@ -330,6 +335,19 @@ func (cr *crawler) visit(it item, isStart bool) (links []*url.URL, why string, e
 		}
 	}
 	return links, "", nil
+}
+
+// onSite reports whether u is on the site being crawled.
+func (cr *crawler) onSite(u *url.URL) bool { return cr.sites[siteKey(u)] }
+
+// pageKey is what makes two URLs the same page: the site (www. or not,
+// http or https) with the path and query.
+func pageKey(u *url.URL) string {
+	k := siteKey(u) + u.EscapedPath()
+	if u.RawQuery != "" {
+		k += "?" + u.RawQuery
+	}
+	return k
 }
 
 // progressAfter reports progress after a page's request.
@@ -348,10 +366,10 @@ func (cr *crawler) progressAfter(u *url.URL) {
 // the queue at depth.
 func (cr *crawler) enqueue(links []*url.URL, depth int) {
 	for _, u := range links {
-		if !SameSite(u, cr.site) || IsFileLink(u) {
+		if !cr.onSite(u) || IsFileLink(u) {
 			continue // other sites' pages and files are the extractor's business
 		}
-		key := u.String()
+		key := pageKey(u)
 		if cr.seen[key] {
 			continue
 		}
@@ -361,7 +379,7 @@ func (cr *crawler) enqueue(links []*url.URL, depth int) {
 		}
 		cr.seen[key] = true
 		if depth > cr.o.MaxDepth {
-			cr.skip(key, fmt.Sprintf("more than %d links away from the start page", cr.o.MaxDepth))
+			cr.skip(u.String(), fmt.Sprintf("more than %d links away from the start page", cr.o.MaxDepth))
 			continue
 		}
 		cr.queue = append(cr.queue, item{u: u, depth: depth})
@@ -481,7 +499,7 @@ func (cr *crawler) readSitemaps() error {
 		if !ok {
 			continue
 		}
-		if !SameSite(u, cr.site) {
+		if !cr.onSite(u) {
 			cr.skip(u.String(), "a sitemap on another site, not read")
 			continue
 		}
@@ -523,7 +541,7 @@ func (cr *crawler) readSitemaps() error {
 		cr.enqueue(us, 1)
 		if sm.depth < maxSitemapDepth {
 			for _, s := range subs {
-				if u, ok := Normalise(nil, s); ok && SameSite(u, cr.site) {
+				if u, ok := Normalise(nil, s); ok && cr.onSite(u) {
 					todo = append(todo, sitemap{u: u, depth: sm.depth + 1})
 				}
 			}

@@ -558,21 +558,42 @@ func TestCrawlStartPageFailures(t *testing.T) {
 }
 
 func TestCrawlStartRedirectsToTheSitesNewAddress(t *testing.T) {
-	newSite := newFixture(t, map[string]string{"/": page("/about"), "/about": page()}, nil)
+	var oldURL string
+	newSite := newFixture(t, map[string]string{"/": page("/about", "OLD/contact"), "/about": page(), "/contact": page()}, nil)
 	oldSite := newFixture(t, nil, map[string]http.HandlerFunc{
-		"/": func(w http.ResponseWriter, r *http.Request) {
+		"*": func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, newSite.srv.URL+r.URL.Path, http.StatusMovedPermanently)
 		},
 	})
-	res, err := Crawl(context.Background(), testClient(), oldSite.srv.URL+"/", quick(Options{}))
+	oldURL = oldSite.srv.URL
+	newSite.pages["/"] = strings.ReplaceAll(newSite.pages["/"], "OLD", oldURL)
+	res, err := Crawl(context.Background(), testClient(), oldURL+"/", quick(Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := newSite.paths(res); !slices.Equal(got, []string{"/", "/about"}) {
+	if got := newSite.paths(res); !slices.Equal(got, []string{"/", "/about", "/contact"}) {
 		t.Errorf("pages %q, want the new site's", got)
 	}
 	if !newSite.wasRequested("/robots.txt") {
 		t.Error("the new site's robots.txt was not read")
+	}
+	aliases := map[string]string{}
+	for _, p := range res.Pages {
+		for _, a := range p.Aliases {
+			aliases[p.URL.Path] += a.String()
+		}
+	}
+	if aliases["/"] != oldURL+"/" || aliases["/contact"] != oldURL+"/contact" {
+		t.Errorf("aliases %q, want the old site's addresses", aliases)
+	}
+}
+
+func TestPageKeyIgnoresSchemeAndWWW(t *testing.T) {
+	a, _ := url.Parse("http://www.x.nhs.uk/a/?page_id=7")
+	b, _ := url.Parse("https://x.nhs.uk/a/?page_id=7")
+	c, _ := url.Parse("https://x.nhs.uk/a/?page_id=8")
+	if pageKey(a) != pageKey(b) || pageKey(b) == pageKey(c) {
+		t.Errorf("pageKey: %q %q %q", pageKey(a), pageKey(b), pageKey(c))
 	}
 }
 
@@ -642,5 +663,24 @@ func TestPageLinks(t *testing.T) {
 <a href="2019">2019</a><a>no href</a><map><area href="/map-area"></map><a href="../up" href="ignored">up</a></body></html>`), base)
 	if b.String() != "https://x.nhs.uk/archive/" || !slices.Equal(links, []string{"2019", "/map-area", "../up"}) {
 		t.Errorf("base %s links %q", b, links)
+	}
+}
+
+func TestCrawlHonoursRobotsCrawlDelay(t *testing.T) {
+	f := newFixture(t, map[string]string{"/": page()}, map[string]http.HandlerFunc{
+		"/robots.txt": func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nCrawl-delay: 0.1\n") },
+	})
+	if _, err := Crawl(context.Background(), testClient(), f.srv.URL+"/", Options{Delay: time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.hits) != 3 { // robots.txt, /, sitemap.xml
+		t.Fatalf("requests %v", f.hits)
+	}
+	for i := 1; i < len(f.hits); i++ {
+		if gap := f.hits[i].at.Sub(f.hits[i-1].at); gap < 100*time.Millisecond {
+			t.Errorf("%s came %v after %s, want robots.txt's 100ms", f.hits[i].uri, gap, f.hits[i-1].uri)
+		}
 	}
 }
