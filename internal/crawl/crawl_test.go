@@ -623,11 +623,11 @@ func TestCrawlTimeLimit(t *testing.T) {
 			fmt.Fprint(w, page(r.URL.Path+"x", r.URL.Path+"y"))
 		},
 	})
-	res, err := Crawl(context.Background(), testClient(), f.srv.URL+"/", quick(Options{MaxTime: 300 * time.Millisecond, MaxDepth: 50}))
+	res, err := Crawl(context.Background(), testClient(), f.srv.URL+"/", quick(Options{MaxTime: time.Second, MaxDepth: 50}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Stopped != "the time limit of 300ms was reached" || len(res.Pages) == 0 {
+	if res.Stopped != "the time limit of 1s was reached" || len(res.Pages) == 0 {
 		t.Errorf("Stopped %q with %d pages", res.Stopped, len(res.Pages))
 	}
 }
