@@ -536,19 +536,23 @@ func TestCrawlStartPageFailures(t *testing.T) {
 		client *safefetch.Client
 		url    string
 		want   string
+		cause  error // also wrapped, when not nil
 	}{
-		{"refused address", safefetch.New(safefetch.Options{}), f.srv.URL + "/", "a loopback address"},
-		{"404", testClient(), f.srv.URL + "/missing", "answered 404 Not Found"},
-		{"not HTML", testClient(), f.srv.URL + "/leaflet", "is not a web page (application/pdf)"},
-		{"timeout", safefetch.New(safefetch.Options{AllowPrivate: true, Timeout: 100 * time.Millisecond}), f.srv.URL + "/slow", "did not answer within 100ms"},
-		{"robots.txt shuts everything", testClient(), robotsShut.srv.URL + "/", "robots.txt does not allow pcnweb-importer"},
-		{"not a web address", testClient(), "ftp://example.org/", "not a web address"},
+		{"refused address", safefetch.New(safefetch.Options{}), f.srv.URL + "/", "a loopback address", safefetch.ErrBlocked},
+		{"404", testClient(), f.srv.URL + "/missing", "answered 404 Not Found", nil},
+		{"not HTML", testClient(), f.srv.URL + "/leaflet", "is not a web page (application/pdf)", nil},
+		{"timeout", safefetch.New(safefetch.Options{AllowPrivate: true, Timeout: 100 * time.Millisecond}), f.srv.URL + "/slow", "did not answer within 100ms", safefetch.ErrTimeout},
+		{"robots.txt shuts everything", testClient(), robotsShut.srv.URL + "/", "robots.txt does not allow pcnweb-importer", nil},
+		{"not a web address", testClient(), "ftp://example.org/", "not a web address", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, err := Crawl(context.Background(), tt.client, tt.url, quick(Options{}))
 			if !errors.Is(err, ErrNothing) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want ErrNothing saying %q", err, tt.want)
+			}
+			if tt.cause != nil && !errors.Is(err, tt.cause) {
+				t.Errorf("err = %v does not wrap %v", err, tt.cause)
 			}
 			if res == nil || len(res.Pages) != 0 {
 				t.Errorf("result %+v, want no pages", res)
