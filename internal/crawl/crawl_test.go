@@ -145,6 +145,8 @@ func TestCrawlFollowsLinksOnTheSameSiteOnly(t *testing.T) {
 	if res.Stopped != "" {
 		t.Errorf("Stopped = %q, want a finished crawl", res.Stopped)
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	for _, h := range f.hits {
 		if !strings.HasPrefix(h.ua, "pcnweb-importer/") {
 			t.Errorf("request %s with User-Agent %q", h.uri, h.ua)
