@@ -412,6 +412,9 @@ func TestCrawlHugeSitemapStaysBounded(t *testing.T) {
 	if res.Requests > 25 {
 		t.Errorf("%d requests for 20 pages", res.Requests)
 	}
+	if res.Bytes > 1<<20 { // the whole sitemap is about 5 MB
+		t.Errorf("read %d bytes; the sitemap should be read only as far as needed", res.Bytes)
+	}
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("took %v", d)
 	}
