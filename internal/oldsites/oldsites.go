@@ -9,7 +9,9 @@
 // another host. Like the real thing, their sitemaps and robots.txt name the
 // site's public address (https://www.riversidepcn.co.uk …); Handler answers
 // those files with the address the request came to instead, so a crawler
-// pointed at a loopback copy finds URLs on the same host.
+// pointed at a loopback copy finds URLs on the same host. It also answers
+// Wix's image-transform paths (/media/<file>/v1/fill/…) with the file, as
+// Wix's image server would with a resized copy.
 package oldsites
 
 import (
@@ -18,6 +20,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -31,6 +34,8 @@ var origins = map[string]string{
 	"nightingale": "https://www.riversidepcn.nhs.uk",
 	"plain":       "http://www.eastbankpcn.org.uk",
 }
+
+var wixTransform = regexp.MustCompile(`^/media/([^/]+)/v1/`)
 
 // Sites are the names of the sample sites.
 func Sites() []string { return []string{"nightingale", "plain", "wix"} }
@@ -54,6 +59,14 @@ func Handler(name string) http.Handler {
 	origin := origins[name]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := path.Clean("/" + r.URL.Path)
+		if m := wixTransform.FindStringSubmatch(p); m != nil {
+			// Wix's image server answers /media/<file>/v1/fill/w_…,blur_2/<name>
+			// with a resized copy; the sample serves the original.
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = "/media/" + m[1]
+			fileServer.ServeHTTP(w, r2)
+			return
+		}
 		if origin == "" || !(strings.HasSuffix(p, ".xml") || p == "/robots.txt") {
 			fileServer.ServeHTTP(w, r)
 			return
