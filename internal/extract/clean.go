@@ -46,6 +46,7 @@ func prepare(root *html.Node, base *url.URL) {
 		}
 		return true
 	})
+	styledSpansToEmphasis(root)
 	for _, img := range deadImages {
 		remove(img)
 	}
@@ -231,7 +232,7 @@ var chromeIDs = map[string]bool{
 // chromeClass matches class names and data-hook / data-testid values that
 // mark chrome: navigation, breadcrumbs, share buttons, cookie banners,
 // sidebars, skip links, screen-reader-only labels for chrome.
-var chromeClass = regexp.MustCompile(`(?i)(^|[\s_-])(breadcrumbs?|nhsuk-breadcrumb|share|sharing|sharedaddy|addtoany(_\w+)?|a2a_kit|social-(share|bar|links|icons)|wixui-social-bar|wixui-share-buttons|sharebuttons|cookie(-notice|-banner|-bar|-consent|law)?|consent(-banner)?(-root)?|gdpr|cn-(notice|buttons)|cc-(banner|window)|skip-link|nhsuk-skip-link|screen-reader-text|nhsuk-u-visually-hidden|visually-hidden|sr-only|widget-area|sidebar|post-navigation|nav-links|entry-meta|entry-footer|wp-block-navigation|nhsuk-pagination|pagination|print-link|back-to-top|scroll-to-top)($|[\s_-])`)
+var chromeClass = regexp.MustCompile(`(?i)(^|[\s_-])(breadcrumbs?|nhsuk-breadcrumb|share|sharing|sharedaddy|addtoany(_\w+)?|a2a_kit|social-(share|bar|links|icons)|wixui-social-bar|wixui-share-buttons|sharebuttons|cookie(-notice|-banner|-bar|-consent|law)?|consent(-banner)?(-root)?|gdpr|cn-(notice|buttons)|cc-(banner|window)|skip-link|nhsuk-skip-link|screen-reader-text|nhsuk-u-visually-hidden|visually-hidden|sr-only|widget-area|sidebar|post-navigation|nav-links|entry-meta|entry-footer|wp-block-navigation|nhsuk-pagination|pagination|print-link|back-to-top|scroll-to-top|time-to-read|like-button(-with-count)?|post-footer|post-stats|more-actions|comment-count|view-count)($|[\s_-])`)
 
 var chromeText = regexp.MustCompile(`(?i)^\s*(top of page|bottom of page|back to top|skip to (main )?content|skip to main content)\s*$`)
 
@@ -537,4 +538,23 @@ func hostPath(src string) string {
 		return p
 	}
 	return "no address"
+}
+
+// styledSpansToEmphasis turns <span style="font-weight:bold"> and
+// font-style:italic (how Wix and pasted Word text mark emphasis) into
+// <strong> and <em>, so the emphasis comes across.
+func styledSpansToEmphasis(root *html.Node) {
+	walk(root, func(n *html.Node) bool {
+		if n.Type != html.ElementNode || n.DataAtom != atom.Span {
+			return true
+		}
+		style := strings.ReplaceAll(strings.ToLower(attr(n, "style")), " ", "")
+		switch {
+		case strings.Contains(style, "font-weight:bold") || strings.Contains(style, "font-weight:700") || strings.Contains(style, "font-weight:800") || strings.Contains(style, "font-weight:900"):
+			n.DataAtom, n.Data = atom.Strong, "strong"
+		case strings.Contains(style, "font-style:italic"):
+			n.DataAtom, n.Data = atom.Em, "em"
+		}
+		return true
+	})
 }

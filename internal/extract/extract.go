@@ -99,6 +99,10 @@ var ErrNoContent = errors.New("extract: no main content")
 // ErrTooLarge: the input is over MaxInput (or has too many elements).
 var ErrTooLarge = errors.New("extract: page too large")
 
+// ErrMalformed: the HTML parser gave up on the input (elements nested more
+// than 512 deep).
+var ErrMalformed = errors.New("extract: malformed page")
+
 // ImagesWithoutAlt lists the images in the content that have no alt text,
 // for the manager to describe.
 func (d *Doc) ImagesWithoutAlt() []Image {
@@ -130,7 +134,7 @@ func Page(page []byte, pageURL *url.URL) (*Doc, error) {
 	}
 	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
-		return nil, fmt.Errorf("extract: parse %s: %w", pageURL, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, pageURL, err)
 	}
 	if n := countElements(root, maxElements+1); n > maxElements {
 		return nil, fmt.Errorf("%w: more than %d elements", ErrTooLarge, maxElements)
@@ -153,7 +157,9 @@ func Page(page []byte, pageURL *url.URL) (*Doc, error) {
 	d.Found = findKnown(region, d.Title)
 
 	if region.DataAtom == atom.Body {
-		keepContentCell(region)
+		if cell := keepContentCell(region); cell != nil {
+			region = cell
+		}
 	}
 	content := readable(root, region, pageURL)
 	if content == nil {
@@ -180,7 +186,7 @@ func Fragment(fragment string, title string, base *url.URL) (*Doc, error) {
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(fragment), body)
 	if err != nil {
-		return nil, fmt.Errorf("extract: parse fragment: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	content := newDiv()
 	for _, n := range nodes {
@@ -232,7 +238,7 @@ func readable(root, region *html.Node, pageURL *url.URL) *html.Node {
 		got := len(collapse(textOf(article.Node)))
 		keepsImages := countMatching(article.Node, isImg) >= countMatching(regionCopy, isImg)
 		keepsLinks := countMatching(article.Node, isLink)*10 >= countMatching(regionCopy, isLink)*8
-		if region == root || (got*10 >= regionText*8 && keepsImages && keepsLinks) {
+		if region == root || (got*10 >= regionText*9 && keepsImages && keepsLinks) {
 			div := newDiv()
 			article.Node.Parent = nil
 			article.Node.PrevSibling, article.Node.NextSibling = nil, nil
@@ -385,10 +391,10 @@ func isLink(n *html.Node) bool { return n.DataAtom == atom.A }
 // navigation column, content cell, footer row) keeps only the cell that
 // holds its first heading. Only used when the page has no <main> or
 // <article> to go by.
-func keepContentCell(body *html.Node) {
+func keepContentCell(body *html.Node) *html.Node {
 	heading := elements(body, func(n *html.Node) bool { return n.DataAtom == atom.H1 || n.DataAtom == atom.H2 })
 	if len(heading) == 0 {
-		return
+		return nil
 	}
 	var cell, table *html.Node
 	for p := heading[0].Parent; p != nil && p != body; p = p.Parent {
@@ -400,13 +406,16 @@ func keepContentCell(body *html.Node) {
 		}
 	}
 	if table == nil || cell == nil || table.Parent == nil {
-		return
+		return nil
 	}
+	div := newDiv()
 	for c := cell.FirstChild; c != nil; {
 		next := c.NextSibling
 		cell.RemoveChild(c)
-		table.Parent.InsertBefore(c, table)
+		div.AppendChild(c)
 		c = next
 	}
+	table.Parent.InsertBefore(div, table)
 	remove(table)
+	return div
 }
