@@ -289,7 +289,7 @@ func isChrome(n *html.Node) bool {
 		}
 	}
 	if n.DataAtom == atom.A || n.DataAtom == atom.Span || n.DataAtom == atom.Div || n.DataAtom == atom.P {
-		if t := textOf(n); len(t) < 80 && chromeText.MatchString(collapse(t)) {
+		if t := textPrefix(n, 80); len(t) < 80 && chromeText.MatchString(collapse(t)) {
 			return true
 		}
 	}

@@ -508,7 +508,7 @@ func TestHostileInputEndsQuickly(t *testing.T) {
 		"deep tables":    strings.Repeat("<table><tr><td>", 5000) + "<h1>T</h1><p>x</p>",
 		"unclosed tags":  "<html><body><main><h1>Title<p>text <b><i>bold <a href='/x'>link <table><tr><td>cell" + strings.Repeat("<p>para", 3000),
 		"binary":         string([]byte{0, 1, 2, 0xff, 0xfe, '<', 0, 'p', '>', 0x80}),
-		"many links":     "<main><h1>L</h1>" + strings.Repeat(`<a href="/p">read more</a> `, 20000) + "</main>",
+		"many links":     "<main><h1>L</h1>" + strings.Repeat(`<a href="/p">read more</a> `, 5000) + "</main>",
 		"huge attribute": `<main><h1>A</h1><img src="/a.png" alt="` + strings.Repeat("x", MaxInput-200) + `"></main>`,
 		"bad urls":       `<main><h1>U</h1><a href="http://[::1">x</a><img src="%zz"><iframe src="::"></iframe><a href="javascript:alert(1)">js</a></main>`,
 		"bad json":       `<main><h1>W</h1><wow-image data-image-info='{"imageData":'><img src="/media/x/v1/fill/blur_2/x.jpg"></wow-image></main>`,
