@@ -35,12 +35,14 @@ func prepare(root *html.Node, base *url.URL) {
 			}
 			n.Attr = keepAttrs(n.Attr, "src", "alt", "title")
 		case atom.Iframe:
-			for _, k := range []string{"data-src", "data-lazy-src"} {
-				if v := strings.TrimSpace(attr(n, k)); v != "" && !isPlaceholder(attr(n, "src")) {
-					continue
-				} else if v != "" {
-					setAttr(n, "src", v)
-					break
+			// Lazy frames keep the real address in data-src until a script
+			// moves it; Dropped should name where it pointed.
+			if isPlaceholder(attr(n, "src")) {
+				for _, k := range []string{"data-src", "data-lazy-src"} {
+					if v := strings.TrimSpace(attr(n, k)); v != "" {
+						setAttr(n, "src", v)
+						break
+					}
 				}
 			}
 		}

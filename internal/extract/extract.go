@@ -30,6 +30,7 @@ package extract
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -330,13 +331,15 @@ func published(root *html.Node) time.Time {
 		switch {
 		case n.DataAtom == atom.Meta && attr(n, "property") == "article:published_time":
 			v = attr(n, "content")
+		case n.DataAtom == atom.Script && attr(n, "type") == "application/ld+json" && n.FirstChild != nil:
+			v = jsonLDPublished(n.FirstChild.Data)
 		case n.DataAtom == atom.Time && hasClass(n, "published") && !insideTag(n, atom.Nav):
 			v = attr(n, "datetime")
 		}
 		if v == "" {
 			return true
 		}
-		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
 			if t, err := time.Parse(layout, v); err == nil {
 				out = t
 				return false
@@ -349,6 +352,36 @@ func published(root *html.Node) time.Time {
 		return time.Time{}
 	}
 	return out
+}
+
+// jsonLDPublished reads datePublished from a JSON-LD block (Wix blog
+// posts, SEO plugins): an object, an array of them, or an @graph.
+func jsonLDPublished(data string) string {
+	var v any
+	if len(data) > 1<<20 || json.Unmarshal([]byte(data), &v) != nil {
+		return ""
+	}
+	var find func(v any, depth int) string
+	find = func(v any, depth int) string {
+		if depth > 4 {
+			return ""
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			if s, ok := t["datePublished"].(string); ok {
+				return s
+			}
+			return find(t["@graph"], depth+1)
+		case []any:
+			for _, e := range t {
+				if s := find(e, depth+1); s != "" {
+					return s
+				}
+			}
+		}
+		return ""
+	}
+	return find(v, 0)
 }
 
 // autop wraps the paragraphs of a WordPress classic-editor body, which are

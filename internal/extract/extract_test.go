@@ -76,7 +76,7 @@ var cases = []pageCase{
 		found:    []string{"news|a news listing (5 dated items)"},
 	},
 	{
-		site: "wix", path: "/post/flu-clinics-2023", title: "Flu clinics this autumn",
+		site: "wix", path: "/post/flu-clinics-2023", title: "Flu clinics this autumn", published: "2023-09-14",
 		text:   []string{"Saturday flu clinics will run at Riverside Medical Centre"},
 		absent: []string{"Flu clinics this autumn"},
 	},
