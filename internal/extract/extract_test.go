@@ -544,6 +544,18 @@ func TestNoContent(t *testing.T) {
 	}
 }
 
+// fuzzBound is how long one fuzz input may take; far above what any
+// input should need, even on a loaded machine.
+var fuzzBound = 30 * time.Second
+
+// within crashes the process if the test does not finish within d: a
+// fuzz worker that hangs is then reported with its input, instead of
+// stalling the fuzzer.
+func within(t *testing.T, d time.Duration) (stop func()) {
+	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("%s: still running after %s", t.Name(), d)) })
+	return func() { timer.Stop() }
+}
+
 func samplePages(f *testing.F) {
 	for _, tc := range cases {
 		srv := httptest.NewServer(oldsites.Handler(tc.site))
@@ -563,6 +575,7 @@ func FuzzPage(f *testing.F) {
 	samplePages(f)
 	base, _ := url.Parse("https://old.example/a/b")
 	f.Fuzz(func(t *testing.T, page []byte) {
+		defer within(t, fuzzBound)()
 		d, err := Page(page, base)
 		if err != nil {
 			if d != nil {
@@ -590,6 +603,7 @@ func FuzzFragment(f *testing.F) {
 	f.Add([]byte("Para one.\n\nPara two <b>bold\n\n<ul><li>x"))
 	base, _ := url.Parse("https://old.example/")
 	f.Fuzz(func(t *testing.T, body []byte) {
+		defer within(t, fuzzBound)()
 		d, err := Fragment(string(body), "Title", base)
 		if err != nil {
 			return
