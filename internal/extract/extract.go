@@ -55,7 +55,7 @@ type Doc struct {
 	Title     string    // the page's one h1 (or <title> without the site name)
 	Published time.Time // the page's publication date where it states one (WordPress posts); zero otherwise
 	Images    []Image
-	Links     []Link // every <a href> in the content, absolute
+	Links     []Link // every <a href> in the content, absolute (when the page's URL is)
 	Dropped   []Dropped
 	Found     []Found
 
@@ -73,6 +73,12 @@ type Image struct {
 type Link struct {
 	URL  *url.URL
 	Text string
+}
+
+// PDF says whether the link is to a PDF (by its path), which an import
+// brings into the media library when it is on the old site.
+func (l Link) PDF() bool {
+	return l.URL != nil && strings.HasSuffix(strings.ToLower(l.URL.Path), ".pdf")
 }
 
 // Dropped is something that cannot come across.

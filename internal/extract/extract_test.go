@@ -613,3 +613,82 @@ func FuzzFragment(f *testing.F) {
 		}
 	})
 }
+
+func TestLazyImagesResolveToTheRealSource(t *testing.T) {
+	base, _ := url.Parse("https://www.riversidepcn.co.uk/about")
+	for _, tc := range []struct{ name, html, want string }{
+		{"Wix image info on static.wixstatic.com",
+			`<wow-image data-image-info='{"imageData":{"width":980,"height":653,"uri":"8d1f2a_3c5e~mv2.jpg","name":"team.jpg"}}'><img src="https://static.wixstatic.com/media/8d1f2a_3c5e~mv2.jpg/v1/fill/w_49,h_33,al_c,q_80,blur_2,enc_auto/team.jpg" alt="Team"></wow-image>`,
+			"https://static.wixstatic.com/media/8d1f2a_3c5e~mv2.jpg"},
+		{"Wix blurred URL without image info",
+			`<img src="https://static.wixstatic.com/media/abc~mv2.png/v1/fill/w_20,h_20,blur_2/abc.png" alt="x">`,
+			"https://static.wixstatic.com/media/abc~mv2.png"},
+		{"data-src behind a placeholder GIF",
+			`<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/images/surgery.jpg" alt="x">`,
+			"https://www.riversidepcn.co.uk/images/surgery.jpg"},
+		{"WP Rocket data-lazy-srcset: the widest",
+			`<img src="data:image/svg+xml,%3Csvg%3E" data-lazy-src="/u/a-300x200.jpg" data-lazy-srcset="/u/a-300x200.jpg 300w, /u/a.jpg 1200w, /u/a-768x512.jpg 768w" alt="x">`,
+			"https://www.riversidepcn.co.uk/u/a.jpg"},
+		{"srcset with density descriptors",
+			`<img src="/u/b.jpg" srcset="/u/b.jpg 1x, /u/b@2x.jpg 2x" alt="x">`,
+			"https://www.riversidepcn.co.uk/u/b@2x.jpg"},
+		{"only inside noscript",
+			`<div class="lazy-wrapper"><noscript><img src="/u/c.jpg" alt="x"></noscript></div>`,
+			"https://www.riversidepcn.co.uk/u/c.jpg"},
+		{"a placeholder and nothing else is no image",
+			`<img src="/wp-content/plugins/lazy/placeholder.png" alt="x">`,
+			""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Fragment(`<p>Words.</p>`+tc.html, "T", base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, img := range d.Images {
+				got = append(got, img.Src.String())
+			}
+			if tc.want == "" && len(got) != 0 || tc.want != "" && (len(got) != 1 || got[0] != tc.want) {
+				t.Fatalf("images %v, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestChromeIsStrippedFromAnUnknownBuilder(t *testing.T) {
+	page := `<html><head><title>Services - Northgate PCN</title></head><body>
+<div id="cookie-banner">We use cookies to improve this site. <a href="/cookies">Accept</a></div>
+<a class="skip-link" href="#content">Skip to content</a>
+<div role="banner"><img src="/logo.png" alt="Northgate PCN"></div>
+<div role="navigation"><a href="/">Home</a> <a href="/services">Services</a></div>
+<div id="content" role="main"><h1>Services</h1>
+<div class="breadcrumbs"><a href="/">Home</a> &gt; Services</div>
+<p>We offer physiotherapy, pharmacy and social prescribing.</p>
+<div class="social-share"><a href="https://facebook.com/sharer">Share on Facebook</a></div>
+<p><a href="#top">Back to top</a></p>
+</div>
+<div role="contentinfo">© Northgate PCN 2024</div>
+</body></html>`
+	base, _ := url.Parse("https://northgate.example/services")
+	d, err := Page([]byte(page), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := d.Markdown(Rewrite{})
+	if md != "We offer physiotherapy, pharmacy and social prescribing.\n" || d.Title != "Services" {
+		t.Fatalf("title %q, Markdown:\n%s", d.Title, md)
+	}
+}
+
+func TestLinkPDF(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"https://a.example/docs/Leaflet.PDF": true,
+		"https://a.example/x.pdf?ver=2":      true,
+		"https://a.example/pdf-guide/":       false,
+	} {
+		u, _ := url.Parse(raw)
+		if got := (Link{URL: u}).PDF(); got != want {
+			t.Errorf("%s: PDF() = %v", raw, got)
+		}
+	}
+}
