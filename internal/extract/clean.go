@@ -398,9 +398,9 @@ func dropUnportable(region *html.Node, base *url.URL) []Dropped {
 		return true
 	})
 	if inline == 1 {
-		add("script", "an inline script")
+		add("script", "an inline script (anything it showed on the page is missing)")
 	} else if inline > 1 {
-		add("script", fmt.Sprintf("%d inline scripts", inline))
+		add("script", fmt.Sprintf("%d inline scripts (anything they showed on the page is missing)", inline))
 	}
 	return out
 }
