@@ -36,10 +36,12 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
 )
 
 // MaxInput is the largest page or fragment Page and Fragment read (2 MiB).
@@ -139,6 +141,7 @@ func Page(page []byte, pageURL *url.URL) (*Doc, error) {
 	if pageURL == nil {
 		pageURL = &url.URL{}
 	}
+	page = toUTF8(page)
 	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, pageURL, err)
@@ -356,6 +359,21 @@ func published(root *html.Node) time.Time {
 	// A listing has many dated teasers; its date is none of theirs.
 	if n := countMatching(root, func(n *html.Node) bool { return n.DataAtom == atom.Time && hasClass(n, "published") }); n > 1 {
 		return time.Time{}
+	}
+	return out
+}
+
+// toUTF8 decodes a page that is not UTF-8 with the charset its <meta>
+// declares (old hand-written sites are ISO-8859-1 or Windows-1252, where a
+// pound sign is the byte 0xA3); the HTML parser reads only UTF-8.
+func toUTF8(page []byte) []byte {
+	if utf8.Valid(page) {
+		return page
+	}
+	enc, _, _ := charset.DetermineEncoding(page, "")
+	out, err := enc.NewDecoder().Bytes(page)
+	if err != nil {
+		return page
 	}
 	return out
 }

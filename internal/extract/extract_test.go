@@ -153,6 +153,7 @@ var cases = []pageCase{
 		site: "plain", path: "/index.html", title: "Welcome to Eastbank PCN",
 		headings: []string{"### Repeat prescriptions"},
 		text: []string{"The Eastbank Primary Care Network is made up of **Brookfield Surgery**", "[practice leaflet](/docs/practice-leaflet.pdf)",
+			"a private medical report costs £45 and a holiday vaccination certificate £15.",
 			"| Baby clinic     | Tuesday afternoons |"},
 		images: []string{"/images/surgery.jpg|"},
 		links:  []string{"mailto:brookfield.scripts@nhs.net", "https://www.nhs.uk/nhs-app/", "/docs/practice-leaflet.pdf"},
