@@ -234,7 +234,7 @@ var chromeIDs = map[string]bool{
 // chromeClass matches class names and data-hook / data-testid values that
 // mark chrome: navigation, breadcrumbs, share buttons, cookie banners,
 // sidebars, skip links, screen-reader-only labels for chrome.
-var chromeClass = regexp.MustCompile(`(?i)(^|[\s_-])(breadcrumbs?|nhsuk-breadcrumb|share|sharing|sharedaddy|addtoany(_\w+)?|a2a_kit|social-(share|bar|links|icons)|wixui-social-bar|wixui-share-buttons|sharebuttons|cookie(-notice|-banner|-bar|-consent|law)?|consent(-banner)?(-root)?|gdpr|cn-(notice|buttons)|cc-(banner|window)|skip-link|nhsuk-skip-link|screen-reader-text|nhsuk-u-visually-hidden|visually-hidden|sr-only|widget-area|sidebar|post-navigation|nav-links|entry-meta|entry-footer|wp-block-navigation|nhsuk-pagination|pagination|print-link|back-to-top|scroll-to-top|time-to-read|user-name|like-button(-with-count)?|post-footer|post-stats|more-actions|comment-count|view-count)($|[\s_-])`)
+var chromeClass = regexp.MustCompile(`(?i)(^|[\s_-])(breadcrumbs?|nhsuk-breadcrumb|share|sharing|sharedaddy|addtoany(_\w+)?|a2a_kit|social-(share|bar|links|icons)|wixui-social-bar|wixui-share-buttons|sharebuttons|cookie(-notice|-banner|-bar|-consent|law)?|consent(-banner)?(-root)?|gdpr|cn-(notice|buttons)|cc-(banner|window)|skip-link|nhsuk-skip-link|screen-reader-text|nhsuk-u-visually-hidden|visually-hidden|sr-only|widget-area|sidebar|post-navigation|nav-links|entry-meta|entry-footer|wp-block-navigation|nhsuk-pagination|pagination|site-title|site-branding|site-header|site-footer|site-info|print-link|back-to-top|scroll-to-top|time-to-read|user-name|like-button(-with-count)?|post-footer|post-stats|more-actions|comment-count|view-count)($|[\s_-])`)
 
 var chromeText = regexp.MustCompile(`(?i)^\s*(top of page|bottom of page|back to top|skip to (main )?content|skip to main content)\s*$`)
 
@@ -264,7 +264,7 @@ func isChrome(n *html.Node) bool {
 		return true
 	case atom.Header:
 		// A header inside the article holds its title; keep that one.
-		return !insideTag(n, atom.Article) && !insideTag(n, atom.Main) && firstElement(n, atom.H1) == nil
+		return !insideTag(n, atom.Article) && !insideTag(n, atom.Main)
 	case atom.Footer:
 		return true
 	case atom.Form:

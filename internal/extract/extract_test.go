@@ -693,3 +693,19 @@ func TestLinkPDF(t *testing.T) {
 		}
 	}
 }
+
+func TestASiteTitleInTheHeaderIsNotThePageTitle(t *testing.T) {
+	page := `<html><head><title>Flu clinics | Old Town Surgery</title></head><body>
+<header id="masthead"><h1 class="site-title"><a href="/">Old Town Surgery</a></h1></header>
+<div class="content"><div class="post"><h2 class="entry-title">Flu clinics</h2><p>Book your flu vaccination at reception from September.</p></div></div>
+<div class="site-info">Powered by WordPress</div>
+</body></html>`
+	d, err := Page([]byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := d.Markdown(Rewrite{})
+	if d.Title != "Flu clinics" || md != "Book your flu vaccination at reception from September.\n" {
+		t.Fatalf("title %q, Markdown:\n%s", d.Title, md)
+	}
+}
