@@ -17,9 +17,14 @@
 //     scripts, embeds, video, online-consultation widgets) and what the
 //     platform has a home for (hours, phones, news listings, vacancies),
 //     then remove the former.
-//  5. Take the main content with go-readability; when it keeps much less
-//     than the page's own <main> (or <article>) it is overruled by it, since
-//     PCN pages are short and readability drops link lists and teasers.
+//  5. Take the main content with go-readability. When the page has its own
+//     main container (<main>, role=main, #maincontent, a lone <article>,
+//     .entry-content) and readability keeps less than 90% of its text, or
+//     drops any of its images or over a fifth of its links, the container
+//     wins: PCN pages are short, and readability drops link lists, teasers
+//     and images between sections. A page laid out with a table and no
+//     main container keeps the cell holding its first heading.
+//     The page's text is decoded from its declared charset if not UTF-8.
 //  6. Tidy: the title h1 goes (it is Doc.Title), other headings shift so
 //     there is never a second h1, empty paragraphs, nbsp runs, "Read more"
 //     duplicates and layout tables go.
