@@ -150,13 +150,14 @@ type parser struct {
 // next returns the next token, refusing directives and deep nesting and
 // turning decoder errors into messages with the line.
 func (p *parser) next() (xml.Token, error) {
+	start := p.line()
 	t, err := p.d.Token()
 	if err != nil {
 		return nil, p.fail(err)
 	}
 	switch t := t.(type) {
 	case xml.Directive:
-		return nil, p.refuse("the file declares a DTD or entities, which an export never does; refusing it")
+		return nil, fmt.Errorf("%w: line %d: the file declares a DTD or entities, which an export never does; refusing it", ErrRefused, start)
 	case xml.StartElement:
 		p.depth++
 		if p.depth > maxDepth {
