@@ -231,7 +231,7 @@ func attr(attrs, name string) string {
 func figure(inner, caption string) string {
 	inner = strings.TrimSpace(inner)
 	var img, text string
-	switch lower := strings.ToLower(inner); {
+	switch lower := asciiLower(inner); {
 	case strings.HasPrefix(lower, "<a"):
 		if e := strings.Index(lower, "</a>"); e >= 0 {
 			img, text = inner[:e+4], inner[e+4:]
@@ -252,6 +252,18 @@ func figure(inner, caption string) string {
 		return "<figure>" + img + "</figure>"
 	}
 	return "<figure>" + img + "<figcaption>" + text + "</figcaption></figure>"
+}
+
+// asciiLower lowers ASCII letters only, so indexes into the result are
+// indexes into s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -168,7 +168,10 @@ func FuzzRenderContent(f *testing.F) {
 // the hostile files: it must not panic, and what it returns must be
 // usable (page paths valid pcnweb paths).
 func FuzzParse(f *testing.F) {
-	for _, glob := range []string{"../oldsites/wordpress/*.xml", "testdata/*.xml"} {
+	// nightingale.xml (34 KB) is left out: with it the fuzzer's worker
+	// reports 0 execs/sec for long stretches (Go's mutator on large inputs,
+	// golang/go#51484); truncated.xml is its first 140 lines.
+	for _, glob := range []string{"../oldsites/wordpress/small.xml", "testdata/*.xml"} {
 		files, _ := filepath.Glob(glob)
 		for _, name := range files {
 			b, err := os.ReadFile(name)
