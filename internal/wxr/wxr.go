@@ -126,7 +126,7 @@ func Parse(r io.Reader, l Limits) (*Export, error) {
 		l.MaxItems = DefaultMaxItems
 	}
 	cr := &countingReader{r: io.LimitReader(r, l.MaxBytes+1)}
-	g := &tagGuard{r: cr}
+	g := &tagGuard{r: cr, tail: make([]byte, 0, len("<![CDATA["))}
 	d := xml.NewDecoder(g)
 	d.Strict = true
 	d.Entity = nil // only the five XML entities and character references
@@ -582,22 +582,46 @@ const (
 
 func (g *tagGuard) Read(b []byte) (int, error) {
 	n, err := g.r.Read(b)
-	for _, c := range b[:n] {
-		if !g.step(c) {
+	p := b[:n]
+	for i := 0; i < len(p); i++ {
+		// Outside tags only < matters, inside CDATA and comments only >:
+		// skip to it.
+		stop := byte('<')
+		if g.state == guardCDATA || g.state == guardComment {
+			stop = '>'
+		}
+		if g.state != guardTag {
+			k := bytes.IndexByte(p[i:], stop)
+			if k < 0 {
+				g.remember(p[i:])
+				break
+			}
+			g.remember(p[i : i+k])
+			i += k
+		}
+		if !g.step(p[i]) {
 			return 0, &tagTooLongError{}
 		}
 	}
 	return n, err
 }
 
+// remember keeps the last bytes seen in tail.
+func (g *tagGuard) remember(p []byte) {
+	if len(p) >= cap(g.tail) {
+		g.tail = append(g.tail[:0], p[len(p)-cap(g.tail):]...)
+		return
+	}
+	if over := len(g.tail) + len(p) - cap(g.tail); over > 0 {
+		g.tail = g.tail[:copy(g.tail, g.tail[over:])]
+	}
+	g.tail = append(g.tail, p...)
+}
+
 // step advances the state machine by one byte; false: a tag is too long.
 func (g *tagGuard) step(c byte) bool {
 	// tail keeps the last few bytes to recognise <![CDATA[, <!--, ]]> and -->.
-	if len(g.tail) == 9 {
-		copy(g.tail, g.tail[1:])
-		g.tail = g.tail[:8]
-	}
-	g.tail = append(g.tail, c)
+	g.remember([]byte{c})
 	switch g.state {
 	case guardText:
 		if c == '<' {
