@@ -131,10 +131,11 @@ func Parse(r io.Reader, l Limits) (*Export, error) {
 	d.Strict = true
 	d.Entity = nil // only the five XML entities and character references
 	d.CharsetReader = charsetReader
-	p := &parser{d: d, cr: cr, lim: l, exp: &Export{byID: map[int64]int{}}}
+	p := &parser{d: d, cr: cr, lim: l, exp: &Export{byID: map[int64]int{}}, reusable: map[int64]string{}}
 	if err := p.document(); err != nil {
 		return nil, err
 	}
+	p.renderDeferred()
 	return p.exp, nil
 }
 
@@ -145,6 +146,36 @@ type parser struct {
 	exp   *Export
 	depth int
 	root  bool // the <rss> start was seen
+
+	// Content that uses reusable blocks is rendered once the whole file
+	// is read, when the blocks (wp_block items, anywhere in it) are known.
+	deferred []deferredContent
+	reusable map[int64]string // wp_block items' raw content by ID
+}
+
+type deferredContent struct {
+	item int // index in Items
+	raw  string
+}
+
+// renderDeferred renders the content that uses reusable blocks. The
+// blocks copied in count against what the file left of the byte limit, so
+// a block used a million times cannot expand like an XML bomb; past it
+// they are left out (listed as the dynamic block "block").
+func (p *parser) renderDeferred() {
+	budget := p.lim.MaxBytes - p.cr.n
+	resolve := func(ref int64) (string, bool) {
+		s, ok := p.reusable[ref]
+		if !ok || int64(len(s)) > budget {
+			return "", false
+		}
+		budget -= int64(len(s))
+		return s, true
+	}
+	for _, d := range p.deferred {
+		it := &p.exp.Items[d.item]
+		it.ContentHTML, it.Shortcodes, it.DynamicBlocks = renderContent(d.raw, resolve)
+	}
 }
 
 // next returns the next token, refusing directives and deep nesting and
@@ -333,7 +364,14 @@ func (p *parser) item() (Item, error) {
 		switch t := t.(type) {
 		case xml.EndElement:
 			it.Date = itemDate(dateGMT, date, pubDate)
-			it.ContentHTML, it.Shortcodes, it.DynamicBlocks = RenderContent(content)
+			if strings.Contains(content, "<!-- wp:block ") {
+				p.deferred = append(p.deferred, deferredContent{item: len(p.exp.Items), raw: content})
+			} else {
+				it.ContentHTML, it.Shortcodes, it.DynamicBlocks = RenderContent(content)
+			}
+			if it.Type == "wp_block" {
+				p.reusable[it.ID] = content
+			}
 			return it, nil
 		case xml.StartElement:
 			ns, local := space(t.Name.Space), t.Name.Local

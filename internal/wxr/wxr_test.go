@@ -44,8 +44,8 @@ func TestParseNightingaleChannel(t *testing.T) {
 	if got != want {
 		t.Errorf("channel = %q, want %q", got, want)
 	}
-	if len(e.Items) != 17 {
-		t.Errorf("%d items, want 17", len(e.Items))
+	if len(e.Items) != 18 {
+		t.Errorf("%d items, want 18", len(e.Items))
 	}
 }
 
@@ -83,6 +83,7 @@ func TestParseNightingaleItems(t *testing.T) {
 		{40, "attachment", "inherit", "team-photo", "", london("2024-03-04 10:20")},
 		{41, "attachment", "inherit", "social-prescriber", "", london("2024-03-04 09:55")},
 		{42, "attachment", "inherit", "Training closures 2024", "", london("2024-11-20 14:10")},
+		{60, "wp_block", "publish", "Urgent help", "", london("2024-01-16 08:50")},
 	} {
 		it := item(t, e, c.id)
 		if it.Type != c.typ || it.Status != c.status || it.Title != c.title {
@@ -184,6 +185,8 @@ func TestParseNightingaleContent(t *testing.T) {
 			has:        []string{"<p>For medical matters please contact your own GP practice.</p>", "<p>Riverside Primary Care Network<br>\nc/o Riverside Health Centre<br>\n1 Quay Road<br>\nRiverside RV1 2AB</p>"},
 			hasNot:     []string{"[contact-form-7", "<p></p>"},
 			shortcodes: []string{"contact-form-7"}},
+		{id: 14, // a reusable block, defined later in the file, filled in
+			has: []string{"contact us</a>.</p>\n\n\n\n<div class=\"wp-block-nhsblocks-inset-text nhsuk-inset-text\">", "use <a href=\"https://111.nhs.uk/\">NHS 111 online</a>.</p></div>"}},
 		{id: 20, hasNot: []string{"[gallery"}, shortcodes: []string{"gallery"}},
 		{id: 21, // a [caption] becomes a figure
 			has:    []string{`<figure><img class="size-medium wp-image-41" src="http://old.example/wp-content/uploads/2024/03/social-prescriber.png" width="300" height="200" /><figcaption>Sam joined us in February</figcaption></figure>`, "link worker.<br>\nSam works"},
