@@ -354,31 +354,31 @@ func (p *parser) channel() error {
 
 // item reads one <item> up to its end.
 func (p *parser) item() (Item, error) {
-	var it Item
-	var date, dateGMT, pubDate, content string
+	var r rawItem
+	it := &r.Item
 	for {
 		t, err := p.next()
 		if err != nil {
-			return it, err
+			return Item{}, err
 		}
 		switch t := t.(type) {
 		case xml.EndElement:
-			it.Date = itemDate(dateGMT, date, pubDate)
-			if strings.Contains(content, "<!-- wp:block ") {
-				p.deferred = append(p.deferred, deferredContent{item: len(p.exp.Items), raw: content})
+			it.Date = itemDate(r.dateGMT, r.date, r.pubDate)
+			if strings.Contains(r.content, "<!-- wp:block ") {
+				p.deferred = append(p.deferred, deferredContent{item: len(p.exp.Items), raw: r.content})
 			} else {
-				it.ContentHTML, it.Shortcodes, it.DynamicBlocks = RenderContent(content)
+				it.ContentHTML, it.Shortcodes, it.DynamicBlocks = RenderContent(r.content)
 			}
 			if it.Type == "wp_block" {
-				p.reusable[it.ID] = content
+				p.reusable[it.ID] = r.content
 			}
-			return it, nil
+			return *it, nil
 		case xml.StartElement:
 			ns, local := space(t.Name.Space), t.Name.Local
 			if ns == "wp" && local == "postmeta" {
 				k, v, err := p.meta()
 				if err != nil {
-					return it, err
+					return Item{}, err
 				}
 				switch k {
 				case "_wp_attachment_image_alt":
@@ -390,13 +390,13 @@ func (p *parser) item() (Item, error) {
 			}
 			if ns == "wp" && local == "comment" {
 				if err := p.skip(); err != nil {
-					return it, err
+					return Item{}, err
 				}
 				continue
 			}
 			s, err := p.text()
 			if err != nil {
-				return it, err
+				return Item{}, err
 			}
 			if ns == "" && local == "category" {
 				switch domain(t) {
@@ -407,12 +407,21 @@ func (p *parser) item() (Item, error) {
 				}
 				continue
 			}
-			p.field(&it, ns, local, s, &date, &dateGMT, &pubDate, &content)
+			r.set(ns, local, s)
 		}
 	}
 }
 
-func (p *parser) field(it *Item, ns, local, s string, date, dateGMT, pubDate, content *string) {
+// rawItem is an item being read, with the fields it is made from.
+type rawItem struct {
+	Item
+	date, dateGMT, pubDate string
+	content                string
+}
+
+// set stores the text of the item's child element ns:local.
+func (r *rawItem) set(ns, local, s string) {
+	it := &r.Item
 	trim := strings.TrimSpace(s)
 	switch ns + ":" + local {
 	case ":title":
@@ -422,11 +431,11 @@ func (p *parser) field(it *Item, ns, local, s string, date, dateGMT, pubDate, co
 	case ":guid":
 		it.GUID = trim
 	case ":pubDate":
-		*pubDate = trim
+		r.pubDate = trim
 	case "dc:creator":
 		it.Author = trim
 	case "content:encoded":
-		*content = s
+		r.content = s
 	case "excerpt:encoded":
 		it.Excerpt = trim
 	case "wp:post_id":
@@ -440,9 +449,9 @@ func (p *parser) field(it *Item, ns, local, s string, date, dateGMT, pubDate, co
 	case "wp:post_name":
 		it.Slug = trim
 	case "wp:post_date":
-		*date = trim
+		r.date = trim
 	case "wp:post_date_gmt":
-		*dateGMT = trim
+		r.dateGMT = trim
 	case "wp:menu_order":
 		it.MenuOrder, _ = strconv.Atoi(trim)
 	case "wp:post_password":
