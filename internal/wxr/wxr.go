@@ -55,7 +55,10 @@ type Export struct {
 	Language    string // <language>, e.g. "en-GB"
 	Items       []Item
 
-	byID map[int64]int // Items index by ID; nil for an Export built by hand
+	// Indexes of Items, built by Parse; nil for an Export built by hand
+	// (the methods then build them on each call).
+	byID   map[int64]int
+	byLink map[string]int
 }
 
 // Item is one <item>.
@@ -136,6 +139,7 @@ func Parse(r io.Reader, l Limits) (*Export, error) {
 		return nil, err
 	}
 	p.renderDeferred()
+	p.exp.byLink = p.exp.linkIndex()
 	return p.exp, nil
 }
 

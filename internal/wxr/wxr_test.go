@@ -439,3 +439,39 @@ func TestPagePath(t *testing.T) {
 		t.Errorf("five long segments: %q (%d bytes)", p, len(p))
 	}
 }
+
+func TestItemForURL(t *testing.T) {
+	e := parseSample(t, "nightingale.xml")
+	for _, c := range []struct {
+		link string
+		id   int64
+	}{
+		{"http://old.example/about/our-team/", 11},
+		{"http://old.example/about/our-team", 11},
+		{"HTTP://OLD.EXAMPLE/about/our-team/#nurses", 11},
+		{"/services/", 13},
+		{"/services/social-prescribing/?utm_source=leaflet", 14},
+		{"http://old.example/?page_id=14", 14},
+		{"/?p=20", 20},
+		{"http://old.example/2024/09/16/flu-and-covid-19-vaccinations-winter-2024/", 20},
+		{"http://old.example/?attachment_id=42", 42},
+		{"http://old.example/wp-content/uploads/2024/03/team-photo-1024x683.jpg", 40},
+		{"http://old.example/", 2},
+		{"https://www.nhs.uk/vaccinations/flu-vaccine/", 0},
+		{"mailto:riverside.pcn@nhs.net", 0},
+		{"http://old.example/no-such-page/", 0},
+		{"http://old.example/?page_id=abc", 0},
+		{"#top", 0},
+	} {
+		it, ok := e.ItemForURL(c.link)
+		if ok != (c.id != 0) || it.ID != c.id {
+			t.Errorf("ItemForURL(%q) = %d %v, want %d", c.link, it.ID, ok, c.id)
+		}
+	}
+	if it, ok := e.FrontPage(); !ok || it.ID != 2 {
+		t.Errorf("FrontPage() = %d %v, want 2", it.ID, ok)
+	}
+	if _, ok := parseSample(t, "small.xml").FrontPage(); ok {
+		t.Error("small.xml has a front page")
+	}
+}
