@@ -11,6 +11,7 @@
 package wxr
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -130,7 +131,11 @@ func Parse(r io.Reader, l Limits) (*Export, error) {
 	}
 	cr := &countingReader{r: io.LimitReader(r, l.MaxBytes+1)}
 	g := &tagGuard{r: cr, tail: make([]byte, 0, len("<![CDATA["))}
-	d := xml.NewDecoder(g)
+	br := bufio.NewReader(g)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
+		_, _ = br.Discard(3) // a byte-order mark, which some editors write
+	}
+	d := xml.NewDecoder(br)
 	d.Strict = true
 	d.Entity = nil // only the five XML entities and character references
 	d.CharsetReader = charsetReader

@@ -475,3 +475,18 @@ func TestItemForURL(t *testing.T) {
 		t.Error("small.xml has a front page")
 	}
 }
+
+// Some plugins and editors write a byte-order mark before the XML.
+func TestParseAcceptsByteOrderMark(t *testing.T) {
+	b, err := oldsites.WordPress("small.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Parse(bytes.NewReader(append([]byte("\ufeff"), b...)), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Items) != 2 {
+		t.Errorf("%d items, want 2", len(e.Items))
+	}
+}
