@@ -271,14 +271,14 @@ func parseRedirectsCSV(r io.Reader) (in []models.RedirectInput, lines []int, err
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, nil, &csvLineError{Line: pe.Line, Message: "it is not a valid CSV line (check its quotes)"}
+			return nil, nil, &csvLineError{Line: max(pe.StartLine, 1), Message: "it is not a valid CSV line (check its quotes)"}
 		}
 		if err != nil {
-			return nil, nil, &csvLineError{Line: line, Message: "it could not be read"}
+			return nil, nil, &csvLineError{Line: 1, Message: "the file could not be read: try again"}
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
