@@ -289,6 +289,29 @@ func (d *DB) ClaimImportJob(ctx context.Context, holder string, now time.Time, t
 	return nil, nil
 }
 
+// ClaimImportJobByID takes the job with id for holder, as ClaimImportJob
+// would (queued, or running under an expired lease): nil when it is held
+// or finished (the command line queues a job and runs it itself, unless a
+// server's runner took it first).
+func (d *DB) ClaimImportJobByID(ctx context.Context, id int64, holder string, now time.Time, ttl time.Duration) (*ImportJob, error) {
+	now = now.UTC()
+	g := d.gorm.WithContext(ctx)
+	res := g.Model(&ImportJob{}).Where("id = ? AND (status = 'queued' OR (status = 'running' AND lease_until < ?))", id, now).Updates(map[string]any{
+		"status": ImportRunning, "holder": holder, "lease_until": now.Add(ttl), "attempts": gorm.Expr("attempts + 1"),
+		"started_at": gorm.Expr("COALESCE(started_at, ?)", now), "progress": "Starting"})
+	if res.Error != nil {
+		return nil, translate("claim import job", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, nil
+	}
+	var job ImportJob
+	if err := g.Where("id = ?", id).Take(&job).Error; err != nil {
+		return nil, translate("read import job", err)
+	}
+	return &job, nil
+}
+
 // RenewImportJob extends holder's lease on a running job to now+ttl and
 // records its progress; ErrImportLost when holder no longer has it.
 func (d *DB) RenewImportJob(ctx context.Context, id int64, holder, progress string, now time.Time, ttl time.Duration) error {
