@@ -36,6 +36,10 @@ Usage:
   pcnweb announce list
   pcnweb announce end ID
   pcnweb import ods FILE...             create or update PCN sites from NHS ODS files (ePCN.xlsx, epraccur.csv)
+  pcnweb import site --tenant S URL [--max-pages N] [--publish]
+                                        bring an old website in (drafts unless --publish)
+  pcnweb import wordpress --tenant S FILE.xml [--publish]
+                                        bring a WordPress export in (drafts unless --publish)
   pcnweb redirect add --tenant S FROM TO [--status 302]
                                         send an old address (/about-us.html, /index.php?page_id=7)
                                         to a page of the site or an https URL

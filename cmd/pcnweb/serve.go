@@ -28,6 +28,7 @@ import (
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/schedule"
+	"github.com/pcnweb/pcnweb/siteimport"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -112,6 +113,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		_ = iln.Close()
 		return err
 	}
+	images := media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes})
 	// The public listener: handlers/routes.go shows where each request goes.
 	app := handlers.New(handlers.Deps{
 		Site: site.Deps{
@@ -121,7 +123,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		},
 		Admin: &admin.Deps{
 			Deps: signIn, Scheme: e.cfg.scheme(), Port: publicPort, BaseDomain: e.cfg.BaseDomain,
-			Media: mediaStore, Images: media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
+			Media: mediaStore, Images: images,
 		},
 		// -- the operators' console, on PCNWEB_CONSOLE_HOST.
 		ConsoleHost: e.cfg.ConsoleHost,
@@ -154,6 +156,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// picks the one that acts. Stopped (lease released) before bg ends.
 	sched := schedule.Start(bg, schedule.Options{DB: p.db, Logger: e.log})
 	defer sched.Stop()
+	// Site imports: every replica runs one; each job's lease picks the
+	// replica that runs it, and another takes over if that one dies.
+	imports := siteimport.Start(bg, e.importOptions(p.db, mediaStore, images))
+	defer imports.Stop()
 	go func() {
 		select {
 		case <-busReady:
