@@ -27,8 +27,13 @@ func TestImportSampleSites(t *testing.T) {
 			if len(rep.Pages) < 3 {
 				t.Fatalf("pages = %+v, want the site's pages", rep.Pages)
 			}
+			bodies := map[string]string{}
 			for _, it := range rep.Pages {
 				d := pageBody(t, f.store, it.Target)
+				if other, ok := bodies[d.Revision.BodyMD]; ok {
+					t.Errorf("%s and %s are the same page twice", other, it.Target)
+				}
+				bodies[d.Revision.BodyMD] = it.Target
 				if d.Revision.Title == "" || len(strings.TrimSpace(d.Revision.BodyMD)) < 20 {
 					t.Errorf("%s (from %s) = %q: %q", it.Target, it.Source, d.Revision.Title, d.Revision.BodyMD)
 				}
