@@ -36,18 +36,15 @@ Usage:
   pcnweb announce list
   pcnweb announce end ID
   pcnweb import ods FILE...             create or update PCN sites from NHS ODS files (ePCN.xlsx, epraccur.csv)
-<<<<<<< HEAD
   pcnweb import site --tenant S URL [--max-pages N] [--publish]
                                         bring an old website in (drafts unless --publish)
   pcnweb import wordpress --tenant S FILE.xml [--publish]
                                         bring a WordPress export in (drafts unless --publish)
-=======
   pcnweb redirect add --tenant S FROM TO [--status 302]
                                         send an old address (/about-us.html, /index.php?page_id=7)
                                         to a page of the site or an https URL
   pcnweb redirect list --tenant S
   pcnweb redirect remove --tenant S FROM
->>>>>>> i12-redir
   pcnweb token create --name N --scope S [--scope S]... [--expires YYYY-MM-DD]
                                         make an API token (printed once); scopes: tenants:read,
                                         tenants:write, domains:write, users:write, pages:write
