@@ -27,8 +27,13 @@ func TestImportSampleSites(t *testing.T) {
 			if len(rep.Pages) < 3 {
 				t.Fatalf("pages = %+v, want the site's pages", rep.Pages)
 			}
+			bodies := map[string]string{}
 			for _, it := range rep.Pages {
 				d := pageBody(t, f.store, it.Target)
+				if other, ok := bodies[d.Revision.BodyMD]; ok {
+					t.Errorf("%s and %s are the same page twice", other, it.Target)
+				}
+				bodies[d.Revision.BodyMD] = it.Target
 				if d.Revision.Title == "" || len(strings.TrimSpace(d.Revision.BodyMD)) < 20 {
 					t.Errorf("%s (from %s) = %q: %q", it.Target, it.Source, d.Revision.Title, d.Revision.BodyMD)
 				}
@@ -55,6 +60,14 @@ func TestImportSampleSites(t *testing.T) {
 			}
 			t.Logf("%s: %d pages, %d media, %d redirects, %d without alt, %d dropped, %d found, %d skipped, in %s",
 				name, len(rep.Pages), len(rep.Media), len(rep.Redirects), len(rep.NoAlt), len(rep.Dropped), len(rep.Found), len(rep.Skipped), rep.Duration)
+			for _, it := range rep.Pages {
+				t.Logf("  page %s %s → %s", it.Result, it.Source, it.Target)
+			}
+			for _, l := range [][]models.ImportNote{rep.NoAlt, rep.Dropped, rep.Found, rep.Skipped} {
+				for _, n := range l {
+					t.Logf("  note %s %s: %s", n.Kind, n.Page, n.Detail)
+				}
+			}
 
 			job2, rep2 := f.run(t, models.ImportSite, srv.URL+"/", nil, true)
 			if job2.Status != models.ImportDone || !rep2.Unchanged {

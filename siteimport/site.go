@@ -26,6 +26,9 @@ type sitePage struct {
 	doc  *extract.Doc
 	path string
 	home bool // the old home page
+	// also are other URLs of the site that showed the same content (a
+	// WordPress shortlink, a copy): they redirect to this page too.
+	also []*url.URL
 }
 
 // site imports a crawl of the job's address.
@@ -75,6 +78,7 @@ func (r *run) site() error {
 	// listing) must go to the new site's own page.
 	index := map[string]string{} // urlKey → new path
 	var pages []*sitePage
+	byContent := map[string]*sitePage{} // the same text at two addresses is one page
 	var pl planner
 	pl.claim("/")
 	for i, cp := range res.Pages {
@@ -96,7 +100,16 @@ func (r *run) site() error {
 			}
 		}
 		sp := &sitePage{page: cp, doc: doc}
-		if target == "" {
+		same := doc.Title + "\x00" + doc.Markdown(extract.Rewrite{})
+		if first, ok := byContent[same]; ok && target == "" {
+			first.also = append(append(first.also, cp.URL), cp.Aliases...)
+			target = first.path
+			if first.home {
+				target = "/"
+			}
+			note(&r.rep.Skipped, page, "page", "the same as "+first.page.URL.String())
+		} else if target == "" {
+			byContent[same] = sp
 			p := PagePath(cp.URL)
 			if sp.home = p == "/"; sp.home {
 				p = OldHomePath
@@ -147,7 +160,7 @@ func (r *run) sitePage(sp *sitePage, index map[string]string, onSite func(*url.U
 		title = titleFromPath(sp.path)
 	}
 	var from []string
-	for _, u := range append([]*url.URL{sp.page.URL}, sp.page.Aliases...) {
+	for _, u := range append(append([]*url.URL{sp.page.URL}, sp.page.Aliases...), sp.also...) {
 		if onSite(u) && !sp.home {
 			from = append(from, oldPath(u))
 		}

@@ -131,3 +131,16 @@ func TestImportSiteCommandRefusesBadInput(t *testing.T) {
 		t.Errorf("failed imports left pages: %+v", pages)
 	}
 }
+
+func TestImportAllowPrivateIsOffByDefault(t *testing.T) {
+	c, err := loadConfig(mapEnv(map[string]string{}))
+	if err != nil || c.ImportAllowPrivate {
+		t.Errorf("default = %v, %v; want off", c.ImportAllowPrivate, err)
+	}
+	if c, err := loadConfig(mapEnv(map[string]string{"PCNWEB_IMPORT_ALLOW_PRIVATE": "true"})); err != nil || !c.ImportAllowPrivate {
+		t.Errorf("true = %v, %v", c.ImportAllowPrivate, err)
+	}
+	if _, err := loadConfig(mapEnv(map[string]string{"PCNWEB_IMPORT_ALLOW_PRIVATE": "maybe"})); err == nil || !strings.Contains(err.Error(), "PCNWEB_IMPORT_ALLOW_PRIVATE") {
+		t.Errorf("a bad value = %v, want an error naming the variable", err)
+	}
+}
