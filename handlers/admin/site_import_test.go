@@ -217,7 +217,7 @@ func TestImportReportShowsWhatAManagerMustCheck(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Import of https://old.example.org/",
-		`href="/admin/pages/edit?path=%2fphysio"`, "Physiotherapy", "https://old.example.org/physio.html",
+		`href="/admin/pages/edit?path=%2Fphysio"`, "Physiotherapy", "https://old.example.org/physio.html",
 		`href="/admin/media/7/edit">Add alt text`,
 		"/physio.html", `href="/admin/redirects"`,
 		"What could not come across", "https://old.example.org/contact.html", "form: a contact form", "iframe: a map",
@@ -297,7 +297,7 @@ func TestReviewPublishesSelectedThenAll(t *testing.T) {
 
 	review := s.jane.get(t, alphaHost, "/admin/import/review")
 	for _, want := range []string{"Physiotherapy", "Carers&#39; support", `value="page:` + formatID(physio) + `"`,
-		`href="/admin/pages/edit?path=%2fphysio"`, `href="/admin/pages/preview?path=%2fphysio"`, "Publish selected", "Publish all"} {
+		`href="/admin/pages/edit?path=%2Fphysio"`, `href="/admin/pages/preview?path=%2Fphysio"`, "Publish selected", "Publish all"} {
 		if !strings.Contains(review.body, want) {
 			t.Errorf("the review page has no %q", want)
 		}
