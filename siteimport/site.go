@@ -50,7 +50,8 @@ func (r *run) site() error {
 		case r.ctx.Err() != nil:
 			return r.ctx.Err()
 		default:
-			return failf(err, "The old website could not be read at %s: %s.", r.job.Source, strings.TrimSuffix(err.Error(), "."))
+			why := strings.TrimSuffix(strings.TrimPrefix(err.Error(), crawl.ErrNothing.Error()+": "), ".")
+			return failf(err, "The old website could not be read at %s: %s.", r.job.Source, why)
 		}
 	}
 	for _, s := range res.Skipped {

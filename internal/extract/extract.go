@@ -4,20 +4,61 @@
 // what it found on the way: images and their alt text, links, what could
 // not come across (forms, iframes, scripts, widgets) and what the platform
 // already has a home for (opening hours, phone numbers, news, vacancies).
+//
+// The steps for a whole page (Page):
+//
+//  1. Parse (inputs over MaxInput are refused with ErrTooLarge).
+//  2. Resolve lazy images (data-src, data-lazy-src, the largest srcset
+//     candidate, Wix's data-image-info) and make every URL absolute.
+//  3. Strip site chrome: header, nav, aside, footer, breadcrumbs, skip
+//     links, cookie banners, share buttons, Wix's "top of page" / "bottom of
+//     page" anchors and SITE_HEADER / SITE_FOOTER.
+//  4. In what is left, note what cannot come across (forms, iframes,
+//     scripts, embeds, video, online-consultation widgets) and what the
+//     platform has a home for (hours, phones, news listings, vacancies),
+//     then remove the former.
+//  5. Take the main content with go-readability; when it keeps much less
+//     than the page's own <main> (or <article>) it is overruled by it, since
+//     PCN pages are short and readability drops link lists and teasers.
+//  6. Tidy: the title h1 goes (it is Doc.Title), other headings shift so
+//     there is never a second h1, empty paragraphs, nbsp runs, "Read more"
+//     duplicates and layout tables go.
+//
+// Fragment does steps 1–4 and 6 for HTML that is already the main content
+// (a WordPress post body).
 package extract
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"net/url"
+	"strings"
+	"time"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
+
+// MaxInput is the largest page or fragment Page and Fragment read (2 MiB).
+// Real pages are far smaller; a bigger one is refused rather than parsed.
+const MaxInput = 2 << 20
+
+// maxElements caps the elements of a parsed page handed to readability and
+// the converter, so a small but pathological input stays cheap.
+const maxElements = 60000
 
 // Doc is a page's main content, parsed.
 type Doc struct {
-	Title   string // the page's one h1 (or <title> without the site name)
-	Images  []Image
-	Links   []Link // every <a href> in the content, absolute
-	Dropped []Dropped
-	Found   []Found
+	Title     string    // the page's one h1 (or <title> without the site name)
+	Published time.Time // the page's publication date where it states one (WordPress posts); zero otherwise
+	Images    []Image
+	Links     []Link // every <a href> in the content, absolute
+	Dropped   []Dropped
+	Found     []Found
+
+	content *html.Node // the cleaned content, a <div> holding it
 }
 
 // Image is an <img> in the content (lazy-loading attributes resolved: the
@@ -55,18 +96,326 @@ type Rewrite struct {
 // ErrNoContent: the page had no main content to take.
 var ErrNoContent = errors.New("extract: no main content")
 
+// ErrTooLarge: the input is over MaxInput (or has too many elements).
+var ErrTooLarge = errors.New("extract: page too large")
+
+// ErrMalformed: the HTML parser gave up on the input (elements nested more
+// than 512 deep).
+var ErrMalformed = errors.New("extract: malformed page")
+
+// ImagesWithoutAlt lists the images in the content that have no alt text,
+// for the manager to describe.
+func (d *Doc) ImagesWithoutAlt() []Image {
+	var out []Image
+	for _, img := range d.Images {
+		if strings.TrimSpace(img.Alt) == "" {
+			out = append(out, img)
+		}
+	}
+	return out
+}
+
+// Text is the content's plain text (whitespace collapsed), for tests and
+// summaries.
+func (d *Doc) Text() string {
+	if d.content == nil {
+		return ""
+	}
+	return collapse(textOf(d.content))
+}
+
 // Page parses a whole HTML page fetched from pageURL.
-func Page(html []byte, pageURL *url.URL) (*Doc, error) {
-	return nil, errors.New("extract: not implemented")
+func Page(page []byte, pageURL *url.URL) (*Doc, error) {
+	if len(page) > MaxInput {
+		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(page), MaxInput)
+	}
+	if pageURL == nil {
+		pageURL = &url.URL{}
+	}
+	root, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, pageURL, err)
+	}
+	if n := countElements(root, maxElements+1); n > maxElements {
+		return nil, fmt.Errorf("%w: more than %d elements", ErrTooLarge, maxElements)
+	}
+	d := &Doc{}
+	titleTag, siteName := headInfo(root)
+	d.Published = published(root)
+
+	prepare(root, pageURL)
+	stripChrome(root)
+	region := mainRegion(root)
+
+	if h1 := firstElement(region, atom.H1); h1 != nil {
+		d.Title = collapse(textOf(h1))
+	}
+	if d.Title == "" {
+		d.Title = titleFromTag(titleTag, siteName)
+	}
+	d.Dropped = dropUnportable(region, pageURL)
+	d.Found = findKnown(region, d.Title)
+
+	if region.DataAtom == atom.Body {
+		if cell := keepContentCell(region); cell != nil {
+			region = cell
+		}
+	}
+	content := readable(root, region, pageURL)
+	if content == nil {
+		return nil, fmt.Errorf("%w: %s", ErrNoContent, pageURL)
+	}
+	d.content = content
+	tidy(d, content)
+	if d.Title == "" && collapse(textOf(content)) == "" && len(d.Images) == 0 {
+		return nil, fmt.Errorf("%w: %s", ErrNoContent, pageURL)
+	}
+	return d, nil
 }
 
 // Fragment parses an HTML fragment that is already the main content (a
 // WordPress post body), with title given.
-func Fragment(html string, title string, base *url.URL) (*Doc, error) {
-	return nil, errors.New("extract: not implemented")
+func Fragment(fragment string, title string, base *url.URL) (*Doc, error) {
+	if len(fragment) > MaxInput {
+		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(fragment), MaxInput)
+	}
+	if base == nil {
+		base = &url.URL{}
+	}
+	fragment = autop(fragment)
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	content := newDiv()
+	for _, n := range nodes {
+		content.AppendChild(n)
+	}
+	if n := countElements(content, maxElements+1); n > maxElements {
+		return nil, fmt.Errorf("%w: more than %d elements", ErrTooLarge, maxElements)
+	}
+	d := &Doc{Title: collapse(title)}
+	prepare(content, base)
+	stripChrome(content)
+	if d.Title == "" {
+		if h1 := firstElement(content, atom.H1); h1 != nil {
+			d.Title = collapse(textOf(h1))
+		}
+	}
+	d.Dropped = dropUnportable(content, base)
+	d.Found = findKnown(content, d.Title)
+	removeUnportable(content)
+	d.content = content
+	tidy(d, content)
+	return d, nil
 }
 
-// Markdown writes the content as page Markdown: headings keep their levels
-// below the title (the content's own h1 becomes the title and is not
-// repeated), links and images go through rw.
-func (d *Doc) Markdown(rw Rewrite) string { return "" }
+// readable picks the content: readability's article, unless the page's
+// own main region holds clearly more.
+func readable(root, region *html.Node, pageURL *url.URL) *html.Node {
+	regionCopy := cloneNode(region)
+	removeUnportable(regionCopy)
+	regionText := len(collapse(textOf(regionCopy)))
+
+	removeUnportable(root)
+	parser := readability.NewParser()
+	parser.MaxElemsToParse = maxElements
+	parser.KeepClasses = false
+	var article readability.Article
+	var err error
+	func() {
+		// readability is a large third-party parser run on hostile
+		// input; a panic in it must cost this page, not the import.
+		defer func() {
+			if recover() != nil {
+				err = errors.New("readability panicked")
+			}
+		}()
+		article, err = parser.ParseAndMutate(cloneNode(root), pageURL)
+	}()
+	if err == nil && article.Node != nil {
+		got := len(collapse(textOf(article.Node)))
+		keepsImages := countMatching(article.Node, isImg) >= countMatching(regionCopy, isImg)
+		keepsLinks := countMatching(article.Node, isLink)*10 >= countMatching(regionCopy, isLink)*8
+		if region == root || (got*10 >= regionText*9 && keepsImages && keepsLinks) {
+			div := newDiv()
+			article.Node.Parent = nil
+			article.Node.PrevSibling, article.Node.NextSibling = nil, nil
+			div.AppendChild(article.Node)
+			return div
+		}
+	}
+	if regionText == 0 && firstElement(regionCopy, atom.Img) == nil {
+		return nil
+	}
+	div := newDiv()
+	if regionCopy.DataAtom == atom.Html || regionCopy.DataAtom == atom.Body || regionCopy.Type == html.DocumentNode {
+		if b := firstElement(regionCopy, atom.Body); b != nil {
+			regionCopy = b
+		}
+	}
+	for c := regionCopy.FirstChild; c != nil; {
+		next := c.NextSibling
+		regionCopy.RemoveChild(c)
+		div.AppendChild(c)
+		c = next
+	}
+	return div
+}
+
+// headInfo reads the <title> and og:site_name.
+func headInfo(root *html.Node) (title, siteName string) {
+	if t := firstElement(root, atom.Title); t != nil {
+		title = collapse(textOf(t))
+	}
+	walk(root, func(n *html.Node) bool {
+		if n.DataAtom == atom.Meta && (attr(n, "property") == "og:site_name" || attr(n, "name") == "application-name") {
+			siteName = collapse(attr(n, "content"))
+		}
+		return true
+	})
+	return title, siteName
+}
+
+// titleFromTag takes the page's name from its <title>, without the site's
+// name ("About Us | Riverside PCN" → "About Us").
+func titleFromTag(title, siteName string) string {
+	for _, sep := range []string{" | ", " – ", " — ", " - ", " :: ", " » ", " · "} {
+		if !strings.Contains(title, sep) {
+			continue
+		}
+		parts := strings.Split(title, sep)
+		var kept []string
+		for _, p := range parts {
+			p = strings.TrimSpace(p)
+			if p == "" || (siteName != "" && strings.EqualFold(p, siteName)) {
+				continue
+			}
+			kept = append(kept, p)
+		}
+		switch {
+		case len(kept) == 0:
+			return title
+		case len(kept) == 1:
+			return kept[0]
+		case looksLikeSiteName(kept[0]) && !looksLikeSiteName(kept[len(kept)-1]):
+			return kept[len(kept)-1]
+		default:
+			return kept[0]
+		}
+	}
+	return title
+}
+
+func looksLikeSiteName(s string) bool {
+	l := strings.ToLower(s)
+	for _, w := range []string{"pcn", "network", "surgery", "practice", "medical", "health centre", "group"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// published finds a page's publication date: article:published_time, or
+// the first <time class="published"> (WordPress themes).
+func published(root *html.Node) time.Time {
+	var out time.Time
+	walk(root, func(n *html.Node) bool {
+		if !out.IsZero() {
+			return false
+		}
+		var v string
+		switch {
+		case n.DataAtom == atom.Meta && attr(n, "property") == "article:published_time":
+			v = attr(n, "content")
+		case n.DataAtom == atom.Time && hasClass(n, "published") && !insideTag(n, atom.Nav):
+			v = attr(n, "datetime")
+		}
+		if v == "" {
+			return true
+		}
+		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+			if t, err := time.Parse(layout, v); err == nil {
+				out = t
+				return false
+			}
+		}
+		return true
+	})
+	// A listing has many dated teasers; its date is none of theirs.
+	if n := countMatching(root, func(n *html.Node) bool { return n.DataAtom == atom.Time && hasClass(n, "published") }); n > 1 {
+		return time.Time{}
+	}
+	return out
+}
+
+// autop wraps the paragraphs of a WordPress classic-editor body, which are
+// stored as blank-line-separated text, in <p> (what WordPress's wpautop
+// does when it renders them).
+func autop(s string) string {
+	if !strings.Contains(s, "\n\n") || strings.Contains(strings.ToLower(s), "<p") {
+		return s
+	}
+	var b strings.Builder
+	for _, chunk := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		c := strings.TrimSpace(chunk)
+		if c == "" {
+			continue
+		}
+		if startsWithBlock(c) {
+			b.WriteString(c)
+		} else {
+			b.WriteString("<p>" + strings.ReplaceAll(c, "\n", "<br>\n") + "</p>")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func startsWithBlock(s string) bool {
+	l := strings.ToLower(s)
+	for _, t := range []string{"<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<ul", "<ol", "<table", "<div", "<figure", "<blockquote", "<pre", "<!--", "<hr", "<iframe", "<form", "<script", "<dl"} {
+		if strings.HasPrefix(l, t) {
+			return true
+		}
+	}
+	return false
+}
+
+func isImg(n *html.Node) bool  { return n.DataAtom == atom.Img }
+func isLink(n *html.Node) bool { return n.DataAtom == atom.A }
+
+// keepContentCell: a hand-written page laid out with a table (banner row,
+// navigation column, content cell, footer row) keeps only the cell that
+// holds its first heading. Only used when the page has no <main> or
+// <article> to go by.
+func keepContentCell(body *html.Node) *html.Node {
+	heading := elements(body, func(n *html.Node) bool { return n.DataAtom == atom.H1 || n.DataAtom == atom.H2 })
+	if len(heading) == 0 {
+		return nil
+	}
+	var cell, table *html.Node
+	for p := heading[0].Parent; p != nil && p != body; p = p.Parent {
+		if p.DataAtom == atom.Td || p.DataAtom == atom.Th {
+			cell = p
+		}
+		if p.DataAtom == atom.Table && cell != nil && isLayoutTable(p) {
+			table = p // the outermost layout table wins
+		}
+	}
+	if table == nil || cell == nil || table.Parent == nil {
+		return nil
+	}
+	div := newDiv()
+	for c := cell.FirstChild; c != nil; {
+		next := c.NextSibling
+		cell.RemoveChild(c)
+		div.AppendChild(c)
+		c = next
+	}
+	table.Parent.InsertBefore(div, table)
+	remove(table)
+	return div
+}
