@@ -64,6 +64,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		e.log.Warn("could not record this release's assets", "fingerprint", reg.Fingerprint(), "error", err)
 	}
 	var operatorCode string // the demo operator's recovery code
+	var oldSites []demo.OldSite
 	if *seed {
 		n, err := demo.Seed(ctx, p.db)
 		if err != nil {
@@ -77,6 +78,11 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		}
 		if operatorCode, err = demo.OperatorRecoveryCode(ctx, p.db); err != nil {
 			return fmt.Errorf("seed demo accounts: %w", err)
+		}
+		// Sample old websites to try "Import from your old website" on:
+		// the importer may reach these origins, and no other private address.
+		if oldSites, err = demo.ServeOldSites(ctx, demo.OldSitesPort, e.log); err != nil {
+			return err
 		}
 	}
 
@@ -194,6 +200,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stdout, "\nDemo sign-in at <site>/admin: %s (or editor@highfives.example), password %q\n",
 			demo.Accounts[0].Email, e.cfg.DemoPassword)
 		fmt.Fprintf(e.stdout, "Demo operator at the console: %s, same password, then recovery code %s in place of a two-factor code (works once; a new one at each start)\n", demo.Operator, operatorCode)
+		for _, o := range oldSites {
+			fmt.Fprintf(e.stdout, "%-28s %s\n", "Old website ("+o.Name+")", o.URL)
+		}
 	}
 
 	errc := make(chan error, 2)
