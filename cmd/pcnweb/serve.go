@@ -25,9 +25,11 @@ import (
 	"github.com/pcnweb/pcnweb/internal/demo"
 	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/internal/metrics"
+	"github.com/pcnweb/pcnweb/internal/safefetch"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/schedule"
+	"github.com/pcnweb/pcnweb/siteimport"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
 )
@@ -160,6 +162,16 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// picks the one that acts. Stopped (lease released) before bg ends.
 	sched := schedule.Start(bg, schedule.Options{DB: p.db, Logger: e.log})
 	defer sched.Stop()
+	// Imports of old websites: every replica runs a runner; a job's lease
+	// picks the one that runs it. The demo's sample sites are reachable.
+	var importOrigins []string
+	for _, o := range oldSites {
+		importOrigins = append(importOrigins, o.Origin)
+	}
+	imports := siteimport.Start(bg, siteimport.Options{DB: p.db, Logger: e.log, Media: mediaStore,
+		Images: media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
+		Fetch:  safefetch.Options{AllowOrigins: importOrigins}})
+	defer imports.Stop()
 	go func() {
 		select {
 		case <-busReady:

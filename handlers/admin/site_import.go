@@ -412,7 +412,7 @@ func importWhen(t time.Time) string {
 }
 
 // mediaIDRE finds a media library item's id in its public address.
-var mediaIDRE = regexp.MustCompile(`(?:^|/)media/(\d+)/`)
+var mediaIDRE = regexp.MustCompile(`^/media/(\d+)/`)
 
 // mediaEditURL is the panel's page of the media item an address names
 // (/media/12/640.jpg), or "" when it names none.
@@ -451,16 +451,22 @@ func importReportOf(rep models.ImportReport, drafts []models.ImportedDraft, site
 	for _, it := range rep.News {
 		v.News = append(v.News, item("news", it))
 	}
+	mediaBySource := map[string]string{} // old address → the media item's page
 	for _, it := range rep.Media {
 		row := importItemRow{Source: it.Source, Target: it.Target, Title: it.Title, Result: it.Result, Note: it.Note, EditURL: mediaEditURL(it.Target)}
 		if strings.HasPrefix(it.Target, "/") {
 			row.ViewURL = siteURL + it.Target
 		}
+		mediaBySource[it.Source] = row.EditURL
 		v.Files = append(v.Files, row)
 	}
 	for _, n := range rep.NoAlt {
 		row := noteRow(n)
-		row.Link, row.LinkText = mediaEditURL(n.Detail), "Add alt text"
+		// The note names the image by its old address, or by its new one.
+		row.Link, row.LinkText = mediaBySource[n.Detail], "Add alt text"
+		if row.Link == "" {
+			row.Link = mediaEditURL(n.Detail)
+		}
 		if row.Link == "" {
 			row.Link, row.LinkText = tenants.AdminPath+"/media", "Find it in images and files"
 		}

@@ -203,7 +203,8 @@ func TestImportReportShowsWhatAManagerMustCheck(t *testing.T) {
 		Pages:     []models.ImportedItem{item},
 		Media:     []models.ImportedItem{{Source: "https://old.example.org/img/team.jpg", Target: "/media/7/640.jpg", Title: "team.jpg", Result: "created"}},
 		Redirects: []models.ImportedRedirect{{From: "/physio.html", To: "/physio"}},
-		NoAlt:     []models.ImportNote{{Page: "https://old.example.org/physio.html", Kind: "image", Detail: "/media/7/640.jpg"}},
+		NoAlt: []models.ImportNote{{Page: "https://old.example.org/physio.html", Kind: "image", Detail: "https://old.example.org/img/team.jpg"},
+			{Page: "https://old.example.org/about.html", Kind: "image", Detail: "https://elsewhere.example/media/12/x.jpg"}},
 		Dropped: []models.ImportNote{{Page: "https://old.example.org/contact.html", Kind: "form", Detail: "a contact form"},
 			{Page: "https://old.example.org/contact.html", Kind: "iframe", Detail: "a map"}},
 		Found:    []models.ImportNote{{Page: "https://old.example.org/", Kind: "opening hours", Detail: "Monday to Friday 8am to 6:30pm"}},
@@ -218,7 +219,7 @@ func TestImportReportShowsWhatAManagerMustCheck(t *testing.T) {
 	for _, want := range []string{
 		"Import of https://old.example.org/",
 		`href="/admin/pages/edit?path=%2Fphysio"`, "Physiotherapy", "https://old.example.org/physio.html",
-		`href="/admin/media/7/edit">Add alt text`,
+		`href="/admin/media/7/edit">Add alt text`, `href="/admin/media">Find it in images and files`,
 		"/physio.html", `href="/admin/redirects"`,
 		"What could not come across", "https://old.example.org/contact.html", "form: a contact form", "iframe: a map",
 		"Already has a home on your new website", "Monday to Friday 8am to 6:30pm", `href="/admin/practices">Set opening hours`,
