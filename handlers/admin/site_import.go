@@ -344,9 +344,8 @@ func publishImports(d Deps) fiber.Handler {
 			args := c.Request().PostArgs()
 			for _, v := range args.PeekMulti("item") {
 				value := string(v) // a copy: the request's buffer is reused
-				kind, id, ok := strings.Cut(value, ":")
-				n, err := strconv.ParseInt(id, 10, 64)
-				if !ok || err != nil || n <= 0 || (kind != "page" && kind != "news") {
+				kind, n, ok := parseDraftItem(value)
+				if !ok {
 					return fiber.ErrBadRequest
 				}
 				checked[value] = true
@@ -380,6 +379,19 @@ func publishImports(d Deps) fiber.Handler {
 		}
 		return redirect.To(c, tenants.AdminPath+"/import/review?done=published&n="+strconv.Itoa(total), fiber.StatusSeeOther)
 	}
+}
+
+// parseDraftItem reads a review checkbox's value, "page:12" or "news:4".
+func parseDraftItem(value string) (kind string, id int64, ok bool) {
+	kind, num, found := strings.Cut(value, ":")
+	if !found || (kind != models.ImportKindPage && kind != models.ImportKindNews) {
+		return "", 0, false
+	}
+	id, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || id <= 0 || formatID(id) != num {
+		return "", 0, false
+	}
+	return kind, id, true
 }
 
 // importRowOf is a job as the panel lists it.
