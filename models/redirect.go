@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+
+	"github.com/pcnweb/pcnweb/internal/hostname"
 )
 
 // Redirects: a tenant's old addresses (the website it had before pcnweb)
@@ -238,6 +240,9 @@ func checkRedirectTarget(raw string) (string, error) {
 		return "", invalid("to", hint)
 	case u.Host == "" || u.Hostname() == "" || u.User != nil || u.Opaque != "":
 		return "", invalid("to", "enter a full address with the name of the website, like https://www.nhs.uk/conditions/flu/")
+	}
+	if _, err := hostname.Normalize(u.Host); err != nil {
+		return "", invalid("to", "the name of the website in the new address is not a valid one: check it")
 	}
 	return to, nil
 }

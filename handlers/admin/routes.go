@@ -198,6 +198,19 @@ func New(d Deps) *fiber.App {
 	app.Post("/menu/:id/remove", requireUser, removeMenuItem(d))
 	app.Post("/menu/:id/move", requireUser, moveMenuItem(d))
 
+	// -- redirects from the old website's addresses, and the addresses
+	// patients asked for that do not exist (editors and managers)
+	app.Get("/redirects", requireUser, listRedirects(d))
+	app.Get("/redirects/new", requireUser, newRedirect(d))
+	app.Post("/redirects/new", requireUser, saveRedirect(d))
+	app.Get("/redirects/download", requireUser, downloadRedirects(d))
+	app.Post("/redirects/upload", requireUser, uploadRedirects(d))
+	app.Post("/redirects/missing/dismiss", requireUser, dismissMissing(d))
+	app.Get("/redirects/:id/edit", requireUser, editRedirect(d))
+	app.Post("/redirects/:id/edit", requireUser, saveRedirect(d))
+	app.Get("/redirects/:id/delete", requireUser, confirmDeleteRedirect(d))
+	app.Post("/redirects/:id/delete", requireUser, deleteRedirect(d))
+
 	// -- media library: upload, alt text, delete, the editor's image picker
 	// (editors and managers)
 	app.Get("/media", requireUser, listMedia(d))

@@ -47,6 +47,8 @@ var pageViews = map[string]any{
 	"practice-exception-delete": practiceExceptionPage{},
 	"practice-hours":            practiceHoursPage{},
 	"practices":                 practicesPage{},
+	"redirects":                 redirectsPage{},
+	"redirect-edit":             redirectPage{},
 	"practice-edit":             practicePage{},
 	"practice-delete":           practicePage{},
 	"schedule":                  scheduleListPage{},

@@ -56,6 +56,9 @@ func ErrorHandler(d Deps) fiber.ErrorHandler {
 		case errors.As(err, &fe):
 			status = fe.Code
 		}
+		if status == fiber.StatusNotFound && t != nil && answerNotFound(c, d, t) {
+			return nil // a redirect from one of the tenant's old addresses (redirect.go)
+		}
 		if status >= 500 {
 			d.Logger.ErrorContext(c.UserContext(), "request failed", "request_id", web.RequestID(c), "tenant_id", tenantID(c), "path", c.Path(), "error", err)
 		}

@@ -42,6 +42,9 @@ type Deps struct {
 	// full site of a tenant not launched yet (holding.go); the admin panel
 	// signs it with the same key. Empty: no previews.
 	PreviewKey []byte
+	// Redirects keeps each tenant's redirects from its old addresses and
+	// counts its 404s (redirect.go); nil answers none and counts nothing.
+	Redirects *Redirects
 }
 
 // WithDefaults fills in what was left unset: the clock, and contact cards
@@ -54,6 +57,9 @@ func (d Deps) WithDefaults() Deps {
 	if d.Contacts == nil {
 		d.Contacts = NewContactCards(nil, "", d.Logger)
 	}
+	if d.Redirects == nil {
+		d.Redirects = NewRedirects(d.DB, d.Logger, d.Now)
+	}
 	return d
 }
 
@@ -64,11 +70,13 @@ func Routes(app *fiber.App, d Deps) {
 	// Each page declares the query parameters its handler reads
 	// (pagecache.Param): the only ones it sees, and the only ones in its
 	// cache key.
+	// An old address with a query that the tenant redirects is answered
+	// before the cache (redirect.go); other redirects replace a 404.
 	// A tenant not launched shows its holding page on every path instead
 	// (holding.go): noindex on cached copies too, then the cache, then the
 	// holding page or, for a member's preview, the page.
 	page := func(path string, h fiber.Handler, params ...string) {
-		app.Get(path, holdingNoIndex, d.Cache.Middleware(cacheScope, params...), clockExpiry, unlessLaunched(d, h))
+		app.Get(path, holdingNoIndex, redirectQuery(d), d.Cache.Middleware(cacheScope, params...), clockExpiry, unlessLaunched(d, h))
 	}
 	page("/", showHome(d))
 	page("/practices", listPractices(d))
