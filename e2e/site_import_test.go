@@ -236,6 +236,8 @@ func TestSiteImportInTheAdmin(t *testing.T) {
 		public.net.waitIdle(public.ctx, 150*time.Millisecond, 5*time.Second)
 		if loc, err := chromedp.Run(public.ctx, chromedp.Location()); err != nil || loc != moor.base+r.Target {
 			t.Errorf("the old address %s ends at %s (%v), want %s", r.Source, loc, err, moor.base+r.Target)
+		} else {
+			t.Logf("old address %s → %s", r.Source, r.Target)
 		}
 	}
 	public.screenshot(t, "site-import-old-address")
