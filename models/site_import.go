@@ -289,6 +289,29 @@ func (d *DB) ClaimImportJob(ctx context.Context, holder string, now time.Time, t
 	return nil, nil
 }
 
+// ClaimImportJobByID takes the job with id for holder, as ClaimImportJob
+// would (queued, or running under an expired lease): nil when it is held
+// or finished (the command line queues a job and runs it itself, unless a
+// server's runner took it first).
+func (d *DB) ClaimImportJobByID(ctx context.Context, id int64, holder string, now time.Time, ttl time.Duration) (*ImportJob, error) {
+	now = now.UTC()
+	g := d.gorm.WithContext(ctx)
+	res := g.Model(&ImportJob{}).Where("id = ? AND (status = 'queued' OR (status = 'running' AND lease_until < ?))", id, now).Updates(map[string]any{
+		"status": ImportRunning, "holder": holder, "lease_until": now.Add(ttl), "attempts": gorm.Expr("attempts + 1"),
+		"started_at": gorm.Expr("COALESCE(started_at, ?)", now), "progress": "Starting"})
+	if res.Error != nil {
+		return nil, translate("claim import job", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, nil
+	}
+	var job ImportJob
+	if err := g.Where("id = ?", id).Take(&job).Error; err != nil {
+		return nil, translate("read import job", err)
+	}
+	return &job, nil
+}
+
 // RenewImportJob extends holder's lease on a running job to now+ttl and
 // records its progress; ErrImportLost when holder no longer has it.
 func (d *DB) RenewImportJob(ctx context.Context, id int64, holder, progress string, now time.Time, ttl time.Duration) error {
@@ -810,40 +833,52 @@ func (t *TenantDB) PublishImported(by Actor, kind string, ids []int64) (int, err
 }
 
 // importRedirects adds the redirects from the items' old paths to their
-// new ones (a path that did not change needs none).
+// new ones and returns those that are in place. An old address the new
+// site answers already ("/about/" for "/about"), one the redirects table
+// refuses (a platform path, a chain) and one that already redirects
+// elsewhere (a manager's choice) are left out: a redirect must never stop
+// an import.
 func (t *TenantDB) importRedirects(by Actor, items []ImportItem) ([]ImportedRedirect, error) {
 	var in []RedirectInput
-	var out []ImportedRedirect
-	seen := map[string]bool{}
+	seen := map[[2]string]bool{}
 	for _, it := range items {
 		for _, from := range strings.Split(it.RedirectFrom, "\n") {
 			from = strings.TrimSpace(from)
-			if from == "" || from == it.TargetPath || seen[from] {
+			if from == "" {
 				continue
 			}
-			seen[from] = true
-			in = append(in, RedirectInput{From: from, To: it.TargetPath, Status: 301, Source: "import"})
-			out = append(out, ImportedRedirect{From: from, To: it.TargetPath})
+			x := RedirectInput{From: from, To: it.TargetPath, Status: 301, Source: "import"}
+			r, err := ParseRedirect(x)
+			if err != nil || r.FromQuery == "" && r.FromPath == it.TargetPath || seen[[2]string{r.FromPath, r.FromQuery}] {
+				continue
+			}
+			seen[[2]string{r.FromPath, r.FromQuery}] = true
+			in = append(in, x)
 		}
 	}
-	if len(in) == 0 {
-		return nil, nil
-	}
-	added, err := t.AddRedirects(by, in)
-	if err != nil {
-		return nil, fmt.Errorf("models: add the redirects of imported items: %w", err)
-	}
-	conflict := map[string]bool{}
-	for _, c := range added.Conflicts {
-		conflict[c.From] = true
-	}
-	kept := out[:0]
-	for _, r := range out {
-		if !conflict[r.From] {
-			kept = append(kept, r)
+	for len(in) > 0 {
+		added, err := t.AddRedirects(by, in)
+		var le *RedirectLineError
+		if errors.As(err, &le) && le.Index >= 0 && le.Index < len(in) {
+			in = append(in[:le.Index:le.Index], in[le.Index+1:]...)
+			continue
 		}
+		if err != nil {
+			return nil, fmt.Errorf("models: add the redirects of imported items: %w", err)
+		}
+		conflict := map[string]bool{}
+		for _, c := range added.Conflicts {
+			conflict[c.From] = true
+		}
+		var out []ImportedRedirect
+		for _, x := range in {
+			if !conflict[x.From] {
+				out = append(out, ImportedRedirect{From: x.From, To: x.To})
+			}
+		}
+		return out, nil
 	}
-	return kept, nil
+	return nil, nil
 }
 
 func joinLines(ss []string) string { return strings.Join(ss, "\n") }

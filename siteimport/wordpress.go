@@ -39,7 +39,9 @@ func (r *run) wordpress() error {
 	}
 	host := base.Hostname()
 	onSite := func(u *url.URL) bool { return sameSite(u, host) }
-	key := func(it wxr.Item) string { return "wxr:" + strings.TrimPrefix(strings.ToLower(host), "www.") + "#" + strconv.FormatInt(it.ID, 10) }
+	key := func(it wxr.Item) string {
+		return "wxr:" + strings.TrimPrefix(strings.ToLower(host), "www.") + "#" + strconv.FormatInt(it.ID, 10)
+	}
 	byQuery := func(q string) *url.URL { return base.ResolveReference(&url.URL{Path: "/", RawQuery: q}) }
 
 	var pages, posts []*wpItem
@@ -122,8 +124,10 @@ func (r *run) wordpress() error {
 			continue
 		}
 		r.progress(fmt.Sprintf("Fetching file %d of %d: %s", i+1, len(attachments), u.Path))
-		title := a.Title
-		r.file(a.Link, u, a.Alt, title)
+		src := r.file(a.Link, u, a.Alt, a.Title)
+		if link := parseLink(base, a.Link); src != "" && link != nil {
+			index[urlKey(link)] = src // the attachment's own page on the old site
+		}
 	}
 
 	n := 0
@@ -136,7 +140,7 @@ func (r *run) wordpress() error {
 			continue
 		}
 		r.progress(fmt.Sprintf("Importing %d of %d: %s", n, len(pages)+len(posts), w.path))
-		if err := r.wpItem(w, key(w.it), base, index, onSite); err != nil {
+		if err := r.wpItem(exp, w, key(w.it), base, index, onSite); err != nil {
 			return err
 		}
 	}
@@ -144,7 +148,7 @@ func (r *run) wordpress() error {
 }
 
 // wpItem brings one published page or post in.
-func (r *run) wpItem(w *wpItem, key string, base *url.URL, index map[string]string, onSite func(*url.URL) bool) error {
+func (r *run) wpItem(exp *wxr.Export, w *wpItem, key string, base *url.URL, index map[string]string, onSite func(*url.URL) bool) error {
 	page := linkString(w.link, w.it)
 	at := base
 	if w.link != nil {
@@ -163,6 +167,18 @@ func (r *run) wpItem(w *wpItem, key string, base *url.URL, index map[string]stri
 	}
 	if w.home {
 		note(&r.rep.Found, page, "home", "the old home page: it is a draft at "+w.path+"; compare it with your home page and copy what you need")
+	}
+	// A resized copy of an attachment (photo-300x200.jpg) is the
+	// attachment already in the library.
+	for _, img := range doc.Images {
+		if img.Src == nil {
+			continue
+		}
+		if att, ok := exp.AttachmentFor(img.Src.String()); ok {
+			if src := r.mediaByURL[strings.TrimSpace(att.AttachmentURL)]; src != "" {
+				r.mediaByURL[img.Src.String()] = src
+			}
+		}
 	}
 	r.files(page, doc, onSite)
 	md := doc.Markdown(r.rewrite(index, onSite))

@@ -51,6 +51,11 @@ type Config struct {
 	// a tenant from its PCN code in the console; "" turns that off.
 	ODSDir string // PCNWEB_ODS_DIR
 
+	// ImportAllowPrivate lets the site importer reach loopback and private
+	// addresses: tests only, never in production (it would let a manager
+	// make the server fetch from its own network).
+	ImportAllowPrivate bool // PCNWEB_IMPORT_ALLOW_PRIVATE
+
 	// RenderConcurrency bounds the page renders (cache misses) running at
 	// once in this process; 0 means pagecache.DefaultMaxRenders.
 	RenderConcurrency int // PCNWEB_RENDER_CONCURRENCY
@@ -90,6 +95,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("PCNWEB_CONSOLE_HOST: %q is not a host name", getenv("PCNWEB_CONSOLE_HOST"))
 	}
 	if c.SecureCookies, err = parseBool(get("PCNWEB_SECURE_COOKIES", strconv.FormatBool(!isLocal(base))), "PCNWEB_SECURE_COOKIES"); err != nil {
+		return c, err
+	}
+	if c.ImportAllowPrivate, err = parseBool(get("PCNWEB_IMPORT_ALLOW_PRIVATE", "false"), "PCNWEB_IMPORT_ALLOW_PRIVATE"); err != nil {
 		return c, err
 	}
 	if c.AutoMigrate, err = parseBool(get("PCNWEB_AUTO_MIGRATE", "true"), "PCNWEB_AUTO_MIGRATE"); err != nil {

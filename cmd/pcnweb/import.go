@@ -9,18 +9,34 @@ import (
 	"github.com/pcnweb/pcnweb/internal/ods"
 )
 
-const importUsage = "import: usage: pcnweb import ods FILE... (the ePCN workbook as .xlsx or as the ePCN.zip that holds it, or its reports as CSV; and epraccur.csv or epraccur.zip)"
+const importUsage = "import: usage: pcnweb import ods FILE... (the ePCN workbook as .xlsx or as the ePCN.zip that holds it, or its reports as CSV; and epraccur.csv or epraccur.zip)\n" +
+	"       pcnweb import site --tenant S URL [--max-pages N] [--publish] (crawl an old website into the tenant, as drafts unless --publish)\n" +
+	"       pcnweb import wordpress --tenant S FILE.xml [--publish] (a WordPress export: Tools → Export → All content)"
 
-// importCmd is `pcnweb import ods FILE...`: it creates or updates a tenant
+// importCmd is `pcnweb import ods|site|wordpress …` (import_site.go has
+// the last two).
+func (e *env) importCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usagef(importUsage)
+	}
+	switch args[0] {
+	case "ods":
+		return e.importODS(ctx, args[1:])
+	case "site":
+		return e.importSite(ctx, args[1:])
+	case "wordpress":
+		return e.importWordPress(ctx, args[1:])
+	}
+	return usagef(importUsage)
+}
+
+// importODS is `pcnweb import ods FILE...`: it creates or updates a tenant
 // for every open PCN and its member practices from the NHS ODS files. Bad
 // input exits 2 with the file, row and column at fault; the database is
 // written in one transaction, so it is left as it was on any error.
-func (e *env) importCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "ods" {
-		return usagef(importUsage)
-	}
+func (e *env) importODS(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("import ods", flag.ContinueOnError)
-	files, err := parseFlags(fs, args[1:])
+	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}

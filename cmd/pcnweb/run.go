@@ -36,6 +36,10 @@ Usage:
   pcnweb announce list
   pcnweb announce end ID
   pcnweb import ods FILE...             create or update PCN sites from NHS ODS files (ePCN.xlsx, epraccur.csv)
+  pcnweb import site --tenant S URL [--max-pages N] [--publish]
+                                        bring an old website in (drafts unless --publish)
+  pcnweb import wordpress --tenant S FILE.xml [--publish]
+                                        bring a WordPress export in (drafts unless --publish)
   pcnweb token create --name N --scope S [--scope S]... [--expires YYYY-MM-DD]
                                         make an API token (printed once); scopes: tenants:read,
                                         tenants:write, domains:write, users:write, pages:write

@@ -25,7 +25,6 @@ import (
 	"github.com/pcnweb/pcnweb/internal/demo"
 	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/internal/metrics"
-	"github.com/pcnweb/pcnweb/internal/safefetch"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/schedule"
@@ -120,6 +119,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		_ = iln.Close()
 		return err
 	}
+	images := media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes})
 	// The public listener: handlers/routes.go shows where each request goes.
 	app := handlers.New(handlers.Deps{
 		Site: site.Deps{
@@ -129,7 +129,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		},
 		Admin: &admin.Deps{
 			Deps: signIn, Scheme: e.cfg.scheme(), Port: publicPort, BaseDomain: e.cfg.BaseDomain,
-			Media: mediaStore, Images: media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
+			Media: mediaStore, Images: images,
 		},
 		// -- the operators' console, on PCNWEB_CONSOLE_HOST.
 		ConsoleHost: e.cfg.ConsoleHost,
@@ -162,15 +162,14 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// picks the one that acts. Stopped (lease released) before bg ends.
 	sched := schedule.Start(bg, schedule.Options{DB: p.db, Logger: e.log})
 	defer sched.Stop()
-	// Imports of old websites: every replica runs a runner; a job's lease
-	// picks the one that runs it. The demo's sample sites are reachable.
-	var importOrigins []string
+	// Site imports: every replica runs one; each job's lease picks the
+	// replica that runs it, and another takes over if that one dies. The
+	// demo's sample old sites are reachable (their origins only).
+	importOpts := e.importOptions(p.db, mediaStore, images)
 	for _, o := range oldSites {
-		importOrigins = append(importOrigins, o.Origin)
+		importOpts.Fetch.AllowOrigins = append(importOpts.Fetch.AllowOrigins, o.Origin)
 	}
-	imports := siteimport.Start(bg, siteimport.Options{DB: p.db, Logger: e.log, Media: mediaStore,
-		Images: media.NewProcessor(media.ProcessorOptions{Decodes: e.cfg.MediaDecodes}),
-		Fetch:  safefetch.Options{AllowOrigins: importOrigins}})
+	imports := siteimport.Start(bg, importOpts)
 	defer imports.Stop()
 	go func() {
 		select {

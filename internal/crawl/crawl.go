@@ -208,16 +208,16 @@ func (cr *crawler) crawl(su *url.URL) error {
 		cr.skip(su.String(), reason)
 		return fmt.Errorf("%w: %s", ErrNothing, reason)
 	}
-	startLinks, why, err := cr.visit(item{u: su}, true)
+	startLinks, skipped, err := cr.visit(item{u: su}, true)
 	if err != nil {
 		if errors.Is(err, errStop) {
 			return fmt.Errorf("%w: %s", ErrNothing, cr.res.Stopped)
 		}
 		return err
 	}
-	if why != "" {
-		cr.skip(su.String(), why)
-		return fmt.Errorf("%w: the start page %s: %s", ErrNothing, su, why)
+	if skipped != nil {
+		cr.skip(su.String(), skipped.Error())
+		return fmt.Errorf("%w: the start page %s: %w", ErrNothing, su, skipped)
 	}
 	if len(cr.res.Pages) == 0 {
 		return fmt.Errorf("%w: the start page %s gave no page", ErrNothing, su)
@@ -251,24 +251,25 @@ func (cr *crawler) walk() error {
 			cr.skip(it.u.String(), "robots.txt disallows it")
 			continue
 		}
-		links, why, err := cr.visit(it, false)
+		links, skipped, err := cr.visit(it, false)
 		if err != nil {
 			return err
 		}
-		if why != "" {
-			cr.skip(it.u.String(), why)
+		if skipped != nil {
+			cr.skip(it.u.String(), skipped.Error())
 		}
 		cr.enqueue(links, it.depth+1) // past MaxDepth they are listed as skipped
 	}
 	return nil
 }
 
-// visit fetches one page and keeps it. It returns the page's links (raw
-// hrefs resolved and normalised), or why the page was not kept, or errStop
-// when a limit ended the crawl.
-func (cr *crawler) visit(it item, isStart bool) (links []*url.URL, why string, err error) {
+// visit fetches one page and keeps it. It returns the page's links
+// (resolved and normalised), or why the page was not kept (skipped: its
+// message is the reason, and it wraps the fetch error if there was one), or
+// errStop when a limit ended the crawl.
+func (cr *crawler) visit(it item, isStart bool) (links []*url.URL, skipped, err error) {
 	if len(cr.res.Pages) >= cr.o.MaxPages {
-		return nil, "", cr.stop(fmt.Sprintf("the page limit of %d was reached", cr.o.MaxPages))
+		return nil, nil, cr.stop(fmt.Sprintf("the page limit of %d was reached", cr.o.MaxPages))
 	}
 	before := cr.res.Requests
 	resp, err := cr.get(it.u)
@@ -277,19 +278,19 @@ func (cr *crawler) visit(it item, isStart bool) (links []*url.URL, why string, e
 	}
 	if err != nil {
 		if stop := cr.stopped(err); stop != nil {
-			return nil, "", stop
+			return nil, nil, stop
 		}
-		return nil, err.Error(), nil
+		return nil, err, nil
 	}
 	final, ok := Normalise(nil, resp.URL.String())
 	if !ok {
-		return nil, "redirects to something that is not a web page", nil
+		return nil, errors.New("redirects to something that is not a web page"), nil
 	}
 	if resp.Status < 200 || resp.Status > 299 {
-		return nil, fmt.Sprintf("answered %d %s", resp.Status, http.StatusText(resp.Status)), nil
+		return nil, fmt.Errorf("answered %d %s", resp.Status, http.StatusText(resp.Status)), nil
 	}
 	if ct := contentType(resp); !isHTML(ct) {
-		return nil, fmt.Sprintf("is not a web page (%s)", ct), nil
+		return nil, fmt.Errorf("is not a web page (%s)", ct), nil
 	}
 	if isStart && !cr.onSite(final) {
 		// The old address forwards to the site's newer one: both are the
@@ -297,11 +298,11 @@ func (cr *crawler) visit(it item, isStart bool) (links []*url.URL, why string, e
 		cr.site = final
 		cr.sites[siteKey(final)] = true
 		if err := cr.readRobots(final); err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 	}
 	if !cr.onSite(final) {
-		return nil, "redirects off the site, to " + final.String(), nil
+		return nil, fmt.Errorf("redirects off the site, to %s", final), nil
 	}
 
 	key := pageKey(final)
@@ -323,7 +324,7 @@ func (cr *crawler) visit(it item, isStart bool) (links []*url.URL, why string, e
 				p.Aliases = append(p.Aliases, a)
 			}
 		}
-		return nil, "", nil
+		return nil, nil, nil
 	}
 	cr.pages[key] = len(cr.res.Pages)
 	cr.res.Pages = append(cr.res.Pages, Page{URL: final, Aliases: aliases, HTML: resp.Body, Depth: it.depth})
@@ -334,7 +335,7 @@ func (cr *crawler) visit(it item, isStart bool) (links []*url.URL, why string, e
 			links = append(links, u)
 		}
 	}
-	return links, "", nil
+	return links, nil, nil
 }
 
 // onSite reports whether u is on the site being crawled.

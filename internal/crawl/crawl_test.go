@@ -145,6 +145,8 @@ func TestCrawlFollowsLinksOnTheSameSiteOnly(t *testing.T) {
 	if res.Stopped != "" {
 		t.Errorf("Stopped = %q, want a finished crawl", res.Stopped)
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	for _, h := range f.hits {
 		if !strings.HasPrefix(h.ua, "pcnweb-importer/") {
 			t.Errorf("request %s with User-Agent %q", h.uri, h.ua)
@@ -410,6 +412,9 @@ func TestCrawlHugeSitemapStaysBounded(t *testing.T) {
 	if res.Requests > 25 {
 		t.Errorf("%d requests for 20 pages", res.Requests)
 	}
+	if res.Bytes > 1<<20 { // the whole sitemap is about 5 MB
+		t.Errorf("read %d bytes; the sitemap should be read only as far as needed", res.Bytes)
+	}
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("took %v", d)
 	}
@@ -536,19 +541,23 @@ func TestCrawlStartPageFailures(t *testing.T) {
 		client *safefetch.Client
 		url    string
 		want   string
+		cause  error // also wrapped, when not nil
 	}{
-		{"refused address", safefetch.New(safefetch.Options{}), f.srv.URL + "/", "a loopback address"},
-		{"404", testClient(), f.srv.URL + "/missing", "answered 404 Not Found"},
-		{"not HTML", testClient(), f.srv.URL + "/leaflet", "is not a web page (application/pdf)"},
-		{"timeout", safefetch.New(safefetch.Options{AllowPrivate: true, Timeout: 100 * time.Millisecond}), f.srv.URL + "/slow", "did not answer within 100ms"},
-		{"robots.txt shuts everything", testClient(), robotsShut.srv.URL + "/", "robots.txt does not allow pcnweb-importer"},
-		{"not a web address", testClient(), "ftp://example.org/", "not a web address"},
+		{"refused address", safefetch.New(safefetch.Options{}), f.srv.URL + "/", "a loopback address", safefetch.ErrBlocked},
+		{"404", testClient(), f.srv.URL + "/missing", "answered 404 Not Found", nil},
+		{"not HTML", testClient(), f.srv.URL + "/leaflet", "is not a web page (application/pdf)", nil},
+		{"timeout", safefetch.New(safefetch.Options{AllowPrivate: true, Timeout: 100 * time.Millisecond}), f.srv.URL + "/slow", "did not answer within 100ms", safefetch.ErrTimeout},
+		{"robots.txt shuts everything", testClient(), robotsShut.srv.URL + "/", "robots.txt does not allow pcnweb-importer", nil},
+		{"not a web address", testClient(), "ftp://example.org/", "not a web address", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, err := Crawl(context.Background(), tt.client, tt.url, quick(Options{}))
 			if !errors.Is(err, ErrNothing) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want ErrNothing saying %q", err, tt.want)
+			}
+			if tt.cause != nil && !errors.Is(err, tt.cause) {
+				t.Errorf("err = %v does not wrap %v", err, tt.cause)
 			}
 			if res == nil || len(res.Pages) != 0 {
 				t.Errorf("result %+v, want no pages", res)
@@ -623,11 +632,11 @@ func TestCrawlTimeLimit(t *testing.T) {
 			fmt.Fprint(w, page(r.URL.Path+"x", r.URL.Path+"y"))
 		},
 	})
-	res, err := Crawl(context.Background(), testClient(), f.srv.URL+"/", quick(Options{MaxTime: 300 * time.Millisecond, MaxDepth: 50}))
+	res, err := Crawl(context.Background(), testClient(), f.srv.URL+"/", quick(Options{MaxTime: time.Second, MaxDepth: 50}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Stopped != "the time limit of 300ms was reached" || len(res.Pages) == 0 {
+	if res.Stopped != "the time limit of 1s was reached" || len(res.Pages) == 0 {
 		t.Errorf("Stopped %q with %d pages", res.Stopped, len(res.Pages))
 	}
 }

@@ -35,12 +35,14 @@ func prepare(root *html.Node, base *url.URL) {
 			}
 			n.Attr = keepAttrs(n.Attr, "src", "alt", "title")
 		case atom.Iframe:
-			for _, k := range []string{"data-src", "data-lazy-src"} {
-				if v := strings.TrimSpace(attr(n, k)); v != "" && !isPlaceholder(attr(n, "src")) {
-					continue
-				} else if v != "" {
-					setAttr(n, "src", v)
-					break
+			// Lazy frames keep the real address in data-src until a script
+			// moves it; Dropped should name where it pointed.
+			if isPlaceholder(attr(n, "src")) {
+				for _, k := range []string{"data-src", "data-lazy-src"} {
+					if v := strings.TrimSpace(attr(n, k)); v != "" {
+						setAttr(n, "src", v)
+						break
+					}
 				}
 			}
 		}
@@ -232,7 +234,7 @@ var chromeIDs = map[string]bool{
 // chromeClass matches class names and data-hook / data-testid values that
 // mark chrome: navigation, breadcrumbs, share buttons, cookie banners,
 // sidebars, skip links, screen-reader-only labels for chrome.
-var chromeClass = regexp.MustCompile(`(?i)(^|[\s_-])(breadcrumbs?|nhsuk-breadcrumb|share|sharing|sharedaddy|addtoany(_\w+)?|a2a_kit|social-(share|bar|links|icons)|wixui-social-bar|wixui-share-buttons|sharebuttons|cookie(-notice|-banner|-bar|-consent|law)?|consent(-banner)?(-root)?|gdpr|cn-(notice|buttons)|cc-(banner|window)|skip-link|nhsuk-skip-link|screen-reader-text|nhsuk-u-visually-hidden|visually-hidden|sr-only|widget-area|sidebar|post-navigation|nav-links|entry-meta|entry-footer|wp-block-navigation|nhsuk-pagination|pagination|print-link|back-to-top|scroll-to-top|time-to-read|like-button(-with-count)?|post-footer|post-stats|more-actions|comment-count|view-count)($|[\s_-])`)
+var chromeClass = regexp.MustCompile(`(?i)(^|[\s_-])(breadcrumbs?|nhsuk-breadcrumb|share|sharing|sharedaddy|addtoany(_\w+)?|a2a_kit|social-(share|bar|links|icons)|wixui-social-bar|wixui-share-buttons|sharebuttons|cookie(-notice|-banner|-bar|-consent|law)?|consent(-banner)?(-root)?|gdpr|cn-(notice|buttons)|cc-(banner|window)|skip-link|nhsuk-skip-link|screen-reader-text|nhsuk-u-visually-hidden|visually-hidden|sr-only|widget-area|sidebar|post-navigation|nav-links|entry-meta|entry-footer|wp-block-navigation|nhsuk-pagination|pagination|site-title|site-branding|site-header|site-footer|site-info|print-link|back-to-top|scroll-to-top|time-to-read|user-name|like-button(-with-count)?|post-footer|post-stats|more-actions|comment-count|view-count)($|[\s_-])`)
 
 var chromeText = regexp.MustCompile(`(?i)^\s*(top of page|bottom of page|back to top|skip to (main )?content|skip to main content)\s*$`)
 
@@ -262,7 +264,7 @@ func isChrome(n *html.Node) bool {
 		return true
 	case atom.Header:
 		// A header inside the article holds its title; keep that one.
-		return !insideTag(n, atom.Article) && !insideTag(n, atom.Main) && firstElement(n, atom.H1) == nil
+		return !insideTag(n, atom.Article) && !insideTag(n, atom.Main)
 	case atom.Footer:
 		return true
 	case atom.Form:
@@ -289,7 +291,7 @@ func isChrome(n *html.Node) bool {
 		}
 	}
 	if n.DataAtom == atom.A || n.DataAtom == atom.Span || n.DataAtom == atom.Div || n.DataAtom == atom.P {
-		if t := textOf(n); len(t) < 80 && chromeText.MatchString(collapse(t)) {
+		if t := textPrefix(n, 80); len(t) < 80 && chromeText.MatchString(collapse(t)) {
 			return true
 		}
 	}
@@ -396,9 +398,9 @@ func dropUnportable(region *html.Node, base *url.URL) []Dropped {
 		return true
 	})
 	if inline == 1 {
-		add("script", "an inline script")
+		add("script", "an inline script (anything it showed on the page is missing)")
 	} else if inline > 1 {
-		add("script", fmt.Sprintf("%d inline scripts", inline))
+		add("script", fmt.Sprintf("%d inline scripts (anything they showed on the page is missing)", inline))
 	}
 	return out
 }

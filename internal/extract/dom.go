@@ -193,3 +193,20 @@ func cloneNode(n *html.Node) *html.Node {
 	}
 	return root
 }
+
+// textPrefix is up to the first limit bytes of n's text, without walking
+// the rest of a large subtree.
+func textPrefix(n *html.Node, limit int) string {
+	var b strings.Builder
+	walk(n, func(c *html.Node) bool {
+		if b.Len() > limit {
+			return false
+		}
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+			b.WriteByte(' ')
+		}
+		return c.Type != html.ElementNode || (c.DataAtom != atom.Script && c.DataAtom != atom.Style)
+	})
+	return b.String()
+}

@@ -17,9 +17,14 @@
 //     scripts, embeds, video, online-consultation widgets) and what the
 //     platform has a home for (hours, phones, news listings, vacancies),
 //     then remove the former.
-//  5. Take the main content with go-readability; when it keeps much less
-//     than the page's own <main> (or <article>) it is overruled by it, since
-//     PCN pages are short and readability drops link lists and teasers.
+//  5. Take the main content with go-readability. When the page has its own
+//     main container (<main>, role=main, #maincontent, a lone <article>,
+//     .entry-content) and readability keeps less than 90% of its text, or
+//     drops any of its images or over a fifth of its links, the container
+//     wins: PCN pages are short, and readability drops link lists, teasers
+//     and images between sections. A page laid out with a table and no
+//     main container keeps the cell holding its first heading.
+//     The page's text is decoded from its declared charset if not UTF-8.
 //  6. Tidy: the title h1 goes (it is Doc.Title), other headings shift so
 //     there is never a second h1, empty paragraphs, nbsp runs, "Read more"
 //     duplicates and layout tables go.
@@ -30,15 +35,18 @@ package extract
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
 )
 
 // MaxInput is the largest page or fragment Page and Fragment read (2 MiB).
@@ -54,7 +62,7 @@ type Doc struct {
 	Title     string    // the page's one h1 (or <title> without the site name)
 	Published time.Time // the page's publication date where it states one (WordPress posts); zero otherwise
 	Images    []Image
-	Links     []Link // every <a href> in the content, absolute
+	Links     []Link // every <a href> in the content, absolute (when the page's URL is)
 	Dropped   []Dropped
 	Found     []Found
 
@@ -72,6 +80,12 @@ type Image struct {
 type Link struct {
 	URL  *url.URL
 	Text string
+}
+
+// PDF says whether the link is to a PDF (by its path), which an import
+// brings into the media library when it is on the old site.
+func (l Link) PDF() bool {
+	return l.URL != nil && strings.HasSuffix(strings.ToLower(l.URL.Path), ".pdf")
 }
 
 // Dropped is something that cannot come across.
@@ -132,6 +146,7 @@ func Page(page []byte, pageURL *url.URL) (*Doc, error) {
 	if pageURL == nil {
 		pageURL = &url.URL{}
 	}
+	page = toUTF8(page)
 	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, pageURL, err)
@@ -330,13 +345,15 @@ func published(root *html.Node) time.Time {
 		switch {
 		case n.DataAtom == atom.Meta && attr(n, "property") == "article:published_time":
 			v = attr(n, "content")
+		case n.DataAtom == atom.Script && attr(n, "type") == "application/ld+json" && n.FirstChild != nil:
+			v = jsonLDPublished(n.FirstChild.Data)
 		case n.DataAtom == atom.Time && hasClass(n, "published") && !insideTag(n, atom.Nav):
 			v = attr(n, "datetime")
 		}
 		if v == "" {
 			return true
 		}
-		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
 			if t, err := time.Parse(layout, v); err == nil {
 				out = t
 				return false
@@ -349,6 +366,51 @@ func published(root *html.Node) time.Time {
 		return time.Time{}
 	}
 	return out
+}
+
+// toUTF8 decodes a page that is not UTF-8 with the charset its <meta>
+// declares (old hand-written sites are ISO-8859-1 or Windows-1252, where a
+// pound sign is the byte 0xA3); the HTML parser reads only UTF-8.
+func toUTF8(page []byte) []byte {
+	if utf8.Valid(page) {
+		return page
+	}
+	enc, _, _ := charset.DetermineEncoding(page, "")
+	out, err := enc.NewDecoder().Bytes(page)
+	if err != nil {
+		return page
+	}
+	return out
+}
+
+// jsonLDPublished reads datePublished from a JSON-LD block (Wix blog
+// posts, SEO plugins): an object, an array of them, or an @graph.
+func jsonLDPublished(data string) string {
+	var v any
+	if len(data) > 1<<20 || json.Unmarshal([]byte(data), &v) != nil {
+		return ""
+	}
+	var find func(v any, depth int) string
+	find = func(v any, depth int) string {
+		if depth > 4 {
+			return ""
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			if s, ok := t["datePublished"].(string); ok {
+				return s
+			}
+			return find(t["@graph"], depth+1)
+		case []any:
+			for _, e := range t {
+				if s := find(e, depth+1); s != "" {
+					return s
+				}
+			}
+		}
+		return ""
+	}
+	return find(v, 0)
 }
 
 // autop wraps the paragraphs of a WordPress classic-editor body, which are

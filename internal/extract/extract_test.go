@@ -76,7 +76,7 @@ var cases = []pageCase{
 		found:    []string{"news|a news listing (5 dated items)"},
 	},
 	{
-		site: "wix", path: "/post/flu-clinics-2023", title: "Flu clinics this autumn",
+		site: "wix", path: "/post/flu-clinics-2023", title: "Flu clinics this autumn", published: "2023-09-14",
 		text:   []string{"Saturday flu clinics will run at Riverside Medical Centre"},
 		absent: []string{"Flu clinics this autumn"},
 	},
@@ -153,6 +153,7 @@ var cases = []pageCase{
 		site: "plain", path: "/index.html", title: "Welcome to Eastbank PCN",
 		headings: []string{"### Repeat prescriptions"},
 		text: []string{"The Eastbank Primary Care Network is made up of **Brookfield Surgery**", "[practice leaflet](/docs/practice-leaflet.pdf)",
+			"a private medical report costs £45 and a holiday vaccination certificate £15.",
 			"| Baby clinic     | Tuesday afternoons |"},
 		images: []string{"/images/surgery.jpg|"},
 		links:  []string{"mailto:brookfield.scripts@nhs.net", "https://www.nhs.uk/nhs-app/", "/docs/practice-leaflet.pdf"},
@@ -508,7 +509,7 @@ func TestHostileInputEndsQuickly(t *testing.T) {
 		"deep tables":    strings.Repeat("<table><tr><td>", 5000) + "<h1>T</h1><p>x</p>",
 		"unclosed tags":  "<html><body><main><h1>Title<p>text <b><i>bold <a href='/x'>link <table><tr><td>cell" + strings.Repeat("<p>para", 3000),
 		"binary":         string([]byte{0, 1, 2, 0xff, 0xfe, '<', 0, 'p', '>', 0x80}),
-		"many links":     "<main><h1>L</h1>" + strings.Repeat(`<a href="/p">read more</a> `, 20000) + "</main>",
+		"many links":     "<main><h1>L</h1>" + strings.Repeat(`<a href="/p">read more</a> `, 5000) + "</main>",
 		"huge attribute": `<main><h1>A</h1><img src="/a.png" alt="` + strings.Repeat("x", MaxInput-200) + `"></main>`,
 		"bad urls":       `<main><h1>U</h1><a href="http://[::1">x</a><img src="%zz"><iframe src="::"></iframe><a href="javascript:alert(1)">js</a></main>`,
 		"bad json":       `<main><h1>W</h1><wow-image data-image-info='{"imageData":'><img src="/media/x/v1/fill/blur_2/x.jpg"></wow-image></main>`,
@@ -544,6 +545,18 @@ func TestNoContent(t *testing.T) {
 	}
 }
 
+// fuzzBound is how long one fuzz input may take; far above what any
+// input should need, even on a loaded machine.
+var fuzzBound = 30 * time.Second
+
+// within crashes the process if the test does not finish within d: a
+// fuzz worker that hangs is then reported with its input, instead of
+// stalling the fuzzer.
+func within(t *testing.T, d time.Duration) (stop func()) {
+	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("%s: still running after %s", t.Name(), d)) })
+	return func() { timer.Stop() }
+}
+
 func samplePages(f *testing.F) {
 	for _, tc := range cases {
 		srv := httptest.NewServer(oldsites.Handler(tc.site))
@@ -563,6 +576,7 @@ func FuzzPage(f *testing.F) {
 	samplePages(f)
 	base, _ := url.Parse("https://old.example/a/b")
 	f.Fuzz(func(t *testing.T, page []byte) {
+		defer within(t, fuzzBound)()
 		d, err := Page(page, base)
 		if err != nil {
 			if d != nil {
@@ -590,6 +604,7 @@ func FuzzFragment(f *testing.F) {
 	f.Add([]byte("Para one.\n\nPara two <b>bold\n\n<ul><li>x"))
 	base, _ := url.Parse("https://old.example/")
 	f.Fuzz(func(t *testing.T, body []byte) {
+		defer within(t, fuzzBound)()
 		d, err := Fragment(string(body), "Title", base)
 		if err != nil {
 			return
@@ -598,4 +613,99 @@ func FuzzFragment(f *testing.F) {
 			t.Fatalf("raw HTML in the Markdown: %q", md)
 		}
 	})
+}
+
+func TestLazyImagesResolveToTheRealSource(t *testing.T) {
+	base, _ := url.Parse("https://www.riversidepcn.co.uk/about")
+	for _, tc := range []struct{ name, html, want string }{
+		{"Wix image info on static.wixstatic.com",
+			`<wow-image data-image-info='{"imageData":{"width":980,"height":653,"uri":"8d1f2a_3c5e~mv2.jpg","name":"team.jpg"}}'><img src="https://static.wixstatic.com/media/8d1f2a_3c5e~mv2.jpg/v1/fill/w_49,h_33,al_c,q_80,blur_2,enc_auto/team.jpg" alt="Team"></wow-image>`,
+			"https://static.wixstatic.com/media/8d1f2a_3c5e~mv2.jpg"},
+		{"Wix blurred URL without image info",
+			`<img src="https://static.wixstatic.com/media/abc~mv2.png/v1/fill/w_20,h_20,blur_2/abc.png" alt="x">`,
+			"https://static.wixstatic.com/media/abc~mv2.png"},
+		{"data-src behind a placeholder GIF",
+			`<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/images/surgery.jpg" alt="x">`,
+			"https://www.riversidepcn.co.uk/images/surgery.jpg"},
+		{"WP Rocket data-lazy-srcset: the widest",
+			`<img src="data:image/svg+xml,%3Csvg%3E" data-lazy-src="/u/a-300x200.jpg" data-lazy-srcset="/u/a-300x200.jpg 300w, /u/a.jpg 1200w, /u/a-768x512.jpg 768w" alt="x">`,
+			"https://www.riversidepcn.co.uk/u/a.jpg"},
+		{"srcset with density descriptors",
+			`<img src="/u/b.jpg" srcset="/u/b.jpg 1x, /u/b@2x.jpg 2x" alt="x">`,
+			"https://www.riversidepcn.co.uk/u/b@2x.jpg"},
+		{"only inside noscript",
+			`<div class="lazy-wrapper"><noscript><img src="/u/c.jpg" alt="x"></noscript></div>`,
+			"https://www.riversidepcn.co.uk/u/c.jpg"},
+		{"a placeholder and nothing else is no image",
+			`<img src="/wp-content/plugins/lazy/placeholder.png" alt="x">`,
+			""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Fragment(`<p>Words.</p>`+tc.html, "T", base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, img := range d.Images {
+				got = append(got, img.Src.String())
+			}
+			if tc.want == "" && len(got) != 0 || tc.want != "" && (len(got) != 1 || got[0] != tc.want) {
+				t.Fatalf("images %v, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestChromeIsStrippedFromAnUnknownBuilder(t *testing.T) {
+	page := `<html><head><title>Services - Northgate PCN</title></head><body>
+<div id="cookie-banner">We use cookies to improve this site. <a href="/cookies">Accept</a></div>
+<a class="skip-link" href="#content">Skip to content</a>
+<div role="banner"><img src="/logo.png" alt="Northgate PCN"></div>
+<div role="navigation"><a href="/">Home</a> <a href="/services">Services</a></div>
+<div id="content" role="main"><h1>Services</h1>
+<div class="breadcrumbs"><a href="/">Home</a> &gt; Services</div>
+<p>We offer physiotherapy, pharmacy and social prescribing.</p>
+<div class="social-share"><a href="https://facebook.com/sharer">Share on Facebook</a></div>
+<p><a href="#top">Back to top</a></p>
+</div>
+<div role="contentinfo">© Northgate PCN 2024</div>
+</body></html>`
+	base, _ := url.Parse("https://northgate.example/services")
+	d, err := Page([]byte(page), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := d.Markdown(Rewrite{})
+	if md != "We offer physiotherapy, pharmacy and social prescribing.\n" || d.Title != "Services" {
+		t.Fatalf("title %q, Markdown:\n%s", d.Title, md)
+	}
+}
+
+func TestLinkPDF(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"https://a.example/docs/Leaflet.PDF": true,
+		"https://a.example/x.pdf?ver=2":      true,
+		"https://a.example/pdf-guide/":       false,
+	} {
+		u, _ := url.Parse(raw)
+		if got := (Link{URL: u}).PDF(); got != want {
+			t.Errorf("%s: PDF() = %v", raw, got)
+		}
+	}
+}
+
+func TestASiteTitleInTheHeaderIsNotThePageTitle(t *testing.T) {
+	page := `<html><head><title>Flu clinics | Old Town Surgery</title></head><body>
+<header id="masthead"><h1 class="site-title"><a href="/">Old Town Surgery</a></h1></header>
+<div class="content"><div class="post"><h2 class="entry-title">Flu clinics</h2><p>Book your flu vaccination at reception from September.</p></div></div>
+<div class="site-info">Powered by WordPress</div>
+</body></html>`
+	d, err := Page([]byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := d.Markdown(Rewrite{})
+	if d.Title != "Flu clinics" || md != "Book your flu vaccination at reception from September.\n" {
+		t.Fatalf("title %q, Markdown:\n%s", d.Title, md)
+	}
 }

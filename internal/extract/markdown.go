@@ -14,6 +14,8 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
+var separatorOnly = regexp.MustCompile(`^\s*[·•|/–—-]\s*$`)
+
 var readMore = regexp.MustCompile(`(?i)^\W*(read more|read the full (story|article|post)|continue reading|find out more|more|more info|click here to read more)\W*$`)
 
 // tidy cleans the chosen content in place and lists its images and links.
@@ -254,6 +256,11 @@ func dropEmpty(content *html.Node) {
 	walk(content, func(n *html.Node) bool {
 		if n.Type == html.TextNode {
 			n.Data = strings.NewReplacer("\u00a0", " ", "\u200b", "").Replace(n.Data)
+			// "12 Mar 2024 · 1 min read": with the metadata gone, the
+			// separators between spans are left dangling.
+			if separatorOnly.MatchString(n.Data) && (n.PrevSibling != nil || n.NextSibling != nil) {
+				n.Data = " "
+			}
 		}
 		return true
 	})

@@ -11,8 +11,16 @@ import (
 // blocks, WordPress's paragraph rule applied (WordPress skips it for block
 // content too).
 func RenderContent(raw string) (html string, shortcodes, dynamic []string) {
+	return renderContent(raw, nil)
+}
+
+// renderContent is RenderContent with reusable blocks (<!-- wp:block
+// {"ref":12} /-->) replaced by the content resolve returns for them (the
+// export's wp_block item 12), one level deep; unresolved ones are listed
+// as the dynamic block "block".
+func renderContent(raw string, resolve func(ref int64) (string, bool)) (html string, shortcodes, dynamic []string) {
 	hasBlocks := strings.Contains(raw, "<!-- wp:")
-	s, dynamic := stripBlockComments(raw)
+	s, dynamic := stripBlockComments(raw, resolve)
 	s, shortcodes = stripShortcodes(s)
 	if !hasBlocks {
 		s = autop(s)
@@ -25,7 +33,7 @@ func RenderContent(raw string) (html string, shortcodes, dynamic []string) {
 // <!--nextpage--> markers; other comments stay. It lists the self-closing
 // blocks (<!-- wp:latest-posts /-->), whose output WordPress rendered on
 // the server and the export does not hold.
-func stripBlockComments(s string) (string, []string) {
+func stripBlockComments(s string, resolve func(ref int64) (string, bool)) (string, []string) {
 	if !strings.Contains(s, "<!--") {
 		return s, nil
 	}
@@ -46,8 +54,20 @@ func stripBlockComments(s string) (string, []string) {
 		switch {
 		case strings.HasPrefix(body, "wp:"):
 			if strings.HasSuffix(body, "/") {
-				name, _, _ := strings.Cut(strings.TrimPrefix(body, "wp:"), " ")
+				name, attrs, _ := strings.Cut(strings.TrimPrefix(body, "wp:"), " ")
 				name = strings.TrimSuffix(name, "/")
+				if name == "block" && resolve != nil {
+					if content, ok := resolve(blockRef(attrs)); ok {
+						inner, innerDynamic := stripBlockComments(content, nil)
+						b.WriteString(inner)
+						for _, n := range innerDynamic {
+							if !contains(dynamic, n) {
+								dynamic = append(dynamic, n)
+							}
+						}
+						break
+					}
+				}
 				if name != "" && !contains(dynamic, name) && !staticSelfClosing[name] {
 					dynamic = append(dynamic, name)
 				}
@@ -61,6 +81,20 @@ func stripBlockComments(s string) (string, []string) {
 	}
 	b.WriteString(s)
 	return b.String(), dynamic
+}
+
+// blockRef reads the "ref" of a reusable block's attributes ({"ref":12}).
+func blockRef(attrs string) int64 {
+	_, after, ok := strings.Cut(attrs, `"ref":`)
+	if !ok {
+		return 0
+	}
+	after = strings.TrimSpace(after)
+	var n int64
+	for i := 0; i < len(after) && i < 18 && after[i] >= '0' && after[i] <= '9'; i++ {
+		n = n*10 + int64(after[i]-'0')
+	}
+	return n
 }
 
 // staticSelfClosing are self-closing blocks that render nothing worth
@@ -231,7 +265,7 @@ func attr(attrs, name string) string {
 func figure(inner, caption string) string {
 	inner = strings.TrimSpace(inner)
 	var img, text string
-	switch lower := strings.ToLower(inner); {
+	switch lower := asciiLower(inner); {
 	case strings.HasPrefix(lower, "<a"):
 		if e := strings.Index(lower, "</a>"); e >= 0 {
 			img, text = inner[:e+4], inner[e+4:]
@@ -252,6 +286,18 @@ func figure(inner, caption string) string {
 		return "<figure>" + img + "</figure>"
 	}
 	return "<figure>" + img + "<figcaption>" + text + "</figcaption></figure>"
+}
+
+// asciiLower lowers ASCII letters only, so indexes into the result are
+// indexes into s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -168,7 +168,10 @@ func FuzzRenderContent(f *testing.F) {
 // the hostile files: it must not panic, and what it returns must be
 // usable (page paths valid pcnweb paths).
 func FuzzParse(f *testing.F) {
-	for _, glob := range []string{"../oldsites/wordpress/*.xml", "testdata/*.xml"} {
+	// nightingale.xml (34 KB) is left out: with it the fuzzer's worker
+	// reports 0 execs/sec for long stretches (Go's mutator on large inputs,
+	// golang/go#51484); truncated.xml is its first 140 lines.
+	for _, glob := range []string{"../oldsites/wordpress/small.xml", "testdata/*.xml"} {
 		files, _ := filepath.Glob(glob)
 		for _, name := range files {
 			b, err := os.ReadFile(name)
@@ -195,5 +198,47 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		_ = e.Attachments()
+		_, _ = e.FrontPage()
+		for _, it := range e.Items {
+			if got, ok := e.ItemForURL(it.Link); ok && got.Link == "" && got.AttachmentURL == "" && !strings.Contains(it.Link, "?") {
+				t.Fatalf("ItemForURL(%q) found an item with neither link nor file", it.Link)
+			}
+			_, _ = e.AttachmentFor(it.GUID)
+		}
 	})
+}
+
+func TestReusableBlocks(t *testing.T) {
+	in := header + `<item><title>Contact details</title><wp:post_id>50</wp:post_id><wp:post_type>wp_block</wp:post_type>
+<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[<!-- wp:paragraph --><p>Call 01632 960 123.</p><!-- /wp:paragraph --><!-- wp:block {"ref":51} /-->]]></content:encoded></item>
+<item><title>Contact</title><wp:post_id>2</wp:post_id><wp:post_type>page</wp:post_type><wp:post_name>contact</wp:post_name>
+<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[<!-- wp:heading --><h2>Phone</h2><!-- /wp:heading -->
+<!-- wp:block {"ref":50} /-->
+<!-- wp:block {"ref":99} /-->]]></content:encoded></item>
+<item><title>Nested</title><wp:post_id>51</wp:post_id><wp:post_type>wp_block</wp:post_type>
+<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[<p>Nested</p>]]></content:encoded></item>
+</channel></rss>`
+	for _, c := range []struct {
+		name     string
+		maxBytes int64
+		want     string
+		dynamic  []string
+	}{
+		// A block used before the file defines it is filled in; a block
+		// inside a block, and one the file lacks, are listed.
+		{"resolved", 0, "<h2>Phone</h2>\n<p>Call 01632 960 123.</p>", []string{"block"}},
+		// The blocks copied in count against the byte limit.
+		{"over the budget", int64(len(in)) + 10, "<h2>Phone</h2>", []string{"block"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e, err := Parse(strings.NewReader(in), Limits{MaxBytes: c.maxBytes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			it, _ := e.ItemByID(2)
+			if it.ContentHTML != c.want || !slices.Equal(it.DynamicBlocks, c.dynamic) {
+				t.Errorf("content %q dynamic %q, want %q %q", it.ContentHTML, it.DynamicBlocks, c.want, c.dynamic)
+			}
+		})
+	}
 }

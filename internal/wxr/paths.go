@@ -210,3 +210,92 @@ func (e *Export) AttachmentFor(src string) (Item, bool) {
 	}
 	return resized, found
 }
+
+// FrontPage is the page WordPress showed at the site's root: the page
+// whose link is the site's address ("http://old.example/"), if the site
+// had a static front page.
+func (e *Export) FrontPage() (Item, bool) {
+	root, err := url.Parse(e.SiteURL)
+	if err != nil || root.Host == "" {
+		return Item{}, false
+	}
+	want := linkKey(root)
+	for _, it := range e.Items {
+		if it.Type != "page" || it.Status != "publish" {
+			continue
+		}
+		if u, err := url.Parse(it.Link); err == nil && strings.EqualFold(u.Host, root.Host) && linkKey(u) == want {
+			return it, true
+		}
+	}
+	return Item{}, false
+}
+
+// ItemForURL finds the item a link in the content points at: its
+// permalink ("http://old.example/about/our-team/", with or without the
+// trailing slash, or the path alone), an ugly permalink (?page_id=14,
+// ?p=20, ?attachment_id=40) on the site, or an attachment's file
+// (AttachmentFor). Links to other hosts find nothing.
+func (e *Export) ItemForURL(link string) (Item, bool) {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil {
+		return Item{}, false
+	}
+	root, err := url.Parse(e.SiteURL)
+	if err != nil {
+		return Item{}, false
+	}
+	if u.Host == "" {
+		if u.Path == "" && u.RawQuery == "" || u.Scheme != "" {
+			return Item{}, false
+		}
+		u = root.ResolveReference(u)
+	}
+	if !strings.EqualFold(u.Host, root.Host) {
+		return Item{}, false
+	}
+	q := u.Query()
+	for _, key := range []string{"page_id", "p", "attachment_id"} {
+		if v := q.Get(key); v != "" {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return Item{}, false
+			}
+			return e.ItemByID(id)
+		}
+	}
+	if k, ok := e.linkIndex()[strings.ToLower(u.Host)+linkKey(u)]; ok {
+		return e.Items[k], true
+	}
+	return e.AttachmentFor(u.String())
+}
+
+// linkIndex maps host and linkKey of each item's permalink to the item's
+// index (the first of any duplicates); drafts' ?page_id= links are left
+// out.
+func (e *Export) linkIndex() map[string]int {
+	if e.byLink != nil {
+		return e.byLink
+	}
+	m := make(map[string]int, len(e.Items))
+	for k, it := range e.Items {
+		if it.Link == "" || strings.Contains(it.Link, "?") {
+			continue
+		}
+		l, err := url.Parse(it.Link)
+		if err != nil || l.Host == "" {
+			continue
+		}
+		key := strings.ToLower(l.Host) + linkKey(l)
+		if _, dup := m[key]; !dup {
+			m[key] = k
+		}
+	}
+	return m
+}
+
+// linkKey is a URL's path without the trailing slash, for comparing
+// permalinks.
+func linkKey(u *url.URL) string {
+	return strings.TrimSuffix(path.Clean("/"+u.Path), "/")
+}

@@ -11,6 +11,7 @@
 package wxr
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -55,7 +56,10 @@ type Export struct {
 	Language    string // <language>, e.g. "en-GB"
 	Items       []Item
 
-	byID map[int64]int // Items index by ID; nil for an Export built by hand
+	// Indexes of Items, built by Parse; nil for an Export built by hand
+	// (the methods then build them on each call).
+	byID   map[int64]int
+	byLink map[string]int
 }
 
 // Item is one <item>.
@@ -126,15 +130,21 @@ func Parse(r io.Reader, l Limits) (*Export, error) {
 		l.MaxItems = DefaultMaxItems
 	}
 	cr := &countingReader{r: io.LimitReader(r, l.MaxBytes+1)}
-	g := &tagGuard{r: cr}
-	d := xml.NewDecoder(g)
+	g := &tagGuard{r: cr, tail: make([]byte, 0, len("<![CDATA["))}
+	br := bufio.NewReader(g)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
+		_, _ = br.Discard(3) // a byte-order mark, which some editors write
+	}
+	d := xml.NewDecoder(br)
 	d.Strict = true
 	d.Entity = nil // only the five XML entities and character references
 	d.CharsetReader = charsetReader
-	p := &parser{d: d, cr: cr, lim: l, exp: &Export{byID: map[int64]int{}}}
+	p := &parser{d: d, cr: cr, lim: l, exp: &Export{byID: map[int64]int{}}, reusable: map[int64]string{}}
 	if err := p.document(); err != nil {
 		return nil, err
 	}
+	p.renderDeferred()
+	p.exp.byLink = p.exp.linkIndex()
 	return p.exp, nil
 }
 
@@ -145,6 +155,36 @@ type parser struct {
 	exp   *Export
 	depth int
 	root  bool // the <rss> start was seen
+
+	// Content that uses reusable blocks is rendered once the whole file
+	// is read, when the blocks (wp_block items, anywhere in it) are known.
+	deferred []deferredContent
+	reusable map[int64]string // wp_block items' raw content by ID
+}
+
+type deferredContent struct {
+	item int // index in Items
+	raw  string
+}
+
+// renderDeferred renders the content that uses reusable blocks. The
+// blocks copied in count against what the file left of the byte limit, so
+// a block used a million times cannot expand like an XML bomb; past it
+// they are left out (listed as the dynamic block "block").
+func (p *parser) renderDeferred() {
+	budget := p.lim.MaxBytes - p.cr.n
+	resolve := func(ref int64) (string, bool) {
+		s, ok := p.reusable[ref]
+		if !ok || int64(len(s)) > budget {
+			return "", false
+		}
+		budget -= int64(len(s))
+		return s, true
+	}
+	for _, d := range p.deferred {
+		it := &p.exp.Items[d.item]
+		it.ContentHTML, it.Shortcodes, it.DynamicBlocks = renderContent(d.raw, resolve)
+	}
 }
 
 // next returns the next token, refusing directives and deep nesting and
@@ -323,24 +363,31 @@ func (p *parser) channel() error {
 
 // item reads one <item> up to its end.
 func (p *parser) item() (Item, error) {
-	var it Item
-	var date, dateGMT, pubDate, content string
+	var r rawItem
+	it := &r.Item
 	for {
 		t, err := p.next()
 		if err != nil {
-			return it, err
+			return Item{}, err
 		}
 		switch t := t.(type) {
 		case xml.EndElement:
-			it.Date = itemDate(dateGMT, date, pubDate)
-			it.ContentHTML, it.Shortcodes, it.DynamicBlocks = RenderContent(content)
-			return it, nil
+			it.Date = itemDate(r.dateGMT, r.date, r.pubDate)
+			if strings.Contains(r.content, "<!-- wp:block ") {
+				p.deferred = append(p.deferred, deferredContent{item: len(p.exp.Items), raw: r.content})
+			} else {
+				it.ContentHTML, it.Shortcodes, it.DynamicBlocks = RenderContent(r.content)
+			}
+			if it.Type == "wp_block" {
+				p.reusable[it.ID] = r.content
+			}
+			return *it, nil
 		case xml.StartElement:
 			ns, local := space(t.Name.Space), t.Name.Local
 			if ns == "wp" && local == "postmeta" {
 				k, v, err := p.meta()
 				if err != nil {
-					return it, err
+					return Item{}, err
 				}
 				switch k {
 				case "_wp_attachment_image_alt":
@@ -352,13 +399,13 @@ func (p *parser) item() (Item, error) {
 			}
 			if ns == "wp" && local == "comment" {
 				if err := p.skip(); err != nil {
-					return it, err
+					return Item{}, err
 				}
 				continue
 			}
 			s, err := p.text()
 			if err != nil {
-				return it, err
+				return Item{}, err
 			}
 			if ns == "" && local == "category" {
 				switch domain(t) {
@@ -369,12 +416,21 @@ func (p *parser) item() (Item, error) {
 				}
 				continue
 			}
-			p.field(&it, ns, local, s, &date, &dateGMT, &pubDate, &content)
+			r.set(ns, local, s)
 		}
 	}
 }
 
-func (p *parser) field(it *Item, ns, local, s string, date, dateGMT, pubDate, content *string) {
+// rawItem is an item being read, with the fields it is made from.
+type rawItem struct {
+	Item
+	date, dateGMT, pubDate string
+	content                string
+}
+
+// set stores the text of the item's child element ns:local.
+func (r *rawItem) set(ns, local, s string) {
+	it := &r.Item
 	trim := strings.TrimSpace(s)
 	switch ns + ":" + local {
 	case ":title":
@@ -384,11 +440,11 @@ func (p *parser) field(it *Item, ns, local, s string, date, dateGMT, pubDate, co
 	case ":guid":
 		it.GUID = trim
 	case ":pubDate":
-		*pubDate = trim
+		r.pubDate = trim
 	case "dc:creator":
 		it.Author = trim
 	case "content:encoded":
-		*content = s
+		r.content = s
 	case "excerpt:encoded":
 		it.Excerpt = trim
 	case "wp:post_id":
@@ -402,9 +458,9 @@ func (p *parser) field(it *Item, ns, local, s string, date, dateGMT, pubDate, co
 	case "wp:post_name":
 		it.Slug = trim
 	case "wp:post_date":
-		*date = trim
+		r.date = trim
 	case "wp:post_date_gmt":
-		*dateGMT = trim
+		r.dateGMT = trim
 	case "wp:menu_order":
 		it.MenuOrder, _ = strconv.Atoi(trim)
 	case "wp:post_password":
@@ -582,22 +638,46 @@ const (
 
 func (g *tagGuard) Read(b []byte) (int, error) {
 	n, err := g.r.Read(b)
-	for _, c := range b[:n] {
-		if !g.step(c) {
+	p := b[:n]
+	for i := 0; i < len(p); i++ {
+		// Outside tags only < matters, inside CDATA and comments only >:
+		// skip to it.
+		stop := byte('<')
+		if g.state == guardCDATA || g.state == guardComment {
+			stop = '>'
+		}
+		if g.state != guardTag {
+			k := bytes.IndexByte(p[i:], stop)
+			if k < 0 {
+				g.remember(p[i:])
+				break
+			}
+			g.remember(p[i : i+k])
+			i += k
+		}
+		if !g.step(p[i]) {
 			return 0, &tagTooLongError{}
 		}
 	}
 	return n, err
 }
 
+// remember keeps the last bytes seen in tail.
+func (g *tagGuard) remember(p []byte) {
+	if len(p) >= cap(g.tail) {
+		g.tail = append(g.tail[:0], p[len(p)-cap(g.tail):]...)
+		return
+	}
+	if over := len(g.tail) + len(p) - cap(g.tail); over > 0 {
+		g.tail = g.tail[:copy(g.tail, g.tail[over:])]
+	}
+	g.tail = append(g.tail, p...)
+}
+
 // step advances the state machine by one byte; false: a tag is too long.
 func (g *tagGuard) step(c byte) bool {
 	// tail keeps the last few bytes to recognise <![CDATA[, <!--, ]]> and -->.
-	if len(g.tail) == 9 {
-		copy(g.tail, g.tail[1:])
-		g.tail = g.tail[:8]
-	}
-	g.tail = append(g.tail, c)
+	g.remember([]byte{c})
 	switch g.state {
 	case guardText:
 		if c == '<' {

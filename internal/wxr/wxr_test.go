@@ -44,8 +44,8 @@ func TestParseNightingaleChannel(t *testing.T) {
 	if got != want {
 		t.Errorf("channel = %q, want %q", got, want)
 	}
-	if len(e.Items) != 17 {
-		t.Errorf("%d items, want 17", len(e.Items))
+	if len(e.Items) != 18 {
+		t.Errorf("%d items, want 18", len(e.Items))
 	}
 }
 
@@ -83,6 +83,7 @@ func TestParseNightingaleItems(t *testing.T) {
 		{40, "attachment", "inherit", "team-photo", "", london("2024-03-04 10:20")},
 		{41, "attachment", "inherit", "social-prescriber", "", london("2024-03-04 09:55")},
 		{42, "attachment", "inherit", "Training closures 2024", "", london("2024-11-20 14:10")},
+		{60, "wp_block", "publish", "Urgent help", "", london("2024-01-16 08:50")},
 	} {
 		it := item(t, e, c.id)
 		if it.Type != c.typ || it.Status != c.status || it.Title != c.title {
@@ -184,6 +185,8 @@ func TestParseNightingaleContent(t *testing.T) {
 			has:        []string{"<p>For medical matters please contact your own GP practice.</p>", "<p>Riverside Primary Care Network<br>\nc/o Riverside Health Centre<br>\n1 Quay Road<br>\nRiverside RV1 2AB</p>"},
 			hasNot:     []string{"[contact-form-7", "<p></p>"},
 			shortcodes: []string{"contact-form-7"}},
+		{id: 14, // a reusable block, defined later in the file, filled in
+			has: []string{"contact us</a>.</p>\n\n\n\n<div class=\"wp-block-nhsblocks-inset-text nhsuk-inset-text\">", "use <a href=\"https://111.nhs.uk/\">NHS 111 online</a>.</p></div>"}},
 		{id: 20, hasNot: []string{"[gallery"}, shortcodes: []string{"gallery"}},
 		{id: 21, // a [caption] becomes a figure
 			has:    []string{`<figure><img class="size-medium wp-image-41" src="http://old.example/wp-content/uploads/2024/03/social-prescriber.png" width="300" height="200" /><figcaption>Sam joined us in February</figcaption></figure>`, "link worker.<br>\nSam works"},
@@ -434,5 +437,56 @@ func TestPagePath(t *testing.T) {
 	p := e.PagePath(e.Items[len(e.Items)-1])
 	if len(p) > 200 || !pathRE.MatchString(p) || strings.Count(p, "/") != 5 {
 		t.Errorf("five long segments: %q (%d bytes)", p, len(p))
+	}
+}
+
+func TestItemForURL(t *testing.T) {
+	e := parseSample(t, "nightingale.xml")
+	for _, c := range []struct {
+		link string
+		id   int64
+	}{
+		{"http://old.example/about/our-team/", 11},
+		{"http://old.example/about/our-team", 11},
+		{"HTTP://OLD.EXAMPLE/about/our-team/#nurses", 11},
+		{"/services/", 13},
+		{"/services/social-prescribing/?utm_source=leaflet", 14},
+		{"http://old.example/?page_id=14", 14},
+		{"/?p=20", 20},
+		{"http://old.example/2024/09/16/flu-and-covid-19-vaccinations-winter-2024/", 20},
+		{"http://old.example/?attachment_id=42", 42},
+		{"http://old.example/wp-content/uploads/2024/03/team-photo-1024x683.jpg", 40},
+		{"http://old.example/", 2},
+		{"https://www.nhs.uk/vaccinations/flu-vaccine/", 0},
+		{"mailto:riverside.pcn@nhs.net", 0},
+		{"http://old.example/no-such-page/", 0},
+		{"http://old.example/?page_id=abc", 0},
+		{"#top", 0},
+	} {
+		it, ok := e.ItemForURL(c.link)
+		if ok != (c.id != 0) || it.ID != c.id {
+			t.Errorf("ItemForURL(%q) = %d %v, want %d", c.link, it.ID, ok, c.id)
+		}
+	}
+	if it, ok := e.FrontPage(); !ok || it.ID != 2 {
+		t.Errorf("FrontPage() = %d %v, want 2", it.ID, ok)
+	}
+	if _, ok := parseSample(t, "small.xml").FrontPage(); ok {
+		t.Error("small.xml has a front page")
+	}
+}
+
+// Some plugins and editors write a byte-order mark before the XML.
+func TestParseAcceptsByteOrderMark(t *testing.T) {
+	b, err := oldsites.WordPress("small.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Parse(bytes.NewReader(append([]byte("\ufeff"), b...)), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Items) != 2 {
+		t.Errorf("%d items, want 2", len(e.Items))
 	}
 }

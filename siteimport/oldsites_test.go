@@ -1,0 +1,78 @@
+package siteimport_test
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/pcnweb/pcnweb/internal/oldsites"
+	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/siteimport"
+)
+
+// TestImportSampleSites imports each sample old website (Wix, WordPress in
+// the Nightingale style, hand-written), published, and checks what a
+// manager would: pages with titles and text, no site-builder chrome, the
+// old addresses redirecting, and nothing changed by a second run.
+func TestImportSampleSites(t *testing.T) {
+	for _, name := range oldsites.Sites() {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			srv := httptest.NewServer(oldsites.Handler(name))
+			t.Cleanup(srv.Close)
+			job, rep := f.run(t, models.ImportSite, srv.URL+"/", nil, true)
+			if job.Status != models.ImportDone {
+				t.Fatalf("job = %s: %s", job.Status, job.Error)
+			}
+			if len(rep.Pages) < 3 {
+				t.Fatalf("pages = %+v, want the site's pages", rep.Pages)
+			}
+			for _, it := range rep.Pages {
+				d := pageBody(t, f.store, it.Target)
+				if d.Revision.Title == "" || len(strings.TrimSpace(d.Revision.BodyMD)) < 20 {
+					t.Errorf("%s (from %s) = %q: %q", it.Target, it.Source, d.Revision.Title, d.Revision.BodyMD)
+				}
+				for _, chrome := range []string{"top of page", "bottom of page", "<script", "cookie"} {
+					if strings.Contains(strings.ToLower(d.Revision.BodyMD), chrome) {
+						t.Errorf("%s has %q:\n%s", it.Target, chrome, d.Revision.BodyMD)
+					}
+				}
+				published := d.Page.PublishedRevisionID != nil
+				if want := it.Target != siteimport.OldHomePath; published != want {
+					t.Errorf("%s published = %v, want %v", it.Target, published, want)
+				}
+			}
+			if len(rep.Redirects) == 0 {
+				t.Errorf("no redirects from the old addresses")
+			}
+			for _, r := range rep.Redirects {
+				if got, err := f.store.LookupRedirect(strings.SplitN(r.From, "?", 2)[0], query(r.From)); err != nil || got.To != r.To {
+					t.Errorf("redirect %s = %+v, %v; want to %s", r.From, got, err, r.To)
+				}
+			}
+			if len(rep.Media) == 0 {
+				t.Errorf("no images or files came across")
+			}
+			t.Logf("%s: %d pages, %d media, %d redirects, %d without alt, %d dropped, %d found, %d skipped, in %s",
+				name, len(rep.Pages), len(rep.Media), len(rep.Redirects), len(rep.NoAlt), len(rep.Dropped), len(rep.Found), len(rep.Skipped), rep.Duration)
+			for _, it := range rep.Pages {
+				t.Logf("  page %s %s → %s", it.Result, it.Source, it.Target)
+			}
+			for _, l := range [][]models.ImportNote{rep.NoAlt, rep.Dropped, rep.Found, rep.Skipped} {
+				for _, n := range l {
+					t.Logf("  note %s %s: %s", n.Kind, n.Page, n.Detail)
+				}
+			}
+
+			job2, rep2 := f.run(t, models.ImportSite, srv.URL+"/", nil, true)
+			if job2.Status != models.ImportDone || !rep2.Unchanged {
+				t.Errorf("second run = %s %q, unchanged %v: %+v", job2.Status, job2.Error, rep2.Unchanged, rep2.Pages)
+			}
+		})
+	}
+}
+
+func query(from string) string {
+	_, q, _ := strings.Cut(from, "?")
+	return q
+}
