@@ -40,6 +40,11 @@ Usage:
                                         bring an old website in (drafts unless --publish)
   pcnweb import wordpress --tenant S FILE.xml [--publish]
                                         bring a WordPress export in (drafts unless --publish)
+  pcnweb redirect add --tenant S FROM TO [--status 302]
+                                        send an old address (/about-us.html, /index.php?page_id=7)
+                                        to a page of the site or an https URL
+  pcnweb redirect list --tenant S
+  pcnweb redirect remove --tenant S FROM
   pcnweb token create --name N --scope S [--scope S]... [--expires YYYY-MM-DD]
                                         make an API token (printed once); scopes: tenants:read,
                                         tenants:write, domains:write, users:write, pages:write
@@ -120,6 +125,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.importCmd(ctx, args[1:])
 	case "token":
 		return e.token(ctx, args[1:])
+	case "redirect":
+		return e.redirectCmd(ctx, args[1:])
 	default:
 		return usagef("unknown command %q (run pcnweb help)", args[0])
 	}
