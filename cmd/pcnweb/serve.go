@@ -65,6 +65,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		e.log.Warn("could not record this release's assets", "fingerprint", reg.Fingerprint(), "error", err)
 	}
 	var operatorCode string // the demo operator's recovery code
+	var oldSites []demo.OldSite
 	if *seed {
 		n, err := demo.Seed(ctx, p.db)
 		if err != nil {
@@ -78,6 +79,11 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		}
 		if operatorCode, err = demo.OperatorRecoveryCode(ctx, p.db); err != nil {
 			return fmt.Errorf("seed demo accounts: %w", err)
+		}
+		// Sample old websites to try "Import from your old website" on:
+		// the importer may reach these origins, and no other private address.
+		if oldSites, err = demo.ServeOldSites(ctx, demo.OldSitesPort, e.log); err != nil {
+			return err
 		}
 	}
 
@@ -157,8 +163,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	sched := schedule.Start(bg, schedule.Options{DB: p.db, Logger: e.log})
 	defer sched.Stop()
 	// Site imports: every replica runs one; each job's lease picks the
-	// replica that runs it, and another takes over if that one dies.
-	imports := siteimport.Start(bg, e.importOptions(p.db, mediaStore, images))
+	// replica that runs it, and another takes over if that one dies. The
+	// demo's sample old sites are reachable (their origins only).
+	importOpts := e.importOptions(p.db, mediaStore, images)
+	for _, o := range oldSites {
+		importOpts.Fetch.AllowOrigins = append(importOpts.Fetch.AllowOrigins, o.Origin)
+	}
+	imports := siteimport.Start(bg, importOpts)
 	defer imports.Stop()
 	go func() {
 		select {
@@ -200,6 +211,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stdout, "\nDemo sign-in at <site>/admin: %s (or editor@highfives.example), password %q\n",
 			demo.Accounts[0].Email, e.cfg.DemoPassword)
 		fmt.Fprintf(e.stdout, "Demo operator at the console: %s, same password, then recovery code %s in place of a two-factor code (works once; a new one at each start)\n", demo.Operator, operatorCode)
+		for _, o := range oldSites {
+			fmt.Fprintf(e.stdout, "%-28s %s\n", "Old website ("+o.Name+")", o.URL)
+		}
 	}
 
 	errc := make(chan error, 2)

@@ -228,6 +228,15 @@ func New(d Deps) *fiber.App {
 	app.Get("/pages/schedule", requireUser, showPageSchedule(d))
 	app.Post("/pages/schedule", requireUser, schedulePage(d))
 
+	// -- import from the old website (site_import.go): start, progress and
+	// report, review and publish the drafts (managers only: an import
+	// writes many pages and redirects and makes the server fetch a site)
+	app.Get("/import", requireUser, requireManager, showImports(d))
+	app.Post("/import", requireUser, requireManager, startImport(d))
+	app.Get("/import/review", requireUser, requireManager, showImportReview(d))
+	app.Post("/import/review", requireUser, requireManager, publishImports(d))
+	app.Get("/import/:id", requireUser, requireManager, showImportJob(d))
+
 	// Anything else under the panel: its own 404 page.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
