@@ -57,7 +57,9 @@ func countVisit(d Deps) fiber.Handler {
 				a.Search(t.ID, pagecache.Param(c, "q"), pagecache.Note(c) == noteNoResults)
 			}
 		case fiber.StatusNotFound:
-			a.NotFound(t.ID, c.Path())
+			if path := c.Path(); !tenants.IsAdmin(path) {
+				a.NotFound(t.ID, path)
+			}
 		}
 		return err
 	}
