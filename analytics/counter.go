@@ -99,7 +99,7 @@ type shard struct {
 }
 
 type tenantCounts struct {
-	keys [nKinds]map[string]int64
+	keys [nKinds]map[string]*int64
 }
 
 // New makes a Counter; call Start to flush in the background, or Flush.
@@ -218,27 +218,34 @@ func (s *shard) tenant(id int64) *tenantCounts {
 func (c *Counter) bump(t *tenantCounts, kind int, key string, b []byte) {
 	m := t.keys[kind]
 	if m == nil {
-		m = make(map[string]int64)
+		m = make(map[string]*int64)
 		t.keys[kind] = m
 	}
+	// Lookups only: m[string(b)] does not allocate, and an assignment to
+	// an existing key would store the caller's string (a reused request
+	// buffer) in place of the map's own copy.
 	if b != nil {
-		if _, ok := m[string(b)]; ok {
-			m[string(b)]++
+		if n := m[string(b)]; n != nil {
+			*n++
 			return
 		}
 		key = string(b)
 	} else {
-		if _, ok := m[key]; ok {
-			m[key]++
+		if n := m[key]; n != nil {
+			*n++
 			return
 		}
-		// The caller's string may be a request buffer Fiber reuses.
 		key = strings.Clone(models.CutKey(key, models.MaxPathKey))
 	}
 	if len(m) >= c.maxKeys {
 		key = models.OtherKey
+		if n := m[key]; n != nil {
+			*n++
+			return
+		}
 	}
-	m[key]++
+	n := int64(1)
+	m[key] = &n
 }
 
 // Flush starts a new window and adds the counts of the one before, and any
@@ -259,7 +266,7 @@ func (c *Counter) Flush(ctx context.Context) error {
 		for id, t := range tenants {
 			for kind, m := range t.keys {
 				for key, n := range m {
-					batch = append(batch, models.DailyCount{TenantID: id, Day: old.day, Kind: kindNames[kind], Key: key, N: n})
+					batch = append(batch, models.DailyCount{TenantID: id, Day: old.day, Kind: kindNames[kind], Key: key, N: *n})
 				}
 			}
 		}

@@ -104,7 +104,7 @@ func AppendReferrer(dst, referer []byte, self string, others []string) []byte {
 	if len(host) > 4 && string(host[:4]) == "www." {
 		host = host[4:]
 	}
-	if host[0] == '.' || bytes.Contains(host, []byte("..")) || sameSite(host, self) {
+	if host[0] == '.' || host[len(host)-1] == '.' || bytes.Contains(host, []byte("..")) || sameSite(host, self) {
 		return dst[:start]
 	}
 	for _, o := range others {
