@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"bytes"
-	"hash/maphash"
 	"sync/atomic"
 )
 
@@ -54,7 +53,6 @@ func isBotUA(ua []byte) bool {
 // one comparison. It is a fixed table indexed by hash (a newer string
 // replaces an older one in its slot), so it stays small whatever is sent.
 type botCache struct {
-	seed  maphash.Seed
 	slots [1024]atomic.Pointer[verdict]
 }
 
@@ -63,18 +61,30 @@ type verdict struct {
 	bot bool
 }
 
-func newBotCache() *botCache { return &botCache{seed: maphash.MakeSeed()} }
+func newBotCache() *botCache { return &botCache{} }
+
+// slot picks a string's slot from its length and a few of its bytes: far
+// cheaper than hashing it all, and a clash only costs a fresh check (the
+// slot holds the whole string, compared before its verdict is used).
+func slot(ua []byte) uint {
+	n := uint(len(ua))
+	h := n*0x9e3779b1 ^ uint(ua[n-1])<<3 ^ uint(ua[n/2])<<7 ^ uint(ua[n/3])<<11 ^ uint(ua[2*n/3])<<15 ^ uint(ua[n-8+n%8])<<19
+	return (h ^ h>>10) % 1024
+}
 
 // IsBot reports whether ua, a request's User-Agent, is a bot's (see botWords).
 func (c *botCache) IsBot(ua []byte) bool {
 	if len(ua) == 0 {
 		return true
 	}
-	slot := &c.slots[maphash.Bytes(c.seed, ua)%uint64(len(c.slots))]
-	if v := slot.Load(); v != nil && v.ua == string(ua) {
+	if len(ua) < 8 {
+		return true // not even "Mozilla/"
+	}
+	s := &c.slots[slot(ua)]
+	if v := s.Load(); v != nil && v.ua == string(ua) {
 		return v.bot
 	}
 	bot := isBotUA(ua)
-	slot.Store(&verdict{ua: string(ua), bot: bot})
+	s.Store(&verdict{ua: string(ua), bot: bot})
 	return bot
 }

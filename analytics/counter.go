@@ -131,9 +131,9 @@ func (c *Counter) newWindow() *window {
 func (c *Counter) IsBot(userAgent []byte) bool { return c.bots.IsBot(userAgent) }
 
 // View counts a page view of path, and the referring site when referer
-// names another site than self (the request's host) or others (the
+// names another site than self (the request's Host header) or others (the
 // tenant's other hosts).
-func (c *Counter) View(tenantID int64, path string, referer []byte, self string, others []string) {
+func (c *Counter) View(tenantID int64, path string, referer, self []byte, others []string) {
 	if len(referer) == 0 {
 		c.add(tenantID, kView, path, nil)
 		return

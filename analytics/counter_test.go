@@ -89,7 +89,7 @@ func TestTwoCountersAddUpExactly(t *testing.T) {
 			go func() {
 				defer count.Done()
 				for i := range perWorker {
-					c.View(a.ID, "/page-"+strconv.Itoa(i%7), []byte("https://nhs.uk/"), "alpha.localhost", nil)
+					c.View(a.ID, "/page-"+strconv.Itoa(i%7), []byte("https://nhs.uk/"), []byte("alpha.localhost"), nil)
 					c.Search(b.ID, "Flu "+strconv.Itoa(w), i%2 == 0)
 					c.NotFound(b.ID, "/gone")
 				}
@@ -132,18 +132,18 @@ func TestCounterBoundsKeys(t *testing.T) {
 	b := modelstest.Tenant(t, db, "bravo")
 	c := analytics.New(analytics.Options{DB: db, MaxKeys: 3, Now: fixedNow("2026-12-07T12:00:00Z")})
 	for i := range 10 {
-		c.View(a.ID, "/p"+strconv.Itoa(i), nil, "", nil)
+		c.View(a.ID, "/p"+strconv.Itoa(i), nil, nil, nil)
 	}
-	c.View(a.ID, "/p0", nil, "", nil)
-	c.View(b.ID, "/b", nil, "", nil) // another tenant has its own bound
+	c.View(a.ID, "/p0", nil, nil, nil)
+	c.View(b.ID, "/b", nil, nil, nil) // another tenant has its own bound
 	for i := range 5 {
 		c.Search(a.ID, "term "+strconv.Itoa(i), false)
 	}
-	c.View(a.ID, "/"+strings.Repeat("x", 500), nil, "", nil) // over the bound: other
+	c.View(a.ID, "/"+strings.Repeat("x", 500), nil, nil, nil) // over the bound: other
 	if err := c.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	c.View(a.ID, "/p9", nil, "", nil) // a new interval
+	c.View(a.ID, "/p9", nil, nil, nil) // a new interval
 	if err := c.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestCounterDayIsLondon(t *testing.T) {
 	db := modelstest.NewDB(t)
 	a := modelstest.Tenant(t, db, "alpha")
 	c := analytics.New(analytics.Options{DB: db, Now: fixedNow("2026-07-01T23:30:00Z")})
-	c.View(a.ID, "/", nil, "", nil)
+	c.View(a.ID, "/", nil, nil, nil)
 	if err := c.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestCounterStopFlushes(t *testing.T) {
 	a := modelstest.Tenant(t, db, "alpha")
 	c := analytics.New(analytics.Options{DB: db, Interval: time.Hour, Now: fixedNow("2026-12-07T12:00:00Z")})
 	c.Start(context.Background())
-	c.View(a.ID, "/", nil, "", nil)
+	c.View(a.ID, "/", nil, nil, nil)
 	c.NotFound(a.ID, "/old")
 	if err := c.Stop(context.Background()); err != nil {
 		t.Fatal(err)
@@ -207,14 +207,14 @@ func TestCounterKeepsCountsWhileTheDatabaseIsDown(t *testing.T) {
 	proxy := testenv.StartProxy(t, "127.0.0.1:5432")
 	viaProxy := modelstest.Open(t, strings.Replace(url, "127.0.0.1:5432", proxy.Addr, 1))
 	c := analytics.New(analytics.Options{DB: viaProxy, Now: fixedNow("2026-12-07T12:00:00Z")})
-	c.View(a.ID, "/", nil, "", nil)
+	c.View(a.ID, "/", nil, nil, nil)
 	proxy.Cut()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	if err := c.Flush(ctx); err == nil {
 		t.Fatal("a flush with the database down succeeded")
 	}
-	c.View(a.ID, "/", nil, "", nil)
+	c.View(a.ID, "/", nil, nil, nil)
 	proxy.Restore()
 	if err := c.Flush(context.Background()); err != nil {
 		t.Fatal(err)
@@ -231,13 +231,14 @@ func TestCountingDoesNotAllocate(t *testing.T) {
 	ua := []byte("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
 	ref := []byte("https://www.google.co.uk/search?q=x")
 	hosts := []string{"highfivespcn.nhs.uk"}
-	c.View(1, "/about", ref, "highfives.localhost", hosts)
+	host := []byte("highfives.localhost")
+	c.View(1, "/about", ref, host, hosts)
 	c.Search(1, "  Flu Jab ", true)
 	c.NotFound(1, "/gone")
 	for name, f := range map[string]func(){
 		"IsBot":           func() { c.IsBot(ua) },
-		"View":            func() { c.View(1, "/about", nil, "highfives.localhost", hosts) },
-		"View + referrer": func() { c.View(1, "/about", ref, "highfives.localhost", hosts) },
+		"View":            func() { c.View(1, "/about", nil, host, hosts) },
+		"View + referrer": func() { c.View(1, "/about", ref, host, hosts) },
 		"Search":          func() { c.Search(1, "  Flu Jab ", true) },
 		"NotFound":        func() { c.NotFound(1, "/gone") },
 	} {
@@ -251,6 +252,7 @@ func BenchmarkCount(b *testing.B) {
 	c := analytics.New(analytics.Options{})
 	ua := []byte("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
 	ref := []byte("https://www.google.co.uk/search?q=x")
+	host := []byte("highfives.localhost")
 	b.Run("IsBot", func(b *testing.B) {
 		for range b.N {
 			c.IsBot(ua)
@@ -258,12 +260,12 @@ func BenchmarkCount(b *testing.B) {
 	})
 	b.Run("View", func(b *testing.B) {
 		for range b.N {
-			c.View(1, "/about", nil, "highfives.localhost", nil)
+			c.View(1, "/about", nil, host, nil)
 		}
 	})
 	b.Run("View+referrer", func(b *testing.B) {
 		for range b.N {
-			c.View(1, "/about", ref, "highfives.localhost", nil)
+			c.View(1, "/about", ref, host, nil)
 		}
 	})
 }

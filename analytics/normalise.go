@@ -70,41 +70,44 @@ func AppendSearchTerm(dst []byte, q string) []byte {
 // user information, trailing dot or leading "www.". It appends nothing when
 // the header is empty or not such a URL, when the host is not a plain
 // domain or IPv4 address, or when it is the site's own: self (the request's
-// host) or one of others (the tenant's other hosts), compared the same way.
-func AppendReferrer(dst, referer []byte, self string, others []string) []byte {
+// Host header) or one of others (the tenant's other hosts), compared the
+// same way.
+func AppendReferrer(dst, referer, self []byte, others []string) []byte {
 	rest, ok := cutScheme(referer)
 	if !ok {
 		return dst
 	}
-	if i := bytes.IndexAny(rest, "/?#\\"); i >= 0 {
-		rest = rest[:i]
-	}
-	if i := bytes.LastIndexByte(rest, '@'); i >= 0 {
-		rest = rest[i+1:]
-	}
-	if i := bytes.IndexByte(rest, ':'); i >= 0 {
-		rest = rest[:i]
-	}
-	rest = bytes.TrimSuffix(rest, []byte("."))
-	if len(rest) == 0 || len(rest) > models.MaxReferrerKey {
-		return dst
-	}
+	// One pass over the authority: lower-case the host into dst, restart
+	// at each "@" (what came before was user information), skip the port.
 	start := len(dst)
+	port, bad := false, false
+scan:
 	for _, b := range rest {
 		switch {
+		case b == '/' || b == '?' || b == '#' || b == '\\':
+			break scan
+		case b == '@':
+			dst, port, bad = dst[:start], false, false
+		case port || bad:
+		case b == ':':
+			port = true
 		case b >= 'A' && b <= 'Z':
-			b += 'a' - 'A'
+			dst = append(dst, b+'a'-'A')
 		case b >= 'a' && b <= 'z', b >= '0' && b <= '9', b == '-', b == '.', b == '_':
+			dst = append(dst, b)
 		default:
-			return dst[:start]
+			bad = true
 		}
-		dst = append(dst, b)
 	}
 	host := dst[start:]
+	if len(host) > 0 && host[len(host)-1] == '.' {
+		host = host[:len(host)-1]
+	}
 	if len(host) > 4 && string(host[:4]) == "www." {
 		host = host[4:]
 	}
-	if host[0] == '.' || host[len(host)-1] == '.' || bytes.Contains(host, []byte("..")) || sameSite(host, self) {
+	if bad || len(host) == 0 || len(host) > models.MaxReferrerKey || host[0] == '.' || host[len(host)-1] == '.' ||
+		bytes.Contains(host, []byte("..")) || sameSite(host, self) {
 		return dst[:start]
 	}
 	for _, o := range others {
@@ -128,30 +131,24 @@ func cutScheme(u []byte) ([]byte, bool) {
 
 // sameSite reports whether host (lower-case, "www." gone) is the host h,
 // compared without case, port, trailing dot or "www.".
-func sameSite(host []byte, h string) bool {
-	if i := indexByteString(h, ':'); i >= 0 {
-		h = h[:i]
+func sameSite[S string | []byte](host []byte, h S) bool {
+	for i := 0; i < len(h); i++ {
+		if h[i] == ':' {
+			h = h[:i]
+			break
+		}
 	}
 	if len(h) > 0 && h[len(h)-1] == '.' {
 		h = h[:len(h)-1]
 	}
-	if len(h) > 4 && asciiEqualFold([]byte(h[:4]), "www.") {
+	if len(h) > 4 && asciiEqualFold(h[:4], "www.") {
 		h = h[4:]
 	}
 	return len(h) == len(host) && asciiEqualFold(host, h)
 }
 
-func indexByteString(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
 // asciiEqualFold compares b and s, ignoring ASCII case.
-func asciiEqualFold(b []byte, s string) bool {
+func asciiEqualFold[A, B string | []byte](b A, s B) bool {
 	if len(b) != len(s) {
 		return false
 	}

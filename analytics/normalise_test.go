@@ -60,7 +60,7 @@ func TestAppendReferrer(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(AppendReferrer([]byte("x:"), []byte(tc.referer), "highfives.localhost:3000", others))
+			got := string(AppendReferrer([]byte("x:"), []byte(tc.referer), []byte("highfives.localhost:3000"), others))
 			if got != "x:"+tc.want {
 				t.Errorf("AppendReferrer(%q) = %q, want %q", tc.referer, strings.TrimPrefix(got, "x:"), tc.want)
 			}
@@ -130,7 +130,7 @@ func FuzzAppendReferrer(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, referer string) {
-		got := string(AppendReferrer(nil, []byte(referer), "highfives.localhost", []string{"highfivespcn.nhs.uk"}))
+		got := string(AppendReferrer(nil, []byte(referer), []byte("highfives.localhost"), []string{"highfivespcn.nhs.uk"}))
 		if got == "" {
 			return
 		}

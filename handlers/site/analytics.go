@@ -52,7 +52,9 @@ func countVisit(d Deps) fiber.Handler {
 				return err
 			}
 			path := c.Path()
-			a.View(t.ID, path, c.Request().Header.Referer(), c.Hostname(), t.Hosts)
+			// The Host header, not c.Hostname(), which copies it.
+			h := &c.Request().Header
+			a.View(t.ID, path, h.Referer(), h.Host(), t.Hosts)
 			if path == "/search" {
 				a.Search(t.ID, pagecache.Param(c, "q"), pagecache.Note(c) == noteNoResults)
 			}
