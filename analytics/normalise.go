@@ -1,7 +1,6 @@
 package analytics
 
 import (
-	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -81,23 +80,29 @@ func AppendReferrer(dst, referer, self []byte, others []string) []byte {
 	// at each "@" (what came before was user information), skip the port.
 	start := len(dst)
 	port, bad := false, false
+	var prev byte
 scan:
 	for _, b := range rest {
 		switch {
 		case b == '/' || b == '?' || b == '#' || b == '\\':
 			break scan
 		case b == '@':
-			dst, port, bad = dst[:start], false, false
+			dst, port, bad, prev = dst[:start], false, false, 0
+			continue
 		case port || bad:
 		case b == ':':
 			port = true
+		case b >= 'a' && b <= 'z', b >= '0' && b <= '9', b == '-', b == '_':
+			dst = append(dst, b)
+		case b == '.':
+			bad = prev == '.' // an empty label
+			dst = append(dst, b)
 		case b >= 'A' && b <= 'Z':
 			dst = append(dst, b+'a'-'A')
-		case b >= 'a' && b <= 'z', b >= '0' && b <= '9', b == '-', b == '.', b == '_':
-			dst = append(dst, b)
 		default:
 			bad = true
 		}
+		prev = b
 	}
 	host := dst[start:]
 	if len(host) > 0 && host[len(host)-1] == '.' {
@@ -107,7 +112,7 @@ scan:
 		host = host[4:]
 	}
 	if bad || len(host) == 0 || len(host) > models.MaxReferrerKey || host[0] == '.' || host[len(host)-1] == '.' ||
-		bytes.Contains(host, []byte("..")) || sameSite(host, self) {
+		sameSite(host, self) {
 		return dst[:start]
 	}
 	for _, o := range others {
