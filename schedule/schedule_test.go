@@ -439,3 +439,53 @@ func TestScheduleChangeRefuses(t *testing.T) {
 
 // testActor makes the tests' own changes: every content write says who makes it.
 var testActor = models.Actor{Name: "test@example.nhs.uk"}
+
+// TestLeaderRollsUpAnalyticsDaily: the leader folds analytics detail older
+// than 13 months into daily totals on its first tick of a London day.
+func TestLeaderRollsUpAnalyticsDaily(t *testing.T) {
+	db := modelstest.NewDB(t)
+	ctx := context.Background()
+	tn := modelstest.Tenant(t, db, "alpha")
+	old := time.Date(2025, 10, 31, 0, 0, 0, 0, time.UTC)
+	add := func(key string) {
+		t.Helper()
+		if err := db.AddCounts(ctx, []models.DailyCount{{TenantID: tn.ID, Day: old, Kind: models.KindView, Key: key, N: 2}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("/a")
+	clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+	r := runner(db, clk, "one")
+	if _, err := r.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	detail := func() int {
+		in, err := db.ForTenant(ctx, tn.ID).Insights(old, old, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.TotalViews == 0 {
+			t.Fatal("the day's total was lost")
+		}
+		return len(in.TopPages)
+	}
+	if n := detail(); n != 0 {
+		t.Errorf("after the first tick %d detail rows remain, want 0", n)
+	}
+	// Later the same day: not again. The next day: again.
+	add("/b")
+	clk.Set(clk.Now().Add(time.Hour))
+	if _, err := r.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := detail(); n != 1 {
+		t.Errorf("a second roll-up ran the same day (%d detail rows, want 1)", n)
+	}
+	clk.Set(clk.Now().Add(24 * time.Hour))
+	if _, err := r.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := detail(); n != 0 {
+		t.Errorf("the next day's tick left %d detail rows, want 0", n)
+	}
+}
