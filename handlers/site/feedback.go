@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/redirect"
 	"github.com/pcnweb/pcnweb/models"
@@ -181,12 +182,7 @@ func renderFeedbackForm(c *fiber.Ctx, d Deps, g *feedbackGuard, r *request, f fe
 			fb.Services = append(fb.Services, themes.Choice{Value: v, Label: sv.Name, Selected: v == strings.TrimSpace(st.in.service)})
 		}
 	}
-	title := f.title
-	if len(st.errs) > 0 || st.refused != "" {
-		title = "Error: " + title // GOV.UK: the page title says there is a problem
-	}
-	view := r.view(title, f.path)
-	view.Title = f.title
+	view := r.view(f.title, f.path)
 	view.NoIndex = len(st.errs) > 0 || st.refused != ""
 	view.Description = f.intro
 	view.Breadcrumbs = crumbs()
@@ -292,7 +288,9 @@ func postFeedback(d Deps, g *feedbackGuard, f feedbackForm) fiber.Handler {
 		case err != nil:
 			return err
 		}
-		if s.NotifyEmail != "" && d.Mailer != nil {
+		// A mailer that only logs (no mail server configured) is not given
+		// what patients wrote: server logs are not where it is kept.
+		if s.NotifyEmail != "" && auth.Delivers(d.Mailer) {
 			subject, body := feedbackEmail(r.t, r.site.BaseURL, resp, practiceName(r, resp.PracticeID))
 			go notifyFeedback(d, r.t.ID, resp.ID, s.NotifyEmail, subject, body)
 		}

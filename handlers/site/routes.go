@@ -52,8 +52,9 @@ type Deps struct {
 	// FeedbackKey signs the feedback forms' tokens; empty: the platform
 	// secret "feedback-form" in the database, the same on every replica.
 	FeedbackKey []byte
-	// Mailer emails new feedback to the address a manager set; nil sends
-	// none. The front door gives it the admin panel's.
+	// Mailer emails new feedback to the address a manager set; nil, or a
+	// mailer that only logs, sends none. The front door gives it the admin
+	// panel's.
 	Mailer auth.Mailer
 }
 
