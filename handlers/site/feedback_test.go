@@ -248,7 +248,9 @@ func TestFeedbackRefusals(t *testing.T) {
 	if res := app.post(t, host, "/feedback", fft(used, "1", "")); res.status != http.StatusSeeOther {
 		t.Fatalf("first post: %d", res.status)
 	}
-	forged := func(tok string) string { return tok[:len(tok)-2] + map[bool]string{true: "AA", false: "BB"}[!strings.HasSuffix(tok, "AA")] }
+	forged := func(tok string) string {
+		return tok[:len(tok)-2] + map[bool]string{true: "AA", false: "BB"}[!strings.HasSuffix(tok, "AA")]
+	}
 
 	for _, tt := range []struct {
 		name    string
