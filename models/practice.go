@@ -349,6 +349,10 @@ func (t *TenantDB) DeletePractice(by Actor, id int64) error {
 		if err := tx.scoped.Where("practice_id = ?", id).Delete(&PracticeException{}).Error; err != nil {
 			return err
 		}
+		// SQLite's feedback_responses has no ON DELETE SET NULL: detach explicitly.
+		if err := tx.scoped.Model(&FeedbackResponse{}).Where("practice_id = ?", id).UpdateColumn("practice_id", nil).Error; err != nil {
+			return err
+		}
 		if err := tx.scoped.Where("id = ?", id).Delete(&Practice{}).Error; err != nil {
 			return err
 		}

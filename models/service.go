@@ -108,6 +108,9 @@ func (t *TenantDB) SaveService(by Actor, id int64, version int, s Service) (Serv
 func (t *TenantDB) DeleteService(by Actor, id int64) error {
 	return deleteByID(t, by, "service", id, AuditServiceDelete, serviceSubject, func(tx *TenantDB) error {
 		// SQLite's staff table has no ON DELETE SET NULL: detach explicitly.
+		if err := tx.scoped.Model(&FeedbackResponse{}).Where("service_id = ?", id).UpdateColumn("service_id", nil).Error; err != nil {
+			return err
+		}
 		return tx.scoped.Model(&StaffMember{}).Where("service_id = ?", id).UpdateColumn("service_id", nil).Error
 	})
 }
