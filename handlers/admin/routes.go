@@ -215,6 +215,13 @@ func New(d Deps) *fiber.App {
 	app.Get("/pages/schedule", requireUser, showPageSchedule(d))
 	app.Post("/pages/schedule", requireUser, schedulePage(d))
 
+	// -- patients' feedback (feedback.go): managers read it, and editors
+	// when the managers let them; the forms' settings are the managers'
+	app.Get("/feedback", requireUser, mayReadFeedback(d), listFeedback(d))
+	app.Get("/feedback/download", requireUser, mayReadFeedback(d), downloadFeedback(d))
+	app.Get("/feedback/settings", requireUser, requireManager, editFeedbackSettings(d))
+	app.Post("/feedback/settings", requireUser, requireManager, saveFeedbackSettings(d))
+
 	// Anything else under the panel: its own 404 page.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
