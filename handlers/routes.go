@@ -32,6 +32,9 @@ func New(d Deps) *fiber.App {
 	if d.Admin != nil && len(s.PreviewKey) == 0 {
 		s.PreviewKey = d.Admin.CSRFKey // the panel signs the preview cookie the site checks
 	}
+	if d.Admin != nil && s.Mailer == nil {
+		s.Mailer = d.Admin.Mailer // new feedback is emailed as the panel's mail is
+	}
 	app := fiber.New(web.FiberConfig(s.Web, site.ErrorHandler(s)))
 
 	// -- every host

@@ -1,5 +1,6 @@
 // Package schedule runs the scheduled publish and unpublish changes that
-// managers set in the admin panel. Every replica starts a Runner; a lease
+// managers set in the admin panel, and deletes feedback text older than
+// each tenant's retention period (hourly). Every replica starts a Runner; a lease
 // row in the database elects the one that acts, so each change runs once,
 // to the minute, and another replica takes over within a minute and a
 // half when the holder stops.
@@ -48,6 +49,8 @@ type Runner struct {
 
 	mu     sync.Mutex
 	leader bool
+	// purged is when this runner last deleted old feedback text.
+	purged time.Time
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -151,6 +154,7 @@ func (r *Runner) Tick(ctx context.Context) ([]models.ScheduleResult, error) {
 	if !leader {
 		return nil, nil
 	}
+	r.purgeFeedback(ctx, now)
 	results, err := r.db.ApplyDue(ctx, now)
 	for _, res := range results {
 		c := res.Change
@@ -163,4 +167,30 @@ func (r *Runner) Tick(ctx context.Context) ([]models.ScheduleResult, error) {
 			"kind", c.Kind, "target", c.Target, "action", c.Action)
 	}
 	return results, err
+}
+
+// PurgeEvery is how often the lease holder deletes the free text of
+// feedback older than each tenant's retention period.
+const PurgeEvery = time.Hour
+
+// purgeFeedback deletes old feedback text when PurgeEvery has passed since
+// this runner last did; a failure is logged and tried again next tick.
+func (r *Runner) purgeFeedback(ctx context.Context, now time.Time) {
+	r.mu.Lock()
+	due := r.purged.IsZero() || now.Sub(r.purged) >= PurgeEvery
+	r.mu.Unlock()
+	if !due {
+		return
+	}
+	n, err := r.db.PurgeFeedbackText(ctx, now)
+	if err != nil {
+		r.log.ErrorContext(ctx, "schedule: delete old feedback text", "error", err)
+		return
+	}
+	r.mu.Lock()
+	r.purged = now
+	r.mu.Unlock()
+	if n > 0 {
+		r.log.InfoContext(ctx, "schedule: deleted old feedback text", "responses", n)
+	}
 }

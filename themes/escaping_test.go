@@ -44,7 +44,7 @@ func poison(v reflect.Value, path string, fields map[string]bool) {
 
 // Fields that are only ever used in URLs (where markup is percent-encoded)
 // or not shown at all.
-var notShown = regexp.MustCompile(`(^\.Path|\.Slug|\.ODSCode|URL|Href|\.MapQuery|\.Site\.BaseURL|\.Legal\.Compliance)$`)
+var notShown = regexp.MustCompile(`(^\.Path|\.Slug|\.ODSCode|URL|Href|\.MapQuery|\.Site\.BaseURL|\.Legal\.Compliance|\.Feedback\.(Form|RetryAt|Action|Errors\[\d+\]\.Field))$`)
 
 var (
 	indexRe  = regexp.MustCompile(`\[\d+\]`)

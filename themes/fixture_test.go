@@ -187,6 +187,33 @@ func fullPage() Page {
 			Phone: "01632 960 000", Address: []string{"1 River Street", "Anytown", "AN1 1AA"}, DPO: "dpo@highfives.example",
 			Compliance: "partial", KnownIssues: []string{"Some older PDF documents are not accessible to screen readers."},
 			Prepared: "24 November 2026", LastReviewed: "25 November 2026", SiteURL: "https://highfives.example/",
+			Feedback: &FeedbackNotice{Forms: "the Friends and Family Test and the contact form", Contact: true, Retention: "12 months"},
+		},
+		Feedback: &Feedback{
+			Form: "fft", Action: "/feedback", Intro: "Tell us about your visit.",
+			Question: "Overall, how was your experience of our service?",
+			Answers: []Choice{{Value: "1", Label: "Very good"}, {Value: "2", Label: "Good", Selected: true}, {Value: "3", Label: "Neither good nor poor"},
+				{Value: "4", Label: "Poor"}, {Value: "5", Label: "Very poor"}, {Value: "6", Label: "Don't know"}},
+			Practices: []Choice{{Value: "7", Label: "Riverside Surgery", Selected: true}, {Value: "8", Label: "Hillside Medical Centre"}},
+			Services:  []Choice{{Value: "9", Label: "Social prescribing"}},
+			TextLabel: "Tell us why you gave this answer", TextHint: "Please do not include personal medical information.",
+			Text:    hostileTitle,
+			Contact: true, Name: "Ann Smith", ReplyTo: "ann@example.com",
+			Token: "1.fft.1700000000.abcd.mac", Honeypot: "website",
+			Errors:  []FieldError{{Field: "text", Message: "Your answer must be 2000 characters or fewer"}},
+			Refused: "This form has expired. Check your answers and send it again.",
+			Help: []HelpLink{{Name: "Riverside Surgery", OnlineURL: "https://riverside.example/ask", Phone: "01632 960 001", PhoneHref: "tel:+441632960001"},
+				{Name: "Hillside Medical Centre", Phone: "01632 960 002", PhoneHref: "tel:+441632960002"}, {Name: "Lakeside Practice", URL: "/practices/A81003"}},
+			Others:     []NavLink{{Title: "Contact the PCN team", URL: "/feedback/contact"}},
+			ResultsURL: "/feedback/results",
+		},
+		FFTResults: &FFTResults{
+			Question: "Overall, how was your experience of our service?",
+			Answers:  []string{"Very good", "Good", "Neither good nor poor", "Poor", "Very poor", "Don't know"},
+			Months: []FFTResultMonth{{Month: "April 2026", Rows: []FFTResultRow{
+				{Name: "All practices", Counts: []int{3, 1, 0, 0, 0, 0}, Total: 4, GoodShare: "100%"},
+				{Name: "Riverside Surgery", Counts: []int{1, 0, 0, 1, 0, 0}, Total: 2, GoodShare: "50%"},
+			}}},
 		},
 	}
 }

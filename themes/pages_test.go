@@ -16,35 +16,37 @@ import (
 // The notfound, error and unavailable pages show nothing of their own beyond
 // what checkFull checks.
 var pageContent = map[string]func(t *testing.T, p Page, out string, doc, main *html.Node){
-	"home":            checkHome,
-	"page":            checkPage,
-	"practices":       checkPractices,
-	"practice":        checkPractice,
-	"services":        checkServices,
-	"service":         checkService,
-	"team":            checkTeam,
-	"enhanced-access": checkEnhancedAccess,
-	"news":            checkNews,
-	"post":            checkPost,
-	"events":          checkEvents,
-	"event":           checkEvent,
-	"vacancies":       checkVacancies,
-	"vacancy":         checkVacancy,
-	"contact":         checkContact,
-	"search":          checkSearch,
-	"accessibility":   checkAccessibility,
-	"privacy":         checkPrivacy,
-	"cookies":         checkCookies,
-	"appointments":    checkGuide("fill in Riverside Surgery's online form", "https://riverside.example/ask", "By phone: call 01632 960 002"),
-	"prescriptions":   checkGuide("Get a repeat prescription online from Riverside Surgery", "https://riverside.example/prescriptions", "To find out how to order, call 01632 960 002"),
-	"test-results":    checkGuide("Get test results from Riverside Surgery", "https://riverside.example/results", "To ask for your results, call 01632 960 002"),
-	"fit-notes":       checkGuide("Ask Riverside Surgery for a fit note", "https://riverside.example/fit-notes", "To ask for a fit note, call 01632 960 002"),
-	"register":        checkGuide("Register with Riverside Surgery online", "https://riverside.example/register", "You do not need proof of address, ID or immigration status to register"),
-	"health-online":   checkGuide("Get test results", "https://riverside.example/results", "To find out which online services the practice offers, call 01632 960 002"),
-	"proxy-access":    checkGuide("NHS App", "https://www.nhs.uk/nhs-app/", "To ask Hillside Medical Centre, call 01632 960 002"),
-	"complaints":      checkGuide("What you can expect from Riverside Surgery: You and Your General Practice", "https://riverside.example/charter", "you can complain to NHS Anytown ICB instead"),
-	"holding":         checkHolding,
-	"patient-group":   checkGuide("", "", "We meet every month to talk about <b>not bold</b> services. Anyone can come.", "Email ppg@highfives.example."),
+	"home":             checkHome,
+	"page":             checkPage,
+	"practices":        checkPractices,
+	"practice":         checkPractice,
+	"services":         checkServices,
+	"service":          checkService,
+	"team":             checkTeam,
+	"enhanced-access":  checkEnhancedAccess,
+	"news":             checkNews,
+	"post":             checkPost,
+	"events":           checkEvents,
+	"event":            checkEvent,
+	"vacancies":        checkVacancies,
+	"vacancy":          checkVacancy,
+	"contact":          checkContact,
+	"search":           checkSearch,
+	"accessibility":    checkAccessibility,
+	"privacy":          checkPrivacy,
+	"cookies":          checkCookies,
+	"appointments":     checkGuide("fill in Riverside Surgery's online form", "https://riverside.example/ask", "By phone: call 01632 960 002"),
+	"prescriptions":    checkGuide("Get a repeat prescription online from Riverside Surgery", "https://riverside.example/prescriptions", "To find out how to order, call 01632 960 002"),
+	"test-results":     checkGuide("Get test results from Riverside Surgery", "https://riverside.example/results", "To ask for your results, call 01632 960 002"),
+	"fit-notes":        checkGuide("Ask Riverside Surgery for a fit note", "https://riverside.example/fit-notes", "To ask for a fit note, call 01632 960 002"),
+	"register":         checkGuide("Register with Riverside Surgery online", "https://riverside.example/register", "You do not need proof of address, ID or immigration status to register"),
+	"health-online":    checkGuide("Get test results", "https://riverside.example/results", "To find out which online services the practice offers, call 01632 960 002"),
+	"proxy-access":     checkGuide("NHS App", "https://www.nhs.uk/nhs-app/", "To ask Hillside Medical Centre, call 01632 960 002"),
+	"complaints":       checkGuide("What you can expect from Riverside Surgery: You and Your General Practice", "https://riverside.example/charter", "you can complain to NHS Anytown ICB instead"),
+	"holding":          checkHolding,
+	"feedback":         checkFeedback,
+	"feedback-results": checkFeedbackResults,
+	"patient-group":    checkGuide("", "", "We meet every month to talk about <b>not bold</b> services. Anyone can come.", "Email ppg@highfives.example."),
 }
 
 // checkGuide checks a generated template page (NHS England's content
@@ -397,9 +399,71 @@ func checkAccessibility(t *testing.T, p Page, out string, doc, main *html.Node) 
 // National Data Opt-out and the ICO.
 func checkPrivacy(t *testing.T, p Page, out string, doc, main *html.Node) {
 	wantText(t, main, "High Fives Primary Care Network Ltd is the data controller", "dpo@highfives.example",
-		"We do not use analytics", "held by your GP practice")
+		"We do not use analytics", "held by your GP practice",
+		"You can tell us what you think using the Friends and Family Test and the contact form.",
+		"your name and email address", "We do not keep your IP address", "12 months after you send the form")
 	wantLink(t, main, "Find out more about the National Data Opt-out and make your choice", "https://www.nhs.uk/your-nhs-data-matters/")
 	wantLink(t, main, "complain to the Information Commissioner's Office (ICO)", "https://ico.org.uk/make-a-complaint/")
+}
+
+// attrOf is n's attribute key, "" when it has none.
+func attrOf(n *html.Node, key string) string { v, _ := attr(n, key); return v }
+
+// hasAttr reports whether n has the attribute key.
+func hasAttr(n *html.Node, key string) bool { _, ok := attr(n, key); return ok }
+
+// checkFeedback: the form: the warning with each practice's online form or
+// phone and 111, the error summary linking to the field, the FFT radios in
+// a fieldset whose legend is the question, the chosen answer and practice,
+// the token, the honeypot that no one tabs to, and the other forms.
+func checkFeedback(t *testing.T, p Page, out string, doc, main *html.Node) {
+	wantText(t, main, "This form is not for medical help", "There is a problem", p.Feedback.Refused, "Leave this empty")
+	wantLink(t, main, "Riverside Surgery: contact the practice online", "https://riverside.example/ask")
+	wantLink(t, main, "111.nhs.uk", "https://111.nhs.uk/")
+	wantLink(t, main, "Your answer must be 2000 characters or fewer", "#text")
+	wantLink(t, main, "Contact the PCN team", "/feedback/contact")
+	wantLink(t, main, "Friends and Family Test results", "/feedback/results")
+	legends := elements(main, "legend")
+	if len(legends) != 1 || !strings.Contains(text(legends[0]), p.Feedback.Question) {
+		t.Errorf("the question is not the radios' legend")
+	}
+	radios := 0
+	for _, in := range elements(main, "input") {
+		switch attrOf(in, "type") {
+		case "radio":
+			radios++
+			if (attrOf(in, "value") == "2") != hasAttr(in, "checked") {
+				t.Errorf("radio %s checked = %v", attrOf(in, "value"), hasAttr(in, "checked"))
+			}
+		case "hidden":
+			if attrOf(in, "name") == "token" && attrOf(in, "value") != p.Feedback.Token {
+				t.Errorf("token = %q", attrOf(in, "value"))
+			}
+		}
+		if attrOf(in, "name") == "website" && (attrOf(in, "tabindex") != "-1" || attrOf(in, "autocomplete") != "off") {
+			t.Errorf("the honeypot can be tabbed to or filled in by the browser")
+		}
+	}
+	if radios != 6 {
+		t.Errorf("%d radios, want the six FFT answers", radios)
+	}
+	for _, o := range elements(main, "option") {
+		if hasAttr(o, "selected") && text(o) != "Riverside Surgery" {
+			t.Errorf("selected option %q", text(o))
+		}
+	}
+}
+
+// checkFeedbackResults: a captioned table per month with each answer's
+// count and the share of good answers; never free text.
+func checkFeedbackResults(t *testing.T, p Page, out string, doc, main *html.Node) {
+	wantText(t, main, "April 2026", "Riverside Surgery", "100%", "50%", "Very good or good")
+	if len(elements(main, "caption")) != 1 {
+		t.Errorf("want one captioned table")
+	}
+	if strings.Contains(out, "Ann Smith") || strings.Contains(out, "ann@example.com") {
+		t.Errorf("the results page shows what a patient wrote")
+	}
 }
 
 // checkCookies: the cookies page: none set, so no banner.

@@ -93,7 +93,8 @@ var RequiredPages = []string{
 	// NHS England's content templates (handlers/site/guide.go).
 	"appointments", "prescriptions", "test-results", "fit-notes", "register",
 	"health-online", "proxy-access", "complaints", "patient-group",
-	"holding", // a site not launched yet (issue 11 §3)
+	"holding",                      // a site not launched yet (issue 11 §3)
+	"feedback", "feedback-results", // patients' feedback (issue 13)
 }
 
 // RequiredPlatformPages are the page templates the platform must provide.

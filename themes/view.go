@@ -117,6 +117,10 @@ type Page struct {
 	// "health-online", "proxy-access", "complaints", "patient-group"),
 	// which list each practice (Practices) with its own links.
 	Guide *Guide
+	// Feedback is the feedback forms' page ("feedback") and FFTResults the
+	// published Friends and Family Test results ("feedback-results").
+	Feedback   *Feedback
+	FFTResults *FFTResults
 }
 
 // Guide holds what the generated template pages know beyond the
@@ -141,6 +145,9 @@ type Legal struct {
 	Prepared     string   // "24 November 2026"
 	LastReviewed string
 	SiteURL      string
+	// Feedback describes the feedback forms switched on, for the privacy
+	// notice; nil when none is.
+	Feedback *FeedbackNotice
 }
 
 // Home is the home page's own content.

@@ -2,6 +2,7 @@ package site
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -64,6 +65,9 @@ func showLegal(d Deps, name, title string) fiber.Handler {
 		if s.StatementReviewed != nil {
 			legal.LastReviewed = longDate(*s.StatementReviewed)
 		}
+		if legal.Feedback, err = feedbackNotice(r); err != nil {
+			return err
+		}
 		view := r.view(title, path)
 		view.Legal = legal
 		view.Breadcrumbs = crumbs()
@@ -79,4 +83,28 @@ func lines(s string) []string {
 		}
 	}
 	return out
+}
+
+// feedbackNotice is what the privacy notice says about the feedback forms
+// switched on; nil when none is.
+func feedbackNotice(r *request) (*themes.FeedbackNotice, error) {
+	fs, err := r.store.FeedbackSettings()
+	if err != nil || !fs.AnyEnabled() {
+		return nil, err
+	}
+	var names []string
+	for _, f := range feedbackForms {
+		if fs.Enabled(f.name) {
+			names = append(names, formNames[f.name])
+		}
+	}
+	forms := names[0]
+	if n := len(names); n > 1 {
+		forms = strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
+	retention := strconv.Itoa(fs.RetentionMonths) + " months"
+	if fs.RetentionMonths == 1 {
+		retention = "1 month"
+	}
+	return &themes.FeedbackNotice{Forms: forms, Contact: fs.Contact, Retention: retention}, nil
 }

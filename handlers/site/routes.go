@@ -9,9 +9,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/internal/metrics"
+	"github.com/pcnweb/pcnweb/internal/redishealth"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/tenants"
@@ -42,6 +44,17 @@ type Deps struct {
 	// full site of a tenant not launched yet (holding.go); the admin panel
 	// signs it with the same key. Empty: no previews.
 	PreviewKey []byte
+	// Redis and RedisPrefix carry the feedback forms' used tokens and rate
+	// limits to every replica; nil: the contact cards' Redis (WithDefaults),
+	// else this process only.
+	Redis       *redishealth.Monitor
+	RedisPrefix string
+	// FeedbackKey signs the feedback forms' tokens; empty: the platform
+	// secret "feedback-form" in the database, the same on every replica.
+	FeedbackKey []byte
+	// Mailer emails new feedback to the address a manager set; nil sends
+	// none. The front door gives it the admin panel's.
+	Mailer auth.Mailer
 }
 
 // WithDefaults fills in what was left unset: the clock, and contact cards
@@ -53,6 +66,9 @@ func (d Deps) WithDefaults() Deps {
 	}
 	if d.Contacts == nil {
 		d.Contacts = NewContactCards(nil, "", d.Logger)
+	}
+	if d.Redis == nil && d.Contacts.redis != nil {
+		d.Redis, d.RedisPrefix = d.Contacts.redis, d.Contacts.prefix
 	}
 	return d
 }
@@ -93,6 +109,17 @@ func Routes(app *fiber.App, d Deps) {
 	for _, g := range GuidePages {
 		page(g.Path, showGuide(d, g))
 	}
+	// Patients' feedback (feedback.go). Each form carries a token made for
+	// its render, so the forms bypass the page cache (GET and POST); their
+	// thank-you pages and the FFT results (which change at the end of each
+	// month: the store's NextChange) are cached.
+	guard := newFeedbackGuard(d)
+	for _, f := range feedbackForms {
+		app.Get(f.path, holdingNoIndex, d.Cache.Middleware(noPageCache), unlessLaunched(d, showFeedbackForm(d, guard, f)))
+		app.Post(f.path, holdingNoIndex, d.Cache.Middleware(noPageCache), unlessLaunched(d, postFeedback(d, guard, f)))
+		page(f.path+"/thanks", showFeedbackThanks(d, f))
+	}
+	page("/feedback/results", showFFTResults(d))
 	page("/search", searchSite(d), "q")
 	page("/sitemap.xml", sitemap(d))
 	page("/robots.txt", robots(d))

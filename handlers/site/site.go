@@ -126,6 +126,17 @@ func frame(ctx context.Context, d Deps, t *tenants.Tenant, path string) (*reques
 		}
 	}
 	r.site = siteFrame(d, t, r.settings, r.pages, items, path, len(r.upcoming) > 0, len(r.vacancies) > 0)
+	// The footer links to the first feedback form switched on (feedback.go).
+	fs, err := r.store.FeedbackSettings()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range feedbackForms {
+		if fs.Enabled(f.name) {
+			r.site.Footer = append(r.site.Footer, themes.NavLink{Title: "Give feedback", URL: f.path, Current: path == f.path})
+			break
+		}
+	}
 	return r, nil
 }
 
