@@ -4,14 +4,20 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pcnweb/pcnweb/handlers"
+	"github.com/pcnweb/pcnweb/handlers/admin"
 	"github.com/pcnweb/pcnweb/internal/feedbackcsv"
+	"github.com/pcnweb/pcnweb/internal/webtest"
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/models/modelstest"
 )
 
 // feedbackFixture is a tenant with a practice, a service, a manager and an
@@ -406,5 +412,70 @@ func TestFeedbackSettingsForm(t *testing.T) {
 	if !strings.Contains(r.body, "The feedback settings have been saved.") || !strings.Contains(r.body, `value="team@nhs.net"`) ||
 		strings.Contains(r.body, `name="fft" type="checkbox" value="on" checked`) {
 		t.Errorf("after the save:\n%s", r.body)
+	}
+}
+
+// replica is another instance of the app (handlers.New) on the same
+// database and Redis as s, as a second replica of the deployment is: its
+// own services, caches and clock (siteNow, the public site's).
+func replica(t *testing.T, s *server, siteNow func() time.Time) *server {
+	t.Helper()
+	o := s.redis.Options()
+	svc := webtest.Start(t, webtest.Options{DB: modelstest.Open(t, s.dbURL), RedisURL: fmt.Sprintf("redis://%s/%d", o.Addr, o.DB), Prefix: s.prefix})
+	signIn := svc.SignIn(t, webtest.SignInOptions{})
+	adminDeps := admin.Deps{Deps: signIn, Scheme: "http", BaseDomain: "localhost"}
+	sd := svc.Site()
+	sd.Web, sd.Now = signIn.Web, siteNow
+	other := *s
+	other.app = handlers.New(handlers.Deps{Site: sd, Admin: &adminDeps})
+	other.admin = admin.New(adminDeps)
+	return &other
+}
+
+var feedbackTokenRE = regexp.MustCompile(`name="token" value="([^"]+)"`)
+
+// A patient's response posted through the public form of one replica is
+// in the admin of another (list and CSV), and in no other tenant's.
+func TestFeedbackPostedOnOneReplicaIsReadOnAnother(t *testing.T) {
+	s := newServer(t, options{}) // replica 2: the managers' admin
+	alpha := newFeedbackFixture(t, s, "alpha")
+	newFeedbackFixture(t, s, "beta")
+	siteClock := &clock{t: time.Now()}
+	one := replica(t, s, siteClock.Now) // replica 1: the patient's form
+
+	patient := one.browser()
+	const host = "alpha.localhost"
+	form := patient.get(t, host, "/feedback")
+	m := feedbackTokenRE.FindStringSubmatch(form.body)
+	if form.status != http.StatusOK || m == nil {
+		t.Fatalf("GET /feedback on replica 1: %d\n%s", form.status, form.body)
+	}
+	siteClock.Add(5 * time.Second) // a person takes a few seconds
+	r := webtest.DoHeader(t, one.app, patient.jar, http.MethodPost, host, "/feedback", url.Values{
+		"token": {html.UnescapeString(m[1])}, "rating": {fmt.Sprint(models.RatingVeryGood)}, "practice": {fmt.Sprint(alpha.practice.ID)},
+		"text": {"The nurse on replica one was lovely"}, "website": {""},
+	}, http.Header{"Origin": {"http://" + host}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/feedback/thanks" {
+		t.Fatalf("POST /feedback on replica 1: %d %s\n%s", r.Status, r.Header.Get("Location"), r.Body)
+	}
+
+	boss := s.browser()
+	boss.signIn(t, host, "boss@alpha.nhs.uk")
+	list := boss.get(t, host, "/admin/feedback")
+	if list.status != http.StatusOK || !strings.Contains(list.body, "The nurse on replica one was lovely") ||
+		!strings.Contains(list.body, "<strong>Very good</strong>") || !strings.Contains(list.body, "alpha Fivefields Surgery") {
+		t.Errorf("replica 2's admin:\n%s", list.body)
+	}
+	rows := readFeedbackCSV(t, boss.get(t, host, "/admin/feedback/download").body)
+	if len(rows) != 1 || rows[0][5] != "The nurse on replica one was lovely" || rows[0][2] != "Very good" {
+		t.Errorf("replica 2's CSV: %q", rows)
+	}
+
+	other := s.browser()
+	other.signIn(t, "beta.localhost", "boss@beta.nhs.uk")
+	for _, path := range []string{"/admin/feedback", "/admin/feedback/download"} {
+		if r := other.get(t, "beta.localhost", path); strings.Contains(r.body, "replica one") {
+			t.Errorf("beta's %s shows alpha's response", path)
+		}
 	}
 }
