@@ -35,6 +35,8 @@ Usage:
   pcnweb announce add --title T --until "YYYY-MM-DD HH:MM" [--text X] [--from "YYYY-MM-DD HH:MM"] [--by WHO]
   pcnweb announce list
   pcnweb announce end ID
+  pcnweb feedback export --tenant S [--since YYYY-MM-DD]
+                                        patients' feedback responses as CSV on stdout
   pcnweb import ods FILE...             create or update PCN sites from NHS ODS files (ePCN.xlsx, epraccur.csv)
   pcnweb token create --name N --scope S [--scope S]... [--expires YYYY-MM-DD]
                                         make an API token (printed once); scopes: tenants:read,
@@ -116,6 +118,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.importCmd(ctx, args[1:])
 	case "token":
 		return e.token(ctx, args[1:])
+	case "feedback":
+		return e.feedback(ctx, args[1:])
 	default:
 		return usagef("unknown command %q (run pcnweb help)", args[0])
 	}
