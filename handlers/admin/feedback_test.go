@@ -94,7 +94,7 @@ func TestFeedbackListFiltersAndPages(t *testing.T) {
 		last = i
 	}
 	for _, want := range []string{"Friends and Family Test: <strong>Very good</strong>", "alpha Fivefields Surgery", "Poor",
-		"<p class=\"nhsuk-body-s\">Quick too</p>", "From Sam Jones", "mailto:sam@example.org", "3 responses",
+		"<p class=\"nhsuk-u-margin-bottom-2\">Quick too</p>", "From Sam Jones", "mailto:sam@example.org", "3 responses",
 		`href="/admin/feedback" aria-current="page">Feedback</a>`, `href="/admin/feedback/download"`, `href="/admin/feedback/settings"`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("the list lacks %q", want)
