@@ -35,6 +35,8 @@ Usage:
   pcnweb announce add --title T --until "YYYY-MM-DD HH:MM" [--text X] [--from "YYYY-MM-DD HH:MM"] [--by WHO]
   pcnweb announce list
   pcnweb announce end ID
+  pcnweb feedback export --tenant S [--since YYYY-MM-DD]
+                                        patients' feedback responses as CSV on stdout
   pcnweb import ods FILE...             create or update PCN sites from NHS ODS files (ePCN.xlsx, epraccur.csv)
   pcnweb import site --tenant S URL [--max-pages N] [--publish]
                                         bring an old website in (drafts unless --publish)
@@ -127,6 +129,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.token(ctx, args[1:])
 	case "redirect":
 		return e.redirectCmd(ctx, args[1:])
+	case "feedback":
+		return e.feedback(ctx, args[1:])
 	default:
 		return usagef("unknown command %q (run pcnweb help)", args[0])
 	}

@@ -236,6 +236,12 @@ func New(d Deps) *fiber.App {
 	app.Get("/import/review", requireUser, requireManager, showImportReview(d))
 	app.Post("/import/review", requireUser, requireManager, publishImports(d))
 	app.Get("/import/:id", requireUser, requireManager, showImportJob(d))
+	// -- patients' feedback (feedback.go): managers read it, and editors
+	// when the managers let them; the forms' settings are the managers'
+	app.Get("/feedback", requireUser, mayReadFeedback(d), listFeedback(d))
+	app.Get("/feedback/download", requireUser, mayReadFeedback(d), downloadFeedback(d))
+	app.Get("/feedback/settings", requireUser, requireManager, editFeedbackSettings(d))
+	app.Post("/feedback/settings", requireUser, requireManager, saveFeedbackSettings(d))
 
 	// Anything else under the panel: its own 404 page.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

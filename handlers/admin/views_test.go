@@ -20,6 +20,8 @@ var pageViews = map[string]any{
 	"ea-session-delete":         eaSessionPage{},
 	"events":                    eventsPage{},
 	"event-edit":                eventPage{},
+	"feedback":                  feedbackPage{},
+	"feedback-settings":         feedbackSettingsPage{},
 	"health":                    healthPage{},
 	"launch":                    launchPage{},
 	"launch-confirm":            launchPage{},
