@@ -21,6 +21,7 @@ var pageViews = map[string]any{
 	"events":                    eventsPage{},
 	"event-edit":                eventPage{},
 	"health":                    healthPage{},
+	"insights":                  insightsPage{},
 	"launch":                    launchPage{},
 	"launch-confirm":            launchPage{},
 	"invitation":                invitationPage{},
