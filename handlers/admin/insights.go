@@ -39,11 +39,11 @@ type insightsPage struct {
 }
 
 // insightsRanking is one ranking's table: its caption, the heading of
-// its keys' column, the text of each row's action link if rows have one
+// its keys' column and of its counts', the text of each row's action link if rows have one
 // (else a row's URL links its key), and its rows.
 type insightsRanking struct {
-	Caption, Head, Action string
-	Rows                  []insightsRow
+	Caption, Head, Unit, Action string
+	Rows                        []insightsRow
 }
 
 // insightsPeriod is one choice of range.
@@ -118,11 +118,11 @@ func showInsights(d Deps) fiber.Handler {
 		bars.Desc += ". The table below the chart gives the figure for each day."
 		v.Chart = bars.SVG()
 		site := siteURL(c, d, tenants.FromCtx(c))
-		v.Pages = insightsRanking{Caption: "Most read pages", Head: "Page"}
-		v.Referrers = insightsRanking{Caption: "Websites that sent visitors", Head: "Website", Rows: insightsRows(in.TopReferrers, nil)}
-		v.Searches = insightsRanking{Caption: "What people searched for", Head: "Search", Rows: insightsRows(in.TopSearches, nil)}
-		v.NoResults = insightsRanking{Caption: "Searches that found nothing", Head: "Search", Rows: insightsRows(in.NoResultSearches, nil)}
-		v.NotFound = insightsRanking{Caption: "Addresses not found", Head: "Address", Action: "Add a redirect"}
+		v.Pages = insightsRanking{Caption: "Most read pages", Head: "Page", Unit: "Views"}
+		v.Referrers = insightsRanking{Caption: "Websites that sent visitors", Head: "Website", Unit: "Visits", Rows: insightsRows(in.TopReferrers, nil)}
+		v.Searches = insightsRanking{Caption: "What people searched for", Head: "Search", Unit: "Times", Rows: insightsRows(in.TopSearches, nil)}
+		v.NoResults = insightsRanking{Caption: "Searches that found nothing", Head: "Search", Unit: "Times", Rows: insightsRows(in.NoResultSearches, nil)}
+		v.NotFound = insightsRanking{Caption: "Addresses not found", Head: "Address", Unit: "Times", Action: "Add a redirect"}
 		v.Pages.Rows = insightsRows(in.TopPages, func(k string) string {
 			if strings.HasPrefix(k, "/") && !strings.HasPrefix(k, "//") {
 				return site + k

@@ -43,7 +43,7 @@ func TestPlatformShowsSharedFigures(t *testing.T) {
 			{TenantID: alpha.ID, Day: ago(20), Kind: models.KindNotFound, Key: "/gone", N: 5},
 			{TenantID: beta.ID, Day: ago(10), Kind: models.KindView, Key: "/news", N: 3000},
 			{TenantID: beta.ID, Day: ago(40), Kind: models.KindView, Key: "/news", N: 9999}, // outside 30 days
-			{TenantID: beta.ID, Day: ago(0), Kind: models.KindSearch, Key: "flu", N: 8},    // not a view
+			{TenantID: beta.ID, Day: ago(0), Kind: models.KindSearch, Key: "flu", N: 8},     // not a view
 		},
 	} {
 		if err := s.db.AddCounts(context.Background(), batch); err != nil {

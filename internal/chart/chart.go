@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The NHS identity colours the chart uses.
@@ -26,7 +27,7 @@ const (
 const (
 	Width      = 720
 	Height     = 320
-	FontSize   = 14
+	FontSize   = 15
 	marginLeft = 64 // room for the value labels
 	marginTop  = 16
 	marginEnd  = 16
@@ -60,11 +61,17 @@ type Rect struct {
 	Bar        Bar
 }
 
-// Tick is a label on an axis at a position in user units.
+// Tick is a label on an axis at a position in user units. Anchor is
+// how the text sits on the position ("middle", or "end" for a label that
+// would run off the right edge).
 type Tick struct {
-	Pos  float64
-	Text string
+	Pos    float64
+	Text   string
+	Anchor string
 }
+
+// textWidth is a generous estimate of a label's width in user units.
+func textWidth(s string) float64 { return 0.6 * FontSize * float64(utf8.RuneCountInString(s)) }
 
 // Layout is where everything goes: the plot area, the bars, the value
 // lines (YTicks, from 0 up to Top) and the labels under the bars.
@@ -102,7 +109,11 @@ func (b Bars) Layout() Layout {
 		// Label every few bars, counting from the last (today), so the
 		// most recent day always has its label.
 		if (n-1-i)%every == 0 && bar.Tick != "" {
-			l.XTicks = append(l.XTicks, Tick{Pos: x + slot/2, Text: bar.Tick})
+			t := Tick{Pos: x + slot/2, Text: bar.Tick, Anchor: "middle"}
+			if t.Pos+textWidth(t.Text)/2 > Width {
+				t.Pos, t.Anchor = Width-2, "end"
+			}
+			l.XTicks = append(l.XTicks, t)
 		}
 	}
 	return l
@@ -150,7 +161,7 @@ func (b Bars) SVG() template.HTML {
 	base := l.PlotY + l.PlotH
 	fmt.Fprintf(&s, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"/>`, num(l.PlotX), num(base), num(l.PlotX+l.PlotW), num(base), ColourAxis)
 	for _, t := range l.XTicks {
-		fmt.Fprintf(&s, `<text x="%s" y="%s" text-anchor="middle" fill="%s">%s</text>`, num(t.Pos), num(base+24), ColourText, template.HTMLEscapeString(t.Text))
+		fmt.Fprintf(&s, `<text x="%s" y="%s" text-anchor="%s" fill="%s">%s</text>`, num(t.Pos), num(base+24), t.Anchor, ColourText, template.HTMLEscapeString(t.Text))
 	}
 	s.WriteString(`</svg>`)
 	return template.HTML(s.String()) //nolint:gosec // built here, every text escaped above

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestScale(t *testing.T) {
@@ -49,7 +50,7 @@ func TestThousands(t *testing.T) {
 func days(n int) []Bar {
 	bars := make([]Bar, n)
 	for i := range bars {
-		bars[i] = Bar{Label: fmt.Sprintf("day %d", i+1), Tick: fmt.Sprint(i + 1), Value: int64(i % 7 * 10)}
+		bars[i] = Bar{Label: fmt.Sprintf("day %d", i+1), Tick: fmt.Sprintf("%d Nov", i+1), Value: int64(i % 7 * 10)}
 	}
 	return bars
 }
@@ -62,9 +63,9 @@ func TestLayoutGeometry(t *testing.T) {
 		last   string
 	}{
 		{"empty", nil, 0, ""},
-		{"a week", days(7), 7, "7"},
-		{"thirty days", days(30), 10, "30"},
-		{"ninety days", days(90), 10, "90"},
+		{"a week", days(7), 7, "7 Nov"},
+		{"thirty days", days(30), 10, "30 Nov"},
+		{"ninety days", days(90), 10, "90 Nov"},
 		{"one day", []Bar{{Label: "today", Tick: "7 Dec", Value: 3}}, 1, "7 Dec"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +78,15 @@ func TestLayoutGeometry(t *testing.T) {
 			}
 			if tt.last != "" && l.XTicks[len(l.XTicks)-1].Text != tt.last {
 				t.Errorf("last day label %q, want %q (the latest day is always labelled)", l.XTicks[len(l.XTicks)-1].Text, tt.last)
+			}
+			for _, x := range l.XTicks {
+				left, right := x.Pos-textWidth(x.Text)/2, x.Pos+textWidth(x.Text)/2
+				if x.Anchor == "end" {
+					left, right = x.Pos-textWidth(x.Text), x.Pos
+				}
+				if left < l.PlotX || right > Width {
+					t.Errorf("day label %q (%s at %.1f) runs off the chart", x.Text, x.Anchor, x.Pos)
+				}
 			}
 			for i := 1; i < len(l.XTicks); i++ {
 				if l.XTicks[i].Pos-l.XTicks[i-1].Pos < 60 {
@@ -213,4 +223,34 @@ func TestSVGEscapesEveryText(t *testing.T) {
 	if roots != 1 {
 		t.Errorf("%d top-level elements, want the one svg", roots)
 	}
+}
+
+// FuzzSVG: whatever the labels (counted paths and search terms come from
+// visitors), the chart is one well-formed svg element whose texts read
+// back as given.
+func FuzzSVG(f *testing.F) {
+	for _, s := range []string{"", "7 Dec", `<script>alert(1)</script>`, `"><svg onload=x>`, "&amp;", "]]>", "\x00\xff", "ünïcödé 🚑"} {
+		f.Add(s, int64(5))
+	}
+	f.Fuzz(func(t *testing.T, label string, v int64) {
+		if !utf8.ValidString(label) || strings.ContainsFunc(label, func(r rune) bool {
+			return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF
+		}) {
+			t.Skip("not text XML can carry")
+		}
+		v = max(v, 0) % 1_000_000_000
+		svg := string(Bars{ID: "c", Title: label, Desc: label, Bars: []Bar{{Label: label, Tick: label, Value: v}, {Value: 1}}}.SVG())
+		var doc svgDoc
+		if err := xml.Unmarshal([]byte(svg), &doc); err != nil {
+			t.Fatalf("not well-formed: %v\n%s", err, svg)
+		}
+		// XML (like HTML) reads every line ending as \n.
+		want := strings.ReplaceAll(strings.ReplaceAll(label, "\r\n", "\n"), "\r", "\n")
+		if doc.Role != "img" || doc.Title.Text != want {
+			t.Fatalf("title %q, want %q", doc.Title.Text, want)
+		}
+		if strings.Contains(strings.ToLower(svg), "<script") || strings.Contains(svg, "<svg onload") {
+			t.Fatalf("markup from a label:\n%s", svg)
+		}
+	})
 }
