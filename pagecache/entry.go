@@ -26,6 +26,9 @@ type Entry struct {
 	ContentType string
 	ETag        string // strong, quoted; the gzip variant appends "-gz" inside the quotes
 	Gzip        []byte
+	// Note is what the handler said of the page for the middleware in
+	// front of the cache (SetNote), given back on every hit; usually "".
+	Note string
 	// body is the identity encoding. An entry read from Redis has only the
 	// gzip body; its identity body is inflated the first time a client
 	// without gzip asks (most clients take gzip), once, through inflate.
@@ -96,7 +99,7 @@ func (e *Entry) gzipETag() string { return e.ETag[:len(e.ETag)-1] + `-gz"` }
 
 // size is the entry's weight in the L1 cache.
 func (e *Entry) size() uint32 {
-	n := e.bodySize + len(e.Gzip) + len(e.ContentType) + len(e.ETag) + 96
+	n := e.bodySize + len(e.Gzip) + len(e.ContentType) + len(e.Note) + len(e.ETag) + 96
 	if n > 1<<31 {
 		return 1 << 31
 	}
@@ -117,10 +120,13 @@ func (e *Entry) current(gen int64, now time.Time) bool {
 }
 
 // Wire versions: 1 had no fingerprint (decoded with Fingerprint "", so never
-// fresh); 2 adds it after the status.
+// fresh); 2 adds it after the status; 3 adds the note after the
+// fingerprint. An entry without a note is written as version 2, which
+// releases before notes read too.
 const (
 	wireVersion1 = 1
 	wireVersion  = 2
+	wireVersion3 = 3
 )
 
 // marshal encodes the entry for Redis. Only the gzip body is stored; the
@@ -128,7 +134,11 @@ const (
 func (e *Entry) marshal() []byte {
 	var b bytes.Buffer
 	b.Grow(len(e.Gzip) + 64)
-	b.WriteByte(wireVersion)
+	if e.Note != "" {
+		b.WriteByte(wireVersion3)
+	} else {
+		b.WriteByte(wireVersion)
+	}
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(e.Gen))
 	b.Write(n[:])
@@ -137,6 +147,9 @@ func (e *Entry) marshal() []byte {
 	binary.BigEndian.PutUint16(n[:2], uint16(e.Status))
 	b.Write(n[:2])
 	writeString(&b, e.Fingerprint)
+	if e.Note != "" {
+		writeString(&b, e.Note)
+	}
 	writeString(&b, e.ContentType)
 	writeString(&b, e.ETag)
 	b.Write(e.Gzip)
@@ -156,7 +169,7 @@ var errCorrupt = errors.New("pagecache: corrupt entry")
 // unmarshal decodes an entry stored by marshal, or by a release that wrote
 // wire version 1.
 func unmarshal(data []byte) (*Entry, error) {
-	if len(data) < 1+8+8+2+2 || (data[0] != wireVersion && data[0] != wireVersion1) {
+	if len(data) < 1+8+8+2+2 || (data[0] != wireVersion && data[0] != wireVersion1 && data[0] != wireVersion3) {
 		return nil, errCorrupt
 	}
 	e := &Entry{
@@ -166,8 +179,13 @@ func unmarshal(data []byte) (*Entry, error) {
 	}
 	rest := data[19:]
 	var ok bool
-	if data[0] == wireVersion {
+	if data[0] != wireVersion1 {
 		if e.Fingerprint, rest, ok = readString(rest); !ok {
+			return nil, errCorrupt
+		}
+	}
+	if data[0] == wireVersion3 {
+		if e.Note, rest, ok = readString(rest); !ok {
 			return nil, errCorrupt
 		}
 	}

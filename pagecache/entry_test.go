@@ -29,6 +29,31 @@ func TestEntryRoundTrip(t *testing.T) {
 	}
 }
 
+// TestEntryNoteRoundTrip: a page's note (SetNote) travels through Redis
+// with it; a page without one is written in the wire version releases
+// before notes read.
+func TestEntryNoteRoundTrip(t *testing.T) {
+	e, err := newEntry(3, "fp-1", time.Unix(1700000000, 0), 200, "text/html", []byte("<p>No results</p>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data := e.marshal(); data[0] != wireVersion {
+		t.Errorf("a page without a note is written as version %d, want %d", data[0], wireVersion)
+	}
+	e.Note = "search-none"
+	data := e.marshal()
+	if data[0] != wireVersion3 {
+		t.Errorf("a page with a note is written as version %d, want %d", data[0], wireVersion3)
+	}
+	got, err := unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Note != "search-none" || got.Fingerprint != "fp-1" || got.ContentType != "text/html" || got.ETag != e.ETag || !bytes.Equal(got.Gzip, e.Gzip) {
+		t.Errorf("round trip: got %+v, want %+v", got, e)
+	}
+}
+
 // A gzip body whose trailer lies about its size, or that is cut short, is
 // refused when inflated, not sent.
 func TestEntryBodyRefusesDamagedGzip(t *testing.T) {
@@ -55,6 +80,9 @@ func FuzzUnmarshal(f *testing.F) {
 	e, _ := newEntry(1, "fp-1", time.Unix(0, 0), 200, "text/html", []byte("x"))
 	f.Add(e.marshal())
 	f.Add(marshalV1(e))
+	noted, _ := newEntry(1, "fp-1", time.Unix(0, 0), 200, "text/html", []byte("x"))
+	noted.Note = "search-none"
+	f.Add(noted.marshal())
 	f.Add([]byte{})
 	f.Add([]byte{1, 0, 0})
 	f.Add([]byte{2, 0, 0})

@@ -185,6 +185,7 @@ type localsKey int
 const (
 	freshUntilKey localsKey = iota
 	noStoreKey
+	noteKey
 )
 
 // ExpireAt tells the cache that the page being rendered changes at t (an
@@ -199,6 +200,19 @@ func ExpireAt(c *fiber.Ctx, t time.Time) {
 
 // NoStore marks the response being rendered as not cacheable.
 func NoStore(c *fiber.Ctx) { c.Locals(noStoreKey, true) }
+
+// SetNote attaches a short note (at most 255 bytes) to the page being
+// rendered, which the cache keeps with the copy: Note gives it back to the
+// middleware in front of the cache on the render and on every hit (the
+// analytics learn so whether a cached search found anything).
+func SetNote(c *fiber.Ctx, note string) { c.Locals(noteKey, note) }
+
+// Note is the note of the page being served (SetNote), after the cache's
+// middleware has run; "" when it has none.
+func Note(c *fiber.Ctx) string {
+	s, _ := c.Locals(noteKey).(string)
+	return s
+}
 
 // rendered is what a miss render hands to the requests waiting on it.
 type rendered struct {
@@ -435,6 +449,9 @@ func (c *Cache) render(fc *fiber.Ctx, key string, gen int64) (*rendered, error) 
 	if err != nil {
 		return nil, err
 	}
+	if note := Note(fc); note != "" {
+		e.Note = note[:min(len(note), 255)]
+	}
 	c.l1.Set(key, e)
 	c.putL2(parent, key, e)
 	return &rendered{entry: e, storable: true}, nil
@@ -507,6 +524,9 @@ func serve(fc *fiber.Ctx, e *Entry, cacheStatus string) error {
 		if body, err = e.Body(); err != nil {
 			return err
 		}
+	}
+	if e.Note != "" {
+		fc.Locals(noteKey, e.Note)
 	}
 	h := &fc.Response().Header
 	h.Set("Cache-Status", cacheStatus)

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
 )
 
@@ -45,6 +46,10 @@ type Runner struct {
 	holder string
 	now    func() time.Time
 	ttl    time.Duration
+
+	// rolledUp is the London date of the last analytics roll-up
+	// (models.DB.RollUpCounts): the leader runs it once a day.
+	rolledUp string
 
 	mu     sync.Mutex
 	leader bool
@@ -151,6 +156,7 @@ func (r *Runner) Tick(ctx context.Context) ([]models.ScheduleResult, error) {
 	if !leader {
 		return nil, nil
 	}
+	r.rollUpCounts(ctx, now)
 	results, err := r.db.ApplyDue(ctx, now)
 	for _, res := range results {
 		c := res.Change
@@ -163,4 +169,23 @@ func (r *Runner) Tick(ctx context.Context) ([]models.ScheduleResult, error) {
 			"kind", c.Kind, "target", c.Target, "action", c.Action)
 	}
 	return results, err
+}
+
+// rollUpCounts folds old analytics detail into daily totals, on the first
+// tick of each London day that this runner leads; a failure is logged and
+// tried again at the next tick.
+func (r *Runner) rollUpCounts(ctx context.Context, now time.Time) {
+	day := now.In(hours.Location()).Format(time.DateOnly)
+	if day == r.rolledUp {
+		return
+	}
+	n, err := r.db.RollUpCounts(ctx, now)
+	if err != nil {
+		r.log.ErrorContext(ctx, "schedule: roll up analytics", "error", err)
+		return
+	}
+	r.rolledUp = day
+	if n > 0 {
+		r.log.InfoContext(ctx, "schedule: analytics rolled up", "rows", n)
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pcnweb/pcnweb/analytics"
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/admin"
@@ -112,12 +113,16 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		_ = iln.Close()
 		return err
 	}
+	// Analytics (issue 13): counted in memory, added to the database every
+	// 5 s and once more at shutdown.
+	counter := analytics.New(analytics.Options{DB: p.db, Logger: e.log})
 	// The public listener: handlers/routes.go shows where each request goes.
 	app := handlers.New(handlers.Deps{
 		Site: site.Deps{
 			DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
 			Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Media: mediaStore,
-			Contacts: site.NewContactCards(p.redis, e.cfg.RedisPrefix, e.log),
+			Contacts:  site.NewContactCards(p.redis, e.cfg.RedisPrefix, e.log),
+			Analytics: counter,
 		},
 		Admin: &admin.Deps{
 			Deps: signIn, Scheme: e.cfg.scheme(), Port: publicPort, BaseDomain: e.cfg.BaseDomain,
@@ -154,6 +159,15 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// picks the one that acts. Stopped (lease released) before bg ends.
 	sched := schedule.Start(bg, schedule.Options{DB: p.db, Logger: e.log})
 	defer sched.Stop()
+	counter.Start(bg)
+	defer func() {
+		// After the listener has finished its requests: their counts too.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := counter.Stop(fctx); err != nil {
+			e.log.Warn("analytics: last flush failed", "error", err)
+		}
+	}()
 	go func() {
 		select {
 		case <-busReady:

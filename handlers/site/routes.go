@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/analytics"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/internal/metrics"
@@ -42,6 +43,9 @@ type Deps struct {
 	// full site of a tenant not launched yet (holding.go); the admin panel
 	// signs it with the same key. Empty: no previews.
 	PreviewKey []byte
+	// Analytics counts page views, referrers, searches and 404s
+	// (analytics.go); nil counts nothing.
+	Analytics *analytics.Counter
 }
 
 // WithDefaults fills in what was left unset: the clock, and contact cards
@@ -66,9 +70,11 @@ func Routes(app *fiber.App, d Deps) {
 	// cache key.
 	// A tenant not launched shows its holding page on every path instead
 	// (holding.go): noindex on cached copies too, then the cache, then the
-	// holding page or, for a member's preview, the page.
+	// holding page or, for a member's preview, the page. The analytics
+	// count in front of the cache, so hits count too.
+	count := countVisit(d)
 	page := func(path string, h fiber.Handler, params ...string) {
-		app.Get(path, holdingNoIndex, d.Cache.Middleware(cacheScope, params...), clockExpiry, unlessLaunched(d, h))
+		app.Get(path, holdingNoIndex, count, d.Cache.Middleware(cacheScope, params...), clockExpiry, unlessLaunched(d, h))
 	}
 	page("/", showHome(d))
 	page("/practices", listPractices(d))

@@ -34,6 +34,9 @@ func searchSite(d Deps) fiber.Handler {
 			for _, res := range results {
 				view.Search.Results = append(view.Search.Results, themes.SearchResult{Title: res.Title, URL: res.URL, Kind: res.Kind, Snippet: res.Snippet})
 			}
+			if len(results) == 0 {
+				pagecache.SetNote(c, noteNoResults) // for the analytics, on hits too
+			}
 		}
 		return render(c, d, r.t, "search", view)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/analytics"
 	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
@@ -43,6 +44,7 @@ type serverOptions struct {
 	now            func() time.Time // injected clock for the site and its cache
 	themes         []themes.Option  // how this server's release loads its themes
 	maxRenders     int
+	counter        *analytics.Counter // the analytics; nil counts nothing
 }
 
 func newServer(t testing.TB, o serverOptions) *server {
@@ -60,6 +62,7 @@ func newServer(t testing.TB, o serverOptions) *server {
 	sd.Web = web.Config{TrustedProxies: o.trustedProxies, Secure: o.secure}
 	sd.Now = o.now
 	sd.Contacts = site.NewContactCards(svc.Monitor, svc.Prefix, svc.Logger)
+	sd.Analytics = o.counter
 	app := handlers.New(handlers.Deps{Site: sd})
 	return &server{app: app, db: svc.DB, resolver: svc.Resolver, bus: svc.Bus, redis: svc.Monitor, themes: svc.Themes}
 }
