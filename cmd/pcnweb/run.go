@@ -52,6 +52,9 @@ Usage:
                                         tenants:write, domains:write, users:write, pages:write
   pcnweb token list
   pcnweb token revoke ID
+  pcnweb stats --tenant S [--days N] [--json]
+                                        a site's page views, searches and 404s over the last N days
+                                        (1 to 400, default 30), as on its admin Insights page
   pcnweb version
 
 Configuration is read from the environment; see README.md.
@@ -131,6 +134,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.redirectCmd(ctx, args[1:])
 	case "feedback":
 		return e.feedback(ctx, args[1:])
+	case "stats":
+		return e.stats(ctx, args[1:])
 	default:
 		return usagef("unknown command %q (run pcnweb help)", args[0])
 	}

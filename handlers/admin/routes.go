@@ -69,6 +69,9 @@ func New(d Deps) *fiber.App {
 	app.Get("/news/:id/delete", requireUser, confirmDeleteNews(d))
 	app.Post("/news/:id/delete", requireUser, deleteNews(d))
 	app.Get("/health", requireUser, showHealth(d))
+	// -- insights: the site's cookieless figures (insights.go); read only,
+	// so editors as well as managers
+	app.Get("/insights", requireUser, showInsights(d))
 
 	// -- content shared with the site by its ICB or federation: hide, show
 	// again, replace with the tenant's own version (shared.go)

@@ -23,6 +23,7 @@ var pageViews = map[string]any{
 	"feedback":                  feedbackPage{},
 	"feedback-settings":         feedbackSettingsPage{},
 	"health":                    healthPage{},
+	"insights":                  insightsPage{},
 	"launch":                    launchPage{},
 	"launch-confirm":            launchPage{},
 	"import":                    importsPage{},

@@ -2,6 +2,7 @@ package console
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/pcnweb/pcnweb/auth"
 	"github.com/pcnweb/pcnweb/handlers/signin"
+	"github.com/pcnweb/pcnweb/internal/chart"
 	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/models"
@@ -20,6 +22,57 @@ import (
 // auditRow is one operator audit entry.
 type auditRow struct {
 	At, Who, Action, Tenant, Subject, Why string
+}
+
+// trafficView is the platform's page views and 404s per tenant from the
+// shared figures every replica flushes to (models.DB.PlatformViews), over
+// the last 7 and 30 days (UK dates, today included), busiest first.
+type trafficView struct {
+	From7, From30, To string // "1 December 2026"
+	Rows              []trafficRow
+	// Totals over every tenant.
+	Views7, NotFound7, Views30, NotFound30 string
+}
+
+// trafficRow is one tenant's figures, numbers written with commas.
+type trafficRow struct {
+	Tenant, Slug                           string
+	Views7, NotFound7, Views30, NotFound30 string
+}
+
+// platformTraffic reads the shared figures of the last 7 and 30 days;
+// names maps tenant ids to their names and slugs.
+func platformTraffic(ctx context.Context, d Deps, names map[int64]models.Tenant) (*trafficView, error) {
+	to := d.now().In(hours.Location())
+	from7, from30 := to.AddDate(0, 0, -6), to.AddDate(0, 0, -29)
+	week, err := d.DB.PlatformViews(ctx, from7, to)
+	if err != nil {
+		return nil, err
+	}
+	month, err := d.DB.PlatformViews(ctx, from30, to)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]models.TenantViews, len(week))
+	var v7, n7, v30, n30 int64
+	for _, w := range week {
+		byID[w.TenantID] = w
+		v7, n7 = v7+w.Views, n7+w.NotFound
+	}
+	slices.SortStableFunc(month, func(a, b models.TenantViews) int { return cmp.Compare(b.Views, a.Views) })
+	tv := &trafficView{From7: from7.Format("2 January 2006"), From30: from30.Format("2 January 2006"), To: to.Format("2 January 2006")}
+	for _, m := range month {
+		w := byID[m.TenantID]
+		v30, n30 = v30+m.Views, n30+m.NotFound
+		t, ok := names[m.TenantID]
+		if !ok {
+			t = models.Tenant{Name: fmt.Sprintf("tenant %d (deleted)", m.TenantID)}
+		}
+		tv.Rows = append(tv.Rows, trafficRow{Tenant: t.Name, Slug: t.Slug,
+			Views7: chart.Thousands(w.Views), NotFound7: chart.Thousands(w.NotFound), Views30: chart.Thousands(m.Views), NotFound30: chart.Thousands(m.NotFound)})
+	}
+	tv.Views7, tv.NotFound7, tv.Views30, tv.NotFound30 = chart.Thousands(v7), chart.Thousands(n7), chart.Thousands(v30), chart.Thousands(n30)
+	return tv, nil
 }
 
 // statRow is one tenant's counters on this replica.
@@ -58,17 +111,21 @@ func showPlatform(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
 		v, cv := baseView(c, "Platform", "platform")
+		ts, err := d.DB.ListTenants(ctx)
+		if err != nil {
+			return err
+		}
+		tenantsByID := make(map[int64]models.Tenant, len(ts))
+		names := make(map[int64]string, len(ts))
+		for _, t := range ts {
+			tenantsByID[t.ID], names[t.ID] = t, t.Name
+		}
+		if cv.Traffic, err = platformTraffic(ctx, d, tenantsByID); err != nil {
+			return err
+		}
 		if d.Metrics != nil {
 			stats := d.Metrics.Tenants()
 			if len(stats) > 0 {
-				ts, err := d.DB.ListTenants(ctx)
-				if err != nil {
-					return err
-				}
-				names := make(map[int64]string, len(ts))
-				for _, t := range ts {
-					names[t.ID] = t.Name
-				}
 				stats = slices.Clone(stats)
 				slices.SortStableFunc(stats, func(a, b metrics.TenantStats) int { return cmp.Compare(b.Requests, a.Requests) })
 				for _, s := range stats {

@@ -137,6 +137,10 @@ type consoleView struct {
 	Tokens       []tokenRow // "console-tokens"
 	NewToken     string     // "console-token-created": shown once
 
+	// Traffic is "console-platform"'s page views and 404s per tenant,
+	// from the figures every replica adds to (platform.go).
+	Traffic *trafficView
+
 	// Shared content (shared.go). GroupEditor: the signed-in user is a
 	// group editor of GroupLabel, whose navigation is shared content only.
 	GroupEditor  bool
