@@ -38,16 +38,19 @@ func listPractices(d Deps) fiber.Handler {
 func showPractice(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ods := strings.ToUpper(c.Params("ods"))
-		if ods != c.Params("ods") {
-			return redirect.To(c, "/practices/"+ods, fiber.StatusMovedPermanently)
-		}
 		r, err := load(c, d)
 		if err != nil {
 			return err
 		}
+		// An unknown code is a 404 (which a redirect from an old website's
+		// /practices/… address may answer); a known one typed in lower
+		// case moves to its canonical address.
 		p, err := r.store.PracticeByODS(ods)
 		if err != nil {
 			return err
+		}
+		if ods != c.Params("ods") {
+			return redirect.To(c, "/practices/"+ods, fiber.StatusMovedPermanently)
 		}
 		pv, next := practiceView(p, d.Now())
 		expireAt(c, next)

@@ -31,6 +31,7 @@ func TestOldAddressesRedirect(t *testing.T) {
 		{From: "/news/2019/05/flu-clinic/", To: "https://www.nhs.uk/conditions/flu/"},
 		{From: "/about?old=1", To: "/contact"},
 		{From: "/services/old-slug", To: "/services"},
+		{From: "/practices/opening.htm", To: "/our-practices/opening"},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +58,7 @@ func TestOldAddressesRedirect(t *testing.T) {
 		{"/?p=13", 200, ""},
 		{"/news/2019/05/flu-clinic", 301, "https://www.nhs.uk/conditions/flu/"},
 		{"/services/old-slug", 301, "/services"},
+		{"/practices/opening.htm", 301, "/our-practices/opening"}, // not a practice's code: no upper-casing first
 		{"/history", 200, ""},             // a page wins over a redirect without a query
 		{"/about?old=1", 301, "/contact"}, // an old address with a query is the old site's own
 		{"/about", 200, ""},
