@@ -42,14 +42,10 @@ func (e *env) feedback(ctx context.Context, args []string) error {
 		}
 		f.From = d.Start()
 	}
-	p, _, err := e.open(ctx, nil, nil)
+	p, _, store, err := e.openTenant(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer p.close()
-	t, err := p.db.TenantBySlug(ctx, *slug)
-	if err != nil {
-		return describe(err, "tenant "+*slug)
-	}
-	return feedbackcsv.Export(e.stdout, p.db.ForTenant(ctx, t.ID), f, time.Now())
+	return feedbackcsv.Export(e.stdout, store, f, time.Now())
 }

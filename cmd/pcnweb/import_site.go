@@ -86,16 +86,11 @@ func (e *env) importWordPress(ctx context.Context, args []string) error {
 // that one), with progress on stderr and the summary on stdout.
 func (e *env) runImport(ctx context.Context, slug, kind, source string, payload []byte, maxPages int, publish bool) error {
 	cmd := "import " + kind
-	p, _, err := e.open(ctx, nil, nil)
+	p, t, store, err := e.openTenant(ctx, slug)
 	if err != nil {
 		return err
 	}
 	defer p.close()
-	t, err := p.db.TenantBySlug(ctx, slug)
-	if err != nil {
-		return describe(err, "tenant "+slug)
-	}
-	store := p.db.ForTenant(ctx, t.ID)
 	job, err := store.QueueImport(e.actor(), kind, source, payload, maxPages, publish)
 	var ve *models.ValidationError
 	switch {

@@ -41,16 +41,11 @@ func (e *env) redirectCmd(ctx context.Context, args []string) error {
 	case *slug == "":
 		return usagef("redirect %s: --tenant is required", sub)
 	}
-	p, _, err := e.open(ctx, nil, nil)
+	p, t, store, err := e.openTenant(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer p.close()
-	t, err := p.db.TenantBySlug(ctx, *slug)
-	if err != nil {
-		return describe(err, "tenant "+*slug)
-	}
-	store := p.db.ForTenant(ctx, t.ID)
 	switch sub {
 	case "add":
 		r, err := store.PutRedirect(e.actor(), 0, models.RedirectInput{From: pos[0], To: pos[1], Status: *status, Source: models.RedirectCLI})

@@ -166,6 +166,22 @@ type platform struct {
 	close func()
 }
 
+// openTenant opens the platform (as open does) and the tenant called slug,
+// with its store, for the commands that work on one tenant's data. An
+// unknown slug is a usage error naming it. Close the platform when done.
+func (e *env) openTenant(ctx context.Context, slug string) (*platform, models.Tenant, *models.TenantDB, error) {
+	p, _, err := e.open(ctx, nil, nil)
+	if err != nil {
+		return nil, models.Tenant{}, nil, err
+	}
+	t, err := p.db.TenantBySlug(ctx, slug)
+	if err != nil {
+		p.close()
+		return nil, models.Tenant{}, nil, describe(err, "tenant "+slug)
+	}
+	return p, t, p.db.ForTenant(ctx, t.ID), nil
+}
+
 // open connects to the database (migrating it when allowed) and to Redis,
 // and installs the invalidation bus so every change reaches running servers.
 func (e *env) open(ctx context.Context, resolver func(*models.DB) *tenants.Resolver, m *metrics.Metrics) (*platform, *tenants.Bus, error) {

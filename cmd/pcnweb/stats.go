@@ -70,17 +70,13 @@ func (e *env) stats(ctx context.Context, args []string) error {
 	case *days < 1 || *days > statsMaxDays:
 		return usagef("stats: --days must be a whole number from 1 to %d", statsMaxDays)
 	}
-	p, _, err := e.open(ctx, nil, nil)
+	p, t, store, err := e.openTenant(ctx, *slug)
 	if err != nil {
 		return err
 	}
 	defer p.close()
-	t, err := p.db.TenantBySlug(ctx, *slug)
-	if err != nil {
-		return describe(err, "tenant "+*slug)
-	}
 	to := time.Now().In(hours.Location())
-	in, err := p.db.ForTenant(ctx, t.ID).Insights(to.AddDate(0, 0, 1-*days), to, statsTop)
+	in, err := store.Insights(to.AddDate(0, 0, 1-*days), to, statsTop)
 	if err != nil {
 		return err
 	}
