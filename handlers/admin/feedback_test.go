@@ -440,7 +440,10 @@ func TestFeedbackPostedOnOneReplicaIsReadOnAnother(t *testing.T) {
 	s := newServer(t, options{}) // replica 2: the managers' admin
 	alpha := newFeedbackFixture(t, s, "alpha")
 	newFeedbackFixture(t, s, "beta")
-	siteClock := &clock{t: time.Now()}
+	// Replica 1's clock starts 5 s behind, so that after the patient's
+	// 5 s it is not ahead of replica 2's (the CSV leaves out responses
+	// received after its own now).
+	siteClock := &clock{t: time.Now().Add(-5 * time.Second)}
 	one := replica(t, s, siteClock.Now) // replica 1: the patient's form
 
 	patient := one.browser()
