@@ -59,8 +59,8 @@ func TestOldAddressesRedirect(t *testing.T) {
 		{"/news/2019/05/flu-clinic", 301, "https://www.nhs.uk/conditions/flu/"},
 		{"/services/old-slug", 301, "/services"},
 		{"/practices/opening.htm", 301, "/our-practices/opening"}, // not a practice's code: no upper-casing first
-		{"/history", 200, ""},             // a page wins over a redirect without a query
-		{"/about?old=1", 301, "/contact"}, // an old address with a query is the old site's own
+		{"/history", 200, ""},                                     // a page wins over a redirect without a query
+		{"/about?old=1", 301, "/contact"},                         // an old address with a query is the old site's own
 		{"/about", 200, ""},
 		{"/about-us.html", 404, ""}, // addresses are matched with their case
 	}
