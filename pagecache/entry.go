@@ -214,3 +214,48 @@ func readString(b []byte) (string, []byte, bool) {
 	n := int(b[0])
 	return string(b[1 : 1+n]), b[1+n:], true
 }
+
+// Encoding is one representation of a page: the content codings the cache
+// stores each page in.
+type Encoding uint8
+
+const (
+	Identity Encoding = iota
+	Gzip
+	Brotli
+)
+
+// String is the Content-Encoding token ("" for identity).
+func (enc Encoding) String() string {
+	switch enc {
+	case Gzip:
+		return "gzip"
+	case Brotli:
+		return "br"
+	}
+	return ""
+}
+
+// Negotiate picks the representation an Accept-Encoding value prefers
+// among those the cache stores: br, then gzip, then identity. It must not
+// allocate: it runs on every cached hit.
+// TODO(compress): brotli, q-values without allocating, fuzzing.
+func Negotiate(acceptEncoding []byte) Encoding {
+	if acceptsGzip(string(acceptEncoding)) {
+		return Gzip
+	}
+	return Identity
+}
+
+// Representation returns the entry's body and strong ETag in enc, inflating
+// the identity body the first time for an entry read from Redis. An entry
+// without a body in enc (an older wire version without brotli) answers with
+// the next best: gzip for br. enc is the encoding actually returned.
+// TODO(compress): brotli bodies; precomputed ETags (no allocation per hit).
+func (e *Entry) Representation(want Encoding) (body []byte, etag string, enc Encoding, err error) {
+	if want != Identity {
+		return e.Gzip, e.gzipETag(), Gzip, nil
+	}
+	body, err = e.Body()
+	return body, e.ETag, Identity, err
+}
