@@ -297,7 +297,7 @@ func needsQuoting(s []byte) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c < ' ' || c == ' ' || c == '=' || c == '"' {
+			if c <= ' ' || c == '=' || c == '"' {
 				return true
 			}
 			i++
