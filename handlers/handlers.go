@@ -12,6 +12,7 @@
 package handlers
 
 import (
+	"github.com/pcnweb/pcnweb/internal/accesslog"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,6 +40,11 @@ type Deps struct {
 	ConsoleHost string
 	Console     *console.Deps
 	API         *api.Deps
+	// AccessLog is the listener's access log (nil: none).
+	AccessLog *accesslog.Log
+	// NoHitPath sends every request through the Fiber chain, the page
+	// cache's hits included (hits.go); tests compare the two.
+	NoHitPath bool
 }
 
 // consoleHost hands every request for the console host to the operators'

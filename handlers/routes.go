@@ -25,6 +25,10 @@ import (
 //  6. the media library's files, before the page cache too;
 //  7. the public site's pages, each behind the page cache (site.Routes).
 //
+// In front of the chain, a GET for a page the page cache holds fresh in
+// this process is answered without entering Fiber, with the same answer
+// (hits.go): the hit path.
+//
 // Errors before the admin panel and the operators' apps, which have their
 // own, are rendered by the site's error handler.
 func New(d Deps) *fiber.App {
@@ -40,7 +44,7 @@ func New(d Deps) *fiber.App {
 	// -- every host
 	app.Use(recover.New())
 	app.Use(web.Context(s.Web))
-	app.Use(web.AccessLog(s.Logger, s.Metrics, "site", tenantID))
+	app.Use(web.AccessLog(d.AccessLog, s.Metrics, "site", tenantID))
 	app.Use(web.StrictFraming) // the public listener's one app: admin, console and API are reached through it
 	app.Use(web.SecurityHeaders(s.Web))
 	app.Get("/static/*", site.ServeAsset(s))
@@ -57,5 +61,15 @@ func New(d Deps) *fiber.App {
 	}
 	app.Get("/media/:id/:file", site.ServeMedia(s)) // files, not pages: before the page cache
 	site.Routes(app, s)
+
+	// The hit path in front of it all (hits.go).
+	if !d.NoHitPath && s.Cache != nil && s.Resolver != nil {
+		h := &hits{
+			next: app.Handler(), resolver: s.Resolver, cache: s.Cache,
+			security: web.NewSecurityHeaders(s.Web), proxies: web.NewProxies(s.Web),
+			log: d.AccessLog, count: web.NewCounter(s.Metrics, "site"), analytics: s.Analytics,
+		}
+		app.Server().Handler = h.serve
+	}
 	return app
 }

@@ -31,6 +31,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/maypok86/otter/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/internal/redishealth"
@@ -88,6 +89,9 @@ type Cache struct {
 
 	mu      sync.Mutex
 	flights map[string]*flight // by key and generation
+
+	// counters are the outcome counters, looked up once (count).
+	counters map[string]prometheus.Counter
 }
 
 // flight is one miss render that other requests for the same page (and
@@ -149,6 +153,12 @@ func New(opts Options) *Cache {
 		}),
 		slots:   make(chan struct{}, opts.MaxRenders),
 		flights: map[string]*flight{},
+	}
+	if opts.Metrics != nil {
+		c.counters = map[string]prometheus.Counter{}
+		for _, r := range []string{"hit", "stale", "stale_render", "miss", "collapsed", "bypass"} {
+			c.counters[r] = opts.Metrics.Cache.WithLabelValues(r)
+		}
 	}
 	return c
 }
@@ -505,53 +515,20 @@ func (c *Cache) putL2(ctx context.Context, key string, e *Entry) {
 }
 
 func (c *Cache) count(result string) {
-	if c.opts.Metrics != nil {
+	if n := c.counters[result]; n != nil {
+		n.Inc()
+	} else if c.opts.Metrics != nil {
 		c.opts.Metrics.Cache.WithLabelValues(result).Inc()
 	}
 }
 
-// serve writes an entry, answering 304 to a matching If-None-Match and
-// sending the gzip body to clients that accept it.
+// serve writes an entry for a request that came through the middleware
+// (see write), and hands its note to the middleware in front.
 func serve(fc *fiber.Ctx, e *Entry, cacheStatus string) error {
-	gz := acceptsGzip(string(fc.Request().Header.Peek(fiber.HeaderAcceptEncoding)))
-	var body []byte
-	if !gz {
-		// Inflated on first use for an entry read from Redis. It cannot
-		// fail for a body this process or a peer compressed; if Redis
-		// handed back damaged bytes, the request fails (a 500 page) rather
-		// than sending them.
-		var err error
-		if body, err = e.Body(); err != nil {
-			return err
-		}
-	}
 	if e.Note != "" {
 		fc.Locals(noteKey, e.Note)
 	}
-	h := &fc.Response().Header
-	h.Set("Cache-Status", cacheStatus)
-	h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-	h.Set(fiber.HeaderCacheControl, "public, no-cache")
-	etag := e.ETag
-	if gz {
-		etag = e.gzipETag()
-	}
-	h.Set(fiber.HeaderETag, etag)
-	if inm := fc.Request().Header.Peek(fiber.HeaderIfNoneMatch); len(inm) > 0 && etagMatches(string(inm), e) {
-		fc.Status(fiber.StatusNotModified)
-		fc.Response().ResetBody()
-		return nil
-	}
-	fc.Status(e.Status)
-	h.SetContentType(e.ContentType)
-	if gz {
-		h.Set(fiber.HeaderContentEncoding, "gzip")
-		fc.Response().SetBodyRaw(e.Gzip)
-	} else {
-		h.Del(fiber.HeaderContentEncoding)
-		fc.Response().SetBodyRaw(body)
-	}
-	return nil
+	return write(&fc.Request().Header, fc.Response(), e, cacheStatus)
 }
 
 // etagMatches implements the weak comparison If-None-Match calls for,

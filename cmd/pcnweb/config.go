@@ -12,9 +12,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pcnweb/pcnweb/internal/accesslog"
 	"github.com/pcnweb/pcnweb/internal/demo"
 	"github.com/pcnweb/pcnweb/internal/hostname"
 	"github.com/pcnweb/pcnweb/internal/media"
+	"github.com/pcnweb/pcnweb/internal/metrics"
 )
 
 // Config is the process configuration, read once from the environment.
@@ -34,6 +36,9 @@ type Config struct {
 	CacheBytes     uint64 // PCNWEB_CACHE_BYTES
 	LogFormat      string // LOG_FORMAT: text or json
 	LogLevel       slog.Level
+	// AccessLog says which requests the access log writes: all, misses
+	// (not page-cache hits answered within a second) or off.
+	AccessLog accesslog.Mode // PCNWEB_ACCESS_LOG
 	// SMTPAddr (host:port) is the mail relay for password reset links; ""
 	// writes them to the log instead. SMTPFrom is their From address.
 	SMTPAddr string // PCNWEB_SMTP_ADDR
@@ -163,6 +168,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %q must be debug, info, warn or error", getenv("LOG_LEVEL"))
 	}
+	var ok bool
+	if c.AccessLog, ok = accesslog.ParseMode(get("PCNWEB_ACCESS_LOG", string(accesslog.All))); !ok {
+		return c, fmt.Errorf("PCNWEB_ACCESS_LOG: %q must be all, misses or off", getenv("PCNWEB_ACCESS_LOG"))
+	}
 	return c, nil
 }
 
@@ -193,6 +202,16 @@ func (c Config) publicPort(listenPort string) string {
 		return listenPort
 	}
 	return ""
+}
+
+// accessLog starts the access log, written to w (the log's writer) in the
+// log's format, from a buffer (internal/accesslog); m counts the lines it
+// drops.
+func (c Config) accessLog(w io.Writer, m *metrics.Metrics) *accesslog.Log {
+	return accesslog.New(w, accesslog.Options{
+		JSON: c.LogFormat == "json", Level: c.LogLevel, Mode: c.AccessLog,
+		OnDrop: func(n int) { m.AccessLogDropped.Add(float64(n)) },
+	})
 }
 
 func (c Config) logger(w io.Writer) *slog.Logger {

@@ -124,8 +124,12 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// Analytics (issue 13): counted in memory, added to the database every
 	// 5 s and once more at shutdown.
 	counter := analytics.New(analytics.Options{DB: p.db, Logger: e.log})
+	// The access log: buffered, written every 100 ms, flushed at shutdown.
+	accessLog := e.cfg.accessLog(e.stderr, m)
+	defer func() { _ = accessLog.Close(context.Background()) }()
 	// The public listener: handlers/routes.go shows where each request goes.
 	app := handlers.New(handlers.Deps{
+		AccessLog: accessLog,
 		Site: site.Deps{
 			DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
 			Web: webCfg, Scheme: e.cfg.scheme(), Port: publicPort, Media: mediaStore,

@@ -30,6 +30,7 @@ import (
 	"github.com/pcnweb/pcnweb/handlers"
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
+	"github.com/pcnweb/pcnweb/internal/accesslog"
 	"github.com/pcnweb/pcnweb/internal/demo"
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/internal/redishealth"
@@ -48,7 +49,8 @@ const (
 
 // benchApp is one production-wired public app and what the benchmarks poke.
 type benchApp struct {
-	handler  fasthttp.RequestHandler
+	handler  fasthttp.RequestHandler // the listener's: the hit path, then the Fiber chain
+	chain    fasthttp.RequestHandler // the Fiber chain alone (handlers.Deps.NoHitPath)
 	site     site.Deps // what handler was built from
 	resolver *tenants.Resolver
 	cache    *pagecache.Cache
@@ -108,7 +110,12 @@ func newBenchApp(b *testing.B) *benchApp {
 		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: web.Config{}, Scheme: "http", Port: "",
 	}
-	app := handlers.New(handlers.Deps{Site: sd})
+	// The access log as serve starts it (all requests, text), written to
+	// nowhere: its formatting is measured, its batched writes are not.
+	accessLog := accesslog.New(io.Discard, accesslog.Options{})
+	b.Cleanup(func() { _ = accessLog.Close(context.Background()) })
+	app := handlers.New(handlers.Deps{Site: sd, AccessLog: accessLog})
+	chain := handlers.New(handlers.Deps{Site: sd, AccessLog: accessLog, NoHitPath: true})
 
 	bg, stop := context.WithCancel(ctx)
 	b.Cleanup(stop)
@@ -117,7 +124,7 @@ func newBenchApp(b *testing.B) *benchApp {
 	go bus.Run(bg, ready)
 	<-ready
 
-	return &benchApp{handler: app.Handler(), site: sd, resolver: resolver, cache: cache, tenantID: tn.ID}
+	return &benchApp{handler: app.Server().Handler, chain: chain.Handler(), site: sd, resolver: resolver, cache: cache, tenantID: tn.ID}
 }
 
 // request is a reusable request: a RequestCtx set up as fasthttp's server
@@ -172,12 +179,18 @@ func BenchmarkCachedPage(b *testing.B) {
 		name    string
 		headers []string
 		gzip    bool
+		chain   bool
 	}{
-		{"L1/identity", nil, false},
-		{"L1/gzip", []string{"Accept-Encoding", "gzip, deflate, br"}, true},
+		{"L1/identity", nil, false, false},
+		{"L1/gzip", []string{"Accept-Encoding", "gzip"}, true, false},
+		{"L1/identity/chain", nil, false, true},
+		{"L1/gzip/chain", []string{"Accept-Encoding", "gzip"}, true, true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			r := a.newRequest(benchPath, tc.headers...)
+			if tc.chain {
+				r.h = a.chain
+			}
 			resp := r.do()
 			expect(b, resp, 200, "pcnweb; hit")
 			if enc := string(resp.Header.Peek("Content-Encoding")); (enc == "gzip") != tc.gzip {

@@ -55,7 +55,10 @@ func Normalize(host string) (string, error) {
 			return "", err
 		}
 	}
-	if net.ParseIP(host) != nil {
+	// An IP address is not a host name. Labels have been checked, so only
+	// digits and dots can be one (IPv6 has colons); asking ParseIP only
+	// then keeps a name's normalisation free of allocations.
+	if strings.Trim(host, "0123456789.") == "" && net.ParseIP(host) != nil {
 		return "", ErrInvalid
 	}
 	return host, nil

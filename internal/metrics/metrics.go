@@ -20,6 +20,9 @@ type Metrics struct {
 	Render prometheus.Histogram
 	// Invalidations counts invalidation messages applied by this replica.
 	Invalidations prometheus.Counter
+	// AccessLogDropped counts access-log lines dropped because the log's
+	// buffer was full (its writer stuck).
+	AccessLogDropped prometheus.Counter
 
 	// tenants are the per-tenant counters of the operators' console
 	// (CountTenant, Tenants); not exported to Prometheus.
@@ -43,8 +46,11 @@ func New() *Metrics {
 		Invalidations: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "pcnweb_invalidations_total", Help: "Tenant invalidation messages applied by this replica.",
 		}),
+		AccessLogDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pcnweb_access_log_dropped_total", Help: "Access-log lines dropped because the log's buffer was full.",
+		}),
 	}
-	m.Registry.MustRegister(m.Requests, m.Cache, m.Render, m.Invalidations,
+	m.Registry.MustRegister(m.Requests, m.Cache, m.Render, m.Invalidations, m.AccessLogDropped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
