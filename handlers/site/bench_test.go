@@ -51,7 +51,7 @@ const (
 type benchApp struct {
 	handler  fasthttp.RequestHandler // the listener's: the hit path, then the Fiber chain
 	chain    fasthttp.RequestHandler // the Fiber chain alone (handlers.Deps.NoHitPath)
-	site     site.Deps // what handler was built from
+	site     site.Deps               // what handler was built from
 	resolver *tenants.Resolver
 	cache    *pagecache.Cache
 	tenantID int64
