@@ -82,12 +82,15 @@ restore_pins() {
 }
 
 PINNED_SERVICES=()
-# pin_postgres URL: PostgreSQL's postmaster (the parent of our backend) and
-# its processes to SERVER_CORE; new backends inherit it.
+# pin_postgres URL: PostgreSQL's postmaster (its pid from postmaster.pid,
+# read through the server: needs a superuser) and its processes to
+# SERVER_CORE; new backends inherit it.
 pin_postgres() {
-    local url=$1 backend pm c
-    backend=$(psql "$url" -Atqc 'SELECT pg_backend_pid()' 2>/dev/null) || { say "cannot ask PostgreSQL its pid: not pinned"; return 0; }
-    pm=$(awk '{ print $4 }' "/proc/$backend/stat" 2>/dev/null) || { say "PostgreSQL is not a local process: not pinned"; return 0; }
+    local url=$1 pm c
+    pm=$(psql "$url" -Atqc "SELECT split_part(pg_read_file('postmaster.pid'), E'\n', 1)" 2>/dev/null) ||
+        { say "cannot read PostgreSQL's postmaster.pid (not a superuser?): not pinned"; return 0; }
+    [[ "$pm" =~ ^[0-9]+$ && "$(cat "/proc/$pm/comm" 2>/dev/null)" == postgres* ]] ||
+        { say "PostgreSQL ($pm) is not a local process: not pinned"; return 0; }
     pin_pid "$pm" parent || { say "cannot pin PostgreSQL (pid $pm): not pinned"; return 0; }
     for c in $(pgrep -P "$pm"); do taskset -a -p -c "$SERVER_CORE" "$c" >/dev/null 2>&1 || true; done
     PINNED_SERVICES+=("PostgreSQL (postmaster $pm and its processes)")

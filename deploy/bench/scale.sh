@@ -398,6 +398,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "warming up for $WARMUP per target"
 DURATION=$WARMUP scale_wrk /dev/null gzip "$URL"
 DURATION=$WARMUP scale_wrk /dev/null gzip "$NURL"
+sleep 6 # the analytics flush the warm-up's views every 5 s: not in the count
 log_account "$TMP/pcnweb.log"
 LOG_LINES=0 LOG_BYTES=0
 VIEWS0=$(views)
@@ -473,7 +474,7 @@ $COMMAND_LINE
 \`\`\`
 
 Machine: $(nproc) cores (nproc), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM; $(psql "$PG/postgres" -Atqc 'SHOW server_version' | cut -d' ' -f1) PostgreSQL, Redis $(redis-cli -u "$REDIS_URL" info server | awk -F: '/^redis_version/ { print $2 }' | tr -d '\r'), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), $(go version | cut -d' ' -f3).
-Data: $(basename "$EPCN") + $(basename "$EPRACCUR") → $TENANTS tenants ($HOSTS active, $LAUNCHED_NOW launched$([[ "$LAUNCHED" != 0 ]] && echo ": the script launched $LAUNCHED"); the rest show their holding page), $PRACTICES practices.
+Data: $(basename "$EPCN") + $(basename "$EPRACCUR") → $TENANTS tenants ($HOSTS active, $LAUNCHED_NOW launched$([[ "$LAUNCHED" != 0 ]] && echo ", $LAUNCHED of them by this script")$( ((LAUNCHED_NOW < HOSTS)) && echo "; the others serve their holding page, which the analytics do not count")), $PRACTICES practices.
 
 | import | wall | max RSS | the command printed |
 | --- | ---: | ---: | --- |
