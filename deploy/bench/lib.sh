@@ -149,6 +149,14 @@ wrk_headers() {
     return 0
 }
 
+# log_summary: how pcnweb logs in this run.
+log_summary() {
+    case ${BENCH_LOG_LEVEL:-info} in
+    info | INFO | debug | DEBUG) printf 'LOG_LEVEL %s%s, the access log on, stderr to a file (as to a log collector)' "${BENCH_LOG_LEVEL:-info}" "$([[ -z "${BENCH_LOG_LEVEL:-}" ]] && echo " (the default)")" ;;
+    *) printf 'LOG_LEVEL %s (BENCH_LOG_LEVEL: no access log at info; NOT the default configuration), stderr to a file' "$BENCH_LOG_LEVEL" ;;
+    esac
+}
+
 describe_requests() {
     if [[ "${BENCH_BROWSER:-1}" != "0" ]]; then
         printf "Every request is a browser's (User-Agent: Chrome 131 on Linux, Accept: text/html…), so pcnweb counts each one as a page view in its analytics, as in production (BENCH_BROWSER=0 sends no User-Agent: not counted). Encodings: identity = no Accept-Encoding; gzip = Accept-Encoding: gzip; br = Accept-Encoding: br; browser = Accept-Encoding: gzip, deflate, br and Accept-Language, as Chrome sends."

@@ -30,7 +30,8 @@
 # BENCH_THREADS (1: wrk has one core), BENCH_CONNECTIONS (64), BENCH_WARMUP
 # (3s), BENCH_LOG_LEVEL (unset: pcnweb's default, info; warn for comparison),
 # BENCH_BROWSER=0 (no User-Agent: nothing counted), BENCH_PROFILE=1,
-# BENCH_UNCACHED=0 (skip the uncached row), BENCH_PORT (18080),
+# BENCH_UNCACHED=0 (skip the uncached row; =force runs it even when
+# cmd/pcnweb/config.go does not mention PCNWEB_PAGE_CACHE), BENCH_PORT (18080),
 # BENCH_INTERNAL_PORT (19090), BENCH_NGINX_PORT (18081), BENCH_SERVER_CORE
 # (0), BENCH_WRK_CORE (1), BENCH_KEEP=1 keeps the temporary directory.
 # Only 127.0.0.1 is ever contacted. With DATABASE_URL set, the database must
@@ -302,9 +303,9 @@ fi
 # a route does not declare, so /about?nocache=<unique> is a hit like
 # /about: only pcnweb's own switch makes every request a render.
 UNCACHED_ROW=""
-if [[ "${BENCH_UNCACHED:-1}" == "0" ]]; then
+if [[ "${BENCH_UNCACHED:-auto}" == "0" ]]; then
     NOTES+=("BENCH_UNCACHED=0: no uncached row.")
-elif grep -q 'PCNWEB_PAGE_CACHE' cmd/pcnweb/config.go; then
+elif [[ "${BENCH_UNCACHED:-auto}" == "force" ]] || grep -qw 'PCNWEB_PAGE_CACHE' cmd/pcnweb/config.go; then
     say "restarting pcnweb with PCNWEB_PAGE_CACHE=off (a render per request)"
     stop_pid "$PCNWEB_PID"
     start_pcnweb PCNWEB_PAGE_CACHE=off
@@ -317,6 +318,9 @@ elif grep -q 'PCNWEB_PAGE_CACHE' cmd/pcnweb/config.go; then
     read -r urps up50 up99 uerr <<<"$(wrk_figures "$TMP/wrk-uncached.txt")"
     ucounts="$((U1[0] - U0[0])) / $((U1[1] - U0[1])) / $((U1[2] - U0[2]))"
     UNCACHED_ROW="| pcnweb, PCNWEB_PAGE_CACHE=off (a render per request) | gzip | $urps | $(fmt_us "$up50") | $(fmt_us "$up99") | $ucounts | $uerr |"
+    if ((U1[0] - U0[0] > 0)); then
+        NOTES+=("PCNWEB_PAGE_CACHE=off did not turn the page cache off in this build ($((U1[0] - U0[0])) hits in the uncached run): that row is NOT a render per request.")
+    fi
 else
     NOTES+=("no uncached row: pagecache drops undeclared query parameters, so ?nocache=<unique> is a cache hit, and this build has no PCNWEB_PAGE_CACHE=off yet (the script uses it as soon as cmd/pcnweb/config.go reads it).")
 fi
@@ -336,7 +340,7 @@ $COMMAND_LINE
 wrk -t$THREADS -c$CONNS -d$DURATION --latency -H 'Host: $HOST_HEADER' [headers of the row] on 127.0.0.1; page $PAGE: $SIZE bytes identity, $GZSIZE gzip${BRSIZE:+, $BRSIZE br}.
 $(describe_requests)
 Pinning: $(pinning_summary).
-pcnweb: $([[ -n "${DATABASE_URL:-}" ]] && echo "PostgreSQL" || echo "embedded SQLite"), $([[ -n "${REDIS_URL:-}" ]] && echo "Redis L2" || echo "no Redis (L1 only)"), LOG_LEVEL ${BENCH_LOG_LEVEL:-info (the default)}, access log to a file (stderr); metrics and analytics on.
+pcnweb: $([[ -n "${DATABASE_URL:-}" ]] && echo "PostgreSQL" || echo "embedded SQLite"), $([[ -n "${REDIS_URL:-}" ]] && echo "Redis L2" || echo "no Redis (L1 only)"), $(log_summary); metrics and analytics on.
 $(nginx_summary); same bytes, pcnweb's static headers added.
 $ROUNDS rounds, pcnweb and nginx alternating (pcnweb first in odd rounds, nginx first in even ones).
 Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER; nproc: $(nproc) ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)).

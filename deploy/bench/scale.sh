@@ -496,7 +496,7 @@ wrk -t$THREADS -c$CONNS -d$DURATION --latency -s deploy/bench/scale-hosts.lua [h
 (GET / with Host: <slug>.localhost, round-robin over $HOSTS tenants, on 127.0.0.1.)
 $(describe_requests)
 Pinning: $(pinning_summary).
-pcnweb: PostgreSQL + Redis L2, LOG_LEVEL ${BENCH_LOG_LEVEL:-info (the default)}, access log to a file (stderr); metrics and analytics on.
+pcnweb: PostgreSQL + Redis L2, $(log_summary); metrics and analytics on.
 $(nginx_summary); same bytes, pcnweb's static headers added.
 $ROUNDS rounds, pcnweb and nginx alternating (pcnweb first in odd rounds, nginx first in even ones).
 Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER.
