@@ -524,7 +524,20 @@ fi
 for n in "${NOTES[@]}"; do printf -- '\nNote: %s\n' "$n"; done
 if [[ "$PROFILE" == "1" ]]; then
     print_profile l1 "10 s of a 12 s gzip run, all home pages in L1"
-    [[ "$SMALL_CACHE" != "0" ]] && print_profile l2 "10 s of a 12 s gzip run from L2 (PCNWEB_CACHE_BYTES=$SMALL_CACHE)"
+    if [[ "$SMALL_CACHE" != "0" ]]; then
+        print_profile l2 "10 s of a 12 s gzip run from L2 (PCNWEB_CACHE_BYTES=$SMALL_CACHE)"
+        if [[ -s "$TMP/cpu-l2.pb.gz" ]]; then
+            # Target 5: an L2 hit for a gzip client should inflate nothing.
+            inflate=$(go tool pprof -top -cum -nodecount=1000 "$TMP/cpu-l2.pb.gz" 2>/dev/null |
+                grep -E 'compress/flate\.\(\*decompressor\)|compress/gzip\.\(\*Reader\)|brotli\.\(\*Reader\)' | head -n 5 || true)
+            if [[ -n "$inflate" ]]; then
+                printf '\nDecompression in the L2 gzip profile (flat, flat%%, sum%%, cum, cum%%):\n\n'
+                printf '%s\n' '```' "$inflate" '```'
+            else
+                printf '\nNo decompression (compress/flate, compress/gzip or brotli readers) in the L2 gzip profile.\n'
+            fi
+        fi
+    fi
 fi
 printf '\nHeap profile with every home page cached (go tool pprof -top -sample_index=inuse_space):\n\n```\n'
 sed -n '1,25p' "$TMP/heap.txt"
