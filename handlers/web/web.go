@@ -44,11 +44,16 @@ func FiberConfig(cfg Config, errorHandler fiber.ErrorHandler) fiber.Config {
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             fiber.HeaderXForwardedFor,
 		ReadBufferSize:          8192,
-		ReadTimeout:             15 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             120 * time.Second,
-		BodyLimit:               21 << 20, // the largest media upload (media.MaxUpload, 20 MB) and its form fields
-		ErrorHandler:            errorHandler,
+		// A page and its headers leave in one write: with fasthttp's 4 KiB
+		// default, an uncompressed page went out in two (the buffer, then
+		// the rest), two segments for the client to wait on. 32 KiB holds
+		// every page type's HTML (BENCHMARKS.md, identity clients).
+		WriteBufferSize: 32 << 10,
+		ReadTimeout:     15 * time.Second,
+		WriteTimeout:    30 * time.Second,
+		IdleTimeout:     120 * time.Second,
+		BodyLimit:       21 << 20, // the largest media upload (media.MaxUpload, 20 MB) and its form fields
+		ErrorHandler:    errorHandler,
 	}
 }
 
