@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -264,6 +265,8 @@ func redactURL(raw string) string {
 type gormLogger struct {
 	log  *slog.Logger
 	slow time.Duration
+	// counter, when set, is told every statement (DB.CountStatements).
+	counter atomic.Pointer[StatementCounter]
 }
 
 func newGormLogger(log *slog.Logger, slow time.Duration) logger.Interface {
@@ -283,6 +286,7 @@ func (l *gormLogger) Error(ctx context.Context, msg string, args ...any) {
 
 // Trace logs slow queries only; errors are returned to and handled by callers.
 func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	l.count(fc)
 	if elapsed := time.Since(begin); elapsed >= l.slow {
 		sql, rows := fc()
 		l.log.WarnContext(ctx, "slow query", "duration_ms", elapsed.Milliseconds(), "rows", rows, "sql", sql)

@@ -63,6 +63,9 @@ type Deps struct {
 	// mailer that only logs, sends none. The front door gives it the admin
 	// panel's.
 	Mailer auth.Mailer
+	// Frames keeps each tenant's site frame between renders (frame.go);
+	// nil: WithDefaults makes one.
+	Frames *Frames
 }
 
 // WithDefaults fills in what was left unset: the clock, and contact cards
@@ -77,6 +80,9 @@ func (d Deps) WithDefaults() Deps {
 	}
 	if d.Redirects == nil {
 		d.Redirects = NewRedirects(d.DB, d.Logger, d.Now)
+	}
+	if d.Frames == nil {
+		d.Frames = NewFrames()
 	}
 	if d.Redis == nil && d.Contacts.redis != nil {
 		d.Redis, d.RedisPrefix = d.Contacts.redis, d.Contacts.prefix

@@ -3,6 +3,9 @@ package site
 import (
 	"context"
 	"html/template"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,32 +44,35 @@ type request struct {
 // storeKey is the Locals key of the request's tenant store.
 type storeKey struct{}
 
-// load builds the request frame for the current tenant.
+// load builds the request frame for the current tenant: from the tenant's
+// frame kept in this process (Frames) while it is current, else from the
+// store.
 func load(c *fiber.Ctx, d Deps) (*request, error) {
-	r, err := frame(c.UserContext(), d, tenants.FromCtx(c), c.Path())
-	if err != nil {
-		return nil, err
+	ctx, t, now := c.UserContext(), tenants.FromCtx(c), d.Now()
+	store := t.Store(ctx, d.DB)
+	gen := t.Generation() // before the reads: what they show is at least this generation's
+	fd := d.Frames.get(t.ID, gen, now)
+	if fd == nil {
+		var err error
+		if fd, err = readFrame(ctx, d, store, now, true); err != nil {
+			return nil, err
+		}
+		d.Frames.put(t.ID, gen, fd)
 	}
+	r := newRequest(ctx, d, t, store, fd, c.Path())
 	c.Locals(storeKey{}, r.store) // for clockExpiry
-	// The platform's announcement, if one is on now; the page is cached only
-	// until the next announcement starts or ends.
-	a, next, err := d.DB.ActiveAnnouncement(c.UserContext(), d.Now())
-	if err != nil {
-		return nil, err
-	}
-	if a != nil {
+	// The page is cached only until the frame next changes with the clock
+	// alone: an event ends, a vacancy closes, an announcement starts or ends.
+	expireAt(c, fd.until)
+	// The platform's announcement, if one is on now.
+	if a := fd.announcement; a != nil {
 		r.site.Announcement = &themes.Notice{Title: a.Title, Text: a.Body, Until: "until " + hours.FormatInstant(a.EndsAt)}
 	}
 	if c.Locals(previewKey{}) != nil { // a manager's preview of a site not launched (holding.go)
 		r.site.Announcement = previewNotice()
 	}
-	expireAt(c, next)
 	// Notices shared with the tenant (its ICB's, say), or its own versions.
-	shared, err := r.store.SharedNotices()
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range shared {
+	for _, n := range fd.shared {
 		r.site.Shared = append(r.site.Shared, themes.Notice{Title: n.Title, Text: n.Body, From: n.From})
 	}
 	return r, nil
@@ -88,56 +94,32 @@ func clockExpiry(c *fiber.Ctx) error {
 }
 
 // frame reads what every page of tenant t shows (settings, published pages,
-// menu) and builds the frame for the page at path.
+// menu) and builds the frame for the page at path, without the platform's
+// announcement and shared notices (an admin preview, which shows its own).
 func frame(ctx context.Context, d Deps, t *tenants.Tenant, path string) (*request, error) {
-	r := &request{t: t, store: t.Store(ctx, d.DB)}
-	var err error
-	if r.settings, err = r.store.Settings(); err != nil {
-		return nil, err
-	}
-	d.Contacts.rememberPhone(ctx, t.ID, r.settings.Phone)
-	if r.pages, err = r.store.PublishedPages(); err != nil {
-		return nil, err
-	}
-	items, err := r.store.NavItems()
+	store := t.Store(ctx, d.DB)
+	fd, err := readFrame(ctx, d, store, d.Now(), false)
 	if err != nil {
 		return nil, err
 	}
-	// Patients reach events and vacancies from the frame, the home page and
-	// the news while there are some (the store records when the last one
-	// ends or closes, so no page keeps a link to an empty list).
-	now := d.Now()
-	events, err := r.store.Events(now)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range events {
-		if !e.Over(now) {
-			r.upcoming = append(r.upcoming, e)
-		}
-	}
-	vacancies, err := r.store.Vacancies(now)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range vacancies {
-		if v.OpenAt(now) {
-			r.vacancies = append(r.vacancies, v)
-		}
-	}
-	r.site = siteFrame(d, t, r.settings, r.pages, items, path, len(r.upcoming) > 0, len(r.vacancies) > 0)
+	return newRequest(ctx, d, t, store, fd, path), nil
+}
+
+// newRequest is the request for the page at path of tenant t with the
+// frame fd. fd may be shared with other requests: nothing here or in the
+// handlers writes to what it holds.
+func newRequest(ctx context.Context, d Deps, t *tenants.Tenant, store *models.TenantDB, fd *frameData, path string) *request {
+	d.Contacts.rememberPhone(ctx, t.ID, fd.settings.Phone)
+	r := &request{t: t, store: store, settings: fd.settings, pages: fd.pages, upcoming: fd.upcoming, vacancies: fd.vacancies}
+	r.site = siteFrame(d, t, r.settings, r.pages, fd.items, path, len(r.upcoming) > 0, len(r.vacancies) > 0)
 	// The footer links to the first feedback form switched on (feedback.go).
-	fs, err := r.store.FeedbackSettings()
-	if err != nil {
-		return nil, err
-	}
 	for _, f := range feedbackForms {
-		if fs.Enabled(f.name) {
+		if fd.feedback.Enabled(f.name) {
 			r.site.Footer = append(r.site.Footer, themes.NavLink{Title: "Give feedback", URL: f.path, Current: path == f.path})
 			break
 		}
 	}
-	return r, nil
+	return r
 }
 
 // siteFrame builds the branding and navigation every page of a tenant shows.
@@ -183,17 +165,32 @@ func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.
 
 // body is a stored (sanitised) body for display: the media library's
 // images in it get their width and height from the library, so nothing
-// jumps while they load. An image the tenant's library does not have (or
-// cannot be read now) is shown unsized, as before.
+// jumps while they load. The sizes of all its images are read in one
+// query. An image the tenant's library does not have (or a body whose
+// sizes cannot be read now) is shown unsized, as before.
 func (r *request) body(stored string) template.HTML {
-	return richtext.SizeImages(stored, func(id int64) (int, int, bool) {
-		m, err := r.store.MediaByID(id)
-		if err != nil {
-			return 0, 0, false
+	var ids []int64
+	for _, m := range bodyMediaRE.FindAllStringSubmatch(stored, -1) {
+		if id, err := strconv.ParseInt(m[1], 10, 64); err == nil && !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
-		return m.Width, m.Height, true
+	}
+	if len(ids) == 0 {
+		return template.HTML(stored) //nolint:gosec // stored bodies are sanitised HTML
+	}
+	sizes, err := r.store.MediaSizes(ids)
+	if err != nil {
+		sizes = nil
+	}
+	return richtext.SizeImages(stored, func(id int64) (int, int, bool) {
+		s, ok := sizes[id]
+		return s.Width, s.Height, ok
 	})
 }
+
+// bodyMediaRE finds the media library's images in a stored body, as
+// Markdown writes them; richtext.SizeImages checks each src in full.
+var bodyMediaRE = regexp.MustCompile(`src="/media/([0-9]{1,18})/`)
 
 // view starts a page view for path with the frame filled in.
 func (r *request) view(title, path string) themes.Page {

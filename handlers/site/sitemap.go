@@ -76,14 +76,10 @@ func sitemap(d Deps) fiber.Handler {
 		for _, e := range events {
 			add("/events/"+e.Slug, e.UpdatedAt)
 		}
-		vacancies, err := r.store.Vacancies(now)
-		if err != nil {
-			return err
-		}
-		for _, v := range vacancies {
-			if v.OpenAt(now) {
-				add("/vacancies/"+v.Slug, v.UpdatedAt)
-			}
+		// The open vacancies are the frame's (its clock change, the first
+		// closing, is the page's expiry: load).
+		for _, v := range r.vacancies {
+			add("/vacancies/"+v.Slug, v.UpdatedAt)
 		}
 		var buf bytes.Buffer
 		if err := feeds.WriteSitemap(&buf, urls); err != nil {
