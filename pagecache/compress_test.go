@@ -322,18 +322,22 @@ func BenchmarkNewEntry(b *testing.B) {
 		b.Run(name+"/gzip", func(b *testing.B) {
 			b.ReportAllocs()
 			var e *Entry
+			cpu := startCPU()
 			for b.Loop() {
 				e, _ = newEntry(1, "fp", time.Unix(0, 0), 200, "text/html", page)
 			}
+			cpu.report(b)
 			b.ReportMetric(float64(len(e.Gzip)), "gzip-bytes")
 		})
 		b.Run(name+"/brotli", func(b *testing.B) {
 			e, _ := newEntry(1, "fp", time.Unix(0, 0), 200, "text/html", page)
 			b.ReportAllocs()
+			cpu := startCPU()
 			for b.Loop() {
 				e.brotli.Store(nil)
 				_ = e.compressBrotli()
 			}
+			cpu.report(b)
 			b.ReportMetric(float64(len(e.Brotli())), "br-bytes")
 		})
 	}

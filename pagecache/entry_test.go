@@ -109,7 +109,9 @@ func FuzzUnmarshal(f *testing.F) {
 		_ = got.gzipETag()
 		for _, enc := range []Encoding{Brotli, Gzip} {
 			body, tag, _, _ := got.Representation(enc)
-			if len(body) == 0 || !got.ETagMatches([]byte(tag)) || tag == got.ETag {
+			// (A tag with a comma or blank in it, which only damaged data
+			// has, cannot match itself in a list.)
+			if len(body) == 0 || (!strings.ContainsAny(tag, ", \t") && !got.ETagMatches([]byte(tag))) || tag == got.ETag {
 				t.Fatalf("%q representation: %d bytes, tag %q", enc, len(body), tag)
 			}
 		}

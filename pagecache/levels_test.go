@@ -80,3 +80,18 @@ func threadCPU() int64 {
 	_ = syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru)
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// cpuClock measures a benchmark's CPU time on its (locked) OS thread.
+type cpuClock struct{ start int64 }
+
+func startCPU() cpuClock {
+	runtime.LockOSThread()
+	return cpuClock{threadCPU()}
+}
+
+// report adds cpu-ns/op: CPU time per op, which a busy machine does not
+// inflate as it does ns/op.
+func (c cpuClock) report(b *testing.B) {
+	b.ReportMetric(float64(threadCPU()-c.start)/float64(b.N), "cpu-ns/op")
+	runtime.UnlockOSThread()
+}
