@@ -334,7 +334,7 @@ func BenchmarkNewEntry(b *testing.B) {
 			b.ReportAllocs()
 			cpu := startCPU()
 			for b.Loop() {
-				e.brotli.Store(nil)
+				e.hasBrotli.Store(false)
 				_ = e.compressBrotli()
 			}
 			cpu.report(b)

@@ -34,10 +34,12 @@ type Entry struct {
 	Note string
 	// The ETags of the compressed representations, made once (not per hit).
 	gzipTag, brotliTag string
-	// brotli is the brotli body once made (nil until then, and for ever
-	// when it is no smaller than the gzip body or the entry came from
-	// Redis without one): until then brotli clients get gzip.
-	brotli atomic.Pointer[[]byte]
+	// br is the brotli body once made: set once, before hasBrotli is set,
+	// and read only after hasBrotli is seen set (the atomic orders the
+	// two). Never set when it is no smaller than the gzip body, or for an
+	// entry that came from Redis without one: brotli clients get gzip.
+	br        []byte
+	hasBrotli atomic.Bool
 	// body is the identity encoding. An entry read from Redis has only the
 	// compressed bodies; its identity body is inflated from the gzip one the
 	// first time a client that takes neither asks (few do), once, through
@@ -67,17 +69,24 @@ func newEntry(gen int64, fingerprint string, freshUntil time.Time, status int, c
 }
 
 // setTags derives the compressed representations' ETags from ETag (at
-// least two bytes: its quotes).
+// least two bytes: its quotes), in one allocation.
 func (e *Entry) setTags() {
 	open := e.ETag[:len(e.ETag)-1]
-	e.gzipTag = open + `-gz"`
-	e.brotliTag = open + `-br"`
+	both := open + `-gz"` + open + `-br"`
+	e.gzipTag, e.brotliTag = both[:len(open)+4], both[len(open)+4:]
+}
+
+// setBrotli publishes the brotli body; only one goroutine may call it, once
+// (the compressor, or unmarshal before the entry is shared).
+func (e *Entry) setBrotli(br []byte) {
+	e.br = br
+	e.hasBrotli.Store(true)
 }
 
 // compressBrotli makes the brotli body, once; it keeps it only when it is
 // smaller than the gzip body.
 func (e *Entry) compressBrotli() error {
-	if e.brotli.Load() != nil {
+	if e.hasBrotli.Load() {
 		return nil
 	}
 	body, err := e.Body()
@@ -89,15 +98,15 @@ func (e *Entry) compressBrotli() error {
 		return err
 	}
 	if len(br) < len(e.Gzip) {
-		e.brotli.Store(&br)
+		e.setBrotli(br)
 	}
 	return nil
 }
 
 // Brotli is the brotli body, or nil while there is none.
 func (e *Entry) Brotli() []byte {
-	if br := e.brotli.Load(); br != nil {
-		return *br
+	if e.hasBrotli.Load() {
+		return e.br
 	}
 	return nil
 }
@@ -250,8 +259,12 @@ func unmarshal(data []byte) (*Entry, error) {
 			return nil, errCorrupt
 		}
 	}
-	if e.ContentType, rest, ok = readString(rest); !ok {
+	var ct []byte
+	if ct, rest, ok = readBytes(rest); !ok {
 		return nil, errCorrupt
+	}
+	if e.ContentType = htmlContentType; string(ct) != htmlContentType {
+		e.ContentType = string(ct)
 	}
 	if e.ETag, rest, ok = readString(rest); !ok || len(e.ETag) < 2 {
 		return nil, errCorrupt
@@ -269,7 +282,7 @@ func unmarshal(data []byte) (*Entry, error) {
 		e.bodySize = int(size)
 		e.Gzip = rest[:gzLen:gzLen]
 		if br := rest[gzLen:]; len(br) > 0 {
-			e.brotli.Store(&br)
+			e.setBrotli(br)
 		}
 		return e, nil
 	}
@@ -286,12 +299,21 @@ func unmarshal(data []byte) (*Entry, error) {
 }
 
 func readString(b []byte) (string, []byte, bool) {
+	s, rest, ok := readBytes(b)
+	return string(s), rest, ok
+}
+
+func readBytes(b []byte) ([]byte, []byte, bool) {
 	if len(b) < 1 || len(b) < 1+int(b[0]) {
-		return "", nil, false
+		return nil, nil, false
 	}
 	n := int(b[0])
-	return string(b[1 : 1+n]), b[1+n:], true
+	return b[1 : 1+n], b[1+n:], true
 }
+
+// htmlContentType is nearly every page's: an entry read from Redis shares
+// this string rather than allocating its own.
+const htmlContentType = "text/html; charset=utf-8"
 
 // Encoding is one representation of a page: the content codings the cache
 // stores each page in.
@@ -322,8 +344,8 @@ func (enc Encoding) String() string {
 func (e *Entry) Representation(want Encoding) (body []byte, etag string, enc Encoding, err error) {
 	switch want {
 	case Brotli:
-		if br := e.brotli.Load(); br != nil {
-			return *br, e.brotliTag, Brotli, nil
+		if e.hasBrotli.Load() {
+			return e.br, e.brotliTag, Brotli, nil
 		}
 		return e.Gzip, e.gzipTag, Gzip, nil
 	case Gzip:
