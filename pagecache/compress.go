@@ -134,7 +134,7 @@ func (c *Cache) compressLater(ctx context.Context, key string, e *Entry) {
 	cp.mu.Lock()
 	if len(cp.queue) >= maxCompressQueue {
 		cp.mu.Unlock()
-		c.count("brotli_dropped")
+		c.opts.Logger.DebugContext(ctx, "brotli queue full: storing the page without a brotli body", "key", key)
 		c.putL2(ctx, key, e)
 		return
 	}

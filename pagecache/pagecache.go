@@ -12,8 +12,10 @@
 // stands in, labelled stale (Cache.miss). Misses render once however many
 // requests wait (one flight per key and generation, so no request that
 // starts after a publish can join a render of older content), and at most
-// MaxRenders of them at once. Bodies are gzipped once and served as-is to
-// clients that accept gzip, with strong ETags and 304s.
+// MaxRenders of them at once. Bodies are gzipped once on the render path
+// and compressed with brotli once in the background (compress.go), and
+// served as-is to clients that accept either (Negotiate), with strong ETags
+// per representation and 304s.
 package pagecache
 
 import (
