@@ -100,11 +100,11 @@ func getBuffer(n int) *bytes.Buffer {
 	return buf
 }
 
-// maxCompressQueue bounds the pages waiting for their brotli body. At about
-// 0.3 ms each that is some 20 ms of work: a page's copy in Redis waits for
-// its brotli body (one write, not two), so a long queue would keep it from
-// the other replicas for long.
-const maxCompressQueue = 64
+// maxCompressQueue bounds the pages waiting for their brotli body (about
+// 0.2 to 0.4 ms of CPU each): past it, under a storm of misses, a page
+// goes without one until it is rendered again — under that load CPU is
+// worth more than a tenth of a page's bytes.
+const maxCompressQueue = 256
 
 // compressJob is one stored page waiting for its brotli body.
 type compressJob struct {
@@ -122,20 +122,20 @@ type compressor struct {
 }
 
 // compressLater stores a freshly rendered entry (in L1 already, gzip only)
-// in Redis once its brotli body is made, in the background: brotli at
-// quality 5 costs about as much CPU as the rest of a miss, so the render
-// path does not wait for it. Until then brotli clients get the gzip body
-// (Representation), from this replica only. With the queue full (a storm
-// of misses) the entry goes to Redis at once without a brotli body and
-// stays so until its page is rendered again: under that load CPU is worth
-// more than a tenth of a page's bytes.
+// in Redis at once, and queues it for its brotli body, made in the
+// background: brotli at quality 5 costs about as much CPU as the rest of a
+// miss, so the render path does not wait for it. Until it is made brotli
+// clients get the gzip body (Representation). Once made, the entry is
+// written to Redis again (wire version 4, both bodies) if it is still this
+// replica's copy of the page. Two writes rather than one after brotli: the
+// other replicas find the page in Redis as soon as before.
 func (c *Cache) compressLater(ctx context.Context, key string, e *Entry) {
+	c.putL2(ctx, key, e)
 	cp := &c.compress
 	cp.mu.Lock()
 	if len(cp.queue) >= maxCompressQueue {
 		cp.mu.Unlock()
-		c.opts.Logger.DebugContext(ctx, "brotli queue full: storing the page without a brotli body", "key", key)
-		c.putL2(ctx, key, e)
+		c.opts.Logger.DebugContext(ctx, "brotli queue full: the page goes without a brotli body", "key", key)
 		return
 	}
 	cp.queue = append(cp.queue, compressJob{ctx: context.WithoutCancel(ctx), key: key, entry: e})
@@ -162,10 +162,16 @@ func (c *Cache) compressQueued() {
 		cp.queue[0] = compressJob{}
 		cp.queue = cp.queue[1:]
 		cp.mu.Unlock()
-		if err := job.entry.compressBrotli(); err != nil {
+		e := job.entry
+		if err := e.compressBrotli(); err != nil {
 			c.opts.Logger.WarnContext(job.ctx, "brotli", "key", job.key, "error", err)
+			continue
 		}
-		c.putL2(job.ctx, job.key, job.entry)
+		// A newer render of the page (a publish meanwhile) must not be
+		// overwritten in Redis by this older one.
+		if cur, ok := c.l1.GetIfPresent(job.key); ok && cur == e && len(e.Brotli()) > 0 {
+			c.putL2(job.ctx, job.key, e)
+		}
 	}
 }
 
