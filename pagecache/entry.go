@@ -10,11 +10,14 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// Entry is one rendered page, immutable once made: it is shared between
-// goroutines and its byte slices are handed to the network without copying.
+// Entry is one rendered page, immutable once made (but for its brotli
+// body, which is added once, atomically: see Cache.compressLater): it is
+// shared between goroutines and its byte slices are handed to the network
+// without copying.
 type Entry struct {
 	Gen int64 // tenant generation the page was rendered from
 	// Fingerprint is the render fingerprint of the build that rendered the
@@ -24,40 +27,88 @@ type Entry struct {
 	FreshUntil  time.Time // after this the page must be rendered again (clock-dependent content)
 	Status      int
 	ContentType string
-	ETag        string // strong, quoted; the gzip variant appends "-gz" inside the quotes
+	ETag        string // strong, quoted, of the identity body; gzip's and brotli's append "-gz" and "-br" inside the quotes
 	Gzip        []byte
 	// Note is what the handler said of the page for the middleware in
 	// front of the cache (SetNote), given back on every hit; usually "".
 	Note string
+	// The ETags of the compressed representations, made once (not per hit).
+	gzipTag, brotliTag string
+	// br is the brotli body once made: set once, before hasBrotli is set,
+	// and read only after hasBrotli is seen set (the atomic orders the
+	// two). Never set when it is no smaller than the gzip body, or for an
+	// entry that came from Redis without one: brotli clients get gzip.
+	br        []byte
+	hasBrotli atomic.Bool
 	// body is the identity encoding. An entry read from Redis has only the
-	// gzip body; its identity body is inflated the first time a client
-	// without gzip asks (most clients take gzip), once, through inflate.
+	// compressed bodies; its identity body is inflated from the gzip one the
+	// first time a client that takes neither asks (few do), once, through
+	// inflate.
 	body     []byte
 	bodySize int // len of the identity body, known before inflating: the weight
 	inflate  sync.Once
 	errBody  error
 }
 
-// newEntry compresses body once and derives its strong ETag.
+// newEntry gzips body once (a pooled writer at gzipLevel) and derives its
+// strong ETags. The brotli body comes later (compressBrotli).
 func newEntry(gen int64, fingerprint string, freshUntil time.Time, status int, contentType string, body []byte) (*Entry, error) {
-	var gz bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	if _, err := w.Write(body); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
+	gz, err := gzipBody(body)
+	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(body)
 	e := &Entry{
 		Gen: gen, Fingerprint: fingerprint, FreshUntil: freshUntil, Status: status, ContentType: contentType,
 		ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-		// A copy of the compressed bytes: the buffer's spare capacity would
-		// stay in the cache with the page.
-		body: body, bodySize: len(body), Gzip: bytes.Clone(gz.Bytes()),
+		body: body, bodySize: len(body), Gzip: gz,
 	}
+	e.setTags()
 	e.inflate.Do(func() {}) // the identity body is here already
 	return e, nil
+}
+
+// setTags derives the compressed representations' ETags from ETag (at
+// least two bytes: its quotes), in one allocation.
+func (e *Entry) setTags() {
+	open := e.ETag[:len(e.ETag)-1]
+	both := open + `-gz"` + open + `-br"`
+	e.gzipTag, e.brotliTag = both[:len(open)+4], both[len(open)+4:]
+}
+
+// setBrotli publishes the brotli body; only one goroutine may call it, once
+// (the compressor, or unmarshal before the entry is shared).
+func (e *Entry) setBrotli(br []byte) {
+	e.br = br
+	e.hasBrotli.Store(true)
+}
+
+// compressBrotli makes the brotli body, once; it keeps it only when it is
+// smaller than the gzip body.
+func (e *Entry) compressBrotli() error {
+	if e.hasBrotli.Load() {
+		return nil
+	}
+	body, err := e.Body()
+	if err != nil {
+		return err
+	}
+	br, err := brotliBody(body)
+	if err != nil {
+		return err
+	}
+	if len(br) < len(e.Gzip) {
+		e.setBrotli(br)
+	}
+	return nil
+}
+
+// Brotli is the brotli body, or nil while there is none.
+func (e *Entry) Brotli() []byte {
+	if e.hasBrotli.Load() {
+		return e.br
+	}
+	return nil
 }
 
 // Body returns the identity encoding, inflating it from the gzip body the
@@ -95,11 +146,13 @@ func gunzip(gz []byte, size int) ([]byte, error) {
 }
 
 // gzipETag is the ETag of the gzip representation.
-func (e *Entry) gzipETag() string { return e.ETag[:len(e.ETag)-1] + `-gz"` }
+func (e *Entry) gzipETag() string { return e.gzipTag }
 
-// size is the entry's weight in the L1 cache.
+// size is the entry's weight in the L1 cache. The brotli body may come
+// after the weight is taken, so room for it is counted from the start: the
+// gzip body's size, which it is smaller than whenever it is kept.
 func (e *Entry) size() uint32 {
-	n := e.bodySize + len(e.Gzip) + len(e.ContentType) + len(e.Note) + len(e.ETag) + 96
+	n := e.bodySize + 2*len(e.Gzip) + len(e.ContentType) + len(e.Note) + 4*len(e.ETag) + 128
 	if n > 1<<31 {
 		return 1 << 31
 	}
@@ -121,22 +174,29 @@ func (e *Entry) current(gen int64, now time.Time) bool {
 
 // Wire versions: 1 had no fingerprint (decoded with Fingerprint "", so never
 // fresh); 2 adds it after the status; 3 adds the note after the
-// fingerprint. An entry without a note is written as version 2, which
-// releases before notes read too.
+// fingerprint; 4 always has the note, and after the ETag the identity
+// body's size and the gzip body's (4 bytes each), the gzip body and then
+// the brotli body. An entry without a brotli body is written as version 2
+// (no note) or 3, which releases before brotli read too.
 const (
 	wireVersion1 = 1
 	wireVersion  = 2
 	wireVersion3 = 3
+	wireVersion4 = 4
 )
 
-// marshal encodes the entry for Redis. Only the gzip body is stored; the
-// identity body is inflated again when a client wants it (Body).
+// marshal encodes the entry for Redis. Only the compressed bodies are
+// stored; the identity body is inflated again when a client wants it (Body).
 func (e *Entry) marshal() []byte {
 	var b bytes.Buffer
-	b.Grow(len(e.Gzip) + 64)
-	if e.Note != "" {
+	br := e.Brotli()
+	b.Grow(len(e.Gzip) + len(br) + 64 + len(e.Fingerprint) + len(e.Note) + len(e.ContentType) + len(e.ETag))
+	switch {
+	case br != nil:
+		b.WriteByte(wireVersion4)
+	case e.Note != "":
 		b.WriteByte(wireVersion3)
-	} else {
+	default:
 		b.WriteByte(wireVersion)
 	}
 	var n [8]byte
@@ -147,12 +207,19 @@ func (e *Entry) marshal() []byte {
 	binary.BigEndian.PutUint16(n[:2], uint16(e.Status))
 	b.Write(n[:2])
 	writeString(&b, e.Fingerprint)
-	if e.Note != "" {
+	if e.Note != "" || br != nil {
 		writeString(&b, e.Note)
 	}
 	writeString(&b, e.ContentType)
 	writeString(&b, e.ETag)
+	if br != nil {
+		binary.BigEndian.PutUint32(n[:4], uint32(e.bodySize))
+		b.Write(n[:4])
+		binary.BigEndian.PutUint32(n[:4], uint32(len(e.Gzip)))
+		b.Write(n[:4])
+	}
 	b.Write(e.Gzip)
+	b.Write(br)
 	return b.Bytes()
 }
 
@@ -166,10 +233,13 @@ func writeString(b *bytes.Buffer, s string) {
 
 var errCorrupt = errors.New("pagecache: corrupt entry")
 
+// maxBodySize bounds the identity size an entry from Redis may claim.
+const maxBodySize = 64 << 20
+
 // unmarshal decodes an entry stored by marshal, or by a release that wrote
-// wire version 1.
+// an older wire version. The bodies are slices of data, not copies.
 func unmarshal(data []byte) (*Entry, error) {
-	if len(data) < 1+8+8+2+2 || (data[0] != wireVersion && data[0] != wireVersion1 && data[0] != wireVersion3) {
+	if len(data) < 1+8+8+2+2 || data[0] < wireVersion1 || data[0] > wireVersion4 {
 		return nil, errCorrupt
 	}
 	e := &Entry{
@@ -184,16 +254,37 @@ func unmarshal(data []byte) (*Entry, error) {
 			return nil, errCorrupt
 		}
 	}
-	if data[0] == wireVersion3 {
+	if data[0] >= wireVersion3 {
 		if e.Note, rest, ok = readString(rest); !ok {
 			return nil, errCorrupt
 		}
 	}
-	if e.ContentType, rest, ok = readString(rest); !ok {
+	var ct []byte
+	if ct, rest, ok = readBytes(rest); !ok {
 		return nil, errCorrupt
+	}
+	if e.ContentType = htmlContentType; string(ct) != htmlContentType {
+		e.ContentType = string(ct)
 	}
 	if e.ETag, rest, ok = readString(rest); !ok || len(e.ETag) < 2 {
 		return nil, errCorrupt
+	}
+	e.setTags()
+	if data[0] == wireVersion4 {
+		if len(rest) < 8 {
+			return nil, errCorrupt
+		}
+		size, gzLen := binary.BigEndian.Uint32(rest), binary.BigEndian.Uint32(rest[4:])
+		rest = rest[8:]
+		if size > maxBodySize || uint64(gzLen) > uint64(len(rest)) || gzLen < 18 || rest[0] != 0x1f || rest[1] != 0x8b {
+			return nil, fmt.Errorf("%w: a version 4 entry's sizes or gzip body", errCorrupt)
+		}
+		e.bodySize = int(size)
+		e.Gzip = rest[:gzLen:gzLen]
+		if br := rest[gzLen:]; len(br) > 0 {
+			e.setBrotli(br)
+		}
+		return e, nil
 	}
 	// A gzip stream is at least a 10-byte header and an 8-byte trailer whose
 	// last four bytes are the inflated size (mod 2^32: pages are far smaller).
@@ -201,19 +292,28 @@ func unmarshal(data []byte) (*Entry, error) {
 		return nil, fmt.Errorf("%w: not a gzip body", errCorrupt)
 	}
 	e.Gzip = rest
-	if e.bodySize = int(binary.LittleEndian.Uint32(rest[len(rest)-4:])); e.bodySize > 64<<20 {
+	if e.bodySize = int(binary.LittleEndian.Uint32(rest[len(rest)-4:])); e.bodySize > maxBodySize {
 		return nil, fmt.Errorf("%w: an identity body of %d bytes", errCorrupt, e.bodySize)
 	}
 	return e, nil
 }
 
 func readString(b []byte) (string, []byte, bool) {
+	s, rest, ok := readBytes(b)
+	return string(s), rest, ok
+}
+
+func readBytes(b []byte) ([]byte, []byte, bool) {
 	if len(b) < 1 || len(b) < 1+int(b[0]) {
-		return "", nil, false
+		return nil, nil, false
 	}
 	n := int(b[0])
-	return string(b[1 : 1+n]), b[1+n:], true
+	return b[1 : 1+n], b[1+n:], true
 }
+
+// htmlContentType is nearly every page's: an entry read from Redis shares
+// this string rather than allocating its own.
+const htmlContentType = "text/html; charset=utf-8"
 
 // Encoding is one representation of a page: the content codings the cache
 // stores each page in.
@@ -236,26 +336,45 @@ func (enc Encoding) String() string {
 	return ""
 }
 
-// Negotiate picks the representation an Accept-Encoding value prefers
-// among those the cache stores: br, then gzip, then identity. It must not
-// allocate: it runs on every cached hit.
-// TODO(compress): brotli, q-values without allocating, fuzzing.
-func Negotiate(acceptEncoding []byte) Encoding {
-	if acceptsGzip(string(acceptEncoding)) {
-		return Gzip
-	}
-	return Identity
-}
-
 // Representation returns the entry's body and strong ETag in enc, inflating
 // the identity body the first time for an entry read from Redis. An entry
-// without a body in enc (an older wire version without brotli) answers with
-// the next best: gzip for br. enc is the encoding actually returned.
-// TODO(compress): brotli bodies; precomputed ETags (no allocation per hit).
+// without a body in enc (its brotli body is not made yet, or it came from
+// Redis without one) answers with the next best: gzip for br. enc is the
+// encoding actually returned. It does not allocate.
 func (e *Entry) Representation(want Encoding) (body []byte, etag string, enc Encoding, err error) {
-	if want != Identity {
-		return e.Gzip, e.gzipETag(), Gzip, nil
+	switch want {
+	case Brotli:
+		if e.hasBrotli.Load() {
+			return e.br, e.brotliTag, Brotli, nil
+		}
+		return e.Gzip, e.gzipTag, Gzip, nil
+	case Gzip:
+		return e.Gzip, e.gzipTag, Gzip, nil
 	}
 	body, err = e.Body()
 	return body, e.ETag, Identity, err
+}
+
+// ETagMatches implements the weak comparison If-None-Match calls for
+// (RFC 9110 13.1.2): true when the header lists any representation's tag
+// (identity, gzip, brotli; with or without W/) or is "*". It does not
+// allocate.
+func (e *Entry) ETagMatches(ifNoneMatch []byte) bool {
+	s := ifNoneMatch
+	for len(s) > 0 {
+		var tag []byte
+		if i := bytes.IndexByte(s, ','); i >= 0 {
+			tag, s = s[:i], s[i+1:]
+		} else {
+			tag, s = s, nil
+		}
+		tag = trimOWS(tag)
+		if len(tag) > 2 && tag[0] == 'W' && tag[1] == '/' {
+			tag = tag[2:]
+		}
+		if string(tag) == "*" || string(tag) == e.ETag || string(tag) == e.gzipTag || string(tag) == e.brotliTag {
+			return true
+		}
+	}
+	return false
 }

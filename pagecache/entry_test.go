@@ -83,6 +83,10 @@ func FuzzUnmarshal(f *testing.F) {
 	noted, _ := newEntry(1, "fp-1", time.Unix(0, 0), 200, "text/html", []byte("x"))
 	noted.Note = "search-none"
 	f.Add(noted.marshal())
+	withBrotli, _ := newEntry(1, "fp-1", time.Unix(0, 0), 200, "text/html", []byte(strings.Repeat("<p>practice</p>", 40)))
+	_ = withBrotli.compressBrotli()
+	f.Add(withBrotli.marshal())
+	f.Add([]byte{4, 0, 0})
 	f.Add([]byte{})
 	f.Add([]byte{1, 0, 0})
 	f.Add([]byte{2, 0, 0})
@@ -103,6 +107,14 @@ func FuzzUnmarshal(f *testing.F) {
 			t.Fatalf("a version 1 entry decoded with fingerprint %q", got.Fingerprint)
 		}
 		_ = got.gzipETag()
+		for _, enc := range []Encoding{Brotli, Gzip} {
+			body, tag, _, _ := got.Representation(enc)
+			// (A tag with a comma or blank in it, which only damaged data
+			// has, cannot match itself in a list.)
+			if len(body) == 0 || (!strings.ContainsAny(tag, ", \t") && !got.ETagMatches([]byte(tag))) || tag == got.ETag {
+				t.Fatalf("%q representation: %d bytes, tag %q", enc, len(body), tag)
+			}
+		}
 		if body, err := got.Body(); err == nil && len(body) != got.bodySize {
 			t.Fatalf("inflated %d bytes, the trailer said %d", len(body), got.bodySize)
 		}

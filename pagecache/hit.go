@@ -42,7 +42,7 @@ func write(req *fasthttp.RequestHeader, resp *fasthttp.Response, e *Entry, cache
 	h.SetCanonical(hdrVary, valAcceptEncoding)
 	h.SetCanonical(hdrCacheControl, valNoCache)
 	h.SetCanonical(hdrETag, bytesOf(etag))
-	if inm := req.Peek(fasthttp.HeaderIfNoneMatch); len(inm) > 0 && etagMatches(unsafe.String(unsafe.SliceData(inm), len(inm)), e) {
+	if inm := req.Peek(fasthttp.HeaderIfNoneMatch); len(inm) > 0 && e.ETagMatches(inm) {
 		resp.SetStatusCode(fasthttp.StatusNotModified)
 		resp.ResetBody()
 		return nil

@@ -12,8 +12,10 @@
 // stands in, labelled stale (Cache.miss). Misses render once however many
 // requests wait (one flight per key and generation, so no request that
 // starts after a publish can join a render of older content), and at most
-// MaxRenders of them at once. Bodies are gzipped once and served as-is to
-// clients that accept gzip, with strong ETags and 304s.
+// MaxRenders of them at once. Bodies are gzipped once on the render path
+// and compressed with brotli once in the background (compress.go), and
+// served as-is to clients that accept either (Negotiate), with strong ETags
+// per representation and 304s.
 package pagecache
 
 import (
@@ -92,6 +94,7 @@ type Cache struct {
 
 	// counters are the outcome counters, looked up once (count).
 	counters map[string]prometheus.Counter
+	compress compressor // brotli bodies made in the background (compressLater)
 }
 
 // flight is one miss render that other requests for the same page (and
@@ -307,7 +310,7 @@ func (c *Cache) miss(fc *fiber.Ctx, key string, s Scope, prev *Entry) error {
 		f = &flight{done: make(chan struct{}), err: errRenderAborted}
 		c.flights[sfKey] = f
 		c.mu.Unlock()
-		return c.lead(fc, key, sfKey, s, f, held)
+		return c.lead(fc, key, sfKey, s, f, held, prev)
 	}
 	c.mu.Unlock()
 	if standIn {
@@ -316,7 +319,7 @@ func (c *Cache) miss(fc *fiber.Ctx, key string, s Scope, prev *Entry) error {
 	}
 	<-f.done
 	if f.err != nil {
-		return c.failed(fc, key, s, f.err)
+		return c.failed(fc, key, s, f.err, prev)
 	}
 	switch r := f.r; {
 	case r.cached:
@@ -329,7 +332,7 @@ func (c *Cache) miss(fc *fiber.Ctx, key string, s Scope, prev *Entry) error {
 	// Not shareable (a 404, a page that sets a cookie): render this request
 	// on its own, in a render slot like any other.
 	if err := c.acquire(fc.UserContext()); err != nil {
-		return c.failed(fc, key, s, err)
+		return c.failed(fc, key, s, err, prev)
 	}
 	defer c.release()
 	c.count("bypass")
@@ -338,8 +341,9 @@ func (c *Cache) miss(fc *fiber.Ctx, key string, s Scope, prev *Entry) error {
 }
 
 // lead renders the page for flight f and hands the result to its waiters.
-// held says whether the caller has taken a render slot already.
-func (c *Cache) lead(fc *fiber.Ctx, key, sfKey string, s Scope, f *flight, held bool) error {
+// held says whether the caller has taken a render slot already; prev is
+// the copy lookup found (for failed).
+func (c *Cache) lead(fc *fiber.Ctx, key, sfKey string, s Scope, f *flight, held bool, prev *Entry) error {
 	defer func() {
 		c.mu.Lock()
 		delete(c.flights, sfKey)
@@ -349,7 +353,7 @@ func (c *Cache) lead(fc *fiber.Ctx, key, sfKey string, s Scope, f *flight, held 
 	if !held {
 		if err := c.acquire(fc.UserContext()); err != nil {
 			f.r, f.err = nil, err
-			return c.failed(fc, key, s, err)
+			return c.failed(fc, key, s, err, prev)
 		}
 	}
 	defer c.release()
@@ -363,7 +367,7 @@ func (c *Cache) lead(fc *fiber.Ctx, key, sfKey string, s Scope, f *flight, held 
 	r, err := c.render(fc, key, s.Generation)
 	f.r, f.err = r, err
 	if err != nil {
-		return c.failed(fc, key, s, err)
+		return c.failed(fc, key, s, err, prev)
 	}
 	c.count("miss")
 	if !r.storable {
@@ -377,18 +381,16 @@ func (c *Cache) lead(fc *fiber.Ctx, key, sfKey string, s Scope, f *flight, held 
 
 // failed answers a request whose render failed (or found no render slot):
 // with the last good copy of the page, whatever its generation or build,
-// when the error allows it; else with the error.
-func (c *Cache) failed(fc *fiber.Ctx, key string, s Scope, err error) error {
-	// The request's own deadline may be what ran out (a long wait for a
-	// slot): the last good copy is still worth looking up in Redis, and its
-	// expiry must not count as Redis failing.
-	ctx := context.WithoutCancel(fc.UserContext())
+// when the error allows it; else with the error. prev is the copy lookup
+// found in L1 or Redis, if any: Redis is not asked again (see stale).
+func (c *Cache) failed(fc *fiber.Ctx, key string, s Scope, err error, prev *Entry) error {
+	ctx := fc.UserContext()
 	// Overload is not a failure of the page: only a copy that shows the
 	// tenant's current content may answer for it, never one from before a
 	// publish.
 	busy := errors.Is(err, ErrBusy)
 	if c.opts.ServeStale(err) {
-		if e := c.stale(ctx, key); e != nil && (!busy || e.current(s.Generation, c.opts.Now())) {
+		if e := c.stale(key, prev); e != nil && (!busy || e.current(s.Generation, c.opts.Now())) {
 			c.count("stale")
 			c.opts.Logger.WarnContext(ctx, "render failed; serving last good copy", "tenant_id", s.TenantID, "path", fc.Path(), "error", err)
 			return serve(fc, e, statusStale)
@@ -463,16 +465,20 @@ func (c *Cache) render(fc *fiber.Ctx, key string, gen int64) (*rendered, error) 
 		e.Note = note[:min(len(note), 255)]
 	}
 	c.l1.Set(key, e)
-	c.putL2(parent, key, e)
+	c.compressLater(parent, key, e) // brotli, then Redis
 	return &rendered{entry: e, storable: true}, nil
 }
 
-// stale returns the last good copy of a page, whatever its generation.
-func (c *Cache) stale(ctx context.Context, key string) *Entry {
+// stale returns the last good copy of a page, whatever its generation: the
+// one in L1 (a render that finished meanwhile may have put a newer one
+// there), else prev, what lookup found. Redis is not asked: lookup asked it
+// already for this request (what it found is prev, or in L1), and asking
+// again would cost a round trip on a path that is failing already.
+func (c *Cache) stale(key string, prev *Entry) *Entry {
 	if e, ok := c.l1.GetIfPresent(key); ok {
 		return e
 	}
-	return c.getL2(ctx, key)
+	return prev
 }
 
 func (c *Cache) redisKey(key string) string { return c.opts.Prefix + "page:" + key }
@@ -529,39 +535,6 @@ func serve(fc *fiber.Ctx, e *Entry, cacheStatus string) error {
 		fc.Locals(noteKey, e.Note)
 	}
 	return write(&fc.Request().Header, fc.Response(), e, cacheStatus)
-}
-
-// etagMatches implements the weak comparison If-None-Match calls for,
-// accepting either representation's tag and "*".
-func etagMatches(header string, e *Entry) bool {
-	for _, part := range strings.Split(header, ",") {
-		tag := strings.TrimPrefix(strings.TrimSpace(part), "W/")
-		if tag == "*" || tag == e.ETag || tag == e.gzipETag() {
-			return true
-		}
-	}
-	return false
-}
-
-// acceptsGzip reports whether an Accept-Encoding value allows gzip (q > 0).
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name != "gzip" && name != "x-gzip" && name != "*" {
-			continue
-		}
-		q := 1.0
-		for _, p := range strings.Split(params, ";") {
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "q") {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					q = f
-				}
-			}
-		}
-		return q > 0
-	}
-	return false
 }
 
 // Key builds the cache key of a page: tenant, path and the query in the

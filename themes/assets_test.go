@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 )
 
 var (
@@ -39,8 +41,22 @@ func TestAssets(t *testing.T) {
 		if err != nil || !bytes.Equal(inflated, a.Body) {
 			t.Errorf("%s: gzip does not inflate to Body (err %v)", u, err)
 		}
+		if a.Brotli != nil {
+			got, err := io.ReadAll(brotli.NewReader(bytes.NewReader(a.Brotli)))
+			if err != nil || !bytes.Equal(got, a.Body) {
+				t.Errorf("%s: brotli does not decode to Body (err %v)", u, err)
+			}
+			if len(a.Brotli) >= len(a.Gzip) {
+				t.Errorf("%s: brotli body of %d bytes kept, gzip is %d", u, len(a.Brotli), len(a.Gzip))
+			}
+		} else if (strings.HasSuffix(u, ".css") || strings.HasSuffix(u, ".js")) && len(a.Body) > 1000 {
+			t.Errorf("%s: %d bytes of text without a brotli body", u, len(a.Body))
+		}
 		if !strongETag.MatchString(a.ETag) {
 			t.Errorf("%s: ETag %q is not strong and quoted", u, a.ETag)
+		}
+		if tag := strings.TrimSuffix(a.ETag, `"`); a.GzipETag != tag+`-gz"` || a.BrotliETag != tag+`-br"` {
+			t.Errorf("%s: ETags %s %s %s", u, a.ETag, a.GzipETag, a.BrotliETag)
 		}
 		if a.ContentType == "" || a.ContentType == "application/octet-stream" {
 			t.Errorf("%s: content type %q", u, a.ContentType)
@@ -75,6 +91,28 @@ func TestAssets(t *testing.T) {
 		if _, ok := r.Asset(miss); ok {
 			t.Errorf("Asset(%q) found", miss)
 		}
+	}
+}
+
+// TestNewAsset: another release's stored asset gets a brotli body (when it
+// is worth it) and its representations' tags.
+func TestNewAsset(t *testing.T) {
+	r := mustLoad(t)
+	_, css := findAsset(t, r, "/static/default/nhsuk-frontend.min.")
+	a, err := NewAsset(css.Body, css.Gzip, css.ContentType, css.ETag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(brotli.NewReader(bytes.NewReader(a.Brotli)))
+	if err != nil || !bytes.Equal(got, css.Body) || len(a.Brotli) >= len(a.Gzip) {
+		t.Errorf("brotli body of %d bytes (gzip %d) decodes to %d bytes, %v", len(a.Brotli), len(a.Gzip), len(got), err)
+	}
+	if a.GzipETag != css.GzipETag || a.BrotliETag != css.BrotliETag {
+		t.Errorf("tags %s %s, want %s %s", a.GzipETag, a.BrotliETag, css.GzipETag, css.BrotliETag)
+	}
+	png, err := NewAsset([]byte("\x89PNG not really"), []byte{0x1f, 0x8b}, "image/png", `"x"`)
+	if err != nil || png.Brotli != nil {
+		t.Errorf("an image got a brotli body: %v %v", png.Brotli, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/pcnweb/pcnweb/models"
+	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/themes"
 )
 
@@ -58,25 +60,43 @@ func serveAsset(reg *themes.Registry, past *releaseAssets) fiber.Handler {
 		h.Set(fiber.HeaderCacheControl, cacheControl)
 		h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 		h.Set("Cross-Origin-Resource-Policy", "same-origin") // no other site embeds them
-		gz := strings.Contains(c.Get(fiber.HeaderAcceptEncoding), "gzip") && len(a.Gzip) < len(a.Body)
-		gzTag := strings.TrimSuffix(a.ETag, `"`) + `-gz"`
-		if gz {
-			h.Set(fiber.HeaderETag, gzTag)
-		} else {
-			h.Set(fiber.HeaderETag, a.ETag)
-		}
-		if inm := c.Get(fiber.HeaderIfNoneMatch); inm == a.ETag || inm == gzTag {
+		body, etag, enc := representation(&a, pagecache.Negotiate(c.Request().Header.Peek(fiber.HeaderAcceptEncoding)))
+		h.Set(fiber.HeaderETag, etag)
+		if inm := c.Request().Header.Peek(fiber.HeaderIfNoneMatch); len(inm) > 0 && etagListed(inm, &a) {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
 		h.SetContentType(a.ContentType)
-		if gz {
-			h.Set(fiber.HeaderContentEncoding, "gzip")
-			c.Response().SetBodyRaw(a.Gzip)
-			return nil
+		if enc != pagecache.Identity {
+			h.Set(fiber.HeaderContentEncoding, enc.String())
 		}
-		c.Response().SetBodyRaw(a.Body)
+		c.Response().SetBodyRaw(body)
 		return nil
 	}
+}
+
+// representation picks the body of a in the encoding the client prefers,
+// or the next best that a has (an image has no brotli body, and its gzip
+// body is no smaller than itself).
+func representation(a *themes.Asset, want pagecache.Encoding) (body []byte, etag string, enc pagecache.Encoding) {
+	if want == pagecache.Brotli && a.Brotli != nil {
+		return a.Brotli, a.BrotliETag, pagecache.Brotli
+	}
+	if want != pagecache.Identity && len(a.Gzip) < len(a.Body) {
+		return a.Gzip, a.GzipETag, pagecache.Gzip
+	}
+	return a.Body, a.ETag, pagecache.Identity
+}
+
+// etagListed is the weak comparison of If-None-Match (a list, "*", W/)
+// against each representation's tag of a.
+func etagListed(inm []byte, a *themes.Asset) bool {
+	for part := range bytes.SplitSeq(inm, []byte{','}) {
+		tag := bytes.TrimPrefix(bytes.TrimSpace(part), []byte("W/"))
+		if string(tag) == "*" || string(tag) == a.ETag || string(tag) == a.GzipETag || string(tag) == a.BrotliETag {
+			return true
+		}
+	}
+	return false
 }
 
 // RecordRelease stores this build's assets in the database, under its render
@@ -145,7 +165,12 @@ func (r *releaseAssets) asset(ctx context.Context, url string) *themes.Asset {
 		if err != nil {
 			return nil, err
 		}
-		a := &themes.Asset{Body: ra.Body, Gzip: ra.Gzip, ContentType: ra.ContentType, ETag: ra.ETag}
+		// Compressed with brotli here, once per URL: a release stores
+		// only the identity and gzip bodies.
+		a, err := themes.NewAsset(ra.Body, ra.Gzip, ra.ContentType, ra.ETag)
+		if err != nil {
+			return nil, err
+		}
 		r.mu.Lock()
 		r.assets[strings.Clone(url)] = a
 		r.mu.Unlock()
