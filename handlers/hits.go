@@ -64,21 +64,27 @@ func (h *hits) try(ctx *fasthttp.RequestCtx) bool {
 	if !req.IsGet() || len(req.Peek(fasthttp.HeaderAuthorization)) > 0 || web.AmbiguousFraming(req.RawHeaders()) {
 		return false
 	}
-	uri := ctx.URI()
-	path := uri.PathOriginal() // what Fiber's c.Path() is, and the cache keys by
-	if len(uri.QueryString()) > 0 || bytes.IndexByte(ctx.RequestURI(), '?') >= 0 ||
+	// The request target as sent: for an origin-form target with no query
+	// and no fragment, it is the path Fiber's c.Path() gives
+	// (URI().PathOriginal()) and the cache keys by, without parsing the URI.
+	path := req.RequestURI()
+	if len(path) == 0 || path[0] != '/' || bytes.IndexByte(path, '?') >= 0 || bytes.IndexByte(path, '#') >= 0 ||
 		bytes.HasPrefix(path, prefixStatic) || bytes.HasPrefix(path, prefixMedia) ||
 		(bytes.HasPrefix(path, prefixAdmin) && (len(path) == len(prefixAdmin) || path[len(prefixAdmin)] == '/')) {
 		return false
 	}
 	trusted := h.proxies.Trusted(ctx.RemoteIP())
-	host := uri.Host() // c.Hostname(), as Fiber reads it
+	var hostBuf [256]byte
+	host := lower(hostBuf[:0], req.Host()) // c.Hostname(): fasthttp's URI host is the Host header, lower-cased
+	if host == nil {
+		return false
+	}
 	if trusted {
 		if xfh := req.PeekBytes(hdrXFH); len(xfh) > 0 {
 			if i := bytes.IndexByte(xfh, ','); i >= 0 {
 				xfh = xfh[:i]
 			}
-			host = xfh
+			host = xfh // as Fiber takes it: as sent
 		}
 	}
 	t, ok := h.resolver.Servable(host)
@@ -141,4 +147,19 @@ func (h *hits) countView(ctx *fasthttp.RequestCtx, t *tenants.Tenant, path []byt
 	}
 	// View copies the path when it keeps it.
 	a.View(t.ID, unsafe.String(unsafe.SliceData(path), len(path)), ctx.Request.Header.Referer(), ctx.Request.Header.Host(), t.Hosts)
+}
+
+// lower appends h to dst in lower case (ASCII); nil when it does not fit
+// dst's capacity (a host name that long is not a tenant's).
+func lower(dst, h []byte) []byte {
+	if len(h) > cap(dst) {
+		return nil
+	}
+	for _, c := range h {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
 
@@ -214,37 +215,46 @@ func TestConditionalRequests(t *testing.T) {
 	}
 }
 
-func TestGzipNegotiation(t *testing.T) {
+func TestEncodingNegotiation(t *testing.T) {
 	mon, prefix := sharedRedis(t)
 	h := newHarness(t, mon, prefix)
 	h.get(t, "/about")
+	// The brotli body is made in the background after the render.
+	for i := 0; i < 500 && h.get(t, "/about", "Accept-Encoding", "br").header.Get("Content-Encoding") != "br"; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
 	tests := []struct {
 		accept string
-		gzip   bool
+		want   pagecache.Encoding
 	}{
-		{"", false},
-		{"gzip", true},
-		{"br, gzip, deflate", true},
-		{"gzip;q=0", false},
-		{"identity", false},
-		{"*", true},
-		{"GZIP;q=0.5", true},
+		{"", pagecache.Identity},
+		{"gzip", pagecache.Gzip},
+		{"br, gzip, deflate", pagecache.Brotli},
+		{"gzip;q=0", pagecache.Identity},
+		{"identity", pagecache.Identity},
+		{"*", pagecache.Brotli},
+		{"GZIP;q=0.5", pagecache.Gzip},
+		{"br;q=0.1, gzip;q=0.9", pagecache.Gzip},
 	}
 	for _, tt := range tests {
 		r := h.get(t, "/about", "Accept-Encoding", tt.accept)
-		if got := r.header.Get("Content-Encoding") == "gzip"; got != tt.gzip {
-			t.Errorf("Accept-Encoding %q: gzip = %v, want %v", tt.accept, got, tt.gzip)
+		if got := r.header.Get("Content-Encoding"); got != tt.want.String() {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", tt.accept, got, tt.want)
+			continue
 		}
 		if r.header.Get("Vary") != "Accept-Encoding" {
 			t.Errorf("Vary = %q", r.header.Get("Vary"))
 		}
 		body := r.body
-		if tt.gzip {
+		switch tt.want {
+		case pagecache.Gzip:
 			zr, err := gzip.NewReader(bytes.NewReader(body))
 			if err != nil {
 				t.Fatal(err)
 			}
 			body, _ = io.ReadAll(zr)
+		case pagecache.Brotli:
+			body, _ = io.ReadAll(brotli.NewReader(bytes.NewReader(body)))
 		}
 		if string(body) != "<p>hello</p>" {
 			t.Errorf("Accept-Encoding %q: body %q", tt.accept, body)

@@ -21,11 +21,18 @@ func (r *Resolver) Servable(rawHost []byte) (*Tenant, bool) {
 		return nil, false
 	}
 	// Only compared and looked up, never kept: a view of the bytes will do.
-	host, err := hostname.Normalize(unsafe.String(unsafe.SliceData(rawHost), len(rawHost)))
-	if err != nil {
-		return nil, false
-	}
+	// Every key of the map is a normalised host, so a Host header found
+	// there as it is needs no normalising (the usual case: no port, lower
+	// case); any other is normalised first.
+	host := unsafe.String(unsafe.SliceData(rawHost), len(rawHost))
 	e, ok := r.hosts.GetIfPresent(host)
+	if !ok {
+		var err error
+		if host, err = hostname.Normalize(host); err != nil {
+			return nil, false
+		}
+		e, ok = r.hosts.GetIfPresent(host)
+	}
 	if !ok || !r.now().Before(e.expires) || e.tenant.gen.Load() > e.loadedAt {
 		return nil, false
 	}

@@ -26,6 +26,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Mode says which requests are logged.
@@ -249,11 +250,37 @@ func levelName(status int) string {
 	return "INFO"
 }
 
+// stamp is the time format's text up to the second, kept for the second
+// it was made for: most lines in a second share it.
+type stamp struct {
+	sec  int64
+	loc  *time.Location
+	text []byte // "2006-01-02T15:04:05"
+	zone []byte // "Z07:00"
+}
+
+var lastStamp atomic.Pointer[stamp]
+
+// appendTime appends t in timeFormat, formatting the date, time and zone
+// once a second.
+func appendTime(b []byte, t time.Time) []byte {
+	st := lastStamp.Load()
+	if st == nil || st.sec != t.Unix() || st.loc != t.Location() {
+		full := t.AppendFormat(nil, timeFormat)
+		st = &stamp{sec: t.Unix(), loc: t.Location(), text: full[:19], zone: full[23:]}
+		lastStamp.Store(st)
+	}
+	b = append(b, st.text...)
+	ms := t.Nanosecond() / 1e6
+	b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	return append(b, st.zone...)
+}
+
 // appendText appends r as slog's TextHandler writes the same attributes:
 // key=value pairs, groups as dotted keys, values quoted when they need it.
 func appendText(b []byte, r *Request) []byte {
 	b = append(b, "time="...)
-	b = r.Time.AppendFormat(b, timeFormat)
+	b = appendTime(b, r.Time)
 	b = append(b, " level="...)
 	b = append(b, levelName(r.Status)...)
 	b = append(b, " msg=request request_id="...)
@@ -287,7 +314,23 @@ func appendTextValue(b, s []byte) []byte {
 	if !needsQuoting(s) {
 		return append(b, s...)
 	}
-	return strconv.AppendQuote(b, string(s))
+	if plainASCII(s) { // "pcnweb; hit": quoted as it is
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	return strconv.AppendQuote(b, unsafe.String(unsafe.SliceData(s), len(s)))
+}
+
+// plainASCII reports whether strconv.Quote would only add the quotes:
+// printable ASCII without '"' or '\\'.
+func plainASCII(s []byte) bool {
+	for _, c := range s {
+		if c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func needsQuoting(s []byte) bool {

@@ -80,12 +80,20 @@ func TestLinesReadAsSlogWritesThem(t *testing.T) {
 // slog would write it: the log's readers (and its injection safety: one
 // request, one line) are slog's.
 func FuzzLines(f *testing.F) {
-	f.Add("/about", "highfives.localhost", "pcnweb; hit")
-	f.Add("/a\nb", "x=y", "\"")
-	f.Add("/\xff\u2029", "", "\x00")
-	f.Fuzz(func(t *testing.T, path, host, cache string) {
+	f.Add("/about", "highfives.localhost", "pcnweb; hit", int64(0), int64(0))
+	f.Add("/a\nb", "x=y", "\"", int64(59), int64(999_999_999))
+	f.Add("/\xff\u2029", "", "\x00", int64(-3600), int64(1_000_000))
+	f.Fuzz(func(t *testing.T, path, host, cache string, sec, nsec int64) {
 		r := sample()
 		r.Path, r.Host, r.Cache = []byte(path), []byte(host), []byte(cache)
+		// Any time from 2001 to 2286, in UTC or an hour east: the second's
+		// text is kept between lines (appendTime).
+		r.Time = time.Unix(1_000_000_000+sec%8_000_000_000, nsec%1_000_000_000)
+		if sec%2 == 0 {
+			r.Time = r.Time.UTC()
+		} else {
+			r.Time = r.Time.In(time.FixedZone("east", 3600))
+		}
 		for _, json := range []bool{false, true} {
 			var got []byte
 			if json {
