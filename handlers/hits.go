@@ -74,11 +74,7 @@ func (h *hits) try(ctx *fasthttp.RequestCtx) bool {
 		return false
 	}
 	trusted := h.proxies.Trusted(ctx.RemoteIP())
-	var hostBuf [256]byte
-	host := lower(hostBuf[:0], req.Host()) // c.Hostname(): fasthttp's URI host is the Host header, lower-cased
-	if host == nil {
-		return false
-	}
+	host := lower(req.Host()) // c.Hostname(): fasthttp's URI host is the Host header, lower-cased
 	if trusted {
 		if xfh := req.PeekBytes(hdrXFH); len(xfh) > 0 {
 			if i := bytes.IndexByte(xfh, ','); i >= 0 {
@@ -149,17 +145,13 @@ func (h *hits) countView(ctx *fasthttp.RequestCtx, t *tenants.Tenant, path []byt
 	a.View(t.ID, unsafe.String(unsafe.SliceData(path), len(path)), ctx.Request.Header.Referer(), ctx.Request.Header.Host(), t.Hosts)
 }
 
-// lower appends h to dst in lower case (ASCII); nil when it does not fit
-// dst's capacity (a host name that long is not a tenant's).
-func lower(dst, h []byte) []byte {
-	if len(h) > cap(dst) {
-		return nil
-	}
+// lower returns h in lower case (ASCII): h itself when it is already,
+// as Host headers almost always are, else a lower-case copy.
+func lower(h []byte) []byte {
 	for _, c := range h {
 		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+			return bytes.ToLower(h)
 		}
-		dst = append(dst, c)
 	}
-	return dst
+	return h
 }

@@ -254,7 +254,7 @@ func levelName(status int) string {
 // it was made for: most lines in a second share it.
 type stamp struct {
 	sec  int64
-	loc  *time.Location
+	off  int // the zone's offset, which is all the format shows of it
 	text []byte // "2006-01-02T15:04:05"
 	zone []byte // "Z07:00"
 }
@@ -265,9 +265,10 @@ var lastStamp atomic.Pointer[stamp]
 // once a second.
 func appendTime(b []byte, t time.Time) []byte {
 	st := lastStamp.Load()
-	if st == nil || st.sec != t.Unix() || st.loc != t.Location() {
+	_, off := t.Zone()
+	if st == nil || st.sec != t.Unix() || st.off != off {
 		full := t.AppendFormat(nil, timeFormat)
-		st = &stamp{sec: t.Unix(), loc: t.Location(), text: full[:19], zone: full[23:]}
+		st = &stamp{sec: t.Unix(), off: off, text: full[:19], zone: full[23:]}
 		lastStamp.Store(st)
 	}
 	b = append(b, st.text...)
