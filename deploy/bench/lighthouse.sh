@@ -17,6 +17,7 @@
 # (${XDG_CACHE_HOME:-~/.cache}/pcnweb/lighthouse-<version>), CHROME_PATH
 # (/usr/bin/chromium), BENCH_PORT (18380), BENCH_INTERNAL_PORT (19380),
 # BENCH_RUNS (1: with more, each page's median run by score is reported),
+# BENCH_PAGES ("home practice": only those labels; all by default),
 # BENCH_KEEP=1 keeps the temporary directory (logs and Lighthouse's JSON).
 # Exits non-zero when a page cannot be measured; scores below 100 are reported,
 # not failed (they vary with the machine's load).
@@ -191,6 +192,9 @@ printf '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 failed=0
 for p in "${pages[@]}"; do
     read -r label t path <<<"$p"
+    if [[ -n "${BENCH_PAGES:-}" && " $BENCH_PAGES " != *" $label "* ]]; then
+        continue
+    fi
     results=()
     for ((i = 1; i <= RUNS; i++)); do
         run "$label" "$(base "$t")$path" "$i"
