@@ -161,16 +161,24 @@ FLAGS="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run -
 FLAGS+=" --disable-component-update --disable-sync --disable-dev-shm-usage"
 FLAGS+=" --host-resolver-rules=\"MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost, EXCLUDE *.localhost\""
 
-# run LABEL URL N: one Lighthouse run, its JSON in $TMP/LABEL.N.json.
+# run LABEL URL N: one Lighthouse run, its JSON in $TMP/LABEL.N.json. A
+# failed run (now and then "NO_NAVSTART" on a loaded machine) is tried again,
+# up to three times in all.
 run() {
-    local out="$TMP/$1.$3.json" profile="$TMP/profile-$1-$3"
-    mkdir -p "$profile"
-    if ! node "$LH" "$2" --quiet --only-categories=performance --output=json --output-path="$out" \
-        --chrome-flags="$FLAGS --user-data-dir=$profile" >"$TMP/$1.$3.log" 2>&1; then
-        tail -n 20 "$TMP/$1.$3.log" >&2
-        die "lighthouse failed on $2"
-    fi
-    rm -rf "$profile"
+    local out="$TMP/$1.$3.json" profile attempt
+    for attempt in 1 2 3; do
+        profile="$TMP/profile-$1-$3-$attempt"
+        mkdir -p "$profile"
+        if node "$LH" "$2" --quiet --only-categories=performance --output=json --output-path="$out" \
+            --chrome-flags="$FLAGS --user-data-dir=$profile" >"$TMP/$1.$3.log" 2>&1; then
+            rm -rf "$profile"
+            return 0
+        fi
+        rm -rf "$profile"
+        say "$2: run $3 attempt $attempt failed: $(grep -m 1 -i 'error' "$TMP/$1.$3.log" || tail -n 1 "$TMP/$1.$3.log")"
+    done
+    tail -n 20 "$TMP/$1.$3.log" >&2
+    die "lighthouse failed three times on $2"
 }
 
 # summary FILE: "score|LCP ms|TBT ms|CLS|bytes|requests|runtime error"
