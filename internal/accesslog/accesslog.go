@@ -254,7 +254,7 @@ func levelName(status int) string {
 // it was made for: most lines in a second share it.
 type stamp struct {
 	sec  int64
-	off  int // the zone's offset, which is all the format shows of it
+	off  int    // the zone's offset, which is all the format shows of it
 	text []byte // "2006-01-02T15:04:05"
 	zone []byte // "Z07:00"
 }
