@@ -52,9 +52,22 @@ var (
 )
 
 func (h *hits) serve(ctx *fasthttp.RequestCtx) {
-	if !h.try(ctx) {
+	if !h.answered(ctx) {
 		h.next(ctx)
 	}
+}
+
+// answered is try, with a panic in it (which would otherwise end the
+// process: nothing above recovers) turned into "not answered": the
+// chain, which has its own recover, starts again from a clean response.
+func (h *hits) answered(ctx *fasthttp.RequestCtx) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ctx.Response.Reset()
+			ok = false
+		}
+	}()
+	return h.try(ctx)
 }
 
 // try answers ctx if it is a fresh hit, and reports whether it did.

@@ -317,3 +317,20 @@ func TestHitPathCountsPageViews(t *testing.T) {
 		t.Errorf("%d page views, want 4 (one render, three hits; not the bot's, not the feed's): top pages %+v", in.TotalViews, in.TopPages)
 	}
 }
+
+// TestAPanicInTheHitPathFallsThrough: a panic while answering a hit leaves
+// the request to the chain, from a clean response, instead of ending the
+// process (nothing above the hit path recovers).
+func TestAPanicInTheHitPathFallsThrough(t *testing.T) {
+	r := newHitRig(t)
+	about := hitRequest{host: "highfives.localhost", uri: "/about"}
+	do(r.chain, about)
+	r.hits.cache = nil // ServeFresh on a nil cache panics
+	got := do(r.hits.serve, about)
+	if r.fellThrough != 1 {
+		t.Fatalf("%d requests fell through, want 1", r.fellThrough)
+	}
+	if got.StatusCode() != 200 || string(got.Header.Peek("Cache-Status")) != "pcnweb; hit" {
+		t.Errorf("the chain answered %d %q, want its cached page", got.StatusCode(), got.Header.Peek("Cache-Status"))
+	}
+}
