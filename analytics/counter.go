@@ -15,6 +15,7 @@
 package analytics
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"strings"
@@ -129,6 +130,21 @@ func (c *Counter) newWindow() *window {
 // IsBot reports whether a request with this User-Agent is left uncounted
 // (see botWords).
 func (c *Counter) IsBot(userAgent []byte) bool { return c.bots.IsBot(userAgent) }
+
+// IsPageView reports whether an answer to a person's GET counts as a page
+// view: a 200 with an HTML content type, or a 304 (the page cache sends
+// one only for a page it stores, without a content type), unless its path
+// is a feed's, the sitemap's or robots.txt (.xml, .txt). The site's
+// middleware and the hit path both ask it.
+func IsPageView(status int, contentType []byte, path string) bool {
+	switch status {
+	case 200:
+		return bytes.HasPrefix(contentType, []byte("text/html"))
+	case 304:
+		return !strings.HasSuffix(path, ".xml") && !strings.HasSuffix(path, ".txt")
+	}
+	return false
+}
 
 // View counts a page view of path, and the referring site when referer
 // names another site than self (the request's Host header) or others (the

@@ -133,29 +133,19 @@ func (h *hits) try(ctx *fasthttp.RequestCtx) bool {
 }
 
 // countView counts a page view as the site's analytics middleware does
-// (handlers/site/analytics.go): a person's GET of an HTML page (a 200
-// with an HTML content type, or a 304, which the cache sends only for
-// pages it stores, and whose path says whether it is a feed or a file).
-// A hit has no query string, so there is no search term to count.
+// (handlers/site/analytics.go): a person's GET answered with a page
+// (analytics.IsPageView). A hit has no query string, so there is no search
+// term to count.
 func (h *hits) countView(ctx *fasthttp.RequestCtx, t *tenants.Tenant, path []byte, status int) {
 	a := h.analytics
 	if a == nil || a.IsBot(ctx.Request.Header.UserAgent()) {
 		return
 	}
-	switch status {
-	case fasthttp.StatusOK:
-		if !bytes.HasPrefix(ctx.Response.Header.ContentType(), []byte("text/html")) {
-			return
-		}
-	case fasthttp.StatusNotModified:
-		if bytes.HasSuffix(path, []byte(".xml")) || bytes.HasSuffix(path, []byte(".txt")) {
-			return
-		}
-	default:
-		return
+	// Neither kept: View copies the path when it keeps it.
+	p := unsafe.String(unsafe.SliceData(path), len(path))
+	if analytics.IsPageView(status, ctx.Response.Header.ContentType(), p) {
+		a.View(t.ID, p, ctx.Request.Header.Referer(), ctx.Request.Header.Host(), t.Hosts)
 	}
-	// View copies the path when it keeps it.
-	a.View(t.ID, unsafe.String(unsafe.SliceData(path), len(path)), ctx.Request.Header.Referer(), ctx.Request.Header.Host(), t.Hosts)
 }
 
 // lower returns h in lower case (ASCII): h itself when it is already,

@@ -145,9 +145,6 @@ func gunzip(gz []byte, size int) ([]byte, error) {
 	return body, nil
 }
 
-// gzipETag is the ETag of the gzip representation.
-func (e *Entry) gzipETag() string { return e.gzipTag }
-
 // size is the entry's weight in the L1 cache. The brotli body may come
 // after the weight is taken, so room for it is counted from the start: the
 // gzip body's size, which it is smaller than whenever it is kept.

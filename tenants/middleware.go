@@ -54,6 +54,24 @@ func previewing(c *fiber.Ctx, t *Tenant) bool {
 	return !t.Launched && c.Cookies(PreviewCookie) != ""
 }
 
+// redirectTo is the host Middleware sends a request for host (normalised)
+// of tenant t to, or "" to serve it here: the admin panel lives on the
+// platform host only; the public site on the primary domain when there is
+// one (not for a manager's preview), else not on an old slug's host. It
+// allocates only to name a target (Servable asks it on every hit).
+func (r *Resolver) redirectTo(t *Tenant, host string, admin, previewing bool) string {
+	onPlatform := r.isHostOf(host, t.Slug)
+	switch {
+	case admin && !onPlatform:
+		return PlatformHost(t.Slug, r.base)
+	case !admin && t.PrimaryHost != "" && host != t.PrimaryHost && !previewing:
+		return t.PrimaryHost
+	case !admin && !onPlatform && r.isPlatformHost(host):
+		return PlatformHost(t.Slug, r.base) // an old slug's host, kept after a rename
+	}
+	return ""
+}
+
 // MiddlewareOptions configure Middleware.
 type MiddlewareOptions struct {
 	// Scheme and Port build the redirect to a primary domain ("https", "").
@@ -75,16 +93,7 @@ func Middleware(r *Resolver, opts MiddlewareOptions) fiber.Handler {
 			return &UnavailableError{Err: err}
 		}
 		admin := IsAdmin(c.Path())
-		platformHost := PlatformHost(t.Slug, r.base)
-		target := ""
-		switch {
-		case admin && host != platformHost:
-			target = platformHost
-		case !admin && t.PrimaryHost != "" && host != t.PrimaryHost && !previewing(c, t):
-			target = t.PrimaryHost
-		case !admin && host != platformHost && r.isPlatformHost(host):
-			target = platformHost // an old slug's host, kept after a rename
-		}
+		target := r.redirectTo(t, host, admin, previewing(c, t))
 		if target != "" {
 			return redirect.ToHost(c, opts.Scheme, target, opts.Port, fiber.StatusMovedPermanently)
 		}

@@ -40,12 +40,10 @@ func (r *Resolver) Servable(rawHost []byte) (*Tenant, bool) {
 	if t.Status != models.StatusActive || !t.Launched {
 		return nil, false
 	}
-	// Middleware's redirects, for a path that is not the admin panel's.
-	if t.PrimaryHost != "" && host != t.PrimaryHost {
+	// Middleware's redirects, for a path that is not the admin panel's (a
+	// launched site has no previews).
+	if r.redirectTo(t, host, false, false) != "" {
 		return nil, false
-	}
-	if !r.isHostOf(host, t.Slug) && r.isPlatformHost(host) {
-		return nil, false // another slug's host: an old one, kept after a rename
 	}
 	return t, true
 }

@@ -1,11 +1,11 @@
 package site
 
 import (
-	"bytes"
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/pcnweb/pcnweb/analytics"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/pagecache"
 	"github.com/pcnweb/pcnweb/tenants"
@@ -48,7 +48,7 @@ func countVisit(d Deps) fiber.Handler {
 		}
 		switch status {
 		case fiber.StatusOK, fiber.StatusNotModified:
-			if !isPage(c, status) {
+			if !analytics.IsPageView(status, c.Response().Header.ContentType(), c.Path()) {
 				return err
 			}
 			path := c.Path()
@@ -65,18 +65,6 @@ func countVisit(d Deps) fiber.Handler {
 		}
 		return err
 	}
-}
-
-// isPage reports whether a 200 or 304 answer is an HTML page: a 200 says
-// so in its content type; a 304 (from the page cache, which stores only
-// 200s) has none, so its path tells (the feeds, the sitemap and robots.txt
-// end in .xml and .txt).
-func isPage(c *fiber.Ctx, status int) bool {
-	if status == fiber.StatusOK {
-		return bytes.HasPrefix(c.Response().Header.ContentType(), []byte("text/html"))
-	}
-	p := c.Path()
-	return !(len(p) > 4 && (p[len(p)-4:] == ".xml" || p[len(p)-4:] == ".txt"))
 }
 
 // errorStatus is the status ErrorHandler gives a request that failed with
