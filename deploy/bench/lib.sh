@@ -17,6 +17,9 @@
 # run_target TARGET ENC OUT (TARGET pcnweb or nginx; OUT: wrk's output).
 
 ROUNDS=${BENCH_ROUNDS:-3}
+# SUBJECT: the server measured against nginx (run_target's first argument
+# and the tables' column); ceiling.sh sets it to its bare servers.
+SUBJECT=${SUBJECT:-pcnweb}
 WRK_CORE=${BENCH_WRK_CORE:-1}
 SERVER_CORE=${BENCH_SERVER_CORE:-0}
 
@@ -195,19 +198,19 @@ wrk_figures() {
 
 # ------------------------------------------------------------------ rounds
 
-# run_rounds ENC...: BENCH_ROUNDS rounds of pcnweb and nginx per encoding,
-# alternating which goes first, into $TMP/results.tsv
+# run_rounds ENC...: BENCH_ROUNDS rounds of SUBJECT and nginx per encoding,
+# alternating which goes first, into RESULTS ($TMP/results.tsv by default)
 # (round, enc, target, rps, p50 µs, p99 µs, errors).
 run_rounds() {
     local r enc t first second f
     for ((r = 1; r <= ROUNDS; r++)); do
-        if ((r % 2)); then first=pcnweb second=nginx; else first=nginx second=pcnweb; fi
+        if ((r % 2)); then first=$SUBJECT second=nginx; else first=nginx second=$SUBJECT; fi
         for enc in "$@"; do
             for t in "$first" "$second"; do
                 say "round $r/$ROUNDS: $t, $enc, $DURATION"
                 f="$TMP/wrk-r$r-$enc-$t.txt"
                 run_target "$t" "$enc" "$f"
-                printf '%s\t%s\t%s\t%s\n' "$r" "$enc" "$t" "$(wrk_figures "$f" | tr ' ' '\t')" >>"$TMP/results.tsv"
+                printf '%s\t%s\t%s\t%s\n' "$r" "$enc" "$t" "$(wrk_figures "$f" | tr ' ' '\t')" >>"${RESULTS:-$TMP/results.tsv}"
             done
         done
     done
@@ -221,9 +224,9 @@ fmt_us() { awk -v u="$1" 'BEGIN { if (u >= 1e6) printf "%.2f s", u / 1e6; else i
 print_rounds_tables() {
     local title=$1
     printf '\n#### %s: per round\n\n' "$title"
-    printf '| round | encoding | pcnweb req/s | nginx req/s | req/s ratio | pcnweb p50 | nginx p50 | pcnweb p99 | nginx p99 | p99 ratio | errors (pcnweb / nginx) |\n'
+    printf '| round | encoding | %s req/s | nginx req/s | req/s ratio | %s p50 | nginx p50 | %s p99 | nginx p99 | p99 ratio | errors (%s / nginx) |\n' "$SUBJECT" "$SUBJECT" "$SUBJECT" "$SUBJECT"
     printf '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
-    awk -F'\t' '
+    awk -F'\t' -v s="$SUBJECT" '
         function lat(u) { if (u >= 1e6) return sprintf("%.2f s", u / 1e6); if (u >= 1000) return sprintf("%.2f ms", u / 1000); return sprintf("%d µs", u) }
         { k = $1 SUBSEP $2; rps[k, $3] = $4; p50[k, $3] = $5; p99[k, $3] = $6; err[k, $3] = $7
           if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
@@ -231,17 +234,17 @@ print_rounds_tables() {
             for (i = 1; i <= n; i++) {
                 k = order[i]; split(k, a, SUBSEP)
                 printf "| %s | %s | %.0f | %.0f | %.2f× | %s | %s | %s | %s | %.2f× | %d / %d |\n", a[1], a[2],
-                    rps[k, "pcnweb"], rps[k, "nginx"], (rps[k, "nginx"] > 0 ? rps[k, "pcnweb"] / rps[k, "nginx"] : 0),
-                    lat(p50[k, "pcnweb"]), lat(p50[k, "nginx"]), lat(p99[k, "pcnweb"]), lat(p99[k, "nginx"]),
-                    (p99[k, "nginx"] > 0 ? p99[k, "pcnweb"] / p99[k, "nginx"] : 0), err[k, "pcnweb"], err[k, "nginx"]
+                    rps[k, s], rps[k, "nginx"], (rps[k, "nginx"] > 0 ? rps[k, s] / rps[k, "nginx"] : 0),
+                    lat(p50[k, s]), lat(p50[k, "nginx"]), lat(p99[k, s]), lat(p99[k, "nginx"]),
+                    (p99[k, "nginx"] > 0 ? p99[k, s] / p99[k, "nginx"] : 0), err[k, s], err[k, "nginx"]
             }
-        }' "$TMP/results.tsv"
+        }' "${RESULTS:-$TMP/results.tsv}"
     printf '\n#### %s: medians of %s rounds\n\n' "$title" "$ROUNDS"
-    printf '| encoding | pcnweb req/s | nginx req/s | ratio of medians (target ≥ %s×) | pcnweb p50 | nginx p50 | pcnweb p99 | nginx p99 | p99 ratio (target ≤ %s×) | met? |\n' "$REQ_TARGET" "$P99_TARGET"
+    printf '| encoding | %s req/s | nginx req/s | ratio of medians (target ≥ %s×) | %s p50 | nginx p50 | %s p99 | nginx p99 | p99 ratio (target ≤ %s×) | met? |\n' "$SUBJECT" "$REQ_TARGET" "$SUBJECT" "$SUBJECT" "$P99_TARGET"
     printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n'
     local enc
-    cut -f2 "$TMP/results.tsv" | awk '!seen[$0]++' | while read -r enc; do
-        awk -F'\t' -v enc="$enc" -v rt="$REQ_TARGET" -v pt="$P99_TARGET" '
+    cut -f2 "${RESULTS:-$TMP/results.tsv}" | awk '!seen[$0]++' | while read -r enc; do
+        awk -F'\t' -v enc="$enc" -v s="$SUBJECT" -v rt="$REQ_TARGET" -v pt="$P99_TARGET" '
             function lat(u) { if (u >= 1e6) return sprintf("%.2f s", u / 1e6); if (u >= 1000) return sprintf("%.2f ms", u / 1000); return sprintf("%d µs", u) }
             function median(arr, m,   i, j, t) {
                 for (i = 2; i <= m; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
@@ -249,19 +252,19 @@ print_rounds_tables() {
             }
             $2 == enc { t = $3; n[t]++; r[t, n[t]] = $4; a[t, n[t]] = $5; b[t, n[t]] = $6 }
             END {
-                split("pcnweb nginx", ts, " ")
+                ts[1] = s; ts[2] = "nginx"
                 for (x = 1; x <= 2; x++) {
                     t = ts[x]; delete v
                     for (i = 1; i <= n[t]; i++) v[i] = r[t, i]; mr[t] = median(v, n[t]); delete v
                     for (i = 1; i <= n[t]; i++) v[i] = a[t, i]; m50[t] = median(v, n[t]); delete v
                     for (i = 1; i <= n[t]; i++) v[i] = b[t, i]; m99[t] = median(v, n[t])
                 }
-                rr = (mr["nginx"] > 0 ? mr["pcnweb"] / mr["nginx"] : 0)
-                pr = (m99["nginx"] > 0 ? m99["pcnweb"] / m99["nginx"] : 0)
+                rr = (mr["nginx"] > 0 ? mr[s] / mr["nginx"] : 0)
+                pr = (m99["nginx"] > 0 ? m99[s] / m99["nginx"] : 0)
                 met = (rr >= rt && pr <= pt) ? "yes" : "no"
-                printf "| %s | %.0f | %.0f | **%.2f×** | %s | %s | %s | %s | **%.2f×** | %s |\n", enc, mr["pcnweb"], mr["nginx"], rr,
-                    lat(m50["pcnweb"]), lat(m50["nginx"]), lat(m99["pcnweb"]), lat(m99["nginx"]), pr, met
-            }' "$TMP/results.tsv"
+                printf "| %s | %.0f | %.0f | **%.2f×** | %s | %s | %s | %s | **%.2f×** | %s |\n", enc, mr[s], mr["nginx"], rr,
+                    lat(m50[s]), lat(m50["nginx"]), lat(m99[s]), lat(m99["nginx"]), pr, met
+            }' "${RESULTS:-$TMP/results.tsv}"
     done
 }
 

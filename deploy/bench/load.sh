@@ -19,7 +19,12 @@
 #      User-Agent, so pcnweb's analytics count it as a page view;
 #   3. an uncached row (a render per request) when pcnweb has
 #      PCNWEB_PAGE_CACHE=off; otherwise a note says why there is none;
-#   4. with BENCH_PROFILE=1, a 10 s CPU profile of a gzip hit run.
+#   4. with BENCH_PROFILE=1, a 10 s CPU profile of a gzip hit run;
+#   5. with BENCH_CEILING=1, the same rounds for two servers that do nothing
+#      but answer with those bytes from memory (deploy/bench/ceiling, its
+#      own module): fasthttp configured as pcnweb configures it, and an
+#      epoll event loop (gnet). They show how near nginx a Go server gets
+#      on this machine before any of pcnweb's work, under each I/O model.
 # It prints Markdown tables (per round, medians, ratio of medians) for
 # BENCHMARKS.md and stops everything it started on exit, restoring the
 # affinity of PostgreSQL and Redis.
@@ -30,6 +35,7 @@
 # BENCH_THREADS (1: wrk has one core), BENCH_CONNECTIONS (64), BENCH_WARMUP
 # (3s), BENCH_LOG_LEVEL (unset: pcnweb's default, info; warn for comparison),
 # BENCH_BROWSER=0 (no User-Agent: nothing counted), BENCH_PROFILE=1,
+# BENCH_CEILING=1 (and BENCH_CEILING_PORT, 18082),
 # BENCH_UNCACHED=0 (skip the uncached row; =force runs it even when
 # cmd/pcnweb/config.go does not mention PCNWEB_PAGE_CACHE), BENCH_PORT (18080),
 # BENCH_INTERNAL_PORT (19090), BENCH_NGINX_PORT (18081), BENCH_SERVER_CORE
@@ -48,6 +54,7 @@ WARMUP=${BENCH_WARMUP:-3s}
 PORT=${BENCH_PORT:-18080}
 IPORT=${BENCH_INTERNAL_PORT:-19090}
 NPORT=${BENCH_NGINX_PORT:-18081}
+CPORT=${BENCH_CEILING_PORT:-18082}
 REQ_TARGET=1.0
 P99_TARGET=1.5
 HOST_HEADER=highfives.localhost
@@ -82,7 +89,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 command -v go >/dev/null 2>&1 || die "go is not on PATH"
 (($(nproc) >= 2)) || die "needs two cores (server on one, wrk on the other); nproc says $(nproc)"
 
-for p in "$PORT" "$IPORT" "$NPORT"; do
+for p in "$PORT" "$IPORT" "$NPORT" "$CPORT"; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
         die "127.0.0.1:$p is already in use (set BENCH_PORT / BENCH_INTERNAL_PORT / BENCH_NGINX_PORT)"
     fi
@@ -93,6 +100,7 @@ done
 TMP=$(mktemp -d /tmp/pcnweb-bench.XXXXXX)
 PCNWEB_PID=""
 NGINX_PID=""
+CEILING_PID=""
 PROFILE_PID=""
 PREFIX="pcnwebbench:$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n'):"
 
@@ -101,6 +109,7 @@ cleanup() {
     trap - EXIT INT TERM
     stop_pid "$PROFILE_PID"
     stop_pid "$NGINX_PID"
+    stop_pid "$CEILING_PID"
     stop_pid "$PCNWEB_PID"
     restore_pins
     if [[ -n "${REDIS_URL:-}" ]] && command -v redis-cli >/dev/null 2>&1; then
@@ -260,6 +269,7 @@ wrk_requests() { awk '/ requests in / { s += $1 } END { printf "%d", s }' "$@"; 
 run_target() {
     local t=$1 enc=$2 out=$3 url=$URL hdrs=()
     [[ "$t" == nginx ]] && url=$NURL
+    [[ "$t" == fasthttp || "$t" == eventloop ]] && url="http://127.0.0.1:$CPORT$PAGE"
     mapfile -t hdrs < <(wrk_headers "$enc")
     wrk_run "$out" -H "Host: $HOST_HEADER" "${hdrs[@]}" "$url"
     if [[ "$t" == pcnweb ]]; then log_account "$TMP/pcnweb.log"; fi
@@ -326,6 +336,34 @@ elif [[ "${BENCH_UNCACHED:-auto}" == "force" ]] || grep -qw 'PCNWEB_PAGE_CACHE' 
 else
     NOTES+=("no uncached row: pagecache drops undeclared query parameters, so ?nocache=<unique> is a cache hit, and this build has no PCNWEB_PAGE_CACHE=off yet (the script uses it as soon as cmd/pcnweb/config.go reads it).")
 fi
+# The ceiling: the same rounds for servers that only answer with the bytes.
+CEILINGS=()
+if [[ "${BENCH_CEILING:-}" == "1" ]]; then
+    say "building deploy/bench/ceiling (its own module)"
+    (cd deploy/bench/ceiling && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$TMP/ceiling" .)
+    mkdir -p "$TMP/ceiling-page"
+    cp "$TMP/www/about" "$TMP/ceiling-page/page"
+    cp "$TMP/www/about.gz" "$TMP/ceiling-page/page.gz"
+    [[ -n "$BRSIZE" ]] && cp "$TMP/www/about.br" "$TMP/ceiling-page/page.br"
+    cp "$TMP/headers.txt" "$TMP/ceiling-page/headers"
+    for c in fasthttp eventloop; do
+        taskset -c "$SERVER_CORE" "$TMP/ceiling" -mode "$c" -addr "127.0.0.1:$CPORT" -dir "$TMP/ceiling-page" 2>>"$TMP/ceiling.log" &
+        CEILING_PID=$!
+        for ((i = 0; ; i++)); do
+            [[ "$(fetch -o /dev/null -w '%{http_code}' "http://127.0.0.1:$CPORT$PAGE" 2>/dev/null || true)" == 200 ]] && break
+            ((i < 100)) || die "the $c ceiling server did not answer on 127.0.0.1:$CPORT"
+            sleep 0.1
+        done
+        cmp -s <(fetch -H "$(enc_header gzip)" "http://127.0.0.1:$CPORT$PAGE") "$TMP/www/about.gz" || die "the $c ceiling server does not serve the same gzip bytes"
+        mapfile -t hdrs < <(wrk_headers gzip)
+        DURATION=$WARMUP wrk_run /dev/null -H "Host: $HOST_HEADER" "${hdrs[@]}" "http://127.0.0.1:$CPORT$PAGE"
+        SUBJECT=$c RESULTS="$TMP/results-$c.tsv" run_rounds "${ENCS[@]}"
+        stop_pid "$CEILING_PID"
+        CEILING_PID=""
+        CEILINGS+=("$c")
+    done
+fi
+
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 print_warnings "$TMP/pcnweb.log"
 
@@ -360,5 +398,17 @@ $UNCACHED_ROW
 EOF
 fi
 printf '\nL2 (Redis) hits: see deploy/bench/scale.sh — PCNWEB_CACHE_BYTES is at least 1 MiB, which holds %s, so one page cannot miss L1 on every request; scale.sh spreads requests over every tenant with a small L1.\n' "$PAGE"
+for c in "${CEILINGS[@]}"; do
+    case $c in
+    fasthttp) what="fasthttp $(awk '$1 == "github.com/valyala/fasthttp" { print $2 }' deploy/bench/ceiling/go.mod) as pcnweb configures it (handlers/web.FiberConfig's buffers and timeouts), a handler that only sets the page's headers and body: a goroutine per connection" ;;
+    eventloop) what="one epoll event loop (gnet $(awk '$1 == "github.com/panjf2000/gnet/v2" { print $2 }' deploy/bench/ceiling/go.mod)) writing a response built at start-up: nginx's I/O model" ;;
+    esac
+    printf '
+### The ceiling: %s
+
+The same bytes and headers from memory, nothing else on the path (deploy/bench/ceiling); same rounds and pinning.
+' "$what"
+    SUBJECT=$c RESULTS="$TMP/results-$c.tsv" print_rounds_tables "Ceiling ($c) against nginx"
+done
 for n in "${NOTES[@]}"; do printf -- '\nNote: %s\n' "$n"; done
 if [[ "${BENCH_PROFILE:-}" == "1" ]]; then print_profile hit "10 s of a 12 s gzip L1-hit run after the rounds"; fi
