@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/pcnweb/pcnweb/models"
 )
 
@@ -30,61 +32,62 @@ type frameData struct {
 	read, until time.Time
 }
 
+// frameReads bounds the frame's statements in flight at once for one
+// render: enough to overlap most of the round trips, few enough that the
+// renders pagecache allows at once (DefaultMaxRenders) stay inside the
+// database pool (models.Options.MaxOpenConns).
+const frameReads = 4
+
 // readFrame reads the frame of store's tenant as it is at now; platform
-// adds the announcement and the shared notices. store records the clock
-// changes of what it read (NextChange), as every read of the store does.
+// adds the announcement and the shared notices. The reads are independent
+// of each other, so they run side by side (frameReads at a time): after a
+// publish the first render waits for about two round trips to the database
+// instead of nine. store records the clock changes of what it read
+// (NextChange), as every read of the store does; it may be used from
+// several goroutines.
 func readFrame(ctx context.Context, d Deps, store *models.TenantDB, now time.Time, platform bool) (*frameData, error) {
 	fd := &frameData{read: now}
-	var err error
-	if fd.settings, err = store.Settings(); err != nil {
-		return nil, err
+	var (
+		events       []models.Event
+		vacancies    []models.Vacancy
+		announceNext time.Time
+		g            errgroup.Group
+	)
+	g.SetLimit(frameReads)
+	g.Go(func() (err error) { fd.settings, err = store.Settings(); return err })
+	g.Go(func() (err error) { fd.pages, err = store.PublishedPages(); return err })
+	g.Go(func() (err error) { fd.items, err = store.NavItems(); return err })
+	g.Go(func() (err error) { events, err = store.Events(now); return err })
+	g.Go(func() (err error) { vacancies, err = store.Vacancies(now); return err })
+	g.Go(func() (err error) { fd.feedback, err = store.FeedbackSettings(); return err })
+	if platform {
+		g.Go(func() (err error) {
+			fd.announcement, announceNext, err = d.DB.ActiveAnnouncement(ctx, now)
+			return err
+		})
+		g.Go(func() (err error) { fd.shared, err = store.SharedNotices(); return err })
 	}
-	if fd.pages, err = store.PublishedPages(); err != nil {
-		return nil, err
-	}
-	if fd.items, err = store.NavItems(); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	// Patients reach events and vacancies from the frame, the home page and
 	// the news while there are some (the store records when the last one
 	// ends or closes, so no page keeps a link to an empty list).
-	events, err := store.Events(now)
-	if err != nil {
-		return nil, err
-	}
 	for _, e := range events {
 		if !e.Over(now) {
 			fd.upcoming = append(fd.upcoming, e)
 		}
-	}
-	vacancies, err := store.Vacancies(now)
-	if err != nil {
-		return nil, err
 	}
 	for _, v := range vacancies {
 		if v.OpenAt(now) {
 			fd.vacancies = append(fd.vacancies, v)
 		}
 	}
-	if fd.feedback, err = store.FeedbackSettings(); err != nil {
-		return nil, err
-	}
 	// The store is new to this request: what it has read so far is the
 	// frame's reads.
 	fd.until = store.NextChange()
-	if !platform {
-		return fd, nil
-	}
-	a, next, err := d.DB.ActiveAnnouncement(ctx, now)
-	if err != nil {
-		return nil, err
-	}
-	fd.announcement = a
-	if !next.IsZero() && (fd.until.IsZero() || next.Before(fd.until)) {
-		fd.until = next
-	}
-	if fd.shared, err = store.SharedNotices(); err != nil {
-		return nil, err
+	if !announceNext.IsZero() && (fd.until.IsZero() || announceNext.Before(fd.until)) {
+		fd.until = announceNext
 	}
 	return fd, nil
 }
