@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcnweb/pcnweb/internal/oldsites"
 	"github.com/pcnweb/pcnweb/models"
@@ -47,8 +48,45 @@ func TestImportSampleSites(t *testing.T) {
 					t.Errorf("%s published = %v, want %v", it.Target, published, want)
 				}
 			}
+			// The blog posts (Wix's /post/…, WordPress's dated addresses) come
+			// in as news with their dates, published (the job publishes), and
+			// no post is a page as well.
+			wantNews := map[string]int{"wix": 5, "nightingale": 5, "plain": 0}[name]
+			if len(rep.News) != wantNews {
+				t.Errorf("news = %+v, want %d posts", rep.News, wantNews)
+			}
+			for _, it := range rep.News {
+				slug, ok := strings.CutPrefix(it.Target, "/news/")
+				if !ok {
+					t.Errorf("post %s came in at %s, not under /news/", it.Source, it.Target)
+					continue
+				}
+				p, err := f.store.PostBySlug(slug, time.Now())
+				if err != nil {
+					t.Errorf("post %s: %v", it.Target, err)
+					continue
+				}
+				if p.PublishedAt == nil || p.PublishedAt.Year() < 2023 || p.PublishedAt.Year() > 2024 || strings.TrimSpace(p.BodyMD) == "" || p.Title == "" {
+					t.Errorf("post %s = %q published %v: %q", it.Target, p.Title, p.PublishedAt, p.BodyMD)
+				}
+			}
+			for _, it := range rep.Pages {
+				if strings.Contains(it.Source, "/post/") || strings.Contains(it.Source, "/2023/") || strings.Contains(it.Source, "/2024/") {
+					t.Errorf("the post %s came in as the page %s", it.Source, it.Target)
+				}
+			}
 			if len(rep.Redirects) == 0 {
 				t.Errorf("no redirects from the old addresses")
+			}
+			// The new site's own /contact answers the old /contact: a redirect
+			// from there would never be used, so the report says so instead.
+			for _, r := range rep.Redirects {
+				if strings.EqualFold(strings.TrimSuffix(r.From, "/"), "/contact") {
+					t.Errorf("a redirect from %s to %s, which the site's own /contact hides", r.From, r.To)
+				}
+			}
+			if name == "wix" && !noteSays(rep.Found, "address", "/contact is the new site's own page") {
+				t.Errorf("found = %+v, want a note that the old /contact is the site's own page", rep.Found)
 			}
 			for _, r := range rep.Redirects {
 				if got, err := f.store.LookupRedirect(strings.SplitN(r.From, "?", 2)[0], query(r.From)); err != nil || got.To != r.To {
@@ -60,8 +98,8 @@ func TestImportSampleSites(t *testing.T) {
 			}
 			t.Logf("%s: %d pages, %d media, %d redirects, %d without alt, %d dropped, %d found, %d skipped, in %s",
 				name, len(rep.Pages), len(rep.Media), len(rep.Redirects), len(rep.NoAlt), len(rep.Dropped), len(rep.Found), len(rep.Skipped), rep.Duration)
-			for _, it := range rep.Pages {
-				t.Logf("  page %s %s → %s", it.Result, it.Source, it.Target)
+			for _, it := range append(rep.Pages, rep.News...) {
+				t.Logf("  %s %s → %s", it.Result, it.Source, it.Target)
 			}
 			for _, l := range [][]models.ImportNote{rep.NoAlt, rep.Dropped, rep.Found, rep.Skipped} {
 				for _, n := range l {
@@ -80,4 +118,14 @@ func TestImportSampleSites(t *testing.T) {
 func query(from string) string {
 	_, q, _ := strings.Cut(from, "?")
 	return q
+}
+
+// noteSays says notes has one of kind whose detail contains detail.
+func noteSays(notes []models.ImportNote, kind, detail string) bool {
+	for _, n := range notes {
+		if n.Kind == kind && strings.Contains(n.Detail, detail) {
+			return true
+		}
+	}
+	return false
 }

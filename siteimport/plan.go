@@ -143,6 +143,18 @@ func oldPath(u *url.URL) string {
 	return p
 }
 
+// platformServes says the public site answers u's path with a page of its
+// own (/contact, /practices/ …; routes match without case or a trailing
+// slash): a redirect from there would never be used, so none is made.
+func platformServes(u *url.URL) bool {
+	if u.RawQuery != "" {
+		return false
+	}
+	seg := strings.ToLower(strings.Trim(u.Path, "/"))
+	_, ok := platformPaths[seg]
+	return ok
+}
+
 // isPDF reports whether a link looks like it leads to a PDF.
 func isPDF(u *url.URL) bool {
 	return strings.EqualFold(path.Ext(u.Path), ".pdf")

@@ -89,3 +89,48 @@ func TestURLKeyMatchesOneSitesSpellings(t *testing.T) {
 		t.Errorf("two queries are one key")
 	}
 }
+
+// TestPlatformServes: an old address the new site answers with its own
+// page gets no redirect, which would never be used.
+func TestPlatformServes(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"https://old.example/contact", true},
+		{"https://old.example/Contact/", true},
+		{"https://old.example/practices", true},
+		{"https://old.example/contact.html", false}, // the new site has no /contact.html: the redirect is used
+		{"https://old.example/contact?x=1", false},
+		{"https://old.example/contact-us", false},
+		{"https://old.example/services/physio", false}, // not a service of the new site: a 404 the redirect answers
+		{"https://old.example/", false},
+	} {
+		u, err := url.Parse(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := platformServes(u); got != tc.want {
+			t.Errorf("platformServes(%s) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestPostSlug: a crawled post's slug is its old address's last part.
+func TestPostSlug(t *testing.T) {
+	for _, tc := range []struct{ in, title, want string }{
+		{"https://old.example/2023/09/14/flu-clinics-this-autumn/", "Flu", "flu-clinics-this-autumn"},
+		{"https://old.example/post/flu-clinics-2023", "Flu", "flu-clinics-2023"},
+		{"https://old.example/news/Flu_Clinics.html", "Flu", "flu-clinics"},
+		{"https://old.example/2023/09/14/", "Flu clinics this autumn", "flu-clinics-this-autumn"},
+		{"https://old.example/?p=12", "", "news"},
+	} {
+		u, err := url.Parse(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := postSlug(u, tc.title); got != tc.want {
+			t.Errorf("postSlug(%s, %q) = %q, want %q", tc.in, tc.title, got, tc.want)
+		}
+	}
+}

@@ -26,6 +26,9 @@ type sitePage struct {
 	doc  *extract.Doc
 	path string
 	home bool // the old home page
+	// slug is set for a post (extract.Doc.Post): it comes in as news at
+	// /news/<slug>, with its date.
+	slug string
 	// also are other URLs of the site that showed the same content (a
 	// WordPress shortlink, a copy): they redirect to this page too.
 	also []*url.URL
@@ -79,7 +82,7 @@ func (r *run) site() error {
 	index := map[string]string{} // urlKey → new path
 	var pages []*sitePage
 	byContent := map[string]*sitePage{} // the same text at two addresses is one page
-	var pl planner
+	var pl, slugs planner
 	pl.claim("/")
 	for i, cp := range res.Pages {
 		if err := r.ctx.Err(); err != nil {
@@ -108,6 +111,13 @@ func (r *run) site() error {
 				target = "/"
 			}
 			note(&r.rep.Skipped, page, "page", "the same as "+first.page.URL.String())
+		} else if target == "" && doc.Post {
+			// A blog or news post, by its markup: news, with its date.
+			byContent[same] = sp
+			sp.slug = slugs.claim(postSlug(cp.URL, doc.Title))
+			sp.path = "/news/" + sp.slug
+			target = sp.path
+			pages = append(pages, sp)
 		} else if target == "" {
 			byContent[same] = sp
 			p := PagePath(cp.URL)
@@ -161,13 +171,38 @@ func (r *run) sitePage(sp *sitePage, index map[string]string, onSite func(*url.U
 	}
 	var from []string
 	for _, u := range append(append([]*url.URL{sp.page.URL}, sp.page.Aliases...), sp.also...) {
-		if onSite(u) && !sp.home {
+		switch {
+		case !onSite(u) || sp.home:
+		case platformServes(u):
+			note(&r.rep.Found, page, "address", fmt.Sprintf("the old address %s is the new site's own page there, so it gets no redirect to %s", oldPath(u), sp.path))
+		default:
 			from = append(from, oldPath(u))
 		}
+	}
+	if sp.slug != "" {
+		item, reds, err := r.store.ImportPost(r.by, models.ImportPostInput{JobID: r.job.ID, SourceKey: page, SourceURL: page,
+			Slug: sp.slug, Title: title, BodyMD: md, Date: doc.Published, Publish: r.job.Publish, RedirectFrom: from})
+		return r.recordPage(&r.rep.News, page, item, reds, err)
 	}
 	item, reds, err := r.store.ImportPage(r.by, models.ImportPageInput{JobID: r.job.ID, SourceKey: page, SourceURL: page,
 		Path: sp.path, Title: title, BodyMD: md, Publish: r.job.Publish && !sp.home, RedirectFrom: from})
 	return r.recordPage(&r.rep.Pages, page, item, reds, err)
+}
+
+// postSlug is a crawled post's slug: the last segment of its address
+// without an extension (/2023/09/14/flu-clinics/ → flu-clinics,
+// /post/flu-clinics-2023 → flu-clinics-2023), else its title's, else
+// "news".
+func postSlug(u *url.URL, title string) string {
+	last := path.Base(strings.TrimSuffix(u.Path, "/"))
+	last = strings.TrimSuffix(last, path.Ext(last))
+	if s := models.Slugify(last); s != "" && strings.Trim(s, "0123456789-") != "" {
+		return s
+	}
+	if s := models.Slugify(title); s != "" {
+		return s
+	}
+	return "news"
 }
 
 // recordPage adds an item's outcome to list; a page refused by models'

@@ -187,7 +187,11 @@ func (r *run) wpItem(exp *wxr.Export, w *wpItem, key string, base *url.URL, inde
 		title = strings.TrimSpace(doc.Title)
 	}
 	var from []string
-	if w.link != nil && onSite(w.link) && !w.home {
+	switch {
+	case w.link == nil || !onSite(w.link) || w.home:
+	case platformServes(w.link):
+		note(&r.rep.Found, page, "address", fmt.Sprintf("the old address %s is the new site's own page there, so it gets no redirect to %s", oldPath(w.link), w.path))
+	default:
 		from = append(from, oldPath(w.link))
 	}
 	id := strconv.FormatInt(w.it.ID, 10)

@@ -61,10 +61,17 @@ const maxElements = 60000
 type Doc struct {
 	Title     string    // the page's one h1 (or <title> without the site name)
 	Published time.Time // the page's publication date where it states one (WordPress posts); zero otherwise
-	Images    []Image
-	Links     []Link // every <a href> in the content, absolute (when the page's URL is)
-	Dropped   []Dropped
-	Found     []Found
+	// Post says the page is one dated post (a blog or news article) by its
+	// own markup, not by its address: an article:published_time, a JSON-LD
+	// Article, BlogPosting or NewsArticle with its date, or WordPress's
+	// single-post classes around a <time class="published">. Published is
+	// then its date. A page that only carries a date (SEO plugins give
+	// every WordPress page a JSON-LD WebPage with datePublished) is not one.
+	Post    bool
+	Images  []Image
+	Links   []Link // every <a href> in the content, absolute (when the page's URL is)
+	Dropped []Dropped
+	Found   []Found
 
 	content *html.Node // the cleaned content, a <div> holding it
 }
@@ -156,7 +163,7 @@ func Page(page []byte, pageURL *url.URL) (*Doc, error) {
 	}
 	d := &Doc{}
 	titleTag, siteName := headInfo(root)
-	d.Published = published(root)
+	d.Published, d.Post = published(root)
 
 	prepare(root, pageURL)
 	stripChrome(root)
@@ -333,39 +340,58 @@ func looksLikeSiteName(s string) bool {
 	return false
 }
 
-// published finds a page's publication date: article:published_time, or
-// the first <time class="published"> (WordPress themes).
-func published(root *html.Node) time.Time {
-	var out time.Time
+// published finds a page's publication date: article:published_time, a
+// JSON-LD datePublished, or the first <time class="published"> (WordPress
+// themes); post says the markup that gave it marks a single post
+// (Doc.Post). A listing of dated teasers has neither.
+func published(root *html.Node) (date time.Time, post bool) {
 	walk(root, func(n *html.Node) bool {
-		if !out.IsZero() {
+		if post {
 			return false
 		}
 		var v string
+		isPost := false
 		switch {
 		case n.DataAtom == atom.Meta && attr(n, "property") == "article:published_time":
-			v = attr(n, "content")
+			v, isPost = attr(n, "content"), true
 		case n.DataAtom == atom.Script && attr(n, "type") == "application/ld+json" && n.FirstChild != nil:
-			v = jsonLDPublished(n.FirstChild.Data)
+			v, isPost = jsonLDPublished(n.FirstChild.Data)
 		case n.DataAtom == atom.Time && hasClass(n, "published") && !insideTag(n, atom.Nav):
-			v = attr(n, "datetime")
+			v, isPost = attr(n, "datetime"), wordPressPost(n)
 		}
 		if v == "" {
 			return true
 		}
+		// The first date found is the page's, unless a later one is a
+		// post's: an SEO plugin's WebPage date in the head, then the
+		// post's own in the body.
 		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
 			if t, err := time.Parse(layout, v); err == nil {
-				out = t
-				return false
+				if date.IsZero() || isPost {
+					date, post = t, isPost
+				}
+				break
 			}
 		}
 		return true
 	})
 	// A listing has many dated teasers; its date is none of theirs.
 	if n := countMatching(root, func(n *html.Node) bool { return n.DataAtom == atom.Time && hasClass(n, "published") }); n > 1 {
-		return time.Time{}
+		return time.Time{}, false
 	}
-	return out
+	return date, post
+}
+
+// wordPressPost says n is inside the post of a WordPress single-post page:
+// an element of class "type-post" (post_class) or a body of class
+// "single-post" (body_class).
+func wordPressPost(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && (hasClass(p, "type-post") || (p.DataAtom == atom.Body && hasClass(p, "single-post"))) {
+			return true
+		}
+	}
+	return false
 }
 
 // toUTF8 decodes a page that is not UTF-8 with the charset its <meta>
@@ -383,34 +409,58 @@ func toUTF8(page []byte) []byte {
 	return out
 }
 
+// postTypes are the schema.org types of a single post.
+var postTypes = map[string]bool{"Article": true, "BlogPosting": true, "NewsArticle": true, "SocialMediaPosting": true, "LiveBlogPosting": true}
+
 // jsonLDPublished reads datePublished from a JSON-LD block (Wix blog
-// posts, SEO plugins): an object, an array of them, or an @graph.
-func jsonLDPublished(data string) string {
+// posts, SEO plugins): an object, an array of them, or an @graph; post
+// says the object that has it is of a post's type (postTypes), not a
+// WebPage's. An Article in the graph wins over a WebPage's date.
+func jsonLDPublished(data string) (date string, post bool) {
 	var v any
 	if len(data) > 1<<20 || json.Unmarshal([]byte(data), &v) != nil {
-		return ""
+		return "", false
 	}
-	var find func(v any, depth int) string
-	find = func(v any, depth int) string {
-		if depth > 4 {
-			return ""
+	var find func(v any, depth int)
+	find = func(v any, depth int) {
+		if depth > 4 || post {
+			return
 		}
 		switch t := v.(type) {
 		case map[string]any:
-			if s, ok := t["datePublished"].(string); ok {
-				return s
-			}
-			return find(t["@graph"], depth+1)
-		case []any:
-			for _, e := range t {
-				if s := find(e, depth+1); s != "" {
-					return s
+			if s, ok := t["datePublished"].(string); ok && s != "" {
+				if isPostType(t["@type"]) {
+					date, post = s, true
+					return
+				}
+				if date == "" {
+					date = s
 				}
 			}
+			find(t["@graph"], depth+1)
+		case []any:
+			for _, e := range t {
+				find(e, depth+1)
+			}
 		}
-		return ""
 	}
-	return find(v, 0)
+	find(v, 0)
+	return date, post
+}
+
+// isPostType says a JSON-LD @type (a name or a list of names) is a post's.
+func isPostType(t any) bool {
+	switch t := t.(type) {
+	case string:
+		return postTypes[t]
+	case []any:
+		for _, e := range t {
+			if s, ok := e.(string); ok && postTypes[s] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // autop wraps the paragraphs of a WordPress classic-editor body, which are

@@ -20,6 +20,7 @@ type pageCase struct {
 	site, path string
 	title      string
 	published  string   // 2006-01-02, or "" for none
+	post       bool     // a single post by its markup (Doc.Post)
 	headings   []string // Markdown heading lines, in order
 	text       []string // in the Markdown
 	absent     []string // not in the Markdown (besides the site's chrome)
@@ -76,7 +77,7 @@ var cases = []pageCase{
 		found:    []string{"news|a news listing (5 dated items)"},
 	},
 	{
-		site: "wix", path: "/post/flu-clinics-2023", title: "Flu clinics this autumn", published: "2023-09-14",
+		site: "wix", path: "/post/flu-clinics-2023", title: "Flu clinics this autumn", published: "2023-09-14", post: true,
 		text:   []string{"Saturday flu clinics will run at Riverside Medical Centre"},
 		absent: []string{"Flu clinics this autumn"},
 	},
@@ -131,7 +132,7 @@ var cases = []pageCase{
 		found:    []string{"news|a news listing (5 dated items)"},
 	},
 	{
-		site: "nightingale", path: "/2023/09/14/flu-clinics-this-autumn/", title: "Flu clinics this autumn", published: "2023-09-14",
+		site: "nightingale", path: "/2023/09/14/flu-clinics-this-autumn/", title: "Flu clinics this autumn", published: "2023-09-14", post: true,
 		headings: []string{"## Saturday clinics"},
 		text:     []string{"This year’s flu vaccinations are available", "- Saturday 7 October, 9am to 1pm"},
 		images:   []string{"/wp-content/uploads/2023/09/flu-clinic.jpg|A nurse giving a flu vaccination"},
@@ -226,6 +227,9 @@ func TestSamplePages(t *testing.T) {
 			}
 			if got := d.Published.Format("2006-01-02"); (tc.published == "" && !d.Published.IsZero()) || (tc.published != "" && got != tc.published) {
 				t.Errorf("published %v, want %q", d.Published, tc.published)
+			}
+			if d.Post != tc.post {
+				t.Errorf("post = %v, want %v", d.Post, tc.post)
 			}
 			if strings.Contains(md, tc.title+"\n") && strings.HasPrefix(md, "# ") || regexp.MustCompile(`(?m)^# `).MatchString(md) {
 				t.Errorf("the Markdown has an h1 of its own; the title is the page's only h1")
@@ -707,5 +711,50 @@ func TestASiteTitleInTheHeaderIsNotThePageTitle(t *testing.T) {
 	md := d.Markdown(Rewrite{})
 	if d.Title != "Flu clinics" || md != "Book your flu vaccination at reception from September.\n" {
 		t.Fatalf("title %q, Markdown:\n%s", d.Title, md)
+	}
+}
+
+// TestPostsAreKnownByTheirMarkup: a page is a post (Doc.Post) only where
+// its markup says so, never for carrying a date: SEO plugins date every
+// WordPress page.
+func TestPostsAreKnownByTheirMarkup(t *testing.T) {
+	const (
+		yoastPage = `<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage","datePublished":"2022-01-10T09:00:00+00:00"},{"@type":"Organization","name":"X PCN"}]}</script>`
+		yoastPost = `<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage","datePublished":"2023-05-01T09:00:00+00:00"},{"@type":"Article","datePublished":"2023-05-02T09:00:00+00:00"}]}</script>`
+		body      = `<main><h1>Title</h1><p>Some words of the page, long enough to be content.</p></main>`
+	)
+	for _, tc := range []struct {
+		name, head, body string
+		date             string // 2006-01-02 or ""
+		post             bool
+	}{
+		{"a page with an SEO plugin's WebPage date", yoastPage, body, "2022-01-10", false},
+		{"a post in an SEO plugin's graph", yoastPost, body, "2023-05-02", true},
+		{"a BlogPosting, its type a list", `<script type="application/ld+json">[{"@type":["BlogPosting"],"datePublished":"2024-02-03"}]</script>`, body, "2024-02-03", true},
+		{"article:published_time", `<meta property="article:published_time" content="2021-11-30T12:00:00Z">`, body, "2021-11-30", true},
+		{"WordPress's post classes", "", `<article class="post type-post hentry"><h1>Flu</h1><time class="entry-date published" datetime="2023-09-14T09:30:00+01:00">14 Sep</time><p>Flu clinics are on Saturdays this autumn, book now.</p></article>`, "2023-09-14", true},
+		{"WordPress's single-post body", "", `<main><h1>Flu</h1><time class="published" datetime="2023-09-14">14 Sep</time><p>Flu clinics are on Saturdays this autumn, book now.</p></main>`, "2023-09-14", true},
+		{"a WebPage date in the head, the post's in the body", yoastPage, `<article class="type-post"><h1>Flu</h1><time class="published" datetime="2023-09-14">14 Sep</time><p>Flu clinics are on Saturdays this autumn, book now.</p></article>`, "2023-09-14", true},
+		{"a dated page that is no post", "", `<main><h1>Policies</h1><time class="published" datetime="2020-06-01">1 June</time><p>Our policies, reviewed every year by the board.</p></main>`, "2020-06-01", false},
+		{"a listing of dated posts", "", `<main><h1>News</h1><article class="type-post"><time class="published" datetime="2023-01-01">1</time><p>One item of news.</p></article><article class="type-post"><time class="published" datetime="2023-02-01">2</time><p>Another item of news.</p></article></main>`, "", false},
+		{"JSON-LD that is not JSON", `<script type="application/ld+json">{"@type":"Article",</script>`, body, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bodyTag := "<body>"
+			if strings.Contains(tc.name, "single-post body") {
+				bodyTag = `<body class="post-template-default single single-post">`
+			}
+			page := "<!doctype html><html><head><title>T</title>" + tc.head + "</head>" + bodyTag + tc.body + "</body></html>"
+			d, err := Page([]byte(page), &url.URL{Scheme: "https", Host: "old.example", Path: "/p/"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.Published.Format("2006-01-02"); (tc.date == "" && !d.Published.IsZero()) || (tc.date != "" && got != tc.date) {
+				t.Errorf("published %v, want %q", d.Published, tc.date)
+			}
+			if d.Post != tc.post {
+				t.Errorf("post = %v, want %v", d.Post, tc.post)
+			}
+		})
 	}
 }
