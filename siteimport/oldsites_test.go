@@ -69,6 +69,10 @@ func TestImportSampleSites(t *testing.T) {
 				if p.PublishedAt == nil || p.PublishedAt.Year() < 2023 || p.PublishedAt.Year() > 2024 || strings.TrimSpace(p.BodyMD) == "" || p.Title == "" {
 					t.Errorf("post %s = %q published %v: %q", it.Target, p.Title, p.PublishedAt, p.BodyMD)
 				}
+				// Its summary on the news list is its own first paragraph.
+				if p.Summary == "" || len([]rune(p.Summary)) > 300 || !strings.Contains(p.BodyMD, strings.TrimSuffix(p.Summary, "…")[:20]) {
+					t.Errorf("post %s: summary %q, want the start of its text", it.Target, p.Summary)
+				}
 			}
 			for _, it := range rep.Pages {
 				if strings.Contains(it.Source, "/post/") || strings.Contains(it.Source, "/2023/") || strings.Contains(it.Source, "/2024/") {

@@ -181,7 +181,7 @@ func (r *run) sitePage(sp *sitePage, index map[string]string, onSite func(*url.U
 	}
 	if sp.slug != "" {
 		item, reds, err := r.store.ImportPost(r.by, models.ImportPostInput{JobID: r.job.ID, SourceKey: page, SourceURL: page,
-			Slug: sp.slug, Title: title, BodyMD: md, Date: doc.Published, Publish: r.job.Publish, RedirectFrom: from})
+			Slug: sp.slug, Title: title, Summary: doc.Lead(maxSummary), BodyMD: md, Date: doc.Published, Publish: r.job.Publish, RedirectFrom: from})
 		return r.recordPage(&r.rep.News, page, item, reds, err)
 	}
 	item, reds, err := r.store.ImportPage(r.by, models.ImportPageInput{JobID: r.job.ID, SourceKey: page, SourceURL: page,

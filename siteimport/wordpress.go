@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pcnweb/pcnweb/internal/extract"
 	"github.com/pcnweb/pcnweb/internal/wxr"
@@ -210,8 +209,12 @@ func (r *run) wpItem(exp *wxr.Export, w *wpItem, key string, base *url.URL, inde
 		title = "News from " + w.it.Date.Format("2 January 2006")
 	}
 	from = append(from, "/?p="+id)
+	sum := summary(w.it.Excerpt)
+	if sum == "" {
+		sum = doc.Lead(maxSummary) // WordPress shows the post's start when it has no excerpt
+	}
 	item, reds, err := r.store.ImportPost(r.by, models.ImportPostInput{JobID: r.job.ID, SourceKey: key, SourceURL: page,
-		Slug: w.slug, Title: title, Summary: summary(w.it.Excerpt), BodyMD: md, Date: w.it.Date, Publish: r.job.Publish, RedirectFrom: from})
+		Slug: w.slug, Title: title, Summary: sum, BodyMD: md, Date: w.it.Date, Publish: r.job.Publish, RedirectFrom: from})
 	return r.recordPage(&r.rep.News, page, item, reds, err)
 }
 
@@ -251,16 +254,17 @@ func statusWord(s string) string {
 	return strconv.Quote(s)
 }
 
-// summary is a post's excerpt as plain text of at most 300 characters.
+// maxSummary is the longest summary an import writes, in characters.
+const maxSummary = 300
+
+// summary is a post's excerpt as plain text of at most maxSummary
+// characters.
 func summary(excerpt string) string {
 	s := strings.Join(strings.Fields(excerpt), " ")
 	if strings.ContainsAny(s, "<>") {
 		return ""
 	}
-	if utf8.RuneCountInString(s) > 300 {
-		s = string([]rune(s)[:299]) + "…"
-	}
-	return s
+	return extract.CutAtWord(s, maxSummary)
 }
 
 func sortedKeys(m map[string]int) []string {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pcnweb/pcnweb/internal/oldsites"
 )
@@ -756,5 +757,59 @@ func TestPostsAreKnownByTheirMarkup(t *testing.T) {
 				t.Errorf("post = %v, want %v", d.Post, tc.post)
 			}
 		})
+	}
+}
+
+// TestLead: a post's summary, when the old site gives none, is its first
+// real paragraph in its own words, cut at a word.
+func TestLead(t *testing.T) {
+	long := strings.Repeat("Flu vaccinations are available at every practice this autumn. ", 8)
+	for _, tc := range []struct {
+		name, body string
+		max        int
+		want       string
+	}{
+		{"the first paragraph", `<p>This year’s flu vaccinations are available for everyone aged 65 and over.</p><p>Second.</p>`, 300,
+			"This year’s flu vaccinations are available for everyone aged 65 and over."},
+		{"a caption is not a lead", `<p>Photo: the team</p><p>Our care coordinators help patients find the support they need.</p>`, 300,
+			"Our care coordinators help patients find the support they need."},
+		{"links and emphasis keep their spacing", `<p>Book through <a href="/p">your practice</a> or <strong>call 111</strong>, today.</p>`, 300,
+			"Book through your practice or call 111, today."},
+		{"a line break is a space", `<p>Saturday clinics run in October<br>at Riverside Medical Centre.</p>`, 300,
+			"Saturday clinics run in October at Riverside Medical Centre."},
+		{"cut at a word", "<p>" + long + "</p>", 60, "Flu vaccinations are available at every practice this…"},
+		{"no paragraph", `<ul><li>Only a list of things to bring along to the clinic</li></ul>`, 300, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Fragment(tc.body, "Title", &url.URL{Scheme: "https", Host: "old.example", Path: "/"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := d.Lead(tc.max)
+			if got != tc.want {
+				t.Errorf("Lead(%d) = %q, want %q", tc.max, got, tc.want)
+			}
+			if n := utf8.RuneCountInString(got); n > tc.max {
+				t.Errorf("Lead(%d) has %d characters", tc.max, n)
+			}
+		})
+	}
+}
+
+func TestCutAtWord(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short enough", 20, "short enough"},
+		{"one two three four", 10, "one two…"},
+		{"abcdefghijklmnop", 6, "abcde…"}, // no word to end at: cut inside it
+		{"Flu, jabs", 5, "Flu…"},
+		{"éééééé", 3, "éé…"},
+	} {
+		if got := CutAtWord(tc.in, tc.max); got != tc.want {
+			t.Errorf("CutAtWord(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
 	}
 }

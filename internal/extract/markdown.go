@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
@@ -355,4 +356,57 @@ func cleanMarkdown(md string) string {
 	md = rawTag.ReplaceAllString(md, "&lt;$1")
 	md = blankLines.ReplaceAllString(md, "\n\n")
 	return strings.TrimSpace(md) + "\n"
+}
+
+// minLead is the fewest characters a paragraph needs to be a page's lead
+// (Lead): a shorter first paragraph is a caption or a byline.
+const minLead = 40
+
+// Lead is the content's first paragraph of some length as plain text, cut
+// to at most max characters at a word with "…": a news item's summary when
+// the old site gives none, in its own words. "" when there is none.
+func (d *Doc) Lead(max int) string {
+	if d == nil || d.content == nil {
+		return ""
+	}
+	var lead string
+	walk(d.content, func(n *html.Node) bool {
+		if lead != "" {
+			return false
+		}
+		if n.Type != html.ElementNode || n.DataAtom != atom.P {
+			return true
+		}
+		var b strings.Builder
+		walk(n, func(c *html.Node) bool {
+			switch {
+			case c.Type == html.TextNode:
+				b.WriteString(c.Data)
+			case c.DataAtom == atom.Br:
+				b.WriteByte(' ')
+			case c.Type == html.ElementNode && (c.DataAtom == atom.Script || c.DataAtom == atom.Style):
+				return false
+			}
+			return true
+		})
+		if s := collapse(b.String()); utf8.RuneCountInString(s) >= minLead {
+			lead = s
+		}
+		return false
+	})
+	return CutAtWord(lead, max)
+}
+
+// CutAtWord shortens s to at most max characters, ending at a word with
+// "…" when anything is cut.
+func CutAtWord(s string, max int) string {
+	if max <= 0 || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)[:max-1]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:-–—") + "…"
 }
