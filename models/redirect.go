@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/pcnweb/pcnweb/internal/hostname"
+	"github.com/pcnweb/pcnweb/internal/hours"
 )
 
 // Redirects: a tenant's old addresses (the website it had before pcnweb)
@@ -535,9 +536,6 @@ func (t *TenantDB) PutRedirect(by Actor, id int64, in RedirectInput) (Redirect, 
 		if err != nil {
 			return err
 		}
-		if err := tx.scoped.Where("path = ?", r.FromPath).Delete(&NotFoundPath{}).Error; err != nil {
-			return err
-		}
 		return tx.audit(action, redirectSubject(r))
 	})
 	return r, translate("save redirect", err)
@@ -627,19 +625,11 @@ func (t *TenantDB) AddRedirects(by Actor, in []RedirectInput) (RedirectsAdded, e
 			return errUnchanged
 		}
 		now := time.Now().UTC()
-		paths := make([]string, 0, len(added))
 		for i := range added {
 			added[i].ID, added[i].CreatedAt, added[i].UpdatedAt = 0, now, now
-			paths = append(paths, added[i].FromPath)
 		}
 		if err := tx.scoped.CreateInBatches(&added, 200).Error; err != nil {
 			return err
-		}
-		for start := 0; start < len(paths); start += 500 {
-			part := paths[start:min(start+500, len(paths))]
-			if err := tx.scoped.Where("path IN ?", part).Delete(&NotFoundPath{}).Error; err != nil {
-				return err
-			}
 		}
 		subject := fmt.Sprintf("%d redirects (%s)", len(added), added[0].Source)
 		if len(added) == 1 {
@@ -660,78 +650,106 @@ type RedirectsAdded struct {
 }
 
 // Missing addresses: the paths of a tenant's site that patients asked for
-// and got a 404, counted so the admin can suggest a redirect.
+// and got a 404, so the admin can suggest a redirect. They are the
+// analytics' daily 404 counts (KindNotFound in analytics_daily, written in
+// the analytics' batched flush): the Redirects page and Insights read one
+// store. Paths a redirect now answers are left out, and a path the manager
+// dismissed counts only its 404s on later days.
 
-// NotFoundPath is a path of the tenant's site that answered 404, with how
-// often and when.
-type NotFoundPath struct {
-	ID        int64 `gorm:"primaryKey"`
-	TenantID  int64
-	Path      string
-	Hits      int64
-	FirstSeen time.Time
-	LastSeen  time.Time
+// MissingWindow is how many days, today included, the list of missing
+// addresses adds up.
+const MissingWindow = 90
+
+// missingCandidates bounds the paths read before those a redirect answers
+// are left out.
+const missingCandidates = 1000
+
+// MissingAddress is a path of the tenant's site that answered 404 within
+// MissingWindow days, with how often and the last (London) day it did, at
+// midnight UTC.
+type MissingAddress struct {
+	Path     string
+	Hits     int64
+	LastSeen time.Time
 }
 
-// TableName keeps the SQL name explicit.
-func (NotFoundPath) TableName() string { return "not_found_paths" }
-
-// Bounds of the count of missing addresses: an attacker asking for random
-// paths can fill a tenant's list only up to MaxNotFoundPaths rows of
-// MaxNotFoundPathLen bytes; after that only the paths already listed are
-// counted.
-const (
-	MaxNotFoundPaths   = 1000
-	MaxNotFoundPathLen = 300
-)
-
-// CountNotFound counts a request for p that the site answered 404. It is
-// a statistic, not content: it changes nothing the site shows, so it does
-// not go through changeAudited (no audit row, no generation bump). A path
-// that is too long or unreadable is not counted, and neither is a new path
-// once the tenant has MaxNotFoundPaths.
-func (t *TenantDB) CountNotFound(p string, now time.Time) error {
-	if p == "" || p[0] != '/' || len(p) > MaxNotFoundPathLen || !utf8.ValidString(p) || hasControl(p) {
-		return nil
-	}
-	now = now.UTC()
-	res := t.scoped.Model(&NotFoundPath{}).Where("path = ?", p).
-		UpdateColumns(map[string]any{"hits": gorm.Expr("hits + 1"), "last_seen": now})
-	if res.Error != nil {
-		return translate("count missing address", res.Error)
-	}
-	if res.RowsAffected > 0 {
-		return nil
-	}
-	err := t.db.gorm.WithContext(t.scoped.Statement.Context).Exec(`INSERT INTO not_found_paths (tenant_id, path, hits, first_seen, last_seen)
-		SELECT ?, ?, 1, ?, ? WHERE (SELECT COUNT(*) FROM not_found_paths WHERE tenant_id = ?) < ?
-		ON CONFLICT (tenant_id, path) DO UPDATE SET hits = not_found_paths.hits + 1, last_seen = excluded.last_seen`,
-		t.tenantID, p, now, now, t.tenantID, MaxNotFoundPaths).Error
-	return translate("count missing address", err)
+// missingSince is the first London day the list adds up at now.
+func missingSince(now time.Time) time.Time {
+	return dateOnly(now.In(hours.Location())).AddDate(0, 0, -(MissingWindow - 1))
 }
 
-// NotFoundPaths lists the tenant's missing addresses, most asked for first
-// (at most limit; 0 is 50).
-func (t *TenantDB) NotFoundPaths(limit int) ([]NotFoundPath, error) {
-	if limit <= 0 || limit > MaxNotFoundPaths {
+// missingQuery is the tenant's 404 counts from since on that are not
+// dismissed, grouped by path.
+func (t *TenantDB) missingQuery(since time.Time) *gorm.DB {
+	day := "analytics_daily.day"
+	if t.db.dialect == SQLite {
+		day = "substr(analytics_daily.day, 1, 10)"
+	}
+	return t.scoped.Table("analytics_daily").
+		Where("kind = ? AND key <> '' AND key <> ? AND day >= ?", KindNotFound, OtherKey, dayKey(since)).
+		Where("NOT EXISTS (SELECT 1 FROM dismissed_paths d WHERE d.tenant_id = analytics_daily.tenant_id AND d.path = analytics_daily.key AND d.dismissed_on >= " + day + ")")
+}
+
+// MissingAddresses lists the tenant's missing addresses as of now, most
+// asked for first (at most limit; 0 is 50).
+func (t *TenantDB) MissingAddresses(now time.Time, limit int) ([]MissingAddress, error) {
+	if limit <= 0 {
 		limit = 50
 	}
-	var out []NotFoundPath
-	err := t.scoped.Order("hits DESC, last_seen DESC, id").Limit(limit).Find(&out).Error
-	return out, translate("list missing addresses", err)
+	dayText := "to_char(day, 'YYYY-MM-DD')"
+	if t.db.dialect == SQLite {
+		dayText = "substr(day, 1, 10)"
+	}
+	var rows []struct {
+		Key     string
+		N       int64
+		LastDay string
+	}
+	err := t.missingQuery(missingSince(now)).
+		Select("key, SUM(n) AS n, MAX(" + dayText + ") AS last_day").
+		Group("key").Order("n DESC, last_day DESC, key").Limit(missingCandidates).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: list missing addresses: %w", markUnavailable(err))
+	}
+	table, err := t.RedirectTable()
+	if err != nil {
+		return nil, err
+	}
+	var out []MissingAddress
+	for _, r := range rows {
+		if _, redirected := table.Match(r.Key, "", false); redirected {
+			continue
+		}
+		last, err := time.Parse(time.DateOnly, r.LastDay)
+		if err != nil {
+			return nil, fmt.Errorf("models: list missing addresses: day %q: %w", r.LastDay, err)
+		}
+		out = append(out, MissingAddress{Path: r.Key, Hits: r.N, LastSeen: last})
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
 }
 
-// DismissNotFound takes a path off the list of missing addresses (the
-// manager has seen it and needs no redirect), audited by by. A path not on
-// the list is ErrNotFound.
-func (t *TenantDB) DismissNotFound(by Actor, p string) error {
+// DismissNotFound takes a path off the list of missing addresses as of now
+// (the manager has seen it and needs no redirect), audited by by: it comes
+// back only if it answers 404 on a later day. A path not on the list is
+// ErrNotFound.
+func (t *TenantDB) DismissNotFound(by Actor, p string, now time.Time) error {
+	today := dateOnly(now.In(hours.Location()))
 	err := t.changeAudited(by, func(tx *TenantDB) error {
-		res := tx.scoped.Where("path = ?", p).Delete(&NotFoundPath{})
-		if res.Error != nil {
-			return res.Error
+		var listed int64
+		if err := tx.missingQuery(missingSince(now)).Where("key = ?", p).Count(&listed).Error; err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if listed == 0 {
 			return ErrNotFound
+		}
+		err := tx.plain().Exec(`INSERT INTO dismissed_paths (tenant_id, path, dismissed_on) VALUES (?, ?, ?)
+			ON CONFLICT (tenant_id, path) DO UPDATE SET dismissed_on = excluded.dismissed_on`, tx.tenantID, p, dayKey(today)).Error
+		if err != nil {
+			return err
 		}
 		return tx.audit(AuditNotFoundRemove, p)
 	})

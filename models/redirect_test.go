@@ -273,8 +273,11 @@ func TestAddRedirectsInOneChange(t *testing.T) {
 		if _, err := a.PutRedirect(testActor, 0, models.RedirectInput{From: "/old-contact", To: "/contact"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := a.CountNotFound("/About-Us.html", time.Now()); err != nil {
+		if err := db.AddCounts(ctx, []models.DailyCount{{TenantID: a.TenantID(), Day: time.Now(), Kind: models.KindNotFound, Key: "/About-Us.html", N: 4}}); err != nil {
 			t.Fatal(err)
+		}
+		if nf, _ := a.MissingAddresses(time.Now(), 10); len(nf) != 1 {
+			t.Fatalf("missing before the redirect: %+v", nf)
 		}
 		gen := generationOf(t, db, "alpha")
 		in := []models.RedirectInput{
@@ -299,7 +302,7 @@ func TestAddRedirectsInOneChange(t *testing.T) {
 		if len(log) != 1 || log[0].Action != models.AuditRedirectAdd || log[0].Subject != "2 redirects (import)" {
 			t.Errorf("audit %+v", log)
 		}
-		if nf, _ := a.NotFoundPaths(10); len(nf) != 0 {
+		if nf, _ := a.MissingAddresses(time.Now(), 10); len(nf) != 0 {
 			t.Errorf("the redirected address is still listed as missing: %+v", nf)
 		}
 		// The same again changes nothing.
@@ -326,125 +329,86 @@ func TestAddRedirectsInOneChange(t *testing.T) {
 	})
 }
 
-func TestNotFoundPathsAreCountedWithinBounds(t *testing.T) {
+// TestMissingAddressesComeFromTheAnalytics: the admin's list of missing
+// addresses is the analytics' 404 counts over the last MissingWindow
+// days, one tenant's only, without the paths a redirect answers or the
+// manager dismissed (until they answer 404 again on a later day).
+func TestMissingAddressesComeFromTheAnalytics(t *testing.T) {
 	dialects(t, func(t *testing.T, db *models.DB) {
 		ctx := context.Background()
 		a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
 		b := db.ForTenant(ctx, modelstest.Tenant(t, db, "beta").ID)
-		now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-		for i := 0; i < 3; i++ {
-			if err := a.CountNotFound("/flu-jabs.html", now.Add(time.Duration(i)*time.Minute)); err != nil {
-				t.Fatal(err)
-			}
+		now := time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC)
+		day := func(ago int) time.Time { return now.AddDate(0, 0, -ago) }
+		notFound := func(tn *models.TenantDB, ago int, path string, n int64) models.DailyCount {
+			return models.DailyCount{TenantID: tn.TenantID(), Day: day(ago), Kind: models.KindNotFound, Key: path, N: n}
 		}
-		gen := generationOf(t, db, "alpha")
-		_ = a.CountNotFound("/contact-us.php", now)
-		_ = a.CountNotFound("/"+strings.Repeat("x", models.MaxNotFoundPathLen), now) // too long
-		_ = a.CountNotFound("no-slash", now)
-		_ = b.CountNotFound("/beta-only", now)
-		if g := generationOf(t, db, "alpha"); g != gen {
-			t.Errorf("counting a 404 bumped the generation")
-		}
-		list, err := a.NotFoundPaths(10)
+		err := db.AddCounts(ctx, []models.DailyCount{
+			notFound(a, 0, "/flu-jabs.html", 2), notFound(a, 3, "/flu-jabs.html", 1),
+			notFound(a, 1, "/contact-us.php", 2),
+			notFound(a, models.MissingWindow, "/too-old", 50), // the day before the window
+			notFound(a, 2, models.OtherKey, 40),               // beyond the counter's cap: no address
+			notFound(a, 0, "/redirected", 9),
+			notFound(b, 0, "/beta-only", 7),
+			{TenantID: a.TenantID(), Day: day(0), Kind: models.KindView, Key: "/flu-jabs.html", N: 100},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(list) != 2 || list[0].Path != "/flu-jabs.html" || list[0].Hits != 3 || list[1].Path != "/contact-us.php" {
-			t.Fatalf("list %+v", list)
+		if _, err := a.PutRedirect(testActor, 0, models.RedirectInput{From: "/redirected/", To: "/about"}); err != nil {
+			t.Fatal(err)
 		}
-		if !list[0].LastSeen.Equal(now.Add(2*time.Minute)) || !list[0].FirstSeen.Equal(now) {
-			t.Errorf("first %v last %v", list[0].FirstSeen, list[0].LastSeen)
+		list, err := a.MissingAddresses(now, 10)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if err := b.DismissNotFound(testActor, "/flu-jabs.html"); !errors.Is(err, models.ErrNotFound) {
+		want := []models.MissingAddress{
+			{Path: "/flu-jabs.html", Hits: 3, LastSeen: time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)},
+			{Path: "/contact-us.php", Hits: 2, LastSeen: time.Date(2026, 5, 19, 0, 0, 0, 0, time.UTC)},
+		}
+		if len(list) != len(want) {
+			t.Fatalf("list %+v, want %+v", list, want)
+		}
+		for i := range want {
+			if list[i].Path != want[i].Path || list[i].Hits != want[i].Hits || !list[i].LastSeen.Equal(want[i].LastSeen) {
+				t.Errorf("row %d = %+v, want %+v", i, list[i], want[i])
+			}
+		}
+		if one, _ := a.MissingAddresses(now, 1); len(one) != 1 || one[0].Path != "/flu-jabs.html" {
+			t.Errorf("limit 1: %+v", one)
+		}
+
+		// Dismissing: another tenant cannot; a path not listed is not found;
+		// a dismissed path is off the list and audited, and comes back only
+		// with 404s on a later day.
+		if err := b.DismissNotFound(testActor, "/flu-jabs.html", now); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("beta dismisses alpha's path: %v", err)
 		}
-		if err := a.DismissNotFound(testActor, "/flu-jabs.html"); err != nil {
+		if err := a.DismissNotFound(testActor, "/never-asked", now); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("dismiss a path not listed: %v", err)
+		}
+		if err := a.DismissNotFound(testActor, "/flu-jabs.html", now); err != nil {
 			t.Fatal(err)
 		}
-		if list, _ := a.NotFoundPaths(10); len(list) != 1 {
-			t.Errorf("after dismiss: %+v", list)
-		}
-		if log, _ := a.AuditLog(1); len(log) != 1 || log[0].Action != models.AuditNotFoundRemove {
+		if log, _ := a.AuditLog(1); len(log) != 1 || log[0].Action != models.AuditNotFoundRemove || log[0].Subject != "/flu-jabs.html" {
 			t.Errorf("dismiss audit %+v", log)
 		}
-	})
-}
-
-func TestNotFoundPathsStopGrowingAtTheCap(t *testing.T) {
-	ctx := context.Background()
-	db := modelstest.NewDB(t)
-	a := db.ForTenant(ctx, modelstest.Tenant(t, db, "alpha").ID)
-	now := time.Now()
-	for i := 0; i < models.MaxNotFoundPaths; i++ {
-		if err := a.CountNotFound(fmt.Sprintf("/random-%d", i), now); err != nil {
+		if list, _ := a.MissingAddresses(now, 10); len(list) != 1 || list[0].Path != "/contact-us.php" {
+			t.Errorf("after dismiss: %+v", list)
+		}
+		if err := db.AddCounts(ctx, []models.DailyCount{notFound(a, 0, "/flu-jabs.html", 5)}); err != nil {
 			t.Fatal(err)
 		}
-	}
-	_ = a.CountNotFound("/one-too-many", now)
-	_ = a.CountNotFound("/random-7", now)
-	list, err := a.NotFoundPaths(models.MaxNotFoundPaths)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(list) != models.MaxNotFoundPaths {
-		t.Errorf("%d paths listed, want the cap %d", len(list), models.MaxNotFoundPaths)
-	}
-	if list[0].Path != "/random-7" || list[0].Hits != 2 {
-		t.Errorf("a listed path is still counted after the cap: %+v", list[0])
-	}
-	for _, p := range list {
-		if p.Path == "/one-too-many" {
-			t.Error("a new path was added past the cap")
+		if list, _ := a.MissingAddresses(now, 10); len(list) != 1 {
+			t.Errorf("a 404 on the day of the dismissal brought the path back: %+v", list)
 		}
-	}
-}
-
-func FuzzParseRedirect(f *testing.F) {
-	for _, s := range [][2]string{
-		{"/About-Us.html", "/about"}, {"/index.php?page_id=7", "/about"}, {"/news/2019/05/flu-clinic/", "https://www.nhs.uk/"},
-		{"//evil.example", "/x"}, {"/a%2F..%2Fadmin", "/b"}, {"/a?x=1&x=2#f", "/a?x=1"}, {"/%zz", "javascript:alert(1)"},
-		{"/a", `/\evil`}, {"/é", "https://nhs.uk@evil/"}, {"/", "/?p=1"}, {"/x\t", "/y\n"},
-	} {
-		f.Add(s[0], s[1], 301)
-	}
-	f.Fuzz(func(t *testing.T, from, to string, status int) {
-		r, err := models.ParseRedirect(models.RedirectInput{From: from, To: to, Status: status})
-		if err != nil {
-			var ve *models.ValidationError
-			if !errors.As(err, &ve) || ve.Field == "" || ve.Message == "" {
-				t.Fatalf("ParseRedirect(%q, %q): %v is not a ValidationError naming its field", from, to, err)
-			}
-			return
+		tomorrow := now.AddDate(0, 0, 1)
+		if err := db.AddCounts(ctx, []models.DailyCount{{TenantID: a.TenantID(), Day: tomorrow, Kind: models.KindNotFound, Key: "/flu-jabs.html", N: 1}}); err != nil {
+			t.Fatal(err)
 		}
-		if !strings.HasPrefix(r.FromPath, "/") || strings.HasPrefix(r.FromPath, "//") {
-			t.Fatalf("FromPath %q from %q", r.FromPath, from)
-		}
-		if r.FromPath != "/" && strings.HasSuffix(r.FromPath, "/") {
-			t.Fatalf("FromPath %q keeps its trailing slash", r.FromPath)
-		}
-		for _, p := range []string{"/admin", "/static", "/media"} {
-			if lp := strings.ToLower(r.FromPath); lp == p || strings.HasPrefix(lp, p+"/") {
-				t.Fatalf("From %q reaches the platform's %s", from, p)
-			}
-		}
-		if r.Status != 301 && r.Status != 302 {
-			t.Fatalf("status %d", r.Status)
-		}
-		if !(strings.HasPrefix(r.To, "/") && !strings.HasPrefix(r.To, "//")) && !strings.HasPrefix(strings.ToLower(r.To), "https://") {
-			t.Fatalf("To %q is neither a path of the site nor https", r.To)
-		}
-		if strings.ContainsAny(r.To, " \t\r\n\\\x00") {
-			t.Fatalf("To %q holds a space, control character or backslash", r.To)
-		}
-		// Normalising is stable: the stored form reads back as itself.
-		again, err := models.ParseRedirect(models.RedirectInput{From: r.From(), To: r.To, Status: r.Status})
-		if err != nil || again.FromPath != r.FromPath || again.FromQuery != r.FromQuery {
-			t.Fatalf("From %q → %q, then %q ? %q, %v", from, r.From(), again.FromPath, again.FromQuery, err)
-		}
-		// The table finds it by its own address.
-		table := models.NewRedirectTable([]models.Redirect{r})
-		if _, ok := table.Match(r.FromPath, r.FromQuery, false); !ok {
-			t.Fatalf("a request for %q does not match the redirect from it", r.From())
+		list, _ = a.MissingAddresses(tomorrow, 10)
+		if len(list) != 2 || list[1].Path != "/flu-jabs.html" || list[1].Hits != 1 {
+			t.Errorf("a 404 the day after the dismissal: %+v, want /flu-jabs.html back with 1", list)
 		}
 	})
 }

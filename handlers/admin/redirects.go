@@ -12,7 +12,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/tenants"
 	"github.com/pcnweb/pcnweb/themes"
@@ -97,7 +96,7 @@ func redirectsView(c *fiber.Ctx, d Deps) (redirectsPage, error) {
 	if err != nil {
 		return redirectsPage{}, err
 	}
-	missing, err := store.NotFoundPaths(50)
+	missing, err := store.MissingAddresses(d.now(), 50)
 	if err != nil {
 		return redirectsPage{}, err
 	}
@@ -107,7 +106,7 @@ func redirectsView(c *fiber.Ctx, d Deps) (redirectsPage, error) {
 	}
 	for _, m := range missing {
 		view.Missing = append(view.Missing, missingRow{Path: m.Path, Hits: m.Hits,
-			LastSeen: m.LastSeen.In(hours.Location()).Format("2 January 2006"),
+			LastSeen: m.LastSeen.Format("2 January 2006"), // a London date
 			AddURL:   redirectsList + "/new?" + url.Values{"from": {m.Path}}.Encode()})
 	}
 	return view, nil
@@ -375,7 +374,7 @@ func plural(n int, one string, many ...string) string {
 // dismissMissing takes an address off the list of missing ones.
 func dismissMissing(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := tenantStore(c).DismissNotFound(actor(c), c.FormValue("path")); err != nil {
+		if err := tenantStore(c).DismissNotFound(actor(c), c.FormValue("path"), d.now()); err != nil {
 			return err
 		}
 		return redirectDone(c, redirectsList, "dismissed")

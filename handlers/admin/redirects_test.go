@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pcnweb/pcnweb/internal/hours"
 	"github.com/pcnweb/pcnweb/models"
 )
 
@@ -23,9 +25,15 @@ func TestRedirectsAsAManagerUsesThem(t *testing.T) {
 	if r := public.get(t, host, "/About-Us.html"); r.status != http.StatusNotFound {
 		t.Fatalf("before: %d", r.status)
 	}
+	// The analytics count that 404 (handlers/site's TestMissingAddressesAreCounted).
+	if err := s.db.AddCounts(ctx, []models.DailyCount{{TenantID: a.ID, Day: time.Now(), Kind: models.KindNotFound, Key: "/About-Us.html", N: 1}}); err != nil {
+		t.Fatal(err)
+	}
 	addLink := `href="/admin/redirects/new?from=%2FAbout-Us.html"`
-	var list response
-	waitFor(t, func() bool { list = b.get(t, host, "/admin/redirects"); return strings.Contains(list.body, addLink) })
+	list := b.get(t, host, "/admin/redirects")
+	if !strings.Contains(list.body, addLink) {
+		t.Fatalf("the missing address has no button to add a redirect from it:\n%s", list.body)
+	}
 	for _, want := range []string{"Addresses patients asked for that do not exist", `href="/admin/redirects" aria-current="page">Redirects</a>`, "None yet."} {
 		if !strings.Contains(list.body, want) {
 			t.Errorf("the list does not show %q", want)
@@ -188,16 +196,29 @@ func TestRedirectsCSVRoundTrip(t *testing.T) {
 }
 
 // TestMissingAddressCanBeDismissed: an address on the list of missing ones
-// can be taken off it (audited); a path not on the list is a 404.
+// (the analytics' 404 counts; handlers/site counts them) is shown with its
+// count and can be taken off it (audited); a path not on the list is a
+// 404.
 func TestMissingAddressCanBeDismissed(t *testing.T) {
-	s, a, _, b := servicesSignedIn(t)
+	s, a, bt, b := servicesSignedIn(t)
 	const host = "alpha.localhost"
-	b.get(t, host, "/wp-login.php")
-	var page response
-	waitFor(t, func() bool {
-		page = b.get(t, host, "/admin/redirects")
-		return strings.Contains(page.body, "<td class=\"nhsuk-table__cell\">/wp-login.php</td>")
+	today := time.Now()
+	err := s.db.AddCounts(context.Background(), []models.DailyCount{
+		{TenantID: a.ID, Day: today, Kind: models.KindNotFound, Key: "/wp-login.php", N: 12},
+		{TenantID: bt.ID, Day: today, Kind: models.KindNotFound, Key: "/beta-secret-path", N: 3},
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := b.get(t, host, "/admin/redirects")
+	if !strings.Contains(page.body, "<td class=\"nhsuk-table__cell\">/wp-login.php</td>") ||
+		!strings.Contains(page.body, "<td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">12</td>") ||
+		!strings.Contains(page.body, today.In(hours.Location()).Format("2 January 2006")) {
+		t.Fatalf("the missing address is not listed with its count and day:\n%s", page.body)
+	}
+	if strings.Contains(page.body, "beta-secret-path") {
+		t.Fatal("another tenant's missing address is listed")
+	}
 	token := csrf(t, page.body)
 	if r := b.post(t, host, "/admin/redirects/missing/dismiss", url.Values{"_csrf": {token}, "path": {"/wp-login.php"}}); r.status != http.StatusSeeOther || r.location() != "/admin/redirects?done=dismissed" {
 		t.Fatalf("dismiss: %d %q", r.status, r.location())

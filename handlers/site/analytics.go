@@ -2,6 +2,7 @@ package site
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -59,7 +60,8 @@ func countVisit(d Deps) fiber.Handler {
 				a.Search(t.ID, pagecache.Param(c, "q"), pagecache.Note(c) == noteNoResults)
 			}
 		case fiber.StatusNotFound:
-			if path := c.Path(); !tenants.IsAdmin(path) {
+			// The platform's own files are not the site's missing pages.
+			if path := c.Path(); !tenants.IsAdmin(path) && !strings.HasPrefix(path, "/static/") && !strings.HasPrefix(path, "/media/") {
 				a.NotFound(t.ID, path)
 			}
 		}

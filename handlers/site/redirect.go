@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/maypok86/otter/v2"
@@ -40,12 +38,6 @@ type Redirects struct {
 	logger *slog.Logger
 	tables *otter.Cache[int64, *redirectTable]
 	loads  singleflight.Group
-	// writes bounds the 404 counts written at once; a count that finds
-	// every slot taken is dropped rather than queued (a flood of 404s must
-	// not become a flood of writes).
-	writes chan struct{}
-	wg     sync.WaitGroup
-	now    func() time.Time
 }
 
 // redirectTable is a tenant's table as of one generation.
@@ -54,17 +46,11 @@ type redirectTable struct {
 	table      *models.RedirectTable
 }
 
-// maxNotFoundWrites bounds the 404 counts being written at once.
-const maxNotFoundWrites = 4
-
 // NewRedirects makes the site's cache of redirect tables, bounded to about
-// 32 MiB, reading through db (nil: no redirects, no counts).
-func NewRedirects(db *models.DB, logger *slog.Logger, now func() time.Time) *Redirects {
+// 32 MiB, reading through db (nil: no redirects).
+func NewRedirects(db *models.DB, logger *slog.Logger) *Redirects {
 	if logger == nil {
 		logger = slog.Default()
-	}
-	if now == nil {
-		now = time.Now
 	}
 	return &Redirects{
 		db:     db,
@@ -73,8 +59,6 @@ func NewRedirects(db *models.DB, logger *slog.Logger, now func() time.Time) *Red
 			MaximumWeight: 32 << 20,
 			Weigher:       func(_ int64, t *redirectTable) uint32 { return uint32(min(t.table.Size(), 1<<30)) },
 		}),
-		writes: make(chan struct{}, maxNotFoundWrites),
-		now:    now,
 	}
 }
 
@@ -173,68 +157,13 @@ func redirectQuery(d Deps) fiber.Handler {
 }
 
 // answerNotFound is the error handler's step before a tenant's 404 page:
-// the redirect from the address, if the tenant has one (true: answered),
-// else the address is counted as missing.
+// the redirect from the address, if the tenant has one (true: answered).
+// A 404 that is not answered so is counted by the analytics (countVisit),
+// which is also where the admin's list of missing addresses comes from.
 func answerNotFound(c *fiber.Ctx, d Deps, t *tenants.Tenant) bool {
 	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 		return false
 	}
-	if r, ok := d.Redirects.match(c, t, false); ok && sendRedirect(c, r) {
-		return true
-	}
-	if c.Method() == fiber.MethodGet && c.Locals(previewKey{}) == nil {
-		d.Redirects.countNotFound(c, t.ID)
-	}
-	return false
-}
-
-// notCounted are the paths whose 404s are not the site's missing pages:
-// the platform's own files.
-var notCounted = []string{"/static/", "/media/", tenants.AdminPath + "/"}
-
-// countNotFound counts the request's path as a missing address of the
-// tenant, in the background: the 404 does not wait for the write. Robots
-// (a User-Agent that says bot, crawler or spider) are not counted, nor
-// are the platform's files; when maxNotFoundWrites counts are being
-// written already, this one is dropped.
-func (rs *Redirects) countNotFound(c *fiber.Ctx, tenantID int64) {
-	if rs == nil || rs.db == nil {
-		return
-	}
-	p := c.Path()
-	if len(p) > models.MaxNotFoundPathLen {
-		return
-	}
-	for _, prefix := range notCounted {
-		if strings.HasPrefix(p, prefix) {
-			return
-		}
-	}
-	ua := strings.ToLower(string(c.Request().Header.UserAgent()))
-	if strings.Contains(ua, "bot") || strings.Contains(ua, "crawl") || strings.Contains(ua, "spider") {
-		return
-	}
-	select {
-	case rs.writes <- struct{}{}:
-	default:
-		return
-	}
-	p = strings.Clone(p)
-	ctx := context.WithoutCancel(c.UserContext())
-	rs.wg.Add(1)
-	go func() {
-		defer func() { <-rs.writes; rs.wg.Done() }()
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		if err := rs.db.ForTenant(ctx, tenantID).CountNotFound(p, rs.now()); err != nil {
-			rs.logger.WarnContext(ctx, "count missing address", "tenant_id", tenantID, "error", err)
-		}
-	}()
-}
-
-// Wait waits for the 404 counts being written (tests, shutdown).
-func (rs *Redirects) Wait() {
-	if rs != nil {
-		rs.wg.Wait()
-	}
+	r, ok := d.Redirects.match(c, t, false)
+	return ok && sendRedirect(c, r)
 }

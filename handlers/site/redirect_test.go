@@ -3,7 +3,9 @@ package site_test
 import (
 	"context"
 	"testing"
+	"time"
 
+	"github.com/pcnweb/pcnweb/analytics"
 	"github.com/pcnweb/pcnweb/internal/testenv"
 	"github.com/pcnweb/pcnweb/models"
 	"github.com/pcnweb/pcnweb/models/modelstest"
@@ -119,48 +121,50 @@ func TestNewRedirectAnswersAtOnce(t *testing.T) {
 	waitFor(t, func() bool { return a.get(t, "highfives.localhost", "/flu-jabs.html").status == 404 })
 }
 
-// TestMissingAddressesAreCounted: a 404 on a tenant's site counts its path
-// for the admin, without waiting for the write; robots, HEAD requests, the
-// platform's files and other tenants' paths are not counted.
+// TestMissingAddressesAreCounted: a 404 on a tenant's site is counted by
+// the analytics, and the admin's list of missing addresses is read from
+// there (one store with Insights); robots, the platform's
+// files and other tenants' paths are not on it, nor an address a redirect
+// answers.
 func TestMissingAddressesAreCounted(t *testing.T) {
-	s := newServer(t, serverOptions{})
+	url := modelstest.NewURL(t)
+	counter := analytics.New(analytics.Options{DB: modelstest.Open(t, url)})
+	s := newServer(t, serverOptions{dbURL: url, counter: counter})
 	ctx := context.Background()
 	alpha := modelstest.Tenant(t, s.db, "highfives")
 	beta := modelstest.Tenant(t, s.db, "beta")
-	for i := 0; i < 3; i++ {
-		if r := s.get(t, "highfives.localhost", "/Flu-Clinic.aspx?x=1"); r.status != 404 {
+	ua := []string{"User-Agent", browserUA}
+	for range 3 {
+		if r := s.get(t, "highfives.localhost", "/Flu-Clinic.aspx?x=1", ua...); r.status != 404 {
 			t.Fatalf("status %d", r.status)
 		}
-		waitFor(t, func() bool { return hitsOf(t, s.db, alpha.ID, "/Flu-Clinic.aspx") == int64(i+1) })
 	}
 	s.get(t, "highfives.localhost", "/robots-only", "User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1)")
-	s.get(t, "highfives.localhost", "/media/999/nothing.png")
-	s.get(t, "beta.localhost", "/beta-only")
-	req := s.get(t, "highfives.localhost", "/last")
-	if req.status != 404 {
-		t.Fatalf("status %d", req.status)
+	s.get(t, "highfives.localhost", "/media/999/nothing.png", ua...)
+	s.get(t, "highfives.localhost", "/static/nothing.css", ua...)
+	s.get(t, "beta.localhost", "/beta-only", ua...)
+	if r := s.get(t, "highfives.localhost", "/last", ua...); r.status != 404 {
+		t.Fatalf("status %d", r.status)
 	}
-	waitFor(t, func() bool { return hitsOf(t, s.db, alpha.ID, "/last") == 1 })
-	waitFor(t, func() bool { return hitsOf(t, s.db, beta.ID, "/beta-only") == 1 })
-	list, err := s.db.ForTenant(ctx, alpha.ID).NotFoundPaths(10)
+	if err := counter.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.db.ForTenant(ctx, alpha.ID).MissingAddresses(time.Now(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 2 || list[0].Path != "/Flu-Clinic.aspx" || list[1].Path != "/last" {
+	if len(list) != 2 || list[0].Path != "/Flu-Clinic.aspx" || list[0].Hits != 3 || list[1].Path != "/last" || list[1].Hits != 1 {
 		t.Errorf("listed %+v, want only the two paths patients asked for", list)
 	}
-}
+	if b, _ := s.db.ForTenant(ctx, beta.ID).MissingAddresses(time.Now(), 10); len(b) != 1 || b[0].Path != "/beta-only" {
+		t.Errorf("beta's list %+v", b)
+	}
 
-func hitsOf(t *testing.T, db *models.DB, tenantID int64, path string) int64 {
-	t.Helper()
-	list, err := db.ForTenant(context.Background(), tenantID).NotFoundPaths(100)
-	if err != nil {
+	// A redirect from a listed address takes it off the list at once.
+	if _, err := s.db.ForTenant(ctx, alpha.ID).PutRedirect(redirectActor, 0, models.RedirectInput{From: "/last", To: "/"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range list {
-		if p.Path == path {
-			return p.Hits
-		}
+	if list, _ := s.db.ForTenant(ctx, alpha.ID).MissingAddresses(time.Now(), 10); len(list) != 1 || list[0].Path != "/Flu-Clinic.aspx" {
+		t.Errorf("after a redirect from /last: %+v", list)
 	}
-	return 0
 }

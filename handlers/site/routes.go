@@ -79,7 +79,7 @@ func (d Deps) WithDefaults() Deps {
 		d.Contacts = NewContactCards(nil, "", d.Logger)
 	}
 	if d.Redirects == nil {
-		d.Redirects = NewRedirects(d.DB, d.Logger, d.Now)
+		d.Redirects = NewRedirects(d.DB, d.Logger)
 	}
 	if d.Frames == nil {
 		d.Frames = NewFrames()
