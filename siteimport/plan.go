@@ -1,6 +1,7 @@
 package siteimport
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"sort"
@@ -153,6 +154,12 @@ func platformServes(u *url.URL) bool {
 	seg := strings.ToLower(strings.Trim(u.Path, "/"))
 	_, ok := platformPaths[seg]
 	return ok
+}
+
+// noteOwnPage tells the report that the old address u of page gets no
+// redirect to its new path to, since the new site answers u itself.
+func (r *run) noteOwnPage(page string, u *url.URL, to string) {
+	note(&r.rep.Found, page, "address", fmt.Sprintf("the old address %s is the new site's own page there, so it gets no redirect to %s", oldPath(u), to))
 }
 
 // isPDF reports whether a link looks like it leads to a PDF.

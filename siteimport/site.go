@@ -174,7 +174,7 @@ func (r *run) sitePage(sp *sitePage, index map[string]string, onSite func(*url.U
 		switch {
 		case !onSite(u) || sp.home:
 		case platformServes(u):
-			note(&r.rep.Found, page, "address", fmt.Sprintf("the old address %s is the new site's own page there, so it gets no redirect to %s", oldPath(u), sp.path))
+			r.noteOwnPage(page, u, sp.path)
 		default:
 			from = append(from, oldPath(u))
 		}

@@ -189,7 +189,7 @@ func (r *run) wpItem(exp *wxr.Export, w *wpItem, key string, base *url.URL, inde
 	switch {
 	case w.link == nil || !onSite(w.link) || w.home:
 	case platformServes(w.link):
-		note(&r.rep.Found, page, "address", fmt.Sprintf("the old address %s is the new site's own page there, so it gets no redirect to %s", oldPath(w.link), w.path))
+		r.noteOwnPage(page, w.link, w.path)
 	default:
 		from = append(from, oldPath(w.link))
 	}
