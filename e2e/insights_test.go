@@ -104,6 +104,22 @@ func TestInsightsInChromium(t *testing.T) {
 					t.Errorf("Insights lack %q", want)
 				}
 			}
+
+			// The Redirects page lists the same 404s from the same figures:
+			// the path, its count and a button to redirect it.
+			tb.visit(t, base+"/admin/redirects")
+			tb.screenshot(t, "admin-redirects-"+vp.name)
+			tb.noAxeViolations(t, "redirects "+vp.name)
+			row, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](`(() => {
+				const tr = [...document.querySelectorAll('tbody tr')].find(r => r.cells[0].textContent.trim() === '/old-site/repeat-prescriptions.aspx');
+				return tr ? [...tr.cells].map(c => c.textContent.trim()) : [];
+			})()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(row) != 4 || row[1] != "18" || row[2] != today.AddDate(0, 0, -3).Format("2 January 2006") || !strings.Contains(row[3], "Add a redirect") {
+				t.Errorf("the Redirects page's row for the missing address: %q", row)
+			}
 		})
 	}
 }
