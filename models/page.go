@@ -190,12 +190,23 @@ func (t *TenantDB) PutPage(in PageInput) (Page, error) {
 
 // PublishedPage returns the live version of the page at path.
 func (t *TenantDB) PublishedPage(path string) (PublishedPage, error) {
-	var p PublishedPage
-	if err := t.scoped.Where("path = ? AND published_revision_id IS NOT NULL", path).Take(&p.Page).Error; err != nil {
-		return p, translate("page "+path, err)
+	var page Page
+	if err := t.scoped.Where("path = ? AND published_revision_id IS NOT NULL", path).Take(&page).Error; err != nil {
+		return PublishedPage{}, translate("page "+path, err)
 	}
-	err := t.scoped.Where("id = ?", *p.Page.PublishedRevisionID).Take(&p.Revision).Error
-	return p, translate("page "+path+" revision", err)
+	return t.PublishedRevision(page)
+}
+
+// PublishedRevision is PublishedPage for a page already read (a row of
+// PublishedPages, which the public site keeps per generation): only its
+// published revision is read. A page not published is ErrNotFound.
+func (t *TenantDB) PublishedRevision(page Page) (PublishedPage, error) {
+	if page.PublishedRevisionID == nil {
+		return PublishedPage{}, fmt.Errorf("models: page %s: %w", page.Path, ErrNotFound)
+	}
+	p := PublishedPage{Page: page}
+	err := t.scoped.Where("id = ?", *page.PublishedRevisionID).Take(&p.Revision).Error
+	return p, translate("page "+page.Path+" revision", err)
 }
 
 // PublishedPages lists the published pages, navigation order first.

@@ -49,7 +49,7 @@ func showGuide(d Deps, g GuidePage) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		switch p, err := r.store.PublishedPage(g.Path); {
+		switch p, err := r.publishedPage(g.Path); {
 		case err == nil:
 			return renderCustomPage(c, d, r, p)
 		case !errors.Is(err, models.ErrNotFound):

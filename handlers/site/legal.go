@@ -23,7 +23,7 @@ func showContact(d Deps) fiber.Handler {
 		view.Description = "How to contact " + r.t.Name + "."
 		view.Breadcrumbs = crumbs()
 		ct := &themes.Contact{Phone: r.settings.Phone, PhoneHref: telHref(r.settings.Phone), Email: r.settings.Email, Address: lines(r.settings.Address)}
-		switch p, err := r.store.PublishedPage("/contact"); {
+		switch p, err := r.publishedPage("/contact"); {
 		case err == nil:
 			ct.Body = r.body(p.Revision.BodyHTML)
 			view.Updated = p.Revision.CreatedAt
@@ -44,7 +44,7 @@ func showLegal(d Deps, name, title string) fiber.Handler {
 			return err
 		}
 		path := "/" + name
-		switch p, err := r.store.PublishedPage(path); {
+		switch p, err := r.publishedPage(path); {
 		case err == nil:
 			return renderCustomPage(c, d, r, p)
 		case !errors.Is(err, models.ErrNotFound):

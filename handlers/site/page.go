@@ -73,7 +73,7 @@ func showHome(d Deps) fiber.Handler {
 			return err
 		}
 		view.Home = &themes.Home{Tiles: tiles}
-		home, err := r.store.PublishedPage("/")
+		home, err := r.publishedPage("/")
 		switch {
 		case err == nil:
 			view.Body = r.body(home.Revision.BodyHTML)
@@ -120,7 +120,7 @@ func showPage(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		page, err := r.store.PublishedPage(path)
+		page, err := r.publishedPage(path)
 		if errors.Is(err, models.ErrNotFound) {
 			return showSharedPage(c, d, r, path)
 		}

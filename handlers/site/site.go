@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"regexp"
 	"slices"
@@ -161,6 +162,19 @@ func siteFrame(d Deps, t *tenants.Tenant, s models.SiteSettings, pages []models.
 		}
 	}
 	return site
+}
+
+// publishedPage is the page published at path with its revision. The
+// page is found in the frame's published pages (read once per tenant
+// generation), so only the revision is read: one round trip to the
+// database for the page's own content, not two.
+func (r *request) publishedPage(path string) (models.PublishedPage, error) {
+	for _, p := range r.pages {
+		if p.Path == path {
+			return r.store.PublishedRevision(p)
+		}
+	}
+	return models.PublishedPage{}, fmt.Errorf("site: page %s: %w", path, models.ErrNotFound)
 }
 
 // body is a stored (sanitised) body for display: the media library's
