@@ -31,11 +31,13 @@ IPORT=${BENCH_INTERNAL_PORT:-19380}
 RUNS=${BENCH_RUNS:-1}
 TENANT=highfives
 
-say() { printf 'lighthouse: %s\n' "$*" >&2; }
-die() { printf 'lighthouse: ERROR: %s\n' "$*" >&2; exit 1; }
+PFX=lighthouse
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
+# say, die and stop_pid (and the pinning and wrk helpers, unused here).
+# shellcheck source=deploy/bench/lib.sh
+. "$ROOT/deploy/bench/lib.sh"
 
 # ------------------------------------------------------------------ tools
 
@@ -65,18 +67,6 @@ done
 
 TMP=$(mktemp -d /tmp/pcnweb-lighthouse.XXXXXX)
 PCNWEB_PID=""
-
-stop_pid() { # PID: TERM, then KILL after 10 s
-    local pid=$1 i
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local rc=$?

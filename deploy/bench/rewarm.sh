@@ -51,11 +51,13 @@ if command -v taskset >/dev/null 2>&1 && (($(nproc) > 1)); then
 fi
 IPORT=${BENCH_INTERNAL_PORT:-19290}
 
-say() { printf 'rewarm: %s\n' "$*" >&2; }
-die() { printf 'rewarm: ERROR: %s\n' "$*" >&2; exit 1; }
+PFX=rewarm
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
+# say, die and stop_pid (and the pinning and wrk helpers, unused here).
+# shellcheck source=deploy/bench/lib.sh
+. "$ROOT/deploy/bench/lib.sh"
 
 for t in go curl jq psql redis-cli; do command -v "$t" >/dev/null 2>&1 || die "$t is not on PATH"; done
 [[ -r "$EPCN" && -r "$EPRACCUR" ]] || die "cannot read $EPCN and $EPRACCUR (set SCALE_DATA_DIR or SCALE_EPCN / SCALE_EPRACCUR)"
@@ -74,18 +76,6 @@ PREFIX="pcnwebrewarm:$TAG:"
 DB_CREATED=""
 PCNWEB_PID=""
 POLL_PID=""
-
-stop_pid() { # PID: TERM, then KILL after 10 s
-    local pid=$1 i
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local rc=$?
