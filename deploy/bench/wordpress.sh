@@ -49,11 +49,13 @@ WP_ROOT=/usr/share/wordpress
 MYSQL=(mysql -h 127.0.0.1 -P 3306 -u root)
 DB="pcnweb_wpbench_$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
+PFX=bench
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
+# say, die and stop_pid (and the pinning and wrk helpers, unused here).
+# shellcheck source=deploy/bench/lib.sh
+. "$ROOT/deploy/bench/lib.sh"
 
 # ------------------------------------------------------------------ tools
 
@@ -63,6 +65,9 @@ command -v wrk >/dev/null 2>&1 || need+=(wrk)
 [[ -x /usr/sbin/nginx ]] || need+=(nginx)
 ls /usr/sbin/php-fpm* >/dev/null 2>&1 || need+=(php-fpm)
 [[ -f $WP_ROOT/wp-settings.php ]] || need+=(wordpress)
+# WordPress's default theme: without it (a Recommends of the wordpress
+# package) every page is an empty 200.
+[[ -f $WP_ROOT/wp-content/themes/twentytwentythree/style.css ]] || need+=(wordpress-theme-twentytwentythree)
 php -m 2>/dev/null | grep -qx mysqli || need+=(php-mysql)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v taskset >/dev/null 2>&1 || need+=(util-linux)
@@ -91,18 +96,6 @@ TMP=$(mktemp -d /tmp/pcnweb-wpbench.XXXXXX)
 PIDS=()
 MARIADB_MASK=$(taskset -p "$MARIADB_PID" | awk '{print $NF}')
 DB_MADE=""
-
-stop_pid() { # PID: TERM, then KILL after 10 s
-    local pid=$1 i
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local rc=$? pid
