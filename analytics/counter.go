@@ -34,6 +34,8 @@ const (
 	// maxPending bounds the counts kept for a retry while the database is
 	// unreachable; past it the oldest are dropped (and logged).
 	maxPending = 100_000
+	// flushTimeout bounds one background flush.
+	flushTimeout = 30 * time.Second
 )
 
 // Options configure a Counter.
@@ -322,15 +324,21 @@ func (c *Counter) Start(ctx context.Context) {
 				return
 			case <-t.C:
 			}
-			if err := c.Flush(ctx); err != nil && ctx.Err() == nil {
+			// A flush under way finishes even when Stop is called: were
+			// it cancelled, a commit the database made could look failed
+			// to us, and the counts kept for a retry would be added twice.
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
+			if err := c.Flush(fctx); err != nil {
 				c.log.WarnContext(ctx, "analytics: flush failed; kept for the next", "error", err)
 			}
+			cancel()
 		}
 	}()
 }
 
-// Stop ends the background flushes and flushes what is left, within ctx
-// (serve calls it after the listener has finished its requests).
+// Stop ends the background flushes, waiting for one under way, and
+// flushes what is left, within ctx (serve calls it after the listener has
+// finished its requests).
 func (c *Counter) Stop(ctx context.Context) error {
 	if c.cancel != nil {
 		c.cancel()
