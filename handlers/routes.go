@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"github.com/pcnweb/pcnweb/handlers/admin"
 	"github.com/pcnweb/pcnweb/handlers/api"
@@ -32,6 +33,15 @@ import (
 // Errors before the admin panel and the operators' apps, which have their
 // own, are rendered by the site's error handler.
 func New(d Deps) *fiber.App {
+	app, _ := Public(d)
+	return app
+}
+
+// Public is New, and the hit path on its own, for the event loop in front
+// of the public listener (internal/eventloop): a function that answers a
+// fresh hit, reporting whether it did, and never enters the chain. It is
+// nil when there is no hit path (Deps.NoHitPath, or no cache).
+func Public(d Deps) (*fiber.App, func(*fasthttp.RequestCtx) bool) {
 	s := d.Site.WithDefaults()
 	if d.Admin != nil && len(s.PreviewKey) == 0 {
 		s.PreviewKey = d.Admin.CSRFKey // the panel signs the preview cookie the site checks
@@ -70,6 +80,7 @@ func New(d Deps) *fiber.App {
 			log: d.AccessLog, count: web.NewCounter(s.Metrics, "site"), analytics: s.Analytics,
 		}
 		app.Server().Handler = h.serve
+		return app, h.answered
 	}
-	return app
+	return app, nil
 }

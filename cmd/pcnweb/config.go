@@ -64,6 +64,11 @@ type Config struct {
 	// RenderConcurrency bounds the page renders (cache misses) running at
 	// once in this process; 0 means pagecache.DefaultMaxRenders.
 	RenderConcurrency int // PCNWEB_RENDER_CONCURRENCY
+
+	// EventLoop puts the event loop (internal/eventloop) in front of the
+	// public listener: fresh cache hits are answered on it, every other
+	// connection is handed to Fiber. false serves everything with Fiber.
+	EventLoop bool // PCNWEB_EVENT_LOOP
 }
 
 // loadConfig parses the environment; bad values fail with a message naming
@@ -106,6 +111,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.AutoMigrate, err = parseBool(get("PCNWEB_AUTO_MIGRATE", "true"), "PCNWEB_AUTO_MIGRATE"); err != nil {
+		return c, err
+	}
+	if c.EventLoop, err = parseBool(get("PCNWEB_EVENT_LOOP", "true"), "PCNWEB_EVENT_LOOP"); err != nil {
 		return c, err
 	}
 	for _, p := range strings.FieldsFunc(get("PCNWEB_TRUSTED_PROXIES", ""), func(r rune) bool { return r == ',' || r == ' ' }) {

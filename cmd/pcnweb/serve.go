@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/pcnweb/pcnweb/handlers/site"
 	"github.com/pcnweb/pcnweb/handlers/web"
 	"github.com/pcnweb/pcnweb/internal/demo"
+	"github.com/pcnweb/pcnweb/internal/eventloop"
 	"github.com/pcnweb/pcnweb/internal/media"
 	"github.com/pcnweb/pcnweb/internal/metrics"
 	"github.com/pcnweb/pcnweb/models"
@@ -128,7 +130,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	accessLog := e.cfg.accessLog(e.stderr, m)
 	defer func() { _ = accessLog.Close(context.Background()) }()
 	// The public listener: handlers/routes.go shows where each request goes.
-	app := handlers.New(handlers.Deps{
+	app, hit := handlers.Public(handlers.Deps{
 		AccessLog: accessLog,
 		Site: site.Deps{
 			DB: p.db, Resolver: resolver, Themes: reg, Cache: cache, Logger: e.log, Metrics: m,
@@ -234,8 +236,27 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		}
 	}
 
-	errc := make(chan error, 2)
-	go func() { errc <- app.Listener(ln) }()
+	errc := make(chan error, 3)
+	// The event loop in front (internal/eventloop): it answers fresh cache
+	// hits itself and hands every other connection to Fiber, which then
+	// serves them from its listener, Handed.
+	var front *eventloop.Front
+	if e.cfg.EventLoop && hit != nil {
+		front, err = eventloop.New(eventloop.Options{Hit: hit, Logger: e.log, Loops: runtime.GOMAXPROCS(0)})
+		if err != nil {
+			_ = ln.Close()
+			_ = iln.Close()
+			return err
+		}
+		go func() { errc <- app.Listener(front.Handed()) }()
+		go func() {
+			if err := front.Serve(ln); err != nil {
+				errc <- err
+			}
+		}()
+	} else {
+		go func() { errc <- app.Listener(ln) }()
+	}
 	go func() {
 		if err := internal.Serve(iln); !errors.Is(err, http.ErrServerClosed) {
 			errc <- err
@@ -251,6 +272,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ready.Store(false)
+	if front != nil {
+		// Stop taking connections, and close those the loop holds; the
+		// ones handed over are Fiber's to finish.
+		if err := front.Shutdown(); err != nil {
+			e.log.Warn("event loop: shut down", "error", err)
+		}
+	}
 	err = app.ShutdownWithContext(sctx)
 	_ = internal.Shutdown(sctx)
 	stopBG()

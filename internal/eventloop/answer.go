@@ -1,0 +1,176 @@
+package eventloop
+
+import (
+	"bufio"
+	"bytes"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	"github.com/valyala/fasthttp"
+)
+
+type verdict int
+
+const (
+	answered verdict = iota // the request was answered; n bytes were its
+	needMore                // the head is not all here yet
+	handOver                // not the loop's: the connection goes to fasthttp
+)
+
+// scratch is what answering one request needs, reused: one per loop at a
+// time (sync.Pool).
+type scratch struct {
+	ctx  fasthttp.RequestCtx
+	rd   bytes.Reader
+	br   *bufio.Reader
+	out  []byte
+	iov  [2][]byte
+	sec  int64  // the second date is for
+	date []byte // the Date header's value, as fasthttp's server writes it
+}
+
+func newScratch(maxHead int) *scratch {
+	return &scratch{br: bufio.NewReaderSize(nil, maxHead+4), out: make([]byte, 0, 1024)}
+}
+
+var (
+	headEnd    = []byte("\r\n\r\n")
+	get        = []byte("GET /")
+	hdrDate    = []byte("Date")
+	nameLength = []byte("content-length")
+	nameTE     = []byte("transfer-encoding")
+)
+
+// Frame reports how the loop reads the start of buf: the length of a
+// request head it may answer (a GET it can frame beyond doubt, ok), or
+// that more bytes are needed (n == 0, ok), or that it is not the loop's
+// (!ok). It looks at the bytes only; answer then has fasthttp's parser
+// agree.
+func Frame(buf []byte, maxHead int) (n int, ok bool) {
+	end := bytes.Index(buf, headEnd)
+	if end < 0 {
+		// An unfinished head: wait, unless it is already too long or
+		// already not plain.
+		if len(buf) > maxHead || !plain(buf, true) {
+			return 0, false
+		}
+		return 0, true
+	}
+	head := buf[:end+4]
+	if len(head) > maxHead || !bytes.HasPrefix(head, get) || !plain(head, false) || framesBody(head) {
+		return 0, false
+	}
+	return len(head), true
+}
+
+// plain reports whether every line of b ends in CRLF, with no bare CR or
+// LF, no NUL and no continuation line (obs-fold); partial allows b to end
+// in the middle of a line (or of its CRLF).
+func plain(b []byte, partial bool) bool {
+	for i, c := range b {
+		switch c {
+		case 0:
+			return false
+		case '\r':
+			if i+1 < len(b) {
+				if b[i+1] != '\n' {
+					return false
+				}
+			} else if !partial {
+				return false
+			}
+		case '\n':
+			if i == 0 || b[i-1] != '\r' {
+				return false
+			}
+			if i+1 < len(b) && (b[i+1] == ' ' || b[i+1] == '\t') {
+				return false // obs-fold
+			}
+		}
+	}
+	return true
+}
+
+// framesBody reports whether a head has a Content-Length or a
+// Transfer-Encoding header (of any value): a GET with either is left to
+// fasthttp, whose reading of the body is the one that counts.
+func framesBody(head []byte) bool {
+	lines := head
+	if i := bytes.Index(lines, []byte("\r\n")); i >= 0 {
+		lines = lines[i+2:] // past the request line
+	}
+	for len(lines) > 0 {
+		line := lines
+		if i := bytes.Index(lines, []byte("\r\n")); i >= 0 {
+			line, lines = lines[:i], lines[i+2:]
+		} else {
+			lines = nil
+		}
+		name, _, ok := bytes.Cut(line, []byte{':'})
+		if !ok {
+			continue
+		}
+		name = bytes.TrimRight(name, " \t")
+		if bytes.EqualFold(name, nameLength) || bytes.EqualFold(name, nameTE) {
+			return true
+		}
+	}
+	return false
+}
+
+// answer answers the request at the start of buf if it is a plain GET the
+// Hit function answers, writing the response to c.
+func (sc *scratch) answer(c gnet.Conn, buf []byte, now time.Time, o Options) (int, verdict) {
+	n, ok := Frame(buf, o.MaxHead)
+	switch {
+	case !ok:
+		return 0, handOver
+	case n == 0:
+		return 0, needMore
+	}
+	head := buf[:n]
+	ctx := &sc.ctx
+	ctx.Request.Reset()
+	ctx.Response.Reset()
+	ctx.Init2(c, nil, false)
+	sc.rd.Reset(head)
+	sc.br.Reset(&sc.rd)
+	if err := ctx.Request.Header.Read(sc.br); err != nil || sc.br.Buffered() != 0 || sc.rd.Len() != 0 {
+		return 0, handOver // fasthttp reads it otherwise: it is fasthttp's
+	}
+	h := &ctx.Request.Header
+	if !h.IsGet() || !h.IsHTTP11() || h.ConnectionClose() {
+		return 0, handOver
+	}
+	if !o.Hit(ctx) {
+		return 0, handOver
+	}
+	sc.write(c, now)
+	return n, answered
+}
+
+// write writes ctx's response as fasthttp's server would have: its Date
+// header, then the response as fasthttp.Response.Write lays it out, head
+// and body in one writev.
+func (sc *scratch) write(c gnet.Conn, now time.Time) {
+	if s := now.Unix(); s != sc.sec || sc.date == nil {
+		sc.sec = s
+		sc.date = fasthttp.AppendHTTPDate(sc.date[:0], now)
+	}
+	resp := &sc.ctx.Response
+	resp.Header.SetCanonical(hdrDate, sc.date)
+	body := resp.Body()
+	status := resp.StatusCode()
+	sendBody := !resp.SkipBody && status >= 200 && status != fasthttp.StatusNoContent && status != fasthttp.StatusNotModified
+	if sendBody || len(body) > 0 {
+		resp.Header.SetContentLength(len(body))
+	}
+	sc.out = resp.Header.AppendBytes(sc.out[:0])
+	if !sendBody || len(body) == 0 {
+		_, _ = c.Write(sc.out) // a failed write closes the connection (gnet)
+		return
+	}
+	sc.iov[0], sc.iov[1] = sc.out, body
+	_, _ = c.Writev(sc.iov[:])
+	sc.iov[1] = nil // the cache's bytes are not kept here
+}
