@@ -296,10 +296,18 @@ func (f *Front) handOver(c gnet.Conn, rest []byte) gnet.Action {
 // Debug (it announces its loops), the rest as they are.
 type gnetLogger struct{ l *slog.Logger }
 
-func (g gnetLogger) Debugf(format string, args ...any) { g.l.Debug("gnet: " + fmt.Sprintf(format, args...)) }
-func (g gnetLogger) Infof(format string, args ...any)  { g.l.Debug("gnet: " + fmt.Sprintf(format, args...)) }
-func (g gnetLogger) Warnf(format string, args ...any)  { g.l.Warn("gnet: " + fmt.Sprintf(format, args...)) }
-func (g gnetLogger) Errorf(format string, args ...any) { g.l.Error("gnet: " + fmt.Sprintf(format, args...)) }
+func (g gnetLogger) Debugf(format string, args ...any) {
+	g.l.Debug("gnet: " + fmt.Sprintf(format, args...))
+}
+func (g gnetLogger) Infof(format string, args ...any) {
+	g.l.Debug("gnet: " + fmt.Sprintf(format, args...))
+}
+func (g gnetLogger) Warnf(format string, args ...any) {
+	g.l.Warn("gnet: " + fmt.Sprintf(format, args...))
+}
+func (g gnetLogger) Errorf(format string, args ...any) {
+	g.l.Error("gnet: " + fmt.Sprintf(format, args...))
+}
 func (g gnetLogger) Fatalf(format string, args ...any) {
 	g.l.Error("gnet: " + fmt.Sprintf(format, args...))
 }
