@@ -66,6 +66,7 @@ type hitRig struct {
 	metrics          *metrics.Metrics
 	analytics        *analytics.Counter
 	db               *models.DB
+	site             site.Deps
 }
 
 func newHitRig(t *testing.T) *hitRig {
@@ -102,7 +103,7 @@ func newHitRig(t *testing.T) *hitRig {
 		DB: db, Resolver: resolver, Themes: reg, Cache: cache, Logger: log, Metrics: m,
 		Web: web.Config{TrustedProxies: []string{"10.0.0.1"}}, Scheme: "http", Analytics: counter,
 	}
-	r := &hitRig{hitOut: &logBuffer{}, chainOut: &logBuffer{}, metrics: m, analytics: counter, db: db}
+	r := &hitRig{hitOut: &logBuffer{}, chainOut: &logBuffer{}, metrics: m, analytics: counter, db: db, site: sd}
 	r.hitLog = accesslog.New(r.hitOut, accesslog.Options{FlushEvery: time.Hour})
 	r.chainLog = accesslog.New(r.chainOut, accesslog.Options{FlushEvery: time.Hour})
 	t.Cleanup(func() { _ = r.hitLog.Close(ctx); _ = r.chainLog.Close(ctx) })
