@@ -3,10 +3,10 @@ package eventloop
 import (
 	"bufio"
 	"bytes"
-	"time"
 
 	"github.com/panjf2000/gnet/v2"
 	"github.com/valyala/fasthttp"
+	"golang.org/x/sys/unix"
 )
 
 type verdict int
@@ -15,18 +15,22 @@ const (
 	answered verdict = iota // the request was answered; n bytes were its
 	needMore                // the head is not all here yet
 	handOver                // not the loop's: the connection goes to fasthttp
+	// answeredInPart: the request was answered, n bytes were its, but the
+	// socket took only part of the answer (scratch.unsent holds the rest):
+	// the connection goes to fasthttp, which sends the rest first.
+	answeredInPart
+	closeConn // the connection failed or the answer asks to close it
 )
 
 // scratch is what answering one request needs, reused: one per loop at a
 // time (sync.Pool).
 type scratch struct {
-	ctx  fasthttp.RequestCtx
-	rd   bytes.Reader
-	br   *bufio.Reader
-	out  []byte
-	iov  [2][]byte
-	sec  int64  // the second date is for
-	date []byte // the Date header's value, as fasthttp's server writes it
+	ctx    fasthttp.RequestCtx
+	rd     bytes.Reader
+	br     *bufio.Reader
+	out    []byte
+	iov    [2][]byte
+	unsent []byte // what the socket did not take of the last answer
 }
 
 func newScratch(maxHead int) *scratch {
@@ -36,9 +40,9 @@ func newScratch(maxHead int) *scratch {
 var (
 	headEnd    = []byte("\r\n\r\n")
 	get        = []byte("GET /")
-	hdrDate    = []byte("Date")
 	nameLength = []byte("content-length")
 	nameTE     = []byte("transfer-encoding")
+	nameExpect = []byte("expect")
 )
 
 // Frame reports how the loop reads the start of buf: the length of a
@@ -57,7 +61,7 @@ func Frame(buf []byte, maxHead int) (n int, ok bool) {
 		return 0, true
 	}
 	head := buf[:end+4]
-	if len(head) > maxHead || !bytes.HasPrefix(head, get) || !plain(head, false) || framesBody(head) {
+	if len(head) > maxHead || !bytes.HasPrefix(head, get) || !plain(head, false) || fasthttpsToRead(head) {
 		return 0, false
 	}
 	return len(head), true
@@ -91,10 +95,11 @@ func plain(b []byte, partial bool) bool {
 	return true
 }
 
-// framesBody reports whether a head has a Content-Length or a
-// Transfer-Encoding header (of any value): a GET with either is left to
-// fasthttp, whose reading of the body is the one that counts.
-func framesBody(head []byte) bool {
+// fasthttpsToRead reports whether a head has a Content-Length or a
+// Transfer-Encoding header (of any value), or an Expect: a GET with any of
+// them is left to fasthttp, whose reading of the body is the one that
+// counts (and which answers Expect: 100-continue).
+func fasthttpsToRead(head []byte) bool {
 	lines := head
 	if i := bytes.Index(lines, []byte("\r\n")); i >= 0 {
 		lines = lines[i+2:] // past the request line
@@ -111,7 +116,7 @@ func framesBody(head []byte) bool {
 			continue
 		}
 		name = bytes.TrimRight(name, " \t")
-		if bytes.EqualFold(name, nameLength) || bytes.EqualFold(name, nameTE) {
+		if bytes.EqualFold(name, nameLength) || bytes.EqualFold(name, nameTE) || bytes.EqualFold(name, nameExpect) {
 			return true
 		}
 	}
@@ -120,7 +125,7 @@ func framesBody(head []byte) bool {
 
 // answer answers the request at the start of buf if it is a plain GET the
 // Hit function answers, writing the response to c.
-func (sc *scratch) answer(c gnet.Conn, buf []byte, now time.Time, o Options) (int, verdict) {
+func (sc *scratch) answer(c gnet.Conn, buf []byte, o Options) (int, verdict) {
 	n, ok := Frame(buf, o.MaxHead)
 	switch {
 	case !ok:
@@ -145,20 +150,23 @@ func (sc *scratch) answer(c gnet.Conn, buf []byte, now time.Time, o Options) (in
 	if !o.Hit(ctx) {
 		return 0, handOver
 	}
-	sc.write(c, now)
+	switch err := sc.write(c.Fd()); {
+	case err != nil:
+		return n, closeConn
+	case len(sc.unsent) > 0:
+		return n, answeredInPart
+	case ctx.Response.ConnectionClose():
+		return n, closeConn
+	}
 	return n, answered
 }
 
-// write writes ctx's response as fasthttp's server would have: its Date
-// header, then the response as fasthttp.Response.Write lays it out, head
-// and body in one writev.
-func (sc *scratch) write(c gnet.Conn, now time.Time) {
-	if s := now.Unix(); s != sc.sec || sc.date == nil {
-		sc.sec = s
-		sc.date = fasthttp.AppendHTTPDate(sc.date[:0], now)
-	}
+// write writes ctx's response to the socket fd as fasthttp's server would
+// have (fasthttp.Response.Write's layout, fasthttp's Date header), head and
+// body in one writev, straight to the socket: the loop keeps no output of
+// its own. What the socket does not take goes to sc.unsent.
+func (sc *scratch) write(fd int) error {
 	resp := &sc.ctx.Response
-	resp.Header.SetCanonical(hdrDate, sc.date)
 	body := resp.Body()
 	status := resp.StatusCode()
 	sendBody := !resp.SkipBody && status >= 200 && status != fasthttp.StatusNoContent && status != fasthttp.StatusNotModified
@@ -166,11 +174,37 @@ func (sc *scratch) write(c gnet.Conn, now time.Time) {
 		resp.Header.SetContentLength(len(body))
 	}
 	sc.out = resp.Header.AppendBytes(sc.out[:0])
-	if !sendBody || len(body) == 0 {
-		_, _ = c.Write(sc.out) // a failed write closes the connection (gnet)
-		return
+	sc.iov[0], sc.iov[1] = sc.out, nil
+	if sendBody {
+		sc.iov[1] = body
 	}
-	sc.iov[0], sc.iov[1] = sc.out, body
-	_, _ = c.Writev(sc.iov[:])
-	sc.iov[1] = nil // the cache's bytes are not kept here
+	defer func() { sc.iov[1] = nil }() // the cache's bytes are not kept here
+	sc.unsent = sc.unsent[:0]
+	total := len(sc.iov[0]) + len(sc.iov[1])
+	var n int
+	var err error
+	for {
+		n, err = unix.Writev(fd, sc.iov[:])
+		if err != unix.EINTR {
+			break
+		}
+	}
+	switch {
+	case err == unix.EAGAIN:
+		n = 0
+	case err != nil:
+		return err
+	}
+	if n < total {
+		// The socket's buffer is full: keep the rest for the hand-over.
+		for _, b := range sc.iov {
+			if n >= len(b) {
+				n -= len(b)
+				continue
+			}
+			sc.unsent = append(sc.unsent, b[n:]...)
+			n = 0
+		}
+	}
+	return nil
 }

@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,10 +47,12 @@ type Options struct {
 	// handed over (fasthttp refuses it with a 431). 0 is 8 KiB, Fiber's
 	// read buffer (web.FiberConfig).
 	MaxHead int
-	// IdleTimeout closes a connection with no request for this long;
-	// ReadTimeout one whose request head has not all arrived in this
-	// long. 0 is 120 s and 15 s, as web.FiberConfig has them.
-	IdleTimeout, ReadTimeout time.Duration
+	// IdleTimeout closes a connection with no request for this long
+	// after its last; ReadTimeout one whose first request, or a request
+	// begun, has not all arrived in this long; WriteTimeout bounds sending
+	// the rest of an answer the socket did not take at once. 0 is 120 s,
+	// 15 s and 30 s, as web.FiberConfig has them.
+	IdleTimeout, ReadTimeout, WriteTimeout time.Duration
 }
 
 // Front is the event loop in front of a fasthttp server.
@@ -61,19 +62,28 @@ type Front struct {
 	cli    *gnet.Client
 	handed *handedListener
 
-	mu     sync.Mutex
-	conns  map[gnet.Conn]*connState
-	ln     net.Listener
-	closed atomic.Bool
+	mu      sync.Mutex
+	conns   map[gnet.Conn]*connState
+	ln      net.Listener
+	closed  bool          // Shutdown was called
+	// draining: Shutdown is handing the loop's connections with a request
+	// begun to the server and closing the rest.
+	draining atomic.Bool
+	served  chan struct{} // closed when Serve's accept loop ends
+	started bool          // the loops run
 
-	scratch sync.Pool // *scratch
+	giving  sync.WaitGroup // connections on their way to the server
+	scratch sync.Pool      // *scratch
 	gnet.BuiltinEventEngine
 }
 
 // connState is what the loop knows of a connection.
 type connState struct {
-	last    atomic.Int64 // unix ns of the last bytes read
-	partial atomic.Int64 // unix ns when an unfinished head began; 0: none
+	last atomic.Int64 // unix ns of the last bytes read
+	// waiting is when the loop began waiting for a request head (unix ns):
+	// at the connection's start, and when a head arrives in parts; 0
+	// while the connection is between requests.
+	waiting atomic.Int64
 }
 
 // New makes a Front; Serve starts it.
@@ -93,7 +103,10 @@ func New(o Options) (*Front, error) {
 	if o.ReadTimeout <= 0 {
 		o.ReadTimeout = 15 * time.Second
 	}
-	f := &Front{o: o, log: o.Logger, conns: make(map[gnet.Conn]*connState)}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 30 * time.Second
+	}
+	f := &Front{o: o, log: o.Logger, conns: make(map[gnet.Conn]*connState), served: make(chan struct{})}
 	if f.log == nil {
 		f.log = slog.Default()
 	}
@@ -103,7 +116,6 @@ func New(o Options) (*Front, error) {
 		gnet.WithTicker(true),
 		gnet.WithLogger(gnetLogger{f.log}),
 		gnet.WithReadBufferCap(64<<10),
-		gnet.WithWriteBufferCap(64<<10),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("eventloop: %w", err)
@@ -120,22 +132,28 @@ func (f *Front) Handed() net.Listener { return f.handed }
 
 // Serve accepts connections from ln into the event loop until Shutdown.
 func (f *Front) Serve(ln net.Listener) error {
+	defer close(f.served)
 	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return nil
+	}
 	f.ln = ln
-	f.mu.Unlock()
 	f.handed.setAddr(ln.Addr())
-	if err := f.cli.Start(); err != nil {
+	err := f.cli.Start()
+	f.started = err == nil
+	f.mu.Unlock()
+	if err != nil {
 		return fmt.Errorf("eventloop: start: %w", err)
 	}
 	var delay time.Duration
 	for {
 		nc, err := ln.Accept()
 		if err != nil {
-			if f.closed.Load() {
+			if f.isClosed() {
 				return nil
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) || isTemporary(err) {
+			if isTemporary(err) {
 				// Out of file descriptors and the like: back off, as
 				// net/http and fasthttp do.
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
@@ -147,37 +165,83 @@ func (f *Front) Serve(ln net.Listener) error {
 		}
 		delay = 0
 		// The loop takes a duplicate of the socket; EnrollContext closes nc.
-		if _, err := f.cli.EnrollContext(nc, &connState{}); err != nil {
+		st := &connState{}
+		st.waiting.Store(time.Now().UnixNano())
+		if _, err := f.cli.EnrollContext(nc, st); err != nil {
 			f.log.Warn("eventloop: enrol a connection", "error", err)
 		}
 	}
 }
 
+func (f *Front) isClosed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}
+
 func isTemporary(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
 	t, ok := err.(interface{ Temporary() bool })
 	return ok && t.Temporary()
 }
 
-// Shutdown stops accepting and closes the connections the loop holds: an
-// answer the loop has written is on its way, and a request not yet whole
-// is dropped, as fasthttp drops an idle connection at shutdown. The
-// connections already handed over are the fasthttp server's to finish
-// (its Shutdown, which also closes Handed).
+// Shutdown stops accepting; hands the server the connections the loop
+// holds with a request begun, and closes the others, idle between
+// requests (every answer the loop wrote is in the kernel's hands: the loop
+// keeps no output); and waits for the connections on their way to the
+// server to get there. The connections handed over are the fasthttp
+// server's to finish (its Shutdown, which also closes Handed): call it
+// after this.
 func (f *Front) Shutdown() error {
-	if f.closed.Swap(true) {
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
 		return nil
 	}
-	f.mu.Lock()
-	ln := f.ln
+	f.closed = true
+	ln, started := f.ln, f.started
 	f.mu.Unlock()
-	var err error
-	if ln != nil {
-		err = ln.Close()
+	if ln == nil {
+		return nil // never served
+	}
+	err := ln.Close()
+	<-f.served // no enrolment under way once the accept loop has ended
+	if started {
+		f.drain(5 * time.Second)
 		if stopErr := f.cli.Stop(); stopErr != nil && err == nil {
 			err = stopErr
 		}
 	}
+	f.giving.Wait()
 	return err
+}
+
+// drain has each loop look at each of its connections once more
+// (OnTraffic while draining): one with a request begun goes to the server,
+// which finishes it as it finishes its own; the others close. It waits
+// until the loop holds none, or for at most wait.
+func (f *Front) drain(wait time.Duration) {
+	f.draining.Store(true)
+	f.mu.Lock()
+	conns := make([]gnet.Conn, 0, len(f.conns))
+	for c := range f.conns {
+		conns = append(conns, c)
+	}
+	f.mu.Unlock()
+	for _, c := range conns {
+		_ = c.Wake(nil) // OnTraffic, on its loop
+	}
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		f.mu.Lock()
+		n := len(f.conns)
+		f.mu.Unlock()
+		if n == 0 {
+			return
+		}
+	}
 }
 
 // OnOpen keeps the connection's state for the timeouts.
@@ -185,6 +249,7 @@ func (f *Front) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	st, _ := c.Context().(*connState)
 	if st == nil {
 		st = &connState{}
+		st.waiting.Store(time.Now().UnixNano())
 		c.SetContext(st)
 	}
 	st.last.Store(time.Now().UnixNano())
@@ -202,14 +267,16 @@ func (f *Front) OnClose(c gnet.Conn, _ error) gnet.Action {
 	return gnet.None
 }
 
-// OnTick closes connections idle past IdleTimeout, or with a request head
-// unfinished past ReadTimeout, once a second.
+// OnTick, once a second, closes the connections that have waited past
+// ReadTimeout for a request head (a new connection's first, or one
+// arriving in parts), as fasthttp's ReadTimeout would, and those idle
+// between requests past IdleTimeout.
 func (f *Front) OnTick() (time.Duration, gnet.Action) {
 	now := time.Now().UnixNano()
 	idle, read := f.o.IdleTimeout.Nanoseconds(), f.o.ReadTimeout.Nanoseconds()
 	f.mu.Lock()
 	for c, st := range f.conns {
-		if p := st.partial.Load(); p != 0 && now-p > read || p == 0 && now-st.last.Load() > idle {
+		if w := st.waiting.Load(); w != 0 && now-w > read || w == 0 && now-st.last.Load() > idle {
 			_ = c.Close() // asynchronous: the loop closes it
 		}
 	}
@@ -218,8 +285,9 @@ func (f *Front) OnTick() (time.Duration, gnet.Action) {
 }
 
 // OnTraffic answers the whole requests read so far, in order, until one
-// is not the loop's to answer; that one and everything after it go to the
-// fasthttp server with the connection.
+// is not the loop's to answer, or its answer did not all fit in the
+// socket; the connection then goes to the fasthttp server, with what the
+// loop read and did not answer (and what the socket did not take).
 func (f *Front) OnTraffic(c gnet.Conn) (action gnet.Action) {
 	st, _ := c.Context().(*connState)
 	if st == nil {
@@ -239,25 +307,35 @@ func (f *Front) OnTraffic(c gnet.Conn) (action gnet.Action) {
 		}
 		f.scratch.Put(sc)
 	}()
-	now := time.Now()
-	st.last.Store(now.UnixNano())
+	now := time.Now().UnixNano()
+	st.last.Store(now)
 	used := 0
 	for used < len(buf) {
-		n, verdict := sc.answer(c, buf[used:], now, f.o)
-		switch verdict {
+		n, v := sc.answer(c, buf[used:], f.o)
+		used += n
+		switch v {
 		case answered:
-			used += n
 			continue
 		case needMore:
-			if st.partial.Load() == 0 {
-				st.partial.Store(now.UnixNano())
+			if f.draining.Load() {
+				return f.handOver(c, buf[used:], nil) // a request begun: the server finishes it
+			}
+			if used > 0 || st.waiting.Load() == 0 {
+				st.waiting.Store(now) // a new head began in this read
 			}
 			discard(c, used)
 			return gnet.None
+		case answeredInPart:
+			return f.handOver(c, buf[used:], sc.unsent)
+		case handOver:
+			return f.handOver(c, buf[used:], nil)
 		}
-		return f.handOver(c, buf[used:])
+		return gnet.Close // closeConn
 	}
-	st.partial.Store(0)
+	if f.draining.Load() {
+		return gnet.Close // between requests: nothing to finish
+	}
+	st.waiting.Store(0)
 	discard(c, used)
 	return gnet.None
 }
@@ -270,25 +348,26 @@ func discard(c gnet.Conn, n int) {
 	}
 }
 
-// handOver gives the connection, with rest (the bytes read and not yet
-// answered), to the fasthttp server, and takes it off the loop.
-func (f *Front) handOver(c gnet.Conn, rest []byte) gnet.Action {
-	if c.OutboundBuffered() > 0 {
-		// Answers to earlier pipelined requests are still queued for a
-		// client that is not reading: the loop cannot pass them on, so the
-		// connection closes, and the client retries the requests it had
-		// no answer to (RFC 9112, section 9.3.2).
-		return gnet.Close
-	}
+// handOver gives the connection to the fasthttp server, with unsent (the
+// rest of an answer the socket did not take, sent first) and rest (the
+// bytes read and not answered, read first), and takes it off the loop.
+func (f *Front) handOver(c gnet.Conn, rest, unsent []byte) gnet.Action {
 	fd, err := c.Dup()
 	if err != nil {
 		f.log.Warn("eventloop: hand over a connection", "error", err)
 		return gnet.Close
 	}
-	// The loop closes its descriptor once this returns; the duplicate
-	// keeps the socket open, and the loop reads no more from it.
-	prefix := bytes.Clone(rest)
-	go f.handed.give(fd, prefix, f.log)
+	// The loop closes its descriptor once this returns (gnet takes it out
+	// of its poller first); the duplicate keeps the socket open, and the
+	// loop reads no more from it. The loop never queues output (answer
+	// writes to the socket or hands the rest here), so nothing of ours is
+	// left behind.
+	h := handing{fd: fd, prefix: bytes.Clone(rest), unsent: bytes.Clone(unsent), writeTimeout: f.o.WriteTimeout}
+	f.giving.Add(1)
+	go func() {
+		defer f.giving.Done()
+		f.handed.give(h, f.log)
+	}()
 	return gnet.Close
 }
 

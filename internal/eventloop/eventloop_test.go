@@ -23,6 +23,10 @@ func hit(ctx *fasthttp.RequestCtx) bool {
 	switch {
 	case path == "/panic":
 		panic("the hit path panicked")
+	case path == "/hit/big":
+		ctx.Response.Header.SetContentType("application/octet-stream")
+		ctx.Response.SetBodyRaw(bigBody)
+		return true
 	case !strings.HasPrefix(path, "/hit/"):
 		return false
 	}
@@ -36,6 +40,9 @@ func hit(ctx *fasthttp.RequestCtx) bool {
 	ctx.Response.SetBodyString("<p>page " + path + "</p>")
 	return true
 }
+
+// bigBody is larger than any socket buffer: the loop cannot write it at once.
+var bigBody = bytes.Repeat([]byte("0123456789abcdef"), 1<<20)
 
 // rig is a Front and the fasthttp server it hands over to, on loopback.
 type rig struct {
@@ -199,6 +206,9 @@ func TestLoopHandsOverWhatIsNotAHit(t *testing.T) {
 		{"HTTP/1.0",
 			[]string{"GET /hit/1 HTTP/1.0\r\nHost: a.example\r\n\r\n"},
 			[]string{"test; server server GET /hit/1 body="}},
+		{"Expect (fasthttp answers 100 Continue, which reading skips)",
+			[]string{"GET /hit/1 HTTP/1.1\r\nHost: a.example\r\nExpect: 100-continue\r\n\r\n"},
+			[]string{"test; server server GET /hit/1 body="}},
 		{"Connection: close",
 			[]string{"GET /hit/1 HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n" + hitReq("/hit/2")},
 			[]string{"test; server server GET /hit/1 body="}},
@@ -230,6 +240,37 @@ func TestLoopLeavesBadFramingToFasthttp(t *testing.T) {
 	}
 }
 
+// TestLoopHandsOverAnAnswerTooBigForTheSocket: a 16 MiB answer to a client
+// that reads late arrives whole, and the request after it is answered
+// after it.
+func TestLoopHandsOverAnAnswerTooBigForTheSocket(t *testing.T) {
+	r := newRig(t, Options{})
+	c, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, "GET /hit/big HTTP/1.1\r\nHost: a.example\r\n\r\nGET /hit/1 HTTP/1.1\r\nHost: a.example\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the socket's buffers fill
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	br := bufio.NewReader(c)
+	var big, next fasthttp.Response
+	if err := big.Read(br); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(big.Body(), bigBody) {
+		t.Errorf("the big answer: %d bytes, want %d, the same", len(big.Body()), len(bigBody))
+	}
+	if err := next.Read(br); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(next.Header.Peek("Cache-Status")) + " " + string(next.Body()); got != "test; server server GET /hit/1 body=" {
+		t.Errorf("the request after it: %q, want the server's answer", got)
+	}
+}
+
 func TestLoopSurvivesAPanicInHit(t *testing.T) {
 	r := newRig(t, Options{})
 	if got := r.exchange(t, "GET /panic HTTP/1.1\r\nHost: a.example\r\n\r\n"); got != "" {
@@ -247,6 +288,7 @@ func TestLoopClosesIdleAndSlowConnections(t *testing.T) {
 		send string
 		want string // what arrives before the close
 	}{
+		{"a connection that sends nothing", "", ""},
 		{"idle after an answer", "GET /hit/1 HTTP/1.1\r\nHost: a.example\r\n\r\n", "test; hit <p>page /hit/1</p>"},
 		{"a head that never ends", "GET /hit/1 HTTP/1.1\r\nHost: a.ex", ""},
 	}
@@ -259,6 +301,15 @@ func TestLoopClosesIdleAndSlowConnections(t *testing.T) {
 			defer conn.Close()
 			if _, err := io.WriteString(conn, c.send); err != nil {
 				t.Fatal(err)
+			}
+			if c.send == "" {
+				r.front.mu.Lock() // the loop has it: OnOpen has run
+				for len(r.front.conns) == 0 {
+					r.front.mu.Unlock()
+					time.Sleep(10 * time.Millisecond)
+					r.front.mu.Lock()
+				}
+				r.front.mu.Unlock()
 			}
 			start := time.Now()
 			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 )
 
 // handedListener is the listener the fasthttp server serves: Accept
@@ -49,20 +50,37 @@ func (l *handedListener) Addr() net.Addr {
 	return l.addr
 }
 
-// give makes a net.Conn of the duplicated socket fd, which first reads
-// prefix (what the loop had read), and has the server accept it; the
-// connection closes if the server has shut down.
-func (l *handedListener) give(fd int, prefix []byte, log *slog.Logger) {
-	file := os.NewFile(uintptr(fd), "handed-over")
+// handing is a connection on its way from the loop to the server.
+type handing struct {
+	fd           int    // a duplicate of the socket, the handing's to close
+	prefix       []byte // read by the loop, not answered: the server reads it first
+	unsent       []byte // the rest of the loop's last answer: sent first
+	writeTimeout time.Duration
+}
+
+// give makes a net.Conn of h's socket, sends what the loop's last answer
+// left unsent, and has the server accept the connection, which first
+// reads h.prefix; the connection closes if that fails or the server has
+// shut down.
+func (l *handedListener) give(h handing, log *slog.Logger) {
+	file := os.NewFile(uintptr(h.fd), "handed-over")
 	nc, err := net.FileConn(file) // a duplicate of its own, in Go's poller
 	_ = file.Close()
 	if err != nil {
 		log.Warn("eventloop: hand over a connection", "error", err)
 		return
 	}
+	if len(h.unsent) > 0 {
+		_ = nc.SetWriteDeadline(time.Now().Add(h.writeTimeout))
+		if _, err := nc.Write(h.unsent); err != nil {
+			_ = nc.Close() // the client is gone, or not reading: as fasthttp's WriteTimeout
+			return
+		}
+		_ = nc.SetWriteDeadline(time.Time{})
+	}
 	c := net.Conn(nc)
-	if len(prefix) > 0 {
-		c = &prefixConn{Conn: nc, prefix: prefix}
+	if len(h.prefix) > 0 {
+		c = &prefixConn{Conn: nc, prefix: h.prefix}
 	}
 	select {
 	case l.conns <- c:
