@@ -62,15 +62,15 @@ type Front struct {
 	cli    *gnet.Client
 	handed *handedListener
 
-	mu      sync.Mutex
-	conns   map[gnet.Conn]*connState
-	ln      net.Listener
-	closed  bool          // Shutdown was called
+	mu     sync.Mutex
+	conns  map[gnet.Conn]*connState
+	ln     net.Listener
+	closed bool // Shutdown was called
 	// draining: Shutdown is handing the loop's connections with a request
 	// begun to the server and closing the rest.
 	draining atomic.Bool
-	served  chan struct{} // closed when Serve's accept loop ends
-	started bool          // the loops run
+	served   chan struct{} // closed when Serve's accept loop ends
+	started  bool          // the loops run
 
 	giving  sync.WaitGroup // connections on their way to the server
 	scratch sync.Pool      // *scratch
