@@ -30,7 +30,8 @@ type scratch struct {
 	br     *bufio.Reader
 	out    []byte
 	iov    [2][]byte
-	unsent []byte // what the socket did not take of the last answer
+	unsent []byte    // what the socket did not take of the last answer
+	conn   gnet.Conn // the connection ctx was made for
 }
 
 func newScratch(maxHead int) *scratch {
@@ -69,30 +70,31 @@ func Frame(buf []byte, maxHead int) (n int, ok bool) {
 
 // plain reports whether every line of b ends in CRLF, with no bare CR or
 // LF, no NUL and no continuation line (obs-fold); partial allows b to end
-// in the middle of a line (or of its CRLF).
+// in the middle of a line (or of its CRLF). It jumps from LF to LF.
 func plain(b []byte, partial bool) bool {
-	for i, c := range b {
-		switch c {
-		case 0:
-			return false
-		case '\r':
-			if i+1 < len(b) {
-				if b[i+1] != '\n' {
-					return false
-				}
-			} else if !partial {
-				return false
-			}
-		case '\n':
-			if i == 0 || b[i-1] != '\r' {
-				return false
-			}
-			if i+1 < len(b) && (b[i+1] == ' ' || b[i+1] == '\t') {
-				return false // obs-fold
-			}
-		}
+	if bytes.IndexByte(b, 0) >= 0 {
+		return false
 	}
-	return true
+	lfs := 0
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j
+		if i == 0 || b[i-1] != '\r' {
+			return false // a bare LF
+		}
+		if i+1 < len(b) && (b[i+1] == ' ' || b[i+1] == '\t') {
+			return false // obs-fold
+		}
+		lfs++
+		i++
+	}
+	crs := bytes.Count(b, []byte{'\r'})
+	// Every CR is one before an LF, but for one that ends b, half of a
+	// CRLF not all here yet.
+	return crs == lfs || partial && crs == lfs+1 && b[len(b)-1] == '\r'
 }
 
 // fasthttpsToRead reports whether a head has a Content-Length or a
@@ -137,7 +139,12 @@ func (sc *scratch) answer(c gnet.Conn, buf []byte, o Options) (int, verdict) {
 	ctx := &sc.ctx
 	ctx.Request.Reset()
 	ctx.Response.Reset()
-	ctx.Init2(c, nil, false)
+	if sc.conn != c {
+		// The connection, for RemoteAddr (Init2 also numbers it and
+		// notes the time: once per connection will do).
+		ctx.Init2(c, nil, false)
+		sc.conn = c
+	}
 	sc.rd.Reset(head)
 	sc.br.Reset(&sc.rd)
 	if err := ctx.Request.Header.Read(sc.br); err != nil || sc.br.Buffered() != 0 || sc.rd.Len() != 0 {

@@ -164,6 +164,17 @@ func (f *Front) Serve(ln net.Listener) error {
 			return fmt.Errorf("eventloop: accept: %w", err)
 		}
 		delay = 0
+		if zoned(nc.LocalAddr()) || zoned(nc.RemoteAddr()) {
+			// gnet v2.9.7 recycles an address's IPv6 zone string as a
+			// byte buffer when the connection closes (conn.release):
+			// such connections (link-local peers) go to the server.
+			f.giving.Add(1)
+			go func() {
+				defer f.giving.Done()
+				f.handed.offer(nc)
+			}()
+			continue
+		}
 		// The loop takes a duplicate of the socket; EnrollContext closes nc.
 		st := &connState{}
 		st.waiting.Store(time.Now().UnixNano())
@@ -177,6 +188,12 @@ func (f *Front) isClosed() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.closed
+}
+
+// zoned reports whether a is a TCP address with an IPv6 zone.
+func zoned(a net.Addr) bool {
+	ta, ok := a.(*net.TCPAddr)
+	return ok && ta.Zone != ""
 }
 
 func isTemporary(err error) bool {

@@ -82,6 +82,11 @@ func (l *handedListener) give(h handing, log *slog.Logger) {
 	if len(h.prefix) > 0 {
 		c = &prefixConn{Conn: nc, prefix: h.prefix}
 	}
+	l.offer(c)
+}
+
+// offer has the server accept c, or closes it if the server has shut down.
+func (l *handedListener) offer(c net.Conn) {
 	select {
 	case l.conns <- c:
 	case <-l.done:
