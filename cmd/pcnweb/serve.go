@@ -242,7 +242,11 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// serves them from its listener, Handed.
 	var front *eventloop.Front
 	if e.cfg.EventLoop && hit != nil {
-		front, err = eventloop.New(eventloop.Options{Hit: hit, Logger: e.log, Loops: runtime.GOMAXPROCS(0)})
+		fc := app.Config() // the loop keeps Fiber's limits and timeouts
+		front, err = eventloop.New(eventloop.Options{
+			Hit: hit, Logger: e.log, Loops: runtime.GOMAXPROCS(0), MaxHead: fc.ReadBufferSize,
+			IdleTimeout: fc.IdleTimeout, ReadTimeout: fc.ReadTimeout, WriteTimeout: fc.WriteTimeout,
+		})
 		if err != nil {
 			_ = ln.Close()
 			_ = iln.Close()

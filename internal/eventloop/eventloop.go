@@ -11,7 +11,8 @@
 //
 // What keeps it safe: the loop answers only a GET whose head it can frame
 // beyond doubt (it ends at the first CRLF CRLF, every line ends in CRLF,
-// no Content-Length or Transfer-Encoding, HTTP/1.1, no Connection: close)
+// no Content-Length, Transfer-Encoding or Expect, HTTP/1.1, no
+// Connection: close)
 // and that fasthttp's own parser reads to exactly that length; the rest,
 // and anything the Hit function declines, goes to fasthttp byte for byte
 // as the client sent it, so there is one parser of record for every
