@@ -277,8 +277,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	defer cancel()
 	ready.Store(false)
 	if front != nil {
-		// Stop taking connections, and close those the loop holds; the
-		// ones handed over are Fiber's to finish.
+		// Stop taking connections; the loop hands Fiber the ones with a
+		// request begun and closes the idle ones. Fiber finishes its own.
 		if err := front.Shutdown(); err != nil {
 			e.log.Warn("event loop: shut down", "error", err)
 		}
