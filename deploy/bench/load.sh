@@ -59,7 +59,7 @@ REQ_TARGET=1.0
 P99_TARGET=1.5
 HOST_HEADER=highfives.localhost
 PAGE=/about
-COMMAND_LINE="$(env | grep -E '^(BENCH_|DATABASE_URL|REDIS_URL|PCNWEB_EVENT_LOOP)' | sort | tr '\n' ' ')bash deploy/bench/load.sh"
+COMMAND_LINE="$( (env | grep -E '^(BENCH_|DATABASE_URL|REDIS_URL|PCNWEB_EVENT_LOOP)' || true) | sort | tr '\n' ' ')bash deploy/bench/load.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"

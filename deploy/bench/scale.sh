@@ -84,7 +84,7 @@ NPORT=${BENCH_NGINX_PORT:-18181}
 REQ_TARGET=0.9
 P99_TARGET=1.5
 PROFILE=${SCALE_PROFILE:-${BENCH_PROFILE:-}}
-COMMAND_LINE="$(env | grep -E '^(BENCH_|SCALE_|REDIS_URL|PCNWEB_EVENT_LOOP)' | sort | tr '\n' ' ')bash deploy/bench/scale.sh"
+COMMAND_LINE="$( (env | grep -E '^(BENCH_|SCALE_|REDIS_URL|PCNWEB_EVENT_LOOP)' || true) | sort | tr '\n' ' ')bash deploy/bench/scale.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
