@@ -132,17 +132,22 @@ type hitRequest struct {
 	from              net.IP   // the peer; 127.0.0.1 by default
 }
 
-// do serves req with h, as fasthttp's server would, and returns the
-// response (a copy).
-func do(h fasthttp.RequestHandler, req hitRequest) *fasthttp.Response {
-	var ctx fasthttp.RequestCtx
-	var r fasthttp.Request
+// fill makes r the request req describes.
+func (req hitRequest) fill(r *fasthttp.Request) {
 	r.Header.SetMethod(cmpOr(req.method, fasthttp.MethodGet))
 	r.SetRequestURI(req.uri)
 	r.Header.SetHost(req.host)
 	for i := 0; i+1 < len(req.headers); i += 2 {
 		r.Header.Set(req.headers[i], req.headers[i+1])
 	}
+}
+
+// do serves req with h, as fasthttp's server would, and returns the
+// response (a copy).
+func do(h fasthttp.RequestHandler, req hitRequest) *fasthttp.Response {
+	var ctx fasthttp.RequestCtx
+	var r fasthttp.Request
+	req.fill(&r)
 	// The raw header block is what the framing check reads.
 	var raw bytes.Buffer
 	_, _ = r.WriteTo(&raw)
@@ -182,17 +187,38 @@ func headerLines(resp *fasthttp.Response) []string {
 	return lines
 }
 
-func TestHitPathAnswersAsTheChainDoes(t *testing.T) {
-	r := newHitRig(t)
+// sameAnswer reports where got differs from want, the chain's answer:
+// status, headers (but the request id and the date) and body.
+func sameAnswer(t *testing.T, got, want *fasthttp.Response) {
+	t.Helper()
+	if got.StatusCode() != want.StatusCode() {
+		t.Errorf("status %d, the chain's %d", got.StatusCode(), want.StatusCode())
+	}
+	if g, w := headerLines(got), headerLines(want); !slices.Equal(g, w) {
+		t.Errorf("headers differ:\n   got: %s\n chain: %s", strings.Join(g, " | "), strings.Join(w, " | "))
+	}
+	if !bytes.Equal(got.Body(), want.Body()) {
+		t.Errorf("bodies differ: %d and %d bytes", len(got.Body()), len(want.Body()))
+	}
+}
+
+// hitCase is a request for the hit path, and whether it answers it.
+type hitCase struct {
+	name string
+	req  hitRequest
+	hit  bool // answered by the hit path
+}
+
+// hitCases are the requests the hit path is compared with the chain on
+// (here, and over TCP through the event loop in eventloop_test.go): the
+// hits, and each kind of request it must leave to the chain. It renders
+// /about first, for the revalidation's ETag.
+func hitCases(t *testing.T, r *hitRig) []hitCase {
+	t.Helper()
 	browser := []string{"User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"}
 	about := hitRequest{host: "highfives.localhost", uri: "/about", headers: browser}
 	etag := string(do(r.chain, about).Header.Peek("ETag")) // renders /about
-
-	for _, tc := range []struct {
-		name string
-		req  hitRequest
-		hit  bool // answered by the hit path
-	}{
+	return []hitCase{
 		{"a cached page", about, true},
 		{"gzip", hitRequest{host: "highfives.localhost", uri: "/about", headers: append([]string{"Accept-Encoding", "gzip"}, browser...)}, true},
 		{"brotli", hitRequest{host: "highfives.localhost", uri: "/about", headers: append([]string{"Accept-Encoding", "gzip, deflate, br"}, browser...)}, true},
@@ -215,7 +241,12 @@ func TestHitPathAnswersAsTheChainDoes(t *testing.T) {
 		{"a suspended site", hitRequest{host: "gone.localhost", uri: "/about"}, false},
 		{"a platform host that redirects to the primary domain", hitRequest{host: "moorland.localhost", uri: "/about"}, false},
 		{"a POST", hitRequest{method: fasthttp.MethodPost, host: "highfives.localhost", uri: "/about"}, false},
-	} {
+	}
+}
+
+func TestHitPathAnswersAsTheChainDoes(t *testing.T) {
+	r := newHitRig(t)
+	for _, tc := range hitCases(t, r) {
 		t.Run(tc.name, func(t *testing.T) {
 			// The chain first, twice, so that the page is cached if it can
 			// be and both answers below come from the same state.
@@ -241,15 +272,7 @@ func TestHitPathAnswersAsTheChainDoes(t *testing.T) {
 			afterHit := r.metrics.Tenants()
 			want := do(r.chain, tc.req)
 
-			if got.StatusCode() != want.StatusCode() {
-				t.Errorf("status %d, the chain's %d", got.StatusCode(), want.StatusCode())
-			}
-			if g, w := headerLines(got), headerLines(want); !slices.Equal(g, w) {
-				t.Errorf("headers differ:\n hit path: %s\n    chain: %s", strings.Join(g, " | "), strings.Join(w, " | "))
-			}
-			if !bytes.Equal(got.Body(), want.Body()) {
-				t.Errorf("bodies differ: %d and %d bytes", len(got.Body()), len(want.Body()))
-			}
+			sameAnswer(t, got, want)
 			if tc.name == "brotli" && string(got.Header.Peek("Content-Encoding")) != "br" {
 				t.Errorf("Content-Encoding %q, want br", got.Header.Peek("Content-Encoding"))
 			}
